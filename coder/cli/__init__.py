@@ -1,0 +1,26 @@
+"""The `coder` command line: a thin layer over library functions.
+
+Each feature keeps its commands in its own module (code, score, batch, review,
+regress) with a register(app) function; nothing else lives here.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from . import batch, code, foundation, regress, review, score
+
+app = typer.Typer(
+    name="coder",
+    help="Code news into ACLED-style events, every value tied to its evidence in the text.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for module in (foundation, code, score, batch, review, regress):
+    module.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,79 @@
+"""coder codebook check | coder schema | coder validate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ..schema import stale_schemas, write_schemas
+from ..validate import validate_path
+from ..codebook.loader import default_codebook_path
+from .common import CodebookOption, console, err_console, fail, open_codebook
+
+codebook_app = typer.Typer(help="Check and inspect the codebook.", no_args_is_help=True)
+
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(codebook_app, name="codebook")
+    app.command("schema")(schema)
+    app.command("validate")(validate)
+
+
+def schema_dir_for(codebook: Path | None) -> Path:
+    """Schemas sit beside the codebook they are generated from."""
+    return (codebook or default_codebook_path()).resolve().parent / "schemas"
+
+
+@codebook_app.command("check")
+def codebook_check(
+    path: Annotated[Path | None, typer.Argument(help="Codebook directory (default: ./codebook).")] = None,
+    codebook: CodebookOption = None,
+) -> None:
+    """Load the codebook and report every mistake with file:line."""
+    cb = open_codebook(path or codebook)
+    table = Table(title=f"Codebook {cb.version}: {cb.name}", show_lines=False)
+    table.add_column("event type")
+    table.add_column("fields", justify="right")
+    table.add_column("triggers", justify="right")
+    table.add_column("ACLED sub-event type")
+    for et in cb.event_types:
+        table.add_row(et.label, str(len(cb.fields_for(et.id))), str(len(et.triggers)), et.acled.sub_event_type)
+    console.print(table)
+    console.print(f"{len(cb.actors)} actors, {len(cb.places)} places, {len(cb.exclusion_rules)} exclusion rules: ok")
+
+
+def schema(
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 if the committed schemas are stale.")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Schema directory (default: schemas/ beside the codebook).",
+                                             show_default=False)] = None,
+    codebook: CodebookOption = None,
+) -> None:
+    """Write the JSON Schemas derived from the codebook (or check they are fresh)."""
+    cb = open_codebook(codebook)
+    out = out or schema_dir_for(codebook)
+    if check:
+        stale = stale_schemas(cb, out)
+        if stale:
+            fail(f"stale schemas in {out}/: {', '.join(stale)}; run `coder schema` and commit the result")
+        console.print(f"schemas in {out}/ are fresh for codebook {cb.version}")
+        return
+    for path in write_schemas(cb, out):
+        console.print(f"wrote {path}")
+
+
+def validate(
+    path: Annotated[Path, typer.Argument(help="Coded-documents JSONL file or golden directory.")],
+    codebook: CodebookOption = None,
+) -> None:
+    """Check coded documents against the schema and every span against its text."""
+    cb = open_codebook(codebook)
+    count, problems = validate_path(path, cb)
+    for problem in problems:
+        err_console.print(str(problem), markup=False, soft_wrap=True)
+    if problems:
+        fail(f"{len(problems)} problem(s) in {count} record(s) of {path}")
+    console.print(f"{count} record(s) in {path}: valid")

@@ -1,0 +1,296 @@
+"""Load a codebook directory (or a single YAML file) and report every mistake.
+
+Layout of a codebook directory:
+
+    codebook.yaml          version, name, description, shared_fields, exclusion_rules
+    event_types/*.yaml     one event type per file
+    actors.yaml            actors: [...]
+    places.yaml            places: [...]
+
+Each problem becomes a `Problem` naming file:line:column, the key, what was
+found and what is expected. All problems are collected before failing, so an
+author fixes a file in one pass rather than one error per run.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .model import Actor, Codebook, EventType, ExclusionRule, FieldSpec, Place
+from .yamlsrc import DuplicateKeyError, Mark, MarkedDict, YamlSyntaxError, load_marked_file, locate
+
+
+@dataclass(frozen=True)
+class Problem:
+    mark: Mark | None
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = str(self.mark) if self.mark else "<codebook>"
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+class CodebookError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class _Meta(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: str
+    name: str
+    description: str
+    shared_fields: dict[str, FieldSpec]
+    exclusion_rules: list[ExclusionRule]
+
+
+class _Actors(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    actors: list[Actor]
+
+
+class _Places(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    places: list[Place]
+
+
+def default_codebook_path() -> Path:
+    """$CODER_CODEBOOK, else ./codebook, else the codebook next to the package."""
+    env = os.environ.get("CODER_CODEBOOK")
+    if env:
+        return Path(env)
+    here = Path.cwd() / "codebook"
+    if (here / "codebook.yaml").exists():
+        return here
+    return Path(__file__).resolve().parents[2] / "codebook"
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _pydantic_problems(exc: ValidationError, root: Any, model: type[BaseModel] | None = None,
+                       prefix: str = "") -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = tuple(step for step in err["loc"] if not (isinstance(step, str) and "[" in step))
+        key = ".".join(str(s) for s in loc)
+        key = f"{prefix}.{key}" if prefix and key else (prefix or key)
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            message = f"unknown key '{loc[-1]}'" if loc else "unknown key"
+            parent = locate(root, loc[:-1])
+            allowed = _allowed_keys(model, loc[:-1])
+            if allowed:
+                message += f"; expected one of: {', '.join(allowed)}"
+            mark = _key_mark(root, loc) or parent
+        elif kind == "missing":
+            message = f"missing required key '{loc[-1]}'"
+            mark = locate(root, loc[:-1])
+        else:
+            message = f"{err['msg']} (found {_describe(err.get('input'))})"
+            mark = locate(root, loc)
+        problems.append(Problem(mark, key, message))
+    return problems
+
+
+def _key_mark(root: Any, loc: tuple) -> Mark | None:
+    node = root
+    for step in loc[:-1]:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    if isinstance(node, MarkedDict):
+        return node.key_marks.get(loc[-1])
+    return None
+
+
+def _allowed_keys(model: type[BaseModel] | None, loc: tuple) -> list[str]:
+    """The keys the model accepts at this path, for 'expected one of' hints."""
+    current: Any = model
+    for step in loc:
+        current = _step_into(current, step)
+        if current is None:
+            return []
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _step_into(annotation: Any, step: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        field = annotation.model_fields.get(step) if isinstance(step, str) else None
+        return field.annotation if field else None
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is dict and len(args) == 2:
+        return args[1]
+    if origin is list and args:
+        return args[0]
+    if args:  # Optional[X] and friends: follow the first model-ish branch
+        for arg in args:
+            found = _step_into(arg, step)
+            if found is not None:
+                return found
+    return None
+
+
+def _load_yaml(path: Path, problems: list[Problem]) -> Any:
+    try:
+        return load_marked_file(path)
+    except (YamlSyntaxError, DuplicateKeyError) as exc:
+        problems.append(Problem(exc.mark, "", str(exc).split(": ", 1)[1]))
+    except OSError as exc:
+        problems.append(Problem(Mark(str(path), 1, 1), "", f"cannot read file: {exc.strerror}"))
+    return None
+
+
+def _validate(model: type[BaseModel], data: Any, path: Path, problems: list[Problem], prefix: str = "") -> Any:
+    if not isinstance(data, dict):
+        problems.append(Problem(Mark(str(path), 1, 1), prefix, f"expected a mapping at the top of the file, found {type(data).__name__}"))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_pydantic_problems(exc, data, model, prefix))
+        return None
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(text.replace("’", "'").replace("-", " ").split())
+
+
+def _check_names(kind: str, entries: list, raw: Any, name_attr: str, variants_attr: str,
+                 list_key: str, problems: list[Problem]) -> None:
+    """An alias or variant may point to one entry only, or matching is ambiguous."""
+    owner: dict[str, str] = {}
+    for index, entry in enumerate(entries):
+        names = [getattr(entry, name_attr), *getattr(entry, variants_attr)]
+        seen_here: set[str] = set()
+        for name in names:
+            key = _norm(name)
+            if key in seen_here:
+                continue
+            seen_here.add(key)
+            if key in owner and owner[key] != getattr(entry, name_attr):
+                mark = locate(raw, (list_key, index))
+                problems.append(Problem(mark, f"{list_key}[{index}]",
+                                        f"{kind} name or alias '{name}' is already used by {kind} "
+                                        f"'{owner[key]}'; each alias must point to one {kind}"))
+            else:
+                owner[key] = getattr(entry, name_attr)
+
+
+def _check_event_type(et: EventType, meta: _Meta | None, raw: Any, path: Path, problems: list[Problem]) -> None:
+    shared = meta.shared_fields if meta else {}
+    for name in et.fields:
+        if name in shared:
+            problems.append(Problem(locate(raw, ("fields", name)), f"fields.{name}",
+                                    "redefines a shared field; pick another name or drop it here"))
+    known = {**shared, **et.fields}
+    for name in et.template_fields():
+        if name not in known:
+            problems.append(Problem(locate(raw, ("notes_template",)), "notes_template",
+                                    f"uses field '{name}' which is not defined for this type; "
+                                    f"expected one of: {', '.join(sorted(known))}"))
+    for index, name in enumerate(et.key_fields):
+        if name not in known:
+            problems.append(Problem(locate(raw, ("key_fields", index)), f"key_fields[{index}]",
+                                    f"field '{name}' is not defined for this type"))
+    for name, spec in et.fields.items():
+        if spec.derived_from and spec.derived_from not in known and spec.derived_from != "document":
+            problems.append(Problem(locate(raw, ("fields", name, "derived_from")), f"fields.{name}.derived_from",
+                                    f"derived from unknown field '{spec.derived_from}'; expected a field of this type or 'document'"))
+    rule_ids = {r.id for r in meta.exclusion_rules} if meta else set()
+    for index, rule in enumerate(et.exclusion_rules):
+        if meta and rule not in rule_ids:
+            problems.append(Problem(locate(raw, ("exclusion_rules", index)), f"exclusion_rules[{index}]",
+                                    f"unknown exclusion rule '{rule}'; expected one of: {', '.join(sorted(rule_ids))}"))
+    expected_stem = path.stem
+    if path.suffix in (".yaml", ".yml") and expected_stem != et.id:
+        problems.append(Problem(locate(raw, ("id",)), "id",
+                                f"event type id '{et.id}' differs from its file name '{path.name}'; "
+                                f"name the file {et.id}.yaml"))
+
+
+def load_codebook(path: str | Path | None = None) -> Codebook:
+    """Load and check a codebook directory; raise CodebookError listing every problem."""
+    root = Path(path) if path is not None else default_codebook_path()
+    problems: list[Problem] = []
+    if not root.exists():
+        raise CodebookError([Problem(None, "", f"codebook not found at {root} (expected a directory with codebook.yaml)")])
+    if root.is_file():
+        raise CodebookError([Problem(Mark(str(root), 1, 1), "", "expected a codebook directory containing codebook.yaml, "
+                                                              "event_types/, actors.yaml and places.yaml")])
+    main_file = root / "codebook.yaml"
+    raw_meta = _load_yaml(main_file, problems)
+    meta = _validate(_Meta, raw_meta, main_file, problems) if raw_meta is not None else None
+    if meta:
+        seen: dict[str, int] = {}
+        for index, rule in enumerate(meta.exclusion_rules):
+            if rule.id in seen:
+                problems.append(Problem(locate(raw_meta, ("exclusion_rules", index)), f"exclusion_rules[{index}].id",
+                                        f"duplicate exclusion rule id '{rule.id}'"))
+            seen[rule.id] = index
+
+    event_types: list[EventType] = []
+    type_files = sorted((root / "event_types").glob("*.y*ml"))
+    if not type_files:
+        problems.append(Problem(None, "event_types", f"no event type files in {root / 'event_types'}"))
+    first_file: dict[str, Path] = {}
+    for file in type_files:
+        raw = _load_yaml(file, problems)
+        if raw is None:
+            continue
+        et = _validate(EventType, raw, file, problems)
+        if et is None:
+            continue
+        if et.id in first_file:
+            problems.append(Problem(locate(raw, ("id",)), "id", f"duplicate event type id '{et.id}' (also in {first_file[et.id]})"))
+            continue
+        first_file[et.id] = file
+        _check_event_type(et, meta, raw, file, problems)
+        event_types.append(et)
+
+    actors_file, places_file = root / "actors.yaml", root / "places.yaml"
+    raw_actors = _load_yaml(actors_file, problems)
+    actors = _validate(_Actors, raw_actors, actors_file, problems) if raw_actors is not None else None
+    if actors:
+        _check_names("actor", actors.actors, raw_actors, "name", "aliases", "actors", problems)
+    raw_places = _load_yaml(places_file, problems)
+    places = _validate(_Places, raw_places, places_file, problems) if raw_places is not None else None
+    if places:
+        _check_names("place", places.places, raw_places, "name", "variants", "places", problems)
+
+    if problems:
+        raise CodebookError(problems)
+    assert meta and actors and places
+    return Codebook(
+        version=meta.version, name=meta.name, description=meta.description,
+        shared_fields=meta.shared_fields, exclusion_rules=meta.exclusion_rules,
+        event_types=event_types, actors=actors.actors, places=places.places,
+    )
+
+
+@lru_cache(maxsize=8)
+def _cached(path: str, stamp: tuple) -> Codebook:
+    return load_codebook(path)
+
+
+def get_codebook(path: str | Path | None = None) -> Codebook:
+    """load_codebook, cached until any codebook file changes (for long-lived callers)."""
+    root = Path(path) if path is not None else default_codebook_path()
+    files = sorted(root.rglob("*.y*ml")) if root.is_dir() else [root]
+    stamp = tuple((str(f), f.stat().st_mtime_ns) for f in files if f.exists())
+    return _cached(str(root.resolve()), stamp)

@@ -1,0 +1,211 @@
+"""The codebook as plain data: event types, fields, vocabulary, actors, places.
+
+These models are the only description of what an event is. The JSON Schemas,
+the LLM prompt, the offline coder's vocabulary and the review screen are all
+derived from an instance of `Codebook`; nothing downstream restates a field.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+FieldKind = Literal["string", "integer", "number", "boolean", "date", "enum", "list"]
+ItemKind = Literal["string", "enum"]
+Normalizer = Literal["actor", "place", "date", "none"]
+Side = Literal[
+    "iran_backed", "syrian_regime", "russia", "us_coalition", "sdf", "opposition",
+    "isis", "tribal", "iraq_state", "civilian", "media", "other",
+]
+PlaceKind = Literal["town", "city", "village", "crossing", "camp", "oil_field", "region", "base", "area", "district"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class FieldSpec(Strict):
+    """One field of an event: its type, meaning and evidence requirement."""
+
+    type: FieldKind
+    description: str
+    required: bool = False
+    grounded: bool = Field(True, description="Must the value be tied to a text span?")
+    values: list[str | int] | None = Field(None, description="Allowed values for enum fields and enum lists.")
+    items: ItemKind | None = Field(None, description="Item type of a list field.")
+    minimum: float | None = None
+    maximum: float | None = None
+    default: Any = None
+    normalize: Normalizer = "none"
+    # Cue words that map text to an enum value ("petrol" -> fuel); the offline
+    # coder reads them, the LLM prompt shows them as hints.
+    lexicon: dict[str, list[str]] | None = None
+    # For a derived field (country from a place, inter1 from an actor): the
+    # field it is derived from, so the review screen can re-derive on edit.
+    derived_from: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "FieldSpec":
+        is_enum = self.type == "enum" or (self.type == "list" and self.items == "enum")
+        if is_enum and not self.values:
+            raise ValueError("an enum field needs 'values' (the allowed choices)")
+        if not is_enum and self.values:
+            raise ValueError("'values' is only allowed on enum fields and lists of enum")
+        if self.type == "list" and self.items is None:
+            raise ValueError("a list field needs 'items' (string or enum)")
+        if self.type != "list" and self.items is not None:
+            raise ValueError("'items' is only allowed on list fields")
+        if self.default is not None and is_enum:
+            defaults = self.default if isinstance(self.default, list) else [self.default]
+            bad = [d for d in defaults if d not in (self.values or [])]
+            if bad:
+                raise ValueError(f"default {bad[0]!r} is not one of the values {self.values}")
+        if self.lexicon is not None:
+            if not is_enum:
+                raise ValueError("'lexicon' is only allowed on enum fields")
+            bad = [k for k in self.lexicon if k not in (self.values or [])]
+            if bad:
+                raise ValueError(f"lexicon key {bad[0]!r} is not one of the values {self.values}")
+        return self
+
+    @property
+    def is_enum(self) -> bool:
+        return self.type == "enum" or (self.type == "list" and self.items == "enum")
+
+
+class Trigger(Strict):
+    """A word, phrase or regular expression that signals an event type."""
+
+    pattern: str
+    kind: Literal["word", "phrase", "regex"] = "word"
+    meaning: str
+    weight: float = Field(0.6, ge=0, le=1)
+    # A trigger that only counts when a second cue is in the same sentence
+    # ("arrived" is a movement only with fighters/convoy/reinforcements nearby).
+    requires: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _compiles(self) -> "Trigger":
+        if self.kind == "regex":
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern is not a valid regular expression: {exc}") from None
+        return self
+
+
+class Example(Strict):
+    text: str
+    code: bool = Field(description="True if the text must be coded as this type.")
+    why: str
+
+
+class AcledMapping(Strict):
+    disorder_type: str
+    event_type: str
+    sub_event_type: str
+
+
+class EventType(Strict):
+    id: str
+    label: str
+    definition: str
+    include: list[str]
+    exclude: list[str]
+    exclusion_rules: list[str] = Field(default_factory=list, description="Ids of codebook-level exclusion rules that apply.")
+    actor_sides: list[Side] = Field(default_factory=lambda: ["iran_backed"], description="Sides whose activity is coded.")
+    examples: list[Example]
+    acled: AcledMapping
+    fields: dict[str, FieldSpec]
+    triggers: list[Trigger]
+    # The ACLED-style notes sentence; {field} placeholders must name fields.
+    notes_template: str
+    # Fields shown first on a review card and in the pretty table.
+    key_fields: list[str] = Field(default_factory=list)
+    colour: str = "cyan"
+
+    def template_fields(self) -> list[str]:
+        return re.findall(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}", self.notes_template)
+
+    @field_validator("id")
+    @classmethod
+    def _identifier(cls, v: str) -> str:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", v):
+            raise ValueError("an event type id is lower_snake_case, e.g. troop_movement")
+        return v
+
+
+class ExclusionRule(Strict):
+    """Negative evidence: language that means an event did not (yet) happen."""
+
+    id: str
+    description: str
+    cues: list[str] = Field(description="Regular expressions searched in the trigger's sentence.")
+    scope: Literal["sentence", "clause"] = "clause"
+
+    @field_validator("cues")
+    @classmethod
+    def _compile(cls, cues: list[str]) -> list[str]:
+        for cue in cues:
+            try:
+                re.compile(cue)
+            except re.error as exc:
+                raise ValueError(f"cue {cue!r} is not a valid regular expression: {exc}") from None
+        return cues
+
+
+class Actor(Strict):
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    inter: int = Field(ge=1, le=8)
+    affiliation: str
+    side: Side
+    description: str = ""
+
+
+class Place(Strict):
+    name: str
+    variants: list[str] = Field(default_factory=list)
+    country: str
+    admin1: str | None = None
+    admin2: str | None = None
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    kind: PlaceKind
+    geonames_id: int | None = None
+
+
+class Codebook(Strict):
+    version: str
+    name: str
+    description: str
+    shared_fields: dict[str, FieldSpec]
+    exclusion_rules: list[ExclusionRule]
+    event_types: list[EventType]
+    actors: list[Actor]
+    places: list[Place]
+
+    def event_type(self, type_id: str) -> EventType:
+        for et in self.event_types:
+            if et.id == type_id:
+                return et
+        raise KeyError(type_id)
+
+    @property
+    def type_ids(self) -> list[str]:
+        return [et.id for et in self.event_types]
+
+    def fields_for(self, type_id: str) -> dict[str, FieldSpec]:
+        """Shared fields first, then the type's own, in codebook order."""
+        return {**self.shared_fields, **self.event_type(type_id).fields}
+
+    def field_spec(self, type_id: str, field: str) -> FieldSpec | None:
+        return self.fields_for(type_id).get(field)
+
+    def exclusion_rule(self, rule_id: str) -> ExclusionRule:
+        for rule in self.exclusion_rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)

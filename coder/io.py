@@ -1,0 +1,166 @@
+"""Reading and writing coded-documents files and golden directories.
+
+Two on-disk layouts hold the same `CodedDocument` records:
+
+- a coded-documents file: JSON Lines, one record per line (what coders write);
+- a golden directory: for each document `<id>.txt` (the text, byte for byte)
+  and `<id>.json` (the record without `document.text`). Adding a golden
+  document is adding these two files.
+
+Every error names the file and line (or file) and what was expected.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Iterable, Iterator
+
+from pydantic import ValidationError
+
+from .models import CodedDocument
+
+
+class InputError(ValueError):
+    """Bad input, with where it is and what would be right."""
+
+    def __init__(self, where: str, message: str):
+        super().__init__(f"{where}: {message}")
+        self.where = where
+        self.message = message
+
+
+@dataclass
+class RawRecord:
+    where: str  # "file:line" or "file"
+    data: dict[str, Any]
+
+
+def _read_text(path: Path) -> str:
+    try:
+        # newline="" keeps \r\n as it is: span offsets count every character.
+        with path.open(encoding="utf-8", newline="") as handle:
+            return handle.read()
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), f"not UTF-8 text (invalid byte at offset {exc.start})") from None
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror}") from None
+
+
+def _golden_records(directory: Path) -> Iterator[RawRecord]:
+    json_files = sorted(directory.glob("*.json"))
+    if not json_files:
+        raise InputError(str(directory), "no <id>.json files here; expected a golden directory or a .jsonl file")
+    for json_file in json_files:
+        try:
+            data = json.loads(_read_text(json_file))
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{json_file}:{exc.lineno}", f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+        if not isinstance(data, dict) or not isinstance(data.get("document"), dict):
+            raise InputError(str(json_file), "expected an object with a 'document' object")
+        text_file = json_file.with_suffix(".txt")
+        if "text" not in data["document"]:
+            if not text_file.exists():
+                raise InputError(str(json_file), f"document text missing: expected {text_file.name} beside it")
+            data["document"]["text"] = _read_text(text_file)
+        yield RawRecord(str(json_file), data)
+
+
+def _jsonl_records(path: Path) -> Iterator[RawRecord]:
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror}") from None
+    with handle:
+        line_no = 0
+        try:
+            for line_no, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    data = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"{path}:{line_no}", f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+                if not isinstance(data, dict):
+                    raise InputError(f"{path}:{line_no}", f"expected a JSON object, found {type(data).__name__}")
+                yield RawRecord(f"{path}:{line_no}", data)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}:{line_no + 1}", f"not UTF-8 text (invalid byte at offset {exc.start})") from None
+
+
+def iter_raw(path: str | Path) -> Iterator[RawRecord]:
+    """Raw records of a coded-documents file or a golden directory, with locations."""
+    path = Path(path)
+    if path.is_dir():
+        yield from _golden_records(path)
+    elif path.exists():
+        if path.suffix == ".json":
+            # A single record written as a pretty JSON object.
+            try:
+                data = json.loads(_read_text(path))
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{exc.lineno}", f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+            records = data if isinstance(data, list) else [data]
+            for index, item in enumerate(records):
+                yield RawRecord(f"{path}[{index}]" if isinstance(data, list) else str(path), item)
+        else:
+            yield from _jsonl_records(path)
+    else:
+        raise InputError(str(path), "no such file or directory")
+
+
+def describe_validation_error(exc: ValidationError, limit: int = 3) -> str:
+    parts = []
+    for err in exc.errors()[:limit]:
+        loc = ".".join(str(s) for s in err["loc"]) or "record"
+        parts.append(f"{loc}: {err['msg']}")
+    more = len(exc.errors()) - limit
+    if more > 0:
+        parts.append(f"and {more} more")
+    return "; ".join(parts)
+
+
+def parse_record(raw: RawRecord) -> CodedDocument:
+    try:
+        return CodedDocument.model_validate(raw.data)
+    except ValidationError as exc:
+        raise InputError(raw.where, describe_validation_error(exc)) from None
+
+
+def load_coded(path: str | Path) -> list[CodedDocument]:
+    """All records of a coded-documents file or golden directory; duplicate ids are an error."""
+    docs: list[CodedDocument] = []
+    seen: dict[str, str] = {}
+    for raw in iter_raw(path):
+        doc = parse_record(raw)
+        if doc.document.id in seen:
+            raise InputError(raw.where, f"document id '{doc.document.id}' already appears at {seen[doc.document.id]}")
+        seen[doc.document.id] = raw.where
+        docs.append(doc)
+    return docs
+
+
+def dump_record(doc: CodedDocument) -> str:
+    """One JSONL line; deterministic so the same coding gives the same bytes."""
+    return json.dumps(doc.model_dump(mode="json", exclude_none=False), ensure_ascii=False, sort_keys=False)
+
+
+def write_coded(docs: Iterable[CodedDocument], out: IO[str]) -> int:
+    count = 0
+    for doc in docs:
+        out.write(dump_record(doc) + "\n")
+        count += 1
+    return count
+
+
+def write_golden(doc: CodedDocument, directory: Path) -> tuple[Path, Path]:
+    """Write a record as the two files of a golden document."""
+    directory.mkdir(parents=True, exist_ok=True)
+    text_path = directory / f"{doc.document.id}.txt"
+    json_path = directory / f"{doc.document.id}.json"
+    text_path.write_text(doc.document.text, encoding="utf-8", newline="")
+    data = doc.model_dump(mode="json", exclude_none=True)
+    data["document"].pop("text", None)
+    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return text_path, json_path

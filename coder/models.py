@@ -1,0 +1,127 @@
+"""The plain data every part of eventcoder speaks: documents, spans, events.
+
+Predictions from any coder and the hand-coded golden set use these same
+records, so the scorer always compares like with like. A coded-documents file
+is JSON Lines, one `CodedDocument` per line (see schemas/README.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+FORMAT_VERSION = 1
+
+
+class Alignment(str, Enum):
+    """How an evidence span was tied to the document text."""
+
+    exact = "exact"            # the quote occurs verbatim at these offsets
+    normalized = "normalized"  # equal after folding case, whitespace, quote marks, dashes
+    fuzzy = "fuzzy"            # approximate alignment above the threshold
+    unaligned = "unaligned"    # the quote could not be found: never shown as grounded
+    derived = "derived"        # value looked up from another value (lat/long from the place)
+    none = "none"              # no evidence needed (notes, source) or none given
+
+
+GROUNDED = {Alignment.exact, Alignment.normalized, Alignment.fuzzy}
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Span(Model):
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+    @field_validator("end")
+    @classmethod
+    def _ordered(cls, end: int, info) -> int:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise ValueError(f"end ({end}) is before start ({start})")
+        return end
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> "Span":
+        return cls(start=start, end=end, text=text[start:end])
+
+    def overlaps(self, other: "Span") -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+class FieldValue(Model):
+    """A field's value and the evidence for it."""
+
+    value: Any
+    spans: list[Span] = Field(default_factory=list)
+    alignment: Alignment = Alignment.exact
+    # The model's own quote when it could not be aligned, kept for review.
+    quote: str | None = None
+    # Extra detail a normaliser attaches (matched alias, fuzzy score...).
+    detail: str | None = None
+
+    @property
+    def grounded(self) -> bool:
+        return self.alignment in GROUNDED and bool(self.spans)
+
+
+class Event(Model):
+    type: str
+    fields: dict[str, FieldValue] = Field(default_factory=dict)
+    confidence: float | None = Field(None, ge=0, le=1)
+    # Shared by events that are the same incident reported in several documents.
+    incident: str | None = None
+    # The trigger or sentence that produced the event.
+    evidence: list[Span] = Field(default_factory=list)
+
+    def value(self, name: str, default: Any = None) -> Any:
+        field = self.fields.get(name)
+        return field.value if field is not None else default
+
+    def all_spans(self) -> list[Span]:
+        spans = list(self.evidence)
+        for field in self.fields.values():
+            spans.extend(field.spans)
+        return spans
+
+
+class Document(Model):
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    publication_date: date | None = None
+    source: str | None = None
+    source_scale: str | None = None
+    language: str = "en"
+    # Golden documents: "dev" for tuning rules, "test" for checking them.
+    split: Literal["dev", "test"] | None = None
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+class CoderInfo(Model):
+    name: str
+    version: str | None = None
+    model: str | None = None
+    codebook_version: str | None = None
+
+
+class CodedDocument(Model):
+    """One line of a coded-documents file: a document and the events coded in it."""
+
+    format: int = FORMAT_VERSION
+    document: Document
+    events: list[Event] = Field(default_factory=list)
+    coder: CoderInfo | None = None
+    status: Literal["ok", "failed"] = "ok"
+    error: str | None = None
