@@ -49,3 +49,63 @@ def make_coder(name: str, codebook: Codebook, **options: Any) -> Coder:
     module_name, factory_name = target.split(":")
     factory = getattr(importlib.import_module(module_name), factory_name)
     return factory(codebook, **options)
+
+
+def code_many(coder: Coder, documents, concurrency: int = 1):
+    """Code documents in order, yielding each result as soon as it is ready.
+
+    An async coder (the LLM coder) runs up to `concurrency` requests at once;
+    results still come out in input order so that output files are stable.
+    """
+    if concurrency > 1 and isinstance(coder, AsyncCoder):
+        yield from _code_many_async(coder, documents, concurrency)
+    else:
+        for document in documents:
+            yield coder.code(document)
+
+
+def _code_many_async(coder: AsyncCoder, documents, concurrency: int):
+    import asyncio
+    import threading
+    import queue as queue_module
+
+    results: queue_module.Queue = queue_module.Queue()
+    done = object()
+
+    async def runner() -> None:
+        semaphore = asyncio.Semaphore(concurrency)
+        pending: dict[int, asyncio.Task] = {}
+
+        async def one(doc: Document) -> CodedDocument:
+            async with semaphore:
+                return await coder.acode(doc)
+
+        # Keep at most 2*concurrency tasks alive so huge inputs stream in bounded memory.
+        next_out = 0
+        for index, doc in enumerate(documents):
+            pending[index] = asyncio.create_task(one(doc))
+            while len(pending) >= 2 * concurrency:
+                results.put(await pending.pop(next_out))
+                next_out += 1
+        while pending:
+            results.put(await pending.pop(next_out))
+            next_out += 1
+
+    def thread_main() -> None:
+        try:
+            asyncio.run(runner())
+        except BaseException as exc:  # surfaced in the caller's thread
+            results.put(exc)
+        finally:
+            results.put(done)
+
+    thread = threading.Thread(target=thread_main, daemon=True)
+    thread.start()
+    while True:
+        item = results.get()
+        if item is done:
+            break
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+    thread.join()
