@@ -1,9 +1,79 @@
-"""Commands of this feature; registered on the main app by register()."""
+"""coder regress: codebook regression checks for CI."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.table import Table
+
+from ..regress.report import junit_xml, markdown_summary
+from ..regress.run import RegressOptions, run_regress
+from .common import console, err_console
+
+PathOption = Annotated[Path | None, typer.Option(show_default=False)]
+
+
+def regress(
+    thresholds: Annotated[Path | None, typer.Option("--thresholds", help="Minimum scores (default: codebook/thresholds.yaml).",
+                                                    show_default=False)] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="Last recorded scores (default: codebook/baseline.json).",
+                                                  show_default=False)] = None,
+    junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML here.", show_default=False)] = None,
+    summary: Annotated[Path | None, typer.Option("--summary", help="Write a Markdown summary here (CI step summary).",
+                                                 show_default=False)] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write the HTML score report here.", show_default=False)] = None,
+    update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Record the current scores as the baseline.")] = False,
+    codebook: Annotated[Path, typer.Option("--codebook", envvar="CODER_CODEBOOK", help="Codebook directory.")] = Path("codebook"),
+    golden: Annotated[Path, typer.Option("--golden", help="Golden directory.")] = Path("golden"),
+    schemas: Annotated[Path, typer.Option("--schemas", help="Committed schema directory.")] = Path("schemas"),
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List passing checks too.")] = False,
+) -> None:
+    """Check that a codebook change did not break the codebook, the golden set or the scores."""
+    options = RegressOptions(codebook, golden, schemas, thresholds or codebook / "thresholds.yaml",
+                             baseline or codebook / "baseline.json", update_baseline, html)
+    result = run_regress(options)
+    table = Table(title="coder regress", show_lines=False)
+    for column in ("suite", "check", "result", "detail"):
+        table.add_column(column, overflow="fold")
+    for check in result.checks:
+        if check.ok and not verbose:
+            continue
+        status = "[green]ok[/]" if check.ok else "[yellow]known gap[/]" if check.skipped else "[red]FAIL[/]"
+        table.add_row(check.suite, check.name, status, check.message)
+    if table.rows:
+        console.print(table)
+    if result.changes:
+        changes = Table(title="scores against the baseline")
+        for column in ("metric", "baseline", "now", "change"):
+            changes.add_column(column)
+        for metric, before, now, verdict in result.changes:
+            if verdict == "same" and not verbose:
+                continue
+            colour = {"DROP": "red", "up": "green"}.get(verdict, "white")
+            changes.add_row(metric, "—" if before is None else f"{before:.3f}", f"{now:.3f}", f"[{colour}]{verdict}[/]")
+        if changes.rows:
+            console.print(changes)
+    for line in result.gained:
+        console.print(f"[green]+[/] {line}", highlight=False)
+    for line in result.lost:
+        console.print(f"[red]-[/] {line}", highlight=False)
+    passed = sum(1 for c in result.checks if c.ok)
+    failed = [c for c in result.checks if not c.ok and not c.skipped]
+    gaps = sum(1 for c in result.checks if c.skipped)
+    if junit:
+        junit.write_text(junit_xml(result.checks), encoding="utf-8")
+    if summary:
+        summary.write_text(markdown_summary(result.checks, result.changes, result.gained, result.lost), encoding="utf-8")
+    if update_baseline and result.metrics:
+        console.print(f"baseline written to {options.baseline}")
+    line = f"{passed} passed, {len(failed)} failed, {gaps} known gaps"
+    if failed:
+        err_console.print(f"coder regress FAILED: {line}", markup=False)
+        raise typer.Exit(1)
+    console.print(f"coder regress passed: {line}", markup=False)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app (filled in by the feature)."""
+    app.command("regress")(regress)
