@@ -1,0 +1,254 @@
+"""How well does grounding find the words a model *meant*, and refuse the ones it made up?
+
+Builds quotes from the golden documents (golden/*.txt; the seed articles in
+/work/shared/seeds when there is no golden set yet), perturbs them the way
+models do (case, whitespace, quote marks, a dropped or doubled letter, a
+truncated end, and pairs of these), and aligns each one with
+coder.llm.align. A perturbed quote counts as right when its span overlaps the
+true span with IoU >= 0.9. Invented quotes (template sentences, a real quote
+with a number or a name swapped, a sentence from another document) must not
+be aligned at all.
+
+    python bench/grounding.py [--quotes 2000] [--seed 7] [DIR ...]
+
+Aims: >= 99% of perturbed quotes on the right span, 0% of invented quotes aligned.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rapidfuzz import fuzz  # noqa: E402
+
+from coder.llm.align import Aligner, fold  # noqa: E402
+
+SEEDS = Path("/work/shared/seeds")
+WORD = re.compile(r"\S+")
+# Swapped-in names. No spelling variant of a name the documents use (Deir ez-Zor
+# for Deir Ezzor): swapping a name for its own variant invents nothing.
+PLACES = ["al-Mayadin", "Palmyra", "Hatla", "al-Qusayr", "Homs", "al-Asharah", "al-Quriyah", "T2 station"]
+ACTORS = ["Fatemiyoun Brigade", "Kataib Hezbollah", "Hezbollah", "Zainabiyoun", "the IRGC", "Harakat al-Nujaba"]
+
+
+def load_texts(dirs: list[Path]) -> dict[str, str]:
+    if not dirs:
+        golden = sorted((ROOT / "golden").glob("*.txt"))
+        dirs = [ROOT / "golden"] if golden else [SEEDS]
+    texts = {}
+    for directory in dirs:
+        for path in sorted(directory.glob("*.txt")):
+            texts[path.stem] = path.read_text(encoding="utf-8")
+    return texts
+
+
+@dataclass
+class Case:
+    doc: str
+    quote: str
+    start: int
+    end: int
+    kind: str
+
+
+def _window(rng: random.Random, text: str) -> tuple[int, int] | None:
+    words = list(WORD.finditer(text))
+    if len(words) < 20:
+        return None
+    n = rng.randint(2, 18)
+    i = rng.randrange(0, len(words) - n)
+    start, end = words[i].start(), words[i + n - 1].end()
+    # Quotes end at a word, without the sentence's trailing punctuation.
+    while end > start and text[end - 1] in ".,;:)":
+        end -= 1
+    return start, end
+
+
+def _letter_positions(quote: str) -> list[int]:
+    return [i for i in range(1, len(quote) - 1) if quote[i].isalpha() and quote[i - 1].isalpha()]
+
+
+def perturb(rng: random.Random, quote: str, kind: str) -> tuple[str, int]:
+    """Return the perturbed quote and how many source characters were cut from its end."""
+    if kind == "case":
+        choice = rng.choice(["lower", "upper", "title", "swapfirst"])
+        if choice == "swapfirst":
+            return quote[:1].swapcase() + quote[1:], 0
+        return getattr(quote, choice)(), 0
+    if kind == "whitespace":
+        out = re.sub(r" ", lambda m: rng.choice([" ", "  ", "\n", " "]), quote)
+        return (" " + out + " ") if rng.random() < 0.3 else out, 0
+    if kind == "quotes":
+        table = {"’": "'", "‘": "'", "“": '"', "”": '"', "'": "’", '"': "”", "–": "-", "—": "-", "-": "–"}
+        return "".join(table.get(c, c) for c in quote), 0
+    if kind == "drop":
+        positions = _letter_positions(quote)
+        if not positions:
+            return quote, 0
+        i = rng.choice(positions)
+        return quote[:i] + quote[i + 1:], 0
+    if kind == "double":
+        positions = _letter_positions(quote)
+        if not positions:
+            return quote, 0
+        i = rng.choice(positions)
+        return quote[:i] + quote[i] + quote[i:], 0
+    if kind == "truncate":
+        cut = rng.randint(1, max(1, min(8, len(quote) // 5)))
+        return quote[:-cut].rstrip(), cut
+    raise ValueError(kind)
+
+
+KINDS = ["exact", "case", "whitespace", "quotes", "drop", "double", "truncate"]
+
+
+def genuine_cases(rng: random.Random, texts: dict[str, str], count: int) -> list[Case]:
+    cases = []
+    ids = list(texts)
+    while len(cases) < count:
+        doc = rng.choice(ids)
+        text = texts[doc]
+        window = _window(rng, text)
+        if window is None:
+            continue
+        start, end = window
+        quote = text[start:end]
+        kinds = [rng.choice(KINDS)]
+        if rng.random() < 0.3:
+            kinds.append(rng.choice(KINDS[1:]))
+        cut_total = 0
+        for kind in kinds:
+            if kind == "exact":
+                continue
+            quote, cut = perturb(rng, quote, kind)
+            cut_total += cut
+        true_end = end
+        if cut_total:
+            # The true span is what is left of the source once the end is cut.
+            true_end = max(start + 1, end - cut_total)
+            while true_end > start and text[true_end - 1].isspace():
+                true_end -= 1
+        cases.append(Case(doc, quote, start, true_end, "+".join(kinds)))
+    return cases
+
+
+def invented_cases(rng: random.Random, texts: dict[str, str], count: int) -> list[Case]:
+    cases = []
+    ids = list(texts)
+    while len(cases) < count:
+        doc = rng.choice(ids)
+        text = texts[doc]
+        kind = rng.choice(["template", "number", "name", "other_doc"])
+        if kind == "template":
+            quote = rng.choice([
+                f"a convoy of {rng.randint(3, 90)} vehicles carrying {rng.choice(ACTORS)} fighters arrived in {rng.choice(PLACES)}",
+                f"{rng.choice(ACTORS)} opened a recruitment office in {rng.choice(PLACES)}",
+                f"{rng.randint(2, 400)} young men joined the ranks of {rng.choice(ACTORS)}",
+                f"a shipment of weapons was smuggled through {rng.choice(PLACES)}",
+                f"{rng.choice(ACTORS)} commanders met tribal elders in {rng.choice(PLACES)}",
+            ])
+        elif kind == "number":
+            window = _window(rng, text)
+            if window is None:
+                continue
+            quote = text[window[0]:window[1]]
+            if not re.search(r"\d", quote):
+                continue
+            quote = re.sub(r"\d+", lambda m: str(int(m.group()) + rng.randint(1, 9)), quote, count=1)
+        elif kind == "name":
+            window = _window(rng, text)
+            if window is None:
+                continue
+            quote = text[window[0]:window[1]]
+            names = [m for m in re.finditer(r"\b[A-Z][a-z]{3,}\b", quote)]
+            if not names:
+                continue
+            m = rng.choice(names)
+            replacement = rng.choice([p for p in PLACES + ACTORS if p.lower() != m.group().lower()])
+            quote = quote[:m.start()] + replacement + quote[m.end():]
+        else:
+            other = rng.choice([i for i in ids if i != doc] or ids)
+            window = _window(rng, texts[other])
+            if window is None or window[1] - window[0] < 40:
+                continue
+            quote = texts[other][window[0]:window[1]]
+        if fold(quote).text in fold(text).text:
+            continue  # by chance it is really there
+        if kind == "other_doc" and fuzz.partial_ratio(fold(quote).text, fold(text).text) >= 85:
+            continue  # the other outlet quotes the same sentence: not invented
+        cases.append(Case(doc, quote, -1, -1, "invented:" + kind))
+    return cases
+
+
+def iou(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union if union else 0.0
+
+
+def run(texts: dict[str, str], quotes: int = 2000, invented: int = 500, seed: int = 7) -> dict:
+    rng = random.Random(seed)
+    aligners = {doc: Aligner(text) for doc, text in texts.items()}
+    genuine = genuine_cases(rng, texts, quotes)
+    fake = invented_cases(rng, texts, invented)
+    started = time.perf_counter()
+    right, misses, by_method = 0, [], {}
+    for case in genuine:
+        # No evidence window: the hardest setting (a repeated phrase may land elsewhere).
+        hit = aligners[case.doc].align(case.quote)
+        ok = hit.grounded and iou((hit.spans[0].start, hit.spans[-1].end), (case.start, case.end)) >= 0.9
+        if not ok and hit.grounded:
+            # A phrase that occurs twice is rightly aligned to either occurrence.
+            text = texts[case.doc]
+            ok = fold(text[hit.spans[0].start:hit.spans[-1].end]).text == fold(text[case.start:case.end]).text
+        right += ok
+        by_method[hit.alignment.value] = by_method.get(hit.alignment.value, 0) + 1
+        if not ok:
+            misses.append(case)
+    wrong = [c for c in fake if aligners[c.doc].align(c.quote).grounded]
+    elapsed = time.perf_counter() - started
+    return {
+        "documents": len(texts), "quotes": len(genuine), "right": right,
+        "right_share": right / max(1, len(genuine)), "by_method": by_method,
+        "invented": len(fake), "invented_aligned": len(wrong),
+        "invented_aligned_share": len(wrong) / max(1, len(fake)),
+        "ms_per_quote": 1000 * elapsed / max(1, len(genuine) + len(fake)),
+        "misses": misses, "wrong": wrong,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("dirs", nargs="*", type=Path)
+    parser.add_argument("--quotes", type=int, default=2000)
+    parser.add_argument("--invented", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--show", type=int, default=5, help="misses to print")
+    args = parser.parse_args(argv)
+    texts = load_texts(args.dirs)
+    if not texts:
+        print("no documents found", file=sys.stderr)
+        return 1
+    r = run(texts, args.quotes, args.invented, args.seed)
+    print(f"documents: {r['documents']}")
+    print(f"perturbed quotes aligned to the right span: {r['right']}/{r['quotes']} = {100 * r['right_share']:.2f}%  (aim >= 99%)")
+    print(f"  by method: {r['by_method']}")
+    print(f"invented quotes wrongly aligned: {r['invented_aligned']}/{r['invented']} = {100 * r['invented_aligned_share']:.2f}%  (aim 0)")
+    print(f"time: {r['ms_per_quote']:.2f} ms per quote")
+    for case in r["misses"][: args.show]:
+        print(f"  miss [{case.kind}] {case.doc}: {case.quote!r}")
+    for case in r["wrong"][: args.show]:
+        print(f"  wrong [{case.kind}] {case.doc}: {case.quote!r}")
+    return 0 if r["right_share"] >= 0.99 and r["invented_aligned"] == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
