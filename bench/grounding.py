@@ -172,7 +172,13 @@ def invented_cases(rng: random.Random, texts: dict[str, str], count: int) -> lis
             if not names:
                 continue
             m = rng.choice(names)
-            replacement = rng.choice([p for p in PLACES + ACTORS if p.lower() != m.group().lower()])
+            # A name the document already uses could make the "invented" quote
+            # a real one give or take a comma; swap in names it does not use.
+            folded_text = fold(text).text
+            pool = [p for p in PLACES + ACTORS if fold(p).text.split()[-1].split("-")[-1] not in folded_text]
+            if not pool:
+                continue
+            replacement = rng.choice(pool)
             quote = quote[:m.start()] + replacement + quote[m.end():]
         else:
             other = rng.choice([i for i in ids if i != doc] or ids)

@@ -1,0 +1,228 @@
+"""LLMCoder: the codebook as a prompt, any OpenAI-compatible model, grounded answers.
+
+code()/acode() never raise for a bad answer or a failed request: the document
+comes back with status "failed" and a reason a user can act on (with the key
+redacted). A refused key or an unknown model is remembered, so the rest of a
+run fails fast instead of sending a thousand doomed requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import threading
+import weakref
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openai
+
+from ..codebook.model import Codebook
+from ..models import CodedDocument, CoderInfo, Document, Event
+from .answer import AnswerChecker, repair_message
+from .build import EventBuilder
+from .cache import AnswerCache, cache_key
+from .chunk import chunks, merge_events
+from .config import LLMSettings, default_cache_dir, load_settings
+from .cost import PriceTable, Usage
+from .prompt import build_prompt, estimate_tokens
+from .secret import Secret, redact
+from .transport import LLMError, Transport, make_client
+
+log = logging.getLogger(__name__)
+
+VERSION = "0.1.0"
+
+
+class AnswerError(Exception):
+    pass
+
+
+def _load_normalizer(codebook: Codebook) -> Any:
+    try:
+        from ..normalize import Normalizer
+    except ImportError:
+        log.warning("coder.normalize is not available: LLM values are kept as the model gave them")
+        return None
+    return Normalizer(codebook)
+
+
+class LLMCoder:
+    name = "llm"
+
+    def __init__(self, codebook: Codebook, *, model: str | None = None, base_url: str | None = None,
+                 api_key: str | Secret | None = None, config: str | Path | None = None,
+                 cache_dir: str | Path | None = None, concurrency: int = 4, sleep=None, rng=None,
+                 **settings: Any):
+        if isinstance(api_key, str):
+            api_key = Secret(api_key)
+        self.settings: LLMSettings = load_settings(config=config, model=model, base_url=base_url, api_key=api_key,
+                                                   cache_dir=cache_dir, **settings)
+        self.codebook = codebook
+        self.concurrency = concurrency
+        s = self.settings
+        self.prompt = build_prompt(codebook, s.response_format)
+        self.checker = AnswerChecker(codebook)
+        self.prices = PriceTable.load(s.prices_file, s.prices)
+        self.cache = AnswerCache(s.cache_dir or default_cache_dir()) if s.cache else None
+        self.transport = Transport(s, **({"sleep": sleep} if sleep else {}), rng=rng)
+        self.builder = EventBuilder(codebook, _load_normalizer(codebook), threshold=s.fuzzy_threshold)
+        self.usage = Usage()
+        self.usage_by_document: dict[str, Usage] = {}
+        self.documents = 0
+        self.stable_shares: list[float] = []
+        self._fatal: LLMError | None = None
+        self._lock = threading.Lock()
+        self._clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, openai.AsyncOpenAI]" = \
+            weakref.WeakKeyDictionary()
+
+    def __repr__(self) -> str:
+        s = self.settings
+        return (f"LLMCoder(model={s.model!r}, endpoint={s.endpoint!r}, response_format={s.response_format!r}, "
+                f"concurrency={self.concurrency})")
+
+    @property
+    def info(self) -> CoderInfo:
+        return CoderInfo(name=self.name, version=VERSION, model=self.settings.model,
+                         codebook_version=self.codebook.version)
+
+    # -- entry points --------------------------------------------------------------
+
+    def code(self, document: Document) -> CodedDocument:
+        async def run() -> CodedDocument:
+            client = make_client(self.settings)
+            try:
+                return await self._code(document, client)
+            finally:
+                await client.close()
+
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(run())
+        # Called from inside an event loop (a notebook): run in a thread of its own.
+        box: list[CodedDocument] = []
+        thread = threading.Thread(target=lambda: box.append(asyncio.run(run())))
+        thread.start()
+        thread.join()
+        return box[0]
+
+    async def acode(self, document: Document) -> CodedDocument:
+        # One client per event loop: an async HTTP pool belongs to the loop that opened it.
+        loop = asyncio.get_running_loop()
+        client = self._clients.get(loop)
+        if client is None:
+            client = self._clients[loop] = make_client(self.settings)
+        return await self._code(document, client)
+
+    # -- the work ------------------------------------------------------------------
+
+    async def _code(self, document: Document, client: openai.AsyncOpenAI) -> CodedDocument:
+        usage = Usage()
+        try:
+            if self._fatal is not None:
+                return self._failed(document, self._fatal.message)
+            events: list[Event] = []
+            windows = chunks(document.text, self.settings.chunk_chars, self.settings.chunk_overlap)
+            for number, (start, end) in enumerate(windows, 1):
+                part = (number, len(windows)) if len(windows) > 1 else None
+                answer = await self._answer(client, document.text[start:end], document.publication_date, part, usage)
+                events.extend(self.builder.events(answer, document, (start, end)))
+            if len(windows) > 1:
+                events = merge_events(events)
+            return CodedDocument(document=document, events=events, coder=self.info)
+        except LLMError as exc:
+            if exc.fatal:
+                self._fatal = exc
+            return self._failed(document, exc.message)
+        except AnswerError as exc:
+            return self._failed(document, str(exc))
+        except Exception as exc:  # a bug must cost one document, not the run
+            log.exception("LLM coder: unexpected error on document %s", document.id)
+            return self._failed(document, f"internal error: {type(exc).__name__}: {self._clean(exc)}")
+        finally:
+            self._account(document, usage)
+
+    async def _answer(self, client: openai.AsyncOpenAI, text: str, published: date | None,
+                      part: tuple[int, int] | None, usage: Usage) -> dict[str, Any]:
+        s = self.settings
+        key = cache_key(model=s.model, prompt=self.prompt.hash, codebook=self.codebook.version,
+                        text=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                        published=published.isoformat() if published else None, part=part,
+                        temperature=s.temperature, max_tokens=s.max_tokens)
+        if self.cache is not None:
+            entry = self.cache.get(key)
+            if entry is not None:
+                usage.cache_hits += 1
+                return entry["answer"]
+        messages = self.prompt.messages(text, published, part)
+        problems: list[str] = []
+        for attempt in range(1 + s.repair_attempts):
+            completion = await self.transport.complete(client, messages, self.prompt.response_format, usage)
+            data, problems = self.checker.parse(completion.content)
+            if not problems:
+                problems = self.checker.check(data)
+            if completion.finish_reason == "length":
+                problems = [f"the answer was cut off at max_tokens ({s.max_tokens}); answer more briefly"] + problems
+            if not problems:
+                if self.cache is not None:
+                    self.cache.put(key, {"model": s.model, "codebook_version": self.codebook.version,
+                                         "prompt_hash": self.prompt.hash, "answer": data})
+                return data
+            log.info("answer has %d problem(s) (attempt %d of %d): %s", len(problems), attempt + 1,
+                     1 + s.repair_attempts, self._clean(problems[0]))
+            if attempt < s.repair_attempts:
+                usage.repairs += 1
+                # The repair turn extends the conversation, so the stable prefix is still cached.
+                messages = [*messages, {"role": "assistant", "content": completion.content},
+                            {"role": "user", "content": repair_message(problems)}]
+        shown = "; ".join(self._clean(p) for p in problems[:3])
+        more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise AnswerError(f"invalid answer after {1 + s.repair_attempts} attempt(s): {shown}{more}")
+
+    def _clean(self, text: Any) -> str:
+        return redact(str(text), self.settings.api_key)
+
+    def _failed(self, document: Document, reason: str) -> CodedDocument:
+        return CodedDocument(document=document, coder=self.info, status="failed", error=self._clean(reason))
+
+    def _account(self, document: Document, usage: Usage) -> None:
+        share = self.prompt.stable_share(document.text, document.publication_date)
+        with self._lock:
+            self.documents += 1
+            self.usage.add(usage)
+            self.usage_by_document[document.id] = usage
+            self.stable_shares.append(share)
+        cost = self.prices.cost(self.settings.model, usage)
+        log.info("document %s: %d request(s), %d cache hit(s), %d prompt tokens (%d cached), %d completion tokens%s",
+                 document.id, usage.requests, usage.cache_hits, usage.prompt_tokens, usage.cached_tokens,
+                 usage.completion_tokens, f", ${cost:.4f}" if cost is not None else "")
+
+    # -- reporting -----------------------------------------------------------------
+
+    def cost(self, usage: Usage | None = None) -> float | None:
+        return self.prices.cost(self.settings.model, usage or self.usage)
+
+    def summary(self) -> dict[str, Any]:
+        u = self.usage
+        n = max(1, self.documents)
+        return {
+            "model": self.settings.model, "documents": self.documents, **u.as_dict(),
+            "prompt_tokens_per_document": u.prompt_tokens / n,
+            "stable_prefix_tokens": self.prompt.stable_tokens,
+            "stable_prefix_share": sum(self.stable_shares) / len(self.stable_shares) if self.stable_shares else None,
+            "cost_usd": self.cost(),
+        }
+
+    def report(self) -> str:
+        r = self.summary()
+        cost = "unknown (model not in the price table)" if r["cost_usd"] is None else f"${r['cost_usd']:.4f}"
+        share = "-" if r["stable_prefix_share"] is None else f"{100 * r['stable_prefix_share']:.0f}%"
+        return (f"{r['documents']} document(s), {r['requests']} request(s), {r['cache_hits']} cache hit(s), "
+                f"{r['repairs']} repair(s); tokens: {r['prompt_tokens']} prompt ({r['cached_tokens']} cached), "
+                f"{r['completion_tokens']} completion; stable prefix {share} of the prompt; cost {cost}")
+
+    def estimate_prompt_tokens(self, document: Document) -> int:
+        return self.prompt.stable_tokens + estimate_tokens(document.text)

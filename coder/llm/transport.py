@@ -1,0 +1,175 @@
+"""One chat-completion request, with this project's retry policy.
+
+The openai client's own retries are off (max_retries=0) so that the policy is
+ours and testable: exponential backoff with jitter on 429, 408/409, 5xx,
+timeouts and connection errors, honouring Retry-After; a deadline per request;
+and errors a user can act on for a refused key (401/403), an unknown model
+(404) and an endpoint that cannot be reached. Every message that leaves this
+module has the key redacted, whatever the server echoed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import random
+import time
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
+
+import openai
+
+from .config import LLMSettings
+from .cost import Usage
+from .secret import redact
+
+log = logging.getLogger(__name__)
+
+RETRYABLE_STATUS = {408, 409, 429}
+
+
+class LLMError(Exception):
+    """A request that failed for good. `fatal`: every other request would fail the same way."""
+
+    def __init__(self, message: str, *, kind: str, fatal: bool = False, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+        self.fatal = fatal
+        self.status = status
+
+
+@dataclass
+class Completion:
+    content: str
+    finish_reason: str | None
+    usage: Usage
+
+
+def make_client(settings: LLMSettings) -> openai.AsyncOpenAI:
+    # A local server needs no key, but the client insists on one: a placeholder
+    # that is not a secret keeps it quiet.
+    key = settings.api_key.reveal() if settings.api_key else "no-key"
+    return openai.AsyncOpenAI(api_key=key, base_url=settings.base_url, timeout=settings.timeout, max_retries=0)
+
+
+def retry_after(headers: Any) -> float | None:
+    """Seconds to wait from retry-after-ms / Retry-After (seconds or an HTTP date)."""
+    if headers is None:
+        return None
+    value = headers.get("retry-after-ms")
+    if value:
+        try:
+            return max(0.0, float(value) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        if parsed is None:
+            return None
+        return max(0.0, parsed.timestamp() - time.time())
+
+
+class Transport:
+    def __init__(self, settings: LLMSettings, *, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 rng: random.Random | None = None):
+        self.settings = settings
+        self.sleep = sleep
+        self.rng = rng or random.Random()
+
+    def backoff(self, retry: int, hint: float | None) -> float:
+        s = self.settings
+        if hint is not None:
+            if hint > s.retry_after_max:
+                log.warning("server asked to wait %.0fs; waiting %.0fs (retry_after_max)", hint, s.retry_after_max)
+            return min(hint, s.retry_after_max)
+        # "Equal jitter": half the exponential step fixed, half random, so
+        # concurrent workers that failed together do not retry together.
+        step = min(s.backoff_max, s.backoff_base * (2 ** retry))
+        return step / 2 + self.rng.uniform(0, step / 2)
+
+    def _clean(self, text: str) -> str:
+        return redact(str(text), self.settings.api_key)
+
+    async def complete(self, client: openai.AsyncOpenAI, messages: list[dict[str, str]],
+                       response_format: dict[str, Any], usage: Usage) -> Completion:
+        s = self.settings
+        retry = 0
+        while True:
+            usage.attempts += 1
+            hint: float | None = None
+            try:
+                response = await asyncio.wait_for(
+                    client.chat.completions.create(
+                        model=s.model, messages=messages, response_format=response_format,
+                        temperature=s.temperature, max_tokens=s.max_tokens),
+                    timeout=s.timeout)
+            except (asyncio.TimeoutError, openai.APITimeoutError):
+                reason = f"no answer within {s.timeout:g}s"
+                if retry >= s.max_retries:
+                    raise LLMError(f"{s.endpoint}: {reason} after {retry + 1} attempt(s) "
+                                   f"(raise `timeout` if the model is slow)", kind="timeout") from None
+            except openai.APIConnectionError as exc:
+                reason = f"cannot connect ({self._clean(exc.__cause__ or exc)})"
+                if retry >= s.max_retries:
+                    raise LLMError(f"cannot reach {s.endpoint} after {retry + 1} attempt(s): {reason}; "
+                                   "is the server running? check --base-url / OPENAI_BASE_URL / base_url",
+                                   kind="unreachable") from None
+            except openai.APIStatusError as exc:
+                status = exc.status_code
+                detail = self._clean(_server_message(exc))
+                if status in (401, 403):
+                    raise LLMError(f"{s.endpoint} refused the API key (HTTP {status}); {s.key_hint()}",
+                                   kind="auth", fatal=True, status=status) from None
+                if status == 404:
+                    raise LLMError(f"model {s.model!r} not found at {s.endpoint} (HTTP 404: {detail}); "
+                                   "check --model / `model` (and that the base URL ends in /v1)",
+                                   kind="model", fatal=True, status=status) from None
+                if status not in RETRYABLE_STATUS and status < 500:
+                    hint_text = ""
+                    if status == 400 and s.response_format == "json_schema" and "response_format" in detail:
+                        hint_text = "; this server may not support json_schema: set response_format = \"json_object\""
+                    raise LLMError(f"{s.endpoint} rejected the request (HTTP {status}): {detail}{hint_text}",
+                                   kind="bad_request", status=status) from None
+                reason = f"HTTP {status}: {detail}"
+                hint = retry_after(exc.response.headers)
+                if retry >= s.max_retries:
+                    kind = "rate_limit" if status == 429 else "server"
+                    raise LLMError(f"{s.endpoint} still failing after {retry + 1} attempt(s): {reason}",
+                                   kind=kind, status=status) from None
+            else:
+                usage.requests += 1
+                _count(response, usage)
+                choice = response.choices[0] if response.choices else None
+                content = (choice.message.content if choice and choice.message else None) or ""
+                return Completion(content, choice.finish_reason if choice else None, usage)
+            delay = self.backoff(retry, hint)
+            log.info("request failed (%s); retry %d of %d in %.2fs", reason, retry + 1, s.max_retries, delay)
+            await self.sleep(delay)
+            retry += 1
+
+
+def _server_message(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])[:300]
+    return str(exc.message)[:300]
+
+
+def _count(response: Any, usage: Usage) -> None:
+    u = getattr(response, "usage", None)
+    if u is None:
+        return
+    usage.prompt_tokens += u.prompt_tokens or 0
+    usage.completion_tokens += u.completion_tokens or 0
+    details = getattr(u, "prompt_tokens_details", None)
+    cached = getattr(details, "cached_tokens", None) if details is not None else None
+    usage.cached_tokens += cached or 0
