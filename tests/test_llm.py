@@ -325,3 +325,38 @@ def test_chunking_covers_the_text_with_overlap():
     parts = chunks(text, 2000, 300)
     assert parts[0][0] == 0 and parts[-1][1] == len(text)
     assert all(b[0] < a[1] and a[1] - b[0] >= 150 for a, b in zip(parts, parts[1:]))
+
+
+def test_values_go_through_the_shared_normaliser(codebook):
+    """The wiring to coder.normalize, with a stand-in for its API (Normalizer(codebook) methods)."""
+    from coder.llm.build import EventBuilder
+
+    calls = []
+
+    class StandIn:
+        def actor(self, text):
+            calls.append(("actor", text))
+            return "Fatemiyoun Brigade" if "fatemiyoun" in text.lower() else None
+
+        def place(self, text):
+            calls.append(("place", text))
+            return "Al Bukamal" if "bukamal" in text.lower() else None
+
+        def enum_values(self, spec, text):
+            calls.append(("enum", text))
+            return ["arrival"] if "arriv" in text else []
+
+        def fill_derived(self, event, document):
+            calls.append(("derived", event.type))
+            event.fields["latitude"] = type(event.fields["location"])(value=34.4533, alignment=Alignment.derived)
+            return event
+
+    raw = answer(codebook, actor1={"value": "Liwa Fatemiyoun", "quote": "Liwa Fatemiyoun"},
+                 location={"value": "Albukamal", "quote": "Albukamal"},
+                 movement_kind={"value": "arrived", "quote": "arrived"},
+                 actor2={"value": "Unknown Group", "quote": "local sources"})
+    (event,) = EventBuilder(codebook, StandIn(), threshold=90).events(raw, doc())
+    assert event.value("actor1") == "Fatemiyoun Brigade" and event.value("location") == "Al Bukamal"
+    assert event.value("movement_kind") == "arrival" and event.value("latitude") == 34.4533
+    assert event.fields["actor2"].detail == "not in the dictionary"
+    assert ("derived", "troop_movement") in calls
