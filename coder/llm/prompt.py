@@ -133,7 +133,9 @@ def user_message(text: str, publication_date: date | None, part: tuple[int, int]
 
 
 def build_prompt(codebook: Codebook, mode: ResponseFormat) -> Prompt:
-    schema = llm_response_schema(codebook)
+    # The file on disk is a standalone Draft 2020-12 document; the API wants only
+    # the schema body, and strict mode is picky about keys it does not know.
+    schema = {k: v for k, v in llm_response_schema(codebook).items() if k not in ("$schema", "title")}
     if mode == "json_schema":
         response_format: dict[str, Any] = {
             "type": "json_schema",
