@@ -133,13 +133,14 @@ def user_message(text: str, publication_date: date | None, part: tuple[int, int]
 
 
 def build_prompt(codebook: Codebook, mode: ResponseFormat) -> Prompt:
-    # The file on disk is a standalone Draft 2020-12 document; the API wants only
-    # the schema body, and strict mode is picky about keys it does not know.
-    schema = {k: v for k, v in llm_response_schema(codebook).items() if k not in ("$schema", "title")}
+    schema = llm_response_schema(codebook)
     if mode == "json_schema":
+        # The file on disk is a standalone Draft 2020-12 document; the API wants only
+        # the schema body, and strict mode is picky about keys it does not know.
+        body = {k: v for k, v in schema.items() if k not in ("$schema", "title")}
         response_format: dict[str, Any] = {
             "type": "json_schema",
-            "json_schema": {"name": "coded_events", "strict": True, "schema": schema},
+            "json_schema": {"name": "coded_events", "strict": True, "schema": body},
         }
         answer = "Answer with JSON in the response schema you are given."
     else:
