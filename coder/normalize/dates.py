@@ -1,0 +1,190 @@
+"""Dates the ACLED way: absolute and relative expressions, resolved against the
+publication date, with time_precision (1 day, 2 week, 3 month).
+
+A date that cannot be resolved is never invented: every function returns None
+rather than guess (a weekday with no publication date, "the next day" with no
+anchor, a month name with no year and no publication date).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "a": 1, "an": 1}
+
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_WD = r"(?P<wd>" + "|".join(_WEEKDAYS) + r")"
+
+# Order matters: the first pattern to match at a position wins, so the more
+# specific forms come first.
+_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<day>[0-3]\d)\b")),
+    ("dmy_num", re.compile(r"\b(?P<day>[0-3]?\d)/(?P<m>[01]?\d)/(?P<year>(?:19|20)\d\d)\b")),
+    ("mdy", re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"(?:\s*,\s*|\s+)" + _YEAR + r"\b", re.I)),
+    ("dmy", re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I)),
+    ("md", re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"\b(?!\s*(?:,\s*)?(?:19|20)\d\d)(?![\d,.]*\s*(?:km|kilomet|mile|%|percent))", re.I)),
+    ("dm", re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"\b(?!\s*,?\s*(?:19|20)\d\d)", re.I)),
+    ("part_month", re.compile(r"\b(?P<part>early|mid|late|end of|beginning of|start of|the end of|the beginning of|the middle of|middle of)[\s-]+"
+                              + _MONTH + r"(?:,?\s+" + _YEAR + r")?\b", re.I)),
+    ("month_year", re.compile(r"\b(?:in|during|since|throughout|from|by|of)\s+" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I)),
+    ("in_month", re.compile(r"\b(?:in|during|throughout)\s+" + _MONTH + r"(?!\s*[0-3]?\d\b)\b", re.I)),
+    ("day_before_yesterday", re.compile(r"\bthe day before yesterday\b", re.I)),
+    ("yesterday", re.compile(r"\byesterday\b", re.I)),
+    ("today", re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier today)\b", re.I)),
+    ("last_night", re.compile(r"\blast night\b", re.I)),
+    ("days_ago", re.compile(r"\b(?P<n>\d{1,2}|one|two|three|four|five|six|seven|a)\s+days?\s+ago\b", re.I)),
+    ("weekday", re.compile(r"\b(?:(?P<mod>last|this past|past|on|this|early on|late on)\s+)?" + _WD
+                           + r"(?:\s+(?:morning|afternoon|evening|night))?\b", re.I)),
+    ("last_week", re.compile(r"\b(?:last|the past|past|the previous|previous) week\b", re.I)),
+    ("this_week", re.compile(r"\b(?:this|earlier this) week\b", re.I)),
+    ("last_month", re.compile(r"\b(?:last|the past|past|the previous|previous) month\b", re.I)),
+    ("this_month", re.compile(r"\b(?:this|earlier this) month\b", re.I)),
+    ("next_day", re.compile(r"\b(?:(?:a|one|the) day (?:after|later)|the (?:next|following) day|the day after)\b", re.I)),
+    ("day_before", re.compile(r"\b(?:(?:a|one|the) day (?:before|earlier)|the previous day|the day before)\b", re.I)),
+]
+
+
+@dataclass(frozen=True)
+class DateResolution:
+    date: date
+    precision: int            # ACLED time_precision: 1 day, 2 week, 3 month
+    start: int = 0            # span of the expression in the text given
+    end: int = 0
+    text: str = ""
+    relative: bool = False    # resolved against the publication date or an anchor
+
+    @property
+    def iso(self) -> str:
+        return self.date.isoformat()
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _infer_year(month: int, day: int, pub: date | None) -> int | None:
+    """A day without a year is in the publication's year, or the year before
+    when that would put it more than a week after publication (news reports
+    the past: an article of 3 January about "December 28")."""
+    if pub is None:
+        return None
+    candidate = _safe_date(pub.year, month, day)
+    if candidate is not None and candidate > pub + timedelta(days=7):
+        return pub.year - 1
+    return pub.year
+
+
+def _week_middle(day: date) -> date:
+    # ACLED codes a week as its middle day: Thursday of a Monday-Sunday week.
+    return day - timedelta(days=day.weekday()) + timedelta(days=3)
+
+
+def _resolve(kind: str, m: re.Match, pub: date | None, anchor: date | None) -> tuple[date, int] | None:
+    g = m.groupdict()
+    if kind in ("iso", "dmy_num"):
+        d = _safe_date(int(g["year"]), int(g["m"]), int(g["day"]))
+        return (d, 1) if d else None
+    if kind in ("mdy", "dmy"):
+        d = _safe_date(int(g["year"]), _MONTHS[g["month"].lower()], int(g["day"]))
+        return (d, 1) if d else None
+    if kind in ("md", "dm"):
+        month, day = _MONTHS[g["month"].lower()], int(g["day"])
+        if g["month"].lower() == "may" and kind == "md" and not m.group(0)[0].isupper():
+            return None  # "may 3" as a verb
+        year = _infer_year(month, day, pub)
+        d = _safe_date(year, month, day) if year else None
+        return (d, 1) if d else None
+    if kind in ("part_month", "month_year", "in_month"):
+        month_word = g["month"].lower()
+        if month_word == "may" and not g["month"][0].isupper():
+            return None
+        month = _MONTHS[month_word]
+        year = int(g["year"]) if g.get("year") else _infer_year(month, 15, pub)
+        if year is None:
+            return None
+        # ACLED: month-level knowledge codes the middle of the month.
+        return date(year, month, 15), 3
+    if pub is None:
+        return None
+    if kind == "day_before_yesterday":
+        return pub - timedelta(days=2), 1
+    if kind == "yesterday" or kind == "last_night":
+        return pub - timedelta(days=1), 1
+    if kind == "today":
+        return pub, 1
+    if kind == "days_ago":
+        n = g["n"].lower()
+        days = int(n) if n.isdigit() else _NUM_WORDS[n]
+        return pub - timedelta(days=days), 1
+    if kind == "weekday":
+        target = _WEEKDAYS[g["wd"].lower()]
+        back = (pub.weekday() - target) % 7
+        mod = (g.get("mod") or "").lower()
+        if back == 0 and mod in ("last", "past", "this past"):
+            back = 7  # "last Monday" written on a Monday is a week ago
+        return pub - timedelta(days=back), 1
+    if kind == "last_week":
+        return _week_middle(pub - timedelta(days=7)), 2
+    if kind == "this_week":
+        return min(_week_middle(pub), pub), 2
+    if kind == "last_month":
+        first = pub.replace(day=1) - timedelta(days=1)
+        return first.replace(day=15), 3
+    if kind == "this_month":
+        return min(pub.replace(day=15), pub), 3
+    if kind == "next_day" and anchor is not None:
+        return anchor + timedelta(days=1), 1
+    if kind == "day_before" and anchor is not None:
+        return anchor - timedelta(days=1), 1
+    return None
+
+
+def find_dates(text: str, publication_date: date | None, start: int = 0, end: int | None = None,
+               anchor: date | None = None) -> list[DateResolution]:
+    """Every resolvable date expression in text[start:end], left to right, non-overlapping."""
+    end = len(text) if end is None else end
+    hits: list[tuple[int, int, str, re.Match]] = []
+    for order, (kind, pattern) in enumerate(_PATTERNS):
+        for m in pattern.finditer(text, start, end):
+            hits.append((m.start(), -(m.end() - m.start()), order, kind, m))
+    hits.sort(key=lambda h: (h[0], h[1], h[2]))
+    out: list[DateResolution] = []
+    taken_until = -1
+    for s, _neg_len, _order, kind, m in hits:
+        if s < taken_until:
+            continue
+        resolved = _resolve(kind, m, publication_date, anchor)
+        if resolved is None:
+            continue
+        d, precision = resolved
+        relative = kind not in ("iso", "dmy_num", "mdy", "dmy", "month_year")
+        # Day matched first in "on Monday": the span is the expression, not "on".
+        out.append(DateResolution(d, precision, m.start(), m.end(), m.group(0), relative))
+        taken_until = m.end()
+    return out
+
+
+def resolve_date(expression_or_text: str, publication_date: date | None = None, *,
+                 anchor: date | None = None) -> DateResolution | None:
+    """The first date the words give, or None: never an invented date."""
+    if not expression_or_text:
+        return None
+    if isinstance(publication_date, str):
+        try:
+            publication_date = date.fromisoformat(publication_date)
+        except ValueError:
+            publication_date = None
+    found = find_dates(expression_or_text, publication_date, anchor=anchor)
+    return found[0] if found else None

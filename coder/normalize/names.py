@@ -1,0 +1,195 @@
+"""Actor and place names: folding, a token n-gram index and fuzzy near misses.
+
+Why tokens and not one big regex alternation: sources spell the same name a
+dozen ways (al-Bukamal, Al-Bokamal, Albu Kamal; Liwa al-Fatemiyoun), and the
+differences are exactly the ones folding removes (case, hyphens, quote marks,
+the Arabic article). Folding the text once into word tokens and looking up
+n-grams in a dict is linear in the text and independent of the dictionary
+size, which keeps the coder well above 300 documents/s.
+
+Offsets always point into the ORIGINAL text: a token keeps its (start, end).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Generic, Iterable, TypeVar
+
+from rapidfuzz import fuzz, process
+
+# Letters and digits, in any script; hyphens, quote marks and spaces separate tokens.
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+# The Arabic article as sources transliterate it. Dropped when folding so that
+# "al-Mayadin", "Mayadin" and "el Mayadin" share one key.
+ARTICLES = frozenset({"al", "el", "ul", "ad", "ar", "as", "ash", "at", "az", "an"})
+# Short article forms that are also English words are only dropped when they
+# were written attached with a hyphen (handled in tokens()).
+_AMBIGUOUS_ARTICLES = frozenset({"as", "at", "an", "ad", "ar", "az", "ash", "ul"})
+# Longest name in tokens we try to match; longer aliases are still indexed
+# (the lookup window grows to the longest key).
+_DEFAULT_MAX_NGRAM = 8
+
+
+def fold_token(token: str) -> str:
+    # NFKD + dropping combining marks folds "Ḥasakah" to "hasakah".
+    decomposed = unicodedata.normalize("NFKD", token)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str      # folded
+    start: int
+    end: int
+    article: bool  # an article that may be dropped
+    capital: bool  # began with an upper-case letter in the source
+
+
+def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Word tokens of text[start:end] with offsets into `text`."""
+    out: list[Token] = []
+    end = len(text) if end is None else end
+    for m in _TOKEN.finditer(text, start, end):
+        raw = m.group()
+        folded = fold_token(raw)
+        article = folded in ARTICLES
+        if article and folded in _AMBIGUOUS_ARTICLES:
+            # "as-Safira" is an article, "as" in "as well" is not.
+            nxt = text[m.end(): m.end() + 1]
+            article = nxt in "-‐‑–"
+        out.append(Token(folded, m.start(), m.end(), article, raw[:1].isupper()))
+    return out
+
+
+def key_of(name: str) -> tuple[str, ...]:
+    """The folded key of a dictionary name: tokens without articles."""
+    toks = [t for t in tokens(name) if not t.article]
+    if not toks:  # a name that is only an article: keep it literal
+        toks = tokens(name)
+    return tuple(t.text for t in toks)
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Mention(Generic[T]):
+    """A name found in the text: [start, end) in the original text and what it is."""
+
+    start: int
+    end: int
+    match: T
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.start, self.end
+
+
+class NameIndex(Generic[T]):
+    """Folded name -> entry, with n-gram scanning and cached fuzzy lookups."""
+
+    def __init__(self, entries: Iterable[tuple[str, T, bool]], *, fuzzy_threshold: float = 88.0,
+                 fuzzy_min_len: int = 6):
+        # entries: (surface name, entry, is_canonical). The first entry to claim
+        # a key keeps it: the codebook promises an alias belongs to one entry.
+        self.exact: dict[tuple[str, ...], tuple[T, bool]] = {}
+        for surface, entry, canonical in entries:
+            key = key_of(surface)
+            if not key:
+                continue
+            if key not in self.exact or (canonical and not self.exact[key][1]):
+                self.exact[key] = (entry, canonical)
+        self.max_n = max((len(k) for k in self.exact), default=1)
+        self.max_n = max(self.max_n, 1)
+        self.first_tokens = frozenset(k[0] for k in self.exact)
+        self.fuzzy_threshold = fuzzy_threshold
+        self.fuzzy_min_len = fuzzy_min_len
+        # Short keys are left out of fuzzy matching: "Syrian" is not a misspelt
+        # "Syria", and a 4-letter acronym has no near misses worth guessing.
+        self._choice_keys = [k for k in self.exact if len(" ".join(k)) >= fuzzy_min_len]
+        self._choices = [" ".join(k) for k in self._choice_keys]
+        # Fuzzy lookups repeat a lot across an archive (the same misspelt town);
+        # a bounded per-index cache keeps them cheap and memory flat.
+        self._fuzzy_cached = lru_cache(maxsize=20000)(self._fuzzy_uncached)
+
+    # -- whole-string lookups -------------------------------------------------
+    def lookup(self, name: str) -> tuple[T, str, float] | None:
+        key = key_of(name)
+        hit = self.exact.get(key)
+        if hit is not None:
+            return hit[0], ("exact" if hit[1] else "alias"), 100.0
+        return None
+
+    def fuzzy(self, folded: str) -> tuple[T, float] | None:
+        if len(folded.replace(" ", "")) < self.fuzzy_min_len:
+            return None
+        return self._fuzzy_cached(folded)
+
+    def _fuzzy_uncached(self, folded: str) -> tuple[T, float] | None:
+        best = process.extractOne(folded, self._choices, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold)
+        if best is None:
+            return None
+        choice, score, index = best
+        if choice[0] != folded[0]:
+            return None  # misspellings rarely touch the first letter; guessing there invents names
+        return self.exact[self._choice_keys[index]][0], float(score)
+
+    # -- scanning running text ------------------------------------------------
+    def scan(self, toks: list[Token], *, fuzzy: bool = True) -> list[Mention[tuple[T, str, float]]]:
+        """Longest non-overlapping mentions, left to right.
+
+        At each token the longest n-gram whose article-free key is known wins;
+        a mention never ends on an article. Fuzzy matching is only tried on
+        capitalised tokens (names), which keeps it rare and cheap.
+        """
+        found: list[Mention] = []
+        i, n_tok = 0, len(toks)
+        while i < n_tok:
+            hit = None
+            if toks[i].text in self.first_tokens or toks[i].article:
+                hit = self._longest(toks, i)
+            if hit is None and fuzzy and toks[i].capital and not toks[i].article:
+                hit = self._fuzzy_at(toks, i)
+            if hit is not None:
+                j, entry, how, score = hit
+                found.append(Mention(toks[i].start, toks[j].end, (entry, how, score)))
+                i = j + 1
+            else:
+                i += 1
+        return found
+
+    def _longest(self, toks: list[Token], i: int):
+        words: list[str] = []
+        best = None
+        last = min(len(toks), i + self.max_n + 2)  # +2: articles inside the name
+        for j in range(i, last):
+            t = toks[j]
+            if j > i and toks[j].start - toks[j - 1].end > 3:
+                break  # a name does not span punctuation or a line break gap
+            if not t.article:
+                words.append(t.text)
+                if len(words) > self.max_n:
+                    break
+                hit = self.exact.get(tuple(words))
+                if hit is not None:
+                    best = (j, hit[0], "exact" if hit[1] else "alias", 100.0)
+            elif j == i and len(words) == 0:
+                continue
+        return best
+
+    def _fuzzy_at(self, toks: list[Token], i: int):
+        # One or two capitalised words: "Fatimiyoon", "Abou Kamal".
+        best = None
+        for n in (2, 1):
+            j = i + n - 1
+            if j >= len(toks) or not all(t.capital and not t.article for t in toks[i:j + 1]):
+                continue
+            if j > i and toks[j].start - toks[j - 1].end > 2:
+                continue
+            got = self.fuzzy(" ".join(t.text for t in toks[i:j + 1]))
+            if got is not None and (best is None or got[1] > best[3]):
+                best = (j, got[0], "fuzzy", got[1])
+        return best

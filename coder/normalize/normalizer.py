@@ -1,0 +1,269 @@
+"""The shared normaliser: one object per codebook, used by every coder.
+
+The offline coder and the LLM coder both turn words into codebook values
+through this class, so "Liwa Fatimiyoun", "Albu Kamal" or "last Monday" mean
+the same thing whichever coder read them. Building the indexes costs a few
+milliseconds; `Normalizer(codebook)` reuses them for the same codebook content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..codebook.model import Actor, Codebook, FieldSpec, Place
+from ..models import Alignment, Document, Event, FieldValue
+from .dates import resolve_date
+from .names import Mention, NameIndex, key_of, tokens
+
+# ACLED geo_precision from the gazetteer's kind of place.
+GEO_PRECISION = {"town": 1, "city": 1, "village": 1, "crossing": 1, "base": 1, "camp": 1, "oil_field": 1,
+                 "area": 2, "district": 2, "region": 3}
+
+
+@dataclass(frozen=True)
+class ActorMatch:
+    name: str
+    inter: int
+    side: str
+    affiliation: str
+    score: float
+    how: str            # "exact" | "alias" | "fuzzy"
+    actor: Actor | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    place: Place
+    score: float
+    how: str            # "exact" | "alias" | "fuzzy"
+    geo_precision: int
+
+    @property
+    def name(self) -> str:
+        return self.place.name
+
+
+def _fingerprint(codebook: Codebook) -> str:
+    # Version alone is not enough while someone edits actors.yaml without a bump.
+    h = hashlib.sha1(codebook.version.encode())
+    for actor in codebook.actors:
+        h.update(("A" + actor.name + "|" + "|".join(actor.aliases)).encode())
+    for place in codebook.places:
+        h.update(("P" + place.name + "|" + "|".join(place.variants)).encode())
+    return h.hexdigest()
+
+
+class _Indexes:
+    def __init__(self, codebook: Codebook):
+        self.actors = NameIndex(
+            [(a.name, a, True) for a in codebook.actors]
+            + [(alias, a, False) for a in codebook.actors for alias in a.aliases])
+        self.places = NameIndex(
+            [(p.name, p, True) for p in codebook.places]
+            + [(v, p, False) for p in codebook.places for v in p.variants])
+        self.lexicons: dict[int, list[tuple[re.Pattern, Any]]] = {}
+
+
+_CACHE: dict[str, _Indexes] = {}
+_LOCK = threading.Lock()
+
+
+def _actor_match(actor: Actor, how: str, score: float) -> ActorMatch:
+    return ActorMatch(actor.name, actor.inter, actor.side, actor.affiliation, score, how, actor)
+
+
+def _place_match(place: Place, how: str, score: float) -> PlaceMatch:
+    return PlaceMatch(place, score, how, GEO_PRECISION.get(place.kind, 2))
+
+
+def _cue_pattern(cue: str) -> str:
+    # Lexicon cues are words or phrases; spaces and hyphens are interchangeable.
+    parts = [re.escape(p) for p in re.split(r"[\s\-]+", cue.strip()) if p]
+    body = r"[\s\-]+".join(parts)
+    left = r"\b" if cue[:1].isalnum() else ""
+    right = r"\b" if cue[-1:].isalnum() else ""
+    return left + body + right
+
+
+class Normalizer:
+    def __init__(self, codebook: Codebook):
+        self.codebook = codebook
+        key = _fingerprint(codebook)
+        with _LOCK:
+            idx = _CACHE.get(key)
+            if idx is None:
+                if len(_CACHE) > 8:
+                    _CACHE.clear()
+                idx = _CACHE[key] = _Indexes(codebook)
+        self._idx = idx
+        self._places_by_name = {p.name: p for p in codebook.places}
+        self._actors_by_name = {a.name: a for a in codebook.actors}
+
+    # -- single names -----------------------------------------------------------
+    def actor(self, text: str | None) -> ActorMatch | None:
+        """The dictionary actor a name (or a short phrase holding one) refers to."""
+        return self._one(text, self._idx.actors, _actor_match)
+
+    def place(self, text: str | None) -> PlaceMatch | None:
+        """The gazetteer place a name (or a short phrase holding one) refers to."""
+        return self._one(text, self._idx.places, _place_match)
+
+    def _one(self, text, index: NameIndex, make):
+        if not text or not isinstance(text, str):
+            return None
+        hit = index.lookup(text)
+        if hit is not None:
+            return make(hit[0], hit[1], hit[2])
+        # A phrase holding a name ("fighters of Liwa Fatemiyoun"): the longest mention.
+        mentions = index.scan(tokens(text), fuzzy=False)
+        if mentions:
+            best = max(mentions, key=lambda m: (m.end - m.start, -m.start))
+            entry, how, score = best.match
+            return make(entry, how, score)
+        folded = " ".join(key_of(text))
+        if folded:
+            got = index.fuzzy(folded)
+            if got is not None:
+                return make(got[0], "fuzzy", got[1])
+        return None
+
+    # -- scanning text ------------------------------------------------------------
+    def find_actors(self, text: str, start: int = 0, end: int | None = None, *,
+                    fuzzy: bool = True) -> list[Mention[ActorMatch]]:
+        """Actor mentions in text[start:end]: longest first, non-overlapping, original offsets."""
+        return [Mention(m.start, m.end, _actor_match(*m.match))
+                for m in self._idx.actors.scan(tokens(text, start, end), fuzzy=fuzzy)]
+
+    def find_places(self, text: str, start: int = 0, end: int | None = None, *,
+                    fuzzy: bool = True) -> list[Mention[PlaceMatch]]:
+        return [Mention(m.start, m.end, _place_match(*m.match))
+                for m in self._idx.places.scan(tokens(text, start, end), fuzzy=fuzzy)]
+
+    def find_names(self, text: str, start: int = 0, end: int | None = None, *, fuzzy: bool = True
+                   ) -> tuple[list[Mention[ActorMatch]], list[Mention[PlaceMatch]]]:
+        """Actors and places from one tokenisation; where they overlap the longer wins
+        ("Kataib Hezbollah" is an actor even though "Hezbollah" alone is too;
+        "Sayyida Zaynab" the place is not the militia)."""
+        toks = tokens(text, start, end)
+        actors = self._idx.actors.scan(toks, fuzzy=fuzzy)
+        places = self._idx.places.scan(toks, fuzzy=fuzzy)
+        keep_a, keep_p = [], []
+        for a in actors:
+            rival = [p for p in places if p.start < a.end and a.start < p.end]
+            if not rival or all((a.end - a.start) >= (p.end - p.start) for p in rival):
+                keep_a.append(Mention(a.start, a.end, _actor_match(*a.match)))
+        for p in places:
+            if not any(a.start < p.end and p.start < a.end for a in keep_a):
+                keep_p.append(Mention(p.start, p.end, _place_match(*p.match)))
+        return keep_a, keep_p
+
+    # -- enums --------------------------------------------------------------------
+    def enum_values(self, field_spec: FieldSpec, text: str | None) -> list:
+        """Values of an enum field whose lexicon cues (or the value itself) occur in
+        the text, in order of first occurrence."""
+        return [value for value, _s, _e in self.enum_mentions(field_spec, text or "")]
+
+    def enum_mentions(self, field_spec: FieldSpec, text: str, start: int = 0,
+                      end: int | None = None) -> list[tuple[Any, int, int]]:
+        """(value, start, end) of each enum value's first cue in text[start:end]."""
+        patterns = self._lexicon_patterns(field_spec)
+        end = len(text) if end is None else end
+        found: dict[Any, tuple[int, int]] = {}
+        for pattern, value in patterns:
+            m = pattern.search(text, start, end)
+            if m and (value not in found or m.start() < found[value][0]):
+                found[value] = (m.start(), m.end())
+        return sorted(((v, s, e) for v, (s, e) in found.items()), key=lambda t: (t[1], t[2]))
+
+    def _lexicon_patterns(self, spec: FieldSpec) -> list[tuple[re.Pattern, Any]]:
+        cached = self._idx.lexicons.get(id(spec))
+        if cached is not None and cached[0] is spec:
+            return cached[1]
+        patterns = []
+        for value in spec.values or []:
+            cues = list((spec.lexicon or {}).get(str(value), []))
+            if isinstance(value, str) and value not in cues:
+                cues.append(value.replace("_", " "))
+            cues = sorted({c for c in cues if c}, key=len, reverse=True)
+            if cues:
+                patterns.append((re.compile("|".join(_cue_pattern(c) for c in cues), re.I), value))
+        self._idx.lexicons[id(spec)] = (spec, patterns)
+        return patterns
+
+    # -- derived fields -------------------------------------------------------------
+    def fill_derived(self, event: Event, document: Document | None = None) -> Event:
+        """Set the fields looked up from other values (alignment derived/none).
+
+        location -> country, admin1, admin2, latitude, longitude, geo_precision;
+        actor1/actor2 -> inter1/inter2; event_date -> time_precision;
+        the document -> source, source_scale. Returns the same event.
+        """
+        fields = event.fields
+        spec_names = set(self.codebook.fields_for(event.type)) if event.type in self.codebook.type_ids else None
+
+        def put(name: str, value: Any, alignment: Alignment = Alignment.derived, detail: str | None = None) -> None:
+            if value is None or (spec_names is not None and name not in spec_names):
+                return
+            fields[name] = FieldValue(value=value, spans=[], alignment=alignment, detail=detail)
+
+        location = fields.get("location")
+        place = self._place_value(location.value) if location is not None else None
+        if place is not None:
+            put("country", place.country)
+            put("admin1", place.admin1)
+            put("admin2", place.admin2)
+            put("latitude", place.latitude)
+            put("longitude", place.longitude)
+            precision = GEO_PRECISION.get(place.kind, 2)
+            given = fields.get("geo_precision")
+            # A coder may know better ("near al-Mayadin" is 2 for a town): keep a coarser value.
+            if given is not None and isinstance(given.value, int) and given.value > precision:
+                precision = given.value
+            put("geo_precision", precision)
+        for actor_field, inter_field in (("actor1", "inter1"), ("actor2", "inter2")):
+            given = fields.get(actor_field)
+            if given is not None and isinstance(given.value, str):
+                actor = self._actors_by_name.get(given.value)
+                match = _actor_match(actor, "exact", 100.0) if actor else self.actor(given.value)
+                if match is not None:
+                    put(inter_field, match.inter)
+        when = fields.get("event_date")
+        if when is not None and when.value and "time_precision" not in fields:
+            precision = 1
+            said = " ".join(s.text for s in when.spans)
+            pub = document.publication_date if document is not None else None
+            resolved = resolve_date(said, pub) if said else None
+            if resolved is not None:
+                precision = resolved.precision
+            put("time_precision", precision)
+        if document is not None:
+            put("source", document.source, Alignment.none)
+            put("source_scale", document.source_scale, Alignment.none)
+        if "fatalities" not in fields:
+            put("fatalities", 0, Alignment.none)
+        return event
+
+    def _place_value(self, value: Any) -> Place | None:
+        if not isinstance(value, str):
+            return None
+        place = self._places_by_name.get(value)
+        if place is None:
+            match = self.place(value)
+            place = match.place if match is not None else None
+        return place
+
+
+def as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
