@@ -1,9 +1,86 @@
-"""Commands of this feature; registered on the main app by register()."""
+"""`coder code PATH...`: code text/HTML files or directories with a coder from the registry."""
 
 from __future__ import annotations
 
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
+
+from .common import CodebookOption, console, fail, open_codebook
+
+
+def _parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"--publication-date: expected YYYY-MM-DD, got {value!r}", 2)
+
+
+def code(
+    paths: Annotated[list[Path], typer.Argument(help="Text files, HTML files or directories of them.",
+                                                show_default=False)],
+    coder: Annotated[str, typer.Option("--coder", help="Coder to use: rules (offline) or llm.")] = "rules",
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write JSON Lines here (default: stdout).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl (records) or pretty (highlighted text and a table).")] = "jsonl",
+    model: Annotated[Optional[str], typer.Option("--model", help="LLM model name (llm coder).")] = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint (llm coder).")] = None,
+    concurrency: Annotated[Optional[int], typer.Option("--concurrency", min=1, help="Requests at once (llm coder).")] = None,
+    publication_date: Annotated[Optional[str], typer.Option("--publication-date",
+                                                            help="Publication date (YYYY-MM-DD) for every document.")] = None,
+    codebook_path: CodebookOption = None,
+) -> None:
+    """Code documents into events, every value tied to its evidence in the text."""
+    from ..base import UnknownCoder, code_many, make_coder
+    from ..io import InputError, dump_record
+    from ..sources import iter_documents
+
+    if fmt not in ("jsonl", "pretty"):
+        fail(f"--format: expected jsonl or pretty, got {fmt!r}", 2)
+    pub = _parse_date(publication_date)
+    codebook = open_codebook(codebook_path)
+    options: dict = {}
+    if coder == "llm":
+        # Only what was given: the LLM coder's own config and environment fill the rest.
+        options.update({k: v for k, v in (("model", model), ("base_url", base_url), ("concurrency", concurrency))
+                        if v is not None})
+    try:
+        engine = make_coder(coder, codebook, **options)
+    except UnknownCoder as exc:
+        fail(str(exc), 2)
+    except ImportError as exc:
+        fail(f"the '{coder}' coder is not available in this installation ({exc}); "
+             "use --coder rules for the offline coder", 2)
+    except (ValueError, TypeError) as exc:
+        fail(f"cannot start the '{coder}' coder: {exc}", 2)
+
+    documents = iter_documents(paths, publication_date=pub)
+    results = code_many(engine, documents, concurrency=concurrency or 1)
+    handle = None
+    try:
+        if fmt == "pretty":
+            from ..pretty import render
+
+            for coded in results:
+                render(coded, codebook, console)
+            return
+        handle = out.open("w", encoding="utf-8", newline="\n") if out is not None else sys.stdout
+        count = 0
+        for coded in results:
+            handle.write(dump_record(coded) + "\n")
+            count += 1
+        if out is not None:
+            console.print(f"{count} document(s) coded -> {out}", markup=False, highlight=False)
+    except InputError as exc:
+        fail(str(exc))
+    finally:
+        if handle is not None and handle is not sys.stdout:
+            handle.close()
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app (filled in by the feature)."""
+    app.command("code")(code)

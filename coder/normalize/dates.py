@@ -49,6 +49,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("last_month", re.compile(r"\b(?:last|the past|past|the previous|previous) month\b", re.I)),
     ("this_month", re.compile(r"\b(?:this|earlier this) month\b", re.I)),
     ("next_day", re.compile(r"\b(?:(?:a|one|the) day (?:after|later)|the (?:next|following) day|the day after)\b", re.I)),
+    ("same_day", re.compile(r"\b(?:on )?the same day\b", re.I)),
     ("day_before", re.compile(r"\b(?:(?:a|one|the) day (?:before|earlier)|the previous day|the day before)\b", re.I)),
 ]
 
@@ -146,14 +147,20 @@ def _resolve(kind: str, m: re.Match, pub: date | None, anchor: date | None) -> t
         return min(pub.replace(day=15), pub), 3
     if kind == "next_day" and anchor is not None:
         return anchor + timedelta(days=1), 1
+    if kind == "same_day" and anchor is not None:
+        return anchor, 1
     if kind == "day_before" and anchor is not None:
         return anchor - timedelta(days=1), 1
     return None
 
 
 def find_dates(text: str, publication_date: date | None, start: int = 0, end: int | None = None,
-               anchor: date | None = None) -> list[DateResolution]:
-    """Every resolvable date expression in text[start:end], left to right, non-overlapping."""
+               anchor: date | None = None, *, chain: bool = False) -> list[DateResolution]:
+    """Every resolvable date expression in text[start:end], left to right, non-overlapping.
+
+    With chain=True each date found becomes the anchor of the next relative
+    one, so "a day after" and "the same day" follow the latest date mentioned.
+    """
     end = len(text) if end is None else end
     hits: list[tuple[int, int, str, re.Match]] = []
     for order, (kind, pattern) in enumerate(_PATTERNS):
@@ -169,6 +176,8 @@ def find_dates(text: str, publication_date: date | None, start: int = 0, end: in
         if resolved is None:
             continue
         d, precision = resolved
+        if chain:
+            anchor = d
         relative = kind not in ("iso", "dmy_num", "mdy", "dmy", "month_year")
         # Day matched first in "on Monday": the span is the expression, not "on".
         out.append(DateResolution(d, precision, m.start(), m.end(), m.group(0), relative))

@@ -1,0 +1,144 @@
+"""Arguments around a trigger: actors, places and their roles, counts.
+
+What is here is English grammar, not event knowledge: the prepositions that
+make a place an origin ("from"), a destination ("to", "towards") or the
+location ("in", "at", "into"), the words that make an actor a patron rather
+than the actor ("IRGC-backed"), the noun a number counts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..normalize import ActorMatch, Mention, PlaceMatch
+from ..normalize.numbers import NumberMention
+from .compiled import FieldPlan, _singular
+
+# Words between a preposition and a name that do not change its role:
+# "from the city of", "in the eastern countryside of", "near the town of".
+_FILLER = (r"(?:\s+(?:the|a|an|city|town|village|villages|area|areas|region|province|governorate|countryside|"
+           r"desert|outskirts|vicinity|district|neighbourhood|neighborhood|border|crossing|eastern|western|"
+           r"northern|southern|central|rural|nearby|of|its|their|strategic|regime-held|held|controlled|"
+           r"border-town|border-city))*\s*$")
+_ROLE_WORDS: list[tuple[str, str]] = [
+    ("origin", r"(?:from|out of|leaving|left|departing|departed|coming from|withdrew from|withdrawn from|pulled out of|evacuated)"),
+    ("destination", r"(?:to|towards|toward|bound for|heading for|headed for|on (?:their|its|the) way to|en route to|destined for)"),
+    ("crossing", r"(?:through|via|across)"),
+    ("near", r"(?:near|close to|around|outside|west of|east of|north of|south of|outskirts of|vicinity of|countryside of)"),
+    ("in", r"(?:in|at|into|inside|within|reached|reach|reaches|entered|enter|enters|arrived in|arrived at|arrive in|"
+           r"stationed in|deployed in|based in|over|rolled into|rumbled into)"),
+]
+_ROLE_RE = [(role, re.compile(r"\b" + words + _FILLER, re.I)) for role, words in _ROLE_WORDS]
+_COORD = re.compile(r"^\s*(?:,\s*(?:and\s+|as well as\s+)?|and\s+|as well as\s+|&\s*)(?:the\s+)?(?:(?:city|town|village|towns|cities|villages|areas?)\s+of\s+)?$", re.I)
+_PATRON = re.compile(r"^[\s\-–]*(?:backed|aligned|affiliated|sponsored|supported|linked|led|allied|funded|loyal)\b", re.I)
+_POSSESSIVE = re.compile(r"^[’']s\b")
+
+
+@dataclass
+class PlaceRole:
+    mention: Mention[PlaceMatch]
+    role: str        # origin | destination | crossing | near | in | other
+    group: int       # places listed together ("Palmyra, Raqqa and Homs") share a group
+
+
+def place_roles(text: str, sentence_start: int, places: list[Mention[PlaceMatch]]) -> list[PlaceRole]:
+    out: list[PlaceRole] = []
+    group = -1
+    prev: PlaceRole | None = None
+    for m in places:
+        if prev is not None and _COORD.match(text[prev.mention.end:m.start]):
+            role = prev.role  # listed with the previous place: same role
+        else:
+            group += 1
+            before = text[max(sentence_start, m.start - 60):m.start]
+            role = "other"
+            for name, pattern in _ROLE_RE:
+                if pattern.search(before):
+                    role = name
+                    break
+            # "X crossing" is a crossing whatever the preposition says.
+            if m.match.place.kind == "crossing" and role in ("in", "other", "near"):
+                role = "crossing" if role != "in" else "in"
+        current = PlaceRole(m, role, group)
+        out.append(current)
+        prev = current
+    return out
+
+
+def is_patron(text: str, m: Mention) -> bool:
+    """"IRGC-backed militia": the IRGC is the patron, the militia acts."""
+    return bool(_PATRON.match(text[m.end:m.end + 14]))
+
+
+def is_generic(actor: ActorMatch) -> bool:
+    # The dictionary names its catch-all entries "(unidentified)".
+    return "unidentified" in actor.name.lower()
+
+
+def pick_actor(text: str, trigger: tuple[int, int], actors: list[Mention[ActorMatch]],
+               sides: frozenset[str]) -> tuple[Mention[ActorMatch] | None, list[Mention[ActorMatch]]]:
+    """actor1 (and associated actors) among the mentions of allowed sides.
+
+    The nearest named actor wins, before the trigger (the subject) rather than
+    after it; catch-all "militias" and patrons ("IRGC-backed") only when no
+    named actor is there.
+    """
+    allowed = [m for m in actors if m.match.side in sides]
+    if not allowed:
+        return None, []
+
+    def cost(m: Mention[ActorMatch]) -> float:
+        t0, t1 = trigger
+        distance = (t0 - m.end) if m.end <= t0 else (m.start - t1) * 1.5 if m.start >= t1 else 0
+        if is_generic(m.match):
+            distance += 400
+        if is_patron(text, m):
+            distance += 800
+        return distance
+
+    ranked = sorted(allowed, key=lambda m: (cost(m), m.start))
+    best = ranked[0]
+    assoc = []
+    for m in ranked[1:]:
+        if m.match.name == best.match.name or is_generic(m.match) or is_patron(text, m):
+            continue
+        if m.match.name not in [a.match.name for a in assoc]:
+            assoc.append(m)
+    return best, assoc[:2]
+
+
+_HEAD_WORD = re.compile(r"[A-Za-z]+")
+
+
+def count_fields(text: str, numbers: list[NumberMention], plans: list[FieldPlan],
+                 skip: list[tuple[int, int]]) -> dict[str, NumberMention]:
+    """Assign each number to the count field whose words name what it counts.
+
+    "12 vehicles carrying 80 fighters": the noun after each number (within a
+    few words) is looked up in the keywords of the type's integer fields,
+    taken from the codebook's field names and descriptions.
+    """
+    out: dict[str, NumberMention] = {}
+    count_plans = [p for p in plans if p.how == "count"]
+    if not count_plans:
+        return out
+    for number in numbers:
+        if any(number.start < b and a < number.end for a, b in skip):
+            continue  # part of a date
+        if 1900 <= number.value <= 2100 and not number.vague:
+            continue  # a year
+        after = text[number.end:number.end + 48]
+        after = re.split(r"[.;:()\"“”]", after, maxsplit=1)[0]
+        words = _HEAD_WORD.findall(after)[:5]
+        for word in words:
+            w = _singular(word.lower())
+            hit = next((p for p in count_plans if w in p.keywords and p.name not in out), None)
+            if hit is not None:
+                out[hit.name] = number
+                break
+            if word.lower() in ("of", "and", "to", "from", "in"):
+                # "tens of members" reads on; "12 to 15 trucks" too; anything else stops.
+                if word.lower() not in ("of", "to"):
+                    break
+    return out

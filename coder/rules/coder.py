@@ -1,0 +1,352 @@
+"""The offline rule-based coder: deterministic, no network, no key.
+
+Pipeline for one document:
+1. text preparation: the main article's regions (page furniture left out)
+   and its sentences, all offsets into the original text;
+2. names, dates and numbers found once per region with the shared normaliser;
+3. triggers of every event type (codebook vocabulary and `requires` cues),
+   dropped when an exclusion rule the type lists has a cue in the clause or
+   sentence (planned, postponed, negated, background...);
+4. arguments filled from the trigger's sentence, then its neighbours;
+5. events assembled one per type, actor, place and date, merged the ACLED way,
+   with notes from the type's template and derived fields from the normaliser.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..codebook.model import Codebook
+from ..models import Alignment, CodedDocument, CoderInfo, Document, Event, FieldValue, Span
+from ..normalize import DateResolution, Normalizer, find_dates, find_money, find_numbers
+from ..text import Sentence, main_regions, split_sentences
+from .args import is_generic, pick_actor, place_roles, count_fields
+from .compiled import CompiledType, compile_codebook
+from .notes import render_notes
+
+# The coder's version goes into every record; bump it when the rules change.
+__version__ = "0.1.0"
+
+# Clause boundaries for clause-scoped exclusion rules.
+_CLAUSE = re.compile(r"[,;:()–—]|\s-\s|\b(?:but|while|whereas|although|though|however)\b", re.I)
+# A dateline opens a block: a place name, a comma, the date, a dash or colon.
+_DATELINE = re.compile(r"[^\n.!?]{0,60}$")
+_DATELINE_END = re.compile(r"\s*(?:\([^)]{0,30}\))?\s*[-–—:]")
+# How far back (in sentences) an argument may come from when its sentence lacks it.
+_LOOKBACK = 2
+
+
+@dataclass
+class _Ctx:
+    """Everything found once per document, indexed by sentence."""
+
+    doc: Document
+    sentences: list[Sentence]
+    starts: list[int]
+    actors: list[list] = field(default_factory=list)
+    places: list[list] = field(default_factory=list)
+    dates: list[list[DateResolution]] = field(default_factory=list)
+
+    def index_of(self, pos: int) -> int:
+        return bisect.bisect_right(self.starts, pos) - 1
+
+
+class RuleCoder:
+    name = "rules"
+
+    def __init__(self, codebook: Codebook, *, min_confidence: float = 0.3, fuzzy: bool = True, **_ignored: Any):
+        self.codebook = codebook
+        self.normalizer = Normalizer(codebook)
+        self.types: list[CompiledType] = compile_codebook(codebook)
+        self.min_confidence = min_confidence
+        self.fuzzy = fuzzy
+
+    def info(self) -> CoderInfo:
+        return CoderInfo(name=self.name, version=__version__, codebook_version=self.codebook.version)
+
+    # -- the Coder protocol ------------------------------------------------------
+    def code(self, document: Document) -> CodedDocument:
+        try:
+            events = self.events(document)
+        except Exception as exc:  # a bad document never stops a run
+            return CodedDocument(document=document, events=[], coder=self.info(), status="failed",
+                                 error=f"{type(exc).__name__}: {exc}")
+        return CodedDocument(document=document, events=events, coder=self.info())
+
+    def events(self, document: Document) -> list[Event]:
+        ctx = self._prepare(document)
+        found: dict[tuple, Event] = {}
+        order: list[tuple] = []
+        for si, ct, trig, weight, n_hits in self._triggers(ctx):
+            for event in self._build(ctx, si, ct, trig, weight, n_hits):
+                key = (event.type, event.value("actor1"), event.value("location"), event.value("event_date"))
+                if key in found:
+                    _merge(found[key], event)
+                else:
+                    found[key] = event
+                    order.append(key)
+        events = [found[k] for k in order if (found[k].confidence or 0) >= self.min_confidence]
+        type_order = {t.id: i for i, t in enumerate(self.types)}
+        events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, type_order.get(e.type, 99)))
+        for event in events:
+            event.fields["notes"] = FieldValue(value=render_notes(self.codebook.event_type(event.type), event),
+                                               alignment=Alignment.none)
+            self.normalizer.fill_derived(event, document)
+            event.fields = _ordered(self.codebook.fields_for(event.type), event.fields)
+        return events
+
+    # -- 1-2: text, names, dates -----------------------------------------------------
+    def _prepare(self, document: Document) -> _Ctx:
+        text = document.text
+        regions = main_regions(text)
+        sentences = split_sentences(text, regions)
+        ctx = _Ctx(document, sentences, [s.start for s in sentences])
+        n = len(sentences)
+        ctx.actors = [[] for _ in range(n)]
+        ctx.places = [[] for _ in range(n)]
+        ctx.dates = [[] for _ in range(n)]
+        anchor: date | None = None
+        for start, end in regions:
+            actors, places = self.normalizer.find_names(text, start, end, fuzzy=self.fuzzy)
+            for m in actors:
+                ctx.actors[ctx.index_of(m.start)].append(m)
+            for m in places:
+                ctx.places[ctx.index_of(m.start)].append(m)
+            for d in find_dates(text, document.publication_date, start, end, anchor, chain=True):
+                anchor = d.date
+                if _DATELINE.match(text, start, d.start) and _DATELINE_END.match(text, d.end):
+                    continue  # "City, March 14, 2021 -": the report's date, not the event's
+                ctx.dates[ctx.index_of(d.start)].append(d)
+        return ctx
+
+    # -- 3: triggers and negative evidence -------------------------------------------
+    def _triggers(self, ctx: _Ctx):
+        """(sentence index, type, trigger span, weight, hits) for every sentence that holds a
+        trigger of the type, after requires cues and exclusion rules."""
+        text = ctx.doc.text
+        out = []
+        for ct in self.types:
+            per_sentence: dict[int, list[tuple[float, int, int]]] = {}
+            for si, sentence in enumerate(ctx.sentences):
+                for trigger in ct.triggers:
+                    for m in trigger.pattern.finditer(text, sentence.start, sentence.end):
+                        if any(r.search(text, sentence.start, sentence.end) is None for r in trigger.requires):
+                            continue
+                        if self._excluded(text, sentence, m.start(), ct):
+                            continue
+                        per_sentence.setdefault(si, []).append((trigger.weight, m.start(), m.end()))
+            for si, hits in per_sentence.items():
+                weight, a, b = max(hits, key=lambda h: (h[0], -h[1]))
+                out.append((si, ct, (a, b), weight, len(hits)))
+        out.sort(key=lambda o: (o[0], self.types.index(o[1])))
+        return out
+
+    @staticmethod
+    def _excluded(text: str, sentence: Sentence, pos: int, ct: CompiledType) -> bool:
+        clause = None
+        for rule in ct.rules:
+            if rule.scope == "sentence":
+                a, b = sentence.start, sentence.end
+            else:
+                if clause is None:
+                    clause = _clause(text, sentence, pos)
+                a, b = clause
+            if rule.cues.search(text, a, b):
+                return True
+        return False
+
+    # -- 4-5: arguments and events ---------------------------------------------------
+    def _build(self, ctx: _Ctx, si: int, ct: CompiledType, trig: tuple[int, int], weight: float,
+               n_hits: int) -> list[Event]:
+        text = ctx.doc.text
+        sentence = ctx.sentences[si]
+        confidence = weight + 0.05 * min(n_hits - 1, 3)
+        fields: dict[str, FieldValue] = {}
+
+        def put(name: str, value: Any, spans: list[tuple[int, int]], detail: str | None = None) -> None:
+            fields[name] = FieldValue(value=value, spans=[Span.of(text, a, b) for a, b in spans], detail=detail)
+
+        # Actors: this sentence, else the previous ones (the militia named before "it").
+        actor, assoc = pick_actor(text, trig, ctx.actors[si], ct.sides)
+        if actor is None:
+            if any(m.match.side not in ct.sides and m.end <= trig[0] for m in ctx.actors[si]) and not any(
+                    m.match.side in ct.sides for m in ctx.actors[si]):
+                return []  # another side is the subject: not coded for this type
+            for back in self._back(ctx, si):
+                actor, assoc = pick_actor(text, (ctx.sentences[back].end, ctx.sentences[back].end),
+                                          ctx.actors[back], ct.sides)
+                if actor is not None:
+                    confidence -= 0.1
+                    break
+        if actor is None:
+            return []
+        if is_generic(actor.match):
+            confidence -= 0.05
+        plans = {p.name: p for p in ct.plans}
+        if "actor1" in plans:
+            put("actor1", actor.match.name, [actor.span], detail=None if actor.match.how != "fuzzy" else "fuzzy")
+        if assoc and "assoc_actor_1" in plans:
+            put("assoc_actor_1", [m.match.name for m in assoc], [m.span for m in assoc])
+        used = {actor.match.name} | {m.match.name for m in assoc}
+        others = [m for m in ctx.actors[si] if m.match.name not in used and m.match.side not in ct.sides]
+        tribal = [m for m in others if m.match.side == "tribal"]
+
+        # Places and their roles.
+        locations, near = self._places(ctx, si, fields, plans, put)
+        if not locations:
+            return []
+        if not any(p.mention in ctx.places[si] for p in locations):
+            confidence -= 0.1
+
+        # Date: the nearest in the sentence, else the latest before it.
+        when = self._date(ctx, si, trig)
+        if when is not None and "event_date" in plans:
+            put("event_date", when.iso, [(when.start, when.end)])
+            fields["time_precision"] = FieldValue(value=when.precision, alignment=Alignment.derived)
+        else:
+            confidence -= 0.05
+
+        # Type-specific fields from the codebook's plans.
+        lo, hi = sentence.start, sentence.end
+        flagged = False
+        for plan in ct.plans:
+            if plan.how == "enum":
+                found = self.normalizer.enum_mentions(plan.spec, text, lo, hi)
+                if not found and plan.spec.required:
+                    found = self._enum_near(ctx, si, plan)
+                    confidence -= 0.05 if found else 0.15
+                if found:
+                    if plan.spec.type == "list":
+                        put(plan.name, [v for v, _, _ in found], [(a, b) for _, a, b in found])
+                    else:
+                        v, a, b = min(found, key=lambda f: abs(f[1] - trig[0]))
+                        put(plan.name, v, [(a, b)])
+            elif plan.how == "flag" and plan.flag_re is not None:
+                m = plan.flag_re.search(text, lo, hi)
+                if m:
+                    put(plan.name, True, [(m.start(), m.end())])
+                    flagged = True
+            elif plan.how == "tribal_names" and tribal:
+                put(plan.name, [text[m.start:m.end] for m in tribal], [m.span for m in tribal])
+        skip = [(d.start, d.end) for d in ctx.dates[si]]
+        numbers = find_numbers(text, lo, hi)
+        for name, number in count_fields(text, numbers, ct.plans, skip).items():
+            put(name, number.int_value, [(number.start, number.end)])
+        money = find_money(text, lo, hi)
+        if money:
+            m = money[0]
+            for plan in ct.plans:
+                if plan.how == "amount":
+                    put(plan.name, m.amount, [(m.start, m.end)])
+                elif plan.how == "currency" and m.currency in (plan.spec.values or []):
+                    put(plan.name, m.currency, [(m.start, m.end)])
+                elif plan.how == "period" and m.period in (plan.spec.values or []):
+                    put(plan.name, m.period, [(m.start, m.end)])
+        # The other party: the tribes courted, or the force that seized a shipment.
+        second = tribal or (others if flagged else [])
+        if second and "actor2" in plans:
+            put("actor2", second[0].match.name, [second[0].span])
+            if len(second) > 1 and "assoc_actor_2" in plans:
+                rest = [m for m in second[1:] if m.match.name != second[0].match.name]
+                if rest:
+                    put("assoc_actor_2", sorted({m.match.name for m in rest}), [m.span for m in rest])
+
+        events = []
+        for place in locations:
+            ev_fields = dict(fields)
+            ev_fields["location"] = FieldValue(value=place.mention.match.name,
+                                               spans=[Span.of(text, *place.mention.span)],
+                                               detail="fuzzy" if place.mention.match.how == "fuzzy" else None)
+            if near or place.role == "near":
+                ev_fields["geo_precision"] = FieldValue(value=max(2, place.mention.match.geo_precision),
+                                                        alignment=Alignment.derived)
+            for name in ("origin", "destination", "crossing"):
+                if name in ev_fields and ev_fields[name].value == place.mention.match.name and name != "crossing":
+                    del ev_fields[name]
+            events.append(Event(type=ct.id, fields=ev_fields, confidence=round(max(0.05, min(0.99, confidence)), 2),
+                                evidence=[Span.of(text, sentence.start, sentence.end)]))
+        return events
+
+    def _back(self, ctx: _Ctx, si: int) -> list[int]:
+        """Earlier sentences to borrow a missing argument from, nearest first."""
+        return [i for i in range(si - 1, max(-1, si - 1 - _LOOKBACK), -1)]
+
+    def _places(self, ctx: _Ctx, si: int, fields, plans, put):
+        text = ctx.doc.text
+        roles = place_roles(text, ctx.sentences[si].start, ctx.places[si])
+        if not roles:
+            for back in self._back(ctx, si):
+                roles = [r for r in place_roles(text, ctx.sentences[back].start, ctx.places[back])
+                         if r.role in ("in", "other", "near", "destination")]
+                if roles:
+                    break
+        by_role: dict[str, list] = {}
+        for r in roles:
+            by_role.setdefault(r.role, []).append(r)
+        for name in ("origin", "destination", "crossing"):
+            pick = by_role.get(name) or ([r for r in roles if r.mention.match.place.kind == "crossing"]
+                                         if name == "crossing" else [])
+            if pick and name in plans:
+                put(name, pick[0].mention.match.name, [pick[0].mention.span])
+        for role in ("in", "destination", "crossing", "other", "near", "origin"):
+            group = by_role.get(role)
+            if group:
+                # Among the place groups with this role, the most precise one
+                # ("the town of X in the countryside of Y" is X).
+                groups: dict[int, list] = {}
+                for r in group:
+                    groups.setdefault(r.group, []).append(r)
+                best = min(groups.values(), key=lambda g: (min(r.mention.match.geo_precision for r in g), g[0].mention.start))
+                if role == "origin" and len(roles) > 1:
+                    continue
+                return best, role == "near"
+        return [], False
+
+    def _date(self, ctx: _Ctx, si: int, trig: tuple[int, int]) -> DateResolution | None:
+        here = ctx.dates[si]
+        if here:
+            return min(here, key=lambda d: abs(d.start - trig[0]))
+        for back in range(si - 1, -1, -1):
+            if ctx.dates[back]:
+                return ctx.dates[back][-1]
+        return None
+
+    def _enum_near(self, ctx: _Ctx, si: int, plan) -> list:
+        for other in (si - 1, si + 1):
+            if 0 <= other < len(ctx.sentences):
+                s = ctx.sentences[other]
+                found = self.normalizer.enum_mentions(plan.spec, ctx.doc.text, s.start, s.end)
+                if found:
+                    return found
+        return []
+
+
+def _clause(text: str, sentence: Sentence, pos: int) -> tuple[int, int]:
+    a, b = sentence.start, sentence.end
+    for m in _CLAUSE.finditer(text, sentence.start, sentence.end):
+        if m.end() <= pos:
+            a = m.end()
+        elif m.start() >= pos:
+            b = m.start()
+            break
+    return a, b
+
+
+def _merge(into: Event, other: Event) -> None:
+    """Same type, actor, place and day: one event (ACLED), with all the evidence."""
+    for span in other.evidence:
+        if all((s.start, s.end) != (span.start, span.end) for s in into.evidence):
+            into.evidence.append(span)
+    for name, value in other.fields.items():
+        if name not in into.fields:
+            into.fields[name] = value
+    into.confidence = round(min(0.99, max(into.confidence or 0, other.confidence or 0) + 0.05), 2)
+
+
+def _ordered(spec_fields: dict, fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """Fields in codebook order, so the output is the same byte for byte."""
+    return {name: fields[name] for name in spec_fields if name in fields}

@@ -1,0 +1,164 @@
+"""Find the main article in a scraped page and leave the page furniture out.
+
+Scraped pages carry menus, cookie banners, share buttons, "read more" and
+related-article teasers, image captions repeated as alt text, and sometimes a
+whole second article after the main one. None of it may be coded.
+
+We never rewrite the text: the result is a list of kept regions (start, end)
+of the ORIGINAL string, so every span the coder emits is an offset into the
+document as stored.
+
+The heuristics are about page shape, not about any article's words:
+- a block (line) is body text if it reads like prose: enough words and a
+  sentence ending, or long enough to be a paragraph on its own;
+- boilerplate cues (cookies, subscribe, share, related, read more...) mark a
+  block as furniture, and the "related/you might also like/more stories" kind
+  also ends the main article: what follows is teasers or another article;
+- a heading followed by a date-only line, a "N min read" line or a byline,
+  once the body has begun, is the start of a second article;
+- a block whose folded text was already kept is a repeat (caption and alt
+  text, a headline echoed in the body) and is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_LINE = re.compile(r"[^\n\r]+")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
+
+# Furniture everywhere on the web, matched case-insensitively. Strong cues mark
+# a block of up to 60 words (a cookie banner is a sentence or two); weak cues
+# are words an article may use too ("Iran-sponsored", "trending"), so they
+# only mark short blocks.
+_STRONG = re.compile(
+    r"\b(cookies?|cookie settings|accept all|privacy policy|terms of (use|service)|all rights reserved|"
+    r"subscribe to|newsletter|sign up for|follow us|share (this|on)|share article|skip to (main )?content|"
+    r"toggle navigation|back to top|copyright|loading the content|"
+    r"this article was (edited|translated|originally)|has not verified the (content|story)|"
+    r"responsibility for the information)\b|©",
+    re.I,
+)
+_WEAK = re.compile(
+    r"\b(subscribe|sign up|log ?in|sign in|share|click here|read more|read also|also read|see also|"
+    r"related (articles?|posts?|stories|news|topics)|you (might|may) also like|recommended|more (stories|news|from)|"
+    r"most (read|popular)|trending|tags?|keywords|advertisement|sponsored|switch to|close|menu|search|logo|home)\b",
+    re.I,
+)
+_SHORT_BLOCK = 12
+# Cues after which the main article is over (teasers, other articles).
+_END_OF_ARTICLE = re.compile(
+    r"^\W*(related( articles?| posts?| stories| news| topics)?|read more|read also|also read|see also|"
+    r"you (might|may) also like|recommended( for you| articles?| stories)?|more (stories|news|from)\b.*|"
+    r"most (read|popular)|latest (news|articles|stories)|trending( now)?|more on this( story| topic)?|"
+    r"this article was (edited|translated|originally)\b.*|tags?:?.*|helpful keywords|comments?)\W*$",
+    re.I,
+)
+_DATE_ONLY = re.compile(
+    r"^\W*((mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
+    r"\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|"
+    r"\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{4})"
+    r"(\s*[-|,•]?\s*\d{1,2}:\d\d(\s*[ap]m)?)?\W*$",
+    re.I,
+)
+_READ_TIME = re.compile(r"^\W*\d+\s*(min|mins|minute|minutes)\s+read\W*$", re.I)
+_BYLINE = re.compile(r"^\W*(by|written by|author:?)\s+[A-Z][\w'’.-]+(\s+[A-Z][\w'’.-]+){0,3}\W*$")
+# Menus: several short items separated by bars, bullets or slashes.
+_TITLE_SEP = re.compile(r"\s[|•·]\s")
+_MENU_SEP = re.compile(r"\s[|•·/»>]\s|\s{3,}")
+
+
+@dataclass(frozen=True)
+class Block:
+    start: int
+    end: int
+    kind: str  # "body", "heading", "furniture", "repeat", "after_end"
+
+    @property
+    def kept(self) -> bool:
+        return self.kind == "body"
+
+
+def _fold(text: str) -> str:
+    return " ".join(w.casefold() for w in _WORD.findall(text))
+
+
+def _is_prose(line: str, words: int) -> bool:
+    if _SENTENCE_END.search(line):
+        return words >= 7
+    # No sentence ending: a paragraph only when long and not a title with
+    # "Headline | Site" or "Headline • Site" separators.
+    return words >= 30 and not _TITLE_SEP.search(line)
+
+
+def _looks_like_menu(line: str, words: int) -> bool:
+    parts = [p for p in _MENU_SEP.split(line) if p.strip()]
+    return len(parts) >= 3 and words / max(len(parts), 1) <= 3.5
+
+
+def _meta_line(line: str) -> bool:
+    return bool(_DATE_ONLY.match(line) or _READ_TIME.match(line) or _BYLINE.match(line))
+
+
+def classify_blocks(text: str) -> list[Block]:
+    """Every non-blank line of the text with what it is."""
+    lines = [(m.start(), m.end()) for m in _LINE.finditer(text) if m.group().strip()]
+    blocks: list[Block] = []
+    seen: set[str] = set()
+    body_started = False
+    ended = False
+    for index, (start, end) in enumerate(lines):
+        # Trim the surrounding whitespace: regions start and end on characters.
+        raw = text[start:end]
+        lead = len(raw) - len(raw.lstrip())
+        trail = len(raw) - len(raw.rstrip())
+        start, end = start + lead, end - trail
+        line = text[start:end]
+        words = len(_WORD.findall(line))
+        if ended:
+            blocks.append(Block(start, end, "after_end"))
+            continue
+        if body_started and _END_OF_ARTICLE.match(line):
+            ended = True
+            blocks.append(Block(start, end, "after_end"))
+            continue
+        if body_started and not _is_prose(line, words) and _second_article_starts(text, lines, index):
+            ended = True
+            blocks.append(Block(start, end, "after_end"))
+            continue
+        folded = _fold(line)
+        if _meta_line(line) or _looks_like_menu(line, words):
+            kind = "furniture"
+        elif (_STRONG.search(line) and words <= 60) or (_WEAK.search(line) and words <= _SHORT_BLOCK):
+            kind = "furniture"
+        elif not _is_prose(line, words):
+            kind = "heading"
+        elif folded in seen:
+            kind = "repeat"
+        else:
+            kind = "body"
+            body_started = True
+        if folded:
+            seen.add(folded)
+        blocks.append(Block(start, end, kind))
+    return blocks
+
+
+def _second_article_starts(text: str, lines: list[tuple[int, int]], index: int) -> bool:
+    """A heading followed (within three lines) by a date, read-time or byline
+    line: the page goes on with another article."""
+    for start, end in lines[index + 1: index + 4]:
+        line = text[start:end].strip()
+        if _meta_line(line):
+            return True
+        if _is_prose(line, len(_WORD.findall(line))):
+            return False
+    return False
+
+
+def main_regions(text: str) -> list[tuple[int, int]]:
+    """The (start, end) regions of the original text that hold the main article."""
+    return [(b.start, b.end) for b in classify_blocks(text) if b.kept]

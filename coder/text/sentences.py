@@ -1,0 +1,100 @@
+"""Sentence segmentation with offsets into the original text.
+
+A sentence ends at . ! ? (and any closing quotes or brackets after it) when
+what follows starts a new sentence (a capital, a digit, an opening quote or
+bracket). It does not end after an abbreviation ("Gen.", "U.S.", "Jan."),
+after initials ("A.A.", "(A.A.)"), or inside a number ("1.5"). A bullet or a
+line break always starts a new sentence: blocks are segmented separately.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ABBREVIATIONS = frozenset("""
+mr mrs ms dr prof gen lt col maj capt sgt brig cmdr adm gov sen rep st jr sr no nos vol fig approx est
+inc ltd co corp dept univ mt ft vs etc al jan feb mar apr jun jul aug sep sept oct nov dec
+""".split())
+# Candidate boundaries: terminal punctuation, optional closers, whitespace.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+)")
+_NEXT_START = re.compile(r"\s+[\"'“‘«(\[]*[A-Z0-9\u0600-\u06FF•]")
+_BULLET = re.compile(r"(?:^|(?<=\s))[•▪●◦‣∙·]\s+|(?:^|(?<=\n))\s*[-*]\s+")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    block: int  # index of the kept region it is in
+
+    def text(self, document_text: str) -> str:
+        return document_text[self.start:self.end]
+
+
+def _is_abbreviation(text: str, dot: int, start: int) -> bool:
+    """True if the '.' at text[dot] closes an abbreviation or an initial."""
+    if text[dot] != ".":
+        return False
+    before = text[max(start, dot - 12):dot]
+    m = _WORD_BEFORE.search(before)
+    if not m:
+        return False
+    word = m.group(1)
+    if len(word) == 1 and word.isupper():
+        return True  # an initial: "A.A.", "J. Smith"
+    if word.lower() in _ABBREVIATIONS:
+        return True
+    # Dotted acronyms: "U.S.", "U.N."
+    if re.search(r"(?:\b[A-Za-z]\.){2,}$", text[max(start, dot - 12):dot + 1]):
+        return True
+    return False
+
+
+def _split_region(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces: list[tuple[int, int]] = []
+    # Bullets start new sentences: cut the region at each bullet first.
+    cuts = [start]
+    for m in _BULLET.finditer(text, start, end):
+        if m.start() > start:
+            cuts.append(m.start())
+    cuts.append(end)
+    for a, b in zip(cuts, cuts[1:]):
+        pos = a
+        for m in _BOUNDARY.finditer(text, a, b):
+            stop = m.end()
+            nxt = _NEXT_START.match(text, stop, b)
+            if nxt is None:
+                continue
+            if _is_abbreviation(text, m.start(), pos):
+                # "(A.A.)" and "U.S." do not end a sentence, unless what follows
+                # is clearly a new one (a line would not continue after "etc.").
+                continue
+            pieces.append((pos, stop))
+            pos = stop
+        pieces.append((pos, b))
+    out = []
+    for a, b in pieces:
+        seg = text[a:b]
+        lead = len(seg) - len(seg.lstrip())
+        trail = len(seg) - len(seg.rstrip())
+        a, b = a + lead, b - trail
+        # A bullet mark is not part of the sentence.
+        m = re.match(r"[•▪●◦‣∙·\-*]\s+", text[a:b])
+        if m:
+            a += m.end()
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def split_sentences(text: str, regions: list[tuple[int, int]] | None = None) -> list[Sentence]:
+    """Sentences of the given regions (default: the whole text, line by line)."""
+    if regions is None:
+        regions = [(m.start(), m.end()) for m in re.finditer(r"[^\n\r]+", text)]
+    out: list[Sentence] = []
+    for index, (start, end) in enumerate(regions):
+        for a, b in _split_region(text, start, end):
+            out.append(Sentence(a, b, index))
+    return out
