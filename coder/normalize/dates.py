@@ -54,6 +54,29 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 
 
+_CUE = re.compile(r"\b(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + "|" + "|".join(_WEEKDAYS)
+                  + r"|yesterday|today|tonight|this morning|this afternoon|this evening|night|week|month|ago|day)\b"
+                  r"|\b\d{1,4}[-/]\d", re.I)
+_WINDOW = 40
+
+
+def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Merged windows around date cues, widened to whitespace so no word is cut."""
+    out: list[list[int]] = []
+    for m in _CUE.finditer(text, start, end):
+        a = max(start, m.start() - _WINDOW)
+        b = min(end, m.end() + _WINDOW)
+        while a > start and not text[a - 1].isspace():
+            a -= 1
+        while b < end and not text[b].isspace():
+            b += 1
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
 @dataclass(frozen=True)
 class DateResolution:
     date: date
@@ -163,9 +186,12 @@ def find_dates(text: str, publication_date: date | None, start: int = 0, end: in
     """
     end = len(text) if end is None else end
     hits: list[tuple[int, int, str, re.Match]] = []
-    for order, (kind, pattern) in enumerate(_PATTERNS):
-        for m in pattern.finditer(text, start, end):
-            hits.append((m.start(), -(m.end() - m.start()), order, kind, m))
+    # Most text holds no date: find the few windows around date-like words
+    # first and run the full patterns there only (keeps the coder fast).
+    for a, b in _windows(text, start, end):
+        for order, (kind, pattern) in enumerate(_PATTERNS):
+            for m in pattern.finditer(text, a, b):
+                hits.append((m.start(), -(m.end() - m.start()), order, kind, m))
     hits.sort(key=lambda h: (h[0], h[1], h[2]))
     out: list[DateResolution] = []
     taken_until = -1

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Generic, Iterable, TypeVar
+from typing import Generic, Iterable, NamedTuple, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -34,18 +34,20 @@ _DEFAULT_MAX_NGRAM = 8
 
 
 def fold_token(token: str) -> str:
+    if token.isascii():
+        return token.lower()  # the common case, and the fast one
     # NFKD + dropping combining marks folds "Ḥasakah" to "hasakah".
     decomposed = unicodedata.normalize("NFKD", token)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a tuple: created for every word, so it must be cheap
     text: str      # folded
     start: int
     end: int
     article: bool  # an article that may be dropped
     capital: bool  # began with an upper-case letter in the source
+    upper: bool    # written all in capitals (an acronym: "IS", "KH")
 
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
@@ -60,7 +62,7 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
             # "as-Safira" is an article, "as" in "as well" is not.
             nxt = text[m.end(): m.end() + 1]
             article = nxt in "-‐‑–"
-        out.append(Token(folded, m.start(), m.end(), article, raw[:1].isupper()))
+        out.append(Token(folded, m.start(), m.end(), article, raw[:1].isupper(), raw.isupper()))
     return out
 
 
@@ -96,10 +98,15 @@ class NameIndex(Generic[T]):
         # entries: (surface name, entry, is_canonical). The first entry to claim
         # a key keeps it: the codebook promises an alias belongs to one entry.
         self.exact: dict[tuple[str, ...], tuple[T, bool]] = {}
+        # Short acronyms ("IS", "KH", "SDF") only count written in capitals:
+        # "is" is a verb. Keys listed here need an all-capitals source token.
+        self.acronyms: set[tuple[str, ...]] = set()
         for surface, entry, canonical in entries:
             key = key_of(surface)
             if not key:
                 continue
+            if len(key) == 1 and surface.isupper() and len(surface) <= 4:
+                self.acronyms.add(key)
             if key not in self.exact or (canonical and not self.exact[key][1]):
                 self.exact[key] = (entry, canonical)
         self.max_n = max((len(k) for k in self.exact), default=1)
@@ -174,6 +181,8 @@ class NameIndex(Generic[T]):
                 if len(words) > self.max_n:
                     break
                 hit = self.exact.get(tuple(words))
+                if hit is not None and len(words) == 1 and tuple(words) in self.acronyms and not t.upper:
+                    hit = None
                 if hit is not None:
                     best = (j, hit[0], "exact" if hit[1] else "alias", 100.0)
             elif j == i and len(words) == 0:

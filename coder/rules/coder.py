@@ -62,6 +62,11 @@ class RuleCoder:
         self.codebook = codebook
         self.normalizer = Normalizer(codebook)
         self.types: list[CompiledType] = compile_codebook(codebook)
+        try:
+            self._any_trigger = re.compile(
+                "|".join(f"(?:{t.pattern.pattern})" for ct in self.types for t in ct.triggers) or r"(?!)", re.I)
+        except re.error:  # a trigger with inline flags cannot be combined: look at every sentence
+            self._any_trigger = re.compile(r"\S+")
         self.min_confidence = min_confidence
         self.fuzzy = fuzzy
 
@@ -129,16 +134,31 @@ class RuleCoder:
         trigger of the type, after requires cues and exclusion rules."""
         text = ctx.doc.text
         out = []
+        if not ctx.sentences:
+            return out
+        lo, hi = ctx.sentences[0].start, ctx.sentences[-1].end
+        # (pattern, start, end) -> found: requires cues and exclusion cues are
+        # asked about the same sentence or clause again and again.
+        cache: dict[tuple, bool] = {}
+        # One pass of all triggers together finds the sentences worth a closer
+        # look; each trigger then runs on those sentences only.
+        candidates = sorted({ctx.index_of(p) for m in self._any_trigger.finditer(text, lo, hi)
+                             for p in (m.start(), m.end() - 1)})
         for ct in self.types:
             per_sentence: dict[int, list[tuple[float, int, int]]] = {}
-            for si, sentence in enumerate(ctx.sentences):
-                for trigger in ct.triggers:
-                    for m in trigger.pattern.finditer(text, sentence.start, sentence.end):
-                        if any(r.search(text, sentence.start, sentence.end) is None for r in trigger.requires):
-                            continue
-                        if self._excluded(text, sentence, m.start(), ct):
-                            continue
-                        per_sentence.setdefault(si, []).append((trigger.weight, m.start(), m.end()))
+            for trigger in ct.triggers:
+                # Hits outside the kept sentences (furniture) are dropped.
+                for m in (m for ci in candidates
+                          for m in trigger.pattern.finditer(text, ctx.sentences[ci].start, ctx.sentences[ci].end)):
+                    si = ctx.index_of(m.start())
+                    sentence = ctx.sentences[si]
+                    if si < 0 or m.end() > sentence.end:
+                        continue
+                    if any(not _cached(cache, r, sentence.start, sentence.end, text) for r in trigger.requires):
+                        continue
+                    if self._excluded(text, sentence, m.start(), ct, cache):
+                        continue
+                    per_sentence.setdefault(si, []).append((trigger.weight, m.start(), m.end()))
             for si, hits in per_sentence.items():
                 weight, a, b = max(hits, key=lambda h: (h[0], -h[1]))
                 out.append((si, ct, (a, b), weight, len(hits)))
@@ -146,7 +166,7 @@ class RuleCoder:
         return out
 
     @staticmethod
-    def _excluded(text: str, sentence: Sentence, pos: int, ct: CompiledType) -> bool:
+    def _excluded(text: str, sentence: Sentence, pos: int, ct: CompiledType, cache: dict) -> bool:
         clause = None
         for rule in ct.rules:
             if rule.scope == "sentence":
@@ -155,7 +175,7 @@ class RuleCoder:
                 if clause is None:
                     clause = _clause(text, sentence, pos)
                 a, b = clause
-            if rule.cues.search(text, a, b):
+            if _cached(cache, rule.cues, a, b, text):
                 return True
         return False
 
@@ -323,6 +343,14 @@ class RuleCoder:
                 if found:
                     return found
         return []
+
+
+def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str) -> bool:
+    key = (pattern, a, b)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = pattern.search(text, a, b) is not None
+    return found
 
 
 def _clause(text: str, sentence: Sentence, pos: int) -> tuple[int, int]:

@@ -1,0 +1,161 @@
+"""Throughput and memory of the offline coder on a synthetic archive.
+
+    python bench/offline.py [--docs 10000] [--seed 7] [--no-memory]
+
+Documents are generated from the codebook itself: its worked examples with
+their actor and place names swapped for other dictionary spellings, lexicon
+cue words, page furniture and neutral filler, so the archive exercises every
+part of the coder (furniture, sentences, names, dates, numbers, triggers,
+exclusions) without reusing any golden text. Each document is coded and
+serialised to JSON Lines (written nowhere), one after the other on one core.
+
+Reported at 1,000 and 10,000 documents: documents per second (timed without
+tracing) and peak traced memory (tracemalloc, a separate pass, since tracing
+slows Python down). The aim: >= 300 documents/s, and a peak that does not grow
+with the number of documents (the coder keeps nothing per document).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+import tracemalloc
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Iterator
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from coder.base import make_coder  # noqa: E402
+from coder.codebook import load_codebook  # noqa: E402
+from coder.io import dump_record  # noqa: E402
+from coder.models import Document  # noqa: E402
+from coder.normalize import Normalizer  # noqa: E402
+
+FILLER = [
+    "The weather in the region has been mild for the season, with light winds from the west.",
+    "Prices of bread and vegetables rose again in local markets, according to traders.",
+    "Schools reopened after the holiday, and teachers reported crowded classrooms.",
+    "Electricity cuts lasted for several hours in many neighbourhoods during the evening.",
+    "The local council discussed repairs to the water network at its weekly session.",
+    "Residents said that the main road remained open to civilian traffic throughout the day.",
+    "An international organisation delivered medical supplies to a clinic in the area.",
+    "Farmers complained about the cost of diesel for irrigation pumps this season.",
+]
+FURNITURE = [
+    "Home | News | Reports | Opinion | Contact",
+    "We use cookies to improve your experience on our website. Accept all",
+    "Related articles",
+    "Read more",
+    "Share on Facebook | Share on Twitter",
+    "Subscribe to our newsletter",
+    "© 2021 All rights reserved.",
+]
+WHEN = ["on Monday", "on Tuesday", "yesterday", "last week", "on March 3", "in mid-February", "this week", ""]
+SAID = ["local sources said", "activists reported", "residents told reporters", "a monitor reported"]
+
+
+def _spellings(codebook):
+    actors = {a.name: [a.name, *a.aliases] for a in codebook.actors}
+    places = {p.name: [p.name, *p.variants] for p in codebook.places}
+    return actors, places
+
+
+def _templates(codebook, normalizer):
+    """Codebook examples with their names replaced by slots."""
+    templates = []
+    for et in codebook.event_types:
+        for example in et.examples:
+            text = example.text
+            slots = [(m.start, m.end, "actor", m.match.side) for m in normalizer.find_actors(text, fuzzy=False)]
+            slots += [(m.start, m.end, "place", m.match.place.kind) for m in normalizer.find_places(text, fuzzy=False)]
+            slots.sort()
+            templates.append((text, slots))
+    return templates
+
+
+def generate(codebook, count: int, seed: int = 7) -> Iterator[Document]:
+    rng = random.Random(seed)
+    normalizer = Normalizer(codebook)
+    actors, places = _spellings(codebook)
+    by_side: dict[str, list[str]] = {}
+    for a in codebook.actors:
+        by_side.setdefault(a.side, []).append(a.name)
+    towns = [p.name for p in codebook.places if p.kind in ("town", "city", "village")]
+    templates = _templates(codebook, normalizer)
+    cues = sorted({cue for et in codebook.event_types for spec in et.fields.values()
+                   for words in (spec.lexicon or {}).values() for cue in words})
+    start = date(2020, 1, 1)
+    for index in range(count):
+        paragraphs = []
+        if rng.random() < 0.7:
+            paragraphs.append(rng.choice(FURNITURE))
+        paragraphs.append(f"{rng.choice(towns)}, {(start + timedelta(days=index % 700)).strftime('%B %-d, %Y')} - "
+                          + rng.choice(FILLER))
+        for _ in range(rng.randint(4, 9)):
+            if rng.random() < 0.45:
+                text, slots = rng.choice(templates)
+                out, pos = [], 0
+                for a, b, kind, what in slots:
+                    out.append(text[pos:a])
+                    if kind == "actor":
+                        name = rng.choice(by_side.get(what, [text[a:b]]))
+                        out.append(rng.choice(actors.get(name, [name])))
+                    else:
+                        out.append(rng.choice(places[rng.choice(towns)]))
+                    pos = b
+                out.append(text[pos:])
+                sentence = "".join(out).rstrip(".")
+                sentence += f", {rng.choice(SAID)} {rng.choice(WHEN)}".rstrip() + "."
+                paragraphs.append(sentence + " " + rng.choice(FILLER))
+            else:
+                extra = " ".join(rng.sample(cues, 2))
+                paragraphs.append(rng.choice(FILLER) + " " + rng.choice(FILLER) + f" Words heard: {extra}.")
+        for _ in range(rng.randint(0, 2)):
+            paragraphs.append(rng.choice(FURNITURE))
+        yield Document(id=f"synthetic-{index:05d}", text="\n\n".join(paragraphs),
+                       publication_date=start + timedelta(days=index % 700 + 1), source="Synthetic",
+                       source_scale="local")
+
+
+def run(codebook, count: int, seed: int, trace: bool) -> tuple[float, int, int, int]:
+    coder = make_coder("rules", codebook)
+    if trace:
+        tracemalloc.start()
+    began = time.perf_counter()
+    events = chars = 0
+    for document in generate(codebook, count, seed):
+        coded = coder.code(document)
+        dump_record(coded)
+        events += len(coded.events)
+        chars += len(document.text)
+    elapsed = time.perf_counter() - began
+    peak = 0
+    if trace:
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return elapsed, peak, events, chars
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-memory", action="store_true", help="skip the (slower) traced memory passes")
+    args = parser.parse_args()
+    codebook = load_codebook(Path(__file__).resolve().parents[1] / "codebook")
+    make_coder("rules", codebook)  # build the indexes once, outside the timings
+    sizes = sorted({min(1000, args.docs), args.docs})
+    print(f"offline coder, codebook {codebook.version}, one process, one core")
+    print(f"{'documents':>10} {'seconds':>8} {'docs/s':>8} {'events':>8} {'MB text':>8} {'peak MB':>8}")
+    for size in sizes:
+        elapsed, _, events, chars = run(codebook, size, args.seed, trace=False)
+        peak = run(codebook, size, args.seed, trace=True)[1] if not args.no_memory else 0
+        print(f"{size:>10} {elapsed:>8.2f} {size / elapsed:>8.0f} {events:>8} {chars / 1e6:>8.1f} "
+              f"{(peak / 1e6 if peak else float('nan')):>8.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""The offline rule coder, with sentences written for these tests."""
+
+from datetime import date
+
+import pytest
+
+from coder.base import make_coder
+from coder.io import dump_record
+from coder.models import Document
+
+PUB = date(2022, 3, 2)  # a Wednesday
+
+
+@pytest.fixture(scope="module")
+def rules(codebook):
+    return make_coder("rules", codebook)
+
+
+def code(rules, text, pub=PUB):
+    coded = rules.code(Document(id="t", text=text, publication_date=pub))
+    assert coded.status == "ok", coded.error
+    for event in coded.events:  # every span really says what it claims
+        for span in event.all_spans():
+            assert text[span.start:span.end] == span.text
+    return coded.events
+
+
+def one(events, etype):
+    found = [e for e in events if e.type == etype]
+    assert len(found) == 1, [(e.type, e.value("location")) for e in events]
+    return found[0]
+
+
+def test_movement_family(rules):
+    e = one(code(rules, "A convoy of 30 vehicles carrying Zainabiyoun fighters reached Palmyra on Monday."), "troop_movement")
+    assert (e.value("actor1"), e.value("location"), e.value("event_date")) == ("Zainabiyoun Brigade", "Palmyra", "2022-02-28")
+    assert e.value("vehicle_count") == 30 and e.value("time_precision") == 1 and e.value("inter1") == 3
+    assert e.fields["actor1"].spans[0].text == "Zainabiyoun" and e.confidence > 0.5
+
+
+def test_movement_origin_destination(rules):
+    e = one(code(rules, "Badr Organization fighters headed from Homs to Al-Sukhnah yesterday."), "troop_movement")
+    assert (e.value("location"), e.value("origin")) == ("Al-Sukhnah", "Homs")
+    assert e.value("event_date") == "2022-03-01"
+
+
+def test_recruitment_family(rules):
+    e = one(code(rules, "The Nujaba movement enlisted about sixty young men in Hatla last week, paying $120 a month."),
+            "recruitment")
+    assert e.value("location") == "Hatla" and e.value("recruits_count") == 60
+    assert (e.value("salary_amount"), e.value("salary_currency"), e.value("salary_period")) == (120, "USD", "month")
+    assert e.value("time_precision") == 2
+
+
+def test_smuggling_family(rules):
+    e = one(code(rules, "Hezbollah smuggled a shipment of rockets through the Jusiyah crossing on Sunday."), "smuggling")
+    assert e.value("goods") == ["weapons"] and e.value("crossing") == "Jusiyah crossing"
+
+
+def test_seizure_names_the_other_party(rules):
+    text = "Syrian Democratic Forces intercepted a Hezbollah truck loaded with captagon near Raqqa on Friday."
+    e = one(code(rules, text), "smuggling")
+    assert e.value("seized") is True and e.value("actor1") == "Hezbollah" and e.value("goods") == ["drugs"]
+    assert e.value("geo_precision") == 2  # "near" a town
+
+
+def test_tribal_outreach_family(rules):
+    e = one(code(rules, "A Quds Force officer hosted elders of the Baggara tribe in Mohassan on Thursday."), "tribal_outreach")
+    assert e.value("actor1") == "IRGC Quds Force" and e.value("actor2") == "Al-Baggara Tribal Group"
+    assert e.value("location") == "Mohassan"
+
+
+@pytest.mark.parametrize("text", [
+    "Kataib Hezbollah plans to send a convoy to Al Bukamal next week.",                   # planned
+    "A recruitment drive by Hezbollah in Hatla was postponed on Monday.",                # postponed
+    "The Fatemiyoun Brigade denied that its convoy entered al-Mayadin on Monday.",       # negated
+    "Iran-backed militias have long recruited young men in Deir ez-Zor.",                # background
+    "If the tribes agree, Hezbollah would meet their sheikhs in Hatla.",                 # hypothetical
+    "Badr Organization fighters are stationed in Al Bukamal.",                           # presence
+    "A Russian convoy entered Deir ez-Zor on Monday.",                                   # another side
+    "The road to Al-Qaim is used for smuggling weapons.",                                # a route, no shipment
+])
+def test_non_events_produce_nothing(rules, text):
+    assert code(rules, text) == []
+
+
+def test_two_types_in_one_sentence(rules):
+    events = code(rules, "A convoy of Kataib Hezbollah fighters carrying weapons and ammunition crossed into "
+                         "Al Bukamal on Tuesday.")
+    assert sorted(e.type for e in events) == ["smuggling", "troop_movement"]
+
+
+def test_two_convoys_on_two_days_are_two_events(rules):
+    events = code(rules, "A Hezbollah convoy reached Al-Qusayr on Monday. Another Hezbollah convoy reached Al-Qusayr on "
+                         "Tuesday.")
+    assert sorted(e.value("event_date") for e in events if e.type == "troop_movement") == ["2022-02-28", "2022-03-01"]
+
+
+def test_same_event_told_twice_is_merged(rules):
+    events = code(rules, "A Hezbollah convoy reached Al-Qusayr on Monday. The convoy included 14 vehicles.")
+    e = one(events, "troop_movement")
+    assert e.value("vehicle_count") == 14 and len(e.evidence) == 2
+
+
+def test_listed_places_are_separate_events(rules):
+    events = code(rules, "Fatemiyoun reinforcements were sent to Palmyra and Al Mayadin on Monday.")
+    assert sorted(e.value("location") for e in events) == ["Al Mayadin", "Palmyra"]
+
+
+def test_furniture_produces_nothing(rules):
+    text = ("Home | News | Hezbollah convoy | Contact\nRelated: Hezbollah convoy reaches Al-Qusayr\n"
+            "Read more: recruitment drive in Hatla\nAccept all cookies")
+    assert code(rules, text) == []
+
+
+def test_relative_date_unresolvable_is_not_invented(rules):
+    e = one(code(rules, "A Hezbollah convoy reached Al-Qusayr on Monday.", pub=None), "troop_movement")
+    assert e.value("event_date") is None and "event_date" not in e.fields
+
+
+def test_notes_and_derived_fields(rules):
+    e = one(code(rules, "A Hezbollah convoy reached Al-Qusayr on Monday."), "troop_movement")
+    assert e.value("notes") == "On 2022-02-28, Hezbollah moved fighters or equipment to Al-Qusayr."
+    assert e.value("country") == "Syria" and e.value("admin1") == "Homs" and e.fields["latitude"].alignment == "derived"
+
+
+def test_determinism(rules):
+    text = "A convoy of Kataib Hezbollah fighters reached Al Bukamal on Monday. Hezbollah recruited 30 men in Hatla."
+    doc = Document(id="d", text=text, publication_date=PUB)
+    assert dump_record(rules.code(doc)) == dump_record(rules.code(doc))
+
+
+def test_new_event_type_needs_no_python(codebook):
+    from coder.codebook.model import EventType, Trigger
+
+    extra = codebook.model_copy(deep=True)
+    base = extra.event_type("troop_movement")
+    new = EventType(id="checkpoint", label="Checkpoint", definition="A checkpoint set up.", include=["x"], exclude=["y"],
+                    exclusion_rules=["planned"], examples=base.examples, acled=base.acled, fields={},
+                    triggers=[Trigger(pattern="set up a checkpoint", kind="phrase", meaning="a new checkpoint")],
+                    notes_template="On {event_date}, {actor1} set up a checkpoint in {location}.")
+    extra.event_types.append(new)
+    coder = make_coder("rules", extra)
+    events = coder.code(Document(id="n", text="Hezbollah set up a checkpoint in Hatla on Monday.", publication_date=PUB)).events
+    e = one(events, "checkpoint")
+    assert e.value("location") == "Hatla" and e.value("notes") == "On 2022-02-28, Hezbollah set up a checkpoint in Hatla."
