@@ -320,9 +320,16 @@ class RuleCoder:
                 groups: dict[int, list] = {}
                 for r in group:
                     groups.setdefault(r.group, []).append(r)
-                best = min(groups.values(), key=lambda g: (min(r.mention.match.geo_precision for r in g), g[0].mention.start))
+                best = min(groups.values(), key=lambda g: (min(_precision(r) for r in g), g[0].mention.start))
                 if role == "origin" and len(roles) > 1:
                     continue
+                if all(_precision(r) > 3 for r in best):
+                    # "in Syria" says little: a finer place just before is the better location.
+                    for back in self._back(ctx, si):
+                        finer = [r for r in place_roles(text, ctx.sentences[back].start, ctx.places[back])
+                                 if r.role in ("in", "other", "near", "destination") and _precision(r) <= 3]
+                        if finer:
+                            return [finer[0]], finer[0].role == "near"
                 return best, role == "near"
         return [], False
 
@@ -343,6 +350,12 @@ class RuleCoder:
                 if found:
                     return found
         return []
+
+
+def _precision(role) -> int:
+    """geo_precision, with a whole country (a region named as its country) counted as the vaguest."""
+    place = role.mention.match.place
+    return 4 if place.kind == "region" and place.name == place.country else role.mention.match.geo_precision
 
 
 def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str) -> bool:
