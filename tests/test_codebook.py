@@ -139,5 +139,7 @@ def test_cli_fails_with_exit_1_and_no_traceback(codebook_copy):
 
 def test_unsafe_yaml_is_refused(codebook_copy):
     path = codebook_copy / "codebook.yaml"
-    _edit(path, 'version: "1.0.0"', 'version: !!python/object/apply:os.system ["echo hi"]')
+    text = path.read_text(encoding="utf-8")
+    version_line = next(line for line in text.splitlines() if line.startswith("version:"))
+    _edit(path, version_line, 'version: !!python/object/apply:os.system ["echo hi"]')
     assert any("codebook.yaml:" in p for p in _problems(codebook_copy))
