@@ -37,7 +37,8 @@ class RawRecord:
     data: dict[str, Any]
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
+    """A text file exactly as stored (UTF-8), or an InputError naming it."""
     try:
         # newline="" keeps \r\n as it is: span offsets count every character.
         with path.open(encoding="utf-8", newline="") as handle:
@@ -54,7 +55,7 @@ def _golden_records(directory: Path) -> Iterator[RawRecord]:
         raise InputError(str(directory), "no <id>.json files here; expected a golden directory or a .jsonl file")
     for json_file in json_files:
         try:
-            data = json.loads(_read_text(json_file))
+            data = json.loads(read_text(json_file))
         except json.JSONDecodeError as exc:
             raise InputError(f"{json_file}:{exc.lineno}", f"invalid JSON: {exc.msg} (column {exc.colno})") from None
         if not isinstance(data, dict) or not isinstance(data.get("document"), dict):
@@ -63,7 +64,7 @@ def _golden_records(directory: Path) -> Iterator[RawRecord]:
         if "text" not in data["document"]:
             if not text_file.exists():
                 raise InputError(str(json_file), f"document text missing: expected {text_file.name} beside it")
-            data["document"]["text"] = _read_text(text_file)
+            data["document"]["text"] = read_text(text_file)
         yield RawRecord(str(json_file), data)
 
 
@@ -98,7 +99,7 @@ def iter_raw(path: str | Path) -> Iterator[RawRecord]:
         if path.suffix == ".json":
             # A single record written as a pretty JSON object.
             try:
-                data = json.loads(_read_text(path))
+                data = json.loads(read_text(path))
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path}:{exc.lineno}", f"invalid JSON: {exc.msg} (column {exc.colno})") from None
             records = data if isinstance(data, list) else [data]

@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .io import InputError
+from .io import InputError, read_text
 from .models import Document
 from .text.html import html_to_text, looks_like_html
 
@@ -40,21 +40,11 @@ _DATELINE = re.compile(
 )
 
 
-def _read(path: Path) -> str:
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            return handle.read()
-    except UnicodeDecodeError as exc:
-        raise InputError(str(path), f"not UTF-8 text (invalid byte at offset {exc.start})") from None
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read: {exc.strerror}") from None
-
-
 def _sidecar(path: Path) -> dict:
     for candidate in (path.with_suffix(".meta.json"), path.with_suffix(".json")):
         if candidate.exists() and candidate != path:
             try:
-                data = json.loads(_read(candidate))
+                data = json.loads(read_text(candidate))
             except json.JSONDecodeError as exc:
                 raise InputError(f"{candidate}:{exc.lineno}", f"invalid JSON: {exc.msg}") from None
             if isinstance(data, dict) and isinstance(data.get("document"), dict):
@@ -76,7 +66,7 @@ def dateline_date(text: str, head: int = 1500) -> date | None:
 
 def read_document(path: str | Path, publication_date: date | None = None) -> Document:
     path = Path(path)
-    raw = _read(path)
+    raw = read_text(path)
     meta = _sidecar(path)
     title = url = source = None
     published = None
