@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import pytest
+
 from coder.io import load_coded
 from coder.validate import validate_path
 
@@ -29,7 +31,7 @@ def test_every_document_has_its_text_and_a_split():
 
 def test_texts_equal_the_seeds_byte_for_byte():
     if not SEEDS.exists():
-        return  # the seeds live outside the repository; CI clones only the repository
+        pytest.skip("the seeds live outside the repository; a clean clone has only golden/")
     for seed in SEEDS.glob("*.txt"):
         assert (GOLDEN / seed.name).read_bytes() == seed.read_bytes(), seed.name
 
