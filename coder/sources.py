@@ -92,6 +92,9 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
         if path.is_dir():
             for child in sorted(path.iterdir()):
                 suffix = child.suffix.lower()
+                # A folder's README describes the folder (golden/README.md); it is not an article.
+                if child.stem.upper() == "README":
+                    continue
                 if child.is_file() and (suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES):
                     yield child
         elif path.exists():
