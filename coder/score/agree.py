@@ -1,0 +1,81 @@
+"""Inter-coder agreement between two codings of the same documents.
+
+This is how the golden set's own reliability is measured. Coding A is read
+as predictions and coding B as reference for the event-level F1 (so A's
+precision is B's recall); the other figures are symmetric:
+
+- Cohen's kappa on "does document d contain an event of type t?", over every
+  (document, type), pooled and per type;
+- Krippendorff's alpha (nominal) per field over the event pairs the similarity
+  matching made. A value one coder gave and the other left out is a
+  disagreement ("absent" is a category of its own); a field neither gave is
+  not a unit. Events only one coder found count in the event F1, not here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import numpy as np
+
+from ..codebook.model import Codebook
+from ..models import CodedDocument
+from .inputs import Coding, align_union, as_coding, check_types
+from .metrics import cohen_kappa, krippendorff_alpha_nominal, prf
+from .scorer import prepare
+
+
+@dataclass
+class AgreementReport:
+    data: dict
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(self.data, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def agreement(first: Coding | Iterable[CodedDocument], second: Coding | Iterable[CodedDocument],
+              codebook: Codebook) -> AgreementReport:
+    first, second = as_coding(first, "coding A"), as_coding(second, "coding B")
+    check_types(first, codebook)
+    check_types(second, codebook)
+    aligned = align_union(first, second)
+    p = prepare(aligned, codebook)
+    pairs, matching = p.matching.pairs, p.matching
+    events: dict = {"a": len(p.pred), "b": len(p.gold), "matched": int(matching.primary.sum())}
+    for mode in ("strict", "relaxed"):
+        events[mode] = prf(int(getattr(matching, mode).sum()), len(p.pred), len(p.gold))
+
+    document_count, type_count = len(aligned.ids), len(p.type_ids)
+    has_a = np.zeros((document_count, type_count), dtype=bool)
+    has_b = np.zeros((document_count, type_count), dtype=bool)
+    has_a[p.pred.doc, p.pred.type] = True
+    has_b[p.gold.doc, p.gold.type] = True
+    kappa = {"types": cohen_kappa(has_a.ravel().tolist(), has_b.ravel().tolist()),
+             "per_type": {t: cohen_kappa(has_a[:, n].tolist(), has_b[:, n].tolist())
+                          for n, t in enumerate(p.type_ids)}}
+
+    a_index, b_index = pairs.pred[matching.primary], pairs.gold[matching.primary]
+    alpha: dict[str, dict] = {}
+    names = [n for n in p.field_order if n in p.pred.values or n in p.gold.values]
+    names += sorted((p.pred.values.keys() | p.gold.values.keys()) - set(names))
+    for name in names:
+        absent = np.full(len(a_index), -1, dtype=np.int64)
+        a_values = p.pred.values[name][a_index] if name in p.pred.values else absent
+        b_values = p.gold.values[name][b_index] if name in p.gold.values else absent
+        units = [(a, b) for a, b in zip(a_values.tolist(), b_values.tolist()) if a >= 0 or b >= 0]
+        alpha[name] = {"alpha": krippendorff_alpha_nominal(units), "units": len(units),
+                       "agreed": sum(a == b for a, b in units)}
+
+    notes = []
+    if aligned.missing_left:
+        notes.append(f"{len(aligned.missing_left)} document(s) only in B count as coded with no events by A")
+    if aligned.missing_right:
+        notes.append(f"{len(aligned.missing_right)} document(s) only in A count as coded with no events by B")
+    data = {"format": 1, "codebook_version": codebook.version,
+            "documents": {"compared": document_count, "only_a": aligned.missing_right,
+                          "only_b": aligned.missing_left},
+            "events": events, "kappa": kappa, "alpha": alpha}
+    return AgreementReport(data, notes)
