@@ -1,0 +1,135 @@
+"""The decision log: an append-only SQLite table, one row per reviewer decision.
+
+Every decision is committed before the screen changes, so a reviewer whose
+terminal dies (or whose process is killed) loses nothing already decided.
+Rows are never updated or deleted: an undo is a row of its own that names the
+decision it takes back. The schema is versioned with PRAGMA user_version and
+migrated forward on open; a log written by a newer eventcoder is refused
+rather than misread.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Each entry migrates from user_version == index to index + 1 (statements split on ';').
+# `cursor` is where each reviewer stopped: not part of the record, only for resuming.
+_MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE decisions (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        reviewer  TEXT NOT NULL,
+        at        TEXT NOT NULL,
+        document  TEXT NOT NULL,
+        event     TEXT,
+        kind      TEXT NOT NULL,
+        before    TEXT,
+        after     TEXT
+    );
+    CREATE INDEX decisions_document ON decisions(document);
+    CREATE TABLE cursor (
+        reviewer  TEXT PRIMARY KEY,
+        document  TEXT NOT NULL,
+        event     TEXT
+    );
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+]
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+class LogError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Decision:
+    id: int
+    reviewer: str
+    at: str
+    document: str
+    event: str | None
+    kind: str
+    before: Any
+    after: Any
+
+
+class DecisionLog:
+    """An open decision log. Writes are committed (and synced by WAL) one by one."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, one per decision.
+        self._db = sqlite3.connect(str(self.path), isolation_level=None, timeout=10)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # FULL: a committed decision survives even a power cut, not only a killed process.
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise LogError(f"{self.path}: review log schema {version} is newer than this eventcoder "
+                           f"understands ({SCHEMA_VERSION}); upgrade eventcoder")
+        while version < SCHEMA_VERSION:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _MIGRATIONS[version].split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                version += 1
+                self._db.execute(f"PRAGMA user_version = {version}")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- decisions --------------------------------------------------------------------
+    def append(self, reviewer: str, at: str, document: str, event: str | None, kind: str,
+               before: Any, after: Any) -> Decision:
+        cur = self._db.execute(
+            "INSERT INTO decisions (reviewer, at, document, event, kind, before, after) VALUES (?,?,?,?,?,?,?)",
+            (reviewer, at, document, event, kind, _dump(before), _dump(after)))
+        return Decision(cur.lastrowid, reviewer, at, document, event, kind, before, after)
+
+    def decisions(self, document: str | None = None) -> list[Decision]:
+        sql = "SELECT id, reviewer, at, document, event, kind, before, after FROM decisions"
+        args: tuple = ()
+        if document is not None:
+            sql += " WHERE document = ?"
+            args = (document,)
+        rows = self._db.execute(sql + " ORDER BY id", args).fetchall()
+        return [Decision(r[0], r[1], r[2], r[3], r[4], r[5], _load(r[6]), _load(r[7])) for r in rows]
+
+    # -- resuming ---------------------------------------------------------------------
+    def save_cursor(self, reviewer: str, document: str, event: str | None) -> None:
+        self._db.execute("INSERT INTO cursor (reviewer, document, event) VALUES (?,?,?) "
+                         "ON CONFLICT(reviewer) DO UPDATE SET document=excluded.document, event=excluded.event",
+                         (reviewer, document, event))
+
+    def cursor(self, reviewer: str) -> tuple[str, str | None] | None:
+        row = self._db.execute("SELECT document, event FROM cursor WHERE reviewer = ?", (reviewer,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+                         "ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value))
+
+
+def _dump(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _load(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
