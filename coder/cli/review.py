@@ -1,9 +1,109 @@
-"""Commands of this feature; registered on the main app by register()."""
+"""coder review SOURCE (Textual app, or --plain prompts) and coder review export.
+
+`coder review SOURCE` is short for `coder review open SOURCE`: the group sends
+anything that is not one of its command names to `open`.
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
+from typing import Any
+
 import typer
+from typer.core import TyperGroup
+
+from ..io import InputError, write_coded, write_golden
+from .common import CodebookOption, console, fail, open_codebook
+
+
+class _OpenByDefault(TyperGroup):
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["open", *args]
+        return super().parse_args(ctx, args)
+
+
+review_app = typer.Typer(cls=_OpenByDefault, no_args_is_help=True,
+                         help="Review proposals: accept, reject, fix, add. `coder review SOURCE` opens the review.")
+
+LogOption = Annotated[Path | None, typer.Option("--log", help="Decision log (default: SOURCE.review.sqlite).")]
+RunOption = Annotated[str | None, typer.Option("--run-id", help="Batch store run (default: the latest).")]
+
+
+@review_app.command("open")
+def review(
+    source: Annotated[Path, typer.Argument(help="Coded-documents file (.jsonl), golden directory or batch store (.sqlite).")],
+    reviewer: Annotated[str | None, typer.Option("--reviewer", envvar="CODER_REVIEWER",
+                                                 help="Your name in the decision log (default: your login).")] = None,
+    filters: Annotated[list[str] | None, typer.Option(
+        "--filter", help="Which events to visit: type=TYPE, status=unreviewed|accepted|rejected|edited|added, "
+                         "confidence<0.5. Repeat to combine.")] = None,
+    plain: Annotated[bool, typer.Option("--plain", help="Line-oriented prompts on stdin/stdout (screen readers, scripts).")] = False,
+    log: LogOption = None,
+    run_id: RunOption = None,
+    codebook: CodebookOption = None,
+) -> None:
+    """Accept, reject, fix and add events; every decision is saved at once."""
+    from ..review import DecisionError, open_session
+    from ..review.log import LogError
+
+    cb = open_codebook(codebook)
+    try:
+        session = open_session(source, log=log, reviewer=reviewer, codebook=cb, filters=filters or [], run_id=run_id)
+    except (InputError, DecisionError, LogError) as exc:
+        fail(str(exc))
+    except ImportError as exc:
+        fail(f"cannot read the batch store {source}: {exc}")
+    try:
+        if plain:
+            from ..review.plain import run_plain
+            code = run_plain(session, sys.stdin, sys.stdout)
+        else:
+            from ..review.app import ReviewApp
+            ReviewApp(session).run()
+            code = 0
+    finally:
+        session.close()
+    raise typer.Exit(code)
+
+
+@review_app.command("export")
+def export(
+    source: Annotated[Path, typer.Argument(help="The source that was reviewed.")],
+    out: Annotated[Path, typer.Option("--out", help="gold: a directory of <id>.txt/<id>.json; jsonl: a file ('-' for stdout).")],
+    format: Annotated[str, typer.Option("--format", help="gold or jsonl.")] = "jsonl",
+    log: LogOption = None,
+    run_id: RunOption = None,
+    unfinished: Annotated[bool, typer.Option("--unfinished", help="Also documents not fully reviewed (their kept events only).")] = False,
+    codebook: CodebookOption = None,
+) -> None:
+    """Write reviewed documents: accepted, edited and added events; rejected ones left out."""
+    from ..models import CoderInfo
+    from ..review import DecisionError, reviewed_documents
+
+    if format not in ("gold", "jsonl"):
+        fail(f"--format is gold or jsonl, not {format!r}")
+    cb = open_codebook(codebook)
+    try:
+        docs = reviewed_documents(source, log, codebook=cb, only_reviewed=not unfinished, run_id=run_id)
+    except (InputError, DecisionError) as exc:
+        fail(str(exc))
+    if format == "gold":
+        for doc in docs:
+            doc.coder = CoderInfo(name="gold", codebook_version=cb.version)
+            write_golden(doc, out)
+    elif str(out) == "-":
+        write_coded(docs, sys.stdout)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8") as handle:
+            write_coded(docs, handle)
+    if str(out) != "-":
+        console.print(f"{len(docs)} reviewed document(s) written to {out}", markup=False)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app (filled in by the feature)."""
+    app.add_typer(review_app, name="review")

@@ -1,0 +1,317 @@
+"""`coder review SOURCE`: the Textual review screen on the review core.
+
+The app holds no review state of its own: it asks the session (core.py) to
+make each decision, then redraws from the session. A decision is in the log
+before the screen changes, so killing the terminal loses nothing.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Static
+
+from .core import Outcome, ReviewSession
+from .cursor import Cursor
+from .screens import HelpScreen, PromptScreen, TypeScreen
+from .values import DecisionError, format_value
+from .widgets import (EVENT_COLUMNS, FIELD_COLUMNS, DocumentView, event_row, field_rows, fill_table,
+                      span_marks)
+
+# (key, action, footer label, help text); the footer shows those with a label.
+KEYS = [
+    ("n", "next_event", "Next", "next event (runs on into the next document)"),
+    ("p", "prev_event", "Prev", "previous event"),
+    ("N", "next_doc", "Doc→", "next document"),
+    ("P", "prev_doc", "←Doc", "previous document"),
+    ("j", "next_unreviewed", "Unreviewed", "jump to the next unreviewed event"),
+    ("a", "accept", "Accept", "accept the event (then move on)"),
+    ("r", "reject", "Reject", "reject the event with a reason (then move on)"),
+    ("e", "edit", "Edit", "edit the highlighted field (FIELD=VALUE)"),
+    ("t", "retype", "Type", "change the event type"),
+    ("s", "anchor", "Anchor", "re-anchor the highlighted field's evidence to the selected text"),
+    ("S", "add_span", "", "add the selected text as a further span of the highlighted field"),
+    ("plus", "add_event", "Add", "add an event with the selected text as its evidence"),
+    ("d", "done", "", "mark the document reviewed (every event decided)"),
+    ("u", "undo", "Undo", "undo your last decision"),
+    ("question_mark", "help", "Help", "this help"),
+    ("q", "quit", "Quit", "quit (every decision is already saved)"),
+]
+
+
+class ReviewApp(App[None]):
+    TITLE = "eventcoder review"
+    # No command palette: every action has its key, and the footer stays the same everywhere.
+    ENABLE_COMMAND_PALETTE = False
+    CSS = """
+    #title { height: 1; background: $primary; color: $text; padding: 0 1; }
+    #body { height: 1fr; }
+    #document { width: 45%; border: round $secondary; }
+    #side { width: 1fr; }
+    #events { height: 9; border: round $secondary; }
+    #fields { height: 1fr; border: round $secondary; }
+    #status { height: 1; padding: 0 1; }
+    DocumentView:focus, DataTable:focus { border: round $accent; }
+    """
+    BINDINGS = [Binding(key, action, label or description, show=bool(label), key_display="+" if key == "plus" else
+                        ("?" if key == "question_mark" else None))
+                for key, action, label, description in KEYS]
+
+    def __init__(self, session: ReviewSession):
+        super().__init__()
+        self.session = session
+        self.cursor = Cursor(session)
+        self._doc_shown: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title")
+        with Horizontal(id="body"):
+            yield DocumentView(id="document")
+            with Vertical(id="side"):
+                events = DataTable(id="events", cursor_type="row", zebra_stripes=False)
+                events.border_title = "events"
+                yield events
+                fields = DataTable(id="fields", cursor_type="row")
+                fields.border_title = "fields"
+                yield fields
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        # Kept, not queried: redraw() also runs while a modal screen is on top.
+        self.doc_view = self.query_one("#document", DocumentView)
+        self.events_table = self.query_one("#events", DataTable)
+        self.fields_table = self.query_one("#fields", DataTable)
+        self.status_line = self.query_one("#status", Static)
+        self.title_line = self.query_one("#title", Static)
+        self.doc_view.border_title = "document"
+        self.redraw()
+        warnings = self.session.warnings
+        self.say(f"{len(warnings)} decision(s) in the log could not be replayed: {warnings[0]}" if warnings
+                 else f"Reviewing as {self.session.reviewer}. ? for help.")
+        self.events_table.focus()
+
+    # -- drawing ------------------------------------------------------------------------------
+    def say(self, message: str, error: bool = False) -> None:
+        self.status_line.update(Text(message, style="bold red" if error else ""))
+
+    def redraw(self) -> None:
+        doc, state = self.cursor.doc, self.cursor.event
+        view, title = self.doc_view, self.title_line
+        if doc is None:
+            title.update(Text("No documents to review with these filters."))
+            return
+        d = doc.coded.document
+        counts = {}
+        for e in self.cursor.events:
+            counts[e.status] = counts.get(e.status, 0) + 1
+        facts = " · ".join(str(x) for x in (d.source, d.publication_date) if x)
+        summary = ", ".join(f"{n} {s}" for s, n in counts.items()) or "no events"
+        title.update(Text.assemble(
+            (f"{self.cursor.doc_index + 1}/{len(self.cursor.docs)} ", "bold"), (doc.id, "bold"),
+            (f"  {facts}" if facts else ""), f"  {summary}", ("  ✓ reviewed" if doc.reviewed else ""),
+            (f"  coder failed: {doc.coded.error}" if doc.coded.status == "failed" else "", "bold red")))
+        if self._doc_shown != doc.id:
+            view.show(doc.text)
+            self._doc_shown = doc.id
+        view.mark(span_marks(self.session, doc, state))
+        events = self.events_table
+        rows = [(e.id, event_row(self.session, e, e.id == self.cursor.event_id)) for e in self.cursor.events]
+        fill_table(events, EVENT_COLUMNS, rows, self.cursor.event_id)
+        events.border_title = f"events {self.cursor.event_index + 1}/{len(rows)}" if rows else "events: none"
+        self._draw_fields()
+
+    def _draw_fields(self) -> None:
+        fields = self.fields_table
+        state = self.cursor.event
+        keep = self._field_key()
+        if state is None:
+            fields.clear()
+            fields.border_title = "fields"
+            return
+        et = self.session.codebook.event_type(state.event.type)
+        fields.border_title = Text(f"{state.id} {et.label}", style=et.colour)
+        fill_table(fields, FIELD_COLUMNS, field_rows(self.session, state), keep)
+
+    def _field_key(self) -> str | None:
+        fields = self.fields_table
+        if not fields.row_count:
+            return None
+        try:
+            return fields.coordinate_to_cell_key(fields.cursor_coordinate).row_key.value
+        except Exception:  # the table was just cleared
+            return None
+
+    def _scroll_to_event(self) -> None:
+        state = self.cursor.event
+        spans = state.event.evidence or state.event.all_spans() if state else []
+        if spans:
+            view = self.doc_view
+            view.move_cursor(view.location_of(spans[0].start), center=True)
+
+    def on_data_table_row_highlighted(self, message: DataTable.RowHighlighted) -> None:
+        # Highlight messages arrive after redraw() refilled the table; only the row the
+        # table's cursor is on now counts, so a stale message never changes the event.
+        table = message.data_table
+        if table is not self.events_table or not table.row_count:
+            return
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:
+            return
+        if key != self.cursor.event_id:
+            self.cursor.select(key)
+            self.redraw()
+            self._scroll_to_event()
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _run(self, make) -> Outcome | None:
+        """Make a decision through the core; a refusal becomes the status line."""
+        try:
+            outcome = make()
+        except DecisionError as exc:
+            self.say(str(exc), error=True)
+            return None
+        self.say(outcome.message)
+        return outcome
+
+    def _here(self):
+        doc, state = self.cursor.doc, self.cursor.event
+        if doc is None or state is None:
+            self.say("No event here: select text and press + to add one.", error=True)
+            return None
+        return doc.id, state.id
+
+    def _selection(self) -> tuple[int, int] | None:
+        return self.doc_view.selected_span()
+
+    def _move(self, moved: bool, why: str) -> None:
+        if moved:
+            self.redraw()
+            self._scroll_to_event()
+        else:
+            self.say(why)
+
+    # -- actions ------------------------------------------------------------------------------
+    def action_next_event(self) -> None:
+        self._move(self.cursor.next_event(), "This is the last event.")
+
+    def action_prev_event(self) -> None:
+        self._move(self.cursor.prev_event(), "This is the first event.")
+
+    def action_next_doc(self) -> None:
+        self._move(self.cursor.next_doc(), "This is the last document.")
+
+    def action_prev_doc(self) -> None:
+        self._move(self.cursor.prev_doc(), "This is the first document.")
+
+    def action_next_unreviewed(self) -> None:
+        self._move(self.cursor.next_unreviewed(), "Nothing left to review.")
+
+    def action_accept(self) -> None:
+        here = self._here()
+        if here and self._run(lambda: self.session.accept(*here)):
+            self.cursor.next_event()
+            self.redraw()
+            self._scroll_to_event()
+
+    def action_reject(self) -> None:
+        here = self._here()
+        if not here:
+            return
+
+        def done(reason: str | None) -> None:
+            if reason is not None and self._run(lambda: self.session.reject(*here, reason)):
+                self.cursor.next_event()
+                self._scroll_to_event()
+            self.redraw()
+
+        self.push_screen(PromptScreen(f"Reject {here[1]}: why?", hint="e.g. planned, not carried out"), done)
+
+    def action_edit(self) -> None:
+        here = self._here()
+        if not here:
+            return
+        state = self.cursor.event
+        name = self._field_key()
+        if name in (None, "evidence"):
+            name = next(iter(self.session.codebook.event_type(state.event.type).key_fields), "actor1")
+        span = self._selection()
+        doc = self.cursor.doc
+        hint = "FIELD=VALUE; an empty value clears the field."
+        if span:
+            hint = f"The selection {span[0]}-{span[1]} {doc.text[span[0]:span[1]]!r} becomes its evidence. " + hint
+
+        def done(answer: str | None) -> None:
+            if answer is not None:
+                field, eq, value = answer.partition("=")
+                if not eq:
+                    self.say("Write FIELD=VALUE.", error=True)
+                else:
+                    self._run(lambda: self.session.edit(*here, field, value, span=span))
+            self.redraw()
+
+        self.push_screen(PromptScreen(f"Edit {here[1]}", f"{name}={format_value(state.event.value(name))}", hint), done)
+
+    def action_retype(self) -> None:
+        here = self._here()
+        if here:
+            def done(type_id: str | None) -> None:
+                if type_id is not None:
+                    self._run(lambda: self.session.retype(*here, type_id))
+                self.redraw()
+            self.push_screen(TypeScreen(self.session.codebook, f"New type for {here[1]}",
+                                        self.cursor.event.event.type), done)
+
+    def _anchor(self, add: bool) -> None:
+        here = self._here()
+        if not here:
+            return
+        span = self._selection()
+        if span is None:
+            self.say("Select the words in the document first (shift+arrows or the mouse).", error=True)
+            return
+        target = self._field_key() or "evidence"
+        if self._run(lambda: self.session.anchor(*here, target, *span, add=add)):
+            self.redraw()
+
+    def action_anchor(self) -> None:
+        self._anchor(add=False)
+
+    def action_add_span(self) -> None:
+        self._anchor(add=True)
+
+    def action_add_event(self) -> None:
+        doc = self.cursor.doc
+        if doc is None:
+            return
+        span = self._selection()
+
+        def done(type_id: str | None) -> None:
+            if type_id is not None:
+                outcome = self._run(lambda: self.session.add_event(doc.id, type_id, span))
+                if outcome:
+                    self.cursor.select(outcome.decision.event)
+            self.redraw()
+
+        where = f" from {span[0]}-{span[1]}" if span else " (no text selected: no evidence yet)"
+        self.push_screen(TypeScreen(self.session.codebook, f"Add an event{where}"), done)
+
+    def action_done(self) -> None:
+        doc = self.cursor.doc
+        if doc is not None and self._run(lambda: self.session.mark_done(doc.id)):
+            self.redraw()
+
+    def action_undo(self) -> None:
+        outcome = self._run(self.session.undo)
+        if outcome:
+            self.cursor.goto(outcome.decision.document, outcome.decision.event)
+            self.redraw()
+            self._scroll_to_event()
+
+    def action_help(self) -> None:
+        shown = [("+" if k == "plus" else "?" if k == "question_mark" else k, d) for k, _, _, d in KEYS]
+        shown += [("shift+arrows", "select text in the document"), ("tab", "move between text, events and fields")]
+        self.push_screen(HelpScreen(shown))

@@ -1,0 +1,114 @@
+"""Modal screens: a one-line prompt, an event type picker, the help."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..codebook.model import Codebook
+
+def _modal_css(name: str) -> str:
+    # DEFAULT_CSS is scoped to its class, so each screen names itself.
+    return f"""
+{name} {{ align: center middle; }}
+{name} > Vertical {{ width: 80; height: auto; max-height: 90%; border: thick $accent; background: $surface; padding: 0 1; }}
+{name} .hint {{ color: $text-muted; }}
+{name} OptionList {{ height: auto; max-height: 12; }}
+"""
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Ask for one line (a reason, FIELD=VALUE); Enter answers, Escape cancels."""
+
+    DEFAULT_CSS = _modal_css("PromptScreen")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, value: str = "", hint: str = ""):
+        super().__init__()
+        self._title, self._value, self._hint = title, value, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self._title, style="bold"))
+            yield Input(value=self._value, id="answer")
+            if self._hint:
+                yield Static(Text(self._hint), classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TypeScreen(ModalScreen[str | None]):
+    """Pick an event type from the codebook."""
+
+    DEFAULT_CSS = _modal_css("TypeScreen")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, codebook: Codebook, title: str, current: str | None = None):
+        super().__init__()
+        self._codebook, self._title, self._current = codebook, title, current
+
+    def compose(self) -> ComposeResult:
+        options = [Option(Text.assemble((et.label, et.colour), f"  {et.id}"), id=et.id)
+                   for et in self._codebook.event_types]
+        with Vertical():
+            yield Static(Text(self._title, style="bold"))
+            yield OptionList(*options, id="types")
+            yield Static(Text("Enter chooses, Escape cancels"), classes="hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        if self._current in self._codebook.type_ids:
+            options.highlighted = self._codebook.type_ids.index(self._current)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+HELP_TEXT = """\
+Every decision is saved the moment you make it; quitting loses nothing.
+Select text in the document with shift+arrows (or the mouse), then:
+  +  add an event the coder missed, the selection as its evidence
+  s  re-anchor the highlighted field (or the event's evidence) to the selection
+  S  add the selection as a further span
+  e  edit the highlighted field; with text selected, the selection becomes its evidence
+Values: dates YYYY-MM-DD, YYYY-Www (week), YYYY-MM (month), YYYY-MM-DD/P;
+lists comma-separated; actors and places by canonical name or alias.
+An empty value clears a field. Tab moves between the text, the events and the fields.
+Colours: each field's evidence has its colour (the swatch in the fields table);
+the selected event's spans are bold on colour, other events' spans are tinted."""
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = _modal_css("HelpScreen")
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+
+    def __init__(self, bindings: list[tuple[str, str]]):
+        super().__init__()
+        self._keys = bindings
+
+    def compose(self) -> ComposeResult:
+        keys = Table.grid(padding=(0, 2))
+        keys.add_column(style="bold")
+        keys.add_column()
+        for key, description in self._keys:
+            keys.add_row(Text(key), Text(description))
+        with Vertical():
+            yield Static(Text("Review keys", style="bold"))
+            yield Static(keys)
+            yield Static(Text(HELP_TEXT), classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

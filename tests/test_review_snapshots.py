@@ -1,0 +1,66 @@
+"""Snapshots of the main review screens (pytest-textual-snapshot).
+
+Fixed terminal size, a fixed reviewer and no clock on screen, so the SVGs are
+the same on every run. Update with: pytest tests/test_review_snapshots.py --snapshot-update
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from coder.review import open_session
+from coder.review.app import ReviewApp
+
+FIXTURES = Path(__file__).parent / "test_review_fixtures"
+SIZE = (150, 40)
+
+
+@pytest.fixture
+def make_app(tmp_path, codebook):
+    sessions = []
+
+    def make(**kw) -> ReviewApp:
+        source = tmp_path / "proposals.jsonl"
+        shutil.copy(FIXTURES / "proposals.jsonl", source)
+        session = open_session(source, reviewer="maya", codebook=codebook, clock=lambda: "T", **kw)
+        sessions.append(session)
+        return ReviewApp(session)
+
+    yield make
+    for session in sessions:
+        session.close()
+
+
+def test_main_screen(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=SIZE)
+
+
+def test_flags_and_decisions(snap_compare, make_app):
+    # d1: accept e1, edit e2; then d2 with its unaligned, low-confidence proposal selected.
+    assert snap_compare(make_app(), terminal_size=SIZE, press=["a", "N"])
+
+
+def test_markup_document_renders_literally(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=SIZE, press=["N", "N"])
+
+
+def test_edit_prompt(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=SIZE, press=["n", "e"])
+
+
+def test_add_event_from_selection(snap_compare, make_app):
+    async def select(pilot):
+        view = pilot.app.doc_view
+        view.focus()
+        view.move_cursor((0, 29))
+        await pilot.press(*["shift+right"] * 33, "plus")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=select)
+
+
+def test_help_screen(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=SIZE, press=["question_mark"])
