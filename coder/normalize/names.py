@@ -61,7 +61,7 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         if article and folded in _AMBIGUOUS_ARTICLES:
             # "as-Safira" is an article, "as" in "as well" is not.
             nxt = text[m.end(): m.end() + 1]
-            article = nxt in "-‐‑–"
+            article = nxt != "" and nxt in "-‐‑–"  # "" is in every string: a final "an" is no article
         out.append(Token(folded, m.start(), m.end(), article, raw[:1].isupper(), raw.isupper()))
     return out
 
