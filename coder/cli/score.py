@@ -1,9 +1,84 @@
-"""Commands of this feature; registered on the main app by register()."""
+"""coder score | coder agree: thin wrappers over coder.score."""
 
 from __future__ import annotations
 
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from ..io import InputError
+from ..score import agreement, load_coding, score_documents
+from ..score.html import html_report
+from ..score.junit import junit_xml
+from ..score.render import print_agreement, print_score
+from .common import CodebookOption, console, err_console, fail, open_codebook
+
+
+class Split(str, Enum):
+    dev = "dev"
+    test = "test"
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app (filled in by the feature)."""
+    app.command("score")(score)
+    app.command("agree")(agree)
+
+
+def _write(path: Path, content: str) -> None:
+    try:
+        path.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{path}: cannot write: {exc.strerror}")
+
+
+def score(
+    predictions: Annotated[Path, typer.Argument(help="Predictions: a coded-documents JSONL file or golden directory.",
+                                                show_default=False)],
+    gold: Annotated[Path, typer.Argument(help="Gold: a golden directory or coded-documents file.", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON (keys in README.md).")] = False,
+    junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML: one case per document and type.",
+                                               show_default=False)] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write an HTML page of gold and predicted spans.",
+                                              show_default=False)] = None,
+    split: Annotated[Split | None, typer.Option("--split", help="Score only gold documents of this split.",
+                                                show_default=False)] = None,
+    codebook: CodebookOption = None,
+) -> None:
+    """Score predictions against gold: events, fields, spans, types, with bootstrap intervals."""
+    cb = open_codebook(codebook)
+    try:
+        report = score_documents(load_coding(predictions), load_coding(gold), cb, split.value if split else None)
+    except InputError as exc:
+        fail(str(exc))
+    if junit is not None:
+        _write(junit, junit_xml(report))
+    if html is not None:
+        _write(html, html_report(report, cb))
+    if as_json:
+        for note in report.notes:
+            err_console.print("note: " + note, markup=False, soft_wrap=True)
+        typer.echo(report.to_json())
+    else:
+        print_score(report, console)
+
+
+def agree(
+    coding_a: Annotated[Path, typer.Argument(help="First coding: JSONL file or golden directory.", show_default=False)],
+    coding_b: Annotated[Path, typer.Argument(help="Second coding of the same documents.", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the agreement figures as JSON.")] = False,
+    codebook: CodebookOption = None,
+) -> None:
+    """Inter-coder agreement: event F1 of A against B, Cohen's kappa, Krippendorff's alpha per field."""
+    cb = open_codebook(codebook)
+    try:
+        report = agreement(load_coding(coding_a), load_coding(coding_b), cb)
+    except InputError as exc:
+        fail(str(exc))
+    if as_json:
+        for note in report.notes:
+            err_console.print("note: " + note, markup=False, soft_wrap=True)
+        typer.echo(report.to_json())
+    else:
+        print_agreement(report, console)

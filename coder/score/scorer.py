@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -42,7 +44,26 @@ class Prepared:
     field_order: list[str]
 
 
+@contextmanager
+def _without_cyclic_gc():
+    # Flattening allocates millions of small acyclic tuples; each full collection
+    # would rescan every pydantic object of the input, so scoring time would grow
+    # faster than the archive.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def prepare(aligned: Aligned, codebook: Codebook) -> Prepared:
+    with _without_cyclic_gc():
+        return _prepare(aligned, codebook)
+
+
+def _prepare(aligned: Aligned, codebook: Codebook) -> Prepared:
     values = ValueIndex()
     per_type = normalisers(codebook)
     pred = build_side(events_of(aligned.left), codebook.type_ids, per_type, values)

@@ -24,12 +24,38 @@ from .metrics import prf
 
 def _span_table(side: Side, type_count: int) -> np.ndarray:
     """Unique (group, start, end) rows, group = document * type_count + type, sorted."""
-    rows = [(int(doc) * type_count + int(kind), start, end)
-            for doc, kind, spans in zip(side.doc.tolist(), side.type.tolist(), side.evidence)
-            for start, end in spans]
-    if not rows:
-        return np.zeros((0, 3), dtype=np.int64)
-    return np.unique(np.array(rows, dtype=np.int64), axis=0)
+    events = side.evidence_rows[:, 0]
+    table = np.column_stack([side.doc[events] * type_count + side.type[events], side.evidence_rows[:, 1:]])
+    return _unique_rows(table)
+
+
+def _sorted_rows(table: np.ndarray) -> np.ndarray:
+    return table[np.lexsort((table[:, 2], table[:, 1], table[:, 0]))]
+
+
+def _unique_rows(table: np.ndarray) -> np.ndarray:
+    table = _sorted_rows(table)
+    if len(table) < 2:
+        return table
+    new = np.ones(len(table), dtype=bool)
+    new[1:] = (table[1:] != table[:-1]).any(axis=1)
+    return table[new]
+
+
+def _rows_in(rows: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """Which rows (unique, sorted) also occur in other (unique, sorted)."""
+    found = np.zeros(len(rows), dtype=bool)
+    if len(rows) == 0 or len(other) == 0:
+        return found
+    both = np.vstack([rows, other])
+    side = np.concatenate([np.zeros(len(rows), dtype=np.int64), np.ones(len(other), dtype=np.int64)])
+    order = np.lexsort((side, both[:, 2], both[:, 1], both[:, 0]))
+    ordered = both[order]
+    equal_next = (ordered[1:] == ordered[:-1]).all(axis=1)
+    # Rows are unique on each side, so an equal neighbour is the same row from the other side.
+    first = order[:-1][equal_next]
+    found[first[first < len(rows)]] = True
+    return found
 
 
 def _group_starts(groups: np.ndarray, group_count: int) -> np.ndarray:
@@ -69,8 +95,3 @@ def _without_counts(figures: dict) -> dict:
     return {key: figures[key] for key in ("precision", "recall", "f1")}
 
 
-def _rows_in(rows: np.ndarray, other: np.ndarray) -> np.ndarray:
-    if len(rows) == 0 or len(other) == 0:
-        return np.zeros(len(rows), dtype=bool)
-    keys = set(map(tuple, other.tolist()))
-    return np.fromiter((tuple(row) in keys for row in rows.tolist()), dtype=bool, count=len(rows))
