@@ -303,3 +303,14 @@ def test_replay_warns_about_decisions_for_missing_documents(source, codebook, tm
     again = reopen(source, codebook)
     assert again.warnings and "d3" in again.warnings[0]
     again.close()
+
+
+def test_review_package_depends_only_on_the_core():
+    """Importing the review (core, app, plain mode) pulls in no coder, scorer or store module."""
+    import subprocess
+    import sys
+    code = ("import sys, coder.review, coder.review.app, coder.review.plain; "
+            "print(sorted(m for m in sys.modules if m.split('.')[:2] in "
+            "[['coder', x] for x in ('store', 'score', 'rules', 'llm', 'regress', 'batch')]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

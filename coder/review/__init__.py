@@ -4,7 +4,8 @@ Only the core (coder.models, coder.io, coder.codebook) is imported here; the
 Textual app is imported by the CLI when it is needed.
 """
 
-from .core import Outcome, ReviewSession, open_session, reviewed_documents
+from .api import open_session, reviewed_documents
+from .core import Outcome, ReviewSession
 from .log import Decision, DecisionLog
 from .values import DecisionError
 

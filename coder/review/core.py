@@ -17,18 +17,17 @@ from __future__ import annotations
 
 import getpass
 import os
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ..codebook.model import Codebook, FieldSpec
 from ..models import Alignment, CodedDocument, CoderInfo, Event, FieldValue, Span
 from .derive import rederive
+from .evidence import anchor_of, find_evidence
 from .log import Decision, DecisionLog
-from .sources import Filter, default_log_path, load_proposals, parse_filter, visible_events
-from .state import EDITS, DocState, EventState, apply, dump_field, fresh
+from .sources import Filter, parse_filter, visible_events
+from .state import DocState, EventState, apply, dump_field, fresh
 from .values import DecisionError, NameBook, closest, format_value, parse_value
 
 
@@ -223,7 +222,7 @@ class ReviewSession:
         if old is not None and old.spans and (old.value == value or spec.type == "date"):
             # A corrected date keeps its words ("on Saturday"): the fix was in resolving them.
             return list(old.spans), old.alignment
-        return find_evidence(doc.text, self._spellings(spec, value), _anchor_of(state.event))
+        return find_evidence(doc.text, self._spellings(spec, value), anchor_of(state.event))
 
     def _spellings(self, spec: FieldSpec, value: Any) -> list[list[str]]:
         """For each item of the value, the words that may say it in the text."""
@@ -383,62 +382,3 @@ class ReviewSession:
 
     def close(self) -> None:
         self.log.close()
-
-
-def _anchor_of(event: Event) -> int:
-    spans = event.evidence or event.all_spans()
-    return spans[0].start if spans else 0
-
-
-def find_evidence(text: str, spellings: list[list[str]], near: int) -> tuple[list[Span], Alignment]:
-    """For each item, its occurrence nearest the event; exact when the case matches too."""
-    spans: list[Span] = []
-    folded_only = False
-    for words in spellings:
-        best: tuple[int, int, int, bool] | None = None
-        for word in words:
-            if not word:
-                continue
-            left = r"\b" if word[:1].isalnum() else ""
-            right = r"\b" if word[-1:].isalnum() else ""
-            for m in re.finditer(left + re.escape(word) + right, text, re.IGNORECASE):
-                distance = abs(m.start() - near)
-                if best is None or distance < best[0]:
-                    best = (distance, m.start(), m.end(), m.group(0) == word)
-        if best is None:
-            return [], Alignment.none
-        spans.append(Span.of(text, best[1], best[2]))
-        folded_only |= not best[3]
-    if not spans:
-        return [], Alignment.none
-    return spans, Alignment.normalized if folded_only else Alignment.exact
-
-
-def open_session(source: str | Path, *, log: str | Path | None = None, reviewer: str | None = None,
-                 codebook: Codebook | None = None, filters: Iterable[str] = (),
-                 clock: Callable[[], str] | None = None, run_id: str | None = None) -> ReviewSession:
-    if codebook is None:
-        from ..codebook import default_codebook_path, load_codebook
-        codebook = load_codebook(default_codebook_path())
-    proposals = load_proposals(source, run_id=run_id)
-    decision_log = DecisionLog(Path(log) if log is not None else default_log_path(source))
-    decision_log.set_meta("source", str(Path(source).resolve()))
-    return ReviewSession(codebook, proposals, decision_log, reviewer=reviewer, filters=filters, clock=clock)
-
-
-def reviewed_documents(source: str | Path, log: str | Path | None = None, *, codebook: Codebook | None = None,
-                       only_reviewed: bool = True, run_id: str | None = None) -> list[CodedDocument]:
-    """Reviewed documents of SOURCE per its decision log (default SOURCE.review.sqlite).
-
-    Events accepted, edited or added are kept, rejected ones removed. With
-    only_reviewed (the default) only documents the reviewer finished are
-    returned: every event decided, or the document marked reviewed.
-    """
-    path = Path(log) if log is not None else default_log_path(source)
-    if not path.exists():
-        raise DecisionError(f"no review log at {path}")
-    session = open_session(source, log=path, codebook=codebook, run_id=run_id)
-    try:
-        return session.reviewed(only_reviewed=only_reviewed)
-    finally:
-        session.close()
