@@ -1,9 +1,177 @@
-"""Commands of this feature; registered on the main app by register()."""
+"""`coder batch`, `coder status`, `coder export`: code archives into a store, see where a run is, get the results out."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
+from rich.table import Table
+
+from .common import CodebookOption, console, err_console, fail, open_codebook
+
+DbOption = Annotated[Path, typer.Option("--db", help="The batch store (SQLite), e.g. run.sqlite.",
+                                        show_default=False)]
+RunOption = Annotated[Optional[str], typer.Option("--run", help="Run id (default: the latest run).")]
+
+
+def batch(
+    sources: Annotated[list[Path], typer.Argument(
+        help="Directories, .txt/.html/.json files, .jsonl, .csv, .zip, .tar.gz, .warc(.gz).", show_default=False)],
+    db: DbOption,
+    coder: Annotated[str, typer.Option("--coder", help="rules (offline) or llm.")] = "rules",
+    concurrency: Annotated[Optional[int], typer.Option(
+        "--concurrency", min=1, help="LLM: requests at once (default 8). rules: processes (default: the cores).")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Only the first N documents.")] = None,
+    text_column: Annotated[Optional[str], typer.Option(
+        "--text-column", help="CSV/JSONL text column (default: text, body or content).")] = None,
+    id_column: Annotated[Optional[str], typer.Option("--id-column", help="Id column (default: id).")] = None,
+    url_column: Annotated[Optional[str], typer.Option("--url-column", help="URL column (default: url).")] = None,
+    title_column: Annotated[Optional[str], typer.Option("--title-column", help="Title column (default: title).")] = None,
+    date_column: Annotated[Optional[str], typer.Option(
+        "--date-column", help="Publication date column (default: date, published or publication_date).")] = None,
+    source_column: Annotated[Optional[str], typer.Option("--source-column",
+                                                         help="Outlet column (default: source).")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="LLM model name (llm coder).")] = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint (llm coder).")] = None,
+    retry_failed: Annotated[bool, typer.Option(
+        "--retry-failed/--no-retry-failed", help="Code again documents whose coding failed before.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    codebook_path: CodebookOption = None,
+) -> None:
+    """Code an archive into a store; run the same command again to finish an interrupted run."""
+    from ..base import UnknownCoder
+    from ..batch import Bar, Quiet, run_batch
+    from ..io import InputError
+    from ..sources import SourceOptions, check_sources, count_hint
+
+    options = SourceOptions(text_column=text_column, id_column=id_column, url_column=url_column,
+                            title_column=title_column, date_column=date_column, source_column=source_column)
+    try:
+        check_sources(sources, options)  # a CSV without its text column fails now, not after hours
+    except InputError as exc:
+        fail(str(exc), 2)
+    codebook = open_codebook(codebook_path)
+    coder_options: dict = {}
+    if coder == "llm":
+        coder_options.update({k: v for k, v in (("model", model), ("base_url", base_url)) if v is not None})
+        if concurrency:
+            coder_options["concurrency"] = concurrency
+    progress = Quiet() if quiet else Bar(err_console)
+    try:
+        summary = run_batch(sources, db, coder, concurrency, limit, codebook=codebook, options=options,
+                            coder_options=coder_options, retry_failed=retry_failed, progress=progress,
+                            total_hint=None if quiet else count_hint(sources))
+    except UnknownCoder as exc:
+        fail(str(exc), 2)
+    except ImportError as exc:
+        fail(f"the '{coder}' coder is not available in this installation ({exc})", 2)
+    except InputError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail(f"interrupted; every result so far is in {db}: run the same command again to go on", 130)
+    cost = f", ${summary.cost_usd:.4f}" if summary.cost_usd is not None else ""
+    tokens = f", {summary.tokens:,} tokens" if summary.tokens else ""
+    err_console.print(
+        f"run {summary.run_id}: {summary.coded} coded, {summary.already_done} already done, {summary.failed} failed, "
+        f"{summary.skipped} skipped, {summary.events} events in {summary.seconds:.1f} s "
+        f"({summary.rate:.1f} doc/s, {summary.engine} x{summary.workers}){tokens}{cost} -> {db}",
+        markup=False, soft_wrap=True)
+
+
+def status(db: DbOption, run: RunOption = None) -> None:
+    """Summarise a store: documents, done, failed with reasons, events per type."""
+    from ..io import InputError
+    from ..store import Store
+
+    try:
+        with Store(db, create=False) as store:
+            st = store.status(run)
+            runs = store.runs()
+    except InputError as exc:
+        fail(str(exc))
+    if st.run is None:
+        console.print(f"{db}: no run yet")
+        return
+    r = st.run
+    overview = Table(title=f"{db} — run {r.id} of {len(runs)}", show_header=False, title_justify="left")
+    overview.add_column(style="bold")
+    overview.add_column(justify="right")
+    coder = r.coder + (f" {r.coder_version}" if r.coder_version else "") + (f" ({r.model})" if r.model else "")
+    for label, value in (("coder", coder), ("codebook", r.codebook_version), ("started", r.created_at),
+                         ("documents", st.documents), ("done", st.done), ("  coded", st.ok),
+                         ("  failed", st.failed), ("  skipped (not documents)", st.skipped),
+                         ("pending", st.pending), ("events", st.events)):
+        overview.add_row(label, str(value))
+    if st.tokens:
+        overview.add_row("tokens", f"{st.tokens:,}")
+    if st.cost_usd is not None:
+        overview.add_row("cost", f"${st.cost_usd:.4f}")
+    console.print(overview)
+    if st.events_by_type:
+        types = Table(title="events per type", title_justify="left")
+        types.add_column("type")
+        types.add_column("events", justify="right")
+        for name, count in st.events_by_type.items():
+            types.add_row(name, str(count))
+        console.print(types)
+    for title, rows in (("failed", [(f"{stage}: {reason}", n) for stage, reason, n in st.failures]),
+                        ("skipped", st.skips)):
+        if rows:
+            table = Table(title=f"{title}, by reason", title_justify="left")
+            table.add_column("reason", overflow="fold")
+            table.add_column("documents", justify="right")
+            for reason, n in rows[:15]:
+                table.add_row(reason, str(n))
+            if len(rows) > 15:
+                table.add_row(f"... {len(rows) - 15} more reasons", "")
+            console.print(table)
+
+
+def export(
+    db: DbOption,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, acled-csv or gold.")] = "jsonl",
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="File (jsonl, acled-csv; default stdout) "
+                                                                    "or directory (gold).")] = None,
+    run: RunOption = None,
+    dedup: Annotated[bool, typer.Option("--dedup/--no-dedup",
+                                        help="Merge one incident reported by several documents.")] = True,
+    codebook_path: CodebookOption = None,
+) -> None:
+    """Export a run: coded documents (jsonl), ACLED rows (acled-csv) or a golden directory (gold)."""
+    from ..export import write_acled_csv, write_gold, write_jsonl
+    from ..io import InputError
+    from ..store import load_coded_documents
+
+    if fmt not in ("jsonl", "acled-csv", "gold"):
+        fail(f"--format: expected jsonl, acled-csv or gold, got {fmt!r}", 2)
+    if fmt == "gold" and out is None:
+        fail("--format gold writes a directory: give it with --out DIR", 2)
+    try:
+        documents = load_coded_documents(db, run_id=run)
+    except InputError as exc:
+        fail(str(exc))
+    if fmt == "gold":
+        count = write_gold(documents, out, dedup=dedup)
+        err_console.print(f"{count} document(s) -> {out}/", markup=False)
+        return
+    handle = out.open("w", encoding="utf-8", newline="") if out is not None else sys.stdout
+    try:
+        if fmt == "jsonl":
+            count = write_jsonl(documents, handle, dedup=dedup)
+            what = "document(s)"
+        else:
+            count = write_acled_csv(documents, open_codebook(codebook_path), handle, dedup=dedup)
+            what = "event row(s)"
+    finally:
+        if handle is not sys.stdout:
+            handle.close()
+    if out is not None:
+        err_console.print(f"{count} {what} -> {out}", markup=False)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app (filled in by the feature)."""
+    app.command("batch")(batch)
+    app.command("status")(status)
+    app.command("export")(export)

@@ -24,9 +24,9 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .io import InputError, read_text
-from .models import Document
-from .text.html import html_to_text, looks_like_html
+from ..io import InputError, read_text
+from ..models import Document
+from ..text.html import html_to_text, looks_like_html
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -56,7 +56,7 @@ def _sidecar(path: Path) -> dict:
 
 def dateline_date(text: str, head: int = 1500) -> date | None:
     """The date of a dateline near the top ("Deir Ezzor, March 14, 2021 - ..."), if one is clear."""
-    from .normalize import resolve_date
+    from ..normalize import resolve_date
 
     found = {resolve_date(m.group("date")).date for m in _DATELINE.finditer(text[:head])
              if resolve_date(m.group("date")) is not None}

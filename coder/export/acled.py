@@ -1,0 +1,188 @@
+"""ACLED-style CSV: ACLED's columns in ACLED's order, then the project's own.
+
+One row per incident after cross-document deduplication (`dedup`), so an
+incident two outlets reported is one row whose `source` lists both
+("; "-joined, as ACLED does) and whose `document_ids` says where it came from.
+
+ACLED conventions followed:
+- `event_id_cnty` is the ISO3 code and a number; here the number is derived
+  from the members' documents, so re-exporting gives the same ids;
+- `interaction` is the two inter codes, lower first (13), or inter1 and 0
+  when there is no second actor (30);
+- `iso` is the numeric ISO 3166 code; `region` ACLED's region name;
+- `fatalities` is the lowest figure any report gives; `timestamp` is a Unix time.
+
+`read_acled_csv` loads a file with pandas and the right dtypes (nullable
+integers, so an unknown year stays missing instead of turning the column to
+floats).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import time
+from datetime import date
+from pathlib import Path
+from typing import IO, Any, Iterable
+from urllib.parse import urlsplit
+
+from ..codebook.model import Codebook
+from ..models import CodedDocument
+from .dedup import MergedEvent, merge_events
+
+ACLED_COLUMNS = [
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
+    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
+    "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
+    "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
+]
+# The project's own columns, after ACLED's; the type-specific fields come between these two groups.
+OWN_LEADING = ["codebook_event_type", "confidence"]
+OWN_TRAILING = ["evidence", "document_ids", "document_count"]
+
+_INT = ["year", "time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision", "fatalities",
+        "timestamp", "document_count"]
+_FLOAT = ["latitude", "longitude", "confidence"]
+
+# Countries of the gazetteer: ISO3, ISO numeric, ACLED region.
+COUNTRIES = {
+    "syria": ("SYR", 760, "Middle East"), "iraq": ("IRQ", 368, "Middle East"),
+    "lebanon": ("LBN", 422, "Middle East"), "iran": ("IRN", 364, "Middle East"),
+    "jordan": ("JOR", 400, "Middle East"), "turkey": ("TUR", 792, "Middle East"),
+    "israel": ("ISR", 376, "Middle East"), "palestine": ("PSE", 275, "Middle East"),
+}
+
+
+def type_field_columns(codebook: Codebook) -> list[str]:
+    """Type-specific field names, each once, in codebook order."""
+    shared = set(codebook.shared_fields)
+    columns: list[str] = []
+    for et in codebook.event_types:
+        columns.extend(name for name in et.fields if name not in shared and name not in columns)
+    return columns
+
+
+def columns(codebook: Codebook) -> list[str]:
+    return ACLED_COLUMNS + OWN_LEADING + type_field_columns(codebook) + OWN_TRAILING
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _joined(values: Iterable[Any], sep: str = "; ") -> str:
+    seen: list[str] = []
+    for v in values:
+        if v not in (None, "") and str(v) not in seen:
+            seen.append(str(v))
+    return sep.join(seen)
+
+
+def _event_id(merged: MergedEvent, iso3: str, taken: set[str]) -> str:
+    number = int(merged.key[:12], 16) % 10_000_000
+    while f"{iso3}{number}" in taken:  # vanishingly rare; keeps ids unique within a file
+        number = (number + 1) % 10_000_000
+    taken.add(f"{iso3}{number}")
+    return f"{iso3}{number}"
+
+
+def row(merged: MergedEvent, codebook: Codebook, taken: set[str], timestamp: int) -> dict[str, Any]:
+    v = merged.value
+    try:
+        mapping = codebook.event_type(merged.type).acled
+        acled = (mapping.disorder_type, mapping.event_type, mapping.sub_event_type)
+    except KeyError:  # a type the codebook no longer has: exported, but without a mapping
+        acled = ("", "", "")
+    iso3, iso, region = COUNTRIES.get(str(v("country") or "").casefold(), ("XXX", None, ""))
+    inter1, inter2 = _int(v("inter1")), _int(v("inter2"))
+    if inter1 is None:
+        interaction = None
+    elif inter2 is None:
+        interaction = inter1 * 10
+    else:
+        interaction = min(inter1, inter2) * 10 + max(inter1, inter2)
+    event_date = v("event_date")
+    fatalities = [f for f in (_int(m.value("fatalities")) for m in merged.members) if f is not None]
+    docs = merged.documents
+    out: dict[str, Any] = {
+        "event_id_cnty": _event_id(merged, iso3, taken),
+        "event_date": event_date, "year": str(event_date)[:4] if event_date else None,
+        "time_precision": v("time_precision") if event_date else None,
+        "disorder_type": acled[0], "event_type": acled[1], "sub_event_type": acled[2],
+        "actor1": v("actor1"), "assoc_actor_1": v("assoc_actor_1"), "inter1": inter1,
+        "actor2": v("actor2"), "assoc_actor_2": v("assoc_actor_2"), "inter2": inter2,
+        "interaction": interaction, "civilian_targeting": "",
+        "iso": iso, "region": region, "country": v("country"), "admin1": v("admin1"), "admin2": v("admin2"),
+        "admin3": None, "location": v("location"), "latitude": v("latitude"), "longitude": v("longitude"),
+        "geo_precision": v("geo_precision"),
+        # The outlet, else the site of the URL; never the id (document_ids has those).
+        "source": _joined([d.source or (urlsplit(d.url).netloc if d.url else None) for d in docs]),
+        "source_scale": _joined([d.source_scale for d in docs] or [v("source_scale")], "-") or v("source_scale"),
+        "notes": v("notes"), "fatalities": min(fatalities) if fatalities else 0, "tags": "",
+        "timestamp": timestamp,
+        "codebook_event_type": merged.type,
+        "confidence": max((m.event.confidence for m in merged.members if m.event.confidence is not None),
+                          default=None),
+    }
+    for name in type_field_columns(codebook):
+        out[name] = v(name)
+    out["evidence"] = " | ".join(f"{m.document.id}[{s.start}:{s.end}] {s.text}"
+                                 for m in merged.members for s in m.event.evidence)
+    out["document_ids"] = _joined(d.id for d in docs)
+    out["document_count"] = len(docs)
+    return {k: _cell(val) for k, val in out.items()}
+
+
+def write_acled_csv(documents: Iterable[CodedDocument], codebook: Codebook, out: IO[str], *,
+                    dedup: bool = True, timestamp: int | None = None) -> int:
+    """Write the events as ACLED rows; returns the number of rows."""
+    merged = merge_events(documents, enabled=dedup)
+    stamp = int(timestamp if timestamp is not None else time.time())
+    writer = csv.DictWriter(out, fieldnames=columns(codebook), lineterminator="\n")
+    writer.writeheader()
+    taken: set[str] = set()
+    for cluster in merged:
+        writer.writerow(row(cluster, codebook, taken, stamp))
+    return len(merged)
+
+
+def dtypes(codebook: Codebook | None = None) -> dict[str, str]:
+    """pandas dtypes of the export's columns (event_date is parsed as a date separately)."""
+    types = {c: "string" for c in ACLED_COLUMNS + OWN_LEADING + OWN_TRAILING}
+    types.update({c: "Int64" for c in _INT})
+    types.update({c: "float64" for c in _FLOAT})
+    if codebook is not None:
+        kinds = {"integer": "Int64", "number": "float64", "boolean": "boolean"}
+        for et in codebook.event_types:
+            for name, spec in et.fields.items():
+                types.setdefault(name, kinds.get(spec.type, "string"))
+    del types["event_date"]
+    return types
+
+
+def read_acled_csv(path: str | Path, codebook: Codebook | None = None):
+    """The export as a pandas DataFrame with the right dtypes (pandas is an optional dependency)."""
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype=dtypes(codebook), keep_default_na=False, na_values=[""])
+    frame["event_date"] = pd.to_datetime(frame["event_date"], format="%Y-%m-%d", errors="raise")
+    return frame

@@ -1,0 +1,191 @@
+"""What every archive reader yields, and the rules they share.
+
+A reader never raises for one bad document: it yields an `Item` whose
+`document` is None and whose `error` says why (undecodable bytes, empty text,
+an unsafe archive path...), so the batch runner can record it and go on. Only
+a problem with the whole source (a missing file, a CSV without its text
+column) raises `InputError`, because nothing in it could be read.
+
+`Item.key` names where the document came from ("dump.jsonl:12",
+"pages.zip!a/b.html"); it identifies a failure in the store when there is no
+text to hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from ..models import Document
+
+# Column / key names tried in order when the user names none. The first
+# present wins; "text" before "body" before "content" as most dumps do.
+TEXT_KEYS = ("text", "body", "content")
+ID_KEYS = ("id",)
+URL_KEYS = ("url",)
+TITLE_KEYS = ("title",)
+DATE_KEYS = ("date", "published", "publication_date")
+SOURCE_KEYS = ("source",)
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+
+# Lone surrogates come from decoding with errors="surrogateescape": they mark
+# the bytes that were not UTF-8, so a row can fail without failing its file.
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+@dataclass
+class SourceOptions:
+    """Which columns/keys hold the text and metadata (None: try the defaults)."""
+
+    text_column: str | None = None
+    id_column: str | None = None
+    url_column: str | None = None
+    title_column: str | None = None
+    date_column: str | None = None
+    source_column: str | None = None
+    # Archive limits: bytes of one member, bytes of all members, and the
+    # largest uncompressed/compressed ratio believed (zip bombs exceed 1000).
+    max_member_bytes: int = 50 * 1024 * 1024
+    max_total_bytes: int = 4 * 1024 * 1024 * 1024
+    max_ratio: float = 200.0
+
+
+@dataclass
+class Item:
+    key: str
+    document: Document | None = None
+    error: str | None = None
+    # A record that is deliberately not a document (a WARC image): recorded
+    # with its reason, but not counted as a failure.
+    skipped: bool = False
+    doc_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.document is not None
+
+    @property
+    def failure_hash(self) -> str:
+        """A stable identity for an item without a document: its key."""
+        return "err:" + hashlib.sha256(self.key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def failed(key: str, reason: str, doc_id: str | None = None) -> Item:
+    return Item(key=key, error=reason, doc_id=doc_id)
+
+
+def skipped(key: str, reason: str, doc_id: str | None = None) -> Item:
+    return Item(key=key, error=reason, skipped=True, doc_id=doc_id)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (a BOM dropped) with undecodable bytes kept as lone surrogates."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    return data.decode("utf-8", errors="surrogateescape")
+
+
+def bad_bytes(text: str) -> str | None:
+    """The reason a decoded string cannot be a document text, or None."""
+    m = _SURROGATE.search(text)
+    if m:
+        return f"not UTF-8 text (invalid byte 0x{ord(m.group()) - 0xDC00:02x} at character {m.start()})"
+    return None
+
+
+def pick(record: dict[str, Any], named: str | None, defaults: tuple[str, ...]) -> Any:
+    if named is not None:
+        return record.get(named)
+    for key in defaults:
+        if record.get(key) not in (None, ""):
+            return record[key]
+    # Present but empty is "empty text", not "no text column".
+    return next((record[key] for key in defaults if record.get(key) is not None), None)
+
+
+def parse_date(value: Any) -> date | None:
+    """A publication date from an ISO date or datetime; anything else is unknown, not guessed."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def safe_id(value: str) -> str:
+    """An id usable as a golden file name: path separators and odd characters folded."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", value).strip("._")
+    return cleaned[:120] or "doc"
+
+
+def make_document(key: str, text: str, fields: dict[str, Any], *, html: bool | None = None) -> Item:
+    """An Item from text and metadata: HTML turned into main text, bad or empty text a failure."""
+    from ..text.html import html_to_text, looks_like_html
+
+    doc_id = fields.get("id")
+    reason = bad_bytes(text)
+    if reason:
+        return failed(key, reason, doc_id)
+    if html or (html is None and looks_like_html(text)):
+        try:
+            extracted = html_to_text(text, url=fields.get("url"))
+        except Exception as exc:  # one broken page is one failure
+            return failed(key, f"HTML extraction failed: {exc}", doc_id)
+        text = extracted.text
+        for name, value in (("title", extracted.title), ("url", extracted.url), ("source", extracted.source),
+                            ("publication_date", extracted.publication_date)):
+            if fields.get(name) in (None, ""):
+                fields[name] = value
+        if not text.strip():
+            return failed(key, "no main text found in the HTML", doc_id)
+    if not text.strip():
+        return failed(key, "empty text", doc_id)
+    clean = {k: v for k, v in fields.items() if v not in (None, "")}
+    clean["text"] = text
+    clean["id"] = str(clean.get("id") or "doc")
+    if "publication_date" in clean:
+        clean["publication_date"] = parse_date(clean["publication_date"])
+    if clean.get("publication_date") is None:
+        # As for single files: a clear dateline is the date; anything less stays unknown.
+        from .files import dateline_date
+
+        clean["publication_date"] = dateline_date(text)
+    for name in ("title", "url", "source", "source_scale"):
+        if name in clean and not isinstance(clean[name], str):
+            clean[name] = str(clean[name])
+    try:
+        return Item(key=key, document=Document.model_validate(clean), doc_id=clean["id"])
+    except Exception as exc:  # a bad metadata value (split: "x") fails this document only
+        return failed(key, f"invalid document metadata: {exc}", doc_id)
+
+
+def record_fields(record: dict[str, Any], options: SourceOptions) -> tuple[Any, dict[str, Any]]:
+    """(text, metadata) of a JSON object or CSV row, by the named or default keys."""
+    if isinstance(record.get("document"), dict):  # a coded-documents record
+        record = record["document"]
+    text = pick(record, options.text_column, TEXT_KEYS)
+    fields = {
+        "id": pick(record, options.id_column, ID_KEYS),
+        "url": pick(record, options.url_column, URL_KEYS),
+        "title": pick(record, options.title_column, TITLE_KEYS),
+        "publication_date": pick(record, options.date_column, DATE_KEYS),
+        "source": pick(record, options.source_column, SOURCE_KEYS),
+        "source_scale": record.get("source_scale"),
+    }
+    return text, fields
