@@ -21,15 +21,21 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from coder.codebook import load_codebook  # noqa: E402
-from coder.models import CodedDocument, Document, Event, FieldValue, Span  # noqa: E402
+from coder.models import Alignment, CodedDocument, Document, Event, FieldValue, Span  # noqa: E402
 from coder.score import score_documents  # noqa: E402
 
 SENTENCE = 120  # characters per synthetic sentence
 
 
+def _span(text: str, start: int, end: int) -> Span:
+    # Built without validation: generating 200,000 events must not dwarf the timing it sets up.
+    return Span.model_construct(start=start, end=end, text=text[start:end])
+
+
 def _value(text: str, value, start: int | None = None, length: int = 0) -> FieldValue:
-    spans = [Span.of(text, start, start + length)] if start is not None else []
-    return FieldValue(value=value, spans=spans, alignment="exact" if spans else "derived")
+    spans = [_span(text, start, start + length)] if start is not None else []
+    return FieldValue.model_construct(value=value, spans=spans, alignment=Alignment.exact if spans else
+                                      Alignment.derived, quote=None, detail=None)
 
 
 def _event(rng: random.Random, text: str, sentence: int, type_id: str, places: list[str], actors: list[str]) -> Event:
@@ -49,24 +55,26 @@ def _event(rng: random.Random, text: str, sentence: int, type_id: str, places: l
     }
     if type_id == "smuggling":
         fields["goods"] = _value(text, rng.sample(["weapons", "fuel", "drugs", "cash"], 2), base + 80, 10)
-    return Event(type=type_id, fields=fields, confidence=0.8,
-                 evidence=[Span.of(text, base, base + SENTENCE - 2)])
+    return Event.model_construct(type=type_id, fields=fields, confidence=0.8, incident=None,
+                                 evidence=[_span(text, base, base + SENTENCE - 2)])
 
 
 def _mistaken(rng: random.Random, event: Event, text: str, places: list[str]) -> Event:
-    event = event.model_copy(deep=True)
     roll = rng.random()
+    if roll >= 0.35:
+        return event.model_copy()
+    fields = dict(event.fields)
+    evidence = event.evidence
     if roll < 0.1:
-        day = date.fromisoformat(event.fields["event_date"].value) + timedelta(days=rng.randrange(1, 10))
-        event.fields["event_date"].value = day.isoformat()
+        day = date.fromisoformat(fields["event_date"].value) + timedelta(days=rng.randrange(1, 10))
+        fields["event_date"] = fields["event_date"].model_copy(update={"value": day.isoformat()})
     elif roll < 0.2:
-        event.fields["location"].value = rng.choice(places)
+        fields["location"] = fields["location"].model_copy(update={"value": rng.choice(places)})
     elif roll < 0.3:
-        span = event.evidence[0]
-        event.evidence = [Span.of(text, span.start + 5, span.end)]
-    elif roll < 0.35:
-        event.fields.pop("fatalities")
-    return event
+        evidence = [_span(text, evidence[0].start + 5, evidence[0].end)]
+    else:
+        fields.pop("fatalities")
+    return event.model_copy(update={"fields": fields, "evidence": evidence})
 
 
 def synthetic(documents: int, per_document: int, seed: int, type_ids: list[str]) -> tuple[list, list]:
