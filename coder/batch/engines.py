@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
@@ -64,8 +65,24 @@ def run_inline(coder: Any, jobs: Iterable[Job], write: Write) -> None:
 _worker_coder: Any = None
 
 
-def _init_worker(name: str, target: str, codebook: Codebook, options: dict[str, Any]) -> None:
+def _exit_with_parent(parent: int) -> None:
+    # A forked worker holds both ends of the pool's queues, so it never sees
+    # EOF when the parent is killed (kill -9): it would wait for work forever.
+    # It watches its parent instead and leaves when that is gone.
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _init_worker(name: str, target: str, codebook: Codebook, options: dict[str, Any], parent: int) -> None:
     global _worker_coder
+    _exit_with_parent(parent)
     # The registry entry travels with the task: a coder registered at run time
     # (a plugin, a test's fake) exists in the worker too, whatever the start method.
     REGISTRY[name] = target
@@ -104,7 +121,7 @@ def run_pool(name: str, codebook: Codebook, options: dict[str, Any], jobs: Itera
                 write(job, record, None, None)
 
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(name, REGISTRY[name], codebook, options)) as pool:
+                             initargs=(name, REGISTRY[name], codebook, options, os.getpid())) as pool:
         for chunk in _chunks(jobs, chunk_size):
             while len(pending) >= 2 * workers:
                 collect(block=True)
