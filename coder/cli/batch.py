@@ -137,6 +137,10 @@ def export(
     run: RunOption = None,
     dedup: Annotated[bool, typer.Option("--dedup/--no-dedup",
                                         help="Merge one incident reported by several documents.")] = True,
+    reviewed: Annotated[bool, typer.Option("--reviewed", help="Export the reviewed state (accepted, edited and added "
+                                           "events of finished documents) from the review log.")] = False,
+    review_log: Annotated[Optional[Path], typer.Option("--review-log", help="Review log (default DB.review.sqlite).",
+                                                       show_default=False)] = None,
     codebook_path: CodebookOption = None,
 ) -> None:
     """Export a run: coded documents (jsonl), ACLED rows (acled-csv) or a golden directory (gold)."""
@@ -149,7 +153,15 @@ def export(
     if fmt == "gold" and out is None:
         fail("--format gold writes a directory: give it with --out DIR", 2)
     try:
-        documents = load_coded_documents(db, run_id=run)
+        if reviewed:
+            from ..review import DecisionError, reviewed_documents
+
+            try:
+                documents = reviewed_documents(db, review_log, run_id=run)
+            except DecisionError as exc:
+                fail(f"{exc}; review the store first with `coder review {db}`")
+        else:
+            documents = load_coded_documents(db, run_id=run)
     except InputError as exc:
         fail(str(exc))
     if fmt == "gold":
