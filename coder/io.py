@@ -129,17 +129,22 @@ def parse_record(raw: RawRecord) -> CodedDocument:
         raise InputError(raw.where, describe_validation_error(exc)) from None
 
 
-def load_coded(path: str | Path) -> list[CodedDocument]:
-    """All records of a coded-documents file or golden directory; duplicate ids are an error."""
-    docs: list[CodedDocument] = []
+def load_located(path: str | Path) -> list[tuple[str, CodedDocument]]:
+    """Records with where each was read (file:line); duplicate ids are an error."""
+    located: list[tuple[str, CodedDocument]] = []
     seen: dict[str, str] = {}
     for raw in iter_raw(path):
         doc = parse_record(raw)
         if doc.document.id in seen:
             raise InputError(raw.where, f"document id '{doc.document.id}' already appears at {seen[doc.document.id]}")
         seen[doc.document.id] = raw.where
-        docs.append(doc)
-    return docs
+        located.append((raw.where, doc))
+    return located
+
+
+def load_coded(path: str | Path) -> list[CodedDocument]:
+    """All records of a coded-documents file or golden directory; duplicate ids are an error."""
+    return [doc for _, doc in load_located(path)]
 
 
 def dump_record(doc: CodedDocument) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..codebook.model import Codebook
-from ..io import InputError, iter_raw, parse_record
+from ..io import InputError, load_located
 from ..models import CodedDocument
 
 
@@ -26,17 +26,8 @@ class Coding:
 
 def load_coding(path: str | Path) -> Coding:
     """A coded-documents JSONL file or a golden directory, keeping file:line per record."""
-    documents: list[CodedDocument] = []
-    locations: list[str] = []
-    seen: dict[str, str] = {}
-    for raw in iter_raw(path):
-        doc = parse_record(raw)
-        if doc.document.id in seen:
-            raise InputError(raw.where, f"document id '{doc.document.id}' already appears at {seen[doc.document.id]}")
-        seen[doc.document.id] = raw.where
-        documents.append(doc)
-        locations.append(raw.where)
-    return Coding(str(path), documents, locations)
+    located = load_located(path)
+    return Coding(str(path), [doc for _, doc in located], [where for where, _ in located])
 
 
 def as_coding(value: Coding | Iterable[CodedDocument], label: str) -> Coding:
