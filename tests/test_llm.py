@@ -328,35 +328,53 @@ def test_chunking_covers_the_text_with_overlap():
 
 
 def test_values_go_through_the_shared_normaliser(codebook):
-    """The wiring to coder.normalize, with a stand-in for its API (Normalizer(codebook) methods)."""
+    """Spelling variants, relative dates and cue words are normalised by coder.normalize, as offline."""
     from coder.llm.build import EventBuilder
+    from coder.normalize import Normalizer
 
-    calls = []
-
-    class StandIn:
-        def actor(self, text):
-            calls.append(("actor", text))
-            return "Fatemiyoun Brigade" if "fatemiyoun" in text.lower() else None
-
-        def place(self, text):
-            calls.append(("place", text))
-            return "Al Bukamal" if "bukamal" in text.lower() else None
-
-        def enum_values(self, spec, text):
-            calls.append(("enum", text))
-            return ["arrival"] if "arriv" in text else []
-
-        def fill_derived(self, event, document):
-            calls.append(("derived", event.type))
-            event.fields["latitude"] = type(event.fields["location"])(value=34.4533, alignment=Alignment.derived)
-            return event
-
-    raw = answer(codebook, actor1={"value": "Liwa Fatemiyoun", "quote": "Liwa Fatemiyoun"},
-                 location={"value": "Albukamal", "quote": "Albukamal"},
+    raw = answer(codebook, actor1={"value": "Liwa Fatimiyoun", "quote": "Liwa Fatemiyoun"},
+                 location={"value": "Albu Kamal", "quote": "Albukamal"},
+                 event_date={"value": "2021-03-15", "quote": "On Monday"},
                  movement_kind={"value": "arrived", "quote": "arrived"},
+                 origin={"value": "Iraq", "quote": "an invented quote that the article never says"},
                  actor2={"value": "Unknown Group", "quote": "local sources"})
-    (event,) = EventBuilder(codebook, StandIn(), threshold=90).events(raw, doc())
+    (event,) = EventBuilder(codebook, Normalizer(codebook), threshold=90).events(raw, doc())
     assert event.value("actor1") == "Fatemiyoun Brigade" and event.value("location") == "Al Bukamal"
-    assert event.value("movement_kind") == "arrival" and event.value("latitude") == 34.4533
+    # "On Monday" resolved against the publication date (Tuesday 16 March 2021), day precision.
+    assert event.value("event_date") == "2021-03-15" and event.value("time_precision") == 1
+    assert event.value("movement_kind") == "arrival"
+    assert event.value("country") == "Syria" and event.value("admin1") == "Deir ez-Zor"
+    assert event.value("latitude") == 34.4533 and event.value("inter1") == 3
     assert event.fields["actor2"].detail == "not in the dictionary"
-    assert ("derived", "troop_movement") in calls
+    origin = event.fields["origin"]
+    assert origin.alignment == Alignment.unaligned and not origin.grounded and origin.spans == []
+    assert origin.quote == "an invented quote that the article never says"
+
+
+def test_cli_codes_against_the_fake_server_and_reruns_from_cache(server, codebook, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from coder.cli import app
+    from coder.validate import validate_path
+
+    article = tmp_path / "article.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    (tmp_path / "article.meta.json").write_text(json.dumps({"publication_date": "2021-03-16"}), encoding="utf-8")
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    server.push({"json": answer(codebook)})
+    out = tmp_path / "coded.jsonl"
+    args = ["code", str(article), "--coder", "llm", "--base-url", server.base_url, "--model", "fake-model",
+            "--out", str(out)]
+    runner = CliRunner()
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert KEY not in result.output
+    count, problems = validate_path(out, codebook)
+    assert count == 1 and problems == []
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert record["status"] == "ok" and record["events"][0]["fields"]["location"]["value"] == "Al Bukamal"
+    requests = server.count
+    assert runner.invoke(app, args).exit_code == 0
+    assert server.count == requests, "the second run must be answered from the cache"

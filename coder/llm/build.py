@@ -98,15 +98,9 @@ class EventBuilder:
         return value, None
 
 
-def _name(result: Any) -> str | None:
-    """The canonical name in whatever the normaliser returns (a name, or a match carrying one)."""
-    if result is None or isinstance(result, str):
-        return result
-    for attr in ("name", "canonical", "value"):
-        found = getattr(result, attr, None)
-        if isinstance(found, str):
-            return found
-    return None
+def _name(match: Any) -> str | None:
+    """The canonical name of an ActorMatch or PlaceMatch (None when nothing matched)."""
+    return match.name if match is not None else None
 
 
 def _canonical_each(lookup, value: Any, said: str) -> tuple[Any, str | None]:
@@ -138,17 +132,7 @@ def _date(value: Any, said: str, document: Document) -> tuple[Any, str | None]:
 
 
 def _iso(resolved: Any) -> str | None:
-    if resolved is None:
-        return None
-    if isinstance(resolved, tuple):
-        resolved = resolved[0]
-    for attr in ("date", "value"):
-        inner = getattr(resolved, attr, None)
-        if inner is not None and not callable(inner):
-            resolved = inner
-            break
-    iso = getattr(resolved, "isoformat", None)
-    return iso() if callable(iso) else (resolved if isinstance(resolved, str) else None)
+    return resolved.iso if resolved is not None else None
 
 
 def _enum(n: Any, spec: FieldSpec, value: Any) -> tuple[Any, str | None]:

@@ -41,11 +41,8 @@ class AnswerError(Exception):
 
 
 def _load_normalizer(codebook: Codebook) -> Any:
-    try:
-        from ..normalize import Normalizer
-    except ImportError:
-        log.warning("coder.normalize is not available: LLM values are kept as the model gave them")
-        return None
+    from ..normalize import Normalizer
+
     return Normalizer(codebook)
 
 
