@@ -378,3 +378,20 @@ def test_cli_codes_against_the_fake_server_and_reruns_from_cache(server, codeboo
     requests = server.count
     assert runner.invoke(app, args).exit_code == 0
     assert server.count == requests, "the second run must be answered from the cache"
+
+
+def test_cli_wrong_key_is_one_line_exit_1_without_the_key(server, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from coder.cli import app
+
+    article = tmp_path / "article.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    server.push({"status": 401})
+    result = CliRunner().invoke(app, ["code", str(article), "--coder", "llm", "--base-url", server.base_url,
+                                      "--model", "fake-model", "--out", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 1
+    assert "could not be coded" in result.output and "Traceback" not in result.output
+    assert KEY not in result.output and KEY not in (tmp_path / "o.jsonl").read_text()

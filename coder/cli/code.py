@@ -59,7 +59,16 @@ def code(
         fail(f"cannot start the '{coder}' coder: {exc}", 2)
 
     documents = iter_documents(paths, publication_date=pub)
-    results = code_many(engine, documents, concurrency=concurrency or 1)
+    failures: list[str] = []
+
+    def watched(coded_documents):
+        # Failed documents are written like the others (nothing is lost) and reported at the end.
+        for coded in coded_documents:
+            if coded.status == "failed":
+                failures.append(f"{coded.document.id}: {coded.error}")
+            yield coded
+
+    results = watched(code_many(engine, documents, concurrency=concurrency or 1))
     handle = None
     try:
         if fmt == "pretty":
@@ -67,7 +76,6 @@ def code(
 
             for coded in results:
                 render(coded, codebook, console)
-            return
         handle = out.open("w", encoding="utf-8", newline="\n") if out is not None else sys.stdout
         count = 0
         for coded in results:
@@ -80,6 +88,8 @@ def code(
     finally:
         if handle is not None and handle is not sys.stdout:
             handle.close()
+    if failures:
+        fail(f"{len(failures)} document(s) could not be coded; first: {failures[0]}")
 
 
 def register(app: typer.Typer) -> None:
