@@ -19,11 +19,20 @@ def test_furniture_is_left_out_and_offsets_are_original():
     assert kept == [BODY1, BODY2]
 
 
-def test_repeated_caption_is_kept_once():
-    caption = "A photo released by a local outlet shows a column of pickup trucks driving along a desert road near a river."
-    text = _page(caption, caption, BODY1)
+def test_a_paragraph_repeated_is_kept_once():
+    pull_quote = "Residents said the column of pickup trucks drove along the desert road near the river for an hour."
+    text = _page(pull_quote, BODY1, pull_quote)
     kinds = [b.kind for b in classify_blocks(text)]
-    assert kinds == ["body", "repeat", "body"]
+    assert kinds == ["body", "body", "repeat"]
+
+
+def test_image_captions_are_furniture():
+    captions = ["A photo released by a local outlet shows a column of pickup trucks driving along a desert road.",
+                "Fighters carry flags during a parade in an undated photo. [Local Media Office]",
+                "A screenshot of a video posted online on Monday shows a convoy arriving in the town."]
+    text = _page(*captions, BODY1)
+    kinds = [b.kind for b in classify_blocks(text)]
+    assert kinds == ["furniture", "furniture", "furniture", "body"]
 
 
 def test_second_article_after_the_main_one_is_cut():

@@ -158,6 +158,8 @@ class Normalizer:
             if not rival or all((a.end - a.start) >= (p.end - p.start) for p in rival):
                 keep_a.append(Mention(a.start, a.end, _actor_match(*a.match)))
         for p in places:
+            if _adjectival(text, p.start, p.end):
+                continue
             if not any(a.start < p.end and p.start < a.end for a in keep_a):
                 keep_p.append(Mention(p.start, p.end, _place_match(*p.match)))
         return keep_a, keep_p
@@ -267,3 +269,14 @@ def as_date(value: Any) -> date | None:
         except ValueError:
             return None
     return None
+
+
+# "pro-Iran", "anti-Damascus", "Iraq-based", "Tehran-backed": a place name used
+# as an adjective about a group, not the place where something happened.
+_ADJ_BEFORE = re.compile(r"(?:\b(?:pro|anti|non)[-\u2010\u2011])$", re.I)
+_ADJ_AFTER = re.compile(r"[-\u2010\u2011](?:backed|aligned|affiliated|linked|sponsored|allied|supported|funded|based|led|loyal)\b", re.I)
+
+
+def _adjectival(text: str, start: int, end: int) -> bool:
+    return bool(_ADJ_BEFORE.search(text, max(0, start - 5), start) or _ADJ_AFTER.match(text, end))
+

@@ -34,6 +34,7 @@ class Case:
     forbid: list[str] = field(default_factory=list)
     covers: list[str] = field(default_factory=list)
     xfail: str | None = None
+    exact: bool = False  # the expected events and no other
 
 
 @dataclass
@@ -54,7 +55,7 @@ class CaseFileError(ValueError):
     pass
 
 
-_CASE_KEYS = {"id", "text", "publication_date", "expect", "forbid", "covers", "xfail"}
+_CASE_KEYS = {"id", "text", "publication_date", "expect", "forbid", "covers", "xfail", "exact"}
 
 
 def _as_date(value: Any, where: str) -> date | None:
@@ -105,7 +106,7 @@ def load_cases(directory: Path, type_ids: list[str]) -> list[Case]:
                 if type_id not in type_ids:
                     raise CaseFileError(f"{where}: case '{case_id}': forbidden type '{type_id}' is not one of {type_ids}")
             cases.append(Case(case_id, raw["text"], where, _as_date(raw.get("publication_date"), where), expect,
-                              forbid, list(raw.get("covers") or []), raw.get("xfail")))
+                              forbid, list(raw.get("covers") or []), raw.get("xfail"), bool(raw.get("exact", False))))
     return cases
 
 
@@ -150,6 +151,9 @@ def check_case(case: Case, events: list[Event]) -> list[str]:
                 failures.append(f"{expectation.type}: " + "; ".join(problems))
             else:
                 unused.remove(best)
+        if case.exact and case.expect and unused:
+            extra = ", ".join(f"{e.type} at {e.value('location')}" for e in unused)
+            failures.append(f"expected exactly {len(case.expect)} event(s), {len(unused)} more: {extra}")
     for type_id in case.forbid:
         hits = [e for e in events if e.type == type_id]
         if hits:

@@ -29,9 +29,23 @@ _ROLE_WORDS: list[tuple[str, str]] = [
     ("in", r"(?:in|at|into|inside|within|reached|reach|reaches|entered|enter|enters|arrived in|arrived at|arrive in|"
            r"stationed in|deployed in|based in|over|rolled into|rumbled into)"),
 ]
+_PHRASE_OF = re.compile(r"\b(from|out of|to|towards|toward)\s+(?:its|their|the|his|a|an)\s+(?:[\w-]+\s+){0,2}?"
+                        r"(?:in|at|near|inside|outside)" + _FILLER, re.I)
 _ROLE_RE = [(role, re.compile(r"\b" + words + _FILLER, re.I)) for role, words in _ROLE_WORDS]
 _COORD = re.compile(r"^\s*(?:,\s*(?:and\s+|as well as\s+)?|and\s+|as well as\s+|&\s*)(?:the\s+)?(?:(?:city|town|village|towns|cities|villages|areas?)\s+of\s+)?$", re.I)
 _PATRON = re.compile(r"^[\s\-–]*(?:backed|aligned|affiliated|sponsored|supported|linked|led|allied|funded|loyal)\b", re.I)
+# "trained by the IRGC", "on the orders of the leadership of the IRGC": the
+# organisation behind the actor, named after it.
+_PATRON_BEFORE = re.compile(
+    r"\b(?:(?:backed|aligned|affiliated|sponsored|supported|funded|trained|delegated|supervised|armed|commanded|"
+    r"directed|ordered|run|led|created|formed|established|controlled|financed) (?:by|with)|loyal to|"
+    r"leadership of|on behalf of|orders of|behalf of|command of|umbrella of|auspices of)"
+    r"(?:\s+(?:the|its|their|a))?\s*$", re.I)
+# "an Iran-sponsored Iraqi militia", "a recently-formed group": a force the
+# sentence introduces without naming it.
+_UNNAMED_FORCE = re.compile(
+    r"\b(?:an?|another|one)\s+(?:[\w’'-]+\s+){0,4}?(?:militia|militias|group|force|forces|brigade|regiment|"
+    r"battalion|faction|unit|detachment)\b", re.I)
 _POSSESSIVE = re.compile(r"^[’']s\b")
 
 
@@ -57,6 +71,12 @@ def place_roles(text: str, sentence_start: int, places: list[Mention[PlaceMatch]
                 if pattern.search(before):
                     role = name
                     break
+            # "from its camps in X", "to their bases near X": the place of the
+            # phrase the preposition opens.
+            if role in ("in", "near"):
+                phrase = _PHRASE_OF.search(before)
+                if phrase:
+                    role = "origin" if phrase.group(1).lower() in ("from", "out of") else "destination"
             # "X crossing" is a crossing whatever the preposition says.
             if m.match.place.kind == "crossing" and role in ("in", "other", "near"):
                 role = "crossing" if role != "in" else "in"
@@ -67,8 +87,23 @@ def place_roles(text: str, sentence_start: int, places: list[Mention[PlaceMatch]
 
 
 def is_patron(text: str, m: Mention) -> bool:
-    """"IRGC-backed militia": the IRGC is the patron, the militia acts."""
-    return bool(_PATRON.match(text[m.end:m.end + 14]))
+    """"IRGC-backed militia", "trained by the IRGC": the IRGC is the patron, the militia acts."""
+    return bool(_PATRON.match(text[m.end:m.end + 14]) or _PATRON_BEFORE.search(text[max(0, m.start - 40):m.start]))
+
+
+def unnamed_force(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of an unnamed force introduced in text[start:end], if any."""
+    m = _UNNAMED_FORCE.search(text, start, end)
+    return (m.start(), m.end()) if m else None
+
+
+def catch_all_actors(actors) -> dict[str, ActorMatch]:
+    """The dictionary's catch-all actor of each side ("... (unidentified)")."""
+    out: dict[str, ActorMatch] = {}
+    for actor in actors:
+        if "unidentified" in actor.name.lower() and actor.side not in out:
+            out[actor.side] = ActorMatch(actor.name, actor.inter, actor.side, actor.affiliation, 1.0, "unnamed", actor)
+    return out
 
 
 def is_generic(actor: ActorMatch) -> bool:

@@ -8,8 +8,8 @@ Pipeline for one document:
    dropped when an exclusion rule the type lists has a cue in the clause or
    sentence (planned, postponed, negated, background...);
 4. arguments filled from the trigger's sentence, then its neighbours;
-5. events assembled one per type, actor, place and date, merged the ACLED way,
-   with notes from the type's template and derived fields from the normaliser.
+5. events assembled one per type, actor, place and date, then one per incident
+   (assemble.py: a patron and its brigade, a town and its desert), with notes from the type's template and derived fields from the normaliser.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from typing import Any
 
 from ..codebook.model import Codebook
 from ..models import Alignment, CodedDocument, CoderInfo, Document, Event, FieldValue, Span
-from ..normalize import DateResolution, Normalizer, find_dates, find_money, find_numbers
+from ..normalize import DateResolution, Mention, Normalizer, find_dates, find_money, find_numbers
 from ..text import Sentence, main_regions, split_sentences
-from .args import is_generic, pick_actor, place_roles, count_fields
+from .assemble import Consolidator
+from .args import catch_all_actors, count_fields, is_generic, pick_actor, place_roles, unnamed_force
 from .compiled import CompiledType, compile_codebook
 from .notes import render_notes
 
@@ -62,6 +63,8 @@ class RuleCoder:
         self.codebook = codebook
         self.normalizer = Normalizer(codebook)
         self.types: list[CompiledType] = compile_codebook(codebook)
+        self.consolidator = Consolidator(codebook)
+        self._catch_all = catch_all_actors(codebook.actors)
         try:
             self._any_trigger = re.compile(
                 "|".join(f"(?:{t.pattern.pattern})" for ct in self.types for t in ct.triggers) or r"(?!)", re.I)
@@ -94,7 +97,8 @@ class RuleCoder:
                 else:
                     found[key] = event
                     order.append(key)
-        events = [found[k] for k in order if (found[k].confidence or 0) >= self.min_confidence]
+        events = self.consolidator.consolidate(
+            [found[k] for k in order if (found[k].confidence or 0) >= self.min_confidence])
         type_order = {t.id: i for i, t in enumerate(self.types)}
         events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, type_order.get(e.type, 99)))
         for event in events:
@@ -196,12 +200,20 @@ class RuleCoder:
             if any(m.match.side not in ct.sides and m.end <= trig[0] for m in ctx.actors[si]) and not any(
                     m.match.side in ct.sides for m in ctx.actors[si]):
                 return []  # another side is the subject: not coded for this type
-            for back in self._back(ctx, si):
-                actor, assoc = pick_actor(text, (ctx.sentences[back].end, ctx.sentences[back].end),
-                                          ctx.actors[back], ct.sides)
-                if actor is not None:
-                    confidence -= 0.1
-                    break
+            unnamed = unnamed_force(text, sentence.start, sentence.end)
+            catch_all = next((self._catch_all[s] for s in ct.sides if s in self._catch_all), None)
+            if unnamed is not None and catch_all is not None:
+                # A force the sentence introduces is a new one, not the one named before;
+                # the article may name it later (assemble.py merges it then).
+                actor, assoc = Mention(unnamed[0], unnamed[1], catch_all), []
+                confidence -= 0.05
+            else:
+                for back in self._back(ctx, si):
+                    actor, assoc = pick_actor(text, (ctx.sentences[back].end, ctx.sentences[back].end),
+                                              ctx.actors[back], ct.sides)
+                    if actor is not None:
+                        confidence -= 0.1
+                        break
         if actor is None:
             return []
         if is_generic(actor.match):
@@ -216,7 +228,7 @@ class RuleCoder:
         tribal = [m for m in others if m.match.side == "tribal"]
 
         # Places and their roles.
-        locations, near = self._places(ctx, si, fields, plans, put)
+        locations, near = self._places(ctx, si, trig, plans, put)
         if not locations:
             return []
         if not any(p.mention in ctx.places[si] for p in locations):
@@ -295,7 +307,7 @@ class RuleCoder:
         """Earlier sentences to borrow a missing argument from, nearest first."""
         return [i for i in range(si - 1, max(-1, si - 1 - _LOOKBACK), -1)]
 
-    def _places(self, ctx: _Ctx, si: int, fields, plans, put):
+    def _places(self, ctx: _Ctx, si: int, trig: tuple[int, int], plans, put):
         text = ctx.doc.text
         roles = place_roles(text, ctx.sentences[si].start, ctx.places[si])
         if not roles:
@@ -314,24 +326,45 @@ class RuleCoder:
                 put(name, pick[0].mention.match.name, [pick[0].mention.span])
         for role in ("in", "destination", "crossing", "other", "near", "origin"):
             group = by_role.get(role)
-            if group:
-                # Among the place groups with this role, the most precise one
-                # ("the town of X in the countryside of Y" is X).
-                groups: dict[int, list] = {}
-                for r in group:
-                    groups.setdefault(r.group, []).append(r)
-                best = min(groups.values(), key=lambda g: (min(_precision(r) for r in g), g[0].mention.start))
-                if role == "origin" and len(roles) > 1:
+            if not group:
+                continue
+            # Among the place groups with this role, the most precise one ("the town
+            # of X in the countryside of Y" is X), then the one nearest the trigger
+            # (not the town a relative clause says the force was founded in).
+            groups: dict[int, list] = {}
+            for r in group:
+                groups.setdefault(r.group, []).append(r)
+            best = min(groups.values(), key=lambda g: (min(_precision(r) for r in g),
+                                                        min(abs(r.mention.start - trig[0]) for r in g)))
+            if role == "origin":
+                # Where they came from is not where it happened: "arrived in the
+                # area from X" took place in the area named before.
+                earlier = self._finer_before(ctx, si, 3)
+                if earlier is not None:
+                    return [earlier], earlier.role == "near"
+                if len(roles) > 1:
                     continue
-                if all(_precision(r) > 3 for r in best):
-                    # "in Syria" says little: a finer place just before is the better location.
-                    for back in self._back(ctx, si):
-                        finer = [r for r in place_roles(text, ctx.sentences[back].start, ctx.places[back])
-                                 if r.role in ("in", "other", "near", "destination") and _precision(r) <= 3]
-                        if finer:
-                            return [finer[0]], finer[0].role == "near"
-                return best, role == "near"
+            if all(_precision(r) > 3 for r in best):
+                # "from Iraq into Syria through the X crossing": a country says
+                # little; a finer place in the sentence, else just before, is the location.
+                finer = [r for r in roles if r.role != "origin" and _precision(r) <= 3]
+                if finer:
+                    pick = min(finer, key=lambda r: (_precision(r), r.mention.start))
+                    return [pick], pick.role == "near"
+                earlier = self._finer_before(ctx, si, 3)
+                if earlier is not None:
+                    return [earlier], earlier.role == "near"
+            return best, role == "near"
         return [], False
+
+    def _finer_before(self, ctx: _Ctx, si: int, precision: int):
+        """The first place of the nearest earlier sentence that names one at this precision or finer."""
+        for back in self._back(ctx, si):
+            finer = [r for r in place_roles(ctx.doc.text, ctx.sentences[back].start, ctx.places[back])
+                     if r.role in ("in", "other", "near", "destination") and _precision(r) <= precision]
+            if finer:
+                return finer[0]
+        return None
 
     def _date(self, ctx: _Ctx, si: int, trig: tuple[int, int]) -> DateResolution | None:
         here = ctx.dates[si]

@@ -16,6 +16,8 @@ The heuristics are about page shape, not about any article's words:
   also ends the main article: what follows is teasers or another article;
 - a heading followed by a date-only line, a "N min read" line or a byline,
   once the body has begun, is the start of a second article;
+- an image caption (a picture described, an undated photo, a bracketed
+  credit at the end of a short line) is furniture;
 - a block whose folded text was already kept is a repeat (caption and alt
   text, a headline echoed in the body) and is dropped.
 """
@@ -62,6 +64,15 @@ _DATE_ONLY = re.compile(
     r"\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|"
     r"\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{4})"
     r"(\s*[-|,•]?\s*\d{1,2}:\d\d(\s*[ap]m)?)?\W*$",
+    re.I,
+)
+# Image captions: a picture described ("A screenshot of a video ... shows"),
+# an "undated photo", or a line ending in a bracketed photo credit.
+_CAPTION = re.compile(
+    r"^\W*(an? |the )?(screenshot|photo|photograph|picture|image|file photo|video still|still)s?\b.{0,240}?"
+    r"\b(shows?|showing|depicts?|depicting|taken)\b|"
+    r"\b(undated|file|archive|archival) (photo|photograph|picture|image|handout)\b|"
+    r"\[[^\]\n]{2,80}\]\s*$|\((photo|image|picture|credit|source)\b[^)\n]{0,80}\)\s*$",
     re.I,
 )
 _READ_TIME = re.compile(r"^\W*\d+\s*(min|mins|minute|minutes)\s+read\W*$", re.I)
@@ -130,7 +141,7 @@ def classify_blocks(text: str) -> list[Block]:
             blocks.append(Block(start, end, "after_end"))
             continue
         folded = _fold(line)
-        if _meta_line(line) or _looks_like_menu(line, words):
+        if _meta_line(line) or _looks_like_menu(line, words) or (words <= 60 and _CAPTION.search(line)):
             kind = "furniture"
         elif (_STRONG.search(line) and words <= 60) or (_WEAK.search(line) and words <= _SHORT_BLOCK):
             kind = "furniture"
