@@ -151,7 +151,7 @@ def check_case(case: Case, events: list[Event]) -> list[str]:
                 failures.append(f"{expectation.type}: " + "; ".join(problems))
             else:
                 unused.remove(best)
-        if case.exact and case.expect and unused:
+        if case.exact and case.expect and not failures and unused:
             extra = ", ".join(f"{e.type} at {e.value('location')}" for e in unused)
             failures.append(f"expected exactly {len(case.expect)} event(s), {len(unused)} more: {extra}")
     for type_id in case.forbid:

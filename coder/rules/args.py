@@ -39,7 +39,8 @@ _PATRON = re.compile(r"^[\s\-–]*(?:backed|aligned|affiliated|sponsored|support
 _PATRON_BEFORE = re.compile(
     r"\b(?:(?:backed|aligned|affiliated|sponsored|supported|funded|trained|delegated|supervised|armed|commanded|"
     r"directed|ordered|run|led|created|formed|established|controlled|financed) (?:by|with)|loyal to|"
-    r"leadership of|on behalf of|orders of|behalf of|command of|umbrella of|auspices of)"
+    r"leadership of|on behalf of|orders of|behalf of|command of|umbrella of|auspices of|"
+    r"(?:funds|funding|money|salaries|training|support|weapons|arms|orders|instructions) from)"
     r"(?:\s+(?:the|its|their|a))?\s*$", re.I)
 # "an Iran-sponsored Iraqi militia", "a recently-formed group": a force the
 # sentence introduces without naming it.

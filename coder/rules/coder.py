@@ -37,6 +37,9 @@ _CLAUSE = re.compile(r"[,;:()–—]|\s-\s|\b(?:but|while|whereas|although|thoug
 # A dateline opens a block: a place name, a comma, the date, a dash or colon.
 _DATELINE = re.compile(r"[^\n.!?]{0,60}$")
 _DATELINE_END = re.compile(r"\s*(?:\([^)]{0,30}\))?\s*[-–—:]")
+# "in the area", "into the city", "there": a place named before.
+_ANAPHOR = re.compile(r"\b(?:in|into|to|at|reached|entered)\s+(?:the|that|this)\s+(?:area|city|town|village|region|"
+                      r"place|province|countryside|border|crossing|camp|base)\b|\bthere\b", re.I)
 # How far back (in sentences) an argument may come from when its sentence lacks it.
 _LOOKBACK = 2
 
@@ -339,9 +342,10 @@ class RuleCoder:
             if role == "origin":
                 # Where they came from is not where it happened: "arrived in the
                 # area from X" took place in the area named before.
-                earlier = self._finer_before(ctx, si, 3)
-                if earlier is not None:
-                    return [earlier], earlier.role == "near"
+                if _ANAPHOR.search(text, ctx.sentences[si].start, ctx.sentences[si].end):
+                    earlier = self._finer_before(ctx, si, 3)
+                    if earlier is not None:
+                        return [earlier], earlier.role == "near"
                 if len(roles) > 1:
                     continue
             if all(_precision(r) > 3 for r in best):
@@ -370,7 +374,9 @@ class RuleCoder:
         here = ctx.dates[si]
         if here:
             return min(here, key=lambda d: abs(d.start - trig[0]))
-        for back in range(si - 1, -1, -1):
+        # A date a few sentences back still governs ("On Monday... The convoy...");
+        # one from the top of a long article is another occasion.
+        for back in self._back(ctx, si):
             if ctx.dates[back]:
                 return ctx.dates[back][-1]
         return None
