@@ -97,6 +97,9 @@ def test_dropping_actor_aliases_and_actors(project: Path):
 
 
 def test_an_exclusion_that_removes_a_golden_event_drops_the_score(project: Path):
+    # The bundled minimums sit just under today's scores; this test is about the
+    # baseline, so the floor is lowered to let an accepted drop pass.
+    (project / "codebook" / "thresholds.yaml").write_text("minimums:\n  events.relaxed.f1: 0.3\n", encoding="utf-8")
     assert run_regress(_options(project, update=True)).ok
     assert (project / "codebook" / "baseline.json").exists()
     _edit(project / "codebook" / "codebook.yaml", "      - '\\bit is worth noting\\b'\n",
