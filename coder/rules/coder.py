@@ -343,7 +343,9 @@ class RuleCoder:
                 # Where they came from is not where it happened: "arrived in the
                 # area from X" took place in the area named before.
                 if _ANAPHOR.search(text, ctx.sentences[si].start, ctx.sentences[si].end):
-                    earlier = self._finer_before(ctx, si, 3)
+                    # The area is named before, or just after ("arrived in the area.
+                    # They were stationed in X").
+                    earlier = self._finer_before(ctx, si, 3) or self._finer_in(ctx, si + 1, 3)
                     if earlier is not None:
                         return [earlier], earlier.role == "near"
                 if len(roles) > 1:
@@ -364,11 +366,18 @@ class RuleCoder:
     def _finer_before(self, ctx: _Ctx, si: int, precision: int):
         """The first place of the nearest earlier sentence that names one at this precision or finer."""
         for back in self._back(ctx, si):
-            finer = [r for r in place_roles(ctx.doc.text, ctx.sentences[back].start, ctx.places[back])
-                     if r.role in ("in", "other", "near", "destination") and _precision(r) <= precision]
-            if finer:
-                return finer[0]
+            found = self._finer_in(ctx, back, precision)
+            if found is not None:
+                return found
         return None
+
+    @staticmethod
+    def _finer_in(ctx: _Ctx, si: int, precision: int):
+        if not 0 <= si < len(ctx.sentences):
+            return None
+        finer = [r for r in place_roles(ctx.doc.text, ctx.sentences[si].start, ctx.places[si])
+                 if r.role in ("in", "other", "near", "destination") and _precision(r) <= precision]
+        return finer[0] if finer else None
 
     def _date(self, ctx: _Ctx, si: int, trig: tuple[int, int]) -> DateResolution | None:
         here = ctx.dates[si]
