@@ -1,14 +1,14 @@
 """The `coder` command line: a thin layer over library functions.
 
-Each feature keeps its commands in its own module (code, score, batch, review,
-regress) with a register(app) function; nothing else lives here.
+Each feature keeps its commands in its own module (code, score, batch, llm-batch,
+review, regress) with a register(app) function; nothing else lives here.
 """
 
 from __future__ import annotations
 
 import typer
 
-from . import batch, code, foundation, regress, review, score
+from . import batch, code, foundation, llmbatch, regress, review, score
 
 app = typer.Typer(
     name="coder",
@@ -18,7 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (foundation, code, score, batch, review, regress):
+for module in (foundation, code, score, batch, llmbatch, review, regress):
     module.register(app)
 
 

@@ -71,6 +71,7 @@ class LLMCoder:
         self.documents = 0
         self.stable_shares: list[float] = []
         self._fatal: LLMError | None = None
+        self.batch_pricing = False  # answers read from a Batch API job cost half
         self._lock = threading.Lock()
         self._clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, openai.AsyncOpenAI]" = \
             weakref.WeakKeyDictionary()
@@ -145,10 +146,7 @@ class LLMCoder:
     async def _answer(self, client: openai.AsyncOpenAI, text: str, published: date | None,
                       part: tuple[int, int] | None, usage: Usage) -> dict[str, Any]:
         s = self.settings
-        key = cache_key(model=s.model, prompt=self.prompt.hash, codebook=self.codebook.version,
-                        text=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                        published=published.isoformat() if published else None, part=part,
-                        temperature=s.temperature, max_tokens=s.max_tokens)
+        key = self.cache_key(text, published, part)
         if self.cache is not None:
             entry = self.cache.get(key)
             if entry is not None:
@@ -164,9 +162,7 @@ class LLMCoder:
             if completion.finish_reason == "length":
                 problems = [f"the answer was cut off at max_tokens ({s.max_tokens}); answer more briefly"] + problems
             if not problems:
-                if self.cache is not None:
-                    self.cache.put(key, {"model": s.model, "codebook_version": self.codebook.version,
-                                         "prompt_hash": self.prompt.hash, "answer": data})
+                self.remember(key, data)
                 return data
             log.info("answer has %d problem(s) (attempt %d of %d): %s", len(problems), attempt + 1,
                      1 + s.repair_attempts, self._clean(problems[0]))
@@ -178,6 +174,20 @@ class LLMCoder:
         shown = "; ".join(self._clean(p) for p in problems[:3])
         more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
         raise AnswerError(f"invalid answer after {1 + s.repair_attempts} attempt(s): {shown}{more}")
+
+    def cache_key(self, text: str, published: date | None, part: tuple[int, int] | None) -> str:
+        """What an answer depends on: model, prompt, codebook, the text and its settings."""
+        s = self.settings
+        return cache_key(model=s.model, prompt=self.prompt.hash, codebook=self.codebook.version,
+                         text=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                         published=published.isoformat() if published else None, part=part,
+                         temperature=s.temperature, max_tokens=s.max_tokens)
+
+    def remember(self, key: str, answer: dict[str, Any]) -> None:
+        """Keep a valid answer, so that asking again costs nothing."""
+        if self.cache is not None:
+            self.cache.put(key, {"model": self.settings.model, "codebook_version": self.codebook.version,
+                                 "prompt_hash": self.prompt.hash, "answer": answer})
 
     def _clean(self, text: Any) -> str:
         return redact(str(text), self.settings.api_key)
@@ -192,15 +202,19 @@ class LLMCoder:
             self.usage.add(usage)
             self.usage_by_document[document.id] = usage
             self.stable_shares.append(share)
-        cost = self.prices.cost(self.settings.model, usage)
+        cost = self.prices.cost(self.settings.model, usage, batch=self.batch_pricing)
         log.info("document %s: %d request(s), %d cache hit(s), %d prompt tokens (%d cached), %d completion tokens%s",
                  document.id, usage.requests, usage.cache_hits, usage.prompt_tokens, usage.cached_tokens,
                  usage.completion_tokens, f", ${cost:.4f}" if cost is not None else "")
 
     # -- reporting -----------------------------------------------------------------
 
+    def account_batch(self, document: Document, usage: Usage) -> None:
+        self.batch_pricing = True
+        self._account(document, usage)
+
     def cost(self, usage: Usage | None = None) -> float | None:
-        return self.prices.cost(self.settings.model, usage or self.usage)
+        return self.prices.cost(self.settings.model, usage or self.usage, batch=self.batch_pricing)
 
     def summary(self) -> dict[str, Any]:
         u = self.usage

@@ -1,0 +1,91 @@
+"""`coder llm-batch prepare|read`: code an archive through the OpenAI Batch API at half the price."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .common import CodebookOption, console, fail, open_codebook
+
+llm_batch = typer.Typer(help="Code an archive through the OpenAI Batch API (half the price, answers within 24 h).",
+                        no_args_is_help=True)
+
+ModelOption = Annotated[Optional[str], typer.Option("--model", help="LLM model name (as for coder code --coder llm).")]
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="LLM coder config file (TOML).")]
+
+
+def _coder(codebook_path: Path | None, model: str | None, config: Path | None):
+    from ..llm import LLMCoder
+
+    codebook = open_codebook(codebook_path)
+    options = {k: v for k, v in (("model", model), ("config", config)) if v is not None}
+    try:
+        return LLMCoder(codebook, **options)
+    except (ValueError, TypeError, OSError) as exc:
+        fail(f"cannot start the llm coder: {exc}", 2)
+
+
+@llm_batch.command("prepare")
+def prepare_command(
+    paths: Annotated[list[Path], typer.Argument(help="Files, directories or archives to code.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The Batch API requests file (JSONL) to write.")],
+    model: ModelOption = None,
+    config: ConfigOption = None,
+    codebook_path: CodebookOption = None,
+) -> None:
+    """Write the requests file to upload (and a manifest beside it for `read`)."""
+    from ..llm.batchapi import manifest_path, prepare
+    from ..sources import iter_documents
+
+    coder = _coder(codebook_path, model, config)
+    done = prepare(coder, iter_documents(paths), out)
+    cost = "unknown (model not in the price table)" if done.cost_usd is None else f"about ${done.cost_usd:.4f}"
+    console.print(f"{done.documents} document(s): {done.requests} request(s) -> {out}, "
+                  f"{done.cached} chunk(s) already answered in the cache; "
+                  f"~{done.prompt_tokens} prompt tokens, batch prompt cost {cost}", markup=False)
+    console.print(f"manifest -> {manifest_path(out)} (keep it: `coder llm-batch read` needs it)", markup=False)
+    console.print("submit: upload the file with purpose 'batch' and create a batch on "
+                  "/v1/chat/completions (openai files create / batches create); "
+                  "then: coder llm-batch read OUTPUT.jsonl [ERRORS.jsonl] --requests " + str(out), markup=False)
+
+
+@llm_batch.command("read")
+def read_command(
+    results: Annotated[list[Path], typer.Argument(help="The batch's output file, and its error file if any.",
+                                                  show_default=False)],
+    requests: Annotated[Path, typer.Option("--requests", help="The requests file `prepare` wrote.")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Coded documents (JSONL); default stdout.")] = None,
+    model: ModelOption = None,
+    config: ConfigOption = None,
+    codebook_path: CodebookOption = None,
+) -> None:
+    """Turn the batch's answers into coded documents, grounded and checked like live answers."""
+    import sys
+
+    from ..io import dump_record
+    from ..llm.batchapi import BatchFileError, read
+
+    coder = _coder(codebook_path, model, config)
+    failures: list[str] = []
+    count = 0
+    handle = out.open("w", encoding="utf-8", newline="\n") if out is not None else sys.stdout
+    try:
+        for coded in read(coder, requests, results):
+            if coded.status == "failed":
+                failures.append(f"{coded.document.id}: {coded.error}")
+            handle.write(dump_record(coded) + "\n")
+            count += 1
+    except BatchFileError as exc:
+        fail(str(exc))
+    finally:
+        if handle is not sys.stdout:
+            handle.close()
+    console.print(f"{count} document(s) -> {out or 'stdout'}; {coder.report()}", markup=False)
+    if failures:
+        fail(f"{len(failures)} document(s) could not be coded; first: {failures[0]}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(llm_batch, name="llm-batch")

@@ -1,0 +1,214 @@
+"""The OpenAI Batch API for archives: half the price, answers within a day.
+
+`prepare` writes the requests file the Batch API takes (one chat completion
+per document chunk, the same prompt and response format as live coding) and a
+manifest beside it with the documents, so that `read` can ground the quotes in
+the very text that was sent, whatever archive it came from. Chunks whose
+answer is already in the cache are not sent again.
+
+`read` takes the output file (and the error file) the provider gives back:
+each answer is parsed and checked like a live one and built into events by the
+same grounding and normalising code. There is no conversation to repair a bad
+answer in, so an invalid answer fails its document with the reason; valid
+answers go to the cache, and `coder code --coder llm` on the failed documents
+then asks again only for what is missing, with repair turns.
+
+The key is never written: requests hold the prompt and the model name only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..models import CodedDocument, Document, Event
+from .chunk import chunks, merge_events
+from .cost import Usage
+
+MANIFEST_KIND = "eventcoder-batch-manifest"
+ENDPOINT = "/v1/chat/completions"
+
+
+class BatchFileError(ValueError):
+    """A requests, manifest or results file that cannot be used, with where and why."""
+
+
+def manifest_path(requests: Path) -> Path:
+    return requests.with_name(requests.name + ".manifest.jsonl")
+
+
+@dataclass
+class Prepared:
+    documents: int = 0
+    requests: int = 0
+    cached: int = 0              # chunks answered from the cache, not sent
+    prompt_tokens: int = 0       # estimated, for the cost before sending
+    cost_usd: float | None = None
+
+
+def prepare(coder: Any, documents: Iterable[Document], requests: Path) -> Prepared:
+    """Write the Batch API requests file and its manifest for `documents`."""
+    s = coder.settings
+    done = Prepared()
+    estimate = Usage()
+    manifest = manifest_path(requests)
+    with requests.open("w", encoding="utf-8", newline="\n") as out, \
+            manifest.open("w", encoding="utf-8", newline="\n") as man:
+        man.write(json.dumps({"kind": MANIFEST_KIND, "model": s.model, "prompt_hash": coder.prompt.hash,
+                              "codebook_version": coder.codebook.version,
+                              "response_format": s.response_format}) + "\n")
+        for doc_no, document in enumerate(documents):
+            windows = chunks(document.text, s.chunk_chars, s.chunk_overlap)
+            entry = []
+            for number, (start, end) in enumerate(windows, 1):
+                part = (number, len(windows)) if len(windows) > 1 else None
+                text = document.text[start:end]
+                key = coder.cache_key(text, document.publication_date, part)
+                if coder.cache is not None and coder.cache.get(key) is not None:
+                    done.cached += 1
+                    entry.append({"window": [start, end], "part": part, "key": key, "custom_id": None})
+                    continue
+                custom_id = f"d{doc_no}-c{number}"
+                body = {"model": s.model, "messages": coder.prompt.messages(text, document.publication_date, part),
+                        "response_format": coder.prompt.response_format, "temperature": s.temperature,
+                        "max_tokens": s.max_tokens}
+                out.write(json.dumps({"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": body},
+                                     ensure_ascii=False) + "\n")
+                done.requests += 1
+                estimate.prompt_tokens += coder.prompt.stable_tokens + _estimate(text)
+                entry.append({"window": [start, end], "part": part, "key": key, "custom_id": custom_id})
+            man.write(json.dumps({"document": document.model_dump(mode="json"), "chunks": entry},
+                                 ensure_ascii=False) + "\n")
+            done.documents += 1
+    done.prompt_tokens = estimate.prompt_tokens
+    done.cost_usd = coder.prices.cost(s.model, estimate, batch=True)
+    return done
+
+
+def _estimate(text: str) -> int:
+    from .prompt import estimate_tokens
+
+    return estimate_tokens(text)
+
+
+@dataclass
+class Result:
+    content: str | None = None
+    finish_reason: str | None = None
+    error: str | None = None
+    usage: Usage = field(default_factory=Usage)
+
+
+def load_results(paths: Iterable[Path]) -> dict[str, Result]:
+    """custom_id -> what the provider answered, from output and error files."""
+    results: dict[str, Result] = {}
+    for path in paths:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise BatchFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        for line_no, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                custom_id = record["custom_id"]
+            except (json.JSONDecodeError, KeyError, TypeError):
+                raise BatchFileError(f"{path}:{line_no}: not a Batch API result line "
+                                     "(expected JSON with custom_id, response, error)") from None
+            results[custom_id] = _result(record)
+    return results
+
+
+def _result(record: dict[str, Any]) -> Result:
+    response = record.get("response") or {}
+    error = record.get("error")
+    status = response.get("status_code")
+    body = response.get("body") or {}
+    if error or (status is not None and status != 200):
+        detail = (error or {}).get("message") if isinstance(error, dict) else error
+        detail = detail or (body.get("error") or {}).get("message") or f"HTTP {status}"
+        return Result(error=f"the batch request failed: {str(detail)[:300]}")
+    usage = Usage(requests=1, attempts=1)
+    u = body.get("usage") or {}
+    usage.prompt_tokens = u.get("prompt_tokens") or 0
+    usage.completion_tokens = u.get("completion_tokens") or 0
+    usage.cached_tokens = (u.get("prompt_tokens_details") or {}).get("cached_tokens") or 0
+    choices = body.get("choices") or []
+    if not choices:
+        return Result(error="the batch answer has no choices", usage=usage)
+    message = choices[0].get("message") or {}
+    return Result(content=message.get("content") or "", finish_reason=choices[0].get("finish_reason"), usage=usage)
+
+
+def read(coder: Any, requests: Path, results: Iterable[Path]) -> Iterable[CodedDocument]:
+    """Coded documents, in manifest order, from the provider's result files."""
+    manifest = manifest_path(requests)
+    try:
+        lines = manifest.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise BatchFileError(f"{manifest}: cannot read the manifest written by `prepare` "
+                             f"({exc.strerror or exc})") from None
+    header = json.loads(lines[0]) if lines else {}
+    if header.get("kind") != MANIFEST_KIND:
+        raise BatchFileError(f"{manifest}:1: not an eventcoder batch manifest")
+    if header.get("prompt_hash") != coder.prompt.hash or header.get("model") != coder.settings.model:
+        raise BatchFileError(
+            f"{manifest}: prepared for model {header.get('model')!r}, codebook {header.get('codebook_version')} "
+            f"and another prompt; read it with the same model, codebook and settings "
+            f"(now: model {coder.settings.model!r}, codebook {coder.codebook.version})")
+    answers = load_results(results)
+    for line_no, line in enumerate(lines[1:], 2):
+        try:
+            record = json.loads(line)
+            document = Document.model_validate(record["document"])
+        except (json.JSONDecodeError, KeyError, ValueError) as exc:
+            raise BatchFileError(f"{manifest}:{line_no}: damaged manifest line ({type(exc).__name__})") from None
+        yield _code_one(coder, document, record.get("chunks") or [], answers)
+
+
+def _code_one(coder: Any, document: Document, chunk_list: list[dict], answers: dict[str, Result]) -> CodedDocument:
+    usage = Usage()
+    events: list[Event] = []
+    try:
+        for chunk in chunk_list:
+            window = tuple(chunk["window"])
+            data = _answer(coder, chunk, answers, usage)
+            if isinstance(data, str):
+                return coder._failed(document, data)
+            events.extend(coder.builder.events(data, document, window))
+        if len(chunk_list) > 1:
+            events = merge_events(events)
+        return CodedDocument(document=document, events=events, coder=coder.info)
+    finally:
+        coder.account_batch(document, usage)
+
+
+def _answer(coder: Any, chunk: dict, answers: dict[str, Result], usage: Usage) -> dict[str, Any] | str:
+    """The checked answer for one chunk, or the reason there is none."""
+    custom_id = chunk.get("custom_id")
+    if custom_id is None:
+        entry = coder.cache.get(chunk["key"]) if coder.cache is not None else None
+        if entry is None:
+            return "the answer prepared from the cache is no longer there; prepare the batch again"
+        usage.cache_hits += 1
+        return entry["answer"]
+    result = answers.get(custom_id)
+    if result is None:
+        return (f"no result for request {custom_id}: the batch may not be finished, "
+                "or give its error file too")
+    usage.add(result.usage)
+    if result.error:
+        return result.error
+    data, problems = coder.checker.parse(result.content or "")
+    if not problems:
+        problems = coder.checker.check(data)
+    if result.finish_reason == "length":
+        problems = [f"the answer was cut off at max_tokens ({coder.settings.max_tokens})"] + problems
+    if problems:
+        shown = "; ".join(str(p) for p in problems[:3])
+        return f"invalid answer in the batch (no repair turn in batch mode; run `coder code --coder llm` on it): {shown}"
+    coder.remember(chunk["key"], data)
+    return data
