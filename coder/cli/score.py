@@ -56,12 +56,7 @@ def score(
         _write(junit, junit_xml(report))
     if html is not None:
         _write(html, html_report(report, cb))
-    if as_json:
-        for note in report.notes:
-            err_console.print("note: " + note, markup=False, soft_wrap=True)
-        typer.echo(report.to_json())
-    else:
-        print_score(report, console)
+    _show(report, as_json, print_score)
 
 
 def agree(
@@ -76,9 +71,14 @@ def agree(
         report = agreement(load_coding(coding_a), load_coding(coding_b), cb)
     except InputError as exc:
         fail(str(exc))
+    _show(report, as_json, print_agreement)
+
+
+def _show(report, as_json: bool, print_table) -> None:
+    """JSON on stdout (notes on stderr, so the JSON stays parseable), or rich tables."""
     if as_json:
         for note in report.notes:
             err_console.print("note: " + note, markup=False, soft_wrap=True)
         typer.echo(report.to_json())
     else:
-        print_agreement(report, console)
+        print_table(report, console)

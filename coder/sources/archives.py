@@ -80,17 +80,11 @@ def iter_zip(path: Path, options: SourceOptions) -> Iterator[Item]:
             if info.is_dir():
                 continue
             key = f"{path}!{info.filename}"
-            reason = unsafe_name(info.filename)
-            if reason:
-                yield failed(key, reason)
+            refusal = _refuse_member(key, info.filename)
+            if refusal is not None:
+                yield refusal
                 continue
             kind = kind_of(info.filename)
-            if kind is None:
-                yield skipped(key, "not a document file (txt, html, json, jsonl, csv)")
-                continue
-            if kind in ("zip", "tar", "warc"):
-                yield skipped(key, "archive inside an archive: not opened")
-                continue
             if info.flag_bits & 0x1:
                 yield failed(key, "encrypted member")
                 continue
@@ -158,20 +152,14 @@ def iter_tar(path: Path, options: SourceOptions) -> Iterator[Item]:
                     key = f"{path}!{member.name}"
                     if member.isdir():
                         continue
-                    reason = unsafe_name(member.name)
-                    if reason:
-                        yield failed(key, reason)
-                        continue
-                    if not member.isreg():
+                    if unsafe_name(member.name) is None and not member.isreg():
                         yield skipped(key, "not a regular file (link or device): not followed")
                         continue
+                    refusal = _refuse_member(key, member.name)
+                    if refusal is not None:
+                        yield refusal
+                        continue
                     kind = kind_of(member.name)
-                    if kind is None:
-                        yield skipped(key, "not a document file (txt, html, json, jsonl, csv)")
-                        continue
-                    if kind in ("zip", "tar", "warc"):
-                        yield skipped(key, "archive inside an archive: not opened")
-                        continue
                     if member.size > options.max_member_bytes:
                         # Skipping it would mean decompressing all of it: stop here instead.
                         yield failed(key, f"member too large: {member.size} bytes (limit {options.max_member_bytes}); "
@@ -191,3 +179,19 @@ def iter_tar(path: Path, options: SourceOptions) -> Iterator[Item]:
                     yield from _member_items(key, member.name, data, options)
             except (tarfile.TarError, EOFError, OSError, TooLarge) as exc:
                 yield failed(f"{path}!", f"archive damaged, rest not read: {exc}")
+
+
+def _refuse_member(key: str, name: str):
+    """The record of an archive member that is not read (unsafe path, not a
+    document, an archive inside the archive), or None."""
+    from . import kind_of  # the package imports this module: import at call time
+
+    reason = unsafe_name(name)
+    if reason:
+        return failed(key, reason)
+    kind = kind_of(name)
+    if kind is None:
+        return skipped(key, "not a document file (txt, html, json, jsonl, csv)")
+    if kind in ("zip", "tar", "warc"):
+        return skipped(key, "archive inside an archive: not opened")
+    return None
