@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
@@ -29,10 +29,15 @@ def regress(
     golden: Annotated[Path, typer.Option("--golden", help="Golden directory.")] = Path("golden"),
     schemas: Annotated[Path, typer.Option("--schemas", help="Committed schema directory.")] = Path("schemas"),
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List passing checks too.")] = False,
+    record_llm: Annotated[bool, typer.Option("--record-llm", help="Ask the LLM coder again for every behavioural "
+                                             "case and rewrite codebook/tests/recorded/ (needs the model).")] = False,
+    model: Annotated[Optional[str], typer.Option("--model", help="LLM model for --record-llm.")] = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="LLM endpoint for --record-llm.")] = None,
 ) -> None:
     """Check that a codebook change did not break the codebook, the golden set or the scores."""
+    llm = {k: v for k, v in (("model", model), ("base_url", base_url)) if v is not None} if record_llm else None
     options = RegressOptions(codebook, golden, schemas, thresholds or codebook / "thresholds.yaml",
-                             baseline or codebook / "baseline.json", update_baseline, html)
+                             baseline or codebook / "baseline.json", update_baseline, html, llm)
     result = run_regress(options)
     table = Table(title="coder regress", show_lines=False)
     for column in ("suite", "check", "result", "detail"):

@@ -107,6 +107,19 @@ class LLMCoder:
         thread.join()
         return box[0]
 
+    def raw_answer(self, document: Document) -> dict[str, Any]:
+        """The checked (and repaired) answer to a short document as the model gave it,
+        before grounding: what `coder regress --record-llm` keeps. Raises LLMError or
+        AnswerError when there is none."""
+        async def run() -> dict[str, Any]:
+            client = make_client(self.settings)
+            try:
+                return await self._answer(client, document.text, document.publication_date, None, Usage())
+            finally:
+                await client.close()
+
+        return asyncio.run(run())
+
     async def acode(self, document: Document) -> CodedDocument:
         # One client per event loop: an async HTTP pool belongs to the loop that opened it.
         loop = asyncio.get_running_loop()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Check:
-    suite: str  # codebook | golden | behaviour | scores
+    suite: str  # codebook | golden | behaviour | behaviour-llm | scores
     name: str
     ok: bool
     message: str = ""

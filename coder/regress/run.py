@@ -31,6 +31,7 @@ class RegressOptions:
     baseline: Path
     update_baseline: bool = False
     html: Path | None = None
+    record_llm: dict | None = None  # LLM coder options: ask the model again for every case first
 
 
 @dataclass
@@ -128,6 +129,7 @@ def _check_cases(options: RegressOptions, codebook, checks: list[Check]) -> None
             message = f"passes now; remove its xfail ({case.xfail})"
         checks.append(Check("behaviour", case.id, outcome.passed, message, skipped=bool(case.xfail) and not outcome.passed,
                             details=[case.where, case.text]))
+    _check_recorded(options, codebook, cases, checks)
     covered = {c for case in cases for c in case.covers}
     tested_types = {e.type for case in cases for e in (case.expect or [])} | {t for case in cases for t in case.forbid}
     for rule in codebook.exclusion_rules:
@@ -136,6 +138,37 @@ def _check_cases(options: RegressOptions, codebook, checks: list[Check]) -> None
     for type_id in codebook.type_ids:
         checks.append(Check("behaviour", f"event type '{type_id}' has cases", type_id in tested_types,
                             "" if type_id in tested_types else f"add cases for {type_id} to codebook/tests/"))
+
+
+def _check_recorded(options: RegressOptions, codebook, cases, checks: list[Check]) -> None:
+    """The cases again through the LLM coder's answer path, from recorded answers."""
+    from .cases import check_case
+    from .recorded import RecordingError, Replayer, load_recordings, record
+
+    tests_dir = options.codebook_dir / "tests"
+    if options.record_llm is not None:
+        failures = record(cases, make_coder("llm", codebook, **options.record_llm), tests_dir)
+        checks.append(Check("behaviour-llm", "recording answers", not failures, "; ".join(failures[:3])))
+    try:
+        recordings = load_recordings(tests_dir)
+    except RecordingError as exc:
+        checks.append(Check("behaviour-llm", "recorded answers load", False, str(exc)))
+        return
+    if not recordings:
+        return
+    by_id = {case.id: case for case in cases}
+    replayer = Replayer(codebook)
+    for recording in recordings:
+        case = by_id.get(recording.case_id)
+        if case is None:
+            checks.append(Check("behaviour-llm", recording.case_id, False,
+                                f"{recording.path.name}: no case with this id in codebook/tests/; "
+                                "delete the recording or restore the case"))
+            continue
+        events, problems = replayer.events(case, recording)
+        failures = problems or check_case(case, events)
+        checks.append(Check("behaviour-llm", case.id, not failures, "; ".join(failures),
+                            details=[str(recording.path), f"model: {recording.model}", case.text]))
 
 
 def _check_scores(options, codebook, gold, baseline, fingerprint, result: RegressResult) -> None:
