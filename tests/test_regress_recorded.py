@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,7 @@ def recorded(project, codebook, tmp_path):  # noqa: F811
     tests = project / "codebook" / "tests"
     for path in tests.glob("*.yaml"):
         path.unlink()
+    shutil.rmtree(tests / "recorded", ignore_errors=True)
     (tests / "cases.yaml").write_text(CASES, encoding="utf-8")
     (tmp_path / "none.toml").write_text("")
     with FakeOpenAI() as server:
