@@ -26,6 +26,7 @@ from typing import Any, Iterable
 from ..models import CodedDocument, Document, Event
 from .chunk import chunks, merge_events
 from .cost import Usage
+from .prompt import estimate_tokens
 
 MANIFEST_KIND = "eventcoder-batch-manifest"
 ENDPOINT = "/v1/chat/completions"
@@ -77,7 +78,7 @@ def prepare(coder: Any, documents: Iterable[Document], requests: Path) -> Prepar
                 out.write(json.dumps({"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": body},
                                      ensure_ascii=False) + "\n")
                 done.requests += 1
-                estimate.prompt_tokens += coder.prompt.stable_tokens + _estimate(text)
+                estimate.prompt_tokens += coder.prompt.stable_tokens + estimate_tokens(text)
                 entry.append({"window": [start, end], "part": part, "key": key, "custom_id": custom_id})
             man.write(json.dumps({"document": document.model_dump(mode="json"), "chunks": entry},
                                  ensure_ascii=False) + "\n")
@@ -85,12 +86,6 @@ def prepare(coder: Any, documents: Iterable[Document], requests: Path) -> Prepar
     done.prompt_tokens = estimate.prompt_tokens
     done.cost_usd = coder.prices.cost(s.model, estimate, batch=True)
     return done
-
-
-def _estimate(text: str) -> int:
-    from .prompt import estimate_tokens
-
-    return estimate_tokens(text)
 
 
 @dataclass
@@ -132,10 +127,7 @@ def _result(record: dict[str, Any]) -> Result:
         detail = detail or (body.get("error") or {}).get("message") or f"HTTP {status}"
         return Result(error=f"the batch request failed: {str(detail)[:300]}")
     usage = Usage(requests=1, attempts=1)
-    u = body.get("usage") or {}
-    usage.prompt_tokens = u.get("prompt_tokens") or 0
-    usage.completion_tokens = u.get("completion_tokens") or 0
-    usage.cached_tokens = (u.get("prompt_tokens_details") or {}).get("cached_tokens") or 0
+    usage.add_reported(body.get("usage"))
     choices = body.get("choices") or []
     if not choices:
         return Result(error="the batch answer has no choices", usage=usage)
@@ -202,11 +194,7 @@ def _answer(coder: Any, chunk: dict, answers: dict[str, Result], usage: Usage) -
     usage.add(result.usage)
     if result.error:
         return result.error
-    data, problems = coder.checker.parse(result.content or "")
-    if not problems:
-        problems = coder.checker.check(data)
-    if result.finish_reason == "length":
-        problems = [f"the answer was cut off at max_tokens ({coder.settings.max_tokens})"] + problems
+    data, problems = coder.judge(result.content, result.finish_reason)
     if problems:
         shown = "; ".join(str(p) for p in problems[:3])
         return f"invalid answer in the batch (no repair turn in batch mode; run `coder code --coder llm` on it): {shown}"

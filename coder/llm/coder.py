@@ -15,7 +15,7 @@ import threading
 import weakref
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Awaitable, Callable, TypeVar
 
 import openai
 
@@ -34,6 +34,8 @@ from .transport import LLMError, Transport, make_client
 log = logging.getLogger(__name__)
 
 VERSION = "0.1.0"
+
+T = TypeVar("T")
 
 
 class AnswerError(Exception):
@@ -89,10 +91,21 @@ class LLMCoder:
     # -- entry points --------------------------------------------------------------
 
     def code(self, document: Document) -> CodedDocument:
-        async def run() -> CodedDocument:
+        return self._with_client(lambda client: self._code(document, client))
+
+    def raw_answer(self, document: Document) -> dict[str, Any]:
+        """The checked (and repaired) answer to a short document as the model gave it,
+        before grounding: what `coder regress --record-llm` keeps. Raises LLMError or
+        AnswerError when there is none."""
+        return self._with_client(
+            lambda client: self._answer(client, document.text, document.publication_date, None, Usage()))
+
+    def _with_client(self, work: Callable[[openai.AsyncOpenAI], Awaitable[T]]) -> T:
+        """Run one async job with a client of its own, from synchronous code."""
+        async def run() -> T:
             client = make_client(self.settings)
             try:
-                return await self._code(document, client)
+                return await work(client)
             finally:
                 await client.close()
 
@@ -101,24 +114,21 @@ class LLMCoder:
         except RuntimeError:
             return asyncio.run(run())
         # Called from inside an event loop (a notebook): run in a thread of its own.
-        box: list[CodedDocument] = []
-        thread = threading.Thread(target=lambda: box.append(asyncio.run(run())))
+        box: list[T] = []
+        errors: list[BaseException] = []
+
+        def in_thread() -> None:
+            try:
+                box.append(asyncio.run(run()))
+            except BaseException as exc:  # raised again in the caller's thread
+                errors.append(exc)
+
+        thread = threading.Thread(target=in_thread)
         thread.start()
         thread.join()
+        if errors:
+            raise errors[0]
         return box[0]
-
-    def raw_answer(self, document: Document) -> dict[str, Any]:
-        """The checked (and repaired) answer to a short document as the model gave it,
-        before grounding: what `coder regress --record-llm` keeps. Raises LLMError or
-        AnswerError when there is none."""
-        async def run() -> dict[str, Any]:
-            client = make_client(self.settings)
-            try:
-                return await self._answer(client, document.text, document.publication_date, None, Usage())
-            finally:
-                await client.close()
-
-        return asyncio.run(run())
 
     async def acode(self, document: Document) -> CodedDocument:
         # One client per event loop: an async HTTP pool belongs to the loop that opened it.
@@ -169,11 +179,7 @@ class LLMCoder:
         problems: list[str] = []
         for attempt in range(1 + s.repair_attempts):
             completion = await self.transport.complete(client, messages, self.prompt.response_format, usage)
-            data, problems = self.checker.parse(completion.content)
-            if not problems:
-                problems = self.checker.check(data)
-            if completion.finish_reason == "length":
-                problems = [f"the answer was cut off at max_tokens ({s.max_tokens}); answer more briefly"] + problems
+            data, problems = self.judge(completion.content, completion.finish_reason)
             if not problems:
                 self.remember(key, data)
                 return data
@@ -187,6 +193,17 @@ class LLMCoder:
         shown = "; ".join(self._clean(p) for p in problems[:3])
         more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
         raise AnswerError(f"invalid answer after {1 + s.repair_attempts} attempt(s): {shown}{more}")
+
+    def judge(self, content: str | None, finish_reason: str | None) -> tuple[Any, list[str]]:
+        """A model answer parsed and checked against the schema and the codebook:
+        (data, problems); no problems means it can be used."""
+        data, problems = self.checker.parse(content or "")
+        if not problems:
+            problems = self.checker.check(data)
+        if finish_reason == "length":
+            problems = [f"the answer was cut off at max_tokens ({self.settings.max_tokens}); "
+                        "answer more briefly"] + problems
+        return data, problems
 
     def cache_key(self, text: str, published: date | None, part: tuple[int, int] | None) -> str:
         """What an answer depends on: model, prompt, codebook, the text and its settings."""

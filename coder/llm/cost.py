@@ -29,6 +29,19 @@ class Usage:
         for f in fields(self):
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
+    def add_reported(self, reported: Any) -> None:
+        """Add the token counts a server reported (an SDK `usage` object or its JSON)."""
+        if reported is None:
+            return
+
+        def get(obj: Any, name: str) -> Any:
+            return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+        self.prompt_tokens += get(reported, "prompt_tokens") or 0
+        self.completion_tokens += get(reported, "completion_tokens") or 0
+        details = get(reported, "prompt_tokens_details")
+        self.cached_tokens += (get(details, "cached_tokens") if details is not None else None) or 0
+
     def as_dict(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 

@@ -145,7 +145,7 @@ class Transport:
                                    kind=kind, status=status) from None
             else:
                 usage.requests += 1
-                _count(response, usage)
+                usage.add_reported(getattr(response, "usage", None))
                 choice = response.choices[0] if response.choices else None
                 content = (choice.message.content if choice and choice.message else None) or ""
                 return Completion(content, choice.finish_reason if choice else None, usage)
@@ -162,14 +162,3 @@ def _server_message(exc: openai.APIStatusError) -> str:
         if isinstance(inner, dict) and inner.get("message"):
             return str(inner["message"])[:300]
     return str(exc.message)[:300]
-
-
-def _count(response: Any, usage: Usage) -> None:
-    u = getattr(response, "usage", None)
-    if u is None:
-        return
-    usage.prompt_tokens += u.prompt_tokens or 0
-    usage.completion_tokens += u.completion_tokens or 0
-    details = getattr(u, "prompt_tokens_details", None)
-    cached = getattr(details, "cached_tokens", None) if details is not None else None
-    usage.cached_tokens += cached or 0

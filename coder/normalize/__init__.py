@@ -13,9 +13,9 @@
 
 from .dates import DateResolution, find_dates, resolve_date
 from .names import Mention, fold_token, key_of, tokens
-from .normalizer import GEO_PRECISION, ActorMatch, Normalizer, PlaceMatch, as_date
+from .normalizer import GEO_PRECISION, PATRON_PARTICIPLES, ActorMatch, Normalizer, PlaceMatch, actor_match, as_date
 from .numbers import Money, NumberMention, find_money, find_numbers, parse_money, parse_number
 
 __all__ = ["ActorMatch", "DateResolution", "GEO_PRECISION", "Mention", "Money", "Normalizer", "NumberMention",
-           "PlaceMatch", "as_date", "find_dates", "find_money", "find_numbers", "fold_token", "key_of",
+           "PATRON_PARTICIPLES", "PlaceMatch", "actor_match", "as_date", "find_dates", "find_money", "find_numbers", "fold_token", "key_of",
            "parse_money", "parse_number", "resolve_date", "tokens"]

@@ -73,7 +73,7 @@ _CACHE: dict[str, _Indexes] = {}
 _LOCK = threading.Lock()
 
 
-def _actor_match(actor: Actor, how: str, score: float) -> ActorMatch:
+def actor_match(actor: Actor, how: str, score: float) -> ActorMatch:
     return ActorMatch(actor.name, actor.inter, actor.side, actor.affiliation, score, how, actor)
 
 
@@ -107,7 +107,7 @@ class Normalizer:
     # -- single names -----------------------------------------------------------
     def actor(self, text: str | None) -> ActorMatch | None:
         """The dictionary actor a name (or a short phrase holding one) refers to."""
-        return self._one(text, self._idx.actors, _actor_match)
+        return self._one(text, self._idx.actors, actor_match)
 
     def place(self, text: str | None) -> PlaceMatch | None:
         """The gazetteer place a name (or a short phrase holding one) refers to."""
@@ -136,7 +136,7 @@ class Normalizer:
     def find_actors(self, text: str, start: int = 0, end: int | None = None, *,
                     fuzzy: bool = True) -> list[Mention[ActorMatch]]:
         """Actor mentions in text[start:end]: longest first, non-overlapping, original offsets."""
-        return [Mention(m.start, m.end, _actor_match(*m.match))
+        return [Mention(m.start, m.end, actor_match(*m.match))
                 for m in self._idx.actors.scan(tokens(text, start, end), fuzzy=fuzzy)]
 
     def find_places(self, text: str, start: int = 0, end: int | None = None, *,
@@ -156,7 +156,7 @@ class Normalizer:
         for a in actors:
             rival = [p for p in places if p.start < a.end and a.start < p.end]
             if not rival or all((a.end - a.start) >= (p.end - p.start) for p in rival):
-                keep_a.append(Mention(a.start, a.end, _actor_match(*a.match)))
+                keep_a.append(Mention(a.start, a.end, actor_match(*a.match)))
         for p in places:
             if _adjectival(text, p.start, p.end):
                 continue
@@ -231,7 +231,7 @@ class Normalizer:
             given = fields.get(actor_field)
             if given is not None and isinstance(given.value, str):
                 actor = self._actors_by_name.get(given.value)
-                match = _actor_match(actor, "exact", 100.0) if actor else self.actor(given.value)
+                match = actor_match(actor, "exact", 100.0) if actor else self.actor(given.value)
                 if match is not None:
                     put(inter_field, match.inter)
         when = fields.get("event_date")
@@ -274,7 +274,9 @@ def as_date(value: Any) -> date | None:
 # "pro-Iran", "anti-Damascus", "Iraq-based", "Tehran-backed": a place name used
 # as an adjective about a group, not the place where something happened.
 _ADJ_BEFORE = re.compile(r"(?:\b(?:pro|anti|non)[-\u2010\u2011])$", re.I)
-_ADJ_AFTER = re.compile(r"[-\u2010\u2011](?:backed|aligned|affiliated|linked|sponsored|allied|supported|funded|based|led|loyal)\b", re.I)
+# The participles that make a name the patron of what follows ("IRGC-backed militia").
+PATRON_PARTICIPLES = "backed|aligned|affiliated|sponsored|supported|linked|led|allied|funded|loyal"
+_ADJ_AFTER = re.compile(r"[-\u2010\u2011](?:" + PATRON_PARTICIPLES + r"|based)\b", re.I)
 
 
 def _adjectival(text: str, start: int, end: int) -> bool:

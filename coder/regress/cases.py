@@ -161,11 +161,14 @@ def check_case(case: Case, events: list[Event]) -> list[str]:
     return failures
 
 
+def case_document(case: Case) -> Document:
+    return Document(id=f"case:{case.id}", text=case.text, publication_date=case.publication_date)
+
+
 def run_cases(cases: list[Case], code: Callable[[Document], CodedDocument]) -> list[CaseResult]:
     results = []
     for case in cases:
-        document = Document(id=f"case:{case.id}", text=case.text, publication_date=case.publication_date)
-        coded = code(document)
+        coded = code(case_document(case))
         if coded.status != "ok":
             results.append(CaseResult(case, False, [f"coder failed: {coded.error}"], []))
             continue

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from ..codebook.model import Codebook
-from ..models import Document, Event
-from .cases import Case
+from ..models import Event
+from .cases import Case, case_document
 
 RECORDED = "recorded"
 
@@ -59,10 +59,6 @@ def load_recordings(tests_dir: Path) -> list[Recording]:
     return out
 
 
-def document_for(case: Case) -> Document:
-    return Document(id=f"case:{case.id}", text=case.text, publication_date=case.publication_date)
-
-
 class Replayer:
     """The LLM coder's answer path without the network: check, ground, normalise."""
 
@@ -83,7 +79,7 @@ class Replayer:
         problems = self.checker.check(recording.answer)
         if problems:
             return [], [f"the recorded answer no longer fits the codebook: {p}" for p in problems[:3]]
-        return self.builder.events(recording.answer, document_for(case)), []
+        return self.builder.events(recording.answer, case_document(case)), []
 
 
 def record(cases: list[Case], coder: Any, tests_dir: Path) -> list[str]:
@@ -93,7 +89,7 @@ def record(cases: list[Case], coder: Any, tests_dir: Path) -> list[str]:
     failures = []
     for case in cases:
         try:
-            answer = coder.raw_answer(document_for(case))
+            answer = coder.raw_answer(case_document(case))
         except Exception as exc:  # one case the model cannot answer must not lose the others
             failures.append(f"{case.id}: {exc}")
             continue

@@ -18,7 +18,8 @@ from ..models import CodedDocument
 from ..schema import stale_schemas
 from ..validate import validate_path
 from .baseline import Baseline, Thresholds, codebook_fingerprint
-from .cases import CaseFileError, load_cases, run_cases
+from .cases import CaseFileError, check_case, load_cases, run_cases
+from .recorded import RecordingError, Replayer, load_recordings, record
 from .report import Check
 
 
@@ -142,9 +143,6 @@ def _check_cases(options: RegressOptions, codebook, checks: list[Check]) -> None
 
 def _check_recorded(options: RegressOptions, codebook, cases, checks: list[Check]) -> None:
     """The cases again through the LLM coder's answer path, from recorded answers."""
-    from .cases import check_case
-    from .recorded import RecordingError, Replayer, load_recordings, record
-
     tests_dir = options.codebook_dir / "tests"
     if options.record_llm is not None:
         failures = record(cases, make_coder("llm", codebook, **options.record_llm), tests_dir)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..normalize import ActorMatch, Mention, PlaceMatch
+from ..normalize import PATRON_PARTICIPLES, ActorMatch, Mention, PlaceMatch, actor_match
 from ..normalize.numbers import NumberMention
 from .compiled import FieldPlan, _singular
 
@@ -33,7 +33,7 @@ _PHRASE_OF = re.compile(r"\b(from|out of|to|towards|toward)\s+(?:its|their|the|h
                         r"(?:in|at|near|inside|outside)" + _FILLER, re.I)
 _ROLE_RE = [(role, re.compile(r"\b" + words + _FILLER, re.I)) for role, words in _ROLE_WORDS]
 _COORD = re.compile(r"^\s*(?:,\s*(?:and\s+|as well as\s+)?|and\s+|as well as\s+|&\s*)(?:the\s+)?(?:(?:city|town|village|towns|cities|villages|areas?)\s+of\s+)?$", re.I)
-_PATRON = re.compile(r"^[\s\-–]*(?:backed|aligned|affiliated|sponsored|supported|linked|led|allied|funded|loyal)\b", re.I)
+_PATRON = re.compile(r"^[\s\-–]*(?:" + PATRON_PARTICIPLES + r")\b", re.I)
 # "trained by the IRGC", "on the orders of the leadership of the IRGC": the
 # organisation behind the actor, named after it.
 _PATRON_BEFORE = re.compile(
@@ -102,14 +102,18 @@ def catch_all_actors(actors) -> dict[str, ActorMatch]:
     """The dictionary's catch-all actor of each side ("... (unidentified)")."""
     out: dict[str, ActorMatch] = {}
     for actor in actors:
-        if "unidentified" in actor.name.lower() and actor.side not in out:
-            out[actor.side] = ActorMatch(actor.name, actor.inter, actor.side, actor.affiliation, 1.0, "unnamed", actor)
+        if is_catch_all(actor.name) and actor.side not in out:
+            out[actor.side] = actor_match(actor, "unnamed", 1.0)
     return out
 
 
-def is_generic(actor: ActorMatch) -> bool:
+def is_catch_all(name: str) -> bool:
     # The dictionary names its catch-all entries "(unidentified)".
-    return "unidentified" in actor.name.lower()
+    return "unidentified" in name.casefold()
+
+
+def is_generic(actor: ActorMatch) -> bool:
+    return is_catch_all(actor.name)
 
 
 def pick_actor(text: str, trigger: tuple[int, int], actors: list[Mention[ActorMatch]],

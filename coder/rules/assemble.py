@@ -22,6 +22,7 @@ import math
 from ..codebook.model import Actor, Codebook, Place
 from ..models import Event, FieldValue, Span
 from ..normalize import as_date
+from .args import is_catch_all
 
 # Two local places closer than this are one scene ("the town" and "its desert").
 _NEAR_KM = 30.0
@@ -45,10 +46,6 @@ class Consolidator:
         names = {actor.name.casefold(), *(a.casefold() for a in actor.aliases)}
         return actor.affiliation.casefold() in names
 
-    @staticmethod
-    def _is_catch_all(actor: Actor) -> bool:
-        return "unidentified" in actor.name.casefold()
-
     def _actors_together(self, a: Actor | None, b: Actor | None) -> bool:
         if a is None or b is None:
             return a is b
@@ -57,7 +54,7 @@ class Consolidator:
         if a.side != b.side:
             return False
         # "an Iran-sponsored militia" may be any force of its side; a patron only its own.
-        if self._is_catch_all(a) or self._is_catch_all(b):
+        if is_catch_all(a.name) or is_catch_all(b.name):
             return True
         return a.affiliation == b.affiliation and (self._is_patron(a) or self._is_patron(b))
 
@@ -65,7 +62,7 @@ class Consolidator:
         """Lower is more specific: a named force, then its patron, then a catch-all."""
         if actor is None:
             return 3
-        return 2 if self._is_catch_all(actor) else 1 if self._is_patron(actor) else 0
+        return 2 if is_catch_all(actor.name) else 1 if self._is_patron(actor) else 0
 
     @staticmethod
     def _place_level(place: Place) -> int:
@@ -138,14 +135,20 @@ class Consolidator:
         loser = self._actors.get(loser_field.value) if loser_field is not None else None
         if loser is not None and loser.name != into.value("actor1") and self._is_patron(loser):
             _add_assoc(into, loser_field)
-        for span in other.evidence:
-            if all((s.start, s.end) != (span.start, span.end) for s in into.evidence):
-                into.evidence.append(span)
-        into.evidence.sort(key=lambda s: s.start)
-        for name, value in other.fields.items():
-            if name not in into.fields:
-                into.fields[name] = value
-        into.confidence = round(min(0.99, max(into.confidence or 0, other.confidence or 0) + 0.05), 2)
+        absorb(into, other)
+
+
+def absorb(into: Event, other: Event) -> None:
+    """Two mentions of one event: every sentence kept as evidence, the values the
+    first lacks taken from the second, and a little more confidence."""
+    for span in other.evidence:
+        if all((s.start, s.end) != (span.start, span.end) for s in into.evidence):
+            into.evidence.append(span)
+    into.evidence.sort(key=lambda s: s.start)
+    for name, value in other.fields.items():
+        if name not in into.fields:
+            into.fields[name] = value
+    into.confidence = round(min(0.99, max(into.confidence or 0, other.confidence or 0) + 0.05), 2)
 
 
 def _take(into: Event, other: Event, names: tuple[str, ...]) -> None:

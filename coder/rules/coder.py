@@ -24,7 +24,7 @@ from ..codebook.model import Codebook
 from ..models import Alignment, CodedDocument, CoderInfo, Document, Event, FieldValue, Span
 from ..normalize import DateResolution, Mention, Normalizer, find_dates, find_money, find_numbers
 from ..text import Sentence, main_regions, split_sentences
-from .assemble import Consolidator
+from .assemble import Consolidator, absorb
 from .args import catch_all_actors, count_fields, is_generic, pick_actor, place_roles, unnamed_force
 from .compiled import CompiledType, compile_codebook
 from .notes import render_notes
@@ -96,7 +96,7 @@ class RuleCoder:
             for event in self._build(ctx, si, ct, trig, weight, n_hits):
                 key = (event.type, event.value("actor1"), event.value("location"), event.value("event_date"))
                 if key in found:
-                    _merge(found[key], event)
+                    absorb(found[key], event)
                 else:
                     found[key] = event
                     order.append(key)
@@ -423,17 +423,6 @@ def _clause(text: str, sentence: Sentence, pos: int) -> tuple[int, int]:
             b = m.start()
             break
     return a, b
-
-
-def _merge(into: Event, other: Event) -> None:
-    """Same type, actor, place and day: one event (ACLED), with all the evidence."""
-    for span in other.evidence:
-        if all((s.start, s.end) != (span.start, span.end) for s in into.evidence):
-            into.evidence.append(span)
-    for name, value in other.fields.items():
-        if name not in into.fields:
-            into.fields[name] = value
-    into.confidence = round(min(0.99, max(into.confidence or 0, other.confidence or 0) + 0.05), 2)
 
 
 def _ordered(spec_fields: dict, fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
