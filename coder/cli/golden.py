@@ -1,0 +1,147 @@
+"""coder golden add | import | split | freeze | stats: building the golden corpus."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ..golden.corpus import (Freeze, add_document, assign_splits, corpus_stats, freeze,
+                             import_codings, write_adjudicated)
+from ..io import InputError, load_coded, read_text, write_coded
+from .common import CodebookOption, console, err_console, fail, open_codebook
+
+golden_app = typer.Typer(help="Build the golden corpus: add documents, import quote codings, split, freeze.",
+                         no_args_is_help=True)
+
+GoldenDir = Annotated[Path, typer.Option("--golden", help="Golden directory.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(golden_app, name="golden")
+
+
+@golden_app.command("add")
+def add(
+    text_file: Annotated[Path, typer.Argument(help="The document text (UTF-8), kept byte for byte.", show_default=False)],
+    doc_id: Annotated[str, typer.Option("--id", help="Document id (file name stem).", show_default=False)],
+    source: Annotated[str | None, typer.Option(help="Outlet, e.g. 'Enab Baladi'.")] = None,
+    url: Annotated[str | None, typer.Option(help="The source page (provenance).")] = None,
+    publication_date: Annotated[str | None, typer.Option("--publication-date", help="YYYY-MM-DD.")] = None,
+    source_scale: Annotated[str | None, typer.Option("--source-scale", help="ACLED source scale.")] = None,
+    title: Annotated[str | None, typer.Option(help="Headline (default: the first line).")] = None,
+    golden: GoldenDir = Path("golden"),
+) -> None:
+    """Add a document to golden/incoming: <id>.txt and a <id>.meta.json stub to code against."""
+    try:
+        text = read_text(text_file)
+        if publication_date is not None:
+            dt.date.fromisoformat(publication_date)
+        meta = {"source": source, "url": url, "publication_date": publication_date, "source_scale": source_scale,
+                "title": title or (text.strip().splitlines() or [""])[0].strip() or None}
+        paths = add_document(text, golden / "incoming", doc_id, meta)
+    except InputError as exc:
+        fail(str(exc))
+    except ValueError:
+        fail(f"--publication-date {publication_date!r} is not a date; expected YYYY-MM-DD")
+    console.print(f"added {paths[0]} and {paths[1]}", markup=False)
+
+
+@golden_app.command("import")
+def import_(
+    codings: Annotated[list[Path], typer.Argument(help="Quote codings (.yaml files or folders).", show_default=False)],
+    out: Annotated[Path | None, typer.Option("--out", help="Write coded documents as JSONL to this file.")] = None,
+    gold: Annotated[bool, typer.Option("--gold", help="Write them into the golden directory as <id>.txt/.json.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Only check: every quote found, every name known.")] = False,
+    golden: GoldenDir = Path("golden"),
+    codebook: CodebookOption = None,
+) -> None:
+    """Locate every quote of quote codings in their texts and build coded documents."""
+    cb = open_codebook(codebook)
+    documents, problems = import_codings(codings, [golden, golden / "incoming"], cb)
+    for problem in problems:
+        err_console.print(str(problem), markup=False, soft_wrap=True)
+    if problems:
+        fail(f"{len(problems)} problem(s) in the codings; nothing written")
+    events = sum(len(d.events) for d in documents)
+    if check:
+        console.print(f"{len(documents)} coding(s), {events} event(s): every quote found, every name known", markup=False)
+        return
+    if out is not None:
+        with out.open("w", encoding="utf-8") as handle:
+            write_coded(documents, handle)
+    if gold:
+        write_adjudicated(documents, golden, {})
+    console.print(f"{len(documents)} document(s), {events} event(s) imported", markup=False)
+
+
+@golden_app.command("split")
+def split(
+    test_share: Annotated[float, typer.Option(help="Share of incident groups per stratum put in test.")] = 0.5,
+    golden: GoldenDir = Path("golden"),
+) -> None:
+    """Give every document without a split one: incident groups kept whole, stratified by type and outlet."""
+    if Freeze.read(golden) is not None:
+        fail(f"the test split of {golden} is frozen (splits.json); splits cannot be reassigned")
+    documents = load_coded(golden)
+    fixed = {d.document.id: d.document.split for d in documents if d.document.split}
+    splits = assign_splits(documents, test_share, fixed)
+    write_adjudicated([d for d in documents if d.document.id not in fixed], golden, splits)
+    console.print(json.dumps(corpus_stats(load_coded(golden))["documents_by_split"]), markup=False)
+
+
+@golden_app.command("freeze")
+def freeze_cmd(
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 if the frozen test split changed.")] = False,
+    golden: GoldenDir = Path("golden"),
+) -> None:
+    """Freeze the test split (record its documents and a fingerprint), or check that it is unchanged."""
+    if check:
+        frozen = Freeze.read(golden)
+        if frozen is None:
+            fail(f"{golden}/splits.json not found: the test split was never frozen")
+        problems = frozen.check(golden)
+        if problems:
+            fail("; ".join(problems))
+        console.print(f"test split unchanged since {frozen.frozen_at} ({len(frozen.documents)} documents)", markup=False)
+        return
+    if Freeze.read(golden) is not None:
+        fail(f"{golden}/splits.json exists: the test split is already frozen")
+    frozen = freeze(golden, dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ"))
+    console.print(f"froze {len(frozen.documents)} test documents, fingerprint {frozen.fingerprint}", markup=False)
+
+
+@golden_app.command("stats")
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    golden: GoldenDir = Path("golden"),
+) -> None:
+    """Documents and events by split, type, outlet and year."""
+    try:
+        figures = corpus_stats(load_coded(golden))
+    except InputError as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(figures, indent=2, sort_keys=True))
+        return
+    console.print(f"{figures['documents']} documents, {figures['events']} events; "
+                  f"without events: {figures['documents_without_events']}", markup=False)
+    for key, title in (("split", "split"), ("type", "event type"), ("source", "outlet"), ("year", "year")):
+        table = Table(title=f"events by {title}")
+        table.add_column(title)
+        table.add_column("events", justify="right")
+        if key == "type":
+            table.add_column("documents", justify="right")
+        for name, count in figures["events_by"][key].items():
+            row = [name, str(count)]
+            if key == "type":
+                row.append(str(figures["documents_with_type"].get(name, 0)))
+            table.add_row(*row)
+        console.print(table)
+
+
+

@@ -1,0 +1,1 @@
+"""The golden corpus: quote codings turned into spans, splits and their freeze, corpus figures."""
