@@ -86,7 +86,7 @@ def split(
 ) -> None:
     """Give every document without a split one: incident groups kept whole, stratified by type and outlet."""
     if Freeze.read(golden) is not None:
-        fail(f"the test split of {golden} is frozen (splits.json); splits cannot be reassigned")
+        fail(f"the test split of {golden} is frozen (test-split.lock); splits cannot be reassigned")
     documents = load_coded(golden)
     fixed = {d.document.id: d.document.split for d in documents if d.document.split}
     splits = assign_splits(documents, test_share, fixed)
@@ -103,14 +103,14 @@ def freeze_cmd(
     if check:
         frozen = Freeze.read(golden)
         if frozen is None:
-            fail(f"{golden}/splits.json not found: the test split was never frozen")
+            fail(f"{golden}/test-split.lock not found: the test split was never frozen")
         problems = frozen.check(golden)
         if problems:
             fail("; ".join(problems))
         console.print(f"test split unchanged since {frozen.frozen_at} ({len(frozen.documents)} documents)", markup=False)
         return
     if Freeze.read(golden) is not None:
-        fail(f"{golden}/splits.json exists: the test split is already frozen")
+        fail(f"{golden}/test-split.lock exists: the test split is already frozen")
     frozen = freeze(golden, dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ"))
     console.print(f"froze {len(frozen.documents)} test documents, fingerprint {frozen.fingerprint}", markup=False)
 

@@ -7,7 +7,7 @@ Layout of a golden directory (see golden/README.md):
     codings/b/<id>.yaml           second coder's quote coding
     codings/adjudicated/<id>.yaml the adjudicated coding, with a reason per disagreement
     incoming/<id>.txt + .meta.json documents added but not yet adjudicated
-    splits.json                   the frozen test split: its documents and their fingerprint
+    test-split.lock                   the frozen test split: its documents and their fingerprint
 """
 
 from __future__ import annotations
@@ -177,14 +177,14 @@ class Freeze:
 
     @classmethod
     def read(cls, directory: Path) -> "Freeze | None":
-        path = directory / "splits.json"
+        path = directory / "test-split.lock"
         if not path.exists():
             return None
         data = json.loads(read_text(path))
         return cls(data["frozen_at"], data["test_documents"], data["test_fingerprint"])
 
     def write(self, directory: Path) -> Path:
-        path = directory / "splits.json"
+        path = directory / "test-split.lock"
         data = {"frozen_at": self.frozen_at, "test_documents": self.documents, "test_fingerprint": self.fingerprint}
         path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         return path
