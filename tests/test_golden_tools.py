@@ -188,3 +188,18 @@ def test_split_refuses_once_frozen(tmp_path: Path):
         Freeze("2026-01-01T00:00Z", [], "x").write(tmp_path / "g")
     result = runner.invoke(app, ["golden", "split", "--golden", str(tmp_path / "g")])
     assert result.exit_code == 1 and "frozen" in result.output
+
+
+def test_disagreements_name_each_event_by_its_place_in_the_coding(codebook):
+    from coder.score.agree import disagreements
+    importer = QuoteImporter(codebook)
+    outreach = {"type": "tribal_outreach", "evidence": ["an IRGC envoy met elders of the Al-Shaitat tribe in al-Hari"],
+                "fields": {"actor1": {"value": "Islamic Revolutionary Guard Corps", "quote": "IRGC"},
+                           "location": {"value": "Al Bukamal", "quote": "al-Hari"}}}
+    first = importer.build({"document": "t1", "events": [outreach, _convoy()]}, _doc(), "a.yaml")
+    second = importer.build({"document": "t1", "events": [
+        _convoy(vehicle_count={"value": 10, "quote": "nine trucks"})]}, _doc(), "b.yaml")
+    listing = disagreements([first], [second], codebook)
+    assert "## t1" in listing
+    assert "- only A: A0 tribal_outreach" in listing
+    assert "- A1 ~ B0 troop_movement: vehicle_count: A 9.0 | B 10.0" in listing

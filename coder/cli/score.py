@@ -10,6 +10,7 @@ import typer
 
 from ..io import InputError
 from ..score import agreement, load_coding, score_documents
+from ..score.agree import disagreements
 from ..score.html import html_report
 from ..score.junit import junit_xml
 from ..score.render import print_agreement, print_score
@@ -63,12 +64,17 @@ def agree(
     coding_a: Annotated[Path, typer.Argument(help="First coding: JSONL file or golden directory.", show_default=False)],
     coding_b: Annotated[Path, typer.Argument(help="Second coding of the same documents.", show_default=False)],
     as_json: Annotated[bool, typer.Option("--json", help="Print the agreement figures as JSON.")] = False,
+    listing: Annotated[Path | None, typer.Option("--disagreements",
+                       help="Write every disagreement (per document) to this file, for adjudication.")] = None,
     codebook: CodebookOption = None,
 ) -> None:
     """Inter-coder agreement: event F1 of A against B, Cohen's kappa, Krippendorff's alpha per field."""
     cb = open_codebook(codebook)
     try:
-        report = agreement(load_coding(coding_a), load_coding(coding_b), cb)
+        first, second = load_coding(coding_a), load_coding(coding_b)
+        report = agreement(first, second, cb)
+        if listing is not None:
+            _write(listing, disagreements(first, second, cb))
     except InputError as exc:
         fail(str(exc))
     _show(report, as_json, print_agreement)

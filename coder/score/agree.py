@@ -36,13 +36,17 @@ class AgreementReport:
         return json.dumps(self.data, indent=2, sort_keys=True, ensure_ascii=False)
 
 
-def agreement(first: Coding | Iterable[CodedDocument], second: Coding | Iterable[CodedDocument],
-              codebook: Codebook) -> AgreementReport:
+def _prepared(first: Coding | Iterable[CodedDocument], second: Coding | Iterable[CodedDocument], codebook: Codebook):
     first, second = as_coding(first, "coding A"), as_coding(second, "coding B")
     check_types(first, codebook)
     check_types(second, codebook)
     aligned = align_union(first, second)
-    p = prepare(aligned, codebook)
+    return aligned, prepare(aligned, codebook)
+
+
+def agreement(first: Coding | Iterable[CodedDocument], second: Coding | Iterable[CodedDocument],
+              codebook: Codebook) -> AgreementReport:
+    aligned, p = _prepared(first, second, codebook)
     pairs, matching = p.matching.pairs, p.matching
     events: dict = {"a": len(p.pred), "b": len(p.gold), "matched": int(matching.primary.sum())}
     for mode in ("strict", "relaxed"):
@@ -79,3 +83,64 @@ def agreement(first: Coding | Iterable[CodedDocument], second: Coding | Iterable
                           "only_b": aligned.missing_left},
             "events": events, "kappa": kappa, "alpha": alpha}
     return AgreementReport(data, notes)
+
+
+def disagreements(first: Coding | Iterable[CodedDocument], second: Coding | Iterable[CodedDocument],
+                  codebook: Codebook) -> str:
+    """What an adjudicator must decide, per document: events only one coder found, and the
+    fields of paired events (paired by the scorer's own matching) on which the coders differ.
+
+    Events are numbered from 0 in each coding's order, as in its file.
+    """
+    aligned, p = _prepared(first, second, codebook)
+    chosen = p.matching.primary
+    pairs = sorted(zip(p.matching.pairs.pred[chosen].tolist(), p.matching.pairs.gold[chosen].tolist()))
+    partner_of_a = dict(pairs)
+    partner_of_b = {b: a for a, b in pairs}
+    lines: list[str] = []
+    for number, doc_id in enumerate(aligned.ids):
+        a_range = range(p.pred.doc_start[number], p.pred.doc_start[number + 1])
+        b_range = range(p.gold.doc_start[number], p.gold.doc_start[number + 1])
+        a_name = _numbering(aligned.left[number], p.pred, a_range, "A")
+        b_name = _numbering(aligned.right[number], p.gold, b_range, "B")
+        items: list[str] = []
+        for a in a_range:
+            b = partner_of_a.get(a)
+            if b is None:
+                items.append(f"- only A: {a_name[a]} {_sketch(p.pred.events[a])}")
+                continue
+            differ = [name for name in p.field_order
+                      if _value(p, p.pred, name, a) != _value(p, p.gold, name, b)]
+            if differ:
+                detail = "; ".join(f"{name}: A {_value(p, p.pred, name, a)} | B {_value(p, p.gold, name, b)}"
+                                   for name in differ)
+                items.append(f"- {a_name[a]} ~ {b_name[b]} {p.pred.events[a].type}: {detail}")
+        for b in b_range:
+            if b not in partner_of_b:
+                items.append(f"- only B: {b_name[b]} {_sketch(p.gold.events[b])}")
+        if items:
+            lines += [f"## {doc_id}", *items, ""]
+    return "\n".join(lines)
+
+
+def _numbering(doc, side, indexes: range, letter: str) -> dict[int, str]:
+    # The flattened side orders events its own way; name each by its place in the coding's file.
+    own = {id(event): n for n, event in enumerate(doc.events)} if doc is not None else {}
+    return {i: f"{letter}{own.get(id(side.events[i]), '?')}" for i in indexes}
+
+
+_NOT_COMPARED = {"notes", "source", "source_scale", "latitude", "longitude", "country", "admin1", "admin2",
+                 "inter1", "inter2", "fatalities"}
+
+
+def _value(p, side, name: str, index: int) -> str:
+    if name in _NOT_COMPARED or name not in side.values:
+        return "-"
+    interned = int(side.values[name][index])
+    return "-" if interned < 0 else repr(p.values.values[name][interned])
+
+
+def _sketch(event) -> str:
+    said = event.evidence[0].text if event.evidence else ""
+    said = said if len(said) <= 100 else said[:97] + "..."
+    return f"{event.type} {event.value('actor1')!r} at {event.value('location')!r} {event.value('event_date')}: \"{said}\""
