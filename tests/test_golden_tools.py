@@ -75,7 +75,7 @@ def test_every_problem_is_reported_with_its_event_and_field(codebook):
 
 
 def test_a_named_group_is_never_fuzzily_replaced_by_another(codebook):
-    with pytest.raises(QuoteCodingError, match="not in codebook/actors.yaml"):
+    with pytest.raises(QuoteCodingError, match="not a name or variant in codebook/actors.yaml"):
         QuoteImporter(codebook).build({"document": "t1", "events": [
             _convoy(actor1={"value": "Kataib Hezbollahh", "quote": "Kataib Hezbollah"})]}, _doc(), "t1.yaml")
 

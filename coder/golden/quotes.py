@@ -253,10 +253,12 @@ class QuoteImporter:
         if not isinstance(value, str):
             problem(name, f"{value!r} is not a name")
             return None
-        match = self.normalizer.actor(value) if kind == "actor" else self.normalizer.place(value)
+        lookup = self.normalizer.actor if kind == "actor" else self.normalizer.place
+        match = lookup(value, whole=True)
         if match is None or match.how == "fuzzy":
             book = "codebook/actors.yaml" if kind == "actor" else "codebook/places.yaml"
-            hint = f" (closest: {match.name!r})" if match is not None else ""
-            problem(name, f"{kind} {value!r} is not in {book}; add it there{hint}")
+            near = lookup(value)
+            hint = f" (closest: {near.name!r})" if near is not None else ""
+            problem(name, f"{kind} {value!r} is not a name or variant in {book}; add it there{hint}")
             return None
         return match.name

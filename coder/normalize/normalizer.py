@@ -105,20 +105,26 @@ class Normalizer:
         self._actors_by_name = {a.name: a for a in codebook.actors}
 
     # -- single names -----------------------------------------------------------
-    def actor(self, text: str | None) -> ActorMatch | None:
-        """The dictionary actor a name (or a short phrase holding one) refers to."""
-        return self._one(text, self._idx.actors, actor_match)
+    def actor(self, text: str | None, *, whole: bool = False) -> ActorMatch | None:
+        """The dictionary actor a name (or a short phrase holding one) refers to.
 
-    def place(self, text: str | None) -> PlaceMatch | None:
+        whole=True accepts only the whole text as a name or alias: a hand-written value
+        such as "Abu al-Fadl al-Abbas Forces" must not become the Brigade it contains.
+        """
+        return self._one(text, self._idx.actors, actor_match, whole)
+
+    def place(self, text: str | None, *, whole: bool = False) -> PlaceMatch | None:
         """The gazetteer place a name (or a short phrase holding one) refers to."""
-        return self._one(text, self._idx.places, _place_match)
+        return self._one(text, self._idx.places, _place_match, whole)
 
-    def _one(self, text, index: NameIndex, make):
+    def _one(self, text, index: NameIndex, make, whole: bool = False):
         if not text or not isinstance(text, str):
             return None
         hit = index.lookup(text)
         if hit is not None:
             return make(hit[0], hit[1], hit[2])
+        if whole:
+            return None
         # A phrase holding a name ("fighters of Liwa Fatemiyoun"): the longest mention.
         mentions = index.scan(tokens(text), fuzzy=False)
         if mentions:
