@@ -203,3 +203,12 @@ def test_disagreements_name_each_event_by_its_place_in_the_coding(codebook):
     assert "## t1" in listing
     assert "- only A: A0 tribal_outreach" in listing
     assert "- A1 ~ B0 troop_movement: vehicle_count: A 9.0 | B 10.0" in listing
+
+
+def test_a_record_round_trips_through_its_quote_coding(codebook):
+    from coder.golden.quotes import to_quote_coding
+    importer = QuoteImporter(codebook)
+    first = importer.build({"document": "t1", "events": [_convoy()]}, _doc(), "a.yaml")
+    again = importer.build(to_quote_coding(first, "a"), _doc(), "again.yaml")
+    assert again.events[0].fields == first.events[0].fields
+    assert again.events[0].evidence == first.events[0].evidence

@@ -262,3 +262,30 @@ class QuoteImporter:
             problem(name, f"{kind} {value!r} is not a name or variant in {book}; add it there{hint}")
             return None
         return match.name
+
+
+def to_quote_coding(doc: CodedDocument, coder: str) -> dict:
+    """A coded record back as a quote coding (each span's words as the quote), for recoding or review.
+
+    Derived fields and codebook defaults are left out: the importer puts them back.
+    """
+    events = []
+    for event in doc.events:
+        fields: dict[str, Any] = {}
+        for name, fv in event.fields.items():
+            if name in DERIVED or (name in ("fatalities", "seized") and fv.value in (0, False) and not fv.spans):
+                continue
+            quotes = [s.text for s in fv.spans]
+            if isinstance(fv.value, list):
+                if len(quotes) == len(fv.value):
+                    fields[name] = [{"value": v, "quote": q} for v, q in zip(fv.value, quotes)]
+                else:
+                    fields[name] = [{"value": v, **({"quote": quotes} if quotes and n == 0 else {})}
+                                    for n, v in enumerate(fv.value)]
+            elif quotes:
+                fields[name] = {"value": fv.value, "quote": quotes[0] if len(quotes) == 1 else quotes}
+            else:
+                fields[name] = fv.value
+        events.append({"type": event.type, "incident": event.incident,
+                       "evidence": [s.text for s in event.evidence], "fields": fields})
+    return {"document": doc.document.id, "coder": coder, "events": events}
