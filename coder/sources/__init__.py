@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 
 from ..io import InputError
-from .common import Item, SourceOptions, decode, failed, make_document, safe_id, skipped
+from .common import (Item, SourceOptions, decode, failed, guarded, make_document, name_problem, printable, safe_id,
+                     skipped)
 from .files import (HTML_SUFFIXES, TEXT_SUFFIXES, dateline_date, iter_documents,  # noqa: F401 (public API)
                     read_document)
 
@@ -87,6 +89,10 @@ def _file_items(path: Path, options: SourceOptions) -> Iterator[Item]:
 
     kind = kind_of(path.name)
     key = str(path)
+    reason = name_problem(path.name)
+    if reason:  # its id would be the undecodable name; the key is made printable on the way out
+        yield failed(key, reason)
+        return
     if kind in ("text", "html"):
         try:
             document = read_document(path)
@@ -122,16 +128,47 @@ def _file_items(path: Path, options: SourceOptions) -> Iterator[Item]:
         yield skipped(key, "not a document file")
 
 
+def _walk_entries(path: Path) -> Iterator[Path | Item]:
+    """Files under a directory in a stable order, and a failed Item for each
+    folder that cannot be listed (pathlib's rglob would skip it without a word).
+    READMEs, sidecars and hidden files are not documents."""
+    found: list[Path | Item] = []
+
+    def unreadable(exc: OSError) -> None:
+        where = exc.filename if exc.filename is not None else str(path)
+        where = os.fsdecode(where) if isinstance(where, bytes) else str(where)
+        found.append(failed(printable(where) + os.sep, f"cannot read folder: {exc.strerror}; its files were not read"))
+
+    # Symlinked folders are not followed (a link loop would never end).
+    for folder, dirs, files in os.walk(path, onerror=unreadable):
+        base = Path(folder)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]  # hidden folders (.git)
+        for name in files:
+            child = base / name
+            if name.startswith(".") or child.stem.upper() == "README" or kind_of(name) is None:
+                continue
+            if not child.is_file():
+                continue
+            if child.suffix.lower() == ".json" and _is_sidecar(child):
+                continue
+            found.append(child)
+    # Same order as before (sorted paths); a failed folder sorts where the folder is.
+    return iter(sorted(found, key=lambda e: e.parts if isinstance(e, Path) else Path(e.key).parts))
+
+
 def _walk(path: Path) -> Iterator[Path]:
-    """Files under a directory in a stable order; READMEs and sidecars are not documents."""
-    for child in sorted(path.rglob("*")):
-        if not child.is_file() or child.stem.upper() == "README" or kind_of(child.name) is None:
+    return (e for e in _walk_entries(path) if isinstance(e, Path))
+
+
+def _dir_items(path: Path, options: SourceOptions) -> Iterator[Item]:
+    for entry in _walk_entries(path):
+        if isinstance(entry, Item):
+            yield entry
             continue
-        if any(part.startswith(".") for part in child.relative_to(path).parts):
-            continue  # hidden files and folders (.git, .DS_Store)
-        if child.suffix.lower() == ".json" and _is_sidecar(child):
-            continue
-        yield child
+        try:
+            yield from _file_items(entry, options)
+        except InputError as exc:  # one unreadable file in a folder fails that file, not the folder
+            yield failed(printable(str(entry)), exc.message)
 
 
 def iter_items(paths: Iterable[str | Path], options: SourceOptions | None = None) -> Iterator[Item]:
@@ -140,12 +177,13 @@ def iter_items(paths: Iterable[str | Path], options: SourceOptions | None = None
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            for child in _walk(path):
-                yield from _file_items(child, options)
+            items = _dir_items(path, options)
         elif path.is_file():
-            yield from _file_items(path, options)
+            items = _file_items(path, options)
         else:
             raise InputError(str(path), "no such file or directory")
+        for item in items:
+            yield guarded(item)
 
 
 def check_sources(paths: Iterable[str | Path], options: SourceOptions | None = None) -> None:

@@ -99,6 +99,51 @@ def bad_bytes(text: str) -> str | None:
     return None
 
 
+def name_problem(name: str) -> str | None:
+    """Why a file or member name cannot name a document, or None.
+
+    Names are decoded with surrogateescape, so bytes that are not UTF-8 show up
+    as lone surrogates: such a name cannot be stored, printed or used as an id.
+    """
+    m = _SURROGATE.search(name)
+    if m:
+        return f"name is not UTF-8 (invalid byte 0x{ord(m.group()) - 0xDC00:02x}); rename it to read it"
+    return None
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(name: str) -> str:
+    """A name fit for a key: undecodable bytes as \\xNN, control characters
+    (terminal escapes hidden in archive names) as \\xNN too."""
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte (from a JSON "\\ud800")
+        raw = name.encode("utf-8", "surrogatepass")
+    name = raw.decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", name)
+
+
+_ANY_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def guarded(item: Item) -> Item:
+    """The item as it may leave the readers: a key that can be stored and
+    printed, and no document carrying a lone surrogate (JSON "\\udce9", an
+    undecodable name) into the store, where encoding it would stop the run."""
+    key = printable(item.key) if _ANY_SURROGATE.search(item.key) or _CONTROL.search(item.key) else item.key
+    doc_id = printable(item.doc_id) if item.doc_id else item.doc_id
+    if item.document is not None:
+        for name, value in item.document.model_dump(include={"id", "text", "title", "url", "source"}).items():
+            if isinstance(value, str) and _ANY_SURROGATE.search(value):
+                return failed(key, f"{name} holds a lone surrogate (not valid Unicode text)", doc_id)
+    if key != item.key or doc_id != item.doc_id:
+        item = Item(key=key, document=item.document, error=item.error, skipped=item.skipped, doc_id=doc_id,
+                    extra=item.extra)
+    return item
+
+
 def pick(record: dict[str, Any], named: str | None, defaults: tuple[str, ...]) -> Any:
     if named is not None:
         return record.get(named)
