@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -119,7 +120,13 @@ def test_gold_export_marks_shared_incidents_and_never_writes_outside(tmp_path: P
 def test_cli_export_formats(tmp_path: Path):
     runner = CliRunner()
     db = tmp_path / "run.sqlite"
-    assert runner.invoke(app, ["batch", str(GOLDEN), "--db", str(db), "--concurrency", "1", "-q"]).exit_code == 0
+    # Five golden documents, copied: the golden directory grows (and has work in progress beside it).
+    src = tmp_path / "five"
+    src.mkdir()
+    for json_file in sorted(GOLDEN.glob("*.json"))[:5]:
+        for path in (json_file, json_file.with_suffix(".txt")):
+            shutil.copy(path, src / path.name)
+    assert runner.invoke(app, ["batch", str(src), "--db", str(db), "--concurrency", "1", "-q"]).exit_code == 0
     result = runner.invoke(app, ["export", "--db", str(db), "--format", "jsonl"])
     assert result.exit_code == 0 and len(result.output.strip().splitlines()) == 5
     result = runner.invoke(app, ["export", "--db", str(db), "--format", "acled-csv", "--out", str(tmp_path / "a.csv")])
