@@ -13,6 +13,10 @@ Every error names the file and line (or file) and what was expected.
 from __future__ import annotations
 
 import json
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
@@ -29,6 +33,10 @@ class InputError(ValueError):
         super().__init__(f"{where}: {message}")
         self.where = where
         self.message = message
+
+
+class OutputError(InputError):
+    """An output that cannot be written where it was asked for (a missing folder, no permission)."""
 
 
 @dataclass
@@ -161,12 +169,93 @@ def write_coded(docs: Iterable[CodedDocument], out: IO[str]) -> int:
 
 
 def write_golden(doc: CodedDocument, directory: Path) -> tuple[Path, Path]:
-    """Write a record as the two files of a golden document."""
+    """Write a record as the two files of a golden document (each written atomically)."""
     directory.mkdir(parents=True, exist_ok=True)
     text_path = directory / f"{doc.document.id}.txt"
     json_path = directory / f"{doc.document.id}.json"
-    text_path.write_text(doc.document.text, encoding="utf-8", newline="")
     data = doc.model_dump(mode="json", exclude_none=True)
     data["document"].pop("text", None)
-    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    # The text first: a .json without its .txt is an error when the directory is read,
+    # a .txt without its .json is simply not a document yet.
+    write_text_atomic(text_path, doc.document.text, newline="")
+    write_text_atomic(json_path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return text_path, json_path
+
+
+# -- atomic output ------------------------------------------------------------------------
+
+def is_stdout(path: str | Path | None) -> bool:
+    """`-` names standard output wherever an output path is taken."""
+    return path is not None and str(path) == "-"
+
+
+def _new_file_mode() -> int:
+    # mkstemp creates 0600 files; an output should get the mode any new file gets (umask).
+    # os.umask can only be read by setting it: set it back at once.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+@contextmanager
+def atomic_output(path: str | Path, mode: str = "w", *, encoding: str | None = "utf-8",
+                  newline: str | None = None) -> Iterator[IO]:
+    """An output file that appears whole or not at all.
+
+    Writes go to a temporary file in the same folder (so the final rename
+    stays on one file system and is atomic); on success it is flushed, fsynced
+    and renamed over `path`, on any error (or Ctrl-C) it is removed and `path`
+    keeps what it held before. A kill -9 can leave a hidden `.NAME.*.tmp`
+    behind, never a truncated `path`. `-` is standard output (left open).
+    """
+    if is_stdout(path):
+        if "b" in mode:
+            yield sys.stdout.buffer
+        else:
+            yield sys.stdout
+        sys.stdout.flush()
+        return
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        target_mode = path.stat().st_mode & 0o7777  # replacing a file keeps its permissions
+    except OSError:
+        target_mode = _new_file_mode()
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        # Before anything is written: a clear message, and `path` untouched.
+        raise OutputError(str(path), f"cannot write: {exc.strerror}") from None
+    tmp = Path(tmp_name)
+    try:
+        kwargs = {} if "b" in mode else {"encoding": encoding, "newline": newline}
+        with os.fdopen(fd, mode, **kwargs) as handle:
+            os.chmod(tmp, target_mode)
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable; not every platform can open a folder, which is fine."""
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def write_text_atomic(path: str | Path, text: str, *, encoding: str = "utf-8", newline: str | None = None) -> None:
+    """Write a whole text file atomically (`-`: standard output)."""
+    with atomic_output(path, encoding=encoding, newline=newline) as handle:
+        handle.write(text)

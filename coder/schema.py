@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .codebook.model import Codebook, EventType, FieldSpec
+from .io import write_text_atomic
 from .models import Alignment
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -232,7 +233,7 @@ def write_schemas(codebook: Codebook, directory: Path) -> list[Path]:
     written = []
     for name, text in render_schemas(codebook).items():
         path = directory / name
-        path.write_text(text, encoding="utf-8")
+        write_text_atomic(path, text)
         written.append(path)
     return written
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -132,8 +131,8 @@ def status(db: DbOption, run: RunOption = None) -> None:
 def export(
     db: DbOption,
     fmt: Annotated[str, typer.Option("--format", help="jsonl, acled-csv or gold.")] = "jsonl",
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="File (jsonl, acled-csv; default stdout) "
-                                                                    "or directory (gold).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="File (jsonl, acled-csv; default or -: "
+                                                                    "stdout) or directory (gold).")] = None,
     run: RunOption = None,
     dedup: Annotated[bool, typer.Option("--dedup/--no-dedup",
                                         help="Merge one incident reported by several documents.")] = True,
@@ -145,12 +144,12 @@ def export(
 ) -> None:
     """Export a run: coded documents (jsonl), ACLED rows (acled-csv) or a golden directory (gold)."""
     from ..export import write_acled_csv, write_gold, write_jsonl
-    from ..io import InputError
+    from ..io import InputError, atomic_output, is_stdout
     from ..store import load_coded_documents
 
     if fmt not in ("jsonl", "acled-csv", "gold"):
         fail(f"--format: expected jsonl, acled-csv or gold, got {fmt!r}", 2)
-    if fmt == "gold" and out is None:
+    if fmt == "gold" and (out is None or is_stdout(out)):
         fail("--format gold writes a directory: give it with --out DIR", 2)
     try:
         if reviewed:
@@ -168,18 +167,19 @@ def export(
         count = write_gold(documents, out, dedup=dedup)
         err_console.print(f"{count} document(s) -> {out}/", markup=False)
         return
-    handle = out.open("w", encoding="utf-8", newline="") if out is not None else sys.stdout
+    codebook = open_codebook(codebook_path) if fmt == "acled-csv" else None
     try:
-        if fmt == "jsonl":
-            count = write_jsonl(documents, handle, dedup=dedup)
-            what = "document(s)"
-        else:
-            count = write_acled_csv(documents, open_codebook(codebook_path), handle, dedup=dedup)
-            what = "event row(s)"
-    finally:
-        if handle is not sys.stdout:
-            handle.close()
-    if out is not None:
+        # Atomic: FILE keeps its previous content unless this export completes.
+        with atomic_output(out if out is not None else "-", newline="") as handle:
+            if fmt == "jsonl":
+                count = write_jsonl(documents, handle, dedup=dedup)
+                what = "document(s)"
+            else:
+                count = write_acled_csv(documents, codebook, handle, dedup=dedup)
+                what = "event row(s)"
+    except InputError as exc:
+        fail(str(exc))
+    if out is not None and not is_stdout(out):
         err_console.print(f"{count} {what} -> {out}", markup=False)
 
 

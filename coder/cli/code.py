@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
@@ -25,7 +24,7 @@ def code(
     paths: Annotated[list[Path], typer.Argument(help="Text files, HTML files or directories of them.",
                                                 show_default=False)],
     coder: Annotated[str, typer.Option("--coder", help="Coder to use: rules (offline) or llm.")] = "rules",
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write JSON Lines here (default: stdout).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write JSON Lines here (default or -: stdout).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="jsonl (records) or pretty (highlighted text and a table).")] = "jsonl",
     model: Annotated[Optional[str], typer.Option("--model", help="LLM model name (llm coder).")] = None,
     base_url: Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint (llm coder).")] = None,
@@ -36,7 +35,7 @@ def code(
 ) -> None:
     """Code documents into events, every value tied to its evidence in the text."""
     from ..base import UnknownCoder, code_many, make_coder
-    from ..io import InputError, dump_record
+    from ..io import InputError, atomic_output, dump_record, is_stdout
     from ..sources import iter_documents
 
     if fmt not in ("jsonl", "pretty"):
@@ -69,27 +68,34 @@ def code(
             yield coded
 
     results = watched(code_many(engine, documents, concurrency=concurrency or 1))
-    handle = None
+    if fmt == "pretty":
+        results = _rendered(results, codebook)
     try:
-        if fmt == "pretty":
-            from ..pretty import render
-
-            for coded in results:
-                render(coded, codebook, console)
-        handle = out.open("w", encoding="utf-8", newline="\n") if out is not None else sys.stdout
-        count = 0
-        for coded in results:
-            handle.write(dump_record(coded) + "\n")
-            count += 1
-        if out is not None:
-            console.print(f"{count} document(s) coded -> {out}", markup=False, highlight=False)
+        if fmt == "pretty" and out is None:
+            for _ in results:  # shown on the terminal, no records to write
+                pass
+        else:
+            # Atomic: a run stopped half-way leaves the previous --out file as it was, never half a file.
+            with atomic_output(out if out is not None else "-", newline="\n") as handle:
+                count = 0
+                for coded in results:
+                    handle.write(dump_record(coded) + "\n")
+                    count += 1
+            if out is not None and not is_stdout(out):
+                console.print(f"{count} document(s) coded -> {out}", markup=False, highlight=False)
     except InputError as exc:
         fail(str(exc))
-    finally:
-        if handle is not None and handle is not sys.stdout:
-            handle.close()
     if failures:
         fail(f"{len(failures)} document(s) could not be coded; first: {failures[0]}")
+
+
+def _rendered(results, codebook):
+    """Show each coded document as it passes (pretty format), then hand it on."""
+    from ..pretty import render
+
+    for coded in results:
+        render(coded, codebook, console)
+        yield coded
 
 
 def register(app: typer.Typer) -> None:

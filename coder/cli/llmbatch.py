@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import CodebookOption, console, fail, open_codebook
+from .common import CodebookOption, console, err_console, fail, open_codebook
 
 llm_batch = typer.Typer(help="Code an archive through the OpenAI Batch API (half the price, answers within 24 h).",
                         no_args_is_help=True)
@@ -36,11 +36,17 @@ def prepare_command(
     codebook_path: CodebookOption = None,
 ) -> None:
     """Write the requests file to upload (and a manifest beside it for `read`)."""
+    from ..io import InputError, is_stdout
     from ..llm.batchapi import manifest_path, prepare
     from ..sources import iter_documents
 
+    if is_stdout(out):
+        fail("--out must be a file: the manifest `read` needs is written beside it", 2)
     coder = _coder(codebook_path, model, config)
-    done = prepare(coder, iter_documents(paths), out)
+    try:
+        done = prepare(coder, iter_documents(paths), out)
+    except InputError as exc:
+        fail(str(exc))
     cost = "unknown (model not in the price table)" if done.cost_usd is None else f"about ${done.cost_usd:.4f}"
     console.print(f"{done.documents} document(s): {done.requests} request(s) -> {out}, "
                   f"{done.cached} chunk(s) already answered in the cache; "
@@ -56,33 +62,31 @@ def read_command(
     results: Annotated[list[Path], typer.Argument(help="The batch's output file, and its error file if any.",
                                                   show_default=False)],
     requests: Annotated[Path, typer.Option("--requests", help="The requests file `prepare` wrote.")],
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Coded documents (JSONL); default stdout.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Coded documents (JSONL); default or -: stdout.")] = None,
     model: ModelOption = None,
     config: ConfigOption = None,
     codebook_path: CodebookOption = None,
 ) -> None:
     """Turn the batch's answers into coded documents, grounded and checked like live answers."""
-    import sys
-
-    from ..io import dump_record
+    from ..io import InputError, atomic_output, dump_record, is_stdout
     from ..llm.batchapi import BatchFileError, read
 
     coder = _coder(codebook_path, model, config)
     failures: list[str] = []
     count = 0
-    handle = out.open("w", encoding="utf-8", newline="\n") if out is not None else sys.stdout
     try:
-        for coded in read(coder, requests, results):
-            if coded.status == "failed":
-                failures.append(f"{coded.document.id}: {coded.error}")
-            handle.write(dump_record(coded) + "\n")
-            count += 1
-    except BatchFileError as exc:
+        with atomic_output(out if out is not None else "-", newline="\n") as handle:
+            for coded in read(coder, requests, results):
+                if coded.status == "failed":
+                    failures.append(f"{coded.document.id}: {coded.error}")
+                handle.write(dump_record(coded) + "\n")
+                count += 1
+    except (BatchFileError, InputError) as exc:
         fail(str(exc))
-    finally:
-        if handle is not sys.stdout:
-            handle.close()
-    console.print(f"{count} document(s) -> {out or 'stdout'}; {coder.report()}", markup=False)
+    # With `--out -` the records are on stdout: the summary goes to stderr so they stay parseable.
+    where = err_console if out is None or is_stdout(out) else console
+    where.print(f"{count} document(s) -> {out if out is not None and not is_stdout(out) else 'stdout'}; "
+                f"{coder.report()}", markup=False)
     if failures:
         fail(f"{len(failures)} document(s) could not be coded; first: {failures[0]}")
 

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
+from ..io import OutputError, write_text_atomic
 from ..regress.report import junit_xml, markdown_summary
 from ..regress.run import RegressOptions, run_regress
 from .common import console, err_console
@@ -67,10 +68,14 @@ def regress(
     passed = sum(1 for c in result.checks if c.ok)
     failed = [c for c in result.checks if not c.ok and not c.skipped]
     gaps = sum(1 for c in result.checks if c.skipped)
-    if junit:
-        junit.write_text(junit_xml(result.checks), encoding="utf-8")
-    if summary:
-        summary.write_text(markdown_summary(result.checks, result.changes, result.gained, result.lost), encoding="utf-8")
+    try:
+        if junit:
+            write_text_atomic(junit, junit_xml(result.checks))
+        if summary:
+            write_text_atomic(summary, markdown_summary(result.checks, result.changes, result.gained, result.lost))
+    except OutputError as exc:
+        err_console.print(f"error: {exc}", markup=False)
+        raise typer.Exit(1)
     if update_baseline and result.metrics:
         console.print(f"baseline written to {options.baseline}")
     line = f"{passed} passed, {len(failed)} failed, {gaps} known gaps"

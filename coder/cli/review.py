@@ -15,7 +15,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from ..io import InputError, write_coded, write_golden
+from ..io import InputError, atomic_output, is_stdout, write_coded, write_golden
 from .common import CodebookOption, console, fail, open_codebook
 
 
@@ -91,17 +91,19 @@ def export(
         docs = reviewed_documents(source, log, codebook=cb, only_reviewed=not unfinished, run_id=run_id)
     except (InputError, DecisionError) as exc:
         fail(str(exc))
-    if format == "gold":
-        for doc in docs:
-            doc.coder = CoderInfo(name="gold", codebook_version=cb.version)
-            write_golden(doc, out)
-    elif str(out) == "-":
-        write_coded(docs, sys.stdout)
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open("w", encoding="utf-8") as handle:
-            write_coded(docs, handle)
-    if str(out) != "-":
+    try:
+        if format == "gold":
+            for doc in docs:
+                doc.coder = CoderInfo(name="gold", codebook_version=cb.version)
+                write_golden(doc, out)
+        else:
+            if not is_stdout(out):
+                out.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_output(out) as handle:
+                write_coded(docs, handle)
+    except InputError as exc:
+        fail(str(exc))
+    if not is_stdout(out):
         console.print(f"{len(docs)} reviewed document(s) written to {out}", markup=False)
 
 

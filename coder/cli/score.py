@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..io import InputError
+from ..io import InputError, write_text_atomic
 from ..score import agreement, load_coding, score_documents
 from ..score.agree import disagreements
 from ..score.html import html_report
@@ -29,7 +29,9 @@ def register(app: typer.Typer) -> None:
 
 def _write(path: Path, content: str) -> None:
     try:
-        path.write_text(content, encoding="utf-8")
+        write_text_atomic(path, content)  # whole or not at all; `-` is stdout
+    except InputError as exc:
+        fail(str(exc))
     except OSError as exc:
         fail(f"{path}: cannot write: {exc.strerror}")
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..io import atomic_output
 from ..models import CodedDocument, Document, Event
 from .chunk import chunks, merge_events
 from .cost import Usage
@@ -55,8 +56,10 @@ def prepare(coder: Any, documents: Iterable[Document], requests: Path) -> Prepar
     done = Prepared()
     estimate = Usage()
     manifest = manifest_path(requests)
-    with requests.open("w", encoding="utf-8", newline="\n") as out, \
-            manifest.open("w", encoding="utf-8", newline="\n") as man:
+    # Each file appears whole or not at all, and neither is renamed into place unless both
+    # were written through: a requests file beside an older manifest would be read against
+    # the wrong documents.
+    with atomic_output(requests, newline="\n") as out, atomic_output(manifest, newline="\n") as man:
         man.write(json.dumps({"kind": MANIFEST_KIND, "model": s.model, "prompt_hash": coder.prompt.hash,
                               "codebook_version": coder.codebook.version,
                               "response_format": s.response_format}) + "\n")

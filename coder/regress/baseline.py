@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from ..io import write_text_atomic
+
 CODEBOOK_FILES = ("codebook.yaml", "actors.yaml", "places.yaml", "event_types/*.yaml", "event_types/*.yml")
 
 
@@ -95,7 +97,7 @@ class Baseline:
             "found": {k: sorted(v) for k, v in sorted(self.found.items())},
             "spurious": {k: sorted(v) for k, v in sorted(self.spurious.items())},
         }
-        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def flatten(report: dict[str, Any], prefix: str = "") -> dict[str, float]:

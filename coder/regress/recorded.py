@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..codebook.model import Codebook
+from ..io import write_text_atomic
 from ..models import Event
 from .cases import Case, case_document
 
@@ -95,6 +96,5 @@ def record(cases: list[Case], coder: Any, tests_dir: Path) -> list[str]:
             continue
         data = {"case": case.id, "text_sha256": text_hash(case.text), "model": coder.settings.model,
                 "answer": answer}
-        (directory / f"{case.id}.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n",
-                                                   encoding="utf-8")
+        write_text_atomic(directory / f"{case.id}.json", json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     return failures

@@ -72,5 +72,7 @@ def score_offline(codebook: Codebook, gold: list[CodedDocument], html: Path | No
     if html is not None:
         from ..score.html import html_report
 
-        html.write_text(html_report(report, codebook), encoding="utf-8")
+        from ..io import write_text_atomic
+
+        write_text_atomic(html, html_report(report, codebook))
     return result
