@@ -22,11 +22,13 @@ from typing import Any
 
 from ..codebook.model import Codebook
 from ..models import Alignment, CodedDocument, CoderInfo, Document, Event, FieldValue, Span
-from ..normalize import DateResolution, Mention, Normalizer, find_dates, find_money, find_numbers
+from ..normalize import DateResolution, Normalizer, find_dates
 from ..text import Sentence, main_regions, split_sentences
 from .assemble import Consolidator, absorb
-from .args import catch_all_actors, count_fields, is_generic, pick_actor, place_roles, unnamed_force
+from .args import catch_all_actors, is_generic, place_roles
 from .compiled import CompiledType, compile_codebook
+from .fill import (events_at, fill_actors, fill_counterpart, fill_counts, fill_date, fill_money, fill_type_fields,
+                   put_actors, start_draft)
 from .notes import render_notes
 
 # The coder's version goes into every record; bump it when the rules change.
@@ -189,122 +191,34 @@ class RuleCoder:
     # -- 4-5: arguments and events ---------------------------------------------------
     def _build(self, ctx: _Ctx, si: int, ct: CompiledType, trig: tuple[int, int], weight: float,
                n_hits: int) -> list[Event]:
-        text = ctx.doc.text
+        """The events one trigger makes: arguments filled one by one (fill.py), one event per location."""
         sentence = ctx.sentences[si]
-        confidence = weight + 0.05 * min(n_hits - 1, 3)
-        fields: dict[str, FieldValue] = {}
-
-        def put(name: str, value: Any, spans: list[tuple[int, int]], detail: str | None = None) -> None:
-            fields[name] = FieldValue(value=value, spans=[Span.of(text, a, b) for a, b in spans], detail=detail)
-
-        # Actors: this sentence, else the previous ones (the militia named before "it").
-        actor, assoc = pick_actor(text, trig, ctx.actors[si], ct.sides)
-        if actor is None:
-            if any(m.match.side not in ct.sides and m.end <= trig[0] for m in ctx.actors[si]) and not any(
-                    m.match.side in ct.sides for m in ctx.actors[si]):
-                return []  # another side is the subject: not coded for this type
-            unnamed = unnamed_force(text, sentence.start, sentence.end)
-            catch_all = next((self._catch_all[s] for s in ct.sides if s in self._catch_all), None)
-            if unnamed is not None and catch_all is not None:
-                # A force the sentence introduces is a new one, not the one named before;
-                # the article may name it later (assemble.py merges it then).
-                actor, assoc = Mention(unnamed[0], unnamed[1], catch_all), []
-                confidence -= 0.05
-            else:
-                for back in self._back(ctx, si):
-                    actor, assoc = pick_actor(text, (ctx.sentences[back].end, ctx.sentences[back].end),
-                                              ctx.actors[back], ct.sides)
-                    if actor is not None:
-                        confidence -= 0.1
-                        break
-        if actor is None:
+        draft = start_draft(ctx.doc.text, weight, n_hits)
+        picked = fill_actors(draft, ctx, si, ct, trig, self._catch_all, self._back(ctx, si))
+        if picked is None:
             return []
+        actor, assoc = picked
         if is_generic(actor.match):
-            confidence -= 0.05
+            draft.adjust("unnamed or generic actor", -0.05)
         plans = {p.name: p for p in ct.plans}
-        if "actor1" in plans:
-            put("actor1", actor.match.name, [actor.span], detail=None if actor.match.how != "fuzzy" else "fuzzy")
-        if assoc and "assoc_actor_1" in plans:
-            put("assoc_actor_1", [m.match.name for m in assoc], [m.span for m in assoc])
+        put_actors(draft, actor, assoc, plans)
         used = {actor.match.name} | {m.match.name for m in assoc}
         others = [m for m in ctx.actors[si] if m.match.name not in used and m.match.side not in ct.sides]
         tribal = [m for m in others if m.match.side == "tribal"]
 
-        # Places and their roles.
-        locations, near = self._places(ctx, si, trig, plans, put)
+        locations, near = self._places(ctx, si, trig, plans, draft.put)
         if not locations:
             return []
         if not any(p.mention in ctx.places[si] for p in locations):
-            confidence -= 0.1
-
-        # Date: the nearest in the sentence, else the latest before it.
-        when = self._date(ctx, si, trig)
-        if when is not None and "event_date" in plans:
-            put("event_date", when.iso, [(when.start, when.end)])
-            fields["time_precision"] = FieldValue(value=when.precision, alignment=Alignment.derived)
-        else:
-            confidence -= 0.05
-
-        # Type-specific fields from the codebook's plans.
+            draft.adjust("place from another sentence", -0.1)
+        fill_date(draft, self._date(ctx, si, trig), plans)
         lo, hi = sentence.start, sentence.end
-        flagged = False
-        for plan in ct.plans:
-            if plan.how == "enum":
-                found = self.normalizer.enum_mentions(plan.spec, text, lo, hi)
-                if not found and plan.spec.required:
-                    found = self._enum_near(ctx, si, plan)
-                    confidence -= 0.05 if found else 0.15
-                if found:
-                    if plan.spec.type == "list":
-                        put(plan.name, [v for v, _, _ in found], [(a, b) for _, a, b in found])
-                    else:
-                        v, a, b = min(found, key=lambda f: abs(f[1] - trig[0]))
-                        put(plan.name, v, [(a, b)])
-            elif plan.how == "flag" and plan.flag_re is not None:
-                m = plan.flag_re.search(text, lo, hi)
-                if m:
-                    put(plan.name, True, [(m.start(), m.end())])
-                    flagged = True
-            elif plan.how == "tribal_names" and tribal:
-                put(plan.name, [text[m.start:m.end] for m in tribal], [m.span for m in tribal])
-        skip = [(d.start, d.end) for d in ctx.dates[si]]
-        numbers = find_numbers(text, lo, hi)
-        for name, number in count_fields(text, numbers, ct.plans, skip).items():
-            put(name, number.int_value, [(number.start, number.end)])
-        money = find_money(text, lo, hi)
-        if money:
-            m = money[0]
-            for plan in ct.plans:
-                if plan.how == "amount":
-                    put(plan.name, m.amount, [(m.start, m.end)])
-                elif plan.how == "currency" and m.currency in (plan.spec.values or []):
-                    put(plan.name, m.currency, [(m.start, m.end)])
-                elif plan.how == "period" and m.period in (plan.spec.values or []):
-                    put(plan.name, m.period, [(m.start, m.end)])
-        # The other party: the tribes courted, or the force that seized a shipment.
-        second = tribal or (others if flagged else [])
-        if second and "actor2" in plans:
-            put("actor2", second[0].match.name, [second[0].span])
-            if len(second) > 1 and "assoc_actor_2" in plans:
-                rest = [m for m in second[1:] if m.match.name != second[0].match.name]
-                if rest:
-                    put("assoc_actor_2", sorted({m.match.name for m in rest}), [m.span for m in rest])
-
-        events = []
-        for place in locations:
-            ev_fields = dict(fields)
-            ev_fields["location"] = FieldValue(value=place.mention.match.name,
-                                               spans=[Span.of(text, *place.mention.span)],
-                                               detail="fuzzy" if place.mention.match.how == "fuzzy" else None)
-            if near or place.role == "near":
-                ev_fields["geo_precision"] = FieldValue(value=max(2, place.mention.match.geo_precision),
-                                                        alignment=Alignment.derived)
-            for name in ("origin", "destination", "crossing"):
-                if name in ev_fields and ev_fields[name].value == place.mention.match.name and name != "crossing":
-                    del ev_fields[name]
-            events.append(Event(type=ct.id, fields=ev_fields, confidence=round(max(0.05, min(0.99, confidence)), 2),
-                                evidence=[Span.of(text, sentence.start, sentence.end)]))
-        return events
+        flagged = fill_type_fields(draft, self.normalizer, ct, lo, hi, trig, tribal,
+                                   lambda plan: self._enum_near(ctx, si, plan))
+        fill_counts(draft, ct, lo, hi, [(d.start, d.end) for d in ctx.dates[si]])
+        fill_money(draft, ct, lo, hi)
+        fill_counterpart(draft, tribal or (others if flagged else []), plans)
+        return events_at(draft, ct, locations, near, Span.of(ctx.doc.text, sentence.start, sentence.end))
 
     def _back(self, ctx: _Ctx, si: int) -> list[int]:
         """Earlier sentences to borrow a missing argument from, nearest first."""

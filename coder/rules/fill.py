@@ -1,0 +1,172 @@
+"""Filling one event's arguments around a trigger: one small filler per argument.
+
+Each filler reads the document context (names, places, dates found once per
+sentence) and writes its fields into a `Draft`; what it finds or misses moves
+the event's confidence by a named reason, so a reviewer can be told why a
+proposal is weak ("actor from an earlier sentence", "no date").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..models import Alignment, Event, FieldValue, Span
+from ..normalize import Mention, Normalizer, find_money, find_numbers
+from .args import count_fields, pick_actor, unnamed_force
+from .compiled import CompiledType
+
+
+@dataclass
+class Draft:
+    """The fields of one event under construction and the reasons behind its confidence."""
+
+    text: str
+    reasons: list[tuple[str, float]]
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+
+    def put(self, name: str, value: Any, spans: list[tuple[int, int]], detail: str | None = None) -> None:
+        self.fields[name] = FieldValue(value=value, spans=[Span.of(self.text, a, b) for a, b in spans], detail=detail)
+
+    def derive(self, name: str, value: Any) -> None:
+        self.fields[name] = FieldValue(value=value, alignment=Alignment.derived)
+
+    def adjust(self, reason: str, delta: float) -> None:
+        self.reasons.append((reason, delta))
+
+    @property
+    def confidence(self) -> float:
+        # Summed in the order the reasons were given, so the figure never depends on their grouping.
+        total = 0.0
+        for _, delta in self.reasons:
+            total += delta
+        return round(max(0.05, min(0.99, total)), 2)
+
+
+def start_draft(text: str, weight: float, hits: int) -> Draft:
+    return Draft(text, [("trigger", weight + 0.05 * min(hits - 1, 3))])
+
+
+def fill_actors(draft: Draft, ctx, si: int, ct: CompiledType, trig: tuple[int, int], catch_all: dict,
+                back: list[int]) -> tuple[Mention, list[Mention]] | None:
+    """actor1 and assoc_actor_1: the sentence's force, a force it introduces, else one named just before.
+
+    None when there is no actor of a side the type allows, or when another side is the subject.
+    """
+    text = ctx.doc.text
+    sentence = ctx.sentences[si]
+    actor, assoc = pick_actor(text, trig, ctx.actors[si], ct.sides)
+    if actor is None:
+        if any(m.match.side not in ct.sides and m.end <= trig[0] for m in ctx.actors[si]) and not any(
+                m.match.side in ct.sides for m in ctx.actors[si]):
+            return None  # another side is the subject: not coded for this type
+        unnamed = unnamed_force(text, sentence.start, sentence.end)
+        fallback = next((catch_all[s] for s in ct.sides if s in catch_all), None)
+        if unnamed is not None and fallback is not None:
+            # A force the sentence introduces is a new one, not the one named before;
+            # the article may name it later (assemble.py merges it then).
+            actor, assoc = Mention(unnamed[0], unnamed[1], fallback), []
+            draft.adjust("unnamed force", -0.05)
+        else:
+            for earlier in back:
+                actor, assoc = pick_actor(text, (ctx.sentences[earlier].end, ctx.sentences[earlier].end),
+                                          ctx.actors[earlier], ct.sides)
+                if actor is not None:
+                    draft.adjust("actor from an earlier sentence", -0.1)
+                    break
+    if actor is None:
+        return None
+    return actor, assoc
+
+
+def put_actors(draft: Draft, actor: Mention, assoc: list[Mention], plans: dict) -> None:
+    if "actor1" in plans:
+        draft.put("actor1", actor.match.name, [actor.span], detail=None if actor.match.how != "fuzzy" else "fuzzy")
+    if assoc and "assoc_actor_1" in plans:
+        draft.put("assoc_actor_1", [m.match.name for m in assoc], [m.span for m in assoc])
+
+
+def fill_date(draft: Draft, when, plans: dict) -> None:
+    if when is not None and "event_date" in plans:
+        draft.put("event_date", when.iso, [(when.start, when.end)])
+        draft.derive("time_precision", when.precision)
+    else:
+        draft.adjust("no date", -0.05)
+
+
+def fill_type_fields(draft: Draft, normalizer: Normalizer, ct: CompiledType, lo: int, hi: int,
+                     trig: tuple[int, int], tribal: list[Mention], enum_near) -> bool:
+    """Enums from their lexicons, flags (seized), tribe names. True when a flag was raised."""
+    text = draft.text
+    flagged = False
+    for plan in ct.plans:
+        if plan.how == "enum":
+            found = normalizer.enum_mentions(plan.spec, text, lo, hi)
+            if not found and plan.spec.required:
+                found = enum_near(plan)
+                if found:
+                    draft.adjust(f"{plan.name} from a neighbouring sentence", -0.05)
+                else:
+                    draft.adjust(f"required {plan.name} not found", -0.15)
+            if found:
+                if plan.spec.type == "list":
+                    draft.put(plan.name, [v for v, _, _ in found], [(a, b) for _, a, b in found])
+                else:
+                    v, a, b = min(found, key=lambda f: abs(f[1] - trig[0]))
+                    draft.put(plan.name, v, [(a, b)])
+        elif plan.how == "flag" and plan.flag_re is not None:
+            m = plan.flag_re.search(text, lo, hi)
+            if m:
+                draft.put(plan.name, True, [(m.start(), m.end())])
+                flagged = True
+        elif plan.how == "tribal_names" and tribal:
+            draft.put(plan.name, [text[m.start:m.end] for m in tribal], [m.span for m in tribal])
+    return flagged
+
+
+def fill_counts(draft: Draft, ct: CompiledType, lo: int, hi: int, skip: list[tuple[int, int]]) -> None:
+    numbers = find_numbers(draft.text, lo, hi)
+    for name, number in count_fields(draft.text, numbers, ct.plans, skip).items():
+        draft.put(name, number.int_value, [(number.start, number.end)])
+
+
+def fill_money(draft: Draft, ct: CompiledType, lo: int, hi: int) -> None:
+    money = find_money(draft.text, lo, hi)
+    if not money:
+        return
+    m = money[0]
+    for plan in ct.plans:
+        if plan.how == "amount":
+            draft.put(plan.name, m.amount, [(m.start, m.end)])
+        elif plan.how == "currency" and m.currency in (plan.spec.values or []):
+            draft.put(plan.name, m.currency, [(m.start, m.end)])
+        elif plan.how == "period" and m.period in (plan.spec.values or []):
+            draft.put(plan.name, m.period, [(m.start, m.end)])
+
+
+def fill_counterpart(draft: Draft, second: list[Mention], plans: dict) -> None:
+    """actor2 (the tribes courted, the force that seized) and the others beside it."""
+    if not second or "actor2" not in plans:
+        return
+    draft.put("actor2", second[0].match.name, [second[0].span])
+    if len(second) > 1 and "assoc_actor_2" in plans:
+        rest = [m for m in second[1:] if m.match.name != second[0].match.name]
+        if rest:
+            draft.put("assoc_actor_2", sorted({m.match.name for m in rest}), [m.span for m in rest])
+
+
+def events_at(draft: Draft, ct: CompiledType, locations: list, near: bool, evidence: Span) -> list[Event]:
+    """One event per location, each with its own location, geo precision and place roles."""
+    events = []
+    for place in locations:
+        fields = dict(draft.fields)
+        match = place.mention.match
+        fields["location"] = FieldValue(value=match.name, spans=[Span.of(draft.text, *place.mention.span)],
+                                        detail="fuzzy" if match.how == "fuzzy" else None)
+        if near or place.role == "near":
+            fields["geo_precision"] = FieldValue(value=max(2, match.geo_precision), alignment=Alignment.derived)
+        for name in ("origin", "destination"):
+            if name in fields and fields[name].value == match.name:
+                del fields[name]
+        events.append(Event(type=ct.id, fields=fields, confidence=draft.confidence, evidence=[evidence]))
+    return events
