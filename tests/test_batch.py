@@ -95,8 +95,8 @@ def test_cli_batch_status_and_missing_text_column(tmp_path: Path):
     src = archive(tmp_path)
     db = tmp_path / "run.sqlite"
     result = runner.invoke(app, ["batch", str(src), "--db", str(db), "--coder", "fake", "--concurrency", "1", "-q"])
-    assert result.exit_code == 0, result.output
-    assert "30 coded" in result.output
+    assert result.exit_code == 1, result.output  # the archive holds failing documents
+    assert "30 coded" in result.output and "7 of 31 documents failed" in result.output
     result = runner.invoke(app, ["status", "--db", str(db)])
     assert result.exit_code == 0
     for expected in ("documents", "31", "pending", "troop_movement", "24", "fake failure", "invalid JSON"):

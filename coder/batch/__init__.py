@@ -20,6 +20,7 @@ Results are written by this process only: SQLite has one writer.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ from ..store import Store, document_hash
 from .engines import Job, available_cores, run_async, run_inline, run_pool
 from .progress import Bar, Quiet
 
-__all__ = ["run_batch", "BatchSummary", "Bar", "Quiet", "available_cores"]
+__all__ = ["run_batch", "BatchSummary", "Bar", "Quiet", "available_cores", "unique_events"]
 
 # Registered in the store this many at a time: one transaction per chunk, not per document.
 _REGISTER_CHUNK = 64
@@ -55,6 +56,10 @@ class BatchSummary:
     seconds: float = 0.0
     engine: str = "inline"
     workers: int = 1
+    # The whole run as the store holds it after this invocation (earlier invocations included):
+    # what the exit status and "N of M documents failed" are about.
+    run_documents: int = 0
+    run_failed: int = 0
 
     @property
     def rate(self) -> float:
@@ -98,6 +103,7 @@ def run_batch(sources: Iterable[str | Path], db: str | Path, coder_name: str = "
                             tokens=counters["tokens"], cost=counters["cost"])
 
         def write(job: Job, record: dict[str, Any], usage: dict[str, Any] | None, cost: float | None) -> None:
+            record = {**record, "events": unique_events(record.get("events") or [])}
             written = store.write_result(run.id, job.doc_hash, job.key, record, usage, cost)
             in_flight.discard(job.doc_hash)
             if written:
@@ -161,9 +167,36 @@ def run_batch(sources: Iterable[str | Path], db: str | Path, coder_name: str = "
         summary.seconds = time.monotonic() - started
         summary.tokens = counters["tokens"]
         summary.cost_usd = counters["cost"]
+        status = store.status(run.id)
+        summary.run_documents, summary.run_failed = status.documents, status.failed
         return summary
     finally:
         store.close()
+
+
+def unique_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events of one document with exact repeats (same type and fields) kept once.
+
+    A model stuck in a loop can answer the same event thousands of times, and a
+    coder can find one incident through two identical mentions; either way it
+    is one row. The first occurrence is kept, in place, with the evidence of
+    the repeats added to it (each span once) and the highest confidence.
+    """
+    kept: dict[str, dict[str, Any]] = {}
+    for event in events:
+        key = json.dumps([event.get("type"), event.get("fields") or {}], sort_keys=True, ensure_ascii=False)
+        first = kept.get(key)
+        if first is None:
+            kept[key] = event
+            continue
+        evidence = list(first.get("evidence") or [])
+        for span in event.get("evidence") or []:
+            if span not in evidence:
+                evidence.append(span)
+        first = kept[key] = {**first, "evidence": evidence}
+        if (event.get("confidence") or 0) > (first.get("confidence") or 0):
+            first["confidence"] = event["confidence"]
+    return list(kept.values())
 
 
 def _limited(items: Iterator[Item], limit: int | None) -> Iterator[tuple[int, Item]]:

@@ -37,9 +37,14 @@ def batch(
     retry_failed: Annotated[bool, typer.Option(
         "--retry-failed/--no-retry-failed", help="Code again documents whose coding failed before.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    allow_failures: Annotated[bool, typer.Option(
+        "--allow-failures", help="Exit 0 even when documents of the run failed (they are still reported).")] = False,
     codebook_path: CodebookOption = None,
 ) -> None:
-    """Code an archive into a store; run the same command again to finish an interrupted run."""
+    """Code an archive into a store; run the same command again to finish an interrupted run.
+
+    Exits 1 when documents of the run failed (see `coder status`), unless --allow-failures.
+    """
     from ..base import UnknownCoder
     from ..batch import Bar, Quiet, run_batch
     from ..io import InputError
@@ -77,6 +82,14 @@ def batch(
         f"{summary.skipped} skipped, {summary.events} events in {summary.seconds:.1f} s "
         f"({summary.rate:.1f} doc/s, {summary.engine} x{summary.workers}){tokens}{cost} -> {db}",
         markup=False, soft_wrap=True)
+    if summary.run_failed:
+        # A script running `coder batch && coder export` must not export a run that silently lost documents.
+        message = (f"{summary.run_failed} of {summary.run_documents} documents failed; "
+                   f"see `coder status --db {db}`")
+        if allow_failures:
+            err_console.print("warning: " + message, markup=False, soft_wrap=True)
+        else:
+            fail(message + " (--allow-failures to exit 0 anyway)")
 
 
 def status(db: DbOption, run: RunOption = None) -> None:
