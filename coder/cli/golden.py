@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..golden.corpus import (Freeze, add_document, assign_splits, corpus_stats, freeze,
+from ..golden.corpus import (FreezeLog, add_document, assign_splits, corpus_stats, freeze,
                              import_codings, write_adjudicated)
 from ..io import InputError, load_coded, read_text, write_coded
 from .common import CodebookOption, console, err_console, fail, open_codebook
@@ -85,8 +85,6 @@ def split(
     golden: GoldenDir = Path("golden"),
 ) -> None:
     """Give every document without a split one: incident groups kept whole, stratified by type and outlet."""
-    if Freeze.read(golden) is not None:
-        fail(f"the test split of {golden} is frozen (test-split.lock); splits cannot be reassigned")
     documents = load_coded(golden)
     fixed = {d.document.id: d.document.split for d in documents if d.document.split}
     splits = assign_splits(documents, test_share, fixed)
@@ -96,22 +94,23 @@ def split(
 
 @golden_app.command("freeze")
 def freeze_cmd(
-    check: Annotated[bool, typer.Option("--check", help="Exit 1 if the frozen test split changed.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 if a frozen test document changed or a test document is not frozen.")] = False,
     golden: GoldenDir = Path("golden"),
 ) -> None:
-    """Freeze the test split (record its documents and a fingerprint), or check that it is unchanged."""
+    """Freeze the test documents not yet frozen (their ids and a fingerprint), or check the freeze."""
     if check:
-        frozen = Freeze.read(golden)
-        if frozen is None:
-            fail(f"{golden}/test-split.lock not found: the test split was never frozen")
-        problems = frozen.check(golden)
+        log = FreezeLog.read(golden)
+        if log is None:
+            fail(f"{golden}/{FreezeLog.FILE} not found: the test split was never frozen")
+        problems = log.check(golden)
         if problems:
             fail("; ".join(problems))
-        console.print(f"test split unchanged since {frozen.frozen_at} ({len(frozen.documents)} documents)", markup=False)
+        console.print(f"test split unchanged: {len(log.documents)} documents in {len(log.freezes)} freeze(s)", markup=False)
         return
-    if Freeze.read(golden) is not None:
-        fail(f"{golden}/test-split.lock exists: the test split is already frozen")
-    frozen = freeze(golden, dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ"))
+    try:
+        frozen = freeze(golden, dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ"))
+    except InputError as exc:
+        fail(str(exc))
     console.print(f"froze {len(frozen.documents)} test documents, fingerprint {frozen.fingerprint}", markup=False)
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..codebook.model import Codebook
-from ..io import InputError, load_coded, read_text, write_golden
+from ..io import InputError, atomic_output, load_coded, read_text, write_golden
 from ..models import CodedDocument, Document
 from .quotes import QuoteCodingError, QuoteImporter, QuoteProblem, read_quote_coding
 
@@ -135,19 +135,29 @@ def incident_groups(documents: list[CodedDocument]) -> list[list[str]]:
 def assign_splits(documents: list[CodedDocument], test_share: float, fixed: dict[str, str]) -> dict[str, str]:
     """dev/test per document: incident groups kept whole, strata (main type, outlet) shared out evenly.
 
-    Deterministic: groups are taken in the order of a hash of their ids, and a
-    group goes to test while its stratum's test share is below `test_share`.
+    Deterministic: groups are taken in the order of a hash of their ids. A group goes
+    to the side its (type, outlet) stratum is short of; a stratum that is even (a new
+    outlet, say) defers to its type, and an even type to the whole corpus, so that many
+    one-document strata do not all land on one side.
     """
     by_id = {d.document.id: d for d in documents}
     splits = dict(fixed)
     taken: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])   # stratum -> [test, all]
     groups = [g for g in incident_groups(documents) if not any(i in fixed for i in g)]
     groups.sort(key=lambda g: hashlib.sha256("|".join(g).encode()).hexdigest())
-    for group in groups:
-        stratum = _stratum([by_id[i] for i in group])
-        test, total = taken[stratum]
-        side = "test" if test < test_share * (total + 1) - 1e-9 else "dev"
-        taken[stratum] = [test + (side == "test"), total + 1]
+    for number, group in enumerate(groups):
+        kind, outlet = _stratum([by_id[i] for i in group])
+        levels = [("stratum", kind, outlet), ("type", kind), ("all",)]
+        side = "test" if number % 2 == 0 else "dev"
+        for level in levels:
+            test, total = taken[level]
+            want = test_share * (total + 1) - test
+            if abs(want - 0.5) > 1e-9:
+                side = "test" if want > 0.5 else "dev"
+                break
+        for level in levels:
+            taken[level][0] += side == "test"
+            taken[level][1] += 1
         for doc_id in group:
             splits[doc_id] = side
     return splits
@@ -171,40 +181,69 @@ def fingerprint(directory: Path, doc_ids: Iterable[str]) -> str:
 
 @dataclass
 class Freeze:
+    """One freeze: when, which test documents, their fingerprint."""
+
     frozen_at: str
     documents: list[str]
     fingerprint: str
 
+
+@dataclass
+class FreezeLog:
+    """The frozen test split, in freezes. Documents written after a freeze may join the test
+    split in a later freeze (they were never seen while rules were written); a frozen
+    document never changes and never leaves."""
+
+    freezes: list[Freeze]
+
+    FILE = "test-split.lock"
+
+    @property
+    def documents(self) -> list[str]:
+        return sorted(d for f in self.freezes for d in f.documents)
+
     @classmethod
-    def read(cls, directory: Path) -> "Freeze | None":
-        path = directory / "test-split.lock"
+    def read(cls, directory: Path) -> "FreezeLog | None":
+        path = directory / cls.FILE
         if not path.exists():
             return None
         data = json.loads(read_text(path))
-        return cls(data["frozen_at"], data["test_documents"], data["test_fingerprint"])
+        return cls([Freeze(f["frozen_at"], f["test_documents"], f["test_fingerprint"]) for f in data["freezes"]])
 
     def write(self, directory: Path) -> Path:
-        path = directory / "test-split.lock"
-        data = {"frozen_at": self.frozen_at, "test_documents": self.documents, "test_fingerprint": self.fingerprint}
-        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        data = {"freezes": [{"frozen_at": f.frozen_at, "test_documents": f.documents, "test_fingerprint": f.fingerprint}
+                            for f in self.freezes]}
+        path = directory / self.FILE
+        with atomic_output(path) as handle:
+            handle.write(json.dumps(data, indent=2) + "\n")
         return path
 
     def check(self, directory: Path) -> list[str]:
-        """What broke the freeze: documents added to or removed from test, or changed."""
+        """What broke the freeze: a frozen document changed or left test, or a test document is not frozen."""
+        now = {d.document.id for d in load_coded(directory) if d.document.split == "test"}
         problems = []
-        now = sorted(d.document.id for d in load_coded(directory) if d.document.split == "test")
-        if now != sorted(self.documents):
-            added, gone = set(now) - set(self.documents), set(self.documents) - set(now)
-            problems.append(f"the test split changed since {self.frozen_at}: added {sorted(added)}, removed {sorted(gone)}")
-        elif fingerprint(directory, now) != self.fingerprint:
-            problems.append(f"a test document's text or coding changed since it was frozen on {self.frozen_at}")
+        for freeze in self.freezes:
+            gone = sorted(set(freeze.documents) - now)
+            if gone:
+                problems.append(f"documents frozen on {freeze.frozen_at} left the test split: {gone}")
+            elif fingerprint(directory, freeze.documents) != freeze.fingerprint:
+                problems.append(f"a test document frozen on {freeze.frozen_at} changed (text or coding)")
+        loose = sorted(now - set(self.documents))
+        if loose:
+            problems.append(f"test documents not frozen yet: {loose}; run `coder golden freeze`")
         return problems
 
 
 def freeze(directory: Path, when: str) -> Freeze:
+    """Freeze the test documents no earlier freeze holds; InputError if there are none."""
+    log = FreezeLog.read(directory) or FreezeLog([])
     test = sorted(d.document.id for d in load_coded(directory) if d.document.split == "test")
-    frozen = Freeze(when, test, fingerprint(directory, test))
-    frozen.write(directory)
+    new = [d for d in test if d not in set(log.documents)]
+    if not new:
+        raise InputError(str(directory), "no test document left to freeze")
+    frozen = Freeze(when, new, fingerprint(directory, new))
+    log.freezes.append(frozen)
+    log.write(directory)
     return frozen
 
 
