@@ -8,9 +8,11 @@ derived from an instance of `Codebook`; nothing downstream restates a field.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .patterns import backtracking_problem
 
 FieldKind = Literal["string", "integer", "number", "boolean", "date", "enum", "list"]
 ItemKind = Literal["string", "enum"]
@@ -75,6 +77,22 @@ class FieldSpec(Strict):
         return self.type == "enum" or (self.type == "list" and self.items == "enum")
 
 
+def _checked_pattern(pattern: str) -> str:
+    """The pattern compiles and cannot backtrack catastrophically (see patterns.py).
+    Checked per item, so a problem is reported at the line of that pattern."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from None
+    problem = backtracking_problem(pattern)
+    if problem:
+        raise ValueError(f"{pattern!r}: {problem}")
+    return pattern
+
+
+Pattern = Annotated[str, AfterValidator(_checked_pattern)]
+
+
 class Trigger(Strict):
     """A word, phrase or regular expression that signals an event type."""
 
@@ -84,7 +102,7 @@ class Trigger(Strict):
     weight: float = Field(0.6, ge=0, le=1)
     # A trigger that only counts when a second cue is in the same sentence
     # ("arrived" is a movement only with fighters/convoy/reinforcements nearby).
-    requires: list[str] = Field(default_factory=list)
+    requires: list[Pattern] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _compiles(self) -> "Trigger":
@@ -93,7 +111,12 @@ class Trigger(Strict):
                 re.compile(self.pattern)
             except re.error as exc:
                 raise ValueError(f"pattern is not a valid regular expression: {exc}") from None
+            # A pattern that can hang the coder on one sentence is refused here, at load.
+            problem = backtracking_problem(self.pattern)
+            if problem:
+                raise ValueError(f"pattern {self.pattern!r}: {problem}")
         return self
+
 
 
 class Example(Strict):
@@ -142,18 +165,9 @@ class ExclusionRule(Strict):
 
     id: str
     description: str
-    cues: list[str] = Field(description="Regular expressions searched in the trigger's sentence.")
+    cues: list[Pattern] = Field(description="Regular expressions searched in the trigger's sentence.")
     scope: Literal["sentence", "clause"] = "clause"
 
-    @field_validator("cues")
-    @classmethod
-    def _compile(cls, cues: list[str]) -> list[str]:
-        for cue in cues:
-            try:
-                re.compile(cue)
-            except re.error as exc:
-                raise ValueError(f"cue {cue!r} is not a valid regular expression: {exc}") from None
-        return cues
 
 
 class Actor(Strict):
