@@ -153,9 +153,15 @@ def export(
                                            "events of finished documents) from the review log.")] = False,
     review_log: Annotated[Optional[Path], typer.Option("--review-log", help="Review log (default DB.review.sqlite).",
                                                        show_default=False)] = None,
+    include_partial: Annotated[bool, typer.Option(
+        "--include-partial", help="With --reviewed: also partly reviewed documents, their undecided events marked "
+                                  "in a review_status column (acled-csv).")] = False,
     codebook_path: CodebookOption = None,
 ) -> None:
-    """Export a run: coded documents (jsonl), ACLED rows (acled-csv) or a golden directory (gold)."""
+    """Export a run: coded documents (jsonl), ACLED rows (acled-csv) or a golden directory (gold).
+
+    With --reviewed, every document left out is named on stderr with the reason.
+    """
     from ..export import write_acled_csv, write_gold, write_jsonl
     from ..io import InputError, atomic_output, is_stdout
     from ..store import load_coded_documents
@@ -164,14 +170,26 @@ def export(
         fail(f"--format: expected jsonl, acled-csv or gold, got {fmt!r}", 2)
     if fmt == "gold" and (out is None or is_stdout(out)):
         fail("--format gold writes a directory: give it with --out DIR", 2)
+    if include_partial and not reviewed:
+        fail("--include-partial goes with --reviewed", 2)
+    if include_partial and fmt != "acled-csv":
+        # The coded-documents format has no place to say an event is undecided; exporting
+        # such events unmarked would pass them off as reviewed.
+        fail("--include-partial needs --format acled-csv (its review_status column marks undecided events)", 2)
+    codebook = open_codebook(codebook_path)
+    undecided = None
     try:
         if reviewed:
-            from ..review import DecisionError, reviewed_documents
+            from ..review import DecisionError, reviewed_export
 
             try:
-                documents = reviewed_documents(db, review_log, run_id=run)
+                export = reviewed_export(db, review_log, codebook=codebook, run_id=run,
+                                         include_partial=include_partial)
             except DecisionError as exc:
                 fail(f"{exc}; review the store first with `coder review {db}`")
+            _report_left_out(export.left_out, include_partial)
+            documents = export.documents
+            undecided = export.undecided if include_partial else None
         else:
             documents = load_coded_documents(db, run_id=run)
     except InputError as exc:
@@ -180,7 +198,7 @@ def export(
         count = write_gold(documents, out, dedup=dedup)
         err_console.print(f"{count} document(s) -> {out}/", markup=False)
         return
-    codebook = open_codebook(codebook_path) if fmt == "acled-csv" else None
+    stats: dict[str, int] = {}
     try:
         # Atomic: FILE keeps its previous content unless this export completes.
         with atomic_output(out if out is not None else "-", newline="") as handle:
@@ -188,12 +206,29 @@ def export(
                 count = write_jsonl(documents, handle, dedup=dedup)
                 what = "document(s)"
             else:
-                count = write_acled_csv(documents, codebook, handle, dedup=dedup)
+                count = write_acled_csv(documents, codebook, handle, dedup=dedup, undecided=undecided, stats=stats)
                 what = "event row(s)"
     except InputError as exc:
         fail(str(exc))
+    for key, column in (("no_event_date", "event_date"), ("no_source", "source")):
+        if stats.get(key):
+            err_console.print(f"warning: {stats[key]} of {count} row(s) have no {column}", markup=False)
     if out is not None and not is_stdout(out):
         err_console.print(f"{count} {what} -> {out}", markup=False)
+
+
+def _report_left_out(left_out, include_partial: bool) -> None:
+    """Name every document a reviewed export leaves out, and why (stderr: stdout may hold the export)."""
+    if not left_out:
+        return
+    err_console.print(f"{len(left_out)} document(s) left out of the reviewed export:", markup=False)
+    for item in left_out[:50]:
+        err_console.print(f"  {item.id}: {item.reason}", markup=False, soft_wrap=True)
+    if len(left_out) > 50:
+        err_console.print(f"  ... and {len(left_out) - 50} more", markup=False)
+    if not include_partial and any(item.reason.startswith("partly") for item in left_out):
+        err_console.print("  (--include-partial exports partly reviewed documents, undecided events marked)",
+                          markup=False)
 
 
 def register(app: typer.Typer) -> None:

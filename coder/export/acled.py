@@ -153,15 +153,34 @@ def row(merged: MergedEvent, codebook: Codebook, taken: set[str], timestamp: int
 
 
 def write_acled_csv(documents: Iterable[CodedDocument], codebook: Codebook, out: IO[str], *,
-                    dedup: bool = True, timestamp: int | None = None) -> int:
-    """Write the events as ACLED rows; returns the number of rows."""
+                    dedup: bool = True, timestamp: int | None = None,
+                    undecided: dict[str, set[int]] | None = None, stats: dict[str, int] | None = None) -> int:
+    """Write the events as ACLED rows; returns the number of rows.
+
+    undecided: document id -> indices of events no reviewer decided (a partly
+    reviewed export); when given, a `review_status` column says "undecided" for
+    a row with any such member and "reviewed" otherwise.
+    stats: filled with how many rows lack an event_date ("no_event_date") or a
+    source ("no_source"), so the caller can warn: such rows are valid CSV but
+    not usable ACLED data.
+    """
     merged = merge_events(documents, enabled=dedup)
     stamp = int(timestamp if timestamp is not None else time.time())
-    writer = csv.DictWriter(out, fieldnames=columns(codebook), lineterminator="\n")
+    names = columns(codebook) + (["review_status"] if undecided is not None else [])
+    writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n")
     writer.writeheader()
     taken: set[str] = set()
+    missing = {"no_event_date": 0, "no_source": 0}
     for cluster in merged:
-        writer.writerow(row(cluster, codebook, taken, stamp))
+        cells = row(cluster, codebook, taken, stamp)
+        missing["no_event_date"] += not cells["event_date"]
+        missing["no_source"] += not cells["source"]
+        if undecided is not None:
+            open_ = any(m.event_index in undecided.get(m.document.id, ()) for m in cluster.members)
+            cells["review_status"] = "undecided" if open_ else "reviewed"
+        writer.writerow(cells)
+    if stats is not None:
+        stats.update(missing, rows=len(merged))
     return len(merged)
 
 
