@@ -20,7 +20,8 @@ GOLDEN = ROOT / "golden"
 
 
 def golden_without_incidents() -> tuple[list[CodedDocument], dict]:
-    docs = load_coded(GOLDEN)
+    # The five seed documents: their two cross-outlet incidents are the cases these tests pin down.
+    docs = [d for d in load_coded(GOLDEN) if d.document.id.startswith("00")]
     truth = {(d, e): ev.incident for d, doc in enumerate(docs) for e, ev in enumerate(doc.events)}
     for doc in docs:
         for ev in doc.events:
