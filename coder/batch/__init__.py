@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -60,6 +61,9 @@ class BatchSummary:
     # what the exit status and "N of M documents failed" are about.
     run_documents: int = 0
     run_failed: int = 0
+    # Documents read without a publication date: their relative dates ("on Monday",
+    # "yesterday") cannot be resolved, so those events carry no date.
+    undated: int = 0
 
     @property
     def rate(self) -> float:
@@ -77,8 +81,14 @@ def run_batch(sources: Iterable[str | Path], db: str | Path, coder_name: str = "
               concurrency: int | None = None, limit: int | None = None, *,
               codebook: Codebook | None = None, options: SourceOptions | None = None,
               coder_options: dict[str, Any] | None = None, retry_failed: bool = True,
-              progress: Quiet | None = None, total_hint: int | None = None) -> BatchSummary:
-    """Code every document of `sources` into the store `db`; a rerun finishes what is left."""
+              progress: Quiet | None = None, total_hint: int | None = None,
+              publication_date: date | None = None) -> BatchSummary:
+    """Code every document of `sources` into the store `db`; a rerun finishes what is left.
+
+    publication_date, when given, is every document's publication date (as for
+    `coder code --publication-date`); otherwise each keeps its own, from its
+    record, its `<name>.meta.json` sidecar or a clear dateline.
+    """
     if codebook is None:
         from ..codebook.loader import default_codebook_path, load_codebook
 
@@ -125,6 +135,9 @@ def run_batch(sources: Iterable[str | Path], db: str | Path, coder_name: str = "
             for chunk in _chunked(_limited(iter_items(sources, options), limit), _REGISTER_CHUNK):
                 rows = []
                 for seq, item in chunk:
+                    if item.ok and publication_date is not None:
+                        # Before hashing: a different date is a different coding of the document.
+                        item.document = item.document.model_copy(update={"publication_date": publication_date})
                     doc_hash = document_hash(item.document) if item.ok else item.failure_hash
                     rows.append((seq, doc_hash, item.key, item.document, item.doc_id))
                 store.add_documents(run.id, rows)
@@ -140,6 +153,7 @@ def run_batch(sources: Iterable[str | Path], db: str | Path, coder_name: str = "
                         tick(0 if item.skipped else 1)
                         continue
                     summary.read += 1
+                    summary.undated += item.document.publication_date is None
                     if doc_hash in in_flight or store.is_done(run.id, doc_hash, retry_failed=retry_failed):
                         summary.already_done += 1
                         tick()

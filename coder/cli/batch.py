@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from .common import CodebookOption, console, err_console, fail, open_codebook
+from .common import CodebookOption, console, err_console, fail, open_codebook, parse_date_option
 
 DbOption = Annotated[Path, typer.Option("--db", help="The batch store (SQLite), e.g. run.sqlite.",
                                         show_default=False)]
@@ -37,6 +37,9 @@ def batch(
     retry_failed: Annotated[bool, typer.Option(
         "--retry-failed/--no-retry-failed", help="Code again documents whose coding failed before.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    publication_date: Annotated[Optional[str], typer.Option(
+        "--publication-date", help="Publication date (YYYY-MM-DD) of every document; else each one's own "
+                                   "(its record, <name>.meta.json beside the file, or a dateline).")] = None,
     allow_failures: Annotated[bool, typer.Option(
         "--allow-failures", help="Exit 0 even when documents of the run failed (they are still reported).")] = False,
     codebook_path: CodebookOption = None,
@@ -50,6 +53,7 @@ def batch(
     from ..io import InputError
     from ..sources import SourceOptions, check_sources, count_hint
 
+    pub = parse_date_option(publication_date)
     options = SourceOptions(text_column=text_column, id_column=id_column, url_column=url_column,
                             title_column=title_column, date_column=date_column, source_column=source_column)
     try:
@@ -66,7 +70,7 @@ def batch(
     try:
         summary = run_batch(sources, db, coder, concurrency, limit, codebook=codebook, options=options,
                             coder_options=coder_options, retry_failed=retry_failed, progress=progress,
-                            total_hint=None if quiet else count_hint(sources))
+                            total_hint=None if quiet else count_hint(sources), publication_date=pub)
     except UnknownCoder as exc:
         fail(str(exc), 2)
     except ImportError as exc:
@@ -82,6 +86,11 @@ def batch(
         f"{summary.skipped} skipped, {summary.events} events in {summary.seconds:.1f} s "
         f"({summary.rate:.1f} doc/s, {summary.engine} x{summary.workers}){tokens}{cost} -> {db}",
         markup=False, soft_wrap=True)
+    if summary.undated:
+        err_console.print(
+            f"note: {summary.undated} document(s) have no publication date: relative dates in them (\"on Monday\", "
+            "\"yesterday\") could not be resolved; give --publication-date or a <name>.meta.json "
+            "({\"publication_date\": \"YYYY-MM-DD\"}) beside each file", markup=False, soft_wrap=True)
     if summary.run_failed:
         # A script running `coder batch && coder export` must not export a run that silently lost documents.
         message = (f"{summary.run_failed} of {summary.run_documents} documents failed; "

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from .common import CodebookOption, console, fail, open_codebook
-
-
-def _parse_date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"--publication-date: expected YYYY-MM-DD, got {value!r}", 2)
+from .common import CodebookOption, console, fail, open_codebook, parse_date_option
 
 
 def code(
@@ -40,7 +30,7 @@ def code(
 
     if fmt not in ("jsonl", "pretty"):
         fail(f"--format: expected jsonl or pretty, got {fmt!r}", 2)
-    pub = _parse_date(publication_date)
+    pub = parse_date_option(publication_date)
     codebook = open_codebook(codebook_path)
     options: dict = {}
     if coder == "llm":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -36,6 +37,15 @@ def open_codebook(path: Path | None) -> Codebook:
         for problem in exc.problems:
             err_console.print(str(problem), markup=False, soft_wrap=True)
         fail(f"the codebook has {len(exc.problems)} problem(s)")
+
+
+def parse_date_option(value: str | None, option: str = "--publication-date") -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option}: expected YYYY-MM-DD, got {value!r}", 2)
 
 
 def stdout_is_terminal() -> bool:

@@ -18,9 +18,25 @@ codebook_app = typer.Typer(help="Check and inspect the codebook.", no_args_is_he
 
 
 def register(app: typer.Typer) -> None:
+    app.command("init")(init)
     app.add_typer(codebook_app, name="codebook")
     app.command("schema")(schema)
     app.command("validate")(validate)
+
+
+def init(
+    directory: Annotated[Path, typer.Argument(help="Where to put the codebook (default: ./codebook).")] = Path("codebook"),
+) -> None:
+    """Copy the bundled codebook here for editing; ./codebook is then used by default."""
+    from ..codebook.loader import copy_codebook
+
+    try:
+        target = copy_codebook(directory)
+    except (FileExistsError, FileNotFoundError) as exc:
+        fail(str(exc))
+    hint = "" if directory.resolve() == (Path.cwd() / "codebook").resolve() else \
+        f"; use it with --codebook {target} (or CODER_CODEBOOK={target})"
+    console.print(f"codebook copied to {target}/ — edit it, then `coder codebook check`{hint}", markup=False)
 
 
 def schema_dir_for(codebook: Path | None) -> Path:

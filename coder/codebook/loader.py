@@ -15,6 +15,7 @@ author fixes a file in one pass rather than one error per run.
 from __future__ import annotations
 
 import os
+import shutil
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -63,15 +64,50 @@ class _Places(BaseModel):
     places: list[Place]
 
 
+def _packaged_codebook() -> Path:
+    """The copy of the repository's codebook/ that the build puts inside the package (see setup.py)."""
+    return Path(__file__).resolve().parents[1] / "_codebook"
+
+
+def _checkout_codebook() -> Path:
+    """codebook/ of the checkout the package runs from (an editable install)."""
+    return Path(__file__).resolve().parents[2] / "codebook"
+
+
 def default_codebook_path() -> Path:
-    """$CODER_CODEBOOK, else ./codebook, else the codebook next to the package."""
+    """$CODER_CODEBOOK, else ./codebook (`coder init` makes one), else the codebook installed with the
+    package (a wheel), else the checkout's."""
     env = os.environ.get("CODER_CODEBOOK")
     if env:
         return Path(env)
     here = Path.cwd() / "codebook"
     if (here / "codebook.yaml").exists():
         return here
-    return Path(__file__).resolve().parents[2] / "codebook"
+    # The packaged copy first: beside an installed package, ../codebook is some other folder.
+    for candidate in (_packaged_codebook(), _checkout_codebook()):
+        if (candidate / "codebook.yaml").exists():
+            return candidate
+    return _checkout_codebook()
+
+
+def installed_codebook_path() -> Path:
+    """The codebook that came with the package (not ./codebook): what `coder init` copies."""
+    packaged = _packaged_codebook()
+    return packaged if (packaged / "codebook.yaml").exists() else _checkout_codebook()
+
+
+def copy_codebook(target: str | Path) -> Path:
+    """Copy the installed codebook to `target` for editing; never over an existing folder's content."""
+    target = Path(target)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise FileExistsError(f"{target} already exists and is not empty; nothing copied "
+                              "(remove it, or give another folder)")
+    source = installed_codebook_path()
+    if not (source / "codebook.yaml").exists():
+        raise FileNotFoundError(f"no codebook installed with the package (looked in {source})")
+    shutil.copytree(source, target, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return target
 
 
 def _describe(value: Any) -> str:
