@@ -102,8 +102,8 @@ def test_an_exclusion_that_removes_a_golden_event_drops_the_score(project: Path)
     (project / "codebook" / "thresholds.yaml").write_text("minimums:\n  events.relaxed.f1: 0.3\n", encoding="utf-8")
     assert run_regress(_options(project, update=True)).ok
     assert (project / "codebook" / "baseline.json").exists()
-    _edit(project / "codebook" / "codebook.yaml", "      - '\\bit is worth noting\\b'\n",
-          "      - '\\bit is worth noting\\b'\n      - '\\bpetrol\\b'\n")
+    _edit(project / "codebook" / "codebook.yaml", "      - '\\bfrom time to time\\b'\n",
+          "      - '\\bfrom time to time\\b'\n      - '\\bpetrol\\b'\n")
     _bump(project)
     result = run_regress(_options(project))
     failures = [f"{c.suite}/{c.name}: {c.message}" for c in result.checks if not c.ok and not c.skipped]

@@ -25,7 +25,8 @@ _ROLE_WORDS: list[tuple[str, str]] = [
     ("origin", r"(?:from|out of|leaving|left|departing|departed|coming from|withdrew from|withdrawn from|pulled out of|evacuated)"),
     ("destination", r"(?:to|towards|toward|bound for|heading for|headed for|on (?:their|its|the) way to|en route to|destined for)"),
     ("crossing", r"(?:through|via|across)"),
-    ("near", r"(?:near|close to|around|outside|west of|east of|north of|south of|outskirts of|vicinity of|countryside of)"),
+    ("near", r"(?:near|close to|around|outside|west of|east of|north of|south of|outskirts of|vicinity of|countryside of|"
+             r"desert of|suburbs of)"),
     ("in", r"(?:in|at|into|inside|within|reached|reach|reaches|entered|enter|enters|arrived in|arrived at|arrive in|"
            r"stationed in|deployed in|based in|over|rolled into|rumbled into)"),
 ]
@@ -48,6 +49,10 @@ _UNNAMED_FORCE = re.compile(
     r"\b(?:an?|another|one)\s+(?:[\w’'-]+\s+){0,4}?(?:militia|militias|group|force|forces|brigade|regiment|"
     r"battalion|faction|unit|detachment)\b", re.I)
 _POSSESSIVE = re.compile(r"^[’']s\b")
+# "the al-Mayadin desert", "Albu Kamal countryside": the area around a town, not the town
+# itself (ACLED: the town at geo_precision 2). A governorate's countryside is in the gazetteer.
+_AROUND_AFTER = re.compile(r"[’']?s?\s+(?:desert|countryside|outskirts|suburbs|vicinity|environs)\b", re.I)
+_TOWN_KINDS = {"town", "city", "village"}
 
 
 @dataclass
@@ -78,6 +83,8 @@ def place_roles(text: str, sentence_start: int, places: list[Mention[PlaceMatch]
                 phrase = _PHRASE_OF.search(before)
                 if phrase:
                     role = "origin" if phrase.group(1).lower() in ("from", "out of") else "destination"
+            if m.match.place.kind in _TOWN_KINDS and role in ("in", "other") and _AROUND_AFTER.match(text, m.end):
+                role = "near"
             # "X crossing" is a crossing whatever the preposition says.
             if m.match.place.kind == "crossing" and role in ("in", "other", "near"):
                 role = "crossing" if role != "in" else "in"

@@ -211,7 +211,7 @@ class RuleCoder:
             return []
         if not any(p.mention in ctx.places[si] for p in locations):
             draft.adjust("place from another sentence", -0.1)
-        fill_date(draft, self._date(ctx, si, trig), plans)
+        fill_date(draft, self._date(ctx, si, trig), plans, ctx.doc.publication_date)
         lo, hi = sentence.start, sentence.end
         flagged = fill_type_fields(draft, self.normalizer, ct, lo, hi, trig, tribal,
                                    lambda plan: self._enum_near(ctx, si, plan))

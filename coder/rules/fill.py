@@ -86,12 +86,18 @@ def put_actors(draft: Draft, actor: Mention, assoc: list[Mention], plans: dict) 
         draft.put("assoc_actor_1", [m.match.name for m in assoc], [m.span for m in assoc])
 
 
-def fill_date(draft: Draft, when, plans: dict) -> None:
+def fill_date(draft: Draft, when, plans: dict, published=None) -> None:
+    """The date the text gives, else ACLED's reported-date convention: news with no date of its
+    own ("recently", or none at all) is coded to the publication date, precision 2 (the week)."""
     if when is not None and "event_date" in plans:
         draft.put("event_date", when.iso, [(when.start, when.end)])
         draft.derive("time_precision", when.precision)
-    else:
-        draft.adjust("no date", -0.05)
+        return
+    draft.adjust("no date in the text", -0.05)
+    if published is not None and "event_date" in plans:
+        draft.fields["event_date"] = FieldValue(value=published.isoformat(), alignment=Alignment.none,
+                                                detail="publication date (reported-date convention)")
+        draft.derive("time_precision", 2)
 
 
 def fill_type_fields(draft: Draft, normalizer: Normalizer, ct: CompiledType, lo: int, hi: int,
