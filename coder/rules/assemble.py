@@ -106,8 +106,18 @@ class Consolidator:
             return (da.year, da.month) == (db.year, db.month)
         return precision == 2 and abs((da - db).days) <= 6
 
+    @staticmethod
+    def _listed_apart(a: Event, b: Event) -> bool:
+        """Two places one sentence lists ("in X, Y and Z") were split into events on purpose:
+        one event per place, however close the places are."""
+        la, lb = a.value("location"), b.value("location")
+        if la is None or lb is None or la == lb:
+            return False
+        return bool({(s.start, s.end) for s in a.evidence} & {(s.start, s.end) for s in b.evidence})
+
     def belong_together(self, a: Event, b: Event) -> bool:
-        return (a.type == b.type and self._actors_together(self._actor(a), self._actor(b))
+        return (a.type == b.type and not self._listed_apart(a, b)
+                and self._actors_together(self._actor(a), self._actor(b))
                 and self._places_together(self._place(a), self._place(b)) and self._dates_together(a, b))
 
     # -- merging -------------------------------------------------------------------------
