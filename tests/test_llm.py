@@ -395,3 +395,20 @@ def test_cli_wrong_key_is_one_line_exit_1_without_the_key(server, tmp_path, monk
     assert result.exit_code == 1
     assert "could not be coded" in result.output and "Traceback" not in result.output
     assert KEY not in result.output and KEY not in (tmp_path / "o.jsonl").read_text()
+
+
+def test_a_missing_key_is_said_before_any_request(make, server, monkeypatch):
+    # A hosted endpoint and no key: the message names the fix at once, with no request
+    # (and no retries reported as a network problem). The host is never contacted.
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    coder = make(api_key=None, base_url="https://api.example.invalid/v1", max_retries=3)
+    result = coder.code(doc())
+    assert result.status == "failed"
+    assert result.error.startswith("No key found") and "OPENAI_API_KEY" in result.error
+    assert coder.usage.attempts == 0
+
+
+def test_a_local_server_needs_no_key(make, server, codebook, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    server.push({"json": answer(codebook)})
+    assert make(api_key=None).code(doc()).status == "ok"

@@ -80,6 +80,12 @@ class LLMSettings:
         """The base URL for messages, without any user:password part."""
         return safe_url(self.base_url or "https://api.openai.com/v1")
 
+    @property
+    def needs_key(self) -> bool:
+        """A hosted endpoint needs a key; a server on this machine (llama.cpp, vLLM, Ollama) does not."""
+        host = (urlsplit(self.base_url or "https://api.openai.com/v1").hostname or "").lower()
+        return not (host in ("localhost", "::1") or host.startswith("127.") or host.endswith(".localhost"))
+
     def key_hint(self) -> str:
         where = f"api_key in {self.config_path}" if self.config_path else "api_key in the config file"
         return f"set OPENAI_API_KEY or {where}"

@@ -100,6 +100,11 @@ class Transport:
     async def complete(self, client: openai.AsyncOpenAI, messages: list[dict[str, str]],
                        response_format: dict[str, Any], usage: Usage) -> Completion:
         s = self.settings
+        if s.api_key is None and s.needs_key:
+            # Asked before the first request: without it the hosted API answers 401 only
+            # after retries, or the failure reads like a network problem.
+            raise LLMError(f"No key found for {s.endpoint}: {s.key_hint()} (a local server needs none)",
+                           kind="auth", fatal=True)
         retry = 0
         while True:
             usage.attempts += 1
