@@ -106,6 +106,10 @@ def _warc_items(path: Path, handle, scan: Scan, options: SourceOptions, resume: 
                 damage.reported = True
                 yield failed(key, f"WARC damaged: {damage.reason}", doc_id)
                 continue
+            if not scan.members and (record.length is None or offset + int(record.length) > scan.size):
+                # An uncompressed WARC cut short: the record (maybe its very headers) is partial.
+                yield failed(key, "WARC truncated: the file ends inside this record", doc_id)
+                continue
             if kind == "revisit":
                 yield skipped(key, "revisit record (payload stored elsewhere)", doc_id)
                 continue
