@@ -97,12 +97,23 @@ def _fold(text: str) -> str:
     return " ".join(w.casefold() for w in _WORD.findall(text))
 
 
+# A line this long is an article flattened into one line, whatever its
+# separators: no title or teaser strip runs to 150 words.
+_LONG_LINE_WORDS = 150
+
+
 def _is_prose(line: str, words: int) -> bool:
     if _SENTENCE_END.search(line):
         return words >= 7
     # No sentence ending: a paragraph only when long and not a title with
-    # "Headline | Site" or "Headline • Site" separators.
-    return words >= 30 and not _TITLE_SEP.search(line)
+    # "Headline | Site" or "Headline • Site" separators...
+    if not _TITLE_SEP.search(line):
+        return words >= 30
+    # ...unless a part between the separators reads as prose on its own
+    # ("... local sources said. | SOHR") or the line is very long.
+    if words >= _LONG_LINE_WORDS:
+        return True
+    return any(_is_prose(part, len(_WORD.findall(part))) for part in _TITLE_SEP.split(line))
 
 
 def _looks_like_menu(line: str, words: int) -> bool:
@@ -155,6 +166,13 @@ def classify_blocks(text: str) -> list[Block]:
         if folded:
             seen.add(folded)
         blocks.append(Block(start, end, kind))
+    if blocks and all(b.kind == "heading" for b in blocks):
+        # Nothing but heading-like lines, and no page furniture around them:
+        # they are the article (a one-line piece such as "50 trucks enter
+        # al-Bukamal | SOHR"), not the title of a missing one. Dropping them
+        # would code an article as empty. (Beside menus and banners, a lone
+        # heading is a teaser and stays out.)
+        blocks = [Block(b.start, b.end, "body") for b in blocks]
     return blocks
 
 
