@@ -109,6 +109,14 @@ class Document(Model):
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
+class Diagnostic(Model):
+    """Something the coder met but does not code: a mention of an airstrike or a clash (an
+    uncoded kind of the codebook), so review and status can say what the article is about."""
+
+    kind: str
+    span: Span
+
+
 class CoderInfo(Model):
     name: str
     version: str | None = None
@@ -122,6 +130,7 @@ class CodedDocument(Model):
     format: int = FORMAT_VERSION
     document: Document
     events: list[Event] = Field(default_factory=list)
+    diagnostics: list[Diagnostic] = Field(default_factory=list)
     coder: CoderInfo | None = None
     status: Literal["ok", "failed"] = "ok"
     error: str | None = None

@@ -8,6 +8,8 @@ style the terminal.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -50,7 +52,13 @@ def render(coded: CodedDocument, codebook: Codebook, console: Console) -> None:
         for name, value in event.fields.items():
             for span in value.spans:
                 body.stylize(f"bold {colours.get(name, 'white')}", span.start, span.end)
+    for diagnostic in coded.diagnostics:
+        body.stylize("italic", diagnostic.span.start, diagnostic.span.end)
     console.print(body)
+    if coded.diagnostics:
+        kinds = Counter(d.kind for d in coded.diagnostics)
+        said = ", ".join(f"{kind} ({count})" for kind, count in kinds.most_common())
+        console.print(Text(f"also reported, not coded by this codebook: {said}", style="dim"))
     if not coded.events:
         console.print(Text("no events", style="dim"))
         return

@@ -135,6 +135,13 @@ def coded_document_schema(codebook: Codebook) -> dict[str, Any]:
                 "additionalProperties": False,
             },
             "events": {"type": "array", "items": {"$ref": "#/$defs/event"}},
+            "diagnostics": {
+                "type": "array",
+                "items": {"type": "object",
+                          "properties": {"kind": {"enum": [k.id for k in codebook.uncoded_kinds] or [None]},
+                                         "span": {"$ref": "#/$defs/span"}},
+                          "required": ["kind", "span"], "additionalProperties": False},
+            },
             "coder": {
                 "type": ["object", "null"],
                 "properties": {"name": {"type": "string"}, "version": nullable_str, "model": nullable_str,

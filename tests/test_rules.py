@@ -144,3 +144,19 @@ def test_new_event_type_needs_no_python(codebook):
     events = coder.code(Document(id="n", text="Hezbollah set up a checkpoint in Hatla on Monday.", publication_date=PUB)).events
     e = one(events, "checkpoint")
     assert e.value("location") == "Hatla" and e.value("notes") == "On 2022-02-28, Hezbollah set up a checkpoint in Hatla."
+
+
+def test_what_the_codebook_does_not_code_is_listed_not_coded(rules, codebook):
+    text = ("Israeli warplanes struck a weapons depot of Hezbollah near al-Qusayr on Sunday night. "
+            "Clashes broke out afterwards between two local groups, and three men were arrested.")
+    coded = rules.code(Document(id="strike", text=text, publication_date=PUB))
+    assert coded.events == []
+    kinds = [d.kind for d in coded.diagnostics]
+    assert kinds == ["airstrike", "clash", "arrest"]
+    assert all(text[d.span.start:d.span.end] == d.span.text for d in coded.diagnostics)
+    # The record still validates against the schema derived from the codebook.
+    from coder.validate import RecordValidator
+    from coder.io import RawRecord
+    import json
+    raw = RawRecord("strike", json.loads(dump_record(coded)))
+    assert RecordValidator(codebook).check(raw) == []

@@ -24,7 +24,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .model import Actor, Codebook, EventType, ExclusionRule, FieldSpec, Place
+from .model import Actor, Codebook, EventType, ExclusionRule, FieldSpec, Place, UncodedKind
 from .yamlsrc import DuplicateKeyError, Mark, MarkedDict, YamlSyntaxError, load_marked_file, locate
 
 
@@ -52,6 +52,7 @@ class _Meta(BaseModel):
     description: str
     shared_fields: dict[str, FieldSpec]
     exclusion_rules: list[ExclusionRule]
+    uncoded_kinds: list[UncodedKind] = []
 
 
 class _Actors(BaseModel):
@@ -314,7 +315,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     assert meta and actors and places
     return Codebook(
         version=meta.version, name=meta.name, description=meta.description,
-        shared_fields=meta.shared_fields, exclusion_rules=meta.exclusion_rules,
+        shared_fields=meta.shared_fields, exclusion_rules=meta.exclusion_rules, uncoded_kinds=meta.uncoded_kinds,
         event_types=event_types, actors=actors.actors, places=places.places,
     )
 

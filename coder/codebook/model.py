@@ -160,6 +160,15 @@ class EventType(Strict):
         return v
 
 
+class UncodedKind(Strict):
+    """A kind of event the articles report that the codebook does not code (an airstrike, a
+    clash). Coders list its mentions as diagnostics, so a reviewer sees why nothing was coded."""
+
+    id: str
+    description: str
+    cues: list[Pattern] = Field(description="Regular expressions that mark a mention of this kind.")
+
+
 class ExclusionRule(Strict):
     """Negative evidence: language that means an event did not (yet) happen."""
 
@@ -197,6 +206,7 @@ class Codebook(Strict):
     description: str
     shared_fields: dict[str, FieldSpec]
     exclusion_rules: list[ExclusionRule]
+    uncoded_kinds: list[UncodedKind] = Field(default_factory=list)
     event_types: list[EventType]
     actors: list[Actor]
     places: list[Place]

@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from ..codebook.model import Codebook
-from ..models import Alignment, CodedDocument, CoderInfo, Document, Event, FieldValue, Span
+from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
 from ..normalize import DateResolution, Normalizer, find_dates
 from ..text import Sentence, main_regions, split_sentences
 from .assemble import Consolidator, absorb
@@ -77,6 +77,8 @@ class RuleCoder:
             self._any_trigger = re.compile(r"\S+")
         self.min_confidence = min_confidence
         self.fuzzy = fuzzy
+        self._uncoded = [(kind.id, re.compile("|".join(f"(?:{c})" for c in kind.cues), re.I))
+                         for kind in codebook.uncoded_kinds if kind.cues]
 
     def info(self) -> CoderInfo:
         return CoderInfo(name=self.name, version=__version__, codebook_version=self.codebook.version)
@@ -84,14 +86,30 @@ class RuleCoder:
     # -- the Coder protocol ------------------------------------------------------
     def code(self, document: Document) -> CodedDocument:
         try:
-            events = self.events(document)
+            ctx = self._prepare(document)
+            events = self._events(ctx)
+            diagnostics = self._diagnostics(ctx)
         except Exception as exc:  # a bad document never stops a run
             return CodedDocument(document=document, events=[], coder=self.info(), status="failed",
                                  error=f"{type(exc).__name__}: {exc}")
-        return CodedDocument(document=document, events=events, coder=self.info())
+        return CodedDocument(document=document, events=events, diagnostics=diagnostics, coder=self.info())
 
     def events(self, document: Document) -> list[Event]:
-        ctx = self._prepare(document)
+        return self._events(self._prepare(document))
+
+    def _diagnostics(self, ctx: _Ctx) -> list[Diagnostic]:
+        """Mentions of kinds the codebook does not code (airstrikes, clashes...), once per kind and sentence."""
+        text = ctx.doc.text
+        found = []
+        for sentence in ctx.sentences:
+            for kind, pattern in self._uncoded:
+                m = pattern.search(text, sentence.start, sentence.end)
+                if m:
+                    found.append(Diagnostic(kind=kind, span=Span.of(text, m.start(), m.end())))
+        return found
+
+    def _events(self, ctx: _Ctx) -> list[Event]:
+        document = ctx.doc
         found: dict[tuple, Event] = {}
         order: list[tuple] = []
         for si, ct, trig, weight, n_hits in self._triggers(ctx):
