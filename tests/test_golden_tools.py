@@ -165,7 +165,7 @@ def test_raw_codings_quote_the_golden_texts(codebook):
     folders = [f for f in folders if f.is_dir() and any(f.glob("*.yaml"))]
     if not folders:
         pytest.skip("no raw codings committed yet")
-    _, problems = import_codings(folders, [GOLDEN], codebook)
+    _, problems = import_codings(folders, [GOLDEN, GOLDEN / "incoming"], codebook)
     misquoted = [p for p in problems if "quote" in p.message or "no " in p.message and ".txt in" in p.message]
     assert misquoted == [], "\n".join(map(str, misquoted[:20]))
     adjudicated, problems = import_codings([GOLDEN / "codings" / "adjudicated"], [GOLDEN], codebook)
