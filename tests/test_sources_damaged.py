@@ -216,3 +216,24 @@ def test_truncated_archive_in_a_folder_does_not_stop_the_folder(tmp_path: Path, 
     got = items(tmp_path)
     assert got[-1].ok and got[-1].key.endswith("z.txt")
     assert any("truncated" in (i.error or "") for i in got)
+
+
+def test_unreadable_files_make_the_count_unknown_and_fail_alone(tmp_path: Path, monkeypatch):
+    from coder.sources import check_sources, count_hint
+
+    (tmp_path / "a.txt").write_bytes(article(1))
+    (tmp_path / "b.jsonl").write_text('{"text": "A convoy arrived."}\n', encoding="utf-8")
+    (tmp_path / "c.csv").write_text("id,text\n1,A convoy arrived.\n", encoding="utf-8")
+    real_open = Path.open
+
+    def refusing_open(self, *args, **kwargs):  # root reads anything: refuse as chmod 000 would
+        if self.name in ("b.jsonl", "c.csv"):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refusing_open)
+    check_sources([tmp_path])
+    assert count_hint([tmp_path]) is None
+    got = items(tmp_path)
+    assert [i.ok for i in got] == [True, False, False]
+    assert all("Permission denied" in i.error for i in got[1:])

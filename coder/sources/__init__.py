@@ -203,13 +203,32 @@ def check_sources(paths: Iterable[str | Path], options: SourceOptions | None = N
             if kind_of(file.name) == "csv":
                 import csv
 
-                with file.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
-                    header = next(csv.reader(handle), [])
+                csv.field_size_limit(max(csv.field_size_limit(), options.max_member_bytes))
+                try:
+                    with file.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+                        header = next(csv.reader(handle), [])
+                except (OSError, csv.Error) as exc:
+                    if file == path:
+                        raise InputError(str(file), f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+                    continue  # in a folder: recorded as that file's failure when it is read
                 _check_columns(str(file), header, options)
 
 
 def count_hint(paths: Iterable[str | Path]) -> int | None:
-    """How many documents there probably are, when that is cheap to know (for the ETA); else None."""
+    """How many documents there probably are, when that is cheap to know (for the ETA); else None.
+
+    Only a hint: a file it cannot read or parse makes it unknown, never an
+    error (the readers record what is wrong with the file)."""
+    import csv
+    import zipfile
+
+    try:
+        return _count(paths)
+    except (OSError, ValueError, csv.Error, zipfile.BadZipFile, RecursionError):
+        return None
+
+
+def _count(paths: Iterable[str | Path]) -> int | None:
     total = 0
     for p in paths:
         path = Path(p)
