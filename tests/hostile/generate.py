@@ -271,6 +271,11 @@ CASES: list[Case] = [
          {"ok": 2, "total": 2}),
     Case("folder-with-damaged-members", _folder_with_damage, _batch("."),
          {"failed": 4, "total": 6, "reasons": ["truncated", "invalid JSON", "not UTF-8", "empty text"]}),
+    Case("csv-with-a-300kb-cell", _write("big.csv", "id,text\n1,\"" + ARTICLE * 1500 + "\"\n2,\"" + ARTICLE + "\"\n"),
+         _batch("big.csv"), {"ok": 2, "total": 2}),
+    Case("empty-zip", _write("empty.zip", b"PK\x05\x06" + b"\0" * 18), _batch("empty.zip"), {"ok": 0}),
+    Case("empty-tar", _write("empty.tar", b"\0" * 10240), _batch("empty.tar"), {"ok": 0}),
+    Case("zero-byte-warc-gz", _write("empty.warc.gz", b""), _batch("empty.warc.gz"), {"ok": 0}),
     # Damaged archives fail what they damaged and say so.
     Case("tar-gz-failing-crc", _tgz_crc, _batch("altered.tar.gz"),
          {"ok": 0, "failed": 20, "reasons": ["CRC"]}),
