@@ -78,3 +78,11 @@ def test_html_main_text():
             "<footer>Copyright 2021. All rights reserved.</footer></body></html>")
     got = html_to_text(html)
     assert BODY1 in got.text and BODY2 in got.text and "All rights reserved" not in got.text
+
+
+def test_a_labelled_caption_is_furniture():
+    from coder.text.furniture import classify_blocks
+    text = ("Militia news\n\nPhoto caption: Fighters at a graduation ceremony held in al-Mayadin last year.\n\n"
+            "The militia recruited 50 men in Hatla on Monday, sources said.")
+    kinds = {text[b.start:b.end][:13]: b.kind for b in classify_blocks(text)}
+    assert kinds["Photo caption"] == "furniture" and kinds["The militia r"] == "body"

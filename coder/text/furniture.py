@@ -72,6 +72,7 @@ _CAPTION = re.compile(
     r"^\W*(an? |the )?(screenshot|photo|photograph|picture|image|file photo|video still|still)s?\b.{0,240}?"
     r"\b(shows?|showing|depicts?|depicting|taken)\b|"
     r"\b(undated|file|archive|archival) (photo|photograph|picture|image|handout)\b|"
+    r"^\W*(photo|image|picture|video)?\s*(caption|credit)s?\s*[:|-]|"
     r"\[[^\]\n]{2,80}\]\s*$|\((photo|image|picture|credit|source)\b[^)\n]{0,80}\)\s*$",
     re.I,
 )
