@@ -53,6 +53,14 @@ _POSSESSIVE = re.compile(r"^[’']s\b")
 # itself (ACLED: the town at geo_precision 2). A governorate's countryside is in the gazetteer.
 _AROUND_AFTER = re.compile(r"[’']?s?\s+(?:desert|countryside|outskirts|suburbs|vicinity|environs)\b", re.I)
 _TOWN_KINDS = {"town", "city", "village"}
+# "Deir Ezzor 24", "Raqqa Post", "Halab Today TV": an outlet or organisation named after a
+# place; the place is not where anything happened.
+_NAMED_AFTER = re.compile(r"[’']?\s*(?:24\b|TV\b|Today\b|Post\b|News\b|Network\b|Agency\b|website\b|Radio\b|Media\b|"
+                          r"Military Council\b|Civil Council\b|government\b|regime\b|authorities\b)")
+
+
+def names_an_organisation(text: str, mention: Mention) -> bool:
+    return bool(_NAMED_AFTER.match(text, mention.end))
 
 
 @dataclass

@@ -25,7 +25,7 @@ from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, 
 from ..normalize import DateResolution, Normalizer, find_dates
 from ..text import Sentence, main_regions, split_sentences
 from .assemble import Consolidator, absorb
-from .args import catch_all_actors, is_generic, place_roles
+from .args import catch_all_actors, is_generic, names_an_organisation, place_roles
 from .compiled import CompiledType, compile_codebook
 from .fill import (events_at, fill_actors, fill_counterpart, fill_counts, fill_date, fill_money, fill_type_fields,
                    put_actors, start_draft)
@@ -147,7 +147,8 @@ class RuleCoder:
             for m in actors:
                 ctx.actors[ctx.index_of(m.start)].append(m)
             for m in places:
-                ctx.places[ctx.index_of(m.start)].append(m)
+                if not names_an_organisation(text, m):
+                    ctx.places[ctx.index_of(m.start)].append(m)
             for d in find_dates(text, document.publication_date, start, end, anchor, chain=True):
                 anchor = d.date
                 if _DATELINE.match(text, start, d.start) and _DATELINE_END.match(text, d.end):
