@@ -66,8 +66,20 @@ def names_an_organisation(text: str, mention: Mention) -> bool:
 @dataclass
 class PlaceRole:
     mention: Mention[PlaceMatch]
-    role: str        # origin | destination | crossing | near | in | other
+    role: str        # origin | destination | crossing | near | in | other | apposition (ignored)
     group: int       # places listed together ("Palmyra, Raqqa and Homs") share a group
+
+
+# "Al-Mayadeen city, in the Deir Ezzor countryside": the second place says where the
+# first one is; it is not a second place of the event.
+_APPOSITION = re.compile(r"\s*(?:city|town|village|area)?\s*,\s*(?:in|of|(?:east|west|north|south)(?:ern)? of)?\s*"
+                         r"(?:the\s+)?(?:(?:eastern|western|northern|southern|rural|central)\s+)?$", re.I)
+
+
+def _apposition(text: str, prev: "PlaceRole | None", m: Mention[PlaceMatch]) -> bool:
+    if prev is None or not _APPOSITION.fullmatch(text, prev.mention.end, m.start):
+        return False
+    return m.match.geo_precision > prev.mention.match.geo_precision or m.match.place.kind == "region"
 
 
 def place_roles(text: str, sentence_start: int, places: list[Mention[PlaceMatch]]) -> list[PlaceRole]:
@@ -75,6 +87,10 @@ def place_roles(text: str, sentence_start: int, places: list[Mention[PlaceMatch]
     group = -1
     prev: PlaceRole | None = None
     for m in places:
+        if _apposition(text, prev, m):
+            group += 1
+            out.append(PlaceRole(m, "apposition", group))
+            continue
         if prev is not None and _COORD.match(text[prev.mention.end:m.start]):
             role = prev.role  # listed with the previous place: same role
         else:
