@@ -24,6 +24,7 @@ class Alignment(str, Enum):
     normalized = "normalized"  # equal after folding case, whitespace, quote marks, dashes
     fuzzy = "fuzzy"            # approximate alignment above the threshold
     unaligned = "unaligned"    # the quote could not be found: never shown as grounded
+    contradicted = "contradicted"  # the quote was found but says something else: never grounded
     derived = "derived"        # value looked up from another value (lat/long from the place)
     none = "none"              # no evidence needed (notes, source) or none given
 

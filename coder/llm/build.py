@@ -14,6 +14,7 @@ from typing import Any
 
 from ..codebook.model import Codebook, FieldSpec
 from ..models import Alignment, Document, Event, FieldValue, Span
+from .agree import date_reading, disagreement
 from .align import Aligned, Aligner
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,18 @@ class EventBuilder:
             filled = self.normalizer.fill_derived(event, document)
             if isinstance(filled, Event):
                 event = filled
+        self._mark_derived(event)
         return event
+
+    def _mark_derived(self, event: Event) -> None:
+        """A value looked up from a contradicted one (Palmyra's coordinates for a quote
+        naming Deir Ezzor) is no better than its source: it is marked the same way."""
+        for name, fv in event.fields.items():
+            spec = self.codebook.field_spec(event.type, name)
+            source = event.fields.get(spec.derived_from) if spec is not None and spec.derived_from else None
+            if source is not None and source.alignment == Alignment.contradicted:
+                fv.alignment = Alignment.contradicted
+                fv.detail = f"derived from {spec.derived_from}, which its quote contradicts"
 
     def field(self, spec: FieldSpec, value: Any, quote: str | None, aligner: Aligner,
               near: tuple[int, int] | None, document: Document) -> FieldValue:
@@ -76,6 +88,16 @@ class EventBuilder:
             alignment = Alignment.unaligned if (spec.grounded or quote) else Alignment.none
             kept_quote = quote
         value, norm_detail = self.normalize(spec, value, spans, quote, document)
+        if spans:
+            said = " ".join(s.text for s in spans)
+            if spec.normalize == "date":
+                value, reason = date_reading(value, said, document.publication_date)
+            else:
+                reason = disagreement(self.normalizer, spec, value, said)
+            if reason:
+                # The words are in the document but say something else: kept for review, never grounded.
+                alignment, norm_detail = Alignment.contradicted, reason
+                kept_quote = quote
         if norm_detail:
             detail = f"{detail}; {norm_detail}" if detail else norm_detail
         return FieldValue(value=value, spans=spans, alignment=alignment, quote=kept_quote, detail=detail)
@@ -92,7 +114,7 @@ class EventBuilder:
         if spec.normalize == "place":
             return _canonical_each(n.place, value, said)
         if spec.normalize == "date":
-            return _date(value, said, document)
+            return _date(value, said, document) if not spans else (value, None)
         if spec.is_enum:
             return _enum(n, spec, value)
         return value, None

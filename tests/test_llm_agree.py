@@ -1,0 +1,101 @@
+"""Every value checked against its own quote, through the fake server.
+
+A quote that aligns proves the words are in the document, not that they say
+what the value says: "Liwa Fatemiyoun" quoted for actor1 Hezbollah is found
+verbatim and still wrong. Such a value is `contradicted` (never grounded), and
+the fields looked up from it (inter1, coordinates, time_precision) say so.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from coder.models import GROUNDED, Alignment, Document
+
+from .test_llm import TEXT, answer, doc, make, server, sleeps  # noqa: F401  (fixtures)
+
+
+def code_one(make, server, document: Document, body: dict):
+    server.push({"json": body})
+    result = make(cache=False).code(document)
+    assert result.status == "ok", result.error
+    (event,) = result.events
+    return event
+
+
+def test_contradicted_is_not_grounded():
+    assert Alignment.contradicted not in GROUNDED
+
+
+def test_an_actor_that_its_quote_does_not_name_is_contradicted(make, server, codebook):
+    event = code_one(make, server, doc(), answer(codebook, actor1={"value": "Hezbollah", "quote": "Liwa Fatemiyoun"}))
+    actor = event.fields["actor1"]
+    assert actor.alignment == Alignment.contradicted and not actor.grounded
+    assert "Fatemiyoun Brigade" in actor.detail
+    # The span is kept, so review can show which words were quoted.
+    assert actor.spans and actor.spans[0].text == "Liwa Fatemiyoun"
+    inter = event.fields["inter1"]
+    assert inter.alignment == Alignment.contradicted and "actor1" in inter.detail
+
+
+def test_an_actor_its_quote_names_stays_grounded(make, server, codebook):
+    event = code_one(make, server, doc(), answer(codebook))
+    assert event.fields["actor1"].alignment == Alignment.exact
+    assert event.fields["inter1"].alignment == Alignment.derived
+
+
+def test_a_place_that_its_quote_does_not_name_is_contradicted_with_its_coordinates(make, server, codebook):
+    event = code_one(make, server, doc(), answer(codebook, location={"value": "Palmyra", "quote": "Albukamal"}))
+    location = event.fields["location"]
+    assert location.value == "Palmyra" and location.alignment == Alignment.contradicted
+    assert "Al Bukamal" in location.detail
+    for derived in ("latitude", "longitude", "admin1", "geo_precision"):
+        assert event.fields[derived].alignment == Alignment.contradicted, derived
+        assert "location" in event.fields[derived].detail
+
+
+def test_a_number_its_quote_does_not_give_is_contradicted(make, server, codebook):
+    event = code_one(make, server, doc(), answer(codebook, vehicle_count={"value": 25, "quote": "15 pickup vehicles"}))
+    assert event.fields["vehicle_count"].alignment == Alignment.contradicted
+    assert "15" in event.fields["vehicle_count"].detail
+
+
+def test_number_words_and_sums_agree(make, server, codebook):
+    text = ("On Monday three trucks and two buses of Liwa Fatemiyoun fighters arrived in Albukamal. "
+            "Ten trucks and 5 buses followed.")
+    body = answer(codebook, vehicle_count={"value": 3, "quote": "three trucks"},
+                  personnel_count={"value": 15, "quote": "Ten trucks and 5 buses"})
+    body["events"][0]["evidence"] = "On Monday three trucks and two buses of Liwa Fatemiyoun fighters arrived in Albukamal."
+    event = code_one(make, server, doc(text=text), body)
+    assert event.fields["vehicle_count"].alignment == Alignment.exact
+    assert event.fields["personnel_count"].alignment == Alignment.exact
+
+
+def test_an_enum_its_quote_contradicts_through_the_lexicon(make, server, codebook):
+    event = code_one(make, server, doc(), answer(codebook, movement_kind={"value": "departure", "quote": "arrived"}))
+    kind = event.fields["movement_kind"]
+    assert kind.alignment == Alignment.contradicted and "arrival" in kind.detail
+    event = code_one(make, server, doc(), answer(codebook))
+    assert event.fields["movement_kind"].alignment == Alignment.exact
+
+
+def test_a_date_its_quote_resolves_otherwise_is_contradicted(make, server, codebook):
+    event = code_one(make, server, doc(), answer(codebook, event_date={"value": "2021-03-10", "quote": "On Monday"}))
+    when = event.fields["event_date"]
+    assert when.value == "2021-03-10" and when.alignment == Alignment.contradicted
+    assert "2021-03-15" in when.detail
+    assert event.fields["time_precision"].alignment == Alignment.contradicted
+
+
+def test_a_date_resolved_without_a_publication_date_is_not_grounded(make, server, codebook):
+    undated = Document(id="d1", text=TEXT, publication_date=None)
+    event = code_one(make, server, undated, answer(codebook, event_date={"value": "2021-03-15", "quote": "On Monday"}))
+    when = event.fields["event_date"]
+    assert when.alignment == Alignment.contradicted and "publication date" in when.detail
+
+
+def test_a_date_its_quote_gives_stays_grounded(make, server, codebook):
+    event = code_one(make, server, doc(), answer(codebook, event_date={"value": "2021-03-15", "quote": "On Monday"}))
+    assert event.fields["event_date"].alignment == Alignment.exact
+    assert event.fields["time_precision"].alignment == Alignment.derived
+    assert doc().publication_date == date(2021, 3, 16)
