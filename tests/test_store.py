@@ -77,3 +77,64 @@ def test_missing_store_and_run_are_clear_errors(tmp_path: Path):
         load_coded_documents(tmp_path / "empty.sqlite")
     with pytest.raises(InputError, match="no run 5"):
         load_coded_documents(tmp_path / "empty.sqlite", run_id=5)
+
+
+def test_a_full_disk_is_one_clear_error_and_keeps_what_was_written(tmp_path: Path):
+    """SQLite rolls back by itself when the disk fills; the error must be that, not 'cannot rollback'."""
+    from coder.store import StoreError
+
+    with Store(tmp_path / "s.sqlite") as store:
+        run = store.get_run("rules", "0.1.0", None, "1.0.0")
+        pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+        store.db.execute(f"PRAGMA max_page_count = {pages + 3}")
+        written = 0
+        with pytest.raises(StoreError, match="the disk is full") as caught:
+            for i in range(500):
+                doc = Document(id=f"d{i}", text="a convoy arrived " * 50 + str(i))
+                store.add_documents(run.id, [(i, document_hash(doc), "k", doc, doc.id)])
+                store.write_result(run.id, document_hash(doc), "k", _record(doc, 3))
+                written += 1
+        assert "rollback" not in str(caught.value)
+        assert not store.db.in_transaction
+    assert len(load_coded_documents(tmp_path / "s.sqlite")) == written > 0
+
+
+def test_stores_that_are_not_ours_are_named_and_left_alone(tmp_path: Path):
+    from coder.store import StoreError
+
+    (tmp_path / "dir.sqlite").mkdir()
+    with pytest.raises(StoreError, match="is a directory"):
+        Store(tmp_path / "dir.sqlite")
+    (tmp_path / "text.sqlite").write_text("hello\n" * 100)
+    with pytest.raises(StoreError, match="not an eventcoder store"):
+        Store(tmp_path / "text.sqlite", create=False)
+    other = tmp_path / "other.sqlite"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE notes (x)")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="another program"):
+        Store(other)
+    assert [r[0] for r in sqlite3.connect(other).execute("SELECT name FROM sqlite_master")] == ["notes"]
+
+
+def test_a_read_only_store_can_be_read_but_not_written(tmp_path: Path, monkeypatch):
+    from coder.store import StoreError
+
+    path = tmp_path / "s.sqlite"
+    doc = Document(id="d1", text="a convoy arrived")
+    with Store(path) as store:
+        run = store.get_run("rules", "0.1.0", None, "1.0.0")
+        store.add_documents(run.id, [(0, document_hash(doc), "k", doc, "d1")])
+        store.write_result(run.id, document_hash(doc), "k", _record(doc))
+    real = sqlite3.connect
+
+    def read_only(database, *args, **kwargs):  # as the OS refuses writes to a file without write permission
+        if kwargs.pop("uri", False):
+            return real(database, *args, uri=True, **kwargs)
+        return real(f"{Path(database).resolve().as_uri()}?mode=ro", *args, uri=True, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", read_only)
+    assert len(load_coded_documents(path)) == 1
+    with Store(path) as store, pytest.raises(StoreError, match="read-only"):
+        store.get_run("rules", "0.1.0", None, "2.0.0")

@@ -19,6 +19,7 @@ lose the last few commits, which a rerun then simply redoes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
@@ -31,7 +32,52 @@ from ..io import InputError
 from ..models import CodedDocument, Document
 from .migrations import LATEST, SchemaTooNew, migrate
 
-__all__ = ["Store", "Run", "load_coded_documents", "document_hash", "LATEST", "SchemaTooNew"]
+__all__ = ["Store", "StoreError", "Run", "load_coded_documents", "document_hash", "LATEST", "SchemaTooNew"]
+
+
+class StoreError(InputError):
+    """The store cannot be opened, read or written: one line naming the file and what to do."""
+
+
+def _reason(exc: sqlite3.Error) -> str:
+    """SQLite's message in the user's terms (its own words kept at the end for a search)."""
+    text = str(exc)
+    low = text.lower()
+    if "not a database" in low or "malformed" in low:
+        return f"not an eventcoder store (not an SQLite database, or a damaged one: {text})"
+    if "disk is full" in low or "database or disk is full" in low:
+        return ("the disk is full; free some space and run the same command again (every result written "
+                f"so far is kept) ({text})")
+    if "readonly" in low or "read-only" in low:
+        return f"the store is read-only: check the permissions of the file and of its folder ({text})"
+    if "unable to open" in low:
+        return f"cannot open the store: its folder is missing or not writable ({text})"
+    if "locked" in low or "busy" in low:
+        return f"another process holds the store; wait for it or give another --db ({text})"
+    if "i/o error" in low:
+        return f"a disk error while using the store ({text})"
+    return f"the store failed: {text}"
+
+
+def _guarded(method):
+    """Every store operation fails as one StoreError line, never a bare sqlite3 traceback."""
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise StoreError(str(self.path), _reason(exc)) from None
+    return call
+
+
+def _rollback(db: sqlite3.Connection) -> None:
+    # After a full disk or an I/O error SQLite may have rolled back by itself, and a
+    # second ROLLBACK would replace the real cause with "no transaction is active".
+    if db.in_transaction:
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
 
 def _now() -> str:
@@ -77,17 +123,48 @@ class Status:
 class Store:
     def __init__(self, path: str | Path, *, create: bool = True):
         self.path = Path(path)
+        if self.path.is_dir():
+            raise StoreError(str(self.path), "is a directory, not a store; give a file such as run.sqlite")
         if not create and not self.path.exists():
-            raise InputError(str(self.path), "no such store (run `coder batch ... --db` first)")
-        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
-        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
+            raise StoreError(str(self.path), "no such store (run `coder batch ... --db` first)")
+        if create and not self.path.exists() and not self.path.parent.is_dir():
+            raise StoreError(str(self.path), f"the folder {self.path.parent} does not exist")
         try:
-            migrate(self.db)
-        except sqlite3.DatabaseError as exc:
-            self.db.close()
-            raise InputError(str(self.path), f"not an eventcoder store: {exc}") from None
+            self.db = self._connect(read_only=False)
+        except StoreError as exc:
+            # A read-only store can still be looked at (status, export): open it read-only.
+            if create or "read-only" not in exc.message and "cannot open" not in exc.message:
+                raise
+            try:
+                self.db = self._connect(read_only=True)
+            except StoreError:
+                raise exc from None
+
+    def _connect(self, read_only: bool) -> sqlite3.Connection:
+        db = None
+        try:
+            if read_only:
+                db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+            else:
+                # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
+                db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            if version == 0 and tables:  # another program's database: never add our tables to it
+                raise StoreError(str(self.path), f"not an eventcoder store (an SQLite database of another "
+                                                 f"program, with tables {', '.join(sorted(tables)[:5])})")
+            migrate(db)
+            return db
+        except (sqlite3.Error, InputError) as exc:
+            if db is not None:
+                db.close()
+            if isinstance(exc, StoreError):
+                raise
+            if isinstance(exc, SchemaTooNew):
+                raise SchemaTooNew(str(self.path), exc.message) from None
+            raise StoreError(str(self.path), _reason(exc)) from None
 
     def close(self) -> None:
         self.db.close()
@@ -99,6 +176,7 @@ class Store:
         self.close()
 
     # -- runs ----------------------------------------------------------------------
+    @_guarded
     def get_run(self, coder: str, coder_version: str | None, model: str | None, codebook_version: str,
                 settings: dict[str, Any] | None = None) -> Run:
         """The run with these parameters, created if new."""
@@ -113,6 +191,7 @@ class Store:
         row = self.db.execute("SELECT id FROM runs WHERE fingerprint = ?", (fingerprint,)).fetchone()
         return self.run(row[0])
 
+    @_guarded
     def run(self, run_id: int | str | None = None) -> Run:
         """A run by id, or the latest one."""
         if run_id is None:
@@ -130,10 +209,12 @@ class Store:
                 raise InputError(str(self.path), f"no run {run_id}; runs: {', '.join(map(str, known)) or 'none'}")
         return _run(row)
 
+    @_guarded
     def runs(self) -> list[Run]:
         return [_run(row) for row in self.db.execute("SELECT * FROM runs ORDER BY id")]
 
     # -- writing -------------------------------------------------------------------
+    @_guarded
     def add_documents(self, run_id: int, rows: list[tuple[int, str, str, Document | None, str | None]]) -> None:
         """Register read documents (seq, hash, source key, document or None for a failure, doc id); idempotent."""
         now = _now()
@@ -147,9 +228,10 @@ class Store:
                                 [(run_id, h, seq) for seq, h, _, _, _ in rows])
             self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            _rollback(self.db)
             raise
 
+    @_guarded
     def is_done(self, run_id: int, doc_hash: str, *, retry_failed: bool = True) -> bool:
         """Has this document a result in the run? A failed coding counts as not done when retrying:
         it was often transient (a rate limit, an unreachable endpoint, a refused key since fixed)."""
@@ -160,6 +242,7 @@ class Store:
         return self.db.execute("SELECT 1 FROM errors WHERE run_id = ? AND doc_hash = ? AND stage != 'code'",
                                (run_id, doc_hash)).fetchone() is not None
 
+    @_guarded
     def write_result(self, run_id: int, doc_hash: str, source_key: str, record: dict[str, Any],
                      usage: dict[str, Any] | None = None, cost_usd: float | None = None) -> bool:
         """Write one coded document and its events in one transaction; False if it was already there."""
@@ -173,7 +256,7 @@ class Store:
                                   (run_id, doc_hash)).fetchone()
             if row is not None and (row[0] == "ok" or status == "failed"):
                 # Already coded (a duplicate in the input, or a retry that failed again): keep the first.
-                self.db.execute("ROLLBACK")
+                _rollback(self.db)
                 return False
             if row is not None:  # a failed coding now succeeded: it replaces the failure
                 for table in ("results", "events"):
@@ -200,9 +283,10 @@ class Store:
             self.db.execute("COMMIT")
             return True
         except BaseException:
-            self.db.execute("ROLLBACK")
+            _rollback(self.db)
             raise
 
+    @_guarded
     def write_error(self, run_id: int, key: str, reason: str, *, doc_id: str | None = None,
                     doc_hash: str | None = None, stage: str = "read") -> None:
         """Record a document that could not be read (or was skipped on purpose); idempotent."""
@@ -212,17 +296,21 @@ class Store:
     # -- reading -------------------------------------------------------------------
     def coded(self, run_id: int) -> Iterator[tuple[str, CodedDocument, str]]:
         """(doc hash, coded document, coded_at) of a run, in reading order."""
-        rows = self.db.execute(
-            "SELECT r.doc_hash, r.record, d.data, r.coded_at FROM results r JOIN documents d ON d.hash = r.doc_hash "
-            "LEFT JOIN run_documents rd ON rd.run_id = r.run_id AND rd.doc_hash = r.doc_hash "
-            "WHERE r.run_id = ? ORDER BY rd.seq, r.rowid", (run_id,))
-        for doc_hash, record_json, doc_json, coded_at in rows:
-            record = json.loads(record_json)
-            record["document"] = json.loads(doc_json)
-            record["events"] = [json.loads(data) for (data,) in self.db.execute(
-                "SELECT data FROM events WHERE run_id = ? AND doc_hash = ? ORDER BY seq", (run_id, doc_hash))]
-            yield doc_hash, CodedDocument.model_validate(record), coded_at
+        try:
+            rows = self.db.execute(
+                "SELECT r.doc_hash, r.record, d.data, r.coded_at FROM results r JOIN documents d "
+                "ON d.hash = r.doc_hash LEFT JOIN run_documents rd ON rd.run_id = r.run_id "
+                "AND rd.doc_hash = r.doc_hash WHERE r.run_id = ? ORDER BY rd.seq, r.rowid", (run_id,))
+            for doc_hash, record_json, doc_json, coded_at in rows:
+                record = json.loads(record_json)
+                record["document"] = json.loads(doc_json)
+                record["events"] = [json.loads(data) for (data,) in self.db.execute(
+                    "SELECT data FROM events WHERE run_id = ? AND doc_hash = ? ORDER BY seq", (run_id, doc_hash))]
+                yield doc_hash, CodedDocument.model_validate(record), coded_at
+        except sqlite3.Error as exc:
+            raise StoreError(str(self.path), _reason(exc)) from None
 
+    @_guarded
     def status(self, run_id: int | str | None = None) -> Status:
         try:
             run = self.run(run_id)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from ..io import InputError
+
 
 # Each migration is plain SQL (no ';' inside strings or triggers), run
 # statement by statement inside one transaction with its version bump.
@@ -84,16 +86,17 @@ MIGRATIONS: list[str] = [_M1_INITIAL, _M2_USAGE]
 LATEST = len(MIGRATIONS)
 
 
-class SchemaTooNew(RuntimeError):
-    pass
+class SchemaTooNew(InputError):
+    """A store written by a newer eventcoder: its tables may mean things this version does not know."""
 
 
 def migrate(db: sqlite3.Connection, target: int = LATEST) -> int:
     """Bring the database to `target` migrations; returns the version it had before."""
     before = db.execute("PRAGMA user_version").fetchone()[0]
     if before > LATEST:
-        raise SchemaTooNew(f"the store has schema version {before}, newer than this eventcoder knows ({LATEST}); "
-                           "upgrade eventcoder")
+        where = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "") or "store"
+        raise SchemaTooNew(where, f"written by a newer eventcoder (store schema version {before}, this one knows "
+                                  f"up to {LATEST}); upgrade eventcoder to read it")
     for version in range(before, target):
         # BEGIN IMMEDIATE: the step and its version bump are one transaction,
         # and two processes opening an old store do not both migrate it.
@@ -108,7 +111,8 @@ def migrate(db: sqlite3.Connection, target: int = LATEST) -> int:
             db.execute(f"PRAGMA user_version = {version + 1}")
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLite has already rolled back after a full disk or an I/O error
+                db.execute("ROLLBACK")
             raise
     return before
 

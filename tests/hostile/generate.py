@@ -37,7 +37,7 @@ import tarfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,6 +96,9 @@ class Case:
     build: Callable[[Path], None]
     argv: list[str]   # {case}: the case's folder, {db}: a store in it, {out}: an output file in it
     expect: dict = field(default_factory=dict)
+    # A context manager factory the run happens inside: conditions that cannot be made for real
+    # as root or without privileges (a read-only file, a full disk) are simulated by it.
+    patch: Callable[[], Any] | None = None
 
 
 def _batch(source: str) -> list[str]:
@@ -318,18 +321,26 @@ CASES: list[Case] = [
 ]
 
 
+def all_cases() -> list[Case]:
+    """Every case: these and those of the other corpus modules."""
+    from . import stores
+
+    return [*CASES, *stores.CASES]
+
+
 def case_names() -> list[str]:
-    return [case.name for case in CASES]
+    return [case.name for case in all_cases()]
 
 
 def generate(out: Path) -> list[Case]:
     """Build every case's files under out/<case name>/."""
     out.mkdir(parents=True, exist_ok=True)
-    for case in CASES:
+    cases = all_cases()
+    for case in cases:
         folder = out / case.name
         folder.mkdir(exist_ok=True)
         case.build(folder)
-    return CASES
+    return cases
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,6 +13,7 @@ way: data lost or misreported, a wrong count).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from .generate import CASES, Case
+from .generate import Case, all_cases
 
 # Per case, on a shared two-core machine; most cases take well under a second.
 CASE_SECONDS = 60
@@ -112,7 +113,7 @@ def run(corpus: Path, results: Path, names: list[str] | None = None) -> None:
     except TypeError:  # click >= 8.2: stderr is always apart
         runner = CliRunner()
     with results.open("a", encoding="utf-8") as sink:
-        for case in CASES:
+        for case in all_cases():
             if names and case.name not in names:
                 continue
             folder = corpus / case.name
@@ -123,7 +124,8 @@ def run(corpus: Path, results: Path, names: list[str] | None = None) -> None:
             started = time.perf_counter()
             crashed = None
             try:
-                result = runner.invoke(app, _argv(case, folder), catch_exceptions=True)
+                with case.patch() if case.patch else contextlib.nullcontext():
+                    result = runner.invoke(app, _argv(case, folder), catch_exceptions=True)
                 exit_code = result.exit_code
                 output = result.stdout + (result.stderr if result.stderr_bytes is not None else "")
                 if result.exception is not None and not isinstance(result.exception, SystemExit):
