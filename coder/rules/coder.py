@@ -23,7 +23,7 @@ from typing import Any
 from ..codebook.model import Codebook
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
 from ..normalize import DateResolution, Normalizer, find_dates
-from ..text import Sentence, main_regions, split_sentences
+from ..text import Sentence, headline, main_regions, split_sentences
 from .assemble import Consolidator, absorb
 from .args import catch_all_actors, is_generic, names_an_organisation, place_roles
 from .compiled import CompiledType, compile_codebook
@@ -42,6 +42,8 @@ _DATELINE_END = re.compile(r"\s*(?:\([^)]{0,30}\))?\s*[-–—:]")
 # "in the area", "into the city", "there": a place named before.
 _ANAPHOR = re.compile(r"\b(?:in|into|to|at|reached|entered)\s+(?:the|that|this)\s+(?:area|city|town|village|region|"
                       r"place|province|countryside|border|crossing|camp|base)\b|\bthere\b", re.I)
+# Exclusion rules that, in a headline, speak for the whole story.
+_STORY_MODALITIES = {"planned", "postponed", "negated", "hypothetical", "threatened"}
 # How far back (in sentences) an argument may come from when its sentence lacks it.
 _LOOKBACK = 2
 
@@ -97,6 +99,22 @@ class RuleCoder:
     def events(self, document: Document) -> list[Event]:
         return self._events(self._prepare(document))
 
+    def _withdrawn_by_headline(self, document: Document) -> set[str]:
+        """Types the headline says did not happen: "Militia postpones its recruitment drive" over a
+        body that describes the drive's terms codes no recruitment. (Planned, postponed, negated,
+        hypothetical and threatened are the modalities that speak for the whole story.)"""
+        found = headline(document.text)
+        lines = [document.text[found[0]:found[1]]] if found else []
+        if document.title:
+            lines.append(document.title)
+        withdrawn = set()
+        for ct in self.types:
+            modal = [r.cues for r in ct.rules if r.id in _STORY_MODALITIES]
+            if any(any(t.pattern.search(line) for t in ct.triggers) and any(c.search(line) for c in modal)
+                   for line in lines):
+                withdrawn.add(ct.id)
+        return withdrawn
+
     def _diagnostics(self, ctx: _Ctx) -> list[Diagnostic]:
         """Mentions of kinds the codebook does not code (airstrikes, clashes...), once per kind and sentence."""
         text = ctx.doc.text
@@ -120,8 +138,9 @@ class RuleCoder:
                 else:
                     found[key] = event
                     order.append(key)
+        withdrawn = self._withdrawn_by_headline(document)
         events = self.consolidator.consolidate(
-            [found[k] for k in order if (found[k].confidence or 0) >= self.min_confidence])
+            [found[k] for k in order if (found[k].confidence or 0) >= self.min_confidence and found[k].type not in withdrawn])
         type_order = {t.id: i for i, t in enumerate(self.types)}
         events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, type_order.get(e.type, 99)))
         for event in events:

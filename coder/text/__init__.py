@@ -1,8 +1,8 @@
 """Text preparation: the main article's regions and its sentences, offsets into the original text."""
 
-from .furniture import Block, classify_blocks, main_regions
+from .furniture import Block, classify_blocks, headline, main_regions
 from .html import HtmlText, html_to_text, looks_like_html
 from .sentences import Sentence, split_sentences
 
-__all__ = ["Block", "HtmlText", "Sentence", "classify_blocks", "html_to_text", "looks_like_html", "main_regions",
+__all__ = ["Block", "HtmlText", "Sentence", "classify_blocks", "headline", "html_to_text", "looks_like_html", "main_regions",
            "split_sentences"]

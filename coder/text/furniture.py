@@ -189,6 +189,26 @@ def _second_article_starts(text: str, lines: list[tuple[int, int]], index: int) 
     return False
 
 
+# The headline: the last heading above the body (over at most a dateline or byline), long
+# enough not to be a site name or a section label. It is not coded itself, but what it says
+# about the whole story counts ("Militia postpones its recruitment drive").
+_HEADLINE_MIN_WORDS = 4
+
+
+def headline(text: str) -> tuple[int, int] | None:
+    blocks = classify_blocks(text)
+    first_body = next((i for i, b in enumerate(blocks) if b.kind == "body"), None)
+    for block in reversed(blocks[:first_body] if first_body is not None else []):
+        line = text[block.start:block.end]
+        if block.kind == "furniture" and _meta_line(line):
+            continue
+        words = len(_WORD.findall(line))
+        if block.kind == "heading" and words >= _HEADLINE_MIN_WORDS and not _looks_like_menu(line, words):
+            return block.start, block.end
+        return None
+    return None
+
+
 def main_regions(text: str) -> list[tuple[int, int]]:
     """The (start, end) regions of the original text that hold the main article."""
     return [(b.start, b.end) for b in classify_blocks(text) if b.kept]
