@@ -15,7 +15,8 @@ def code(
                                                 show_default=False)],
     coder: Annotated[str, typer.Option("--coder", help="Coder to use: rules (offline) or llm.")] = "rules",
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write JSON Lines here (default or -: stdout).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl (records) or pretty (highlighted text and a table).")] = "jsonl",
+    fmt: Annotated[str, typer.Option("--format", help="jsonl (records), pretty (highlighted text and the events) or html (one "
+                                                         "self-contained page: --out page.html).")] = "jsonl",
     model: Annotated[Optional[str], typer.Option("--model", help="LLM model name (llm coder).")] = None,
     base_url: Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint (llm coder).")] = None,
     concurrency: Annotated[Optional[int], typer.Option("--concurrency", min=1, help="Requests at once (llm coder).")] = None,
@@ -28,8 +29,8 @@ def code(
     from ..io import InputError, atomic_output, dump_record, is_stdout
     from ..sources import iter_documents
 
-    if fmt not in ("jsonl", "pretty"):
-        fail(f"--format: expected jsonl or pretty, got {fmt!r}", 2)
+    if fmt not in ("jsonl", "pretty", "html"):
+        fail(f"--format: expected jsonl, pretty or html, got {fmt!r}", 2)
     pub = parse_date_option(publication_date)
     codebook = open_codebook(codebook_path)
     options: dict = {}
@@ -61,7 +62,16 @@ def code(
     if fmt == "pretty":
         results = _rendered(results, codebook)
     try:
-        if fmt == "pretty" and out is None:
+        if fmt == "html":
+            from ..report.proposals import proposals_page
+
+            # One page for all documents: it is written once they are all coded (atomically, as records are).
+            records = list(results)
+            with atomic_output(out if out is not None else "-", newline="\n") as handle:
+                handle.write(proposals_page(records, codebook))
+            if out is not None and not is_stdout(out):
+                console.print(f"{len(records)} document(s) coded -> {out}", markup=False, highlight=False)
+        elif fmt == "pretty" and out is None:
             for _ in results:  # shown on the terminal, no records to write
                 pass
         else:
