@@ -8,6 +8,7 @@ proposal is weak ("actor from an earlier sentence", "no date").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,12 @@ from ..models import Alignment, Event, FieldValue, Span
 from ..normalize import Mention, Normalizer, find_money, find_numbers
 from .args import count_fields, pick_actor, unnamed_force
 from .compiled import CompiledType
+
+
+# Words that point back to a force named before ("the militia", "these forces", "its fighters").
+_FORCE_ANAPHOR = re.compile(r"\b(?:the|these|those|this|that|its|their)\s+(?:militia|militias|group|groups|force|forces|"
+                            r"brigade|regiment|faction|factions|fighters|members|elements|battalion)\b", re.I)
+_ANAPHOR_LOOKBACK = 6
 
 
 @dataclass
@@ -68,6 +75,9 @@ def fill_actors(draft: Draft, ctx, si: int, ct: CompiledType, trig: tuple[int, i
             actor, assoc = Mention(unnamed[0], unnamed[1], fallback), []
             draft.adjust("unnamed force", -0.05)
         else:
+            if _FORCE_ANAPHOR.search(text, sentence.start, sentence.end):
+                # "the militia", "these forces": the force named last, even a paragraph back.
+                back = list(range(si - 1, max(-1, si - 1 - _ANAPHOR_LOOKBACK), -1))
             for earlier in back:
                 actor, assoc = pick_actor(text, (ctx.sentences[earlier].end, ctx.sentences[earlier].end),
                                           ctx.actors[earlier], ct.sides)
