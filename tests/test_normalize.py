@@ -22,7 +22,7 @@ def test_actor_spelling_family(norm, written):
 def test_actor_exact_alias_fuzzy(norm):
     assert norm.actor("Fatemiyoun Brigade").how == "exact"
     assert norm.actor("Liwa Fatemiyoun").how == "alias"
-    near = norm.actor("Fatimiyoon")
+    near = norm.actor("Fatimiyoen")
     assert near.how == "fuzzy" and near.name == "Fatemiyoun Brigade" and 85 <= near.score < 100
     assert norm.actor("a bakery") is None
 

@@ -186,6 +186,9 @@ class Actor(Strict):
     affiliation: str
     side: Side
     description: str = ""
+    # The name ACLED's own data uses for this actor, when it differs from `name`
+    # (exports can carry it so users join on ACLED's actor names).
+    acled_name: str | None = None
 
 
 class Place(Strict):
@@ -198,6 +201,9 @@ class Place(Strict):
     longitude: float = Field(ge=-180, le=180)
     kind: PlaceKind
     geonames_id: int | None = None
+    # ACLED's location name where it differs from `name` (Tadmor for Palmyra); `name`
+    # stays the canonical value and every spelling remains a variant.
+    acled_name: str | None = None
 
 
 class Codebook(Strict):

@@ -20,8 +20,15 @@ from typing import Generic, Iterable, NamedTuple, TypeVar
 
 from rapidfuzz import fuzz, process
 
-# Letters and digits, in any script; hyphens, quote marks and spaces separate tokens.
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+# Letters and digits, in any script; hyphens, quote marks and spaces separate tokens,
+# except an apostrophe or ayn mark inside a transliterated word ("Kata'ib", "Sha'itat",
+# "Asa’ib"): those are one word, or "Kata'ib Hizballah" would fall apart into "Kata", "ib"
+# and a bare "Hizballah" that matches the Lebanese party. An English possessive ("Iran's")
+# stays two tokens so that "Aleppo's countryside" still holds "Aleppo".
+# Only a short first part joins ("Kata'ib", "Sha'itat", "Qara'an"): a closing quote glued to
+# the next word after a long one ("Fatimiyoun’militia") is punctuation.
+_TOKEN = re.compile(r"(?<![^\W_])[^\W_]{1,5}['\u2019\u02bc\u02bf\u2018`](?!s\b)[^\W_]+|[^\W_]+", re.UNICODE)
+_INNER_MARK = re.compile(r"['\u2019\u02bc\u02bf\u2018`]")
 # The Arabic article as sources transliterate it. Dropped when folding so that
 # "al-Mayadin", "Mayadin" and "el Mayadin" share one key.
 ARTICLES = frozenset({"al", "el", "ul", "ad", "ar", "as", "ash", "at", "az", "an"})
@@ -34,6 +41,8 @@ _DEFAULT_MAX_NGRAM = 8
 
 
 def fold_token(token: str) -> str:
+    if "'" in token or not token.isascii():
+        token = _INNER_MARK.sub("", token)
     if token.isascii():
         return token.lower()  # the common case, and the fast one
     # NFKD + dropping combining marks folds "Ḥasakah" to "hasakah".
@@ -136,13 +145,19 @@ class NameIndex(Generic[T]):
         return self._fuzzy_cached(folded)
 
     def _fuzzy_uncached(self, folded: str) -> tuple[T, float] | None:
-        best = process.extractOne(folded, self._choices, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold)
-        if best is None:
+        found = process.extract(folded, self._choices, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold, limit=4)
+        if not found:
             return None
-        choice, score, index = best
+        choice, score, index = found[0]
         if choice[0] != folded[0]:
             return None  # misspellings rarely touch the first letter; guessing there invents names
-        return self.exact[self._choice_keys[index]][0], float(score)
+        entry = self.exact[self._choice_keys[index]][0]
+        for _other, other_score, other_index in found[1:]:
+            # Near two different entries at once ("Liwa al-Baqir" / "Liwa al-Bashir"): a guess
+            # between two named groups or places is worse than no answer.
+            if self.exact[self._choice_keys[other_index]][0] is not entry and score - other_score < 4:
+                return None
+        return entry, float(score)
 
     # -- scanning running text ------------------------------------------------
     def scan(self, toks: list[Token], *, fuzzy: bool = True) -> list[Mention[tuple[T, str, float]]]:

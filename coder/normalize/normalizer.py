@@ -126,7 +126,10 @@ class Normalizer:
         if whole:
             return None
         # A phrase holding a name ("fighters of Liwa Fatemiyoun"): the longest mention.
-        mentions = index.scan(tokens(text), fuzzy=False)
+        toks = tokens(text)
+        mentions = index.scan(toks, fuzzy=False)
+        if index is self._idx.actors:
+            mentions = _own_groups(mentions, toks)
         if mentions:
             best = max(mentions, key=lambda m: (m.end - m.start, -m.start))
             entry, how, score = best.match
@@ -142,8 +145,9 @@ class Normalizer:
     def find_actors(self, text: str, start: int = 0, end: int | None = None, *,
                     fuzzy: bool = True) -> list[Mention[ActorMatch]]:
         """Actor mentions in text[start:end]: longest first, non-overlapping, original offsets."""
+        toks = tokens(text, start, end)
         return [Mention(m.start, m.end, actor_match(*m.match))
-                for m in self._idx.actors.scan(tokens(text, start, end), fuzzy=fuzzy)]
+                for m in _own_groups(self._idx.actors.scan(toks, fuzzy=fuzzy), toks)]
 
     def find_places(self, text: str, start: int = 0, end: int | None = None, *,
                     fuzzy: bool = True) -> list[Mention[PlaceMatch]]:
@@ -156,11 +160,13 @@ class Normalizer:
         ("Kataib Hezbollah" is an actor even though "Hezbollah" alone is too;
         "Sayyida Zaynab" the place is not the militia)."""
         toks = tokens(text, start, end)
-        actors = self._idx.actors.scan(toks, fuzzy=fuzzy)
+        actors = _own_groups(self._idx.actors.scan(toks, fuzzy=fuzzy), toks)
         places = self._idx.places.scan(toks, fuzzy=fuzzy)
         keep_a, keep_p = [], []
         for a in actors:
             rival = [p for p in places if p.start < a.end and a.start < p.end]
+            if a.match[1] == "fuzzy" and any(p.match[1] != "fuzzy" for p in rival):
+                continue  # "Albu Kamal" the town, not a guess at the Albu Kamil clan
             if not rival or all((a.end - a.start) >= (p.end - p.start) for p in rival):
                 keep_a.append(Mention(a.start, a.end, actor_match(*a.match)))
         for p in places:
@@ -288,3 +294,45 @@ _ADJ_AFTER = re.compile(r"[-\u2010\u2011](?:" + PATRON_PARTICIPLES + r"|based)\b
 def _adjectival(text: str, start: int, end: int) -> bool:
     return bool(_ADJ_BEFORE.search(text, max(0, start - 5), start) or _ADJ_AFTER.match(text, end))
 
+
+
+# The words that make a name part of a longer one, another group's: "Kataeb Hizballah" is not
+# Hezbollah, "Abu al-Fadl al-Abbas Forces" is not the Brigade, "Liwa al-Baqir" is not al-Baqir
+# the man. Written with a capital, next to a known name but outside the match, they mean the
+# text names a group the dictionary does not hold under that spelling: better unresolved than
+# merged into a different named group.
+_GROUP_HEADS = frozenset({"liwa", "liwaa", "kataib", "kataeb", "katibat", "harakat", "saraya", "quwat", "fawj",
+                          "firqat", "jaysh", "jaish", "asaib", "alwiyat", "tajammu", "hizb",
+                          "free"})  # "Free Syrian Army" is not the Syrian army
+# Kinds of formation: a name followed by a noun of another kind is another group
+# ("Abu al-Fadl al-Abbas Forces" next to the Brigade); one of the same kind is the same
+# group said differently ("Fatemiyoun Division" for the Brigade, "Liwa Fatimiyoun Militia").
+_GROUP_KIND = {"forces": "forces", "force": "forces",
+               "brigade": "unit", "brigades": "unit", "division": "unit", "regiment": "unit",
+               "battalion": "unit", "battalions": "unit", "liwa": "unit",
+               "movement": "movement", "organization": "organization", "organisation": "organization"}
+
+
+def _own_groups(mentions: list, toks: list) -> list:
+    """Drop actor mentions that are the inside of a longer, different group name."""
+    if not mentions:
+        return mentions
+    by_start = {t.start: i for i, t in enumerate(toks)}
+    by_end = {t.end: i for i, t in enumerate(toks)}
+    kept = []
+    for m in mentions:
+        i, j = by_start.get(m.start), by_end.get(m.end)
+        if i is not None and i > 0:
+            before = toks[i - 1]
+            if before.capital and before.text in _GROUP_HEADS and m.start - before.end <= 2:
+                continue
+        if j is not None and j + 1 < len(toks):
+            after = toks[j + 1]
+            name_key = key_of(m.match[0].name) if hasattr(m.match[0], "name") else ()
+            own_kind = _GROUP_KIND.get(name_key[-1]) if name_key else None
+            said_kind = _GROUP_KIND.get(after.text)
+            if (after.capital and said_kind and own_kind and said_kind != own_kind
+                    and after.start - m.end <= 1):
+                continue
+        kept.append(m)
+    return kept
