@@ -157,3 +157,63 @@ def test_a_different_text_for_the_same_document(files):
 def test_missing_file(files):
     result = invoke("score", str(files / "nope.jsonl"), str(files / "gold.jsonl"))
     assert_clean_failure(result, "nope.jsonl", "no such file")
+
+
+def test_html_report_structure_summary_first_errors_first(tmp_path):
+    import lxml.html
+
+    from coder.models import Diagnostic
+    from tests.test_score_fixtures import TEXT, quote_span
+
+    gold = gold_set()
+    pred = copied(gold)
+    del pred[0].events[1]                                        # "a": the office missed
+    pred[0].events[0].fields["personnel_count"].value = 400      # "a": a matched convoy with a wrong count
+    pred[0].diagnostics = [Diagnostic(kind="clash", span=quote_span(TEXT, "recruitment office"))]
+    pred[2].events.append(office())                              # "c": an office invented
+    write_jsonl(tmp_path / "gold.jsonl", gold)
+    write_jsonl(tmp_path / "pred.jsonl", pred)
+    page = tmp_path / "report.html"
+    result = invoke("score", str(tmp_path / "pred.jsonl"), str(tmp_path / "gold.jsonl"), "--html", str(page))
+    assert result.exit_code == 0, result.output
+    tree = lxml.html.fromstring(page.read_bytes())
+    sections = tree.xpath("//body/section")
+    assert sections[0].get("id") == "summary"
+    headline = sections[0].xpath(".//table[@class='headline']/tbody/tr")
+    assert [r.xpath("string(td[1])").split(" (")[0] for r in headline][:2] == ["events, relaxed", "events, strict"]
+    assert all("–" in r.xpath("string(td[5])") for r in headline[:2])           # intervals shown
+    assert "recruitment" in sections[0].xpath("string(.//table[@class='per-type'])")
+    per_field = {r.xpath("string(td[1])"): r.xpath("string(td[4])")
+                 for r in sections[0].xpath(".//table[@class='per-field']/tbody/tr")}
+    assert per_field["personnel_count"] == "1"                                    # one incorrect
+    # documents errors first, most errors first; the correct one folded at the end
+    docs = tree.xpath("//section[@class='doc']")
+    assert [d.xpath("string(h2)").split("—")[0].split(" ")[0][:1] for d in docs] == ["a", "c", "b"]
+    assert [int(d.get("data-errors")) for d in docs] == [2, 1, 0]
+    assert docs[2].xpath("ancestor::section[@id='correct']")
+    # a matched event's field disagreement shown gold beside predicted
+    differs = docs[0].xpath(".//table[@class='matched']//tr[@class='differs']")
+    assert [[td.text_content() for td in r.xpath("td")][:3] for r in differs] == [["personnel_count", "40", "400"]]
+    # missed and invented listed with their causes
+    assert "reported by the coder as an uncoded mention: clash" in docs[0].xpath("string(.//ul[@class='missed'])")
+    assert "no gold event here" in docs[1].xpath("string(.//ul[@class='invented'])")
+    # gold and predicted texts side by side, each the whole document
+    assert [t.text_content() for t in docs[0].xpath(".//div[@class='text']")] == [TEXT, TEXT]
+
+
+def test_html_report_opens_in_headless_chromium(files):
+    """Only where a Chromium is installed (Debian's `chromium`); the structure test runs everywhere."""
+    import shutil
+    import subprocess
+
+    import lxml.html
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not browser:
+        pytest.skip("no chromium on this machine")
+    page = files / "report.html"
+    assert invoke("score", str(files / "pred.jsonl"), str(files / "gold.jsonl"), "--html", str(page)).exit_code == 0
+    done = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
+                           "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    dom = lxml.html.fromstring(done.stdout)
+    assert dom.xpath("//section[@id='summary']//table[@class='headline']") and "Uncaught" not in done.stderr

@@ -1,111 +1,245 @@
-"""A self-contained HTML page: per document, gold and predicted spans side by side.
+"""The score report as one self-contained HTML page, worth reading top to bottom.
 
-Evidence spans are shaded in their event type's codebook colour, field spans
-underlined; below each text the events are listed as matched, missed or
-invented. Every text that comes from a document or a coding is HTML-escaped.
+First the summary: relaxed and strict event F1 with their bootstrap intervals, evidence spans,
+document types, then per event type and per field. Then the documents, those with errors first
+(most missed and invented events first, then most field disagreements), each with gold and predicted text side by side; within matched events the
+fields that disagree are shown gold beside predicted (a "matched" event with a wrong date is not
+hidden); missed and invented events are listed with a cause where one is known (coded as another
+type, or reported by the coder as an uncoded mention). Documents without errors come last, folded.
+Every text that comes from a document or a coding is HTML-escaped.
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, field
 from html import escape
+
+import numpy as np
 
 from ..codebook.model import Codebook
 from ..models import Event
-from .scorer import EventOutcome, ScoreReport
-
-# Colours come from the codebook (rich names such as "bright_cyan" or "#aabbcc");
-# anything else is replaced so a codebook value can never inject CSS.
-_CSS_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-z]+")
+from ..report.markup import Mark, highlighted, page, shade
+from .scorer import ScoreReport
 
 _STYLE = """
-body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
-h2{font-size:1.05em;margin-top:2em;border-top:1px solid #ccc;padding-top:.8em}
 .pair{display:grid;grid-template-columns:1fr 1fr;gap:1.2em}
-.text{white-space:pre-wrap;font-family:Georgia,serif;line-height:1.5;border:1px solid #ddd;padding:.6em;
-max-height:32em;overflow:auto}
-mark{padding:0 .05em;border-radius:2px}
-.field{text-decoration:underline dotted 2px}
-.legend span{margin-right:1em;padding:0 .4em;border-radius:3px}
+section.doc{border-top:2px solid #bbb;margin-top:1.6em}
+h2 .badge{font-size:.8em;font-weight:normal;color:#a00;margin-left:.6em}
+h2 .badge.ok{color:#080}
+tr.differs td.v,tr.missing td.v,tr.spurious td.v{background:#fde8e8}
 li.missed,li.invented{color:#a00}
-.note{color:#a60}
+.cause{color:#555;font-style:italic}
+caption{text-align:left;font-weight:600;padding:.2em 0}
 """
-
-
-def _colour(name: str) -> str:
-    name = name.removeprefix("bright_")
-    return name if _CSS_COLOUR.fullmatch(name) else "gray"
-
-
-def _shade(colour: str) -> str:
-    return f"background:color-mix(in srgb,{colour} 35%,white)"
-
-
-def _highlighted(text: str, outcomes: list[EventOutcome], colours: dict[str, str]) -> str:
-    evidence: list[tuple[int, int, str]] = []
-    fields: list[tuple[int, int]] = []
-    for outcome in outcomes:
-        evidence += [(s.start, s.end, outcome.type) for s in outcome.event.evidence]
-        fields += [(s.start, s.end) for value in outcome.event.fields.values() for s in value.spans]
-    cuts = sorted({0, len(text), *(p for s, e, _ in evidence for p in (s, e)), *(p for s, e in fields for p in (s, e))})
-    cuts = [c for c in cuts if 0 <= c <= len(text)]
-    pieces = []
-    for start, end in zip(cuts, cuts[1:]):
-        chunk = escape(text[start:end])
-        types = sorted({t for s, e, t in evidence if s <= start and end <= e})
-        in_field = any(s <= start and end <= e for s, e in fields)
-        if in_field:
-            chunk = f'<span class="field">{chunk}</span>'
-        if types:
-            title = escape(", ".join(types))
-            chunk = f'<mark style="{_shade(colours.get(types[0], "gray"))}" title="{title}">{chunk}</mark>'
-        pieces.append(chunk)
-    return "".join(pieces)
-
-
-def _event_line(event: Event) -> str:
-    parts = [f"{name}: {event.value(name)}" for name in ("event_date", "location", "actor1")
-             if event.value(name) is not None]
-    return "; ".join(parts) or "no date, place or actor"
-
-
-def _event_list(outcomes: list[EventOutcome], unmatched_label: str) -> str:
-    if not outcomes:
-        return "<p>no events</p>"
-    items = []
-    for outcome in outcomes:
-        state = "matched" if outcome.matched else unmatched_label
-        items.append(f'<li class="{state}"><b>{escape(outcome.type)}</b> ({state}): '
-                     f"{escape(_event_line(outcome.event))}</li>")
-    return "<ul>" + "".join(items) + "</ul>"
-
-
-def html_report(report: ScoreReport, codebook: Codebook) -> str:
-    colours = {t.id: _colour(t.colour) for t in codebook.event_types}
-    events = report.data["events"]
-    legend = "".join(f'<span style="{_shade(c)}">{escape(t)}</span>' for t, c in colours.items())
-    body = [
-        "<h1>coder score</h1>",
-        f"<p>events: relaxed F1 {_number(events['relaxed']['f1'])}, strict F1 {_number(events['strict']['f1'])}; "
-        f"spans overlap F1 {_number(report.data['spans']['overlap']['f1'])}; "
-        f"document types F1 {_number(report.data['documents']['type_f1'])}</p>",
-        f'<p class="legend">{legend}</p>',
-        *(f'<p class="note">{escape(note)}</p>' for note in report.notes),
-    ]
-    for document in report.documents():
-        title = f" — {escape(document.title)}" if document.title else ""
-        missing = ' <span class="note">(no prediction: scored as no events)</span>' if document.prediction_missing else ""
-        body.append(f"<h2>{escape(document.id)}{title}{missing}</h2>")
-        body.append('<div class="pair">')
-        for label, outcomes, unmatched in (("gold", document.gold, "missed"),
-                                           ("predicted", document.predicted, "invented")):
-            body.append(f"<div><h3>{label}</h3>"
-                        f'<div class="text">{_highlighted(document.text, outcomes, colours)}</div>'
-                        f"{_event_list(outcomes, unmatched)}</div>")
-        body.append("</div>")
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>coder score</title>"
-            f"<style>{_STYLE}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
 
 
 def _number(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
+
+
+def _interval(bounds) -> str:
+    return "—" if not bounds else f"{bounds[0]:.3f}–{bounds[1]:.3f}"
+
+
+def _text(value) -> str:
+    if value is None:
+        return "—"
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _table(cls: str, headers: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f'<td class="num">{c}</td>' if i >= numeric_from else f"<td>{c}</td>"
+                                    for i, c in enumerate(row)) + "</tr>" for row in rows)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _summary(report: ScoreReport) -> str:
+    data = report.data
+    events, spans, documents = data["events"], data["spans"], data["documents"]
+    split = f" (split {escape(str(data['split']))})" if data.get("split") else ""
+    parts = [f'<p class="counts">{documents["scored"]} gold documents{split}, {events["gold"]} gold events, '
+             f'{events["predicted"]} predicted, {events["matched"]} matched</p>']
+    rows = []
+    for label, row in (("events, relaxed (type, overlapping evidence)", events["relaxed"]),
+                       ("events, strict (type, place, date)", events["strict"])):
+        rows.append([escape(label), _number(row["precision"]), _number(row["recall"]), f"<b>{_number(row['f1'])}</b>",
+                     _interval(row.get("f1_ci")), f"{row['tp']} / {row['fp']} / {row['fn']}"])
+    rows.append(["evidence spans, overlap", _number(spans["overlap"]["precision"]), _number(spans["overlap"]["recall"]),
+                 _number(spans["overlap"]["f1"]), _interval(spans["overlap"].get("f1_ci")), ""])
+    rows.append(["document types", _number(documents["type_precision"]), _number(documents["type_recall"]),
+                 _number(documents["type_f1"]), _interval(documents.get("type_f1_ci")),
+                 f"{documents['type_tp']} / {documents['type_fp']} / {documents['type_fn']}"])
+    parts.append("<h3>Headline (95% bootstrap interval over documents)</h3>")
+    parts.append(_table("headline", ["measure", "precision", "recall", "F1", "95% CI", "tp / fp / fn"], rows))
+    parts.append("<h3>Per event type</h3>")
+    parts.append(_table("per-type", ["type", "gold", "predicted", "relaxed P", "relaxed R", "relaxed F1", "strict F1",
+                                     "documents F1"],
+                        [[escape(t), str(r["gold"]), str(r["predicted"]), _number(r["precision"]), _number(r["recall"]),
+                          _number(r["f1"]), _number(r["strict"]["f1"]),
+                          _number(documents["per_type"].get(t, {}).get("f1"))]
+                         for t, r in data["per_type"].items()]))
+    parts.append("<h3>Fields of matched events</h3>")
+    field_rows = []
+    for name, r in data["per_field"].items():
+        items = r.get("items")
+        field_rows.append([escape(name), _number(r["accuracy"]), str(r["correct"]), str(r["incorrect"]),
+                           str(r["missing"]), str(r["spurious"]),
+                           f"{_number(items['precision'])} / {_number(items['recall'])}" if items else ""])
+    parts.append(_table("per-field", ["field", "accuracy", "correct", "incorrect", "missing", "spurious",
+                                      "items P / R"], field_rows))
+    parts += [f'<p class="note">{escape(note)}</p>' for note in report.notes]
+    return '<section id="summary"><h2>Summary</h2>' + "".join(parts) + "</section>"
+
+
+@dataclass
+class _Doc:
+    number: int
+    id: str
+    title: str | None
+    text: str
+    gold: list[int]                      # global indexes into the gold side
+    pred: list[int]
+    pairs: list[tuple[int, int]] = field(default_factory=list)   # (gold, pred) matched
+    disagreements: dict[tuple[int, int], list[tuple[str, str, str, str]]] = field(default_factory=dict)
+    missed: list[tuple[int, str]] = field(default_factory=list)  # (gold, cause)
+    invented: list[tuple[int, str]] = field(default_factory=list)
+    prediction_missing: bool = False
+
+    @property
+    def errors(self) -> int:
+        return len(self.missed) + len(self.invented) + sum(map(len, self.disagreements.values()))
+
+
+def _compare(report: ScoreReport, g: int, p: int) -> list[tuple[str, str, str, str]]:
+    """Fields of a matched pair that differ after the scorer's normalisation: (field, gold, predicted, verdict)."""
+    prep = report.prepared
+    gold, pred = prep.gold, prep.pred
+    names = [n for n in prep.field_order if n in gold.values or n in pred.values]
+    names += sorted((gold.values.keys() | pred.values.keys()) - set(names))
+    out = []
+    for name in names:
+        gid = int(gold.values[name][g]) if name in gold.values else -1
+        pid = int(pred.values[name][p]) if name in pred.values else -1
+        if gid == pid:
+            continue
+        verdict = "missing" if pid < 0 else "spurious" if gid < 0 else "differs"
+        out.append((name, _text(gold.events[g].value(name)), _text(pred.events[p].value(name)), verdict))
+    return out
+
+
+def _analyse(report: ScoreReport) -> list[_Doc]:
+    prep = report.prepared
+    gold, pred, matching, pairs = prep.gold, prep.pred, prep.matching, prep.matching.pairs
+    chosen = np.flatnonzero(matching.primary)
+    matched = {int(pairs.gold[k]): int(pairs.pred[k]) for k in chosen}
+    matched_pred = set(matched.values())
+    # Pairs of any types with overlapping evidence: a missed gold event "coded as" another type.
+    crossed = [(int(pairs.gold[k]), int(pairs.pred[k])) for k in np.flatnonzero(matching.confusion)]
+    gold_as = {g: p for g, p in crossed}
+    pred_as = {p: g for g, p in crossed}
+    missing = set(prep.aligned.missing_left)
+    docs = []
+    for number, doc_id in enumerate(prep.aligned.ids):
+        doc = _Doc(number + 1, doc_id, prep.aligned.titles[number], prep.aligned.texts[number],
+                   list(range(gold.doc_start[number], gold.doc_start[number + 1])),
+                   list(range(pred.doc_start[number], pred.doc_start[number + 1])), prediction_missing=doc_id in missing)
+        record = prep.aligned.left[number]
+        diagnostics = list(record.diagnostics) if record is not None else []
+        for g in doc.gold:
+            if g in matched:
+                doc.pairs.append((g, matched[g]))
+                found = _compare(report, g, matched[g])
+                if found:
+                    doc.disagreements[(g, matched[g])] = found
+                continue
+            doc.missed.append((g, _missed_cause(gold.events[g], gold_as.get(g), pred, diagnostics, doc.prediction_missing)))
+        for p in doc.pred:
+            if p not in matched_pred:
+                other = pred_as.get(p)
+                cause = (f"gold has a {gold.events[other].type} here" if other is not None
+                         and gold.events[other].type != pred.events[p].type else "no gold event here")
+                doc.invented.append((p, cause))
+        docs.append(doc)
+    return docs
+
+
+def _missed_cause(event: Event, other: int | None, pred, diagnostics, prediction_missing: bool) -> str:
+    if prediction_missing:
+        return "no prediction for this document"
+    if other is not None and pred.events[other].type != event.type:
+        return f"coded as {pred.events[other].type}"
+    for span in event.evidence:
+        kinds = sorted({d.kind for d in diagnostics if d.span.start < span.end and span.start < d.span.end})
+        if kinds:
+            return "reported by the coder as an uncoded mention: " + ", ".join(kinds)
+    return "not found by the coder"
+
+
+def _event_line(event: Event) -> str:
+    parts = [f"{name}: {_text(event.value(name))}" for name in ("event_date", "location", "actor1")
+             if event.value(name) is not None]
+    return "; ".join(parts) or "no date, place or actor"
+
+
+def _marks(events: list[Event], colours: dict[str, str]) -> list[Mark]:
+    marks = [Mark(s.start, s.end, "ev", shade(colours.get(e.type, "gray")), e.type) for e in events for s in e.evidence]
+    marks += [Mark(s.start, s.end, "field") for e in events for v in e.fields.values() for s in v.spans]
+    return marks
+
+
+def _document(report: ScoreReport, doc: _Doc, colours: dict[str, str]) -> str:
+    gold, pred = report.prepared.gold, report.prepared.pred
+    title = f" — {escape(doc.title)}" if doc.title else ""
+    if doc.errors:
+        said = [f"{len(doc.missed)} missed" if doc.missed else "", f"{len(doc.invented)} invented" if doc.invented else "",
+                f"{sum(map(len, doc.disagreements.values()))} field disagreement(s)" if doc.disagreements else ""]
+        badge = f'<span class="badge">{", ".join(s for s in said if s)}</span>'
+    else:
+        badge = '<span class="badge ok">no errors</span>'
+    missing = ' <span class="note">(no prediction: scored as no events)</span>' if doc.prediction_missing else ""
+    out = [f'<section class="doc" id="doc-{doc.number}" data-errors="{doc.errors}">'
+           f"<h2>{escape(doc.id)}{title}{badge}{missing}</h2>", '<div class="pair">']
+    for label, indexes, side in (("gold", doc.gold, gold), ("predicted", doc.pred, pred)):
+        events = [side.events[i] for i in indexes]
+        out.append(f'<div class="side {label}"><h3>{label}</h3>'
+                   f'<div class="text">{highlighted(doc.text, _marks(events, colours))}</div></div>')
+    out.append("</div>")
+    if doc.pairs:
+        out.append("<h3>Matched events</h3>")
+        for g, p in doc.pairs:
+            rows = doc.disagreements.get((g, p), [])
+            caption = (f"{escape(gold.events[g].type)}: gold {doc.gold.index(g) + 1} ↔ predicted {doc.pred.index(p) + 1}"
+                       f" — {len(rows) or 'no'} field disagreement(s)")
+            body = "".join(f'<tr class="{v}"><td>{escape(n)}</td><td class="v">{escape(a)}</td>'
+                           f'<td class="v">{escape(b)}</td><td>{v}</td></tr>' for n, a, b, v in rows)
+            out.append(f'<table class="matched"><caption>{caption}</caption>'
+                       + ("<thead><tr><th>field</th><th>gold</th><th>predicted</th><th></th></tr></thead>"
+                          f"<tbody>{body}</tbody>" if rows else "") + "</table>")
+    for label, items, side in (("Missed", doc.missed, gold), ("Invented", doc.invented, pred)):
+        if items:
+            lis = "".join(f'<li class="{label.lower()}"><b>{escape(side.events[i].type)}</b>: '
+                          f'{escape(_event_line(side.events[i]))} <span class="cause">— {escape(cause)}</span></li>'
+                          for i, cause in items)
+            out.append(f'<h3>{label} events</h3><ul class="{label.lower()}">{lis}</ul>')
+    out.append("</section>")
+    return "".join(out)
+
+
+def html_report(report: ScoreReport, codebook: Codebook) -> str:
+    colours = {t.id: t.colour for t in codebook.event_types}
+    legend = " ".join(f'<span style="{shade(c)}">{escape(t)}</span>' for t, c in colours.items())
+    docs = _analyse(report)
+    # Missed and invented events before field disagreements: one wrong place also disagrees on its
+    # coordinates and admin areas, so counts of fields alone would rank it above a missed event.
+    wrong = sorted((d for d in docs if d.errors),
+                   key=lambda d: (-(len(d.missed) + len(d.invented)), -d.errors, d.id))
+    right = [d for d in docs if not d.errors]
+    body = ["<h1>coder score</h1>", _summary(report),
+            f'<section id="documents"><h2>Documents with errors ({len(wrong)} of {len(docs)}), most missed and invented first</h2>'
+            f'<p class="legend">evidence shaded by type: {legend}; field spans underlined</p></section>']
+    body += [_document(report, d, colours) for d in wrong]
+    if right:
+        body.append(f'<section id="correct"><details><summary>Documents without errors ({len(right)})</summary>'
+                    + "".join(_document(report, d, colours) for d in right) + "</details></section>")
+    return page("coder score", _STYLE, body)
