@@ -182,6 +182,13 @@ def pick_actor(text: str, trigger: tuple[int, int], actors: list[Mention[ActorMa
 _HEAD_WORD = re.compile(r"[A-Za-z]+")
 
 
+# A range's upper bound ("between 100 and 150", "100 to 150", "100-150") is not a count.
+_IN_RANGE = re.compile(r"(?:\bbetween\s+[\d,]+\s+and|[\d,]+\s*(?:to|-|–)\s*)\s*$", re.I)
+_BETWEEN = re.compile(r"\bbetween\s+$", re.I)
+_CARRYING = {"carrying", "transporting", "loaded", "laden", "packed", "with"}
+_SAME_LIST = re.compile(r"[^.;]{0,40}?\b(?:and|plus|as well as|,)\s*", re.I)
+
+
 def count_fields(text: str, numbers: list[NumberMention], plans: list[FieldPlan],
                  skip: list[tuple[int, int]]) -> dict[str, NumberMention]:
     """Assign each number to the count field whose words name what it counts.
@@ -202,6 +209,14 @@ def count_fields(text: str, numbers: list[NumberMention], plans: list[FieldPlan]
         after = text[number.end:number.end + 48]
         after = re.split(r"[.;:()\"“”]", after, maxsplit=1)[0]
         words = _HEAD_WORD.findall(after)[:5]
+        if _IN_RANGE.search(text, max(0, number.start - 40), number.start):
+            continue  # "between 100 and 150 fighters": the lower bound already counted
+        carried = out.get("vehicle_count")
+        if carried is not None and words and words[0].lower() in _CARRYING and _SAME_LIST.fullmatch(
+                text, carried.end, number.start):
+            # "8 cargo trucks and 2 carrying fighters": ten vehicles, not two fighters.
+            out["vehicle_count"] = NumberMention(carried.value + number.value, carried.start, number.end)
+            continue
         for word in words:
             w = _singular(word.lower())
             hit = next((p for p in count_plans if w in p.keywords and p.name not in out), None)
@@ -209,7 +224,8 @@ def count_fields(text: str, numbers: list[NumberMention], plans: list[FieldPlan]
                 out[hit.name] = number
                 break
             if word.lower() in ("of", "and", "to", "from", "in"):
-                # "tens of members" reads on; "12 to 15 trucks" too; anything else stops.
-                if word.lower() not in ("of", "to"):
+                # "tens of members" reads on; "12 to 15 trucks" and "between 100 and 150 men" too.
+                between = word.lower() == "and" and _BETWEEN.search(text, max(0, number.start - 12), number.start)
+                if word.lower() not in ("of", "to") and not between:
                     break
     return out
