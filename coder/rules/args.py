@@ -47,7 +47,11 @@ _PATRON_BEFORE = re.compile(
 # sentence introduces without naming it.
 _UNNAMED_FORCE = re.compile(
     r"\b(?:an?|another|one)\s+(?:[\w’'-]+\s+){0,4}?(?:militia|militias|group|force|forces|brigade|regiment|"
-    r"battalion|faction|unit|detachment)\b", re.I)
+    r"battalion|faction|unit|detachment)\b"
+    # "Iranian-backed factions", "IRGC-affiliated groups": unnamed, whatever the noun.
+    r"|\b(?:Iran|Iranian|IRGC|Tehran|pro-Iran|pro-Iranian)[-\s](?:backed|aligned|affiliated|sponsored|supported|linked|"
+    r"loyal|allied)\s+(?:[\w’'-]+\s+)?(?:militias?|groups?|factions?|forces|fighters|gunmen|armed groups|formations?)\b",
+    re.I)
 _POSSESSIVE = re.compile(r"^[’']s\b")
 # "the al-Mayadin desert", "Albu Kamal countryside": the area around a town, not the town
 # itself (ACLED: the town at geo_precision 2). A governorate's countryside is in the gazetteer.
