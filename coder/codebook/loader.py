@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
+import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .model import Actor, Codebook, EventType, ExclusionRule, FieldSpec, Place, UncodedKind
@@ -182,14 +183,104 @@ def _step_into(annotation: Any, step: Any) -> Any:
     return None
 
 
-def _load_yaml(path: Path, problems: list[Problem]) -> Any:
+# Deeper than any codebook needs; beyond it a hand-written or generated file is a mistake (and
+# nested structures recurse in the YAML composer and in validation).
+MAX_DEPTH = 50
+# Containers in one file, counting each use of a YAML alias: far above a real codebook (a few
+# thousand), far below what nested aliases can expand to.
+MAX_VALUES = 200_000
+
+
+def _load_yaml(path: Path, problems: list[Problem], expected: str) -> Any:
+    """The file's data, or None with a problem recorded (an empty file is a problem, never skipped)."""
     try:
-        return load_marked_file(path)
-    except (YamlSyntaxError, DuplicateKeyError) as exc:
+        data = load_marked_file(path)
+    except YamlSyntaxError as exc:
+        problems.append(_syntax_problem(path, exc))
+        return None
+    except DuplicateKeyError as exc:
         problems.append(Problem(exc.mark, "", str(exc).split(": ", 1)[1]))
+        return None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a control character, U+FFFE)
+        problems.append(_reader_problem(path, exc))
+        return None
+    except RecursionError:
+        problems.append(Problem(Mark(str(path), 1, 1), "", f"nested too deeply (more than {MAX_DEPTH} levels)"))
+        return None
     except OSError as exc:
-        problems.append(Problem(Mark(str(path), 1, 1), "", f"cannot read file: {exc.strerror}"))
+        problems.append(Problem(Mark(str(path), 1, 1), "", f"cannot read file: {exc.strerror or exc}"))
+        return None
+    if data is None:
+        problems.append(Problem(Mark(str(path), 1, 1), "", f"the file is empty; expected {expected}"))
+        return None
+    deep = _too_deep(data)
+    if deep is not None:
+        what = (f"nested too deeply (more than {MAX_DEPTH} levels)" if deep is not data
+                else f"too large: more than {MAX_VALUES:,} lists and mappings (aliases of aliases?)")
+        problems.append(Problem(getattr(deep, "mark", None) or Mark(str(path), 1, 1), "", what))
+        return None
+    return data
+
+
+def _too_deep(data: Any) -> Any:
+    """The first container nested deeper than MAX_DEPTH (or the root when aliases make the data
+    larger than MAX_VALUES, a "billion laughs"), found without recursion; None if there is none."""
+    stack = [(data, 1)]
+    seen = 0
+    while stack:
+        node, depth = stack.pop()
+        seen += 1
+        if depth > MAX_DEPTH or seen > MAX_VALUES:
+            return node if depth > MAX_DEPTH else data
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
     return None
+
+
+def _reader_problem(path: Path, exc: yaml.reader.ReaderError) -> Problem:
+    try:
+        before = path.read_text(encoding="utf-8")[: exc.position]
+    except (OSError, UnicodeDecodeError):
+        before = ""
+    line = before.count("\n") + 1
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    return Problem(Mark(str(path), line, column), "",
+                   f"YAML syntax error: character U+{exc.character:04X} is not allowed in YAML (remove it)")
+
+
+def _syntax_problem(path: Path, exc: YamlSyntaxError) -> Problem:
+    """Point at the line that holds the mistake, not where PyYAML noticed it.
+
+    A missing ':' ("type date") or an unclosed quote makes the value run on to a
+    later line, where the parser fails; the mistake is where that value starts.
+    """
+    message = str(exc).split(": ", 1)[1]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return Problem(exc.mark, "", message)
+    noticed = (exc.mark.line, exc.mark.column)
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if (token.start_mark.line + 1, token.start_mark.column + 1) >= noticed:
+                break
+            if isinstance(token, yaml.ScalarToken):
+                last = token
+    except yaml.YAMLError:
+        pass  # the scanner stops at the same mistake: the tokens before it are what we need
+    if last is None or last.start_mark.line + 1 >= exc.mark.line:
+        return Problem(exc.mark, "", message)
+    # A value on one line is the mistake only when the file's top is that lone value ("title oops"
+    # above the mapping); otherwise an earlier line is fine and the parser's line is right.
+    if last.end_mark.line == last.start_mark.line and "<document start>" not in message:
+        return Problem(exc.mark, "", message)
+    start = last.start_mark
+    first = text.splitlines()[start.line].strip()
+    first = first if len(first) <= 40 else first[:37] + "..."
+    return Problem(Mark(str(path), start.line + 1, start.column + 1), "",
+                   f"{message} (noticed at line {exc.mark.line}); the mistake is likely here, in {first!r}: "
+                   "a missing ':' or an unclosed quote?")
 
 
 def _validate(model: type[BaseModel], data: Any, path: Path, problems: list[Problem], prefix: str = "") -> Any:
@@ -254,6 +345,10 @@ def _check_event_type(et: EventType, meta: _Meta | None, raw: Any, path: Path, p
         if meta and rule not in rule_ids:
             problems.append(Problem(locate(raw, ("exclusion_rules", index)), f"exclusion_rules[{index}]",
                                     f"unknown exclusion rule '{rule}'; expected one of: {', '.join(sorted(rule_ids))}"))
+    _check_file_name(et, raw, path, problems)
+
+
+def _check_file_name(et: EventType, raw: Any, path: Path, problems: list[Problem]) -> None:
     expected_stem = path.stem
     if path.suffix in (".yaml", ".yml") and expected_stem != et.id:
         problems.append(Problem(locate(raw, ("id",)), "id",
@@ -271,7 +366,8 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         raise CodebookError([Problem(Mark(str(root), 1, 1), "", "expected a codebook directory containing codebook.yaml, "
                                                               "event_types/, actors.yaml and places.yaml")])
     main_file = root / "codebook.yaml"
-    raw_meta = _load_yaml(main_file, problems)
+    raw_meta = _load_yaml(main_file, problems, "a mapping with version, name, description, shared_fields "
+                                                "and exclusion_rules")
     meta = _validate(_Meta, raw_meta, main_file, problems) if raw_meta is not None else None
     if meta:
         seen: dict[str, int] = {}
@@ -287,7 +383,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         problems.append(Problem(None, "event_types", f"no event type files in {root / 'event_types'}"))
     first_file: dict[str, Path] = {}
     for file in type_files:
-        raw = _load_yaml(file, problems)
+        raw = _load_yaml(file, problems, "one event type (id, label, definition, fields, ...)")
         if raw is None:
             continue
         et = _validate(EventType, raw, file, problems)
@@ -297,22 +393,28 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
             problems.append(Problem(locate(raw, ("id",)), "id", f"duplicate event type id '{et.id}' (also in {first_file[et.id]})"))
             continue
         first_file[et.id] = file
-        _check_event_type(et, meta, raw, file, problems)
+        if meta is not None:
+            # Without codebook.yaml's shared fields and rules every template and key field would be
+            # reported missing: follow-on errors that bury the one mistake.
+            _check_event_type(et, meta, raw, file, problems)
+        else:
+            _check_file_name(et, raw, file, problems)
         event_types.append(et)
 
     actors_file, places_file = root / "actors.yaml", root / "places.yaml"
-    raw_actors = _load_yaml(actors_file, problems)
+    raw_actors = _load_yaml(actors_file, problems, "'actors:' and a list of actors")
     actors = _validate(_Actors, raw_actors, actors_file, problems) if raw_actors is not None else None
     if actors:
         _check_names("actor", actors.actors, raw_actors, "name", "aliases", "actors", problems)
-    raw_places = _load_yaml(places_file, problems)
+    raw_places = _load_yaml(places_file, problems, "'places:' and a list of places")
     places = _validate(_Places, raw_places, places_file, problems) if raw_places is not None else None
     if places:
         _check_names("place", places.places, raw_places, "name", "variants", "places", problems)
 
     if problems:
         raise CodebookError(problems)
-    assert meta and actors and places
+    if meta is None or actors is None or places is None:  # every cause was recorded as a problem above
+        raise CodebookError([Problem(None, "", "the codebook could not be loaded")])
     return Codebook(
         version=meta.version, name=meta.name, description=meta.description,
         shared_fields=meta.shared_fields, exclusion_rules=meta.exclusion_rules, uncoded_kinds=meta.uncoded_kinds,

@@ -323,9 +323,9 @@ CASES: list[Case] = [
 
 def all_cases() -> list[Case]:
     """Every case: these and those of the other corpus modules."""
-    from . import stores
+    from . import codebooks, stores
 
-    return [*CASES, *stores.CASES]
+    return [*CASES, *stores.CASES, *codebooks.CASES]
 
 
 def case_names() -> list[str]:
