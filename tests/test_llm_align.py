@@ -82,4 +82,5 @@ def test_grounding_bench_meets_its_aims():
 
     result = run(load_texts([]), quotes=400, invented=400, seed=3)
     assert result["right_share"] >= 0.99
+    assert result["word_right_share"] >= 0.95, result["word_by_kind"]
     assert result["invented_aligned"] == 0

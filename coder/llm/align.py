@@ -10,7 +10,11 @@ goes from strict to tolerant and records which step succeeded:
                folded (offsets are mapped back to the original text);
 3. fuzzy       rapidfuzz finds a window above a similarity threshold.
 
-What none of the three finds is `unaligned`: the quote is kept for review but
+When these fail, word-level steps (align_words.py) allow what models change
+in whole words: "3" for "three", a dropped or added "the", a name respelled
+the way the document does not spell it; all three are recorded as fuzzy.
+
+What none of the steps finds is `unaligned`: the quote is kept for review but
 the value has no span and is never shown as grounded. The fuzzy step is where
 an invented quote could slip through, so it has guards of its own (see
 `_fuzzy`): short quotes are never fuzzy-matched, digits must agree, and the
@@ -26,11 +30,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from ..models import Alignment, Span
+from . import align_words
 
 # Characters folded before comparing. Models routinely swap these for their
 # ASCII look-alikes (or the other way round); the meaning does not change.
@@ -46,6 +52,8 @@ MIN_FUZZY_CHARS = 12
 # Below this even a one-letter difference is not trusted ("Iran"/"Iraq", "IRGC").
 MIN_SHORT_CHARS = 5
 DEFAULT_THRESHOLD = 90.0
+# Fuzzy windows tried per region before giving up (the best, then the next best...).
+MAX_WINDOWS = 4
 
 
 @dataclass
@@ -54,9 +62,14 @@ class Folded:
 
     text: str
     index: list[int] = field(default_factory=list)
+    # End offset (exclusive) of each folded character's source; a digit read from
+    # a number word ("three" -> "3") ends where the word ends.
+    stop: list[int] | None = None
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in the original text of folded[start:end] (end exclusive)."""
+        if self.stop is not None:
+            return self.index[start], self.stop[end - 1]
         return self.index[start], self.index[end - 1] + 1
 
 
@@ -69,8 +82,9 @@ def fold_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch).casefold()
 
 
-def fold(text: str) -> Folded:
-    """Fold case, quote marks, dashes and runs of whitespace, keeping an offset map."""
+def fold(text: str, numbers: bool = False) -> Folded:
+    """Fold case, quote marks, dashes and runs of whitespace, keeping an offset map;
+    `numbers`: number words as digits too ("three" -> "3")."""
     out: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
@@ -90,7 +104,10 @@ def fold(text: str) -> Folded:
     if out and out[-1] == " ":
         out.pop()
         index.pop()
-    return Folded("".join(out), index)
+    if not numbers:
+        return Folded("".join(out), index)
+    folded, index, stop = align_words.canonical_numbers("".join(out), index, [i + 1 for i in index])
+    return Folded(folded, index, stop)
 
 
 @dataclass
@@ -145,18 +162,65 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 class Aligner:
     """Aligns quotes against one document; folding of the text is done once."""
 
-    def __init__(self, text: str, *, threshold: float = DEFAULT_THRESHOLD):
+    def __init__(self, text: str, *, threshold: float = DEFAULT_THRESHOLD, normalizer: Any = None):
         self.text = text
         self.threshold = threshold
-        self._folded: Folded | None = None
+        # The shared normaliser (coder.normalize), for names respelled; None skips that step.
+        self.normalizer = normalizer
+        self._folds: dict[bool, Folded] = {}
+        self._tokens: dict[bool, list[tuple[str, int, int]]] = {}
+        # Number words are read as digits ("three" = "3") only once the plain
+        # reading failed: a misspelt number word ("fiifteen") must still align.
+        self._numbers = False
+        self._names: list[tuple[int, int, str, str]] | None = None
 
     @property
     def folded(self) -> Folded:
-        if self._folded is None:
-            self._folded = fold(self.text)
-        return self._folded
+        folded = self._folds.get(self._numbers)
+        if folded is None:
+            folded = self._folds[self._numbers] = fold(self.text, numbers=self._numbers)
+        return folded
 
     def align(self, quote: str | None, near: tuple[int, int] | None = None) -> Aligned:
+        hit = self._align(quote, near)
+        if hit.grounded or self.normalizer is None or quote is None:
+            return hit
+        # Last: the names written as the document writes the same entities, and once more.
+        for respelled in align_words.respellings(self.normalizer, quote.strip(), self._doc_names(),
+                                                 self._near_first(near)):
+            again = self._align(respelled, near)
+            if again.grounded:
+                found = fold(" ".join(s.text for s in again.spans)).text
+                return Aligned(again.spans, Alignment.fuzzy, round(fuzz.ratio(fold(quote).text, found), 1))
+        return hit
+
+    def _doc_names(self) -> list[tuple[int, int, str, str]]:
+        if self._names is None:
+            actors, places = self.normalizer.find_names(self.text)
+            self._names = ([(m.start, m.end, "actor", m.match.name) for m in actors]
+                           + [(m.start, m.end, "place", m.match.name) for m in places])
+        return self._names
+
+    def _near_first(self, near):
+        def order(candidates: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+            ranked = sorted(candidates, key=lambda se: (_distance(se[0], se[1], near), se[0]))
+            return [(s, e, self.text[s:e]) for s, e in ranked]
+        return order
+
+    def _align(self, quote: str | None, near: tuple[int, int] | None) -> Aligned:
+        hit = self._read(quote, near, numbers=False)
+        if hit.grounded or quote is None or not _HAS_NUMBER.search(quote):
+            return hit
+        return self._read(quote, near, numbers=True)
+
+    def _read(self, quote: str | None, near: tuple[int, int] | None, numbers: bool) -> Aligned:
+        saved, self._numbers = self._numbers, numbers
+        try:
+            return self._steps(quote, near)
+        finally:
+            self._numbers = saved
+
+    def _steps(self, quote: str | None, near: tuple[int, int] | None) -> Aligned:
         """Find `quote` in the document; `near` is the evidence span to prefer."""
         if quote is None or not quote.strip():
             return UNALIGNED
@@ -165,7 +229,7 @@ class Aligner:
         if starts:
             start, end = _pick([(s, s + len(stripped)) for s in starts], near)
             return Aligned([Span.of(self.text, start, end)], Alignment.exact)
-        folded_quote = fold(stripped).text
+        folded_quote = fold(stripped, numbers=self._numbers).text
         if not folded_quote:
             return UNALIGNED
         hit = self._normalized(folded_quote, near)
@@ -175,11 +239,25 @@ class Aligner:
             elided = self._elided(stripped, near)
             if elided is not None:
                 return elided
-        fuzzy = self._fuzzy(folded_quote, near)
+        # Whole words first: a dropped "the" is a word-level change, and a character
+        # window would cut the quote's first or last word to fit.
+        fuzzy = (self._by_words(folded_quote, near, edited=True) or self._fuzzy(folded_quote, near)
+                 or self._by_words(folded_quote, near))
         if fuzzy is not None:
             (start, end), score = fuzzy
             return Aligned([Span.of(self.text, start, end)], Alignment.fuzzy, round(score, 1))
         return UNALIGNED
+
+    def _by_words(self, folded_quote: str, near, edited: bool = False) -> tuple[tuple[int, int], float] | None:
+        """A short word dropped or added: the quote's words, in order, give or take one."""
+        folded = self.folded
+        if self._numbers not in self._tokens:
+            self._tokens[self._numbers] = align_words.tokens(folded.text)
+        found = align_words.token_matches(self._tokens[self._numbers], folded_quote, edited)
+        if not found:
+            return None
+        start, end = _pick([_trim(self.text, *folded.source_span(s, e)) for s, e in found], near)
+        return (start, end), fuzz.ratio(folded_quote, fold(self.text[start:end], numbers=self._numbers).text)
 
     # -- the three steps ----------------------------------------------------------------
 
@@ -200,7 +278,7 @@ class Aligner:
         worst = Alignment.exact
         cursor_near = near
         for piece in pieces:
-            hit = self.align(piece, cursor_near)
+            hit = self._steps(piece, cursor_near)
             if not hit.grounded or (spans and hit.spans[0].start < spans[-1].end):
                 return None
             if hit.alignment == Alignment.fuzzy or (hit.alignment == Alignment.normalized and worst == Alignment.exact):
@@ -254,27 +332,34 @@ class Aligner:
         if not candidates:
             return None
         start, end = _pick(candidates, near)
-        return (start, end), fuzz.ratio(quote, fold(self.text[start:end]).text)
+        return (start, end), fuzz.ratio(quote, fold(self.text[start:end], numbers=self._numbers).text)
 
     def _fuzzy_in(self, quote: str, lo: int, hi: int) -> tuple[tuple[int, int], float] | None:
         folded = self.folded
-        region = folded.text[lo:hi]
-        if not region:
-            return None
-        result = fuzz.partial_ratio_alignment(quote, region, score_cutoff=self.threshold - 5)
-        if result is None:
-            return None
-        # partial_ratio compares windows as long as the quote; with a dropped
-        # or doubled letter the best window is off by a character or two, so
-        # refine both edges by plain ratio, preferring word boundaries.
-        start, end = lo + result.dest_start, lo + result.dest_end
-        start, end, score = _refine(folded.text, quote, start, end)
-        if score < self.threshold:
-            return None
-        candidate = folded.text[start:end]
-        if not _guards(quote, candidate):
-            return None
-        return _trim(self.text, *folded.source_span(start, end)), score
+        # When the best window is refused (another figure, another name), the
+        # next best may be the right one: the refused window is cut out and the
+        # rest searched again, a few times at most.
+        regions = [(lo, hi)]
+        for _attempt in range(MAX_WINDOWS):
+            best = None
+            for a, b in regions:
+                result = fuzz.partial_ratio_alignment(quote, folded.text[a:b], score_cutoff=self.threshold - 5)
+                if result is not None and (best is None or result.score > best[0].score):
+                    best = (result, a, b)
+            if best is None:
+                return None
+            result, a, b = best
+            # partial_ratio compares windows as long as the quote; with a dropped
+            # or doubled letter the best window is off by a character or two, so
+            # refine both edges by plain ratio, preferring word boundaries.
+            start, end = a + result.dest_start, a + result.dest_end
+            start, end, score = _refine(folded.text, quote, start, end)
+            if score >= self.threshold and _guards(quote, folded.text[start:end]):
+                return _trim(self.text, *folded.source_span(start, end)), score
+            cut_start, cut_end = a + result.dest_start, a + result.dest_end
+            regions.remove((a, b))
+            regions += [(x, y) for x, y in ((a, cut_start), (cut_end, b)) if y - x >= 0.75 * len(quote)]
+        return None
 
 
 def _folded_index(folded: Folded, source_index: int) -> int:
@@ -302,6 +387,7 @@ def _refine(text: str, quote: str, start: int, end: int, slack: int = 3) -> tupl
 
 
 _DIGITS = re.compile(r"\d+")
+_HAS_NUMBER = re.compile(r"\d|\b(?:" + "|".join(align_words.NUMBER_WORDS) + r")\b", re.I)
 _WORDS = re.compile(r"\w+")
 _WORD_START = re.compile(r"(?<!\w)\w")
 

@@ -31,7 +31,7 @@ class EventBuilder:
         self.threshold = threshold
 
     def events(self, answer: dict[str, Any], document: Document, window: tuple[int, int] | None = None) -> list[Event]:
-        aligner = Aligner(document.text, threshold=self.threshold)
+        aligner = Aligner(document.text, threshold=self.threshold, normalizer=self.normalizer)
         return [self.event(raw, document, aligner, window) for raw in answer.get("events", [])]
 
     def event(self, raw: dict[str, Any], document: Document, aligner: Aligner,
