@@ -50,7 +50,7 @@ def test_derived_admin_areas_are_acled_spelled(norm, codebook):
 
 @pytest.mark.parametrize("written, name", [
     ("Baghouz", "Al-Baghuz"), ("Abu Hammam", "Abu Hamam"), ("al-Baghiliyah", "Al-Baghiliyah"), ("Hajin", "Hajin"),
-    ("Al-Sekak", "Al-Sikak crossing"), ("al-Herri", "Al-Hari"), ("Ayash", "Ayyash"), ("Heet", "Hit (Anbar)"),
+    ("Al-Sekak", "Al-Sikak crossing"), ("al-Herri", "Al-Hari"), ("Ayash", "Ayyash"), ("Heet", "Heet"),
     ("Tall Afar", "Tal Afar"), ("Nineveh province", "Ninewa governorate"),
 ])
 def test_villages_and_towns_the_issue_names(norm, written, name):
@@ -60,3 +60,26 @@ def test_villages_and_towns_the_issue_names(norm, written, name):
 def test_hit_the_verb_is_not_a_town(norm):
     _actors, places = norm.find_names("The convoy was hit by a drone near Hatla.")
     assert [m.match.name for m in places] == ["Hatla"]
+
+
+@pytest.mark.parametrize("text", ["The Damascus government sent envoys to the tribes.",
+                                  "Baghdad's authorities closed the road.", "Tehran-backed fighters gathered.",
+                                  "Iraqi-based militias and the Damascus regime were blamed."])
+def test_organisational_uses_are_not_places(norm, text):
+    _actors, places = norm.find_names(text)
+    assert places == []
+
+
+def test_a_capital_as_a_place_is_still_a_place(norm):
+    _actors, places = norm.find_names("A convoy arrived in Damascus on Monday.")
+    assert [m.match.name for m in places] == ["Damascus"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Fighters moved from al-Mayadin to al-Tayyibah and then to al-Asharah.", "Al-Tayyibah (Deir ez-Zor)"),
+    ("Fighters moved from al-Sukhnah to al-Tayyibah, east of Palmyra.", "Al-Tayyibah (Homs)"),
+    ("Fighters moved from al-Sukhnah to Taybeh, east of Palmyra.", "Al-Tayyibah (Homs)"),
+])
+def test_one_name_many_places_nearest_wins(norm, text, expected):
+    _actors, places = norm.find_names(text)
+    assert expected in [m.match.name for m in places]

@@ -9,6 +9,7 @@ milliseconds; `Normalizer(codebook)` reuses them for the same codebook content.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import threading
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from ..codebook.model import Actor, Codebook, FieldSpec, Place
 from ..models import Alignment, Document, Event, FieldValue
 from .dates import resolve_date
 from .names import Mention, NameIndex, key_of, tokens
+
+_BRACKET = re.compile(r"\s*\([^)]*\)\s*$")
 
 # ACLED geo_precision from the gazetteer's kind of place.
 GEO_PRECISION = {"town": 1, "city": 1, "village": 1, "crossing": 1, "base": 1, "camp": 1, "oil_field": 1,
@@ -63,9 +66,18 @@ class _Indexes:
         self.actors = NameIndex(
             [(a.name, a, True) for a in codebook.actors]
             + [(alias, a, False) for a in codebook.actors for alias in a.aliases])
+        # Places that share a name ("Al-Tayyibah (Deir ez-Zor)", "Al-Tayyibah (Homs)"): the name
+        # without the bracketed qualifier, and every spelling of any of them, stand for the group;
+        # the one nearest the article's other places is meant (see find_names).
+        groups: dict[tuple[str, ...], list[Place]] = {}
+        for p in codebook.places:
+            groups.setdefault(key_of(_BRACKET.sub("", p.name)), []).append(p)
+        self.homonyms: dict[int, list[Place]] = {id(p): group for group in groups.values() if len(group) > 1
+                                                 for p in group}
+        bases = [(_BRACKET.sub("", p.name), p, False) for p in codebook.places if _BRACKET.search(p.name)]
         self.places = NameIndex(
             [(p.name, p, True) for p in codebook.places]
-            + [(v, p, False) for p in codebook.places for v in p.variants])
+            + [(v, p, False) for p in codebook.places for v in p.variants] + bases)
         self.lexicons: dict[int, list[tuple[re.Pattern, Any]]] = {}
 
 
@@ -170,11 +182,36 @@ class Normalizer:
             if not rival or all((a.end - a.start) >= (p.end - p.start) for p in rival):
                 keep_a.append(Mention(a.start, a.end, actor_match(*a.match)))
         for p in places:
-            if _adjectival(text, p.start, p.end):
+            if _adjectival(text, p.start, p.end) or _organisational(text, p.end):
                 continue
             if not any(a.start < p.end and p.start < a.end for a in keep_a):
                 keep_p.append(Mention(p.start, p.end, _place_match(*p.match)))
+        if self._idx.homonyms and any(id(m.match.place) in self._idx.homonyms for m in keep_p):
+            keep_p = self._nearest_homonyms(keep_p)
         return keep_a, keep_p
+
+    def _nearest_homonyms(self, mentions: list[Mention[PlaceMatch]]) -> list[Mention[PlaceMatch]]:
+        """Each place of a shared name becomes the one nearest the other places named around it."""
+        homonyms = self._idx.homonyms
+        known = [m for m in mentions if id(m.match.place) not in homonyms and m.match.place.kind != "region"]
+        if not known:
+            return mentions
+        out = []
+        for m in mentions:
+            group = homonyms.get(id(m.match.place))
+            if group:
+                # The places named nearest in the text ("from al-Mayadin to al-Tayyibah"), not the
+                # whole article's centre: one article may range from Palmyra to al-Bukamal.
+                close = sorted(known, key=lambda k: abs(k.start - m.start))[:3]
+                best = nearest(group, [k.match.place for k in close])
+                if best is not m.match.place:
+                    m = Mention(m.start, m.end, PlaceMatch(best, m.match.score, m.match.how, m.match.geo_precision))
+            out.append(m)
+        return out
+
+    def homonyms(self, place: Place) -> list[Place]:
+        """The places that share this place's name (itself included), or [place]."""
+        return self._idx.homonyms.get(id(place), [place])
 
     # -- enums --------------------------------------------------------------------
     def enum_values(self, field_spec: FieldSpec, text: str | None) -> list:
@@ -289,6 +326,27 @@ _ADJ_BEFORE = re.compile(r"(?:\b(?:pro|anti|non)[-\u2010\u2011])$", re.I)
 # The participles that make a name the patron of what follows ("IRGC-backed militia").
 PATRON_PARTICIPLES = "backed|aligned|affiliated|sponsored|supported|linked|led|allied|funded|loyal"
 _ADJ_AFTER = re.compile(r"[-\u2010\u2011](?:" + PATRON_PARTICIPLES + r"|based)\b", re.I)
+
+
+# "the Damascus government", "Baghdad's authorities", "the Tehran regime": a capital standing for
+# its government is an actor's name, not where something happened.
+_ORGANISATIONAL = re.compile(r"(?:['\u2019]s?)?\s+(?:government|regime|authorities|administration|officials|leadership|"
+                             r"cabinet|ministry|parliament|rulers)\b", re.I)
+
+
+def _organisational(text: str, end: int) -> bool:
+    return bool(_ORGANISATIONAL.match(text, end))
+
+
+def nearest(candidates: list[Place], context: list[Place]) -> Place:
+    """The candidate closest to the centroid of the context places (equirectangular distance:
+    within one theatre, good enough to tell Deir ez-Zor's al-Tayyibah from Homs's)."""
+    if not context:
+        return candidates[0]
+    lat = sum(p.latitude for p in context) / len(context)
+    lon = sum(p.longitude for p in context) / len(context)
+    scale = math.cos(math.radians(lat))
+    return min(candidates, key=lambda p: (p.latitude - lat) ** 2 + ((p.longitude - lon) * scale) ** 2)
 
 
 def _adjectival(text: str, start: int, end: int) -> bool:
