@@ -31,10 +31,10 @@ from ..base import AsyncCoder, make_coder
 from ..codebook.model import Codebook
 from ..sources import Item, SourceOptions, iter_items
 from ..store import Store, document_hash
-from .engines import Job, available_cores, run_async, run_inline, run_pool
+from .engines import DOCUMENT_SECONDS, Job, available_cores, run_async, run_inline, run_pool
 from .progress import Bar, Quiet
 
-__all__ = ["run_batch", "BatchSummary", "Bar", "Quiet", "available_cores", "unique_events"]
+__all__ = ["run_batch", "BatchSummary", "DOCUMENT_SECONDS", "Bar", "Quiet", "available_cores", "unique_events"]
 
 # Registered in the store this many at a time: one transaction per chunk, not per document.
 _REGISTER_CHUNK = 64
@@ -82,12 +82,17 @@ def run_batch(sources: Iterable[str | Path], db: str | Path, coder_name: str = "
               codebook: Codebook | None = None, options: SourceOptions | None = None,
               coder_options: dict[str, Any] | None = None, retry_failed: bool = True,
               progress: Quiet | None = None, total_hint: int | None = None,
-              publication_date: date | None = None) -> BatchSummary:
+              publication_date: date | None = None,
+              document_seconds: float | None = DOCUMENT_SECONDS) -> BatchSummary:
     """Code every document of `sources` into the store `db`; a rerun finishes what is left.
 
     publication_date, when given, is every document's publication date (as for
     `coder code --publication-date`); otherwise each keeps its own, from its
     record, its `<name>.meta.json` sidecar or a clear dateline.
+
+    document_seconds bounds each document's coding by the offline coder (in its worker
+    processes or inline): a document past it is recorded as failed with the reason and
+    the run goes on. None or 0: no limit.
     """
     if codebook is None:
         from ..codebook.loader import default_codebook_path, load_codebook
@@ -173,9 +178,10 @@ def run_batch(sources: Iterable[str | Path], db: str | Path, coder_name: str = "
                 workers = concurrency or available_cores()
                 if workers > 1:
                     summary.engine, summary.workers = "processes", workers
-                    run_pool(coder_name, codebook, coder_options, jobs(), write, workers)
+                    run_pool(coder_name, codebook, coder_options, jobs(), write, workers,
+                             seconds=document_seconds)
                 else:
-                    run_inline(coder, jobs(), write)
+                    run_inline(coder, jobs(), write, document_seconds)
         finally:
             progress.stop()
         summary.seconds = time.monotonic() - started

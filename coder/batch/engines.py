@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
@@ -48,21 +51,58 @@ def failed_record(document: Document, reason: str) -> dict[str, Any]:
     return CodedDocument(document=document, status="failed", error=reason).model_dump(mode="json")
 
 
-def code_one(coder: Any, document: Document) -> dict[str, Any]:
+# Per-document limit of the offline coder: it codes an article in milliseconds and a 5 MB
+# one-line page in seconds, so a minute means a pattern or a page it cannot cope with.
+DOCUMENT_SECONDS = 60.0
+
+
+class DocumentTimeout(BaseException):
+    """Raised inside a coder when its document is past the limit. A BaseException: a coder's own
+    `except Exception` must not swallow it and go on with the document."""
+
+
+@contextmanager
+def deadline(seconds: float | None) -> Iterator[None]:
+    """Interrupt the body after `seconds` (SIGALRM; the regex engine checks for signals, so a
+    backtracking pattern is stopped too). No limit off the main thread, where signals cannot go."""
+    usable = (seconds and seconds > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def expire(_signum, _frame):
+        raise DocumentTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        coded = coder.code(document)
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def code_one(coder: Any, document: Document, seconds: float | None = None) -> dict[str, Any]:
+    try:
+        with deadline(seconds):
+            coded = coder.code(document)
+    except DocumentTimeout:
+        return failed_record(document, f"time limit: not coded within {seconds:g} s (the per-document limit, "
+                                       "--document-timeout); the run went on")
     except Exception as exc:  # the protocol says coders return failures; a bug must still cost one document
         return failed_record(document, f"coder error: {type(exc).__name__}: {exc}")
     return coded.model_dump(mode="json")
 
 
-def run_inline(coder: Any, jobs: Iterable[Job], write: Write) -> None:
+def run_inline(coder: Any, jobs: Iterable[Job], write: Write, seconds: float | None = DOCUMENT_SECONDS) -> None:
     for job in jobs:
-        write(job, code_one(coder, job.document), None, None)
+        write(job, code_one(coder, job.document, seconds), None, None)
 
 
 # -- processes -------------------------------------------------------------------------
 _worker_coder: Any = None
+_worker_seconds: float | None = None
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -80,8 +120,10 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def _init_worker(name: str, target: str, codebook: Codebook, options: dict[str, Any], parent: int) -> None:
-    global _worker_coder
+def _init_worker(name: str, target: str, codebook: Codebook, options: dict[str, Any], parent: int,
+                 seconds: float | None = None) -> None:
+    global _worker_coder, _worker_seconds
+    _worker_seconds = seconds
     _exit_with_parent(parent)
     # The registry entry travels with the task: a coder registered at run time
     # (a plugin, a test's fake) exists in the worker too, whatever the start method.
@@ -90,7 +132,7 @@ def _init_worker(name: str, target: str, codebook: Codebook, options: dict[str, 
 
 
 def _code_chunk(documents: list[Document]) -> list[dict[str, Any]]:
-    return [code_one(_worker_coder, document) for document in documents]
+    return [code_one(_worker_coder, document, _worker_seconds) for document in documents]
 
 
 def _chunks(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
@@ -105,7 +147,7 @@ def _chunks(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
 
 
 def run_pool(name: str, codebook: Codebook, options: dict[str, Any], jobs: Iterable[Job], write: Write,
-             workers: int, chunk_size: int = 8) -> None:
+             workers: int, chunk_size: int = 8, seconds: float | None = DOCUMENT_SECONDS) -> None:
     pending: dict[Future, list[Job]] = {}
 
     def collect(block: bool) -> None:
@@ -121,7 +163,7 @@ def run_pool(name: str, codebook: Codebook, options: dict[str, Any], jobs: Itera
                 write(job, record, None, None)
 
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(name, REGISTRY[name], codebook, options, os.getpid())) as pool:
+                             initargs=(name, REGISTRY[name], codebook, options, os.getpid(), seconds)) as pool:
         for chunk in _chunks(jobs, chunk_size):
             while len(pending) >= 2 * workers:
                 collect(block=True)

@@ -42,6 +42,9 @@ def batch(
                                    "(its record, <name>.meta.json beside the file, or a dateline).")] = None,
     allow_failures: Annotated[bool, typer.Option(
         "--allow-failures", help="Exit 0 even when documents of the run failed (they are still reported).")] = False,
+    document_timeout: Annotated[float, typer.Option(
+        "--document-timeout", min=0, help="Offline coder: seconds one document may take; a document past it "
+                                          "is recorded as failed and the run goes on (0: no limit).")] = 60.0,
     codebook_path: CodebookOption = None,
 ) -> None:
     """Code an archive into a store; run the same command again to finish an interrupted run.
@@ -70,7 +73,8 @@ def batch(
     try:
         summary = run_batch(sources, db, coder, concurrency, limit, codebook=codebook, options=options,
                             coder_options=coder_options, retry_failed=retry_failed, progress=progress,
-                            total_hint=None if quiet else count_hint(sources), publication_date=pub)
+                            total_hint=None if quiet else count_hint(sources), publication_date=pub,
+                            document_seconds=document_timeout or None)
     except UnknownCoder as exc:
         fail(str(exc), 2)
     except ImportError as exc:

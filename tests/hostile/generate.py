@@ -323,9 +323,9 @@ CASES: list[Case] = [
 
 def all_cases() -> list[Case]:
     """Every case: these and those of the other corpus modules."""
-    from . import codebooks, stores
+    from . import codebooks, stores, timeouts
 
-    return [*CASES, *stores.CASES, *codebooks.CASES]
+    return [*CASES, *stores.CASES, *codebooks.CASES, *timeouts.CASES]
 
 
 def case_names() -> list[str]:
