@@ -10,6 +10,7 @@ request takes the next step of the script; when the script is used up the
     {"status": 500}
     {"hang": 30}                             answer nothing for 30 s (a timeout test)
     {"finish_reason": "length", ...}         override the finish reason
+    {"refusal": "I can't help with that"}    a structured-outputs refusal (content null)
 
 With `api_key` set, a request with another bearer token gets a 401 whose
 message echoes the token (as OpenAI's does: the client must redact it); with
@@ -186,13 +187,15 @@ class FakeOpenAI:
                                                              "type": "fake_error", "code": None, "param": None}}
                     self._send(status, payload, step.get("headers"))
                     return
-                content = step["content"] if "content" in step else json.dumps(step.get("json", {"events": []}))
+                content = step["content"] if "content" in step else (
+                    None if "refusal" in step else json.dumps(step.get("json", {"events": []})))
                 self._send(200, {
                     "id": f"chatcmpl-fake-{fake.count}", "object": "chat.completion", "created": int(time.time()),
                     "model": body.get("model", "fake"),
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                    "choices": [{"index": 0, "message": {"role": "assistant", "content": content,
+                                                         **({"refusal": step["refusal"]} if "refusal" in step else {})},
                                  "finish_reason": step.get("finish_reason", "stop"), "logprobs": None}],
-                    "usage": fake._usage(body, content),
+                    "usage": fake._usage(body, content or ""),
                 }, step.get("headers"))
 
         return Handler

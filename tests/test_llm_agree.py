@@ -99,3 +99,13 @@ def test_a_date_its_quote_gives_stays_grounded(make, server, codebook):
     assert event.fields["event_date"].alignment == Alignment.exact
     assert event.fields["time_precision"].alignment == Alignment.derived
     assert doc().publication_date == date(2021, 3, 16)
+
+
+def test_a_refusal_fails_the_document_with_the_refusal_as_reason(make, server, codebook):
+    server.push({"refusal": "I cannot help with coding this article."})
+    coder = make(cache=False, repair_attempts=2)
+    result = coder.code(doc())
+    assert result.status == "failed"
+    assert "refused" in result.error and "I cannot help with coding this article." in result.error
+    # A refusal is an answer, not a fault: it is not re-asked.
+    assert server.count == 1

@@ -152,6 +152,11 @@ class Transport:
                 usage.requests += 1
                 usage.add_reported(getattr(response, "usage", None))
                 choice = response.choices[0] if response.choices else None
+                refusal = getattr(choice.message, "refusal", None) if choice and choice.message else None
+                if refusal:
+                    # Structured outputs report a refusal instead of content: an answer, not a
+                    # fault, so it is neither retried nor repaired.
+                    raise LLMError(f"the model refused to answer: {self._clean(refusal)[:300]}", kind="refused")
                 content = (choice.message.content if choice and choice.message else None) or ""
                 return Completion(content, choice.finish_reason if choice else None, usage)
             delay = self.backoff(retry, hint)
