@@ -23,7 +23,7 @@ from typing import Any
 from ..codebook.model import Codebook
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
 from ..normalize import DateResolution, Normalizer, find_dates
-from ..text import Sentence, headline, main_regions, split_sentences
+from ..text import Sentence, classify_blocks, headline, split_sentences
 from .assemble import Consolidator, absorb
 from .args import catch_all_actors, is_generic, names_an_organisation, place_roles
 from .compiled import CompiledType, compile_codebook
@@ -58,6 +58,7 @@ class _Ctx:
     actors: list[list] = field(default_factory=list)
     places: list[list] = field(default_factory=list)
     dates: list[list[DateResolution]] = field(default_factory=list)
+    headline: tuple[int, int] | None = None
 
     def index_of(self, pos: int) -> int:
         return bisect.bisect_right(self.starts, pos) - 1
@@ -99,11 +100,11 @@ class RuleCoder:
     def events(self, document: Document) -> list[Event]:
         return self._events(self._prepare(document))
 
-    def _withdrawn_by_headline(self, document: Document) -> set[str]:
+    def _withdrawn_by_headline(self, ctx: _Ctx) -> set[str]:
         """Types the headline says did not happen: "Militia postpones its recruitment drive" over a
         body that describes the drive's terms codes no recruitment. (Planned, postponed, negated,
         hypothetical and threatened are the modalities that speak for the whole story.)"""
-        found = headline(document.text)
+        document, found = ctx.doc, ctx.headline
         lines = [document.text[found[0]:found[1]]] if found else []
         if document.title:
             lines.append(document.title)
@@ -138,7 +139,7 @@ class RuleCoder:
                 else:
                     found[key] = event
                     order.append(key)
-        withdrawn = self._withdrawn_by_headline(document)
+        withdrawn = self._withdrawn_by_headline(ctx)
         events = self.consolidator.consolidate(
             [found[k] for k in order if (found[k].confidence or 0) >= self.min_confidence and found[k].type not in withdrawn])
         type_order = {t.id: i for i, t in enumerate(self.types)}
@@ -153,9 +154,10 @@ class RuleCoder:
     # -- 1-2: text, names, dates -----------------------------------------------------
     def _prepare(self, document: Document) -> _Ctx:
         text = document.text
-        regions = main_regions(text)
+        blocks = classify_blocks(text)
+        regions = [(b.start, b.end) for b in blocks if b.kept]
         sentences = split_sentences(text, regions)
-        ctx = _Ctx(document, sentences, [s.start for s in sentences])
+        ctx = _Ctx(document, sentences, [s.start for s in sentences], headline=headline(text, blocks))
         n = len(sentences)
         ctx.actors = [[] for _ in range(n)]
         ctx.places = [[] for _ in range(n)]

@@ -195,8 +195,9 @@ def _second_article_starts(text: str, lines: list[tuple[int, int]], index: int) 
 _HEADLINE_MIN_WORDS = 4
 
 
-def headline(text: str) -> tuple[int, int] | None:
-    blocks = classify_blocks(text)
+def headline(text: str, blocks: list[Block] | None = None) -> tuple[int, int] | None:
+    """The (start, end) of the headline, or None; pass the blocks when they are at hand."""
+    blocks = classify_blocks(text) if blocks is None else blocks
     first_body = next((i for i, b in enumerate(blocks) if b.kind == "body"), None)
     for block in reversed(blocks[:first_body] if first_body is not None else []):
         line = text[block.start:block.end]
