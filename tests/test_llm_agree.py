@@ -109,3 +109,21 @@ def test_a_refusal_fails_the_document_with_the_refusal_as_reason(make, server, c
     assert "refused" in result.error and "I cannot help with coding this article." in result.error
     # A refusal is an answer, not a fault: it is not re-asked.
     assert server.count == 1
+
+
+def test_the_acled_csv_lists_the_fields_no_quote_supports(make, server, codebook):
+    import csv
+    import io
+
+    from coder.export import write_acled_csv
+
+    body = answer(codebook, location={"value": "Palmyra", "quote": "Albukamal"},
+                  origin={"value": "Iraq", "quote": "words the article never says"})
+    server.push({"json": body})
+    result = make(cache=False).code(doc())
+    out = io.StringIO()
+    write_acled_csv([result], codebook, out)
+    (row,) = csv.DictReader(io.StringIO(out.getvalue()))
+    listed = row["ungrounded_fields"].split()
+    assert {"location", "latitude", "longitude", "origin"} <= set(listed)
+    assert "actor1" not in listed and "vehicle_count" not in listed

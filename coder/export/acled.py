@@ -29,7 +29,7 @@ from typing import IO, Any, Iterable
 from urllib.parse import urlsplit
 
 from ..codebook.model import Codebook
-from ..models import CodedDocument
+from ..models import Alignment, CodedDocument
 from .dedup import MergedEvent, merge_events
 
 ACLED_COLUMNS = [
@@ -40,7 +40,10 @@ ACLED_COLUMNS = [
 ]
 # The project's own columns, after ACLED's; the type-specific fields come between these two groups.
 OWN_LEADING = ["codebook_event_type", "confidence"]
-OWN_TRAILING = ["evidence", "document_ids", "document_count"]
+# ungrounded_fields: fields whose value no member's own words support (quote not
+# found, or found and saying something else), so that no one reads them as data.
+OWN_TRAILING = ["evidence", "document_ids", "document_count", "ungrounded_fields"]
+UNGROUNDED = {Alignment.unaligned, Alignment.contradicted}
 
 _INT = ["year", "time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision", "fatalities",
         "timestamp", "document_count"]
@@ -149,7 +152,23 @@ def row(merged: MergedEvent, codebook: Codebook, taken: set[str], timestamp: int
                                  for m in merged.members for s in m.event.evidence)
     out["document_ids"] = _joined(d.id for d in docs)
     out["document_count"] = len(docs)
+    out["ungrounded_fields"] = " ".join(_ungrounded(merged))
     return {k: _cell(val) for k, val in out.items()}
+
+
+def _ungrounded(merged: MergedEvent) -> list[str]:
+    """Fields some member gives without support and no member grounds, in field order."""
+    bad: dict[str, None] = {}
+    good: set[str] = set()
+    for m in merged.members:
+        for name, fv in m.event.fields.items():
+            if fv.value in (None, "", []):
+                continue
+            if fv.alignment in UNGROUNDED:
+                bad[name] = None
+            else:
+                good.add(name)
+    return [name for name in bad if name not in good]
 
 
 def write_acled_csv(documents: Iterable[CodedDocument], codebook: Codebook, out: IO[str], *,
