@@ -204,6 +204,9 @@ class Place(Strict):
     # ACLED's location name where it differs from `name` (Tadmor for Palmyra); `name`
     # stays the canonical value and every spelling remains a variant.
     acled_name: str | None = None
+    # A place the text presents as one ("the village of X") that no gazetteer tier knows:
+    # kept as written, with admin areas and coordinates of the nearest known place.
+    unverified: bool = False
 
 
 class Codebook(Strict):

@@ -20,6 +20,7 @@ from ..codebook.model import Actor, Codebook, FieldSpec, Place
 from ..models import Alignment, Document, Event, FieldValue
 from .dates import resolve_date
 from .names import Mention, NameIndex, key_of, tokens
+from .unknown import Unresolved, group_candidates, overlaps, place_candidates, unverified_place
 
 _BRACKET = re.compile(r"\s*\([^)]*\)\s*$")
 
@@ -114,6 +115,9 @@ class Normalizer:
                 idx = _CACHE[key] = _Indexes(codebook)
         self._idx = idx
         self._places_by_name = {p.name: p for p in codebook.places}
+        # Places kept as written by find_unknown_places, so fill_derived locates them as found
+        # (never by a fuzzy guess at a known place). Bounded: an archive meets many.
+        self._unverified: dict[str, Place] = {}
         self._actors_by_name = {a.name: a for a in codebook.actors}
 
     # -- single names -----------------------------------------------------------
@@ -213,6 +217,50 @@ class Normalizer:
         """The places that share this place's name (itself included), or [place]."""
         return self._idx.homonyms.get(id(place), [place])
 
+    # -- names no tier knows ----------------------------------------------------------
+    def find_unknown_places(self, text: str, start: int = 0, end: int | None = None, *,
+                            known: list[Mention[PlaceMatch]] | None = None,
+                            actors: list[Mention[ActorMatch]] | None = None) -> list[Mention[PlaceMatch]]:
+        """Places the text presents as such ("the village of X", "X town") that no tier knows,
+        kept as written (how="unverified", place.unverified) with the admin areas and coordinates
+        of the known place named nearest in the text; none when no known place is named at all.
+        `known` and `actors` are find_names' answer for the same span (computed if omitted)."""
+        if known is None or actors is None:
+            actors, known = self.find_names(text, start, end)
+        out: list[Mention[PlaceMatch]] = []
+        for s, e, name in place_candidates(text, start, end):
+            # A dictionary word inside a longer name the text calls a place ("Jdeid Bakara town"
+            # holds the Bakara tribe's spelling) does not make the place known.
+            inside = [a for a in actors if a.start < e and s < a.end and not (s <= a.start and a.end <= e and
+                                                                              a.end - a.start < e - s)]
+            if overlaps(s, e, known) or inside or _organisational(text, e):
+                continue
+            within = _WITHIN.match(text, e)
+            if within and any(m.start == within.end() and m.match.geo_precision == 1 for m in known):
+                continue  # "al-Sikka area, in the city of Albu Kamal": a quarter of a known place
+            if self._idx.places.lookup(name) is not None or self._idx.actors.lookup(name) is not None:
+                continue
+            located = [m for m in known if m.match.place.kind != "region"] or known
+            if not located:
+                continue
+            near = min(located, key=lambda m: abs(m.start - s)).match.place
+            place = unverified_place(name, near)
+            if len(self._unverified) > 5000:
+                self._unverified.clear()
+            self._unverified[name] = place
+            out.append(Mention(s, e, PlaceMatch(place, 0.0, "unverified", GEO_PRECISION.get(place.kind, 2))))
+        return out
+
+    def unresolved(self, text: str, start: int = 0, end: int | None = None) -> list[Unresolved]:
+        """Place-like and group-like names in text[start:end] that no dictionary resolves."""
+        actors, places = self.find_names(text, start, end)
+        found = [Unresolved("place", name, s, e) for s, e, name in place_candidates(text, start, end)
+                 if not overlaps(s, e, places) and not overlaps(s, e, actors) and not _organisational(text, e)
+                 and self._idx.places.lookup(name) is None and self._idx.actors.lookup(name) is None]
+        found += [Unresolved("actor", name, s, e) for s, e, name in group_candidates(text, start, end)
+                  if not overlaps(s, e, actors) and self._idx.actors.lookup(name) is None]
+        return sorted(found, key=lambda u: u.start)
+
     # -- enums --------------------------------------------------------------------
     def enum_values(self, field_spec: FieldSpec, text: str | None) -> list:
         """Values of an enum field whose lexicon cues (or the value itself) occur in
@@ -302,7 +350,7 @@ class Normalizer:
     def _place_value(self, value: Any) -> Place | None:
         if not isinstance(value, str):
             return None
-        place = self._places_by_name.get(value)
+        place = self._places_by_name.get(value) or self._unverified.get(value)
         if place is None:
             match = self.place(value)
             place = match.place if match is not None else None
@@ -332,6 +380,11 @@ _ADJ_AFTER = re.compile(r"[-\u2010\u2011](?:" + PATRON_PARTICIPLES + r"|based)\b
 # its government is an actor's name, not where something happened.
 _ORGANISATIONAL = re.compile(r"(?:['\u2019]s?)?\s+(?:government|regime|authorities|administration|officials|leadership|"
                              r"cabinet|ministry|parliament|rulers)\b", re.I)
+
+
+# What joins a quarter or suburb to the known place it lies in.
+_WITHIN = re.compile(r"(?:\s+(?:area|neighbou?rhood|district|quarter))?,?\s+(?:in|inside|within|of)\s+"
+                     r"(?:the\s+(?:(?:border\s+)?(?:city|town|village))\s+of\s+)?", re.I)
 
 
 def _organisational(text: str, end: int) -> bool:

@@ -1,0 +1,100 @@
+"""Names the text presents as places or groups that no dictionary tier knows.
+
+An analyst would rather see "Abu Hardub (unverified, near Al Mayadin)" than an event
+silently moved to the nearest town the gazetteer happens to know. So a name the text
+itself marks as a place ("the village of X", "X town", "in the countryside of X") and
+that neither the gazetteer nor the actor dictionary knows is kept as written, flagged
+unverified, and takes admin areas and coordinates from the nearest known place named
+around it, at geo_precision 2 at best (ACLED's "near a known place").
+
+The same cues feed `coder unresolved`, which lists such names with counts and contexts
+so the codebook can grow from real archives.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..codebook.model import Place
+from .names import Mention
+
+# A transliterated name: capitalised words, articles and name-forming prefixes joined by
+# hyphens or spaces ("al-Baghiliyah", "Abu Hamam", "Hawijat Katie", "Tal al-Sultan").
+_WORD = r"[A-Z][\w'\u2019\u02bf]*"
+_LINK = r"(?:(?:al|el|ad|ash|as|ar|az|at|an|ibn|bin|bani|bu|abu|umm)[-\s])"
+_NAME = rf"(?:(?:[Aa]l|[Ee]l)-)?{_WORD}(?:[-\s]{_LINK}?{_WORD}){{0,2}}"
+_KINDS = r"village|town|city|hamlet|area|region|countryside|outskirts|desert|vicinity|farms|neighbou?rhood|district|crossing|sub-?district"
+# "the village of X", "in the countryside of X", "the towns of X and Y" (the first is taken).
+_BEFORE = re.compile(rf"\b(?:{_KINDS})s?\s+of\s+(?P<name>{_NAME})")
+# "X village", "X town", "X crossing", "X countryside".
+_AFTER = re.compile(rf"(?P<name>{_NAME})\s+(?P<kind>village|town|city|hamlet|area|crossing|countryside|desert)\b")
+# Capitalised words that start sentences or name things other than places.
+_NOT_NAMES = frozenset("""the a an this that these those its their his her our eastern western northern southern
+central rural east west north south upper lower greater old new january february march april may june july august
+september october november december monday tuesday wednesday thursday friday saturday sunday iranian syrian iraqi
+lebanese russian american turkish kurdish arab shia shiite sunni local nearby same""".split())
+
+# Group names: a capitalised phrase holding a formation word ("Liwa al-Hamza", "Saraya Ashura",
+# "Quwat al-Ridha", "al-Abbas Brigade").
+_GROUP_HEAD = r"(?:Liwa|Liwaa|Kataib|Kata'ib|Kata\u2019ib|Kataeb|Saraya|Harakat|Quwat|Fawj|Firqat|Jaysh|Jaish|Asaib|Tajammu)"
+_GROUP = re.compile(rf"\b{_GROUP_HEAD}\s+(?:{_LINK})?{_WORD}(?:[-\s]{_LINK}?{_WORD}){{0,2}}"
+                    rf"|\b{_NAME}\s+(?:Brigade|Brigades|Regiment|Battalion|Militia|Forces|Division|Movement)\b")
+
+GEO_NEAR = 2  # ACLED geo_precision for "near a known place"
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    kind: str        # "place" | "actor"
+    name: str        # as written, articles and all
+    start: int
+    end: int
+
+
+def _clean(name: str) -> str | None:
+    words = re.split(r"[-\s]+", name)
+    while words and words[0].lower() in _NOT_NAMES:
+        words = words[1:]
+    if not words or all(w.lower() in _NOT_NAMES for w in words):
+        return None
+    cleaned = name[len(name) - len(" ".join(words)):] if " ".join(words) and name.endswith(" ".join(words)) else name
+    return cleaned if cleaned[:1].isalpha() else None
+
+
+def place_candidates(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, name) of every name the text presents as a place, known or not."""
+    end = len(text) if end is None else end
+    out: dict[int, tuple[int, int, str]] = {}
+    for pattern in (_BEFORE, _AFTER):
+        for m in pattern.finditer(text, start, end):
+            raw = m.group("name")
+            name = _clean(raw)
+            if name is None:
+                continue
+            s = m.start("name") + (len(raw) - len(name))
+            out.setdefault(s, (s, s + len(name), name))
+    return sorted(out.values())
+
+
+def group_candidates(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    end = len(text) if end is None else end
+    found = []
+    for m in _GROUP.finditer(text, start, end):
+        name = _clean(m.group())
+        if name is not None:
+            s = m.end() - len(name)
+            found.append((s, m.end(), name))
+    return found
+
+
+def unverified_place(name: str, near: Place) -> Place:
+    """A place kept as written, located by the known place named nearest to it."""
+    # Near a town or site: ACLED's precision 2 ("area"); near only a region: that region's 3.
+    kind = "region" if near.kind in ("region", "district") else "area"
+    return Place(name=name, country=near.country, admin1=near.admin1, admin2=near.admin2 if kind == "area" else None,
+                 latitude=near.latitude, longitude=near.longitude, kind=kind, unverified=True)
+
+
+def overlaps(start: int, end: int, mentions: list[Mention]) -> bool:
+    return any(m.start < end and start < m.end for m in mentions)
