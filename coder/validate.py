@@ -127,20 +127,30 @@ def _path(path: Iterable[Any]) -> str:
     return (".".join(str(p) for p in parts) + ": ") if parts else ""
 
 
+def span_problem(start: int, end: int, said: Any, text: str) -> str | None:
+    """What is wrong with a span of `text`, or None. The one check `coder validate` and the
+    scorer (`coder score`, `coder agree`) share: a span either side would refuse is refused by both."""
+    if not 0 <= start <= end <= len(text):
+        return f"span {start}-{end} is outside the document (length {len(text)})"
+    actual = text[start:end]
+    if actual != said:
+        return f"span {start}-{end} says {_short(said)} but the document has {_short(actual)} there"
+    return None
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _check_span(where, doc_id, index, field, span, text: str) -> list[Problem]:
     if not isinstance(span, dict):
         return []
     start, end, said = span.get("start"), span.get("end"), span.get("text")
     if not (isinstance(start, int) and isinstance(end, int)):
         return []
-    if not 0 <= start <= end <= len(text):
-        return [Problem(where, doc_id, index, field,
-                        f"span {start}-{end} is outside the document (length {len(text)})")]
-    actual = text[start:end]
-    if actual != said:
-        return [Problem(where, doc_id, index, field,
-                        f"span {start}-{end} says {said!r} but the document has {actual!r} there")]
-    return []
+    problem = span_problem(start, end, said, text)
+    return [Problem(where, doc_id, index, field, problem)] if problem else []
 
 
 def validate_path(path: str | Path, codebook: Codebook) -> tuple[int, list[Problem]]:
@@ -161,4 +171,7 @@ def validate_path(path: str | Path, codebook: Codebook) -> tuple[int, list[Probl
                 seen.setdefault(doc_id, raw.where)
     except InputError as exc:
         problems.append(Problem(exc.where, None, None, None, exc.message))
+    except (ValueError, RecursionError) as exc:  # json's own limits: a 5,000-digit number, deep nesting
+        problems.append(Problem(f"{path} (after record {count})", None, None, None,
+                                f"cannot be read: {str(exc).split(';')[0]}"))
     return count, problems

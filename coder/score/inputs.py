@@ -26,8 +26,15 @@ class Coding:
 
 def load_coding(path: str | Path) -> Coding:
     """A coded-documents JSONL file or a golden directory, keeping file:line per record."""
-    located = load_located(path)
-    return Coding(str(path), [doc for _, doc in located], [where for where, _ in located])
+    try:
+        located = load_located(path)
+    except InputError:
+        raise
+    except (ValueError, RecursionError) as exc:  # json's own limits: a 5,000-digit number, deep nesting
+        raise InputError(str(path), f"cannot be read: {str(exc).split(';')[0]}") from None
+    coding = Coding(str(path), [doc for _, doc in located], [where for where, _ in located])
+    check_spans(coding)
+    return coding
 
 
 def as_coding(value: Coding | Iterable[CodedDocument], label: str) -> Coding:
@@ -39,7 +46,27 @@ def as_coding(value: Coding | Iterable[CodedDocument], label: str) -> Coding:
         if doc.document.id in seen:
             raise InputError(f"{label}[{index}]", f"document id '{doc.document.id}' appears twice")
         seen.add(doc.document.id)
-    return Coding(label, documents, [f"{label}[{i}]" for i in range(len(documents))])
+    coding = Coding(label, documents, [f"{label}[{i}]" for i in range(len(documents))])
+    check_spans(coding)
+    return coding
+
+
+def check_spans(coding: Coding) -> None:
+    """Every span must be the text it says, inside its document: scores over spans that point
+    elsewhere would be figures about nothing. The check is `coder validate`'s own."""
+    from ..validate import span_problem
+
+    for doc, where in zip(coding.documents, coding.locations):
+        text = doc.document.text
+        for index, event in enumerate(doc.events):
+            spans = [(f"evidence[{i}]", span) for i, span in enumerate(event.evidence)]
+            spans += [(f"{name}.spans[{i}]", span) for name, value in event.fields.items()
+                      for i, span in enumerate(value.spans)]
+            for label, span in spans:
+                problem = span_problem(span.start, span.end, span.text, text)
+                if problem:
+                    raise InputError(where, f"document '{doc.document.id}', event {index}, {label}: {problem} "
+                                            "(`coder validate` lists every such problem)")
 
 
 def check_types(coding: Coding, codebook: Codebook) -> None:
