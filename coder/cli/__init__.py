@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from . import batch, code, foundation, golden, llmbatch, regress, review, score
+from . import batch, code, foundation, golden, llmbatch, lookup, regress, review, score
 
 app = typer.Typer(
     name="coder",
@@ -18,7 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (foundation, code, score, batch, llmbatch, review, regress, golden):
+for module in (foundation, code, score, batch, llmbatch, review, regress, golden, lookup):
     module.register(app)
 
 

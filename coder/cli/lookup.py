@@ -1,0 +1,187 @@
+"""coder places | coder actors | coder unresolved: look-ups in the gazetteer and actor dictionary.
+
+Analysts ask "what does the codebook call al-Baghuz?" and "which names in this archive does
+the coder not know?"; the answers come from the same Normalizer the coders use, so what is
+shown is what coding does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Annotated, Iterator
+
+import typer
+from rapidfuzz import fuzz, process
+from rich.table import Table
+
+from ..codebook.model import Codebook
+from ..gazetteer import acled_location
+from ..io import InputError, load_coded, read_text
+from ..normalize import Normalizer
+from .common import CodebookOption, console, fail, open_codebook
+
+_TEXT_SUFFIXES = {".txt", ".html", ".htm"}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("places")(places)
+    app.command("actors")(actors)
+    app.command("unresolved")(unresolved)
+
+
+def _candidates(query: str, entries: list, names_of, limit: int) -> list[tuple[object, str, float]]:
+    """(entry, the spelling that matched, score): the normaliser's own answer first, then near spellings."""
+    surfaces, owners = [], []
+    for entry in entries:
+        for surface in names_of(entry):
+            surfaces.append(surface)
+            owners.append(entry)
+    seen: dict[int, tuple[object, str, float]] = {}
+    for surface, score, index in process.extract(query, surfaces, scorer=fuzz.WRatio, limit=limit * 4,
+                                                 processor=str.casefold):
+        owner = owners[index]
+        if id(owner) not in seen:
+            seen[id(owner)] = (owner, surface, float(score))
+    return sorted(seen.values(), key=lambda t: -t[2])[:limit]
+
+
+def places(
+    query: Annotated[str, typer.Argument(help="A place name as a source spells it.", show_default=False)],
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many near names to list.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+    codebook: CodebookOption = None,
+) -> None:
+    """What the gazetteer makes of a place name: the coder's match, then near names."""
+    cb = open_codebook(codebook)
+    norm = Normalizer(cb)
+    match = norm.place(query)
+    rows = []
+    if match is not None:
+        rows.append((match.place, query, match.how, match.score))
+    for place, surface, score in _candidates(query, cb.places, lambda p: [p.name, *p.variants], limit):
+        if match is None or place is not match.place:
+            rows.append((place, surface, "near", score))
+    rows = rows[:limit]
+    if as_json:
+        for place, surface, how, score in rows:
+            print(json.dumps({"name": place.name, "acled_name": acled_location(place), "matched": surface, "how": how,
+                              "score": round(score, 1), "country": place.country, "admin1": place.admin1,
+                              "admin2": place.admin2, "latitude": place.latitude, "longitude": place.longitude,
+                              "kind": place.kind, "homonyms": [p.name for p in norm.homonyms(place)][1:] or None},
+                             ensure_ascii=False))
+        return
+    if not rows:
+        fail(f"no place near {query!r} in the gazetteer", code=1)
+    table = Table("name", "ACLED name", "matched", "how", "country", "admin1", "admin2", "lat, lon", "kind")
+    for place, surface, how, score in rows:
+        table.add_row(place.name, acled_location(place), surface, f"{how} {score:.0f}", place.country,
+                      place.admin1 or "", place.admin2 or "", f"{place.latitude:.4f}, {place.longitude:.4f}", place.kind)
+    console.print(table)
+
+
+def actors(
+    query: Annotated[str, typer.Argument(help="A group's name as a source spells it.", show_default=False)],
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many near names to list.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+    codebook: CodebookOption = None,
+) -> None:
+    """What the actor dictionary makes of a name: the coder's match, then near names."""
+    cb = open_codebook(codebook)
+    norm = Normalizer(cb)
+    match = norm.actor(query)
+    rows = []
+    if match is not None and match.actor is not None:
+        rows.append((match.actor, query, match.how, match.score))
+    for actor, surface, score in _candidates(query, cb.actors, lambda a: [a.name, *a.aliases], limit):
+        if match is None or actor is not match.actor:
+            rows.append((actor, surface, "near", score))
+    rows = rows[:limit]
+    if as_json:
+        for actor, surface, how, score in rows:
+            print(json.dumps({"name": actor.name, "acled_name": actor.acled_name or actor.name, "matched": surface,
+                              "how": how, "score": round(score, 1), "side": actor.side, "inter": actor.inter,
+                              "affiliation": actor.affiliation}, ensure_ascii=False))
+        return
+    if not rows:
+        fail(f"no actor near {query!r} in the dictionary", code=1)
+    table = Table("name", "ACLED name", "matched", "how", "side", "inter", "affiliation")
+    for actor, surface, how, score in rows:
+        table.add_row(actor.name, actor.acled_name or actor.name, surface, f"{how} {score:.0f}", actor.side,
+                      str(actor.inter), actor.affiliation)
+    console.print(table)
+
+
+def _texts(path: Path) -> Iterator[tuple[str, str]]:
+    """(document id, text) from text files, a directory of them, coded JSONL, a golden directory or a batch store."""
+    if path.is_dir():
+        if any(path.glob("*.json")) and any(path.glob("*.txt")):
+            for doc in load_coded(path):  # a golden directory
+                yield doc.document.id, doc.document.text
+            return
+        for file in sorted(p for p in path.rglob("*") if p.suffix.lower() in _TEXT_SUFFIXES):
+            yield file.stem, read_text(file)
+        return
+    with path.open("rb") as handle:
+        head = handle.read(16)
+    if head.startswith(b"SQLite format 3"):
+        from ..store import load_coded_documents
+        for doc in load_coded_documents(path):
+            yield doc.document.id, doc.document.text
+    elif path.suffix.lower() in _TEXT_SUFFIXES:
+        yield path.stem, read_text(path)
+    else:
+        for doc in load_coded(path):
+            yield doc.document.id, doc.document.text
+
+
+def collect_unresolved(codebook: Codebook, texts, contexts: int = 2, width: int = 60) -> list[dict]:
+    """Unresolved names with counts, documents and a few contexts, most frequent first."""
+    norm = Normalizer(codebook)
+    counts: Counter = Counter()
+    docs: dict[tuple[str, str], set[str]] = defaultdict(set)
+    seen: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for doc_id, text in texts:
+        for u in norm.unresolved(text):
+            key = (u.kind, u.name)
+            counts[key] += 1
+            docs[key].add(doc_id)
+            if len(seen[key]) < contexts:
+                left = max(0, u.start - width)
+                said = " ".join(text[left:u.end + width].split())
+                seen[key].append(f"{doc_id}: …{said}…")
+    return [{"kind": kind, "name": name, "count": n, "documents": len(docs[(kind, name)]),
+             "contexts": seen[(kind, name)]}
+            for (kind, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def unresolved(
+    source: Annotated[Path, typer.Argument(help="Text files or a directory, a coded JSONL file, a golden directory "
+                                                 "or a batch store (.db).", show_default=False)],
+    kind: Annotated[str | None, typer.Option("--kind", help="Only 'place' or 'actor' names.",
+                                             show_default=False)] = None,
+    contexts: Annotated[int, typer.Option("--contexts", help="Contexts shown per name.")] = 2,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+    codebook: CodebookOption = None,
+) -> None:
+    """Place and group names the coder met but could not resolve, with counts and contexts."""
+    if not source.exists():
+        fail(f"{source}: no such file or directory")
+    if kind not in (None, "place", "actor"):
+        fail("--kind is 'place' or 'actor'")
+    cb = open_codebook(codebook)
+    try:
+        rows = collect_unresolved(cb, _texts(source), contexts)
+    except InputError as exc:
+        fail(str(exc))
+    rows = [r for r in rows if kind is None or r["kind"] == kind]
+    if as_json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return
+    table = Table("kind", "name as written", "count", "docs", "contexts")
+    for row in rows:
+        table.add_row(row["kind"], row["name"], str(row["count"]), str(row["documents"]), "\n".join(row["contexts"]))
+    console.print(table)
+    console.print(f"{len(rows)} unresolved name(s)")
