@@ -127,3 +127,28 @@ def test_the_acled_csv_lists_the_fields_no_quote_supports(make, server, codebook
     listed = row["ungrounded_fields"].split()
     assert {"location", "latitude", "longitude", "origin"} <= set(listed)
     assert "actor1" not in listed and "vehicle_count" not in listed
+
+
+def test_an_answer_cut_at_max_tokens_splits_the_chunk_instead_of_asking_for_less(make, server, codebook):
+    first = TEXT
+    second = ("In a separate report, a convoy of 20 trucks carrying Liwa Fatemiyoun fighters arrived in "
+              "Albukamal from Iraq on Monday. " * 6).strip()
+    text = first + "\n\n" + second
+    cut = answer(codebook)
+    server.push({"json": cut, "finish_reason": "length"}, {"json": answer(codebook)}, {"json": {"events": []}})
+    result = make(cache=False).code(doc(text=text))
+    assert result.status == "ok", result.error
+    assert server.count == 3
+    asked = [r["messages"][-1]["content"] for r in server.requests]
+    assert all("more briefly" not in a for a in asked)
+    # Each half is asked on its own, and together they cover the document.
+    assert first in asked[1] and second not in asked[1]
+    assert second[-40:] in asked[2]
+    assert [e.fields["vehicle_count"].value for e in result.events] == [15]
+
+
+def test_a_piece_too_small_to_split_fails_with_the_setting_to_raise(make, server, codebook):
+    server.push({"json": answer(codebook), "finish_reason": "length"})
+    result = make(cache=False).code(doc())
+    assert result.status == "failed" and "max_tokens" in result.error
+    assert server.count == 1

@@ -135,3 +135,16 @@ def test_cli_prepare_then_read(codebook, tmp_path, monkeypatch):
     record = json.loads(coded.read_text())
     assert record["status"] == "ok" and record["events"][0]["type"] == "troop_movement"
     assert KEY not in coded.read_text() and KEY not in result.output
+
+
+def test_a_refusal_in_the_batch_results_fails_that_document_with_the_refusal(coder, tmp_path):
+    requests = tmp_path / "requests.jsonl"
+    prepare(coder, _docs()[:1], requests)
+    body = {"choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": None, "refusal": "I can't help with that."}}]}
+    output = tmp_path / "output.jsonl"
+    output.write_text(json.dumps({"custom_id": "d0-c1", "response": {"status_code": 200, "body": body},
+                                  "error": None}) + "\n")
+    (coded,) = read(coder, requests, [output])
+    assert coded.status == "failed"
+    assert "refused" in coded.error and "I can't help with that." in coded.error

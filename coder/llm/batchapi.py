@@ -135,6 +135,8 @@ def _result(record: dict[str, Any]) -> Result:
     if not choices:
         return Result(error="the batch answer has no choices", usage=usage)
     message = choices[0].get("message") or {}
+    if message.get("refusal"):
+        return Result(error=f"the model refused to answer: {str(message['refusal'])[:300]}", usage=usage)
     return Result(content=message.get("content") or "", finish_reason=choices[0].get("finish_reason"), usage=usage)
 
 

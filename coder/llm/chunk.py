@@ -15,7 +15,7 @@ from ..models import Event
 _BREAKS = [re.compile(r"\n\s*\n"), re.compile(r"[.!?][\"'\u201d\u2019)]?\s"), re.compile(r"\s")]
 
 
-def _cut(text: str, lo: int, hi: int) -> int:
+def cut_at(text: str, lo: int, hi: int) -> int:
     """The last good boundary in text[lo:hi], or hi."""
     window = text[lo:hi]
     for pattern in _BREAKS:
@@ -35,10 +35,10 @@ def chunks(text: str, size: int, overlap: int) -> list[tuple[int, int]]:
         if len(text) - start <= size:
             out.append((start, len(text)))
             return out
-        end = _cut(text, start + size // 2, start + size)
+        end = cut_at(text, start + size // 2, start + size)
         out.append((start, end))
         # Start the next chunk `overlap` back, at a boundary, and always move forward.
-        back = _cut(text, max(start + 1, end - overlap - overlap // 2), end - overlap) if end - overlap > start else end
+        back = cut_at(text, max(start + 1, end - overlap - overlap // 2), end - overlap) if end - overlap > start else end
         start = back if start < back < end else end
 
 

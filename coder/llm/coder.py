@@ -24,7 +24,7 @@ from ..models import CodedDocument, CoderInfo, Document, Event
 from .answer import AnswerChecker, repair_message
 from .build import EventBuilder
 from .cache import AnswerCache, cache_key
-from .chunk import chunks, merge_events
+from .chunk import chunks, cut_at, merge_events
 from .config import LLMSettings, default_cache_dir, load_settings
 from .cost import PriceTable, Usage
 from .prompt import build_prompt, estimate_tokens
@@ -40,6 +40,15 @@ T = TypeVar("T")
 
 class AnswerError(Exception):
     pass
+
+
+class CutOff(Exception):
+    """The answer stopped at max_tokens: the piece of text holds more than one answer can say."""
+
+
+# A piece shorter than this is not split again when its answer is cut off: an
+# answer that long for so little text is a model looping, not a long document.
+MIN_SPLIT_CHARS = 600
 
 
 def _load_normalizer(codebook: Codebook) -> Any:
@@ -98,7 +107,7 @@ class LLMCoder:
         before grounding: what `coder regress --record-llm` keeps. Raises LLMError or
         AnswerError when there is none."""
         return self._with_client(
-            lambda client: self._answer(client, document.text, document.publication_date, None, Usage()))
+            lambda client: self._answer(client, document.text, document.publication_date, None, Usage(), raw=True))
 
     def _with_client(self, work: Callable[[openai.AsyncOpenAI], Awaitable[T]]) -> T:
         """Run one async job with a client of its own, from synchronous code."""
@@ -146,12 +155,23 @@ class LLMCoder:
             if self._fatal is not None:
                 return self._failed(document, self._fatal.message)
             events: list[Event] = []
-            windows = chunks(document.text, self.settings.chunk_chars, self.settings.chunk_overlap)
-            for number, (start, end) in enumerate(windows, 1):
-                part = (number, len(windows)) if len(windows) > 1 else None
-                answer = await self._answer(client, document.text[start:end], document.publication_date, part, usage)
+            queue = chunks(document.text, self.settings.chunk_chars, self.settings.chunk_overlap)
+            done = 0
+            while queue:
+                start, end = queue.pop(0)
+                total = done + 1 + len(queue)
+                part = (done + 1, total) if total > 1 else None
+                try:
+                    answer = await self._answer(client, document.text[start:end], document.publication_date,
+                                                part, usage)
+                except CutOff:
+                    # Asking again "more briefly" makes a model drop events; half the text
+                    # each time keeps them all.
+                    queue[:0] = self._halves(document.text, start, end)
+                    continue
+                done += 1
                 events.extend(self.builder.events(answer, document, (start, end)))
-            if len(windows) > 1:
+            if done > 1:
                 events = merge_events(events)
             return CodedDocument(document=document, events=events, coder=self.info)
         except LLMError as exc:
@@ -166,8 +186,22 @@ class LLMCoder:
         finally:
             self._account(document, usage)
 
+    def _halves(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        if end - start < MIN_SPLIT_CHARS:
+            raise AnswerError(f"the answer was cut off at max_tokens ({self.settings.max_tokens}) even for "
+                              f"{end - start} characters of text; raise max_tokens")
+        length = end - start
+        # The cut at the last paragraph or sentence end of the middle third; the second
+        # half starts a little before it, so an event told across the cut is seen whole.
+        cut = cut_at(text, start + length // 3, start + 2 * length // 3)
+        overlap = min(self.settings.chunk_overlap, length // 6)
+        back = cut_at(text, max(start + 1, cut - 2 * overlap), cut - overlap) if overlap else cut
+        log.info("answer cut off at max_tokens: splitting characters %d-%d in two at %d", start, end, cut)
+        return [(start, cut), (back if start < back < cut else cut, end)]
+
     async def _answer(self, client: openai.AsyncOpenAI, text: str, published: date | None,
-                      part: tuple[int, int] | None, usage: Usage) -> dict[str, Any]:
+                      part: tuple[int, int] | None, usage: Usage, raw: bool = False) -> dict[str, Any]:
+        """`raw`: for a recording, which cannot split; a cut answer is then re-asked as before."""
         s = self.settings
         key = self.cache_key(text, published, part)
         if self.cache is not None:
@@ -179,6 +213,8 @@ class LLMCoder:
         problems: list[str] = []
         for attempt in range(1 + s.repair_attempts):
             completion = await self.transport.complete(client, messages, self.prompt.response_format, usage)
+            if completion.finish_reason == "length" and not raw:
+                raise CutOff()
             data, problems = self.judge(completion.content, completion.finish_reason)
             if not problems:
                 self.remember(key, data)
