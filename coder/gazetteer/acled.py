@@ -48,7 +48,7 @@ ADMIN2: dict[str, dict[str, list[str]]] = {
         "Al Hasakeh": ["Al-Hasakah"], "Quamishli": ["Qamishli", "Al-Qamishli"], "Al Malikeyyeh": ["Al-Malikiyah", "Al Malikiyah"],
         "Damascus": [], "Rural Damascus": ["Markaz Rif Dimashq"], "Az Zabdani": ["Az-Zabdani", "Al-Zabadani", "Zabadani"],
         "Al Qutayfah": ["Al-Qutayfah"], "Hama": [], "As Salamiyeh": ["Al-Salamiyah", "Salamiyah"], "Banyas": ["Baniyas"],
-        "Quneitra": [], "Dara": ["Daraa"], "Lattakia": ["Latakia"], "Tartous": ["Tartus"],
+        "Quneitra": [], "Dara": ["Daraa"], "Lattakia": ["Latakia"], "Tartous": ["Tartus"], "Idleb": ["Idlib"],
     },
     "Iraq": {
         "Al-Qaim": ["Al-Qa'im", "Al Qaim", "Qaim"], "Ana": ["Anah"], "Rawa": ["Rawah"], "Al-Rutba": ["Ar Rutbah", "Rutba"],

@@ -41,6 +41,9 @@ _GROUP_HEAD = r"(?:Liwa|Liwaa|Kataib|Kata'ib|Kata\u2019ib|Kataeb|Saraya|Harakat|
 _GROUP = re.compile(rf"\b{_GROUP_HEAD}\s+(?:{_LINK})?{_WORD}(?:[-\s]{_LINK}?{_WORD}){{0,2}}"
                     rf"|\b{_NAME}\s+(?:Brigade|Brigades|Regiment|Battalion|Militia|Forces|Division|Movement)\b")
 
+_FORMATION = frozenset("brigade brigades regiment battalion militia forces division movement defence defense "
+                       "national local popular special".split())
+
 GEO_NEAR = 2  # ACLED geo_precision for "near a known place"
 
 
@@ -82,7 +85,8 @@ def group_candidates(text: str, start: int = 0, end: int | None = None) -> list[
     found = []
     for m in _GROUP.finditer(text, start, end):
         name = _clean(m.group())
-        if name is not None:
+        # "Battalion", "Defence Forces": formation words alone name no group.
+        if name is not None and not all(w.lower() in _FORMATION for w in re.split(r"[-\s]+", name)):
             s = m.end() - len(name)
             found.append((s, m.end(), name))
     return found
