@@ -25,7 +25,7 @@ from .config import ResponseFormat
 
 # Bump when the wording below changes: the cache is keyed by the prompt's hash
 # anyway, this just makes the change visible in cached entries.
-PROMPT_VERSION = "1"
+PROMPT_VERSION = "2"
 
 QUOTE_RULES = """\
 Rules for quotes (they are checked against the document, character by character):
@@ -37,7 +37,10 @@ Rules for quotes (they are checked against the document, character by character)
 - A value the document does not give is null, with a null quote. Never invent a value, a date
   or a quote. A quote that cannot be found in the document is flagged and the value is not used.
 - `value` for actors and places is the canonical name from the lists below when one fits,
-  otherwise the name as written. Dates are ISO (YYYY-MM-DD), resolved against the publication date."""
+  otherwise the name as written. Dates are ISO (YYYY-MM-DD), resolved against the publication date.
+- When the publication date is unknown, a date the text gives without a year ("on Sunday",
+  "March 29", "last week") cannot be resolved: event_date is null (quote null) and the words go
+  in notes. A date with its year ("29 March 2021") is still given."""
 
 TASK = """\
 You code news articles about Iran-backed forces in eastern Syria and on the Iraq-Syria-Lebanon
@@ -64,11 +67,19 @@ def _field_line(name: str, spec: FieldSpec) -> str:
     return line
 
 
+def _rule_line(rule: Any) -> str:
+    return f"  - {rule.id}: {' '.join(rule.description.split())}"
+
+
 def render_codebook(codebook: Codebook) -> str:
     out: list[str] = [f"CODEBOOK {codebook.version}: {codebook.name}", ""]
-    out.append("Events that did not happen are never coded:")
-    for rule in codebook.exclusion_rules:
-        out.append(f"  - {rule.id}: {' '.join(rule.description.split())}")
+    rules = {rule.id: rule for rule in codebook.exclusion_rules}
+    # A rule only some types use ("attacked": a struck convoy is not a movement) is shown
+    # with those types: shown for all, a model applies it to all.
+    per_type = [set(et.exclusion_rules) for et in codebook.event_types]
+    everywhere = set.intersection(*per_type) if per_type else set(rules)
+    out.append("Events that did not happen are never coded (every type):")
+    out += [_rule_line(rules[r]) for r in rules if r in everywhere]
     first = codebook.event_types[0].id if codebook.event_types else None
     if first:
         shared = {n: s for n, s in llm_fields(codebook, first).items() if n in codebook.shared_fields}
@@ -79,6 +90,11 @@ def render_codebook(codebook: Codebook) -> str:
         out += [f"  - {item}" for item in et.include]
         out.append("Do not code:")
         out += [f"  - {item}" for item in et.exclude]
+        own_rules = [r for r in et.exclusion_rules if r not in everywhere and r in rules]
+        if own_rules:
+            out.append("Also never coded for this type:")
+            out += [_rule_line(rules[r]) for r in own_rules]
+        out.append(f"Actors: actor1 is on the side {' or '.join(et.actor_sides)}.")
         own = {n: s for n, s in llm_fields(codebook, et.id).items() if n not in codebook.shared_fields}
         if own:
             out.append("Fields of this type:")
@@ -87,7 +103,13 @@ def render_codebook(codebook: Codebook) -> str:
         for ex in et.examples:
             verdict = "code" if ex.code else "do not code"
             out.append(f"  - \"{ex.text}\" -> {verdict}: {ex.why}")
-    out += ["", "Actors (canonical names): " + "; ".join(a.name for a in codebook.actors)]
+    # Grouped by side: names alike across sides (Local Defence Forces, National Defence
+    # Forces) are told apart by the side each type allows as actor1.
+    out += ["", "Actors (canonical names), by side:"]
+    by_side: dict[str, list[str]] = {}
+    for actor in codebook.actors:
+        by_side.setdefault(actor.side, []).append(actor.name)
+    out += [f"Actors on the side {side}: " + "; ".join(names) for side, names in by_side.items()]
     out += ["Places (canonical names): " + "; ".join(p.name for p in codebook.places)]
     return "\n".join(out)
 
