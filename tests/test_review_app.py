@@ -38,6 +38,8 @@ async def answer(pilot, text: str) -> None:
     await pilot.pause()
     field = pilot.app.screen.query_one(Input)
     field.value = ""
+    field.focus()  # the reject screen starts on its list of preset reasons
+    await pilot.pause()
     await pilot.press(*text)
     await pilot.press("enter")
     await pilot.pause()

@@ -64,3 +64,24 @@ def test_add_event_from_selection(snap_compare, make_app):
 
 def test_help_screen(snap_compare, make_app):
     assert snap_compare(make_app(), terminal_size=SIZE, press=["question_mark"])
+
+
+def test_reject_screen_with_codebook_reasons(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=SIZE, press=["r"])
+
+
+def test_focused_document_with_a_sentence_selected(snap_compare, make_app):
+    # The focused pane has a heavy accent border; v selects the sentence at the cursor.
+    async def select(pilot):
+        view = pilot.app.doc_view
+        view.focus()
+        view.move_cursor((0, 130))
+        await pilot.press("v")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=select)
+
+
+def test_rejected_reason_and_duplicate(snap_compare, make_app):
+    # d2: e1 rejected with the first preset reason (one key), then back on it: the reason is shown.
+    assert snap_compare(make_app(), terminal_size=SIZE, press=["N", "r", "1", "p"])

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from .core import Outcome, ReviewSession
 from .cursor import Cursor
-from .screens import HelpScreen, PromptScreen, TypeScreen
+from .screens import HelpScreen, PromptScreen, RejectScreen, TypeScreen, reject_reasons
 from .values import DecisionError, format_value
 from .widgets import (EVENT_COLUMNS, FIELD_COLUMNS, DocumentView, event_row, field_rows, fill_table,
                       span_marks)
@@ -28,12 +28,14 @@ KEYS = [
     ("P", "prev_doc", "←Doc", "previous document"),
     ("j", "next_unreviewed", "Unreviewed", "jump to the next unreviewed event"),
     ("a", "accept", "Accept", "accept the event (then move on)"),
-    ("r", "reject", "Reject", "reject the event with a reason (then move on)"),
+    ("r", "reject", "Reject", "reject the event: one key picks a codebook reason, or write one (then move on)"),
+    ("D", "duplicate", "Dup", "the event is a duplicate of another: its evidence joins that one, it is rejected"),
     ("e", "edit", "Edit", "edit the highlighted field (FIELD=VALUE)"),
     ("t", "retype", "Type", "change the event type"),
     ("s", "anchor", "Anchor", "re-anchor the highlighted field's evidence to the selected text"),
     ("S", "add_span", "", "add the selected text as a further span of the highlighted field"),
-    ("plus", "add_event", "Add", "add an event with the selected text as its evidence"),
+    ("v", "select_sentence", "Sentence", "select the sentence at the cursor in the document"),
+    ("plus", "add_event", "Add", "add an event from the selection, pre-filled by the coder"),
     ("d", "done", "", "mark the document reviewed (every event decided)"),
     ("u", "undo", "Undo", "undo your last decision"),
     ("question_mark", "help", "Help", "this help"),
@@ -53,7 +55,9 @@ class ReviewApp(App[None]):
     #events { height: 9; border: round $secondary; }
     #fields { height: 1fr; border: round $secondary; }
     #status { height: 1; padding: 0 1; }
-    DocumentView:focus, DataTable:focus { border: round $accent; }
+    /* Ids, as in the rules above: a type selector (DocumentView:focus) lost to #document and
+       focus was invisible. */
+    #document:focus, #events:focus, #fields:focus { border: heavy $accent; }
     """
     BINDINGS = [Binding(key, action, label or description, show=bool(label), key_display="+" if key == "plus" else
                         ("?" if key == "question_mark" else None))
@@ -187,8 +191,15 @@ class ReviewApp(App[None]):
     def _selection(self) -> tuple[int, int] | None:
         return self.doc_view.selected_span()
 
+    def _used_selection(self) -> None:
+        # A selection is used once: left in place it anchored every later edit to the same words.
+        self.doc_view.clear_selection()
+
     def _move(self, moved: bool, why: str) -> None:
         if moved:
+            doc = self.cursor.doc
+            if doc is not None and doc.id != self._doc_shown:
+                self.say("")  # the previous document's message is not about this one
             self.redraw()
             self._scroll_to_event()
         else:
@@ -228,7 +239,27 @@ class ReviewApp(App[None]):
                 self._scroll_to_event()
             self.redraw()
 
-        self.push_screen(PromptScreen(f"Reject {here[1]}: why?", hint="e.g. planned, not carried out"), done)
+        reasons = reject_reasons(self.session.codebook, self.cursor.event.event.type)
+        self.push_screen(RejectScreen(f"Reject {here[1]}: why?", reasons), done)
+
+    def action_duplicate(self) -> None:
+        here = self._here()
+        if not here:
+            return
+        others = [e.id for e in self.cursor.doc.events if e.id != here[1] and e.status != "rejected"]
+        if not others:
+            self.say("No other event in this document to be a duplicate of.", error=True)
+            return
+
+        def done(answer: str | None) -> None:
+            if answer is not None and self._run(lambda: self.session.duplicate(*here, answer.strip())):
+                self.cursor.select(answer.strip())
+                self._scroll_to_event()
+            self.redraw()
+
+        self.push_screen(PromptScreen(f"{here[1]} is a duplicate of", others[0],
+                                      f"Events: {', '.join(others)}. Its evidence joins that event; "
+                                      f"{here[1]} is rejected as a duplicate."), done)
 
     def action_edit(self) -> None:
         here = self._here()
@@ -236,7 +267,7 @@ class ReviewApp(App[None]):
             return
         state = self.cursor.event
         name = self._field_key()
-        if name in (None, "evidence"):
+        if name in (None, "evidence", "rejected"):
             name = next(iter(self.session.codebook.event_type(state.event.type).key_fields), "actor1")
         span = self._selection()
         doc = self.cursor.doc
@@ -249,8 +280,8 @@ class ReviewApp(App[None]):
                 field, eq, value = answer.partition("=")
                 if not eq:
                     self.say("Write FIELD=VALUE.", error=True)
-                else:
-                    self._run(lambda: self.session.edit(*here, field, value, span=span))
+                elif self._run(lambda: self.session.edit(*here, field, value, span=span)) and span:
+                    self._used_selection()
             self.redraw()
 
         self.push_screen(PromptScreen(f"Edit {here[1]}", f"{name}={format_value(state.event.value(name))}", hint), done)
@@ -273,8 +304,10 @@ class ReviewApp(App[None]):
         if span is None:
             self.say("Select the words in the document first (shift+arrows or the mouse).", error=True)
             return
-        target = self._field_key() or "evidence"
+        key = self._field_key()
+        target = key if key not in (None, "rejected") else "evidence"
         if self._run(lambda: self.session.anchor(*here, target, *span, add=add)):
+            self._used_selection()
             self.redraw()
 
     def action_anchor(self) -> None:
@@ -288,16 +321,29 @@ class ReviewApp(App[None]):
         if doc is None:
             return
         span = self._selection()
+        proposal = self.session.propose(doc.id, *span) if span else None
 
         def done(type_id: str | None) -> None:
             if type_id is not None:
-                outcome = self._run(lambda: self.session.add_event(doc.id, type_id, span))
+                use = proposal if proposal is not None and proposal.type == type_id else None
+                outcome = self._run(lambda: self.session.add_event(doc.id, type_id, span, proposal=use))
                 if outcome:
                     self.cursor.select(outcome.decision.event)
+                    self._used_selection()
+                    self._scroll_to_event()
             self.redraw()
 
         where = f" from {span[0]}-{span[1]}" if span else " (no text selected: no evidence yet)"
-        self.push_screen(TypeScreen(self.session.codebook, f"Add an event{where}"), done)
+        if proposal is not None:
+            where += f"; the coder proposes {proposal.type} (Enter keeps it, pre-filled)"
+        self.push_screen(TypeScreen(self.session.codebook, f"Add an event{where}",
+                                    proposal.type if proposal is not None else None), done)
+
+    def action_select_sentence(self) -> None:
+        view = self.doc_view
+        span = view.select_sentence()
+        if span:
+            self.say(f"Selected {span[0]}-{span[1]}: + adds an event from it, s/S anchors, e edits with it.")
 
     def action_done(self) -> None:
         doc = self.cursor.doc
@@ -313,5 +359,5 @@ class ReviewApp(App[None]):
 
     def action_help(self) -> None:
         shown = [("+" if k == "plus" else "?" if k == "question_mark" else k, d) for k, _, _, d in KEYS]
-        shown += [("shift+arrows", "select text in the document"), ("tab", "move between text, events and fields")]
+        shown += [("shift+arrows", "select text in the document (ctrl+shift+arrows by word)"), ("tab", "move between text, events and fields")]
         self.push_screen(HelpScreen(shown))

@@ -57,6 +57,7 @@ class ReviewSession:
         self.reviewer = reviewer or default_reviewer()
         self.clock = clock or _now
         self.names = NameBook(codebook)
+        self._proposer = None  # the offline coder, made on the first pre-fill
         self.docs: list[DocState] = [fresh(c) for c in proposals]
         self._by_id = {d.id: d for d in self.docs}
         self.warnings: list[str] = []
@@ -287,8 +288,35 @@ class ReviewSession:
         decision = self._record(doc, event_id, "span", before, after)
         return Outcome(decision, f"{event_id}: {target} {verb} {span.start}-{span.end} {span.text!r}")
 
-    def add_event(self, doc_id: str, type_id: str, span: tuple[int, int] | None = None) -> Outcome:
-        """An event the coder missed; its evidence is the selected text. Fields come by edits."""
+    def propose(self, doc_id: str, start: int, end: int) -> Event | None:
+        """What the offline coder makes of the selected text alone: the first event it finds, its
+        spans moved to the document's offsets, to pre-fill an added event. None when it finds none."""
+        doc = self.doc(doc_id)
+        if not 0 <= start < end <= len(doc.text):
+            return None
+        try:
+            if self._proposer is None:
+                from ..base import make_coder
+                self._proposer = make_coder("rules", self.codebook)
+            document = doc.coded.document.model_copy(update={"text": doc.text[start:end]})
+            coded = self._proposer.code(document)
+        except Exception:  # a pre-fill is a convenience: without one the event starts empty
+            return None
+        if coded.status != "ok" or not coded.events:
+            return None
+        event = coded.events[0]
+
+        def moved(spans: list[Span]) -> list[Span]:
+            return [Span.of(doc.text, s.start + start, s.end + start) for s in spans]
+
+        fields = {name: fv.model_copy(update={"spans": moved(fv.spans), "detail": "proposed by the coder"})
+                  for name, fv in event.fields.items()}
+        return event.model_copy(update={"fields": fields, "evidence": moved(event.evidence)})
+
+    def add_event(self, doc_id: str, type_id: str, span: tuple[int, int] | None = None,
+                  proposal: Event | None = None) -> Outcome:
+        """An event the coder missed; its evidence is the selected text. Its fields are the
+        proposal's (the coder run on the selection) when one of this type is given, else filled by edits."""
         doc = self.doc(doc_id)
         if type_id not in self.codebook.type_ids:
             near = closest(type_id, self.codebook.type_ids)
@@ -297,6 +325,8 @@ class ReviewSession:
         evidence = [self.check_span(doc, *span)] if span is not None else []
         event = Event(type=type_id, evidence=evidence)
         fields = self.codebook.fields_for(type_id)
+        if proposal is not None and proposal.type == type_id:
+            event.fields = {n: fv.model_copy(deep=True) for n, fv in proposal.fields.items() if n in fields}
         document = doc.coded.document
         for name, value in (("source", document.source), ("source_scale", document.source_scale)):
             if name in fields and value is not None:
@@ -307,8 +337,32 @@ class ReviewSession:
         event_id = doc.next_added_id(used)
         after = {"event": event.model_dump(mode="json", exclude_none=True)}
         decision = self._record(doc, event_id, "add", None, after)
-        required = [n for n, s in fields.items() if s.required]
-        return Outcome(decision, f"added {event_id} ({type_id}); fill {', '.join(required)}")
+        required = [n for n, s in fields.items() if s.required and n not in event.fields]
+        filled = f"pre-filled by the coder: {len(event.fields)} field(s), check them" if event.fields else ""
+        said = "; ".join(x for x in (filled, f"fill {', '.join(required)}" if required else "") if x)
+        return Outcome(decision, f"added {event_id} ({type_id})" + (f"; {said}" if said else ""))
+
+    def duplicate(self, doc_id: str, event_id: str, of: str) -> Outcome:
+        """`event_id` reports the same event as `of`: its evidence joins `of`'s, the fields `of` lacks
+        are taken from it (`of`'s own values are kept), and it is rejected as a duplicate. Two logged
+        decisions; undo takes them back one at a time."""
+        doc, state = self._locate(doc_id, event_id)
+        _, kept = self._locate(doc_id, of)
+        if kept is state:
+            raise DecisionError("an event cannot be a duplicate of itself")
+        if kept.status == "rejected":
+            raise DecisionError(f"{of} is rejected: pick an event that stays")
+        evidence = list(kept.event.evidence) + [s for s in state.event.evidence if s not in kept.event.evidence]
+        valid = self.codebook.fields_for(kept.event.type)
+        taken = {n: fv for n, fv in state.event.fields.items() if n in valid and n not in kept.event.fields}
+        before = {"evidence": [s.model_dump() for s in kept.event.evidence], "fields": {n: None for n in taken}}
+        after = {"evidence": [s.model_dump() for s in evidence], "fields": {n: dump_field(fv) for n, fv in taken.items()}}
+        self._record(doc, of, "span", before, after)
+        reason = f"duplicate of {of}"
+        before = {"decision": state.decision, "reason": state.reason}
+        decision = self._record(doc, event_id, "reject", before, {"decision": "rejected", "reason": reason})
+        took = f"; took {', '.join(taken)}" if taken else ""
+        return Outcome(decision, f"{event_id} is a duplicate of {of}: evidence united{took}, {event_id} rejected")
 
     def mark_done(self, doc_id: str) -> Outcome:
         """Say a document is reviewed (needed for one with no proposals and nothing missed)."""

@@ -112,3 +112,69 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+# One key per preset reason, in the order shown.
+REASON_KEYS = "123456789abcdefghijkl"
+
+
+def reject_reasons(codebook: Codebook, type_id: str | None = None) -> list[tuple[str, str]]:
+    """(id, description) of the reasons offered for a rejection: the codebook's exclusion rules
+    (those the event type names first), then the reasons every theatre has."""
+    rules = list(codebook.exclusion_rules)
+    if type_id in codebook.type_ids:
+        named = codebook.event_type(type_id).exclusion_rules
+        rules.sort(key=lambda r: (r.id not in named, named.index(r.id) if r.id in named else 0))
+    out = [(r.id, r.description) for r in rules]
+    known = {i for i, _ in out}
+    for rid, text in (("not_iran_backed", "the actor is not Iran-backed or not named as such"),
+                      ("out_of_scope", "not an event of this codebook's types or area"),
+                      ("duplicate", "the same event as another proposal")):
+        if rid not in known:
+            out.append((rid, text))
+    return out[:len(REASON_KEYS)]
+
+
+class RejectScreen(ModalScreen[str | None]):
+    """Pick a reason with one key (the codebook's exclusion rules), or Tab and write one."""
+
+    DEFAULT_CSS = _modal_css("RejectScreen")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")] + [
+        Binding(key, f"pick({i})", show=False) for i, key in enumerate(REASON_KEYS)]
+
+    def __init__(self, title: str, reasons: list[tuple[str, str]]):
+        super().__init__()
+        self._title, self._reasons = title, reasons
+
+    def compose(self) -> ComposeResult:
+        options = [Option(Text.assemble((f"{REASON_KEYS[i]} ", "bold"), (rid, "bold"), f"  {text}"), id=rid)
+                   for i, (rid, text) in enumerate(self._reasons)]
+        with Vertical():
+            yield Static(Text(self._title, style="bold"))
+            yield OptionList(*options, id="reasons")
+            yield Input(placeholder="or write a reason (Tab here), Enter saves", id="answer")
+            yield Static(Text("A key picks a reason; Enter the highlighted one; Tab to write your own; "
+                              "Escape cancels"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        # Keys typed into the free-text box are text, not picks.
+        if action == "pick" and isinstance(self.focused, Input):
+            return False
+        return True
+
+    def action_pick(self, index: int) -> None:
+        if index < len(self._reasons):
+            self.dismiss(self._reasons[index][0])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -7,9 +7,12 @@ shown as those eleven characters.
 
 from __future__ import annotations
 
+import re
+
 from rich.style import Style
 from rich.text import Text
 from textual.widgets import DataTable, TextArea
+from textual.widgets.text_area import Selection
 
 from ..codebook.model import Codebook
 from .core import ReviewSession
@@ -83,11 +86,43 @@ class DocumentView(TextArea):
             row = i
         return row, offset - self._starts[row]
 
+    def clear_selection(self) -> None:
+        self.selection = Selection.cursor(self.selection.end)
+
+    def select_sentence(self) -> tuple[int, int] | None:
+        """Select the sentence around the cursor (bounded by . ! ? and blank lines), trimmed."""
+        span = sentence_at(self.text, self.offset_of(self.cursor_location))
+        if span is None:
+            return None
+        self.selection = Selection(self.location_of(span[0]), self.location_of(span[1]))
+        return span
+
     def selected_span(self) -> tuple[int, int] | None:
         start, end = sorted(self.selection)
         if start == end:
             return None
         return self.offset_of(start), self.offset_of(end)
+
+
+_SENTENCE_END = re.compile(r"[.!?](?=[\s\"'”’)]|$)|\n\s*\n")
+
+
+def sentence_at(text: str, offset: int) -> tuple[int, int] | None:
+    """The sentence holding `offset`: from after the previous sentence end to its own end
+    (the full stop included), without surrounding blanks."""
+    start = 0
+    end = len(text)
+    for match in _SENTENCE_END.finditer(text):
+        if match.end() <= offset:
+            start = match.end()
+        elif match.start() >= offset or match.end() > offset:
+            end = match.end() if not match.group().isspace() else match.start()
+            break
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
 
 
 def span_marks(session: ReviewSession, doc: DocState, selected: EventState | None) -> list[tuple[int, int, Style]]:
@@ -123,8 +158,25 @@ def event_row(session: ReviewSession, state: EventState, current: bool) -> list[
     flag_text = Text(", ").join(Text(t, style=s) for t, s in flags) if flags else Text("")
     conf = f"{event.confidence:.2f}" if event.confidence is not None else "-"
     return [Text("▶" if current else " "), Text(state.id), Text(event.type, style=session.codebook.event_type(event.type).colour),
-            Text(state.status, style=STATUS_STYLE[state.status]), Text(conf), flag_text,
+            _status(state), Text(conf), flag_text,
             Text(format_value(event.value("actor1"))), Text(format_value(event.value("location")))]
+
+
+def _status(state: EventState) -> Text:
+    # The reason stays beside a rejection, also after the review is reopened (it is in the log).
+    text = Text(state.status, style=STATUS_STYLE[state.status])
+    if state.status == "rejected" and state.reason:
+        text.append(f" ({_cut(state.reason, 24)})", style="red not strike")
+    return text
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _quoted(spans, width: int = 28) -> str:
+    """Offsets and the words at them: "74-83 'Albukamal'" — the words are what a reviewer checks."""
+    return "; ".join(f"{s.start}-{s.end} “{_cut(s.text.replace(chr(10), ' '), width)}”" for s in spans)
 
 
 EVENT_COLUMNS = ["", "id", "type", "status", "conf", "flags", "actor1", "location"]
@@ -138,9 +190,13 @@ def field_rows(session: ReviewSession, state: EventState) -> list[tuple[str, lis
     cb = session.codebook
     fields = cb.fields_for(event.type)
     colours = field_colours(cb, event.type)
-    evidence = "; ".join(f"{s.start}-{s.end}" for s in event.evidence) or "none"
-    rows = [("evidence", [Text("■", style=Style(bgcolor="grey23")), Text("evidence", style="italic"),
-                          Text(f"{len(event.evidence)} span(s)"), Text(evidence)])]
+    evidence = _quoted(event.evidence, 40) or "none"
+    rows = []
+    if state.status == "rejected":
+        rows.append(("rejected", [Text("✗", style="red"), Text("rejected", style="red"),
+                                  Text(_cut(state.reason or "", 40)), Text("")]))
+    rows.append(("evidence", [Text("■", style=Style(bgcolor="grey23")), Text("evidence", style="italic"),
+                              Text(f"{len(event.evidence)} span(s)"), Text(evidence)]))
     key_fields = cb.event_type(event.type).key_fields
     order = list(dict.fromkeys([*key_fields, *fields, *event.fields]))
     for name in order:
@@ -159,7 +215,7 @@ def field_rows(session: ReviewSession, state: EventState) -> list[tuple[str, lis
             # the edit prompt shows them whole.
             value = Text(shown if len(shown) <= 40 else shown[:39] + "…")
             if fv.spans:
-                where = Text(f"{fv.alignment.value} " + "; ".join(f"{s.start}-{s.end}" for s in fv.spans))
+                where = Text(f"{fv.alignment.value} " + _quoted(fv.spans))
             else:
                 where = Text(fv.alignment.value, style="dim")
             if spec is not None and spec.grounded and not fv.grounded:
