@@ -152,3 +152,11 @@ def test_a_piece_too_small_to_split_fails_with_the_setting_to_raise(make, server
     result = make(cache=False).code(doc())
     assert result.status == "failed" and "max_tokens" in result.error
     assert server.count == 1
+
+
+def test_a_name_outside_the_dictionary_is_not_contradicted_by_the_names_beside_it(make, server, codebook):
+    text = TEXT.replace("Liwa Fatemiyoun fighters", "Liwa Fatemiyoun and Force 313 fighters")
+    body = answer(codebook, assoc_actor_1={"value": ["Force 313"], "quote": "Liwa Fatemiyoun and Force 313"})
+    body["events"][0]["evidence"] = text.split(", local")[0].split(": ")[1]
+    event = code_one(make, server, doc(text=text), body)
+    assert event.fields["assoc_actor_1"].alignment == Alignment.exact

@@ -30,10 +30,11 @@ def disagreement(normalizer: Any, spec: FieldSpec, value: Any, said: str) -> str
     if normalizer is None or not said or value is None:
         return None
     if spec.normalize == "actor":
-        return _names(value, [m.match.name for m in normalizer.find_actors(said)], "names")
+        return _names(value, [m.match.name for m in normalizer.find_actors(said)],
+                      lambda item: normalizer.actor(item, whole=True))
     if spec.normalize == "place":
         _actors, places = normalizer.find_names(said)
-        return _names(value, [m.match.name for m in places], "names")
+        return _names(value, [m.match.name for m in places], lambda item: normalizer.place(item, whole=True))
     if spec.type in ("integer", "number") and isinstance(value, (int, float)) and not isinstance(value, bool):
         return _number(value, said)
     if spec.is_enum:
@@ -45,13 +46,15 @@ def disagreement(normalizer: Any, spec: FieldSpec, value: Any, said: str) -> str
     return None
 
 
-def _names(value: Any, named: list[str], verb: str) -> str | None:
+def _names(value: Any, named: list[str], known) -> str | None:
+    """Only a dictionary name can be contradicted: a name written as found ("Force 313")
+    has nothing to be compared with, whatever other names its quote holds."""
     if not named:
         return None
     items = value if isinstance(value, list) else [value]
-    wrong = [item for item in items if isinstance(item, str) and item not in named]
+    wrong = [item for item in items if isinstance(item, str) and item not in named and known(item) is not None]
     if wrong:
-        return f"the quote {verb} {', '.join(dict.fromkeys(named))}, not {', '.join(wrong)}"
+        return f"the quote names {', '.join(dict.fromkeys(named))}, not {', '.join(wrong)}"
     return None
 
 
