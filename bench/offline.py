@@ -139,16 +139,35 @@ def run(codebook, count: int, seed: int, trace: bool) -> tuple[float, int, int, 
     return elapsed, peak, events, chars
 
 
+def _with_unknown_places() -> None:
+    """find_names followed by find_unknown_places on the same span: the one call coder.rules makes."""
+    plain = Normalizer.find_names
+
+    def find_names(self, text, start=0, end=None, *, fuzzy=True):
+        actors, places = plain(self, text, start, end, fuzzy=fuzzy)
+        extra = self.find_unknown_places(text, start, end, known=places, actors=actors)
+        return actors, sorted(places + extra, key=lambda m: m.start) if extra else places
+
+    Normalizer.find_names = find_names
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-memory", action="store_true", help="skip the (slower) traced memory passes")
+    parser.add_argument("--unknown-places", action="store_true",
+                        help="also run the unknown-place finder on every region, as coder.rules will once it is "
+                             "wired (issue 14), to time its cost")
     args = parser.parse_args()
     codebook = load_codebook(Path(__file__).resolve().parents[1] / "codebook")
+    if args.unknown_places:
+        _with_unknown_places()
     make_coder("rules", codebook)  # build the indexes once, outside the timings
     sizes = sorted({min(1000, args.docs), args.docs})
-    print(f"offline coder, codebook {codebook.version}, one process, one core")
+    print(f"offline coder, codebook {codebook.version}, one process, one core, "
+          f"{len(codebook.places)} places, {len(codebook.actors)} actors"
+          + (", unknown-place finder on" if args.unknown_places else ""))
     print(f"{'documents':>10} {'seconds':>8} {'docs/s':>8} {'events':>8} {'MB text':>8} {'peak MB':>8}")
     for size in sizes:
         elapsed, _, events, chars = run(codebook, size, args.seed, trace=False)
