@@ -24,6 +24,7 @@ from typing import Iterable
 from ..codebook.model import Codebook
 from ..io import InputError, atomic_output, load_coded, read_text, write_golden
 from ..models import CodedDocument, Document
+from ..validate import Problem
 from .quotes import QuoteCodingError, QuoteImporter, QuoteProblem, read_quote_coding
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
@@ -62,7 +63,7 @@ def find_document(doc_id: str, folders: Iterable[Path]) -> Document:
 
 
 def import_codings(paths: Iterable[Path], folders: list[Path], codebook: Codebook,
-                   coder_name: str = "gold") -> tuple[list[CodedDocument], list[QuoteProblem]]:
+                   coder_name: str = "gold") -> tuple[list[CodedDocument], list[Problem]]:
     """Every quote coding in `paths` (files or folders of .yaml) as coded documents, with all problems."""
     importer = QuoteImporter(codebook, coder_name)
     documents, problems = [], []

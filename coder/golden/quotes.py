@@ -26,7 +26,6 @@ error that names the file, the event and the field; nothing is guessed.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,29 +34,19 @@ import yaml
 from ..codebook.model import Codebook, FieldSpec
 from ..models import Alignment, CodedDocument, CoderInfo, Document, Event, FieldValue, Span
 from ..normalize import Normalizer
+from ..validate import Problem
 
 # Fields a quote coding never writes: the importer derives them from other values.
 DERIVED = {"country", "admin1", "admin2", "latitude", "longitude", "inter1", "inter2", "source", "source_scale"}
 
 
-@dataclass(frozen=True)
-class QuoteProblem:
-    where: str
-    event: int | None
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        parts = [self.where]
-        if self.event is not None:
-            parts.append(f"event {self.event}")
-        if self.field:
-            parts.append(f"field {self.field}")
-        return " | ".join(parts) + f": {self.message}"
+def QuoteProblem(where: str, event: int | None, field: str | None, message: str) -> Problem:
+    """A problem of a quote coding, in the shape every validation problem has (file, event, field)."""
+    return Problem(where, None, event, field, message)
 
 
 class QuoteCodingError(Exception):
-    def __init__(self, problems: list[QuoteProblem]):
+    def __init__(self, problems: list[Problem]):
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
 
