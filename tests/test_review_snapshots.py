@@ -48,7 +48,15 @@ def test_markup_document_renders_literally(snap_compare, make_app):
 
 
 def test_edit_prompt(snap_compare, make_app):
-    assert snap_compare(make_app(), terminal_size=SIZE, press=["n", "e"])
+    # Waits for the scroll to the event to end: on a loaded machine the snapshot caught it midway.
+    async def edit(pilot):
+        await pilot.press("n")
+        await pilot.wait_for_animation()
+        await pilot.press("e")
+        await pilot.wait_for_animation()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=edit)
 
 
 def test_add_event_from_selection(snap_compare, make_app):

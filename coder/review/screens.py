@@ -36,7 +36,8 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self._title, style="bold"))
-            yield Input(value=self._value, id="answer")
+            # A steady cursor: easier to find for some readers, and the same in every snapshot.
+            yield Input(value=self._value, id="answer", cursor_blink=False)
             if self._hint:
                 yield Static(Text(self._hint), classes="hint")
 
