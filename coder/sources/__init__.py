@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 
 from ..io import InputError
-from .common import (Item, SourceOptions, decode, failed, guarded, make_document, name_problem, printable, safe_id,
+from .common import (Item, SourceOptions, decode, decode_html, failed, guarded, make_document, name_problem, printable, safe_id,
                      skipped)
 from .files import (HTML_SUFFIXES, TEXT_SUFFIXES, dateline_date, iter_documents,  # noqa: F401 (public API)
                     read_document)
@@ -62,7 +62,8 @@ def items_from_bytes(key: str, name: str, data: bytes, options: SourceOptions,
     try:
         if kind in ("text", "html"):
             fields = {"id": _member_id(name), **(meta or {})}
-            yield make_document(key, decode(data), fields, html=kind == "html")
+            yield make_document(key, decode_html(data) if kind == "html" else decode(data), fields,
+                                html=kind == "html")
         elif kind == "json":
             yield from iter_json(key, data, options)
         elif kind == "jsonl":
@@ -96,8 +97,9 @@ def _file_items(path: Path, options: SourceOptions) -> Iterator[Item]:
     if kind in ("text", "html"):
         try:
             document = read_document(path)
-        except InputError as exc:
-            yield failed(key, exc.message, path.stem)
+        except InputError as exc:  # the sidecar beside it is named when it is the one at fault
+            yield failed(key, exc.message if exc.where == key else f"{Path(exc.where).name}: {exc.message}",
+                         path.stem)
             return
         if not document.text.strip():
             reason = "no main text found in the HTML" if kind == "html" else "empty text"

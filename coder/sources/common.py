@@ -91,6 +91,37 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8", errors="surrogateescape")
 
 
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""", re.I)
+
+
+def decode_html(data: bytes) -> str:
+    """An HTML page's text: UTF-8, else the charset the page declares (a page saved as
+    windows-1256 or latin-1 says so in its <meta>), else UTF-8 with the bad bytes kept
+    as lone surrogates (the page then fails as not UTF-8)."""
+    text = decode(data)
+    if not _SURROGATE.search(text):
+        return text
+    declared = _CHARSET.search(data[:4096])
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return text
+
+
+def metadata_problem(exc: Exception) -> str:
+    """A pydantic error about document metadata on one line: 'publication_date: 'x' is not ...'."""
+    errors = getattr(exc, "errors", None)
+    if not callable(errors):
+        return " ".join(str(exc).split())[:300]
+    parts = []
+    for error in errors()[:3]:
+        where = ".".join(str(step) for step in error.get("loc", ())) or "value"
+        parts.append(f"{where}: {error.get('msg', 'invalid')} (found {printable(repr(error.get('input')))[:60]})")
+    return "; ".join(parts)
+
+
 def bad_bytes(text: str) -> str | None:
     """The reason a decoded string cannot be a document text, or None."""
     m = _SURROGATE.search(text)
@@ -217,7 +248,7 @@ def make_document(key: str, text: str, fields: dict[str, Any], *, html: bool | N
     try:
         return Item(key=key, document=Document.model_validate(clean), doc_id=clean["id"])
     except Exception as exc:  # a bad metadata value (split: "x") fails this document only
-        return failed(key, f"invalid document metadata: {exc}", doc_id)
+        return failed(key, f"invalid document metadata: {metadata_problem(exc)}", doc_id)
 
 
 def record_fields(record: dict[str, Any], options: SourceOptions) -> tuple[Any, dict[str, Any]]:

@@ -27,6 +27,7 @@ from typing import Iterable, Iterator
 from ..io import InputError, read_text
 from ..models import Document
 from ..text.html import html_to_text, looks_like_html
+from .common import bad_bytes, decode_html, metadata_problem
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -40,18 +41,33 @@ _DATELINE = re.compile(
 )
 
 
-def _sidecar(path: Path) -> dict:
+def _sidecar(path: Path) -> tuple[dict, Path | None]:
+    """The metadata beside a file, and the file it came from."""
     for candidate in (path.with_suffix(".meta.json"), path.with_suffix(".json")):
         if candidate.exists() and candidate != path:
             try:
                 data = json.loads(read_text(candidate))
             except json.JSONDecodeError as exc:
                 raise InputError(f"{candidate}:{exc.lineno}", f"invalid JSON: {exc.msg}") from None
+            except (ValueError, RecursionError) as exc:  # json's limits (a 5,000-digit number, deep nesting)
+                raise InputError(str(candidate), f"cannot be read: {str(exc).split(';')[0]}") from None
             if isinstance(data, dict) and isinstance(data.get("document"), dict):
                 data = data["document"]
             if isinstance(data, dict):
-                return {k: data[k] for k in _META_KEYS if data.get(k) is not None}
-    return {}
+                return {k: data[k] for k in _META_KEYS if data.get(k) is not None}, candidate
+    return {}, None
+
+
+def _read_html(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    text = decode_html(data)
+    reason = bad_bytes(text)
+    if reason:
+        raise InputError(str(path), reason)
+    return text
 
 
 def dateline_date(text: str, head: int = 1500) -> date | None:
@@ -66,8 +82,13 @@ def dateline_date(text: str, head: int = 1500) -> date | None:
 
 def read_document(path: str | Path, publication_date: date | None = None) -> Document:
     path = Path(path)
-    raw = read_text(path)
-    meta = _sidecar(path)
+    raw = _read_html(path) if path.suffix.lower() in HTML_SUFFIXES else read_text(path)
+    meta, sidecar = _sidecar(path)
+    if sidecar is not None:
+        try:
+            Document.model_validate({"id": path.stem, "text": "-", **meta})
+        except ValueError as exc:
+            raise InputError(str(sidecar), f"invalid document metadata: {metadata_problem(exc)}") from None
     title = url = source = None
     published = None
     if path.suffix.lower() in HTML_SUFFIXES or (path.suffix.lower() not in TEXT_SUFFIXES and looks_like_html(raw)):
@@ -83,7 +104,7 @@ def read_document(path: str | Path, publication_date: date | None = None) -> Doc
     try:
         return Document.model_validate(fields)
     except Exception as exc:  # a bad sidecar value names the file
-        raise InputError(str(path), f"invalid document metadata: {exc}") from None
+        raise InputError(str(path), f"invalid document metadata: {metadata_problem(exc)}") from None
 
 
 def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:

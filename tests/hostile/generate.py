@@ -323,9 +323,9 @@ CASES: list[Case] = [
 
 def all_cases() -> list[Case]:
     """Every case: these and those of the other corpus modules."""
-    from . import codebooks, scoring, stores, timeouts
+    from . import codebooks, documents, scoring, stores, timeouts
 
-    return [*CASES, *stores.CASES, *codebooks.CASES, *timeouts.CASES, *scoring.CASES]
+    return [*CASES, *documents.CASES, *stores.CASES, *codebooks.CASES, *timeouts.CASES, *scoring.CASES]
 
 
 def case_names() -> list[str]:
