@@ -143,3 +143,18 @@ def test_review_export_gold_and_jsonl(source, tmp_path, codebook):
     assert validate_path(tmp_path / "gold", codebook)[1] == []
     result = runner.invoke(app, ["review", "export", str(source), "--out", "-", "--unfinished", *cb])
     assert [json.loads(line)["document"]["id"] for line in result.stdout.splitlines()] == ["d1", "d2", "d3"]
+
+
+def test_plain_duplicate_and_prefilled_add(source, codebook):
+    text = open_session(source, reviewer="x", codebook=codebook).doc("d1").text
+    start = text.index("The Fatemiyoun")
+    commands = "\n".join(["N", "n", "D e1", f"P", f"+ recruitment {start}-{len(text.rstrip())}", "q"]) + "\n"
+    result = review(source, commands)
+    assert result.exit_code == 0, result.output
+    assert "ok: e2 is a duplicate of e1: evidence united" in result.output and "e2 rejected" in result.output
+    assert "pre-filled by the coder" in result.output
+    session = open_session(source, reviewer="maya", codebook=codebook)
+    assert session.doc("d2").event("e2").reason == "duplicate of e1"
+    added = session.doc("d1").event("n1").event
+    assert added.value("actor1") == "Fatemiyoun Brigade" and added.value("recruits_count") == 25
+    session.close()

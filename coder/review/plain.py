@@ -28,6 +28,8 @@ Commands (one per line; offsets count characters of the text from 0, END exclude
   s FIELD S-E             re-anchor the evidence of FIELD (or "evidence", the event's own) to S-E
   s+ FIELD S-E            add S-E as further evidence
   + TYPE [S-E]            add an event the coder missed, with S-E as its evidence
+                          (pre-filled by the offline coder run on S-E when it finds a TYPE there)
+  D EVENT                 this event is a duplicate of EVENT: evidence united, this one rejected
   d                       mark the document reviewed (all its events decided)
   u                       undo your last decision
   n / p                   next / previous event (runs on across documents)
@@ -209,8 +211,16 @@ class PlainReview:
             doc = cursor.doc
             if doc is None:
                 raise DecisionError("no document here")
-            out = session.add_event(doc.id, type_id, _span(where) if where.strip() else None)
+            span = _span(where) if where.strip() else None
+            proposal = session.propose(doc.id, *span) if span else None
+            out = session.add_event(doc.id, type_id, span, proposal=proposal)
             cursor.select(out.decision.event)
+            self.say("ok: " + out.message)
+            self.show_event()
+        elif command == "D":
+            doc_id, event_id = self._here()
+            out = session.duplicate(doc_id, event_id, rest.strip())
+            cursor.select(rest.strip())
             self.say("ok: " + out.message)
             self.show_event()
         elif command == "d":
