@@ -57,3 +57,15 @@ def test_unresolved_reads_coded_jsonl(tmp_path):
 def test_unresolved_missing_path(tmp_path):
     result = runner.invoke(app, ["unresolved", str(tmp_path / "nope")])
     assert result.exit_code == 1
+
+
+def test_unresolved_reads_a_batch_store(tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "a.txt").write_text("Fighters of Liwa al-Hamza arrived in the village of Abu Hardub, east of "
+                                   "al-Mayadin.", encoding="utf-8")
+    db = tmp_path / "run.sqlite"
+    coded = runner.invoke(app, ["batch", str(archive), "--db", str(db), "--concurrency", "1"])
+    assert coded.exit_code == 0, coded.output
+    rows = _lines(runner.invoke(app, ["unresolved", str(db), "--json"]))
+    assert {(r["kind"], r["name"]) for r in rows} == {("actor", "Liwa al-Hamza"), ("place", "Abu Hardub")}
