@@ -17,7 +17,7 @@ def _lines(result):
 def test_places_answers_what_the_coder_does():
     [first, *_] = _lines(runner.invoke(app, ["places", "Tadmur", "--json", "-n", "3"]))
     assert first["name"] == "Palmyra" and first["acled_name"] == "Tadmor" and first["how"] == "alias"
-    assert first["admin1"] == "Homs" and first["admin2"] == "Tadmor"
+    assert first["admin2"] == "Tadmur" and first["acled_admin1"] == "Homs" and first["acled_admin2"] == "Tadmor"
 
 
 def test_places_lists_near_names_for_an_unknown_spelling():

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from rich.table import Table
 
 from ..codebook.model import Codebook
-from ..gazetteer import acled_location
+from ..gazetteer import acled_admin1, acled_admin2, acled_location
 from ..io import InputError, load_coded, read_text
 from ..normalize import Normalizer
 from .common import CodebookOption, console, fail, open_codebook
@@ -68,16 +68,20 @@ def places(
         for place, surface, how, score in rows:
             print(json.dumps({"name": place.name, "acled_name": acled_location(place), "matched": surface, "how": how,
                               "score": round(score, 1), "country": place.country, "admin1": place.admin1,
-                              "admin2": place.admin2, "latitude": place.latitude, "longitude": place.longitude,
+                              "admin2": place.admin2, "acled_admin1": acled_admin1(place.country, place.admin1),
+                              "acled_admin2": acled_admin2(place.country, place.admin2),
+                              "latitude": place.latitude, "longitude": place.longitude,
                               "kind": place.kind, "homonyms": [p.name for p in norm.homonyms(place)][1:] or None},
                              ensure_ascii=False))
         return
     if not rows:
         fail(f"no place near {query!r} in the gazetteer", code=1)
-    table = Table("name", "ACLED name", "matched", "how", "country", "admin1", "admin2", "lat, lon", "kind")
+    table = Table("name", "ACLED name", "matched", "how", "country", "admin1 (ACLED)", "admin2 (ACLED)", "lat, lon", "kind")
     for place, surface, how, score in rows:
+        admin1 = acled_admin1(place.country, place.admin1) or place.admin1 or ""
+        admin2 = acled_admin2(place.country, place.admin2) or place.admin2 or ""
         table.add_row(place.name, acled_location(place), surface, f"{how} {score:.0f}", place.country,
-                      place.admin1 or "", place.admin2 or "", f"{place.latitude:.4f}, {place.longitude:.4f}", place.kind)
+                      admin1, admin2, f"{place.latitude:.4f}, {place.longitude:.4f}", place.kind)
     console.print(table)
 
 

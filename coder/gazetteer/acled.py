@@ -3,8 +3,10 @@
 ACLED users join and map on location and admin names, so a gazetteer row must carry the
 spelling ACLED's own data uses ("Deir ez Zor", "Al Anbar", "Ninewa", "Rural Damascus"),
 whatever spelling a source or GeoNames used. The table maps the spellings we meet
-(GeoNames, sources, older codebook rows) to ACLED's; the curated gazetteer is written in
-ACLED's spelling already (a test keeps it so), and the GeoNames tier goes through the table.
+(GeoNames, sources, the gazetteer's own) to ACLED's. The gazetteer keeps the spelling the
+golden set was coded with ("Deir ez-Zor", "Al-Anbar"), so that field scores compare like
+with like; exports write ACLED's through acled_admin1/acled_admin2 (a test keeps every
+gazetteer admin area in the table).
 
 The table is kept here and not in codebook/places.yaml because the codebook loader accepts
 only `places:` in that file; see the note in README ("ACLED naming").

@@ -16,7 +16,7 @@ from ..codebook.loader import load_codebook
 from ..codebook.model import Codebook
 from ..io import load_coded
 from ..normalize import Normalizer
-from .acled import ADMIN1, ADMIN2
+from .acled import ADMIN1, ADMIN2, acled_admin1, acled_admin2
 
 
 def per_country(codebook: Codebook) -> dict[str, Counter]:
@@ -28,11 +28,9 @@ def per_country(codebook: Codebook) -> dict[str, Counter]:
 
 
 def acled_named(place) -> bool:
-    """Admin areas in ACLED's spelling (where the table covers the country) and a location name."""
-    admin1 = ADMIN1.get(place.country)
-    admin2 = ADMIN2.get(place.country)
-    ok1 = place.admin1 is None or admin1 is None or place.admin1 in admin1
-    ok2 = place.admin2 is None or admin2 is None or place.admin2 in admin2
+    """ACLED's spelling of the admin areas is known (the table covers them) for the place."""
+    ok1 = place.admin1 is None or place.country not in ADMIN1 or acled_admin1(place.country, place.admin1) is not None
+    ok2 = place.admin2 is None or place.country not in ADMIN2 or acled_admin2(place.country, place.admin2) is not None
     return ok1 and ok2
 
 
