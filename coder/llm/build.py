@@ -91,7 +91,7 @@ class EventBuilder:
         if spans:
             said = " ".join(s.text for s in spans)
             if spec.normalize == "date":
-                value, reason = date_reading(value, said, document.publication_date)
+                value, reason = date_reading(value, said, document.publication_date, document.text)
             else:
                 reason = disagreement(self.normalizer, spec, value, said)
             if reason:
