@@ -20,7 +20,7 @@ import pytest
 from .generate import case_names, generate
 
 ROOT = Path(__file__).resolve().parents[2]
-TOTAL_SECONDS = 600   # the whole corpus; each case has its own limit (run.CASE_SECONDS)
+TOTAL_SECONDS = 900   # the whole corpus (about 200 s alone on two cores); each case has its own limit (run.CASE_SECONDS)
 
 
 @pytest.fixture(scope="module")
@@ -57,5 +57,6 @@ def test_corpus_totals(results):
     """The figures the issue asks for; printed with -s, asserted to cover every case."""
     verdicts = [entry["verdict"] for entry in results.values()]
     totals = {v: verdicts.count(v) for v in ("clean", "handled", "traceback", "hang", "wrong")}
+    # "wrong" is the issue's "loss": data lost, misreported or a count not met, without a traceback.
     print(f"\nhostile corpus: tried {len(case_names())}, " + ", ".join(f"{k} {n}" for k, n in totals.items()))
     assert len(results) == len(case_names())
