@@ -37,7 +37,9 @@ class PromptScreen(ModalScreen[str | None]):
         with Vertical():
             yield Static(Text(self._title, style="bold"))
             # A steady cursor: easier to find for some readers, and the same in every snapshot.
-            yield Input(value=self._value, id="answer", cursor_blink=False)
+            answer = Input(value=self._value, id="answer")
+            answer.cursor_blink = False
+            yield answer
             if self._hint:
                 yield Static(Text(self._hint), classes="hint")
 
