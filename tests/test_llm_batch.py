@@ -148,3 +148,15 @@ def test_a_refusal_in_the_batch_results_fails_that_document_with_the_refusal(cod
     (coded,) = read(coder, requests, [output])
     assert coded.status == "failed"
     assert "refused" in coded.error and "I can't help with that." in coded.error
+
+
+def test_an_answer_cut_at_max_tokens_in_the_batch_says_live_coding_splits_it(coder, codebook, tmp_path):
+    requests = tmp_path / "requests.jsonl"
+    prepare(coder, _docs()[:1], requests)
+    line = json.loads(_line("d0-c1", json.dumps(answer(codebook))[:200]))
+    line["response"]["body"]["choices"][0]["finish_reason"] = "length"
+    output = tmp_path / "output.jsonl"
+    output.write_text(json.dumps(line) + "\n")
+    (coded,) = read(coder, requests, [output])
+    assert coded.status == "failed" and "max_tokens" in coded.error
+    assert "more briefly" not in coded.error and "splits" in coded.error

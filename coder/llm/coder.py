@@ -237,8 +237,10 @@ class LLMCoder:
         if not problems:
             problems = self.checker.check(data)
         if finish_reason == "length":
-            problems = [f"the answer was cut off at max_tokens ({self.settings.max_tokens}); "
-                        "answer more briefly"] + problems
+            # Only answers that cannot be asked again get here (Batch API results):
+            # live coding splits the text instead.
+            problems = [f"the answer was cut off at max_tokens ({self.settings.max_tokens}); live coding "
+                        "splits the text in two when that happens"] + problems
         return data, problems
 
     def cache_key(self, text: str, published: date | None, part: tuple[int, int] | None) -> str:
