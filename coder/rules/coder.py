@@ -165,6 +165,10 @@ class RuleCoder:
         anchor: date | None = None
         for start, end in regions:
             actors, places = self.normalizer.find_names(text, start, end, fuzzy=self.fuzzy)
+            # A village no gazetteer tier knows is kept as written (unverified), never replaced
+            # by a known place nearby.
+            places = sorted(places + self.normalizer.find_unknown_places(text, start, end, known=places, actors=actors),
+                            key=lambda m: m.start)
             for m in actors:
                 ctx.actors[ctx.index_of(m.start)].append(m)
             for m in places:
@@ -280,7 +284,9 @@ class RuleCoder:
             pick = by_role.get(name) or ([r for r in roles if r.mention.match.place.kind == "crossing"]
                                          if name == "crossing" else [])
             if pick and name in plans:
-                put(name, pick[0].mention.match.name, [pick[0].mention.span])
+                how = pick[0].mention.match.how
+                put(name, pick[0].mention.match.name, [pick[0].mention.span],
+                    detail=how if how in ("fuzzy", "unverified") else None)
         for role in ("in", "destination", "crossing", "other", "near", "origin"):
             group = by_role.get(role)
             if not group:

@@ -178,7 +178,7 @@ def events_at(draft: Draft, ct: CompiledType, locations: list, near: bool, evide
         fields = dict(draft.fields)
         match = place.mention.match
         fields["location"] = FieldValue(value=match.name, spans=[Span.of(draft.text, *place.mention.span)],
-                                        detail="fuzzy" if match.how == "fuzzy" else None)
+                                        detail=match.how if match.how in ("fuzzy", "unverified") else None)
         if near or place.role == "near":
             fields["geo_precision"] = FieldValue(value=max(2, match.geo_precision), alignment=Alignment.derived)
         for name in ("origin", "destination"):
