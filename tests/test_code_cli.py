@@ -73,3 +73,8 @@ def test_bundled_example_offline():
     assert result.exit_code == 0, result.output
     types = [e["type"] for e in json.loads(result.stdout)["events"]]
     assert types == ["troop_movement", "recruitment", "tribal_outreach"]
+
+
+def test_version_is_printed():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.startswith("eventcoder ")

@@ -22,5 +22,26 @@ for module in (foundation, code, score, batch, llmbatch, review, regress, golden
     module.register(app)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        from .. import __version__
+        try:
+            installed = version("eventcoder")
+        except PackageNotFoundError:
+            installed = __version__
+        typer.echo(f"eventcoder {installed}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True,
+                                      callback=_print_version),
+) -> None:
+    """Code news into ACLED-style events, every value tied to its evidence in the text."""
+
+
 def main() -> None:
     app()
