@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Annotated, Iterator
 
 import typer
-from rapidfuzz import fuzz, process
 from rich.table import Table
 
 from ..codebook.model import Codebook
 from ..gazetteer import acled_admin1, acled_admin2, acled_location
+from ..gazetteer.lookup import lookup_actors, lookup_places
 from ..io import InputError, load_coded, read_text
 from ..normalize import Normalizer
 from .common import CodebookOption, console, fail, open_codebook
@@ -31,22 +31,6 @@ def register(app: typer.Typer) -> None:
     app.command("unresolved")(unresolved)
 
 
-def _candidates(query: str, entries: list, names_of, limit: int) -> list[tuple[object, str, float]]:
-    """(entry, the spelling that matched, score): the normaliser's own answer first, then near spellings."""
-    surfaces, owners = [], []
-    for entry in entries:
-        for surface in names_of(entry):
-            surfaces.append(surface)
-            owners.append(entry)
-    seen: dict[int, tuple[object, str, float]] = {}
-    for surface, score, index in process.extract(query, surfaces, scorer=fuzz.WRatio, limit=limit * 4,
-                                                 processor=str.casefold):
-        owner = owners[index]
-        if id(owner) not in seen:
-            seen[id(owner)] = (owner, surface, float(score))
-    return sorted(seen.values(), key=lambda t: -t[2])[:limit]
-
-
 def places(
     query: Annotated[str, typer.Argument(help="A place name as a source spells it.", show_default=False)],
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many near names to list.")] = 5,
@@ -56,14 +40,7 @@ def places(
     """What the gazetteer makes of a place name: the coder's match, then near names."""
     cb = open_codebook(codebook)
     norm = Normalizer(cb)
-    match = norm.place(query)
-    rows = []
-    if match is not None:
-        rows.append((match.place, query, match.how, match.score))
-    for place, surface, score in _candidates(query, cb.places, lambda p: [p.name, *p.variants], limit):
-        if match is None or place is not match.place:
-            rows.append((place, surface, "near", score))
-    rows = rows[:limit]
+    rows = lookup_places(cb, query, limit)
     if as_json:
         for place, surface, how, score in rows:
             print(json.dumps({"name": place.name, "acled_name": acled_location(place), "matched": surface, "how": how,
@@ -93,15 +70,7 @@ def actors(
 ) -> None:
     """What the actor dictionary makes of a name: the coder's match, then near names."""
     cb = open_codebook(codebook)
-    norm = Normalizer(cb)
-    match = norm.actor(query)
-    rows = []
-    if match is not None and match.actor is not None:
-        rows.append((match.actor, query, match.how, match.score))
-    for actor, surface, score in _candidates(query, cb.actors, lambda a: [a.name, *a.aliases], limit):
-        if match is None or actor is not match.actor:
-            rows.append((actor, surface, "near", score))
-    rows = rows[:limit]
+    rows = lookup_actors(cb, query, limit)
     if as_json:
         for actor, surface, how, score in rows:
             print(json.dumps({"name": actor.name, "acled_name": actor.acled_name or actor.name, "matched": surface,
