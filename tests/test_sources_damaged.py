@@ -8,13 +8,14 @@ import io
 import os
 import random
 import stat
-import tarfile
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from coder.sources import SourceOptions, iter_items
+
+from .hostile.generate import tar_bytes, warc_bytes
 
 _WORDS = ("convoy fighters arrived town militia trucks fuel border crossing night reported residents "
           "checkpoint brigade commander district river bridge desert village sources").split()
@@ -30,32 +31,6 @@ def article(i: int) -> bytes:
 
 def items(*paths, **options):
     return list(iter_items(paths, SourceOptions(**options)))
-
-
-def tar_bytes(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.GNU_FORMAT) as archive:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
-
-
-def warc_bytes(pages: list[tuple[str | None, bytes]], gz: bool = True) -> bytes:
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    out = io.BytesIO()
-    writer = WARCWriter(out, gzip=gz)
-    for index, (uri, body) in enumerate(pages):
-        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-        record = writer.create_warc_record(uri or f"https://x/{index}", "response", payload=io.BytesIO(body),
-                                           http_headers=headers)
-        if uri is None:
-            record.rec_headers.remove_header("WARC-Target-URI")
-        writer.write_record(record)
-    return out.getvalue()
 
 
 def page(i: int) -> bytes:
