@@ -11,6 +11,7 @@ import importlib
 from typing import Any, Protocol, runtime_checkable
 
 from .codebook.model import Codebook
+from .errors import UsageError
 from .models import CodedDocument, Document
 
 
@@ -38,7 +39,7 @@ REGISTRY: dict[str, str] = {
 }
 
 
-class UnknownCoder(ValueError):
+class UnknownCoder(UsageError, ValueError):
     pass
 
 

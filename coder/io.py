@@ -23,20 +23,9 @@ from typing import IO, Any, Iterable, Iterator
 
 from pydantic import ValidationError
 
+from .errors import InputError as InputError  # defined with the other errors; imported from here too
+from .errors import OutputError as OutputError
 from .models import CodedDocument
-
-
-class InputError(ValueError):
-    """Bad input, with where it is and what would be right."""
-
-    def __init__(self, where: str, message: str):
-        super().__init__(f"{where}: {message}")
-        self.where = where
-        self.message = message
-
-
-class OutputError(InputError):
-    """An output that cannot be written where it was asked for (a missing folder, no permission)."""
 
 
 @dataclass

@@ -25,6 +25,7 @@ from typing import Any, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ..errors import CodebookInvalid
 from .model import Actor, Codebook, EventType, ExclusionRule, FieldSpec, Place, UncodedKind
 from .yamlsrc import DuplicateKeyError, Mark, MarkedDict, YamlSyntaxError, load_marked_file, locate
 
@@ -40,7 +41,7 @@ class Problem:
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
-class CodebookError(Exception):
+class CodebookError(CodebookInvalid):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))

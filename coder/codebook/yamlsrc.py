@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from ..errors import CodebookInvalid
+
 
 @dataclass(frozen=True)
 class Mark:
@@ -42,7 +44,7 @@ def _mark(node: yaml.Node, file: str) -> Mark:
     return Mark(file, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-class DuplicateKeyError(ValueError):
+class DuplicateKeyError(CodebookInvalid, ValueError):
     def __init__(self, key: Any, mark: Mark, first: Mark):
         super().__init__(f"{mark}: duplicate key '{key}' (first defined at line {first.line})")
         self.mark = mark
@@ -83,7 +85,7 @@ _MarkingLoader.add_constructor(
 )
 
 
-class YamlSyntaxError(ValueError):
+class YamlSyntaxError(CodebookInvalid, ValueError):
     def __init__(self, message: str, mark: Mark):
         super().__init__(f"{mark}: {message}")
         self.mark = mark

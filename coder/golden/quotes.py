@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from ..codebook.model import Codebook, FieldSpec
+from ..errors import CoderError
 from ..models import Alignment, CodedDocument, CoderInfo, Document, Event, FieldValue, Span
 from ..normalize import Normalizer
 from ..validate import Problem
@@ -45,7 +46,7 @@ def QuoteProblem(where: str, event: int | None, field: str | None, message: str)
     return Problem(where, None, event, field, message)
 
 
-class QuoteCodingError(Exception):
+class QuoteCodingError(CoderError):
     def __init__(self, problems: list[Problem]):
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems

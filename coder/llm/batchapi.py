@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..errors import CoderError
 from ..io import atomic_output
 from ..models import CodedDocument, Document, Event
 from .chunk import chunks, merge_events
@@ -33,7 +34,7 @@ MANIFEST_KIND = "eventcoder-batch-manifest"
 ENDPOINT = "/v1/chat/completions"
 
 
-class BatchFileError(ValueError):
+class BatchFileError(CoderError, ValueError):
     """A requests, manifest or results file that cannot be used, with where and why."""
 
 

@@ -20,6 +20,7 @@ from typing import Any, Awaitable, Callable, TypeVar
 import openai
 
 from ..codebook.model import Codebook
+from ..errors import CoderError
 from ..models import CodedDocument, CoderInfo, Document, Event
 from .answer import AnswerChecker, repair_message
 from .build import EventBuilder
@@ -38,7 +39,7 @@ VERSION = "0.1.0"
 T = TypeVar("T")
 
 
-class AnswerError(Exception):
+class AnswerError(CoderError):
     pass
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
+from ..errors import UsageError
 from .secret import Secret
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ DEFAULT_MODEL = "gpt-4o-mini"
 ResponseFormat = Literal["json_schema", "json_object"]
 
 
-class ConfigError(ValueError):
+class ConfigError(UsageError, ValueError):
     pass
 
 

@@ -20,6 +20,7 @@ from typing import Any, Awaitable, Callable
 
 import openai
 
+from ..errors import CoderError
 from .config import LLMSettings
 from .cost import Usage
 from .secret import redact
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 RETRYABLE_STATUS = {408, 409, 429}
 
 
-class LLMError(Exception):
+class LLMError(CoderError):
     """A request that failed for good. `fatal`: every other request would fail the same way."""
 
     def __init__(self, message: str, *, kind: str, fatal: bool = False, status: int | None = None):

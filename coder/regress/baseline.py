@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from ..errors import CodebookInvalid
 from ..io import write_text_atomic
 
 CODEBOOK_FILES = ("codebook.yaml", "actors.yaml", "places.yaml", "event_types/*.yaml", "event_types/*.yml")
@@ -35,7 +36,7 @@ def codebook_fingerprint(codebook_dir: Path) -> str:
     return digest.hexdigest()
 
 
-class ThresholdError(ValueError):
+class ThresholdError(CodebookInvalid, ValueError):
     pass
 
 

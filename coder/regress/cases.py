@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..codebook.yamlsrc import DuplicateKeyError, Mark, YamlSyntaxError, load_marked_file
+from ..errors import CodebookInvalid
 from ..models import CodedDocument, Document, Event
 
 
@@ -51,7 +52,7 @@ class CaseResult:
         return "xfail" if self.case.xfail else "fail"
 
 
-class CaseFileError(ValueError):
+class CaseFileError(CodebookInvalid, ValueError):
     pass
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..codebook.model import Codebook
+from ..errors import CodebookInvalid
 from ..io import write_text_atomic
 from ..models import Event
 from .cases import Case, case_document
@@ -37,7 +38,7 @@ class Recording:
     answer: Any
 
 
-class RecordingError(ValueError):
+class RecordingError(CodebookInvalid, ValueError):
     pass
 
 

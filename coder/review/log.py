@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import StorageError
+
 # Each entry migrates from user_version == index to index + 1 (statements split on ';').
 # `cursor` is where each reviewer stopped: not part of the record, only for resuming.
 _MIGRATIONS: list[str] = [
@@ -42,7 +44,7 @@ _MIGRATIONS: list[str] = [
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
-class LogError(RuntimeError):
+class LogError(StorageError, RuntimeError):
     pass
 
 

@@ -18,9 +18,10 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from ..codebook.model import Codebook, FieldSpec
+from ..errors import CoderError
 
 
-class DecisionError(ValueError):
+class DecisionError(CoderError, ValueError):
     """A decision the core refuses; the message is meant for the reviewer."""
 
 

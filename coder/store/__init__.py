@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..errors import StorageError
 from ..io import InputError
 from ..models import CodedDocument, Document
 from .migrations import LATEST, SchemaTooNew, migrate
@@ -35,7 +36,7 @@ from .migrations import LATEST, SchemaTooNew, migrate
 __all__ = ["Store", "StoreError", "Run", "load_coded_documents", "document_hash", "LATEST", "SchemaTooNew"]
 
 
-class StoreError(InputError):
+class StoreError(StorageError, InputError):
     """The store cannot be opened, read or written: one line naming the file and what to do."""
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from ..errors import StorageError
 from ..io import InputError
 
 
@@ -86,7 +87,7 @@ MIGRATIONS: list[str] = [_M1_INITIAL, _M2_USAGE]
 LATEST = len(MIGRATIONS)
 
 
-class SchemaTooNew(InputError):
+class SchemaTooNew(StorageError, InputError):
     """A store written by a newer eventcoder: its tables may mean things this version does not know."""
 
 
