@@ -13,6 +13,7 @@ import hashlib
 import logging
 import threading
 import weakref
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Awaitable, Callable, TypeVar
@@ -29,6 +30,8 @@ from .chunk import chunks, cut_at, merge_events
 from .config import LLMSettings, default_cache_dir, load_settings
 from .cost import PriceTable, Usage
 from .prompt import build_prompt, estimate_tokens
+from .repair import (Problem, RepairNote, annotate, grounded_count, grounding_problems, judge_repair, note_for,
+                     repair_request)
 from .secret import Secret, redact
 from .transport import LLMError, Transport, make_client
 
@@ -41,6 +44,17 @@ T = TypeVar("T")
 
 class AnswerError(CoderError):
     pass
+
+
+@dataclass
+class Answered:
+    """A valid answer to one piece of text: from the cache, or with the conversation that gave it."""
+
+    data: dict[str, Any]
+    key: str
+    messages: list[dict[str, str]] = field(default_factory=list)   # ending with the answer itself
+    note: RepairNote | None = None
+    cached: bool = False
 
 
 class CutOff(Exception):
@@ -107,8 +121,13 @@ class LLMCoder:
         """The checked (and repaired) answer to a short document as the model gave it,
         before grounding: what `coder regress --record-llm` keeps. Raises LLMError or
         AnswerError when there is none."""
-        return self._with_client(
-            lambda client: self._answer(client, document.text, document.publication_date, None, Usage(), raw=True))
+        async def work(client: openai.AsyncOpenAI) -> dict[str, Any]:
+            answered = await self._answer(client, document.text, document.publication_date, None, Usage(), raw=True)
+            if not answered.cached:
+                self.remember(answered.key, answered.data)
+            return answered.data
+
+        return self._with_client(work)
 
     def _with_client(self, work: Callable[[openai.AsyncOpenAI], Awaitable[T]]) -> T:
         """Run one async job with a client of its own, from synchronous code."""
@@ -163,15 +182,15 @@ class LLMCoder:
                 total = done + 1 + len(queue)
                 part = (done + 1, total) if total > 1 else None
                 try:
-                    answer = await self._answer(client, document.text[start:end], document.publication_date,
-                                                part, usage)
+                    answered = await self._answer(client, document.text[start:end], document.publication_date,
+                                                  part, usage)
                 except CutOff:
                     # Asking again "more briefly" makes a model drop events; half the text
                     # each time keeps them all.
                     queue[:0] = self._halves(document.text, start, end)
                     continue
                 done += 1
-                events.extend(self.builder.events(answer, document, (start, end)))
+                events.extend(await self._ground(client, answered, document, (start, end), usage))
             if done > 1:
                 events = merge_events(events)
             return CodedDocument(document=document, events=events, coder=self.info)
@@ -201,15 +220,16 @@ class LLMCoder:
         return [(start, cut), (back if start < back < cut else cut, end)]
 
     async def _answer(self, client: openai.AsyncOpenAI, text: str, published: date | None,
-                      part: tuple[int, int] | None, usage: Usage, raw: bool = False) -> dict[str, Any]:
-        """`raw`: for a recording, which cannot split; a cut answer is then re-asked as before."""
+                      part: tuple[int, int] | None, usage: Usage, raw: bool = False) -> Answered:
+        """A valid answer, from the cache or asked (with repair turns for invalid ones).
+        `raw`: for a recording, which cannot split; a cut answer is then re-asked as before."""
         s = self.settings
         key = self.cache_key(text, published, part)
         if self.cache is not None:
             entry = self.cache.get(key)
             if entry is not None:
                 usage.cache_hits += 1
-                return entry["answer"]
+                return Answered(entry["answer"], key, note=RepairNote.from_dict(entry.get("repair")), cached=True)
         messages = self.prompt.messages(text, published, part)
         problems: list[str] = []
         for attempt in range(1 + s.repair_attempts):
@@ -218,8 +238,7 @@ class LLMCoder:
                 raise CutOff()
             data, problems = self.judge(completion.content, completion.finish_reason)
             if not problems:
-                self.remember(key, data)
-                return data
+                return Answered(data, key, messages=[*messages, {"role": "assistant", "content": completion.content}])
             log.info("answer has %d problem(s) (attempt %d of %d): %s", len(problems), attempt + 1,
                      1 + s.repair_attempts, self._clean(problems[0]))
             if attempt < s.repair_attempts:
@@ -230,6 +249,57 @@ class LLMCoder:
         shown = "; ".join(self._clean(p) for p in problems[:3])
         more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
         raise AnswerError(f"invalid answer after {1 + s.repair_attempts} attempt(s): {shown}{more}")
+
+    async def _ground(self, client: openai.AsyncOpenAI, answered: Answered, document: Document,
+                      window: tuple[int, int], usage: Usage) -> list[Event]:
+        """Events of a valid answer; quotes that do not ground get one repair turn (a setting).
+        The answer kept, and what the repair did, go to the cache."""
+        events = self.builder.events(answered.data, document, window)
+        if answered.cached:
+            annotate(events, answered.note)
+            return events
+        data, note = answered.data, None
+        problems = grounding_problems(data, events) if self.settings.ground_repair else []
+        if problems:
+            usage.grounding_repairs += 1
+            data, events, note = await self._repair_grounding(client, answered, document, window, usage,
+                                                              events, problems)
+            annotate(events, note)
+        self.remember(answered.key, data, note)
+        return events
+
+    async def _repair_grounding(self, client: openai.AsyncOpenAI, answered: Answered, document: Document,
+                                window: tuple[int, int], usage: Usage, events: list[Event],
+                                problems: list[Problem]) -> tuple[dict[str, Any], list[Event], RepairNote]:
+        log.info("document %s: %d quote(s) not grounded; one repair turn: %s", document.id, len(problems),
+                 self._clean(problems[0].path + ": " + problems[0].message))
+        messages = [*answered.messages, {"role": "user", "content": repair_request(problems)}]
+        second: list[Problem] | None = None
+        new_events: list[Event] = []
+        invalid: str | None = None
+        data: Any = None
+        try:
+            completion = await self.transport.complete(client, messages, self.prompt.response_format, usage)
+            data, checks = self.judge(completion.content, completion.finish_reason)
+            if completion.finish_reason == "length":
+                invalid = "the repaired answer was cut off at max_tokens"
+            elif checks:
+                invalid = "the repaired answer is invalid: " + "; ".join(self._clean(c) for c in checks[:2])
+        except LLMError as exc:
+            if exc.fatal:
+                self._fatal = exc
+            invalid = f"the repair request failed: {exc.message}"
+        if invalid is None:
+            new_events = self.builder.events(data, document, window)
+            second = grounding_problems(data, new_events)
+        rejected = judge_repair(problems, grounded_count(events), second, grounded_count(new_events), invalid)
+        note = note_for(problems, second, rejected)
+        if rejected is not None:
+            log.info("document %s: repair rejected: %s", document.id, rejected)
+            return answered.data, events, note
+        log.info("document %s: repair accepted: %d of %d grounding problem(s) fixed", document.id,
+                 len(note.repaired), len(problems))
+        return data, new_events, note
 
     def judge(self, content: str | None, finish_reason: str | None) -> tuple[Any, list[str]]:
         """A model answer parsed and checked against the schema and the codebook:
@@ -250,13 +320,16 @@ class LLMCoder:
         return cache_key(model=s.model, prompt=self.prompt.hash, codebook=self.codebook.version,
                          text=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                          published=published.isoformat() if published else None, part=part,
-                         temperature=s.temperature, max_tokens=s.max_tokens)
+                         temperature=s.temperature, max_tokens=s.max_tokens, ground_repair=s.ground_repair)
 
-    def remember(self, key: str, answer: dict[str, Any]) -> None:
-        """Keep a valid answer, so that asking again costs nothing."""
+    def remember(self, key: str, answer: dict[str, Any], note: RepairNote | None = None) -> None:
+        """Keep a valid answer (and what its repair turn did), so that asking again costs nothing."""
         if self.cache is not None:
-            self.cache.put(key, {"model": self.settings.model, "codebook_version": self.codebook.version,
-                                 "prompt_hash": self.prompt.hash, "answer": answer})
+            entry = {"model": self.settings.model, "codebook_version": self.codebook.version,
+                     "prompt_hash": self.prompt.hash, "answer": answer}
+            if note is not None:
+                entry["repair"] = note.as_dict()
+            self.cache.put(key, entry)
 
     def _clean(self, text: Any) -> str:
         return redact(str(text), self.settings.api_key)
@@ -301,7 +374,7 @@ class LLMCoder:
         cost = "unknown (model not in the price table)" if r["cost_usd"] is None else f"${r['cost_usd']:.4f}"
         share = "-" if r["stable_prefix_share"] is None else f"{100 * r['stable_prefix_share']:.0f}%"
         return (f"{r['documents']} document(s), {r['requests']} request(s), {r['cache_hits']} cache hit(s), "
-                f"{r['repairs']} repair(s); tokens: {r['prompt_tokens']} prompt ({r['cached_tokens']} cached), "
+                f"{r['repairs']} repair(s), {r['grounding_repairs']} grounding repair(s); tokens: {r['prompt_tokens']} prompt ({r['cached_tokens']} cached), "
                 f"{r['completion_tokens']} completion; stable prefix {share} of the prompt; cost {cost}")
 
     def estimate_prompt_tokens(self, document: Document) -> int:

@@ -52,6 +52,7 @@ class LLMSettings:
     backoff_max: float = 30.0
     retry_after_max: float = 120.0       # a longer Retry-After is capped (and logged)
     repair_attempts: int = 2             # invalid answers sent back with their errors
+    ground_repair: bool = True           # one re-ask for quotes not in the document / contradicted values
     chunk_chars: int = 12000             # longer documents are split...
     chunk_overlap: int = 1500            # ...into chunks overlapping by this much
     fuzzy_threshold: float = 90.0

@@ -23,7 +23,8 @@ class Usage:
     prompt_tokens: int = 0
     cached_tokens: int = 0      # prompt tokens the provider served from its prompt cache
     completion_tokens: int = 0
-    repairs: int = 0
+    repairs: int = 0            # re-asks for an invalid answer
+    grounding_repairs: int = 0  # re-asks for quotes not in the document (one per piece of text at most)
 
     def add(self, other: "Usage") -> None:
         for f in fields(self):
