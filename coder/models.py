@@ -12,7 +12,7 @@ from datetime import date
 from enum import Enum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 FORMAT_VERSION = 1
 
@@ -74,6 +74,9 @@ class FieldValue(Model):
 
 
 class Event(Model):
+    # Identity by content (see `assign_event_ids`): the same event keeps its id across
+    # re-codings, reorderings and exports, so review decisions and ACLED ids follow it.
+    id: str | None = None
     type: str
     fields: dict[str, FieldValue] = Field(default_factory=dict)
     confidence: float | None = Field(None, ge=0, le=1)
@@ -135,3 +138,41 @@ class CodedDocument(Model):
     coder: CoderInfo | None = None
     status: Literal["ok", "failed"] = "ok"
     error: str | None = None
+
+    @model_validator(mode="after")
+    def _identify(self) -> "CodedDocument":
+        assign_event_ids(self.document, self.events)
+        return self
+
+
+def _evidence_basis(text: str, event: Event) -> str:
+    """What the event is, without its position in the list: its trigger words and which
+    occurrence of them in the text (so an edit elsewhere in the file moves nothing)."""
+    if not event.evidence:
+        return "fields:" + "|".join(str(event.value(n)) for n in ("actor1", "location", "event_date"))
+    return "|".join(f"{s.text}#{text.count(s.text, 0, s.start) if s.text else s.start}"
+                    for s in sorted(event.evidence, key=lambda s: (s.start, s.end)))
+
+
+def assign_event_ids(document: Document, events: list[Event]) -> None:
+    """Give every event without an id one derived from its document id, type and evidence.
+
+    An id already set is kept (it is the identity the review log and exports know). Two
+    events of one type on the same words (one sentence listing places) are told apart by
+    their location, then by a counter in list order.
+    """
+    taken = {e.id for e in events if e.id}
+    for event in events:
+        if event.id:
+            continue
+        basis = f"{document.id}\n{event.type}\n{_evidence_basis(document.text, event)}"
+        candidate = "ev-" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+        if candidate in taken:
+            basis += f"\n{event.value('location')}"
+            candidate = "ev-" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+        n, base = 1, candidate
+        while candidate in taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        event.id = candidate
+        taken.add(candidate)

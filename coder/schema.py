@@ -90,6 +90,8 @@ def _event_schema(codebook: Codebook, et: EventType) -> dict[str, Any]:
         "title": et.label,
         "description": et.definition.strip(),
         "properties": {
+            # The event's identity by content (coder.models.assign_event_ids).
+            "id": {"type": ["string", "null"]},
             "type": {"const": et.id},
             "fields": {
                 "type": "object",

@@ -40,6 +40,11 @@ _MIGRATIONS: list[str] = [
     );
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 2: the event's identity by content (Event.id), so a decision finds its event again after
+    # re-coding; `event` stays the position shown to the reviewer when it was taken (e3, n1).
+    """
+    ALTER TABLE decisions ADD COLUMN event_key TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -58,6 +63,9 @@ class Decision:
     kind: str
     before: Any
     after: Any
+    # The event's content id (Event.id) when it was taken; None for added events ("n1", which
+    # live in the log itself), document-wide decisions and logs older than schema 2.
+    event_key: str | None = None
 
 
 class DecisionLog:
@@ -71,6 +79,8 @@ class DecisionLog:
         # FULL: a committed decision survives even a power cut, not only a killed process.
         self._db.execute("PRAGMA synchronous=FULL")
         self._migrate()
+        # Set by `attach`: decisions are then keyed by event identity, not position.
+        self.attachment = None
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -94,21 +104,43 @@ class DecisionLog:
         self._db.close()
 
     # -- decisions --------------------------------------------------------------------
+    def attach(self, proposals) -> "object":
+        """Key decisions by event identity against these proposals (list of CodedDocument).
+
+        From now on `append` stores each decision's event identity, and `decisions`
+        returns every decision re-attached to its event's current position, leaving out
+        (and reporting in `self.attachment.orphaned`) those whose event no longer exists.
+        Returns the attachment (coder.review.reattach.Attachment).
+        """
+        from .reattach import Attachment
+
+        self.attachment = Attachment(proposals)
+        return self.attachment
+
     def append(self, reviewer: str, at: str, document: str, event: str | None, kind: str,
-               before: Any, after: Any) -> Decision:
+               before: Any, after: Any, event_key: str | None = None) -> Decision:
+        if event_key is None and self.attachment is not None:
+            event_key = self.attachment.key_of(document, event)
         cur = self._db.execute(
-            "INSERT INTO decisions (reviewer, at, document, event, kind, before, after) VALUES (?,?,?,?,?,?,?)",
-            (reviewer, at, document, event, kind, _dump(before), _dump(after)))
-        return Decision(cur.lastrowid, reviewer, at, document, event, kind, before, after)
+            "INSERT INTO decisions (reviewer, at, document, event, kind, before, after, event_key) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            (reviewer, at, document, event, kind, _dump(before), _dump(after), event_key))
+        return Decision(cur.lastrowid, reviewer, at, document, event, kind, before, after, event_key)
 
     def decisions(self, document: str | None = None) -> list[Decision]:
-        sql = "SELECT id, reviewer, at, document, event, kind, before, after FROM decisions"
+        """The decisions in order; once attached, re-attached to their events (orphans left out)."""
+        raw = self.stored_decisions(document)
+        return raw if self.attachment is None else self.attachment.reattach(raw)
+
+    def stored_decisions(self, document: str | None = None) -> list[Decision]:
+        """The decisions as written, positions as the reviewer saw them."""
+        sql = "SELECT id, reviewer, at, document, event, kind, before, after, event_key FROM decisions"
         args: tuple = ()
         if document is not None:
             sql += " WHERE document = ?"
             args = (document,)
         rows = self._db.execute(sql + " ORDER BY id", args).fetchall()
-        return [Decision(r[0], r[1], r[2], r[3], r[4], r[5], _load(r[6]), _load(r[7])) for r in rows]
+        return [Decision(r[0], r[1], r[2], r[3], r[4], r[5], _load(r[6]), _load(r[7]), r[8]) for r in rows]
 
     # -- resuming ---------------------------------------------------------------------
     def save_cursor(self, reviewer: str, document: str, event: str | None) -> None:
