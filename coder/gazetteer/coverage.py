@@ -72,7 +72,8 @@ def main() -> None:
     parser.add_argument("--codebook", default=None)
     args = parser.parse_args()
     codebook = load_codebook(args.codebook)
-    print(json.dumps({"curated tier": {c: dict(k) | {"total": sum(k.values())} for c, k in per_country(codebook).items()},
+    curated = {c: dict(k) | {"total": sum(k.values())} for c, k in per_country(codebook).items()}
+    print(json.dumps({"curated tier": curated,
                       "golden": golden_places(args.golden, codebook, args.split)}, indent=1, ensure_ascii=False))
 
 
