@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from ..errors import CodebookInvalid
 from .model import Actor, Codebook, EventType, ExclusionRule, FieldSpec, Place, UncodedKind
 from .yamlsrc import DuplicateKeyError, Mark, MarkedDict, YamlSyntaxError, load_marked_file, locate
+from .vocabulary import EVENT_TYPE_PLACES, META_PLACES, expand_raw
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class _Meta(BaseModel):
     shared_fields: dict[str, FieldSpec]
     exclusion_rules: list[ExclusionRule]
     uncoded_kinds: list[UncodedKind] = []
+    vocabulary: dict[str, list[str]] = {}
 
 
 class _Actors(BaseModel):
@@ -357,6 +359,20 @@ def _check_file_name(et: EventType, raw: Any, path: Path, problems: list[Problem
                                 f"name the file {et.id}.yaml"))
 
 
+def _vocabulary(raw_meta: Any, problems: list[Problem]) -> dict[str, list[str]]:
+    """codebook.yaml's `vocabulary:` (name -> word list), read before anything that refers to it."""
+    found = raw_meta.get("vocabulary") if isinstance(raw_meta, dict) else None
+    if found is None:
+        return {}
+    if not isinstance(found, dict) or not all(
+            isinstance(k, str) and isinstance(v, list) and v and all(isinstance(w, str) and w for w in v)
+            for k, v in found.items()):
+        problems.append(Problem(locate(raw_meta, ("vocabulary",)), "vocabulary",
+                                "expected a mapping of names to non-empty lists of words or patterns"))
+        return {}
+    return {k: list(v) for k, v in found.items()}
+
+
 def load_codebook(path: str | Path | None = None) -> Codebook:
     """Load and check a codebook directory; raise CodebookError listing every problem."""
     root = Path(path) if path is not None else default_codebook_path()
@@ -369,6 +385,8 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     main_file = root / "codebook.yaml"
     raw_meta = _load_yaml(main_file, problems, "a mapping with version, name, description, shared_fields "
                                                 "and exclusion_rules")
+    vocabulary = _vocabulary(raw_meta, problems)
+    expand_raw(raw_meta, vocabulary, META_PLACES, lambda mark, where, what: problems.append(Problem(mark, where, what)))
     meta = _validate(_Meta, raw_meta, main_file, problems) if raw_meta is not None else None
     if meta:
         seen: dict[str, int] = {}
@@ -387,6 +405,10 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         raw = _load_yaml(file, problems, "one event type (id, label, definition, fields, ...)")
         if raw is None:
             continue
+        # Without codebook.yaml its vocabulary is unknown: every `{name}` would be a follow-on error.
+        expand_raw(raw, vocabulary, EVENT_TYPE_PLACES,
+                   (lambda mark, where, what: problems.append(Problem(mark, where, what)))
+                   if raw_meta is not None else (lambda *_: None))
         et = _validate(EventType, raw, file, problems)
         if et is None:
             continue
@@ -419,7 +441,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     return Codebook(
         version=meta.version, name=meta.name, description=meta.description,
         shared_fields=meta.shared_fields, exclusion_rules=meta.exclusion_rules, uncoded_kinds=meta.uncoded_kinds,
-        event_types=event_types, actors=actors.actors, places=places.places,
+        vocabulary=meta.vocabulary, event_types=event_types, actors=actors.actors, places=places.places,
     )
 
 

@@ -216,6 +216,8 @@ class Codebook(Strict):
     shared_fields: dict[str, FieldSpec]
     exclusion_rules: list[ExclusionRule]
     uncoded_kinds: list[UncodedKind] = Field(default_factory=list)
+    # Word lists patterns share as `{name}` (already expanded in every pattern; kept for display).
+    vocabulary: dict[str, list[str]] = Field(default_factory=dict)
     event_types: list[EventType]
     actors: list[Actor]
     places: list[Place]

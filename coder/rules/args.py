@@ -50,7 +50,11 @@ _UNNAMED_FORCE = re.compile(
     r"battalion|faction|unit|detachment)\b"
     # "Iranian-backed factions", "IRGC-affiliated groups": unnamed, whatever the noun.
     r"|\b(?:Iran|Iranian|IRGC|Tehran|pro-Iran|pro-Iranian)[-\s](?:backed|aligned|affiliated|sponsored|supported|linked|"
-    r"loyal|allied)\s+(?:[\w’'-]+\s+)?(?:militias?|groups?|factions?|forces|fighters|gunmen|armed groups|formations?)\b",
+    r"loyal|allied)\s+(?:[\w’'-]+\s+)?(?:militias?|groups?|factions?|forces|fighters|gunmen|armed groups|formations?)\b"
+    # "Iraqi factions", "Afghan fighters": in this theatre the foreign militias are Iran's. Not
+    # "Iraqi forces" (the state's army) and not a named force ("Iraqi Hezbollah" is in the dictionary).
+    r"|\b(?:Iraqi|Afghan|Afghani|Pakistani)\s+(?:armed\s+|Shia\s+|Shiite\s+)?(?:militias?|factions?|fighters|gunmen|"
+    r"militiamen|armed groups)\b",
     re.I)
 _POSSESSIVE = re.compile(r"^[’']s\b")
 # "the al-Mayadin desert", "Albu Kamal countryside": the area around a town, not the town
@@ -76,7 +80,11 @@ class PlaceRole:
 
 # "Al-Mayadeen city, in the Deir Ezzor countryside": the second place says where the
 # first one is; it is not a second place of the event.
-_APPOSITION = re.compile(r"\s*(?:city|town|village|area)?\s*,\s*(?:in|of|(?:east|west|north|south)(?:ern)? of)?\s*"
+_APPOSITION = re.compile(r"\s*(?:city|town|village|area)?\s*,\s*"
+                         # "Al-Qaim, a city in Anbar province", "X, the main town of Y"
+                         r"(?:(?:an?|the)\s+(?:(?:small|main|border|key|strategic|nearby|frontier)\s+)?"
+                         r"(?:city|town|village|area|district|region|hub|outpost)\s+)?"
+                         r"(?:in|of|(?:east|west|north|south)(?:ern)? of)?\s*"
                          r"(?:the\s+)?(?:(?:eastern|western|northern|southern|rural|central)\s+)?$", re.I)
 
 

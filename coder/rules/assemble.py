@@ -95,6 +95,10 @@ class Consolidator:
         return (self._place_level(place), 0 if place.kind != "region" else 1)
 
     @staticmethod
+    def dates_agree(a: Event, b: Event) -> bool:
+        return Consolidator._dates_together(a, b)
+
+    @staticmethod
     def _dates_together(a: Event, b: Event) -> bool:
         """Equal days, or days within the window the vaguer date stands for ("this
         week" is any day of it, "in January" any day of the month)."""

@@ -46,6 +46,11 @@ _ANAPHOR = re.compile(r"\b(?:in|into|to|at|reached|entered)\s+(?:the|that|this)\
 _STORY_MODALITIES = {"planned", "postponed", "negated", "hypothetical", "threatened"}
 # How far back (in sentences) an argument may come from when its sentence lacks it.
 _LOOKBACK = 2
+# A trigger noun with a definite determiner ("the convoy", "these two convoys", "the same
+# reinforcements") names an incident already told; how many sentences back it may reach.
+_DEFINITE = re.compile(r"\b(?:the|these|those|this|that|both|said)\s+(?:(?:same|two|three|four|five|military|"
+                       r"militia|new|fresh|latest|first|second|last|last-mentioned|Iranian|Iraqi)\s+){0,2}$", re.I)
+_REFERENCE_BACK = 6
 
 
 @dataclass
@@ -131,14 +136,21 @@ class RuleCoder:
         document = ctx.doc
         found: dict[tuple, Event] = {}
         order: list[tuple] = []
+        last_of_type: dict[str, tuple[int, Event]] = {}  # type -> (sentence, event) last coded
         for si, ct, trig, weight, n_hits in self._triggers(ctx):
-            for event in self._build(ctx, si, ct, trig, weight, n_hits):
+            built = self._build(ctx, si, ct, trig, weight, n_hits)
+            antecedent = self._antecedent(ctx, si, trig, last_of_type.get(ct.id))
+            for event in built:
+                if antecedent is not None and self.consolidator.dates_agree(antecedent, event):
+                    absorb(antecedent, event)
+                    continue
                 key = (event.type, event.value("actor1"), event.value("location"), event.value("event_date"))
                 if key in found:
                     absorb(found[key], event)
                 else:
                     found[key] = event
                     order.append(key)
+                last_of_type[ct.id] = (si, found[key])
         withdrawn = self._withdrawn_by_headline(ctx)
         events = self.consolidator.consolidate(
             [found[k] for k in order if (found[k].confidence or 0) >= self.min_confidence and found[k].type not in withdrawn])
@@ -263,6 +275,15 @@ class RuleCoder:
         fill_money(draft, ct, lo, hi)
         fill_counterpart(draft, tribal or (others if flagged else []), plans)
         return events_at(draft, ct, locations, near, Span.of(ctx.doc.text, sentence.start, sentence.end))
+
+    @staticmethod
+    def _antecedent(ctx: _Ctx, si: int, trig: tuple[int, int], last: tuple[int, Event] | None) -> Event | None:
+        """The event a definite mention refers back to: "the convoy", "these reinforcements" a few
+        sentences after a convoy was coded is that convoy again, not a second incident."""
+        if last is None or not 0 < si - last[0] <= _REFERENCE_BACK:
+            return None
+        text = ctx.doc.text
+        return last[1] if _DEFINITE.search(text[max(ctx.sentences[si].start, trig[0] - 40):trig[0]]) else None
 
     def _back(self, ctx: _Ctx, si: int) -> list[int]:
         """Earlier sentences to borrow a missing argument from, nearest first."""

@@ -1,0 +1,62 @@
+"""Word lists declared once in codebook.yaml and named in patterns as `{name}`."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from coder.codebook.loader import CodebookError, load_codebook
+from coder.codebook.vocabulary import expand
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def codebook(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(ROOT / "codebook", tmp_path / "codebook"))
+
+
+def test_a_reference_becomes_the_list_and_quantifiers_are_left_alone():
+    expanded, unknown = expand(r"\b({force}|convoy)\b\s{0,3}x{2}", {"force": ["fighters", "gunmen", "units?"]})
+    assert unknown == []
+    assert expanded == r"\b((?:fighters|gunmen|units?)|convoy)\b\s{0,3}x{2}"
+    assert re.search(expanded, "gunmen  xx") and re.search(expanded, "unit xx")
+
+
+def test_every_trigger_that_asks_for_a_force_knows_the_same_forces():
+    book = load_codebook(ROOT / "codebook")
+    forces = book.vocabulary["force"]
+    troop = book.event_type("troop_movement")
+    asking = [t for t in troop.triggers if any("fighters" in r for r in t.requires)]
+    assert len(asking) >= 5
+    for trigger in asking:
+        assert any(all(word in r for word in forces) for r in trigger.requires), trigger.pattern
+    assert not any("{force}" in r for t in troop.triggers for r in t.requires)
+
+
+def test_an_unknown_name_is_reported_on_its_line_with_the_names_declared(codebook: Path):
+    path = codebook / "event_types" / "troop_movement.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if "{force}" in line)
+    lines[at] = lines[at].replace("{force}", "{forcse}", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(CodebookError) as caught:
+        load_codebook(codebook)
+    [problem] = [str(p) for p in caught.value.problems]
+    assert problem.startswith(f"{path}:{at + 1}:")
+    assert "unknown vocabulary name '{forcse}'" in problem and "force" in problem
+
+
+def test_a_malformed_vocabulary_is_one_clear_problem(codebook: Path):
+    path = codebook / "codebook.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("vocabulary:")
+    end = text.index("\n\n", start)
+    path.write_text(text[:start] + "vocabulary:\n  force: fighters" + text[end:], encoding="utf-8")
+    with pytest.raises(CodebookError) as caught:
+        load_codebook(codebook)
+    found = [str(p) for p in caught.value.problems]
+    assert any("vocabulary: expected a mapping of names to non-empty lists" in p for p in found)
