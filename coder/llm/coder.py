@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 import threading
 import weakref
@@ -32,14 +33,18 @@ from .cost import PriceTable, Usage
 from .prompt import build_prompt, estimate_tokens
 from .repair import (Problem, RepairNote, annotate, grounded_count, grounding_problems, judge_repair, note_for,
                      repair_request)
-from .secret import Secret, redact
-from .transport import LLMError, Transport, make_client
+from .secret import Secret, guard_logs, redact
+from .transport import DEADLINE, LLMError, Transport, make_client
 
 log = logging.getLogger(__name__)
 
 VERSION = "0.1.0"
 
 T = TypeVar("T")
+
+# Loggers whose records could carry a server's echo of the key: scrubbed by guard_logs.
+LOGGERS = ("coder.llm.coder", "coder.llm.transport", "coder.llm.cache", "coder.llm.batchapi",
+           "openai._base_client", "httpx")
 
 
 class AnswerError(CoderError):
@@ -99,6 +104,7 @@ class LLMCoder:
         self._fatal: LLMError | None = None
         self.batch_pricing = False  # answers read from a Batch API job cost half
         self._lock = threading.Lock()
+        guard_logs(s.api_key, *LOGGERS)
         self._clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, openai.AsyncOpenAI]" = \
             weakref.WeakKeyDictionary()
 
@@ -171,29 +177,20 @@ class LLMCoder:
 
     async def _code(self, document: Document, client: openai.AsyncOpenAI) -> CodedDocument:
         usage = Usage()
+        limit = self.settings.document_timeout or None
+        # The transport reads the deadline to shorten its last wait and request; the
+        # timeout below is the backstop that holds whatever the server does.
+        token = DEADLINE.set(asyncio.get_running_loop().time() + limit if limit else None)
         try:
             if self._fatal is not None:
                 return self._failed(document, self._fatal.message)
-            events: list[Event] = []
-            queue = chunks(document.text, self.settings.chunk_chars, self.settings.chunk_overlap)
-            done = 0
-            while queue:
-                start, end = queue.pop(0)
-                total = done + 1 + len(queue)
-                part = (done + 1, total) if total > 1 else None
-                try:
-                    answered = await self._answer(client, document.text[start:end], document.publication_date,
-                                                  part, usage)
-                except CutOff:
-                    # Asking again "more briefly" makes a model drop events; half the text
-                    # each time keeps them all.
-                    queue[:0] = self._halves(document.text, start, end)
-                    continue
-                done += 1
-                events.extend(await self._ground(client, answered, document, (start, end), usage))
-            if done > 1:
-                events = merge_events(events)
+            # A second of grace: the transport's own limit, with its clearer reason, comes first.
+            async with asyncio.timeout(limit + 1 if limit else None):
+                events = await self._events(client, document, usage)
             return CodedDocument(document=document, events=events, coder=self.info)
+        except TimeoutError:
+            return self._failed(document, f"time limit: not coded within {limit:g} s (document_timeout; requests, "
+                                          "retries and waits included)")
         except LLMError as exc:
             if exc.fatal:
                 self._fatal = exc
@@ -204,7 +201,28 @@ class LLMCoder:
             log.exception("LLM coder: unexpected error on document %s", document.id)
             return self._failed(document, f"internal error: {type(exc).__name__}: {self._clean(exc)}")
         finally:
+            DEADLINE.reset(token)
             self._account(document, usage)
+
+    async def _events(self, client: openai.AsyncOpenAI, document: Document, usage: Usage) -> list[Event]:
+        events: list[Event] = []
+        queue = chunks(document.text, self.settings.chunk_chars, self.settings.chunk_overlap)
+        done = 0
+        while queue:
+            start, end = queue.pop(0)
+            total = done + 1 + len(queue)
+            part = (done + 1, total) if total > 1 else None
+            try:
+                answered = await self._answer(client, document.text[start:end], document.publication_date,
+                                              part, usage)
+            except CutOff:
+                # Asking again "more briefly" makes a model drop events; half the text
+                # each time keeps them all.
+                queue[:0] = self._halves(document.text, start, end)
+                continue
+            done += 1
+            events.extend(await self._ground(client, answered, document, (start, end), usage))
+        return merge_events(events) if done > 1 else events
 
     def _halves(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         if end - start < MIN_SPLIT_CHARS:
@@ -329,6 +347,15 @@ class LLMCoder:
                      "prompt_hash": self.prompt.hash, "answer": answer}
             if note is not None:
                 entry["repair"] = note.as_dict()
+            if self.settings.api_key:
+                # An answer that echoes the key (a server's error text as content) is kept without it.
+                blob = json.dumps(entry, ensure_ascii=False)
+                clean = self._clean(blob)
+                if clean != blob:
+                    try:
+                        entry = json.loads(clean)
+                    except ValueError:
+                        return
             self.cache.put(key, entry)
 
     def _clean(self, text: Any) -> str:

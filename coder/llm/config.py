@@ -50,7 +50,10 @@ class LLMSettings:
     max_retries: int = 4                 # after the first attempt, on 429 / 5xx / timeouts / connection errors
     backoff_base: float = 1.0            # first backoff in seconds, doubled each retry, with jitter
     backoff_max: float = 30.0
-    retry_after_max: float = 120.0       # a longer Retry-After is capped (and logged)
+    retry_after_max: float = 60.0        # a longer Retry-After is capped (and logged)
+    # Seconds one document may take in all (every chunk, request, retry, wait and repair);
+    # past it the document fails with that reason and the run goes on. 0: no limit.
+    document_timeout: float = 180.0
     repair_attempts: int = 2             # invalid answers sent back with their errors
     ground_repair: bool = True           # one re-ask for quotes not in the document / contradicted values
     chunk_chars: int = 12000             # longer documents are split...

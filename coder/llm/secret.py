@@ -9,6 +9,7 @@ key provided: sk-...").
 
 from __future__ import annotations
 
+import logging
 import re
 
 
@@ -44,17 +45,81 @@ class Secret:
 
 REDACTED = "***"
 
+# A run of this many characters of the key is a leak: a server that cuts its message
+# at 300 characters, or masks the middle ("sk-abc1****wxyz"), still shows pieces of it.
+FRAGMENT = 8
+
+
+def _fragments(text: str, value: str) -> list[tuple[int, int]]:
+    """Maximal runs of text that are a piece of value and at least FRAGMENT long."""
+    grams = {value[i:i + FRAGMENT] for i in range(len(value) - FRAGMENT + 1)}
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i <= len(text) - FRAGMENT:
+        if text[i:i + FRAGMENT] not in grams:
+            i += 1
+            continue
+        end = i + FRAGMENT
+        while end < len(text) and text[i:end + 1] in value:
+            end += 1
+        runs.append((i, end))
+        i = end
+    return runs
+
 
 def redact(text: str, *secrets: "Secret | str | None") -> str:
-    """Remove every secret (and any long-enough fragment of it a server echoes) from text."""
+    """Remove every secret, and any piece of it of FRAGMENT characters or more, from text."""
     for secret in secrets:
         value = secret.reveal() if isinstance(secret, Secret) else secret
         if not value:
             continue
         text = text.replace(value, REDACTED)
-        # OpenAI echoes "sk-abc1*****************wxyz": the head and tail of
-        # the key around stars. Remove such echoes of our key too.
+        if len(value) < FRAGMENT:
+            continue
+        runs = _fragments(text, value)
+        for start, end in reversed(runs):
+            text = text[:start] + REDACTED + text[end:]
+        # OpenAI echoes "sk-abc1*****************wxyz": the head and tail of the key
+        # around stars, each shorter than a fragment. Remove such echoes of our key too.
         if len(value) >= 12:
             head, tail = re.escape(value[:6]), re.escape(value[-4:])
             text = re.sub(head + r"\S*" + tail, REDACTED, text)
     return text
+
+
+class RedactingFilter(logging.Filter):
+    """Scrubs the keys of every live coder out of the records of a logger (and their tracebacks)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The keys themselves, not their Secrets: two equal Secrets are one set member, and
+        # the first one's death must not end the redaction of the second.
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        secrets = list(self.secrets)
+        if not secrets:
+            return True
+        message = record.getMessage()
+        clean = redact(message, *secrets)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text, *secrets)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
+_FILTER = RedactingFilter()
+
+
+def guard_logs(secret: "Secret | None", *loggers: str) -> None:
+    """Have these loggers redact `secret` from every record, for as long as it lives."""
+    if not secret:
+        return
+    _FILTER.secrets.add(secret.reveal())
+    for name in loggers:
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)

@@ -11,6 +11,7 @@ module has the key redacted, whatever the server echoed.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import email.utils
 import logging
 import random
@@ -28,6 +29,10 @@ from .secret import redact
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = {408, 409, 429}
+
+# When the document being coded must be done (event-loop time), or None: set by the
+# coder per document; a context variable, so concurrent documents each see their own.
+DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("llm_document_deadline", default=None)
 
 
 class LLMError(CoderError):
@@ -98,6 +103,11 @@ class Transport:
     def _clean(self, text: str) -> str:
         return redact(str(text), self.settings.api_key)
 
+    @staticmethod
+    def _time_left() -> float | None:
+        deadline = DEADLINE.get()
+        return None if deadline is None else deadline - asyncio.get_running_loop().time()
+
     async def complete(self, client: openai.AsyncOpenAI, messages: list[dict[str, str]],
                        response_format: dict[str, Any], usage: Usage) -> Completion:
         s = self.settings
@@ -108,6 +118,8 @@ class Transport:
                            kind="auth", fatal=True)
         retry = 0
         while True:
+            left = self._time_left()
+            wait = s.timeout if left is None else max(0.0, min(s.timeout, left))
             usage.attempts += 1
             hint: float | None = None
             try:
@@ -115,9 +127,9 @@ class Transport:
                     client.chat.completions.create(
                         model=s.model, messages=messages, response_format=response_format,
                         temperature=s.temperature, max_tokens=s.max_tokens),
-                    timeout=s.timeout)
+                    timeout=wait)
             except (asyncio.TimeoutError, openai.APITimeoutError):
-                reason = f"no answer within {s.timeout:g}s"
+                reason = f"no answer within {wait:.3g}s"
                 if retry >= s.max_retries:
                     raise LLMError(f"{s.endpoint}: {reason} after {retry + 1} attempt(s) "
                                    f"(raise `timeout` if the model is slow)", kind="timeout") from None
@@ -161,6 +173,13 @@ class Transport:
                 content = (choice.message.content if choice and choice.message else None) or ""
                 return Completion(content, choice.finish_reason if choice else None, usage)
             delay = self.backoff(retry, hint)
+            left = self._time_left()
+            if left is not None and delay >= left:
+                # Waiting would only end in the time limit: say why now, without the wait.
+                asked = f"the server asked to wait {hint:g}s" if hint is not None else f"the next retry is in {delay:.1f}s"
+                raise LLMError(f"{s.endpoint}: {reason}; {asked}, past the document's time limit "
+                               f"({s.document_timeout:g}s, document_timeout; {max(0.0, left):.1f}s left)",
+                               kind="time_limit", status=None)
             log.info("request failed (%s); retry %d of %d in %.2fs", reason, retry + 1, s.max_retries, delay)
             await self.sleep(delay)
             retry += 1
