@@ -40,6 +40,7 @@ _PATRON = re.compile(r"^[\s\-–]*(?:" + PATRON_PARTICIPLES + r")\b", re.I)
 _PATRON_BEFORE = re.compile(
     r"\b(?:(?:backed|aligned|affiliated|sponsored|supported|funded|trained|delegated|supervised|armed|commanded|"
     r"directed|ordered|run|led|created|formed|established|controlled|financed) (?:by|with)|loyal to|"
+    r"(?:allied|affiliated|linked|attached|subordinate) to|allied with|"
     r"leadership of|on behalf of|orders of|behalf of|command of|umbrella of|auspices of|"
     r"(?:funds|funding|money|salaries|training|support|weapons|arms|orders|instructions) from)"
     r"(?:\s+(?:the|its|their|a))?\s*$", re.I)
@@ -54,7 +55,9 @@ _UNNAMED_FORCE = re.compile(
     # "Iraqi factions", "Afghan fighters": in this theatre the foreign militias are Iran's. Not
     # "Iraqi forces" (the state's army) and not a named force ("Iraqi Hezbollah" is in the dictionary).
     r"|\b(?:Iraqi|Afghan|Afghani|Pakistani)\s+(?:armed\s+|Shia\s+|Shiite\s+)?(?:militias?|factions?|fighters|gunmen|"
-    r"militiamen|armed groups)\b",
+    r"militiamen|armed groups)\b"
+    # "Iran ... its militias", "Tehran's proxies": the patron's forces, none named.
+    r"|\b(?:its|their|Iran[’']s|Tehran[’']s)\s+(?:own\s+)?(?:militias|proxies|proxy forces|proxy militias)\b",
     re.I)
 _POSSESSIVE = re.compile(r"^[’']s\b")
 # "the al-Mayadin desert", "Albu Kamal countryside": the area around a town, not the town

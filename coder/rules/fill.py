@@ -14,7 +14,7 @@ from typing import Any
 
 from ..models import Alignment, Event, FieldValue, Span
 from ..normalize import Mention, Normalizer, find_money, find_numbers
-from .args import count_fields, pick_actor, unnamed_force
+from .args import count_fields, is_patron, pick_actor, unnamed_force
 from .compiled import CompiledType
 
 
@@ -22,6 +22,10 @@ from .compiled import CompiledType
 _FORCE_ANAPHOR = re.compile(r"\b(?:the|these|those|this|that|its|their)\s+(?:militia|militias|group|groups|force|forces|"
                             r"brigade|regiment|faction|factions|fighters|members|elements|battalion)\b", re.I)
 _ANAPHOR_LOOKBACK = 6
+# The unnamed force a patron phrase follows: "militias allied to", "groups backed by".
+_FORCE_BEFORE_PATRON = re.compile(r"\b(militias|militiamen|groups|factions|fighters|gunmen|forces)\s+(?:[\w-]+\s+)?"
+                                  r"(?:allied|affiliated|linked|loyal|backed|aligned|attached|subordinate|funded|"
+                                  r"supported|sponsored|trained)\s+(?:to|by|with)\s+(?:the\s+|its\s+)?$", re.I)
 
 
 @dataclass
@@ -63,6 +67,16 @@ def fill_actors(draft: Draft, ctx, si: int, ct: CompiledType, trig: tuple[int, i
     text = ctx.doc.text
     sentence = ctx.sentences[si]
     actor, assoc = pick_actor(text, trig, ctx.actors[si], ct.sides)
+    if actor is not None and is_patron(text, actor):
+        # "Militias allied to the IRGC began a course": the militias act, none named; the
+        # IRGC is their patron.
+        head = _FORCE_BEFORE_PATRON.search(text[max(sentence.start, actor.start - 50):actor.start])
+        fallback = next((catch_all[s] for s in ct.sides if s in catch_all), None)
+        if head is not None and fallback is not None:
+            at = max(sentence.start, actor.start - 50) + head.start(1)
+            assoc = [actor, *[m for m in assoc if m.match.name != actor.match.name]][:2]
+            actor = Mention(at, at + len(head.group(1)), fallback)
+            draft.adjust("unnamed force", -0.05)
     if actor is None:
         if any(m.match.side not in ct.sides and m.end <= trig[0] for m in ctx.actors[si]) and not any(
                 m.match.side in ct.sides for m in ctx.actors[si]):
