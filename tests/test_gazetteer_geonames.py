@@ -87,6 +87,16 @@ def test_disambiguation_by_the_articles_other_places(real):
     assert geonames.nearest([], [near_mosul]) is None
 
 
+def test_resolve_picks_near_the_article_and_refuses_a_far_homonym(monkeypatch, real, codebook):
+    monkeypatch.setattr(geonames, "_INDEX", real)
+    hajin_area = [(34.69, 40.83)]  # an article about the Euphrates valley
+    assert geonames.resolve("Sinjar", near=[(36.34, 43.13)]).country == "Iraq"
+    assert geonames.resolve("Al-Khalidiyah", near=hajin_area) is not None  # only Jordan's: nearest of one
+    assert geonames.resolve("Al-Khalidiyah", near=hajin_area, within_km=150) is None
+    assert geonames.resolve("Hajin", codebook.places, near=hajin_area, within_km=150).admin2 == "Abu Kamal"
+    assert geonames.resolve("Nowhere at all", near=hajin_area) is None
+
+
 def test_small_index_keeps_the_theatre_only(tmp_path, no_network):
     index = geonames.load_index(tmp_path, cities=SMALL)
     assert sorted(row[1] for row in index.rows) == ["Gaziantep", "Sinjār", "Sinjār", "Ālbū Kamāl"]
