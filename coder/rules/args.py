@@ -70,8 +70,15 @@ _NAMED_AFTER = re.compile(r"[’']?\s*(?:24\b|TV\b|Today\b|Post\b|News\b|Network
                           r"Military Council\b|Civil Council\b|government\b|regime\b|authorities\b)")
 
 
-def names_an_organisation(text: str, mention: Mention) -> bool:
-    return bool(_NAMED_AFTER.match(text, mention.end))
+# "Iran's Revolutionary Guard", "Iraq's PMF": the country owns the force named next; it is no place.
+_OWNER = re.compile(r"[’']s\s+(?:own\s+)?")
+
+
+def names_an_organisation(text: str, mention: Mention, actor_starts: frozenset[int] = frozenset()) -> bool:
+    if _NAMED_AFTER.match(text, mention.end):
+        return True
+    owner = _OWNER.match(text, mention.end)
+    return owner is not None and owner.end() in actor_starts
 
 
 @dataclass

@@ -133,10 +133,11 @@ class Consolidator:
             if home is None:
                 kept.append(event)
             else:
-                self._merge(home, event)
+                self.merge(home, event)
         return kept
 
-    def _merge(self, into: Event, other: Event) -> None:
+    def merge(self, into: Event, other: Event) -> None:
+        """Two mentions of one incident: the more specific actor, place and date win."""
         actor_in, actor_other = self._actor(into), self._actor(other)
         loser_field = other.fields.get("actor1")
         if self._actor_rank(actor_other) < self._actor_rank(actor_in):
@@ -145,6 +146,9 @@ class Consolidator:
         if self._place_rank(self._place(other)) < self._place_rank(self._place(into)):
             _take(into, other, ("location", "geo_precision", "country", "admin1", "admin2",
                                 "latitude", "longitude"))
+        if _finer_date(other, into):
+            # "This week a convoy..." then "on Monday the convoy...": ACLED keeps the most precise date.
+            _take(into, other, ("event_date", "time_precision"))
         # The patron named in the other mention is an associated actor.
         loser = self._actors.get(loser_field.value) if loser_field is not None else None
         if loser is not None and loser.name != into.value("actor1") and self._is_patron(loser):
@@ -163,6 +167,17 @@ def absorb(into: Event, other: Event) -> None:
         if name not in into.fields:
             into.fields[name] = value
     into.confidence = round(min(0.99, max(into.confidence or 0, other.confidence or 0) + 0.05), 2)
+
+
+def _finer_date(other: Event, into: Event) -> bool:
+    """The other mention dates the incident from the text more precisely."""
+    date = other.fields.get("event_date")
+    if date is None or not date.spans or as_date(date.value) is None:
+        return False
+    mine = into.fields.get("event_date")
+    if mine is None or as_date(mine.value) is None:
+        return True
+    return (other.value("time_precision") or 3) < (into.value("time_precision") or 3)
 
 
 def _take(into: Event, other: Event, names: tuple[str, ...]) -> None:

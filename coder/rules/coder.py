@@ -142,7 +142,7 @@ class RuleCoder:
             antecedent = self._antecedent(ctx, si, trig, last_of_type.get(ct.id))
             for event in built:
                 if antecedent is not None and self.consolidator.dates_agree(antecedent, event):
-                    absorb(antecedent, event)
+                    self.consolidator.merge(antecedent, event)
                     continue
                 key = (event.type, event.value("actor1"), event.value("location"), event.value("event_date"))
                 if key in found:
@@ -183,8 +183,9 @@ class RuleCoder:
                             key=lambda m: m.start)
             for m in actors:
                 ctx.actors[ctx.index_of(m.start)].append(m)
+            actor_starts = frozenset(m.start for m in actors)
             for m in places:
-                if not names_an_organisation(text, m):
+                if not names_an_organisation(text, m, actor_starts):
                     ctx.places[ctx.index_of(m.start)].append(m)
             for d in find_dates(text, document.publication_date, start, end, anchor, chain=True):
                 anchor = d.date
@@ -338,7 +339,7 @@ class RuleCoder:
                 if finer:
                     pick = min(finer, key=lambda r: (_precision(r), r.mention.start))
                     return [pick], pick.role == "near"
-                earlier = self._finer_before(ctx, si, 3)
+                earlier = self._finer_before(ctx, si, 3) or self._finer_in(ctx, si + 1, 3)
                 if earlier is not None:
                     return [earlier], earlier.role == "near"
             return best, role == "near"
