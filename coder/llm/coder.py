@@ -28,6 +28,7 @@ from .answer import AnswerChecker, repair_message
 from .build import EventBuilder
 from .cache import AnswerCache, cache_key
 from .chunk import chunks, cut_at, merge_events
+from .compact import expand
 from .config import LLMSettings, default_cache_dir, load_settings
 from .cost import PriceTable, Usage
 from .prompt import build_prompt, estimate_tokens
@@ -91,7 +92,7 @@ class LLMCoder:
         self.codebook = codebook
         self.concurrency = concurrency
         s = self.settings
-        self.prompt = build_prompt(codebook, s.response_format)
+        self.prompt = build_prompt(codebook, s.response_format, s.schema_mode)
         self.checker = AnswerChecker(codebook)
         self.prices = PriceTable.load(s.prices_file, s.prices)
         self.cache = AnswerCache(s.cache_dir or default_cache_dir()) if s.cache else None
@@ -323,6 +324,8 @@ class LLMCoder:
         """A model answer parsed and checked against the schema and the codebook:
         (data, problems); no problems means it can be used."""
         data, problems = self.checker.parse(content or "")
+        if not problems and self.settings.schema_mode == "compact":
+            data, problems = expand(self.codebook, data)
         if not problems:
             problems = self.checker.check(data)
         if finish_reason == "length":

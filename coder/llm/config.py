@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "gpt-4o-mini"
 ResponseFormat = Literal["json_schema", "json_object"]
+SchemaMode = Literal["full", "compact"]
 
 
 class ConfigError(UsageError, ValueError):
@@ -44,6 +45,10 @@ class LLMSettings:
     # json_schema: strict structured outputs (OpenAI, vLLM, recent llama.cpp/Ollama);
     # json_object: plain JSON mode, the schema is in the prompt and checked by us.
     response_format: ResponseFormat = "json_schema"
+    # full: every field an object property (about 200; OpenAI's current limits); compact:
+    # fields as a list of {name, value, quote}, within structured outputs' original limits
+    # (100 properties, 5 levels) for endpoints that still apply them.
+    schema_mode: SchemaMode = "full"
     temperature: float = 0.0
     max_tokens: int | None = 4096
     timeout: float = 60.0                # seconds per request, the whole request
@@ -68,6 +73,8 @@ class LLMSettings:
     def __post_init__(self) -> None:
         if self.response_format not in ("json_schema", "json_object"):
             raise ConfigError(f"response_format must be 'json_schema' or 'json_object', not {self.response_format!r}")
+        if self.schema_mode not in ("full", "compact"):
+            raise ConfigError(f"schema_mode must be 'full' or 'compact', not {self.schema_mode!r}")
         if isinstance(self.api_key, str):
             self.api_key = Secret(self.api_key)
         for name in ("cache_dir", "prices_file", "config_path"):

@@ -21,7 +21,8 @@ from typing import Any
 
 from ..codebook.model import Codebook, FieldSpec
 from ..schema import llm_fields, llm_response_schema
-from .config import ResponseFormat
+from .compact import HOW, compact_response_schema
+from .config import ResponseFormat, SchemaMode
 
 # Bump when the wording below changes: the cache is keyed by the prompt's hash
 # anyway, this just makes the change visible in cached entries.
@@ -154,8 +155,8 @@ def user_message(text: str, publication_date: date | None, part: tuple[int, int]
     return f"{head}\nDocument:\n<<<\n{text}\n>>>"
 
 
-def build_prompt(codebook: Codebook, mode: ResponseFormat) -> Prompt:
-    schema = llm_response_schema(codebook)
+def build_prompt(codebook: Codebook, mode: ResponseFormat, schema_mode: SchemaMode = "full") -> Prompt:
+    schema = llm_response_schema(codebook) if schema_mode == "full" else compact_response_schema(codebook)
     if mode == "json_schema":
         # The file on disk is a standalone Draft 2020-12 document; the API wants only
         # the schema body, and strict mode is picky about keys it does not know.
@@ -172,6 +173,8 @@ def build_prompt(codebook: Codebook, mode: ResponseFormat) -> Prompt:
         answer = ("Answer with a single JSON object that validates against this JSON Schema "
                   "(every listed property present; null where the document gives nothing):\n"
                   + json.dumps(schema, separators=(",", ":"), ensure_ascii=False))
+    if schema_mode == "compact":
+        answer += "\n" + HOW
     system = "\n\n".join([TASK, QUOTE_RULES, render_codebook(codebook), answer])
     digest = hashlib.sha256(json.dumps([PROMPT_VERSION, system, response_format], sort_keys=True,
                                        ensure_ascii=False).encode("utf-8")).hexdigest()
