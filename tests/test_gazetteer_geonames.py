@@ -124,6 +124,13 @@ def test_cache_is_rebuilt_when_the_package_version_changes(tmp_path, monkeypatch
         assert pickle.load(handle).version == "2.0"
 
 
+def test_an_unwritable_cache_directory_still_answers(tmp_path, no_network):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    index = geonames.load_index(blocker / "geonames", cities=SMALL)
+    assert [c.country for c in index.lookup("Sinjar")] == ["Iraq", "Syria"]
+
+
 def test_coder_places_rows_carry_their_tier(codebook):
     rows = lookup_places(codebook, "Sinjar", limit=5)
     assert rows[0].tier == "curated" and rows[0].entry.country == "Iraq"

