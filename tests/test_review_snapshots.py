@@ -93,3 +93,25 @@ def test_focused_document_with_a_sentence_selected(snap_compare, make_app):
 def test_rejected_reason_and_duplicate(snap_compare, make_app):
     # d2: e1 rejected with the first preset reason (one key), then back on it: the reason is shown.
     assert snap_compare(make_app(), terminal_size=SIZE, press=["N", "r", "1", "p"])
+
+
+def test_uncovered_view(snap_compare, tmp_path, codebook):
+    # u1: an unverified village, an unknown group, an airstrike and a clash the coder does not code.
+    source = tmp_path / "uncovered.jsonl"
+    shutil.copy(FIXTURES / "uncovered.jsonl", source)
+    session = open_session(source, reviewer="maya", codebook=codebook, clock=lambda: "T")
+    try:
+        assert snap_compare(ReviewApp(session), terminal_size=SIZE, press=["m"])
+    finally:
+        session.close()
+
+
+def test_document_comment_and_progress_in_the_header(snap_compare, make_app):
+    # d1: both events accepted (the header counts them), then a comment shown on the document's border.
+    async def comment(pilot):
+        await pilot.press("a", "a", "P", "c")
+        await pilot.pause()
+        await pilot.press(*"two reports of one convoy?", "enter")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=comment)

@@ -1,7 +1,8 @@
 """coder review SOURCE (Textual app, or --plain prompts) and coder review export.
 
 `coder review SOURCE` is short for `coder review open SOURCE`: the group sends
-anything that is not one of its command names to `open`.
+anything that is not one of its command names to `open`; `coder review --status
+SOURCE` is `coder review status SOURCE`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from .common import CodebookOption, console, fail, open_codebook
 
 class _OpenByDefault(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+        if args and args[0] == "--status":
+            args = ["status", *args[1:]]
+        elif args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["open", *args]
         return super().parse_args(ctx, args)
 
@@ -105,6 +108,42 @@ def export(
         fail(str(exc))
     if not is_stdout(out):
         console.print(f"{len(docs)} reviewed document(s) written to {out}", markup=False)
+
+
+@review_app.command("status")
+def status(
+    source: Annotated[Path, typer.Argument(help="The source under review.")],
+    log: LogOption = None,
+    run_id: RunOption = None,
+    codebook: CodebookOption = None,
+) -> None:
+    """Progress across the whole source: reviewed / total documents and events, by reviewer."""
+    from ..review import DecisionError, open_session
+    from ..review.log import LogError
+    from ..review.progress import progress
+    from ..review.sources import default_log_path
+
+    path = log if log is not None else default_log_path(source)
+    if not path.exists():
+        fail(f"no review log at {path}: nothing reviewed yet")
+    cb = open_codebook(codebook)
+    try:
+        session = open_session(source, log=path, codebook=cb, run_id=run_id, reviewer="status")
+    except (InputError, DecisionError, LogError) as exc:
+        fail(str(exc))
+    try:
+        p = progress(session)
+        comments = sum(1 for d in session.docs if d.comment)
+    finally:
+        session.close()
+    lines = [f"{source}: {p.reviewed_documents}/{p.documents} documents reviewed, "
+             f"{p.reviewed_events}/{p.events} events reviewed" + (f", {comments} document comment(s)" if comments else "")]
+    for name, share in p.by_reviewer.items():
+        lines.append(f"  {name}: {share.documents} document(s), {share.events} event(s), "
+                     f"{share.decisions} decision(s) in force")
+    if not p.by_reviewer:
+        lines.append("  no decisions yet")
+    console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,9 @@ from textual.widgets import DataTable, Footer, Static
 
 from .core import Outcome, ReviewSession
 from .cursor import Cursor
-from .screens import HelpScreen, PromptScreen, RejectScreen, TypeScreen, reject_reasons
+from .progress import progress
+from .screens import HelpScreen, PromptScreen, RejectScreen, TypeScreen, UncoveredScreen, reject_reasons
+from .uncovered import uncovered
 from .values import DecisionError, format_value
 from .widgets import (EVENT_COLUMNS, FIELD_COLUMNS, DocumentView, event_row, field_rows, fill_table,
                       span_marks)
@@ -28,19 +30,33 @@ KEYS = [
     ("P", "prev_doc", "←Doc", "previous document"),
     ("j", "next_unreviewed", "Unreviewed", "jump to the next unreviewed event"),
     ("a", "accept", "Accept", "accept the event (then move on)"),
-    ("r", "reject", "Reject", "reject the event: one key picks a codebook reason, or write one (then move on)"),
-    ("D", "duplicate", "Dup", "the event is a duplicate of another: its evidence joins that one, it is rejected"),
+    ("r", "reject", "Reject", "reject: one key picks a codebook reason, or write one; moves on"),
+    ("D", "duplicate", "Dup", "duplicate of another event: evidence joined, this one rejected"),
     ("e", "edit", "Edit", "edit the highlighted field (FIELD=VALUE)"),
     ("t", "retype", "Type", "change the event type"),
-    ("s", "anchor", "Anchor", "re-anchor the highlighted field's evidence to the selected text"),
-    ("S", "add_span", "", "add the selected text as a further span of the highlighted field"),
+    ("s", "anchor", "Anchor", "re-anchor the highlighted field's evidence to the selection"),
+    ("S", "add_span", "", "add the selection as a further span of the highlighted field"),
     ("v", "select_sentence", "Sentence", "select the sentence at the cursor in the document"),
+    ("right_square_bracket", "grow_end", "", "selection: one word more at its end (or the word at the cursor)"),
+    ("right_curly_bracket", "shrink_end", "", "selection: one word fewer at its end"),
+    ("left_square_bracket", "grow_start", "", "selection: one word more at its start"),
+    ("left_curly_bracket", "shrink_start", "", "selection: one word fewer at its start"),
     ("plus", "add_event", "Add", "add an event from the selection, pre-filled by the coder"),
+    ("m", "uncovered", "Uncovered", "what the coder left uncovered: unknown names, uncoded kinds"),
+    ("c", "comment", "Comment", "comment on the document (shown whenever it is opened)"),
     ("d", "done", "", "mark the document reviewed (every event decided)"),
     ("u", "undo", "Undo", "undo your last decision"),
     ("question_mark", "help", "Help", "this help"),
     ("q", "quit", "Quit", "quit (every decision is already saved)"),
 ]
+
+
+_KEY_SHOWN = {"plus": "+", "question_mark": "?", "left_square_bracket": "[", "right_square_bracket": "]",
+              "left_curly_bracket": "{", "right_curly_bracket": "}"}
+
+
+def _shown_key(key: str) -> str | None:
+    return _KEY_SHOWN.get(key)
 
 
 class ReviewApp(App[None]):
@@ -59,8 +75,7 @@ class ReviewApp(App[None]):
        focus was invisible. */
     #document:focus, #events:focus, #fields:focus { border: heavy $accent; }
     """
-    BINDINGS = [Binding(key, action, label or description, show=bool(label), key_display="+" if key == "plus" else
-                        ("?" if key == "question_mark" else None))
+    BINDINGS = [Binding(key, action, label or description, show=bool(label), key_display=_shown_key(key))
                 for key, action, label, description in KEYS]
 
     def __init__(self, session: ReviewSession):
@@ -81,7 +96,7 @@ class ReviewApp(App[None]):
                 fields.border_title = "fields"
                 yield fields
         yield Static(id="status")
-        yield Footer()
+        yield Footer(compact=True)  # every key with a label fits in 150 columns, help and quit included
 
     def on_mount(self) -> None:
         # Kept, not queried: redraw() also runs while a modal screen is on top.
@@ -116,10 +131,13 @@ class ReviewApp(App[None]):
         title.update(Text.assemble(
             (f"{self.cursor.doc_index + 1}/{len(self.cursor.docs)} ", "bold"), (doc.id, "bold"),
             (f"  {facts}" if facts else ""), f"  {summary}", ("  ✓ reviewed" if doc.reviewed else ""),
-            (f"  coder failed: {doc.coded.error}" if doc.coded.status == "failed" else "", "bold red")))
+            (f"  coder failed: {doc.coded.error}" if doc.coded.status == "failed" else "", "bold red"),
+            ("  │ source: ", "dim"), progress(self.session).line()))
         if self._doc_shown != doc.id:
             view.show(doc.text)
             self._doc_shown = doc.id
+        # The document's comment stays in sight while it is open, and on every return to it.
+        view.border_subtitle = Text(f"comment: {doc.comment}", style="bold") if doc.comment else None
         view.mark(span_marks(self.session, doc, state))
         events = self.events_table
         rows = [(e.id, event_row(self.session, e, e.id == self.cursor.event_id)) for e in self.cursor.events]
@@ -343,7 +361,57 @@ class ReviewApp(App[None]):
         view = self.doc_view
         span = view.select_sentence()
         if span:
-            self.say(f"Selected {span[0]}-{span[1]}: + adds an event from it, s/S anchors, e edits with it.")
+            self.say(f"Selected {span[0]}-{span[1]}: + adds an event from it, s/S anchors, e edits with it; "
+                     "] [ one word more at the end / start, } { one fewer.")
+
+    def _resize(self, side: str, grow: bool) -> None:
+        span = self.doc_view.resize_selection(side, grow)
+        if span is None:
+            self.say("No word to take there." if grow else "One word left: it stays selected.", error=True)
+        else:
+            text = " ".join(self.cursor.doc.text[span[0]:span[1]].split()) if self.cursor.doc else ""
+            self.say(f"Selected {span[0]}-{span[1]} “{text if len(text) <= 90 else text[:89] + '…'}”")
+
+    def action_grow_end(self) -> None:
+        self._resize("end", True)
+
+    def action_shrink_end(self) -> None:
+        self._resize("end", False)
+
+    def action_grow_start(self) -> None:
+        self._resize("start", True)
+
+    def action_shrink_start(self) -> None:
+        self._resize("start", False)
+
+    def action_uncovered(self) -> None:
+        doc = self.cursor.doc
+        if doc is None:
+            return
+        items = uncovered(self.session, doc)
+
+        def done(span: tuple[int, int] | None) -> None:
+            if span is not None:
+                self.doc_view.focus()
+                self.doc_view.select_span(*span)
+                self.say(f"Selected {span[0]}-{span[1]} {doc.text[span[0]:span[1]]!r}: + adds an event from it, "
+                         "v takes its sentence.")
+
+        self.push_screen(UncoveredScreen(f"{doc.id}: what the coder could not cover ({len(items)})", items), done)
+
+    def action_comment(self) -> None:
+        doc = self.cursor.doc
+        if doc is None:
+            return
+
+        def done(answer: str | None) -> None:
+            if answer is not None and (answer.strip() or doc.comment):
+                self._run(lambda: self.session.comment(doc.id, answer))
+            self.redraw()
+
+        self.push_screen(PromptScreen(f"Comment on {doc.id}", doc.comment or "",
+                                      "A note on the whole document, kept in the log and shown whenever it is "
+                                      "opened; an empty comment removes it."), done)
 
     def action_done(self) -> None:
         doc = self.cursor.doc
@@ -358,6 +426,15 @@ class ReviewApp(App[None]):
             self._scroll_to_event()
 
     def action_help(self) -> None:
-        shown = [("+" if k == "plus" else "?" if k == "question_mark" else k, d) for k, _, _, d in KEYS]
-        shown += [("shift+arrows", "select text in the document (ctrl+shift+arrows by word)"), ("tab", "move between text, events and fields")]
+        # The four word keys share one row so the help fits a 40-line terminal.
+        brackets = {"right_square_bracket", "right_curly_bracket", "left_square_bracket", "left_curly_bracket"}
+        shown = []
+        for key, _, _, description in KEYS:
+            if key == "right_square_bracket":
+                shown.append(("] [ } {", "a word more at the selection's end / start; } { one fewer"))
+            elif key not in brackets:
+                shown.append((_shown_key(key) or key, description))
+        shown += [("shift+arrows", "select text in the document (ctrl+shift+arrows by word)"),
+                  ("mouse", "drag selects whole words; shift+click moves the nearer end"),
+                  ("tab", "move between text, events and fields")]
         self.push_screen(HelpScreen(shown))

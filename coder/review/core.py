@@ -75,6 +75,10 @@ class ReviewSession:
     def _active(self, decision: Decision) -> bool:
         return decision.kind != "undo" and decision.id not in self._undone
 
+    def in_force(self, decision: Decision) -> bool:
+        """The decision shapes the review now: it is no undo and was not undone."""
+        return self._active(decision)
+
     def _replay(self, decision: Decision) -> None:
         doc = self._by_id.get(decision.document)
         if doc is None:
@@ -91,7 +95,7 @@ class ReviewSession:
         for decision in self._decisions:
             if decision.document == doc.id and self._active(decision):
                 apply(again, decision.event, decision.kind, decision.after)
-        doc.events, doc.done, doc.decided = again.events, again.done, again.decided
+        doc.events, doc.done, doc.decided, doc.comment = again.events, again.done, again.decided, again.comment
 
     def _record(self, doc: DocState, event_id: str | None, kind: str, before: Any, after: Any) -> Decision:
         # Written (and committed) first: the screen never shows a decision the log lacks.
@@ -374,6 +378,16 @@ class ReviewSession:
                                 + ", ".join(e.id for e in doc.unreviewed))
         decision = self._record(doc, None, "done", {"done": False}, {"done": True})
         return Outcome(decision, f"document {doc_id} marked reviewed")
+
+    def comment(self, doc_id: str, text: str) -> Outcome:
+        """The reviewer's note on the whole document ("two reports of one convoy?"); an empty text
+        removes it. A decision row of its own, so it is replayed, undone and attributed like any."""
+        doc = self.doc(doc_id)
+        text = " ".join((text or "").split())
+        if (text or None) == doc.comment:
+            raise DecisionError("the comment is unchanged" if text else "there is no comment to remove")
+        decision = self._record(doc, None, "comment", {"comment": doc.comment}, {"comment": text or None})
+        return Outcome(decision, f"comment on {doc_id} " + ("saved" if text else "removed"))
 
     def undo(self) -> Outcome:
         """Take back this reviewer's latest decision still in force (an undo is logged too)."""

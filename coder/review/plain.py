@@ -31,6 +31,9 @@ Commands (one per line; offsets count characters of the text from 0, END exclude
                           (pre-filled by the offline coder run on S-E when it finds a TYPE there)
   D EVENT                 this event is a duplicate of EVENT: evidence united, this one rejected
   d                       mark the document reviewed (all its events decided)
+  c [TEXT]                comment on the document (shown when it is opened); c alone removes it
+  m                       what the coder could not cover here: unknown names, uncoded mentions
+  %                       progress across the whole source, by reviewer
   u                       undo your last decision
   n / p                   next / previous event (runs on across documents)
   N / P                   next / previous document
@@ -81,6 +84,8 @@ class PlainReview:
                  + (" Marked reviewed." if doc.done else ""))
         if d.title:
             self.say(f"Title: {d.title}")
+        if doc.comment:
+            self.say(f"Comment: {doc.comment}")
         if doc.coded.status == "failed":
             self.say(f"The coder failed on this document: {doc.coded.error}")
         self.say("--- text ---")
@@ -228,6 +233,16 @@ class PlainReview:
             if doc is None:
                 raise DecisionError("no document here")
             self.say("ok: " + session.mark_done(doc.id).message)
+        elif command == "c":
+            doc = cursor.doc
+            if doc is None:
+                raise DecisionError("no document here")
+            self.say("ok: " + session.comment(doc.id, rest).message)
+        elif command == "m":
+            self._uncovered()
+        elif command == "%":
+            from .progress import progress
+            self.say(progress(session).line())
         elif command == "u":
             out = session.undo()
             target = out.decision
@@ -266,6 +281,17 @@ class PlainReview:
             self.show_position()
         else:
             self.say("That was the last event.")
+
+    def _uncovered(self) -> None:
+        from .uncovered import uncovered
+        doc = self.cursor.doc
+        if doc is None:
+            raise DecisionError("no document here")
+        items = uncovered(self.session, doc)
+        if not items:
+            self.say("The coder reports nothing it could not cover here.")
+        for item in items:
+            self.say(f"{item.start}-{item.end} {item.kind}: {item.label}")
 
     def _find(self, words: str) -> None:
         doc = self.cursor.doc

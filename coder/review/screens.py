@@ -6,7 +6,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -17,7 +17,7 @@ def _modal_css(name: str) -> str:
     # DEFAULT_CSS is scoped to its class, so each screen names itself.
     return f"""
 {name} {{ align: center middle; }}
-{name} > Vertical {{ width: 80; height: auto; max-height: 90%; border: thick $accent; background: $surface; padding: 0 1; }}
+{name} > Vertical, {name} > VerticalScroll {{ width: 80; height: auto; max-height: 90%; border: thick $accent; background: $surface; padding: 0 1; }}
 {name} .hint {{ color: $text-muted; }}
 {name} OptionList {{ height: auto; max-height: 12; }}
 """
@@ -95,7 +95,8 @@ the selected event's spans are bold on colour, other events' spans are tinted.""
 
 
 class HelpScreen(ModalScreen[None]):
-    DEFAULT_CSS = _modal_css("HelpScreen")
+    # Wider than the prompts: one line per key, with room for the scroll bar.
+    DEFAULT_CSS = _modal_css("HelpScreen") + "HelpScreen > VerticalScroll { width: 98; }"
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
 
     def __init__(self, bindings: list[tuple[str, str]]):
@@ -108,7 +109,8 @@ class HelpScreen(ModalScreen[None]):
         keys.add_column()
         for key, description in self._keys:
             keys.add_row(Text(key), Text(description))
-        with Vertical():
+        # Scrolls rather than cuts on a short terminal.
+        with VerticalScroll():
             yield Static(Text("Review keys", style="bold"))
             yield Static(keys)
             yield Static(Text(HELP_TEXT), classes="hint")
@@ -181,3 +183,44 @@ class RejectScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class UncoveredScreen(ModalScreen[tuple[int, int] | None]):
+    """What the coder could not cover in the document; Enter jumps to (and selects) the words."""
+
+    DEFAULT_CSS = _modal_css("UncoveredScreen") + "UncoveredScreen OptionList { max-height: 20; }"
+    BINDINGS = [Binding("escape,m", "cancel", "Close")]
+
+    def __init__(self, title: str, items: list) -> None:
+        super().__init__()
+        self._title, self._items = title, items
+
+    def compose(self) -> ComposeResult:
+        options = [Option(Text.assemble((f"{item.kind:<20}", "bold"), f" {item.start}-{item.end}  ",
+                                        (_one_line(item.label), "")), id=str(i))
+                   for i, item in enumerate(self._items)]
+        with Vertical():
+            yield Static(Text(self._title, style="bold"))
+            if options:
+                yield OptionList(*options, id="uncovered")
+                hint = ("Enter selects those words in the document (then + adds an event from them, "
+                        "v takes their sentence); Escape closes")
+            else:
+                hint = "The coder reports nothing it could not cover here. Escape closes."
+            yield Static(Text(hint), classes="hint")
+
+    def on_mount(self) -> None:
+        if self._items:
+            self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        item = self._items[int(event.option.id)]
+        self.dismiss((item.start, item.end))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _one_line(text: str, width: int = 48) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "…"

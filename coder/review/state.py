@@ -13,7 +13,8 @@ from typing import Any
 from ..models import CodedDocument, Event, FieldValue, Span
 
 # Decision kinds. "edit", "retype" and "span" change an event's values.
-KINDS = ("accept", "reject", "edit", "retype", "span", "add", "done", "undo")
+# "comment" is a note on the whole document: it changes no event and decides nothing.
+KINDS = ("accept", "reject", "edit", "retype", "span", "add", "done", "comment", "undo")
 EDITS = {"edit", "retype", "span"}
 STATUSES = ("unreviewed", "accepted", "rejected", "edited", "added")
 
@@ -47,6 +48,7 @@ class DocState:
     events: list[EventState] = field(default_factory=list)
     done: bool = False
     decided: int = 0             # active decisions in this document
+    comment: str | None = None   # the reviewers' note on the document (the latest comment decision)
 
     @property
     def id(self) -> str:
@@ -86,6 +88,10 @@ def dump_field(fv: FieldValue | None) -> dict | None:
 
 def apply(doc: DocState, event_id: str | None, kind: str, after: Any) -> None:
     """Change `doc` as the decision says. Raises KeyError for an unknown event."""
+    if kind == "comment":
+        # Not counted in `decided`: a comment alone does not make a document reviewed.
+        doc.comment = (after or {}).get("comment") or None
+        return
     doc.decided += 1
     if kind == "done":
         doc.done = bool(after.get("done", True))

@@ -11,6 +11,7 @@ import re
 
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.widgets import DataTable, TextArea
 from textual.widgets.text_area import Selection
 
@@ -102,6 +103,86 @@ class DocumentView(TextArea):
         if start == end:
             return None
         return self.offset_of(start), self.offset_of(end)
+
+    def select_span(self, start: int, end: int) -> None:
+        """Select text[start:end], the cursor at its end, scrolled into view."""
+        self.selection = Selection(self.location_of(start), self.location_of(end))
+        self.scroll_cursor_visible(center=True)
+
+    def resize_selection(self, side: str, grow: bool) -> tuple[int, int] | None:
+        """One word more (grow) or fewer at the selection's start or end side; with nothing
+        selected, the word at the cursor. None when there is no word to take or to drop."""
+        span = self.selected_span()
+        if span is None:
+            span = word_at(self.text, self.offset_of(self.cursor_location))
+        else:
+            span = resized(self.text, span, side, grow)
+        if span is not None:
+            self.select_span(*span)
+        return span
+
+    async def _on_mouse_down(self, event: events.MouseDown) -> None:
+        # Shift+click moves the nearer end of the selection to the clicked word (grows or
+        # shrinks it); Textual's own handler would start a new selection instead.
+        span = self.selected_span()
+        if event.shift and span is not None:
+            event.prevent_default()
+            offset = self.offset_of(self.get_target_document_location(event))
+            word = word_at(self.text, offset) or (offset, offset)
+            if offset >= span[0] and abs(offset - span[1]) <= abs(offset - span[0]):
+                span = (span[0], max(word[1], span[0] + 1))
+            else:
+                span = (min(word[0], span[1] - 1), span[1])
+            self.select_span(*span)
+
+    async def _on_mouse_up(self, event: events.MouseUp) -> None:
+        # A drag that ends or starts inside a word takes the whole word: evidence never cuts one.
+        # (Runs before TextArea's own handler, which ends the drag.)
+        if getattr(self, "_selecting", False):
+            span = self.selected_span()
+            if span is not None:
+                self.select_span(*whole_words(self.text, span))
+
+
+# A word: letters and digits, joined by inner hyphens and apostrophes ("al-Mayadin", "Iran's").
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def _words(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _WORD.finditer(text)]
+
+
+def word_at(text: str, offset: int) -> tuple[int, int] | None:
+    """The word holding offset (or ending just before it)."""
+    return next(((s, e) for s, e in _words(text) if s <= offset <= e and s < e), None)
+
+
+def whole_words(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """span widened so that it cuts no word at either end."""
+    start, end = span
+    for s, e in _words(text):
+        if s < start < e:
+            start = s
+        if s < end < e:
+            end = e
+    return start, end
+
+
+def resized(text: str, span: tuple[int, int], side: str, grow: bool) -> tuple[int, int] | None:
+    """span with one word more or fewer at its "start" or "end"; None when that cannot be done
+    (no word beyond it, or a single word left)."""
+    start, end = span
+    words = _words(text)
+    inside = [w for w in words if w[0] < end and w[1] > start]
+    if side == "end":
+        if grow:  # completes a cut word first, else takes the next one
+            nxt = next((w for w in words if w[1] > end), None)
+            return (start, nxt[1]) if nxt else None
+        return (start, inside[-2][1]) if len(inside) >= 2 else None
+    if grow:
+        prev = next((w for w in reversed(words) if w[0] < start), None)
+        return (prev[0], end) if prev else None
+    return (inside[1][0], end) if len(inside) >= 2 else None
 
 
 _SENTENCE_END = re.compile(r"[.!?](?=[\s\"'”’)]|$)|\n\s*\n")
