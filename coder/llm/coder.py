@@ -31,6 +31,7 @@ from .chunk import chunks, cut_at, merge_events
 from .compact import expand
 from .config import LLMSettings, default_cache_dir, load_settings
 from .cost import PriceTable, Usage
+from . import recall
 from .prompt import build_prompt, estimate_tokens
 from .repair import (Problem, RepairNote, annotate, grounded_count, grounding_problems, judge_repair, note_for,
                      repair_request)
@@ -61,6 +62,7 @@ class Answered:
     messages: list[dict[str, str]] = field(default_factory=list)   # ending with the answer itself
     note: RepairNote | None = None
     cached: bool = False
+    recall: list[dict[str, Any]] = field(default_factory=list)   # answers of the recall passes
 
 
 class CutOff(Exception):
@@ -248,7 +250,8 @@ class LLMCoder:
             entry = self.cache.get(key)
             if entry is not None:
                 usage.cache_hits += 1
-                return Answered(entry["answer"], key, note=RepairNote.from_dict(entry.get("repair")), cached=True)
+                return Answered(entry["answer"], key, note=RepairNote.from_dict(entry.get("repair")), cached=True,
+                                recall=[a for a in entry.get("recall") or [] if isinstance(a, dict)])
         messages = self.prompt.messages(text, published, part)
         problems: list[str] = []
         for attempt in range(1 + s.repair_attempts):
@@ -276,7 +279,7 @@ class LLMCoder:
         events = self.builder.events(answered.data, document, window)
         if answered.cached:
             annotate(events, answered.note)
-            return events
+            return self._with_recall(events, answered.recall, document, window)
         data, note = answered.data, None
         problems = grounding_problems(data, events) if self.settings.ground_repair else []
         if problems:
@@ -284,8 +287,15 @@ class LLMCoder:
             data, events, note = await self._repair_grounding(client, answered, document, window, usage,
                                                               events, problems)
             annotate(events, note)
-        self.remember(answered.key, data, note)
-        return events
+        found = await recall.ask(self, client, answered.messages, usage) if self.settings.recall_passes else []
+        self.remember(answered.key, data, note, found)
+        return self._with_recall(events, found, document, window)
+
+    def _with_recall(self, events: list[Event], found: list[dict[str, Any]], document: Document,
+                     window: tuple[int, int]) -> list[Event]:
+        if not found:
+            return events
+        return recall.merge_passes([events, *(self.builder.events(a, document, window) for a in found)])
 
     async def _repair_grounding(self, client: openai.AsyncOpenAI, answered: Answered, document: Document,
                                 window: tuple[int, int], usage: Usage, events: list[Event],
@@ -316,6 +326,8 @@ class LLMCoder:
         if rejected is not None:
             log.info("document %s: repair rejected: %s", document.id, rejected)
             return answered.data, events, note
+        # The conversation goes on (a recall pass) from the answer that was kept.
+        answered.messages = [*messages, {"role": "assistant", "content": completion.content}]
         log.info("document %s: repair accepted: %d of %d grounding problem(s) fixed", document.id,
                  len(note.repaired), len(problems))
         return data, new_events, note
@@ -341,15 +353,20 @@ class LLMCoder:
         return cache_key(model=s.model, prompt=self.prompt.hash, codebook=self.codebook.version,
                          text=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                          published=published.isoformat() if published else None, part=part,
-                         temperature=s.temperature, max_tokens=s.max_tokens, ground_repair=s.ground_repair)
+                         temperature=s.temperature, max_tokens=s.max_tokens, ground_repair=s.ground_repair,
+                         recall_passes=s.recall_passes)
 
-    def remember(self, key: str, answer: dict[str, Any], note: RepairNote | None = None) -> None:
-        """Keep a valid answer (and what its repair turn did), so that asking again costs nothing."""
+    def remember(self, key: str, answer: dict[str, Any], note: RepairNote | None = None,
+                 found: list[dict[str, Any]] | None = None) -> None:
+        """Keep a valid answer (what its repair turn did, its recall passes), so that asking
+        again costs nothing."""
         if self.cache is not None:
             entry = {"model": self.settings.model, "codebook_version": self.codebook.version,
                      "prompt_hash": self.prompt.hash, "answer": answer}
             if note is not None:
                 entry["repair"] = note.as_dict()
+            if found:
+                entry["recall"] = found
             if self.settings.api_key:
                 # An answer that echoes the key (a server's error text as content) is kept without it.
                 blob = json.dumps(entry, ensure_ascii=False)

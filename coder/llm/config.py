@@ -60,6 +60,7 @@ class LLMSettings:
     # past it the document fails with that reason and the run goes on. 0: no limit.
     document_timeout: float = 180.0
     repair_attempts: int = 2             # invalid answers sent back with their errors
+    recall_passes: int = 0               # "what did you miss?" turns; confidence = share of passes finding an event
     ground_repair: bool = True           # one re-ask for quotes not in the document / contradicted values
     chunk_chars: int = 12000             # longer documents are split...
     chunk_overlap: int = 1500            # ...into chunks overlapping by this much
@@ -73,6 +74,8 @@ class LLMSettings:
     def __post_init__(self) -> None:
         if self.response_format not in ("json_schema", "json_object"):
             raise ConfigError(f"response_format must be 'json_schema' or 'json_object', not {self.response_format!r}")
+        if not isinstance(self.recall_passes, int) or not 0 <= self.recall_passes <= 5:
+            raise ConfigError(f"recall_passes must be a whole number from 0 to 5, not {self.recall_passes!r}")
         if self.schema_mode not in ("full", "compact"):
             raise ConfigError(f"schema_mode must be 'full' or 'compact', not {self.schema_mode!r}")
         if isinstance(self.api_key, str):

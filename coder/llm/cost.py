@@ -24,6 +24,7 @@ class Usage:
     cached_tokens: int = 0      # prompt tokens the provider served from its prompt cache
     completion_tokens: int = 0
     repairs: int = 0            # re-asks for an invalid answer
+    recall_passes: int = 0      # "what did you miss?" turns answered
     grounding_repairs: int = 0  # re-asks for quotes not in the document (one per piece of text at most)
 
     def add(self, other: "Usage") -> None:
