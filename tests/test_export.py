@@ -19,13 +19,19 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "golden"
 
 
-def golden_without_incidents() -> tuple[list[CodedDocument], dict]:
-    # The five seed documents: their two cross-outlet incidents are the cases these tests pin down.
+def golden_without_incidents(dated: bool = True) -> tuple[list[CodedDocument], dict]:
+    """The five seed documents: their two cross-outlet incidents are the cases these tests pin down.
+
+    The seed articles give no dates, and undated events never merge across articles; dated
+    (the default) gives every undated event one day, as if each article had said it."""
     docs = [d for d in load_coded(GOLDEN) if d.document.id.startswith("00")]
     truth = {(d, e): ev.incident for d, doc in enumerate(docs) for e, ev in enumerate(doc.events)}
     for doc in docs:
         for ev in doc.events:
             ev.incident = None
+            if dated and ev.value("event_date") is None:
+                ev.fields["event_date"] = FieldValue(value="2020-11-08", alignment="derived")
+                ev.fields["time_precision"] = FieldValue(value=1, alignment="derived")
     return docs, truth
 
 
@@ -34,6 +40,13 @@ def test_dedup_finds_the_seed_pairs_and_nothing_else():
     assert sum(1 for k in truth.values() if k) == 4  # two incidents, two reports each
     scores = pair_scores(merge_events(docs), truth)
     assert (scores["precision"], scores["recall"]) == (1.0, 1.0)
+
+
+def test_undated_seed_pairs_are_not_merged():
+    # As the articles stand (no dates at all) nothing says the two reports are of one day.
+    docs, truth = golden_without_incidents(dated=False)
+    scores = pair_scores(merge_events(docs), truth)
+    assert scores["predicted_pairs"] == 0
 
 
 def test_acled_csv_of_the_golden_set_round_trips_through_pandas(tmp_path: Path, codebook):

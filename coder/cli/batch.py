@@ -161,7 +161,13 @@ def export(
                                                                     "stdout) or directory (gold).")] = None,
     run: RunOption = None,
     dedup: Annotated[bool, typer.Option("--dedup/--no-dedup",
-                                        help="Merge one incident reported by several documents.")] = True,
+                                        help="Propose merges of one incident reported by several documents "
+                                             "(applied only when accepted: --merges, --accept-merges).")] = True,
+    merges: Annotated[Optional[Path], typer.Option("--merges", help="Write the proposed merges to this CSV file; "
+                                                   "mark each row accept or refuse.", show_default=False)] = None,
+    accept_merges: Annotated[Optional[Path], typer.Option(
+        "--accept-merges", help="Apply the merges accepted in this file (a --merges file with its decision column "
+                                "filled; may be the same file).", show_default=False)] = None,
     reviewed: Annotated[bool, typer.Option("--reviewed", help="Export the reviewed state (accepted, edited and added "
                                            "events of finished documents) from the review log.")] = False,
     review_log: Annotated[Optional[Path], typer.Option("--review-log", help="Review log (default DB.review.sqlite).",
@@ -174,6 +180,8 @@ def export(
     """Export a run: coded documents (jsonl), ACLED rows (acled-csv) or a golden directory (gold).
 
     With --reviewed, every document left out is named on stderr with the reason.
+    Nothing is merged across documents unless accepted: --merges FILE lists the proposed
+    merges, --accept-merges FILE applies those marked accept.
     """
     from ..export import write_acled_csv, write_gold, write_jsonl
     from ..io import InputError, atomic_output, is_stdout
@@ -189,6 +197,8 @@ def export(
         # The coded-documents format has no place to say an event is undecided; exporting
         # such events unmarked would pass them off as reviewed.
         fail("--include-partial needs --format acled-csv (its review_status column marks undecided events)", 2)
+    if (merges or accept_merges) and not dedup:
+        fail("--merges and --accept-merges go with --dedup (the default)", 2)
     codebook = open_codebook(codebook_path)
     undecided = None
     try:
@@ -207,8 +217,9 @@ def export(
             documents = load_coded_documents(db, run_id=run)
     except InputError as exc:
         fail(str(exc))
+    accepted = _merges(documents, merges, accept_merges) if dedup else None
     if fmt == "gold":
-        count = write_gold(documents, out, dedup=dedup)
+        count = write_gold(documents, out, dedup=dedup, accepted=accepted)
         err_console.print(f"{count} document(s) -> {out}/", markup=False)
         return
     stats: dict[str, int] = {}
@@ -216,10 +227,11 @@ def export(
         # Atomic: FILE keeps its previous content unless this export completes.
         with atomic_output(out if out is not None else "-", newline="") as handle:
             if fmt == "jsonl":
-                count = write_jsonl(documents, handle, dedup=dedup)
+                count = write_jsonl(documents, handle, dedup=dedup, accepted=accepted)
                 what = "document(s)"
             else:
-                count = write_acled_csv(documents, codebook, handle, dedup=dedup, undecided=undecided, stats=stats)
+                count = write_acled_csv(documents, codebook, handle, dedup=dedup, accepted=accepted,
+                                        undecided=undecided, stats=stats)
                 what = "event row(s)"
     except InputError as exc:
         fail(str(exc))
@@ -228,6 +240,32 @@ def export(
             err_console.print(f"warning: {stats[key]} of {count} row(s) have no {column}", markup=False)
     if out is not None and not is_stdout(out):
         err_console.print(f"{count} {what} -> {out}", markup=False)
+
+
+def _merges(documents, merges: Path | None, accept_merges: Path | None) -> list[list[str]]:
+    """The merge groups to apply (the accepted ones; none without a decisions file), after writing
+    the proposals file and saying on stderr what was proposed, applied and left undecided."""
+    from ..export import merge_events, propose_merges
+    from ..export.merges import merge_report, read_decisions, write_proposals
+    from ..io import InputError, atomic_output
+
+    proposals = propose_merges(documents)
+    try:
+        decisions = read_decisions(accept_merges) if accept_merges is not None else None
+    except InputError as exc:
+        fail(str(exc))
+    accepted = list(decisions.accepted.values()) if decisions is not None else []
+    if merges is not None:
+        try:
+            with atomic_output(merges, newline="") as handle:
+                write_proposals(proposals, handle, decisions)
+        except InputError as exc:
+            fail(str(exc))
+        err_console.print(f"{len(proposals)} proposed merge(s) -> {merges}", markup=False)
+    applied = merge_events(documents, accepted=accepted) if accepted else []
+    for line in merge_report(proposals, decisions, applied):
+        err_console.print(line, markup=False, soft_wrap=True)
+    return accepted
 
 
 def _report_left_out(left_out, include_partial: bool) -> None:

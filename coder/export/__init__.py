@@ -15,23 +15,29 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import IO, Iterable
+from typing import IO, Iterable, Optional
 
 from ..io import dump_record, write_golden
 from ..models import CodedDocument
 from .acled import ACLED_COLUMNS, columns, read_acled_csv, write_acled_csv
-from .dedup import MergedEvent, merge_events, pair_scores
+from .dedup import MergedEvent, merge_events, pair_scores, propose_merges
 
 __all__ = ["ACLED_COLUMNS", "columns", "read_acled_csv", "write_acled_csv", "write_jsonl", "write_gold",
-           "mark_incidents", "merge_events", "pair_scores", "MergedEvent"]
+           "mark_incidents", "merge_events", "pair_scores", "propose_merges", "MergedEvent"]
+
+Accepted = Optional[Iterable[Iterable[str]]]
 
 
-def mark_incidents(documents: list[CodedDocument], *, dedup: bool = True) -> list[CodedDocument]:
-    """Copies of the documents whose events shared with another document carry an `incident` key."""
+def mark_incidents(documents: list[CodedDocument], *, dedup: bool = True,
+                   accepted: Accepted = None) -> list[CodedDocument]:
+    """Copies of the documents whose events shared with another document carry an `incident` key.
+
+    accepted: the merges an analyst accepted (None: every proposal, see `dedup.merge_events`).
+    """
     copies = [doc.model_copy(deep=True) for doc in documents]
     if not dedup:
         return copies
-    for cluster in merge_events(copies):
+    for cluster in merge_events(copies, accepted=accepted):
         if len(cluster.documents) > 1:
             key = "inc-" + cluster.key[:12]
             for member in cluster.members:
@@ -39,15 +45,17 @@ def mark_incidents(documents: list[CodedDocument], *, dedup: bool = True) -> lis
     return copies
 
 
-def write_jsonl(documents: Iterable[CodedDocument], out: IO[str], *, dedup: bool = True) -> int:
+def write_jsonl(documents: Iterable[CodedDocument], out: IO[str], *, dedup: bool = True,
+                accepted: Accepted = None) -> int:
     count = 0
-    for doc in mark_incidents(list(documents), dedup=dedup):
+    for doc in mark_incidents(list(documents), dedup=dedup, accepted=accepted):
         out.write(dump_record(doc) + "\n")
         count += 1
     return count
 
 
-def write_gold(documents: Iterable[CodedDocument], directory: Path, *, dedup: bool = True) -> int:
+def write_gold(documents: Iterable[CodedDocument], directory: Path, *, dedup: bool = True,
+               accepted: Accepted = None) -> int:
     """A golden directory (<id>.txt + <id>.json per document).
 
     Ids become file names, so an id that is not a plain name ("../x", "a/b")
@@ -56,7 +64,7 @@ def write_gold(documents: Iterable[CodedDocument], directory: Path, *, dedup: bo
     """
     seen: set[str] = set()
     count = 0
-    for doc in mark_incidents([d for d in documents if d.status == "ok"], dedup=dedup):
+    for doc in mark_incidents([d for d in documents if d.status == "ok"], dedup=dedup, accepted=accepted):
         doc_id = re.sub(r"[^A-Za-z0-9._-]+", "_", doc.document.id).strip("._")[:120] or "doc"
         doc.document.id = doc_id
         if doc_id in seen:

@@ -6,7 +6,9 @@ incident two outlets reported is one row whose `source` lists both
 
 ACLED conventions followed:
 - `event_id_cnty` is the ISO3 code and a number; here the number is derived
-  from the members' documents, so re-exporting gives the same ids;
+  from the row's event id (the smallest member's, `coder.models.assign_event_ids`:
+  document and trigger words, never a position), so an event keeps its id across
+  exports, re-ordered batches and documents added; `event_ids` lists the members;
 - `interaction` is the two inter codes, lower first (13), or inter1 and 0
   when there is no second actor (30);
 - `iso` is the numeric ISO 3166 code; `region` ACLED's region name;
@@ -42,7 +44,7 @@ ACLED_COLUMNS = [
 OWN_LEADING = ["codebook_event_type", "confidence"]
 # ungrounded_fields: fields whose value no member's own words support (quote not
 # found, or found and saying something else), so that no one reads them as data.
-OWN_TRAILING = ["evidence", "document_ids", "document_count", "ungrounded_fields"]
+OWN_TRAILING = ["evidence", "document_ids", "document_count", "ungrounded_fields", "event_ids"]
 UNGROUNDED = {Alignment.unaligned, Alignment.contradicted}
 
 _INT = ["year", "time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision", "fatalities",
@@ -100,22 +102,37 @@ def _joined(values: Iterable[Any], sep: str = "; ") -> str:
     return sep.join(seen)
 
 
-def _event_id(merged: MergedEvent, iso3: str, taken: set[str]) -> str:
-    number = int(merged.key[:12], 16) % 10_000_000
-    while f"{iso3}{number}" in taken:  # vanishingly rare; keeps ids unique within a file
-        number = (number + 1) % 10_000_000
-    taken.add(f"{iso3}{number}")
-    return f"{iso3}{number}"
+def _iso3(merged: MergedEvent) -> str:
+    return COUNTRIES.get(str(merged.value("country") or "").casefold(), ("XXX",))[0]
 
 
-def row(merged: MergedEvent, codebook: Codebook, taken: set[str], timestamp: int) -> dict[str, Any]:
+def event_ids(merged: list[MergedEvent]) -> dict[int, str]:
+    """event_id_cnty of each row (by position in `merged`), from the rows' event ids.
+
+    Nine digits of the id's hash; a clash (about one in ten thousand for ten thousand rows)
+    is resolved in the order of the event ids, not of the rows, so re-ordering moves nothing.
+    """
+    taken: set[str] = set()
+    out: dict[int, str] = {}
+    for n in sorted(range(len(merged)), key=lambda i: merged[i].id):
+        iso3 = _iso3(merged[n])
+        number = int(merged[n].key[:15], 16) % 1_000_000_000
+        while f"{iso3}{number}" in taken:
+            number = (number + 1) % 1_000_000_000
+        taken.add(f"{iso3}{number}")
+        out[n] = f"{iso3}{number}"
+    return out
+
+
+def row(merged: MergedEvent, codebook: Codebook, event_id: str, timestamp: int,
+        type_fields: list[str] | None = None) -> dict[str, Any]:
     v = merged.value
     try:
         mapping = codebook.event_type(merged.type).acled
         acled = (mapping.disorder_type, mapping.event_type, mapping.sub_event_type)
     except KeyError:  # a type the codebook no longer has: exported, but without a mapping
         acled = ("", "", "")
-    iso3, iso, region = COUNTRIES.get(str(v("country") or "").casefold(), ("XXX", None, ""))
+    _, iso, region = COUNTRIES.get(str(v("country") or "").casefold(), ("XXX", None, ""))
     inter1, inter2 = _int(v("inter1")), _int(v("inter2"))
     if inter1 is None:
         interaction = None
@@ -127,7 +144,7 @@ def row(merged: MergedEvent, codebook: Codebook, taken: set[str], timestamp: int
     fatalities = [f for f in (_int(m.value("fatalities")) for m in merged.members) if f is not None]
     docs = merged.documents
     out: dict[str, Any] = {
-        "event_id_cnty": _event_id(merged, iso3, taken),
+        "event_id_cnty": event_id,
         "event_date": event_date, "year": str(event_date)[:4] if event_date else None,
         "time_precision": v("time_precision") if event_date else None,
         "disorder_type": acled[0], "event_type": acled[1], "sub_event_type": acled[2],
@@ -146,13 +163,14 @@ def row(merged: MergedEvent, codebook: Codebook, taken: set[str], timestamp: int
         "confidence": max((m.event.confidence for m in merged.members if m.event.confidence is not None),
                           default=None),
     }
-    for name in type_field_columns(codebook):
+    for name in type_fields if type_fields is not None else type_field_columns(codebook):
         out[name] = v(name)
     out["evidence"] = " | ".join(f"{m.document.id}[{s.start}:{s.end}] {s.text}"
                                  for m in merged.members for s in m.event.evidence)
     out["document_ids"] = _joined(d.id for d in docs)
     out["document_count"] = len(docs)
     out["ungrounded_fields"] = " ".join(_ungrounded(merged))
+    out["event_ids"] = "; ".join(m.id for m in merged.members)
     return {k: _cell(val) for k, val in out.items()}
 
 
@@ -172,9 +190,13 @@ def _ungrounded(merged: MergedEvent) -> list[str]:
 
 
 def write_acled_csv(documents: Iterable[CodedDocument], codebook: Codebook, out: IO[str], *,
-                    dedup: bool = True, timestamp: int | None = None,
+                    dedup: bool = True, accepted: Iterable[Iterable[str]] | None = None,
+                    timestamp: int | None = None,
                     undecided: dict[str, set[int]] | None = None, stats: dict[str, int] | None = None) -> int:
     """Write the events as ACLED rows; returns the number of rows.
+
+    accepted: the merges an analyst accepted (groups of event ids, see
+    `coder.export.merges`); None merges every proposal (`dedup.merge_events`).
 
     undecided: document id -> indices of events no reviewer decided (a partly
     reviewed export); when given, a `review_status` column says "undecided" for
@@ -183,15 +205,16 @@ def write_acled_csv(documents: Iterable[CodedDocument], codebook: Codebook, out:
     source ("no_source"), so the caller can warn: such rows are valid CSV but
     not usable ACLED data.
     """
-    merged = merge_events(documents, enabled=dedup)
+    merged = merge_events(documents, enabled=dedup, accepted=accepted)
+    ids = event_ids(merged)
     stamp = int(timestamp if timestamp is not None else time.time())
     names = columns(codebook) + (["review_status"] if undecided is not None else [])
     writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n")
     writer.writeheader()
-    taken: set[str] = set()
     missing = {"no_event_date": 0, "no_source": 0}
-    for cluster in merged:
-        cells = row(cluster, codebook, taken, stamp)
+    type_fields = type_field_columns(codebook)
+    for n, cluster in enumerate(merged):
+        cells = row(cluster, codebook, ids[n], stamp, type_fields)
         missing["no_event_date"] += not cells["event_date"]
         missing["no_source"] += not cells["source"]
         if undecided is not None:

@@ -1,39 +1,51 @@
 """Cross-document deduplication: one incident reported by several outlets becomes one event.
 
 ACLED codes an incident once and lists every source ("SOHR; Deir Ezzor 24").
-Two events from different documents are taken to be the same incident when:
+A merge that joins two different incidents loses one of them and mixes their
+values, so two events of different documents are *proposed* as the same
+incident only on positive evidence of every part:
 
 - **type**: the same codebook event type;
-- **actor**: the same canonical actor1. A vague actor ("Iran-backed militias
-  (unidentified)") is never merged with a named one (an outlet that names the
-  brigade may be reporting another convoy), and two vague ones only when the
-  place and the exact day agree as well;
-- **place**: the same country and either the same location, or the same
-  admin1 where one of the two is only known at region level (geo_precision 3)
-  or one place name contains the other ("Al Bukamal desert" / "Al Bukamal");
-- **date**: within the precision window of the vaguer date (1 day, a week, a
-  month for time_precision 1, 2, 3). When an event has no date, the
-  publication date bounds it: the incident happened on or before it, at most
-  a month earlier. When neither is known the date does not block the merge:
-  the other conditions must then carry it alone (the seed pairs are like that).
+- **actor**: the same canonical actor1, known. A vague actor ("Iran-backed
+  militias (unidentified)") is never merged with a named one (an outlet that
+  names the brigade may be reporting another convoy), and two vague ones only
+  when the place and the exact day agree as well;
+- **place**: the same country when both are known, and either the same
+  location, or the same admin1 where one of the two is only known at region
+  level (geo_precision 3) or one place name contains the other ("Al Bukamal
+  desert" / "Al Bukamal");
+- **date**: both dated, within the window of the vaguer date
+  (`coder.dates.dates_together`, a day of slack between outlets). An undated
+  event never merges across articles: a publication date bounds when something
+  happened, it does not say two reports are of one day.
 
-Clusters are built greedily in a stable order with complete linkage: an event
-joins a cluster only if it is compatible with every member and no member
-comes from the same document (the coder already merged within a document).
+Proposals are computed in a canonical order (date, then event id), not the order
+documents were given in, so they do not change when the batch is re-ordered.
+Cost is near-linear: events are blocked by type, actor and admin1 (else
+location), and within a block only clusters still inside the month window of the
+current date are compared. Clusters use complete linkage: an event joins a
+cluster only if it is compatible with every member and no member comes from the
+same document (the coder already merged within a document).
+
+`merge_events` applies either every proposal (accepted=None: the library
+default, used to score the rules) or only the groups an analyst accepted
+(`coder export --merges/--accept-merges`, see `coder.export.merges`).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Iterable
 
-from ..models import CodedDocument, Document, Event
+from ..dates import as_date, dates_together, precision_of
+from ..models import CodedDocument, Document, Event, assign_event_ids
 
-WINDOW_DAYS = {1: 1, 2: 7, 3: 31}
-# How long before publication a report's undated incident may have happened.
-REPORT_LAG_DAYS = 31
+# Two outlets may date one incident a day apart ("yesterday" against different publication days).
+REPORT_SLACK_DAYS = 1
+# Days a cluster stays open to a later event of its block: the widest window (a month) and the slack.
+_OPEN_DAYS = 31 + REPORT_SLACK_DAYS
 
 
 @dataclass
@@ -49,21 +61,16 @@ class Occurrence:
         return self.event.value(name)
 
     @property
+    def id(self) -> str:
+        return self.event.id or ""
+
+    @property
     def event_date(self) -> date | None:
-        value = self.value("event_date")
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value)[:10]) if value else None
-        except ValueError:
-            return None
+        return as_date(self.value("event_date"))
 
     @property
     def precision(self) -> int:
-        try:
-            return int(self.value("time_precision") or 1)
-        except (TypeError, ValueError):
-            return 3
+        return precision_of(self.value("time_precision"))
 
 
 @dataclass
@@ -82,19 +89,39 @@ class MergedEvent:
         return list(seen.values())
 
     @property
+    def id(self) -> str:
+        """The smallest member event id: a row keeps its id when other documents are added or
+        the batch is re-ordered, since event ids come from content, not position."""
+        return min(m.id for m in self.members)
+
+    @property
     def key(self) -> str:
-        """Stable across exports: the members' documents and positions, not the export order."""
-        parts = sorted(f"{m.document.content_hash}:{m.document.id}:{m.event_index}" for m in self.members)
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()
+        return hashlib.sha256(self.id.encode()).hexdigest()
+
+    @property
+    def proposal_id(self) -> str:
+        """Names this group of events in a proposals file: the same members, the same name."""
+        return "mrg-" + hashlib.sha256("|".join(sorted(m.id for m in self.members)).encode()).hexdigest()[:12]
 
     def primary(self) -> Occurrence:
         """The best-documented report: most grounded fields, then confidence, then reading order."""
-        return max(self.members, key=lambda m: (sum(1 for f in m.event.fields.values() if f.grounded),
-                                                m.event.confidence or 0.0, -m.doc_index))
+        if len(self.members) == 1:
+            return self.members[0]
+        # Kept while the members stay the same: an export asks for it once per column.
+        cached = self.__dict__.get("_primary")
+        if cached is None or cached[0] != len(self.members):
+            best = max(self.members, key=lambda m: (sum(1 for f in m.event.fields.values() if f.grounded),
+                                                    m.event.confidence or 0.0, -m.doc_index))
+            cached = self.__dict__["_primary"] = (len(self.members), best)
+        return cached[1]
 
     def value(self, name: str) -> Any:
         """The primary's value, else the first member that has one."""
-        for m in [self.primary(), *self.members]:
+        primary = self.primary()
+        v = primary.value(name)
+        if v not in (None, "", []) or len(self.members) == 1:
+            return None if v in (None, "", []) else v
+        for m in self.members:
             v = m.value(name)
             if v not in (None, "", []):
                 return v
@@ -136,15 +163,9 @@ def _place_ok(a: Occurrence, b: Occurrence) -> bool:
 
 def _date_ok(a: Occurrence, b: Occurrence) -> bool:
     da, db = a.event_date, b.event_date
-    if da and db:
-        return abs((da - db).days) <= max(WINDOW_DAYS.get(a.precision, 31), WINDOW_DAYS.get(b.precision, 31))
-    pa, pb = a.document.publication_date, b.document.publication_date
-    if da or db:  # one dated event, one undated report: the report came out after it, within a month
-        known, report = (da, pb) if da else (db, pa)
-        return report is None or (known - timedelta(days=1) <= report <= known + timedelta(days=REPORT_LAG_DAYS))
-    if pa and pb:
-        return abs((pa - pb).days) <= REPORT_LAG_DAYS
-    return True
+    if da is None or db is None:  # no positive evidence of the same day: never merged across articles
+        return False
+    return dates_together(da, db, a.precision, b.precision, slack_days=REPORT_SLACK_DAYS)
 
 
 def compatible(a: Occurrence, b: Occurrence) -> bool:
@@ -152,26 +173,98 @@ def compatible(a: Occurrence, b: Occurrence) -> bool:
             and _actor_ok(a, b) and _place_ok(a, b) and _date_ok(a, b))
 
 
-def merge_events(documents: Iterable[CodedDocument], *, enabled: bool = True) -> list[MergedEvent]:
-    """Events of all documents, those reporting the same incident merged; in reading order."""
-    occurrences = [Occurrence(d, e, coded.document, event)
-                   for d, coded in enumerate(documents) if coded.status == "ok"
-                   for e, event in enumerate(coded.events)]
+def _block(occ: Occurrence) -> tuple[str, str, str] | None:
+    """Events that can merge share type, actor and admin1 (else location); None: cannot merge at all."""
+    actor = _fold(occ.value("actor1"))
+    place = _fold(occ.value("admin1")) or _fold(occ.value("location"))
+    if not actor or not place or occ.event_date is None:
+        return None
+    return (occ.event.type, actor, place)
+
+
+def occurrences(documents: Iterable[CodedDocument]) -> list[Occurrence]:
+    """Every event of the documents coded ok, in reading order; events without an id get theirs."""
+    out = []
+    for d, coded in enumerate(documents):
+        if coded.status != "ok":
+            continue
+        assign_event_ids(coded.document, coded.events)
+        out.extend(Occurrence(d, e, coded.document, event) for e, event in enumerate(coded.events))
+    return out
+
+
+def _proposals(occs: list[Occurrence]) -> list[MergedEvent]:
+    blocks: dict[tuple[str, str, str], list[Occurrence]] = {}
+    for occ in occs:
+        key = _block(occ)
+        if key is not None:
+            blocks.setdefault(key, []).append(occ)
+    found: list[MergedEvent] = []
+    for members in blocks.values():
+        members.sort(key=lambda o: (o.event_date, o.id, o.doc_index))
+        open_: list[tuple[date, MergedEvent]] = []  # (first date, cluster) still within reach
+        for occ in members:
+            day = occ.event_date
+            open_ = [(first, c) for first, c in open_ if (day - first).days <= _OPEN_DAYS]
+            for _, cluster in open_:
+                if all(compatible(occ, m) for m in cluster.members):
+                    cluster.members.append(occ)
+                    break
+            else:
+                cluster = MergedEvent([occ])
+                open_.append((day, cluster))
+                found.append(cluster)
+    return [c for c in found if len(c.members) > 1]
+
+
+def propose_merges(documents: Iterable[CodedDocument]) -> list[MergedEvent]:
+    """Groups of events of different documents that the rules above take for one incident,
+    members in reading order, groups in the reading order of their first member."""
+    return _in_reading_order(_proposals(occurrences(documents)))
+
+
+def _in_reading_order(clusters: list[MergedEvent]) -> list[MergedEvent]:
+    for c in clusters:
+        c.members.sort(key=lambda m: (m.doc_index, m.event_index))
+    return sorted(clusters, key=lambda c: (c.members[0].doc_index, c.members[0].event_index))
+
+
+def merge_events(documents: Iterable[CodedDocument], *, enabled: bool = True,
+                 accepted: Iterable[Iterable[str]] | None = None) -> list[MergedEvent]:
+    """Events of all documents, merged into incidents; in reading order.
+
+    accepted: groups of event ids an analyst accepted as one incident; only those are
+    merged (a group with a member no longer present is not applied, and an event takes
+    part in the first accepted group that names it). None: every proposal is applied.
+    """
+    occs = occurrences(documents)
     if not enabled:
-        return [MergedEvent([o]) for o in occurrences]
-    # Blocking: only events of the same type and actor can merge, so comparisons stay within a block.
-    blocks: dict[tuple[str, str], list[MergedEvent]] = {}
+        return [MergedEvent([o]) for o in occs]
+    if accepted is None:
+        groups = [[m.id for m in c.members] for c in _proposals(occs)]
+    else:
+        groups = [list(g) for g in accepted]
+    by_id = {}
+    for o in occs:
+        by_id.setdefault(o.id, o)
+    home: dict[str, int] = {}
+    for n, group in enumerate(groups):
+        ids = [i for i in dict.fromkeys(group)]
+        if len(ids) < 2 or any(i not in by_id or i in home for i in ids):
+            continue
+        for i in ids:
+            home[i] = n
     merged: list[MergedEvent] = []
-    for occ in occurrences:
-        block = blocks.setdefault((occ.event.type, _fold(occ.value("actor1"))), [])
-        for cluster in block:
-            if all(compatible(occ, member) for member in cluster.members):
-                cluster.members.append(occ)
-                break
+    clusters: dict[int, MergedEvent] = {}
+    for occ in occs:
+        n = home.get(occ.id) if by_id.get(occ.id) is occ else None
+        if n is None:
+            merged.append(MergedEvent([occ]))
+        elif n in clusters:
+            clusters[n].members.append(occ)
         else:
-            cluster = MergedEvent([occ])
-            block.append(cluster)
-            merged.append(cluster)
+            clusters[n] = MergedEvent([occ])
+            merged.append(clusters[n])
     return merged
 
 

@@ -1,0 +1,53 @@
+"""Event dates and the window a date stands for: one rule for every part that compares dates.
+
+A date coded with time_precision 1 is that day, 2 is "that week" (any day of it),
+3 is "that month". Two dated reports can be the same incident only when the
+vaguer of the two windows holds both days. Within one document that is the whole
+rule (`dates_together`); across documents two outlets may date one incident a day
+apart ("yesterday" read against different publication days), which `slack_days`
+allows for.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+# The most days apart two dates of one incident can be, by the vaguer precision.
+WINDOW_DAYS = {1: 0, 2: 6, 3: 30}
+
+
+def as_date(value: Any) -> date | None:
+    """A date from a date or an ISO string (a longer timestamp is cut to its day); else None."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def precision_of(value: Any) -> int:
+    """time_precision as 1, 2 or 3; unknown or unreadable counts as a day (the coders' default)."""
+    try:
+        p = int(value) if value not in (None, "") else 1
+    except (TypeError, ValueError):
+        return 3
+    return min(max(p, 1), 3)
+
+
+def dates_together(a: date, b: date, precision_a: Any = 1, precision_b: Any = 1, *, slack_days: int = 0) -> bool:
+    """Whether two known dates can be the same incident's, within the vaguer date's window.
+
+    Precision 3 means the same calendar month ("in January" is any day of it); 2 a
+    week either way; 1 the same day. slack_days widens the week and day windows
+    (cross-document reports), never the month.
+    """
+    if a == b:
+        return True
+    precision = max(precision_of(precision_a), precision_of(precision_b))
+    if precision >= 3:
+        return (a.year, a.month) == (b.year, b.month)
+    return abs((a - b).days) <= WINDOW_DAYS[precision] + slack_days
