@@ -90,7 +90,7 @@ class PlaceRole:
 
 # "Al-Mayadeen city, in the Deir Ezzor countryside": the second place says where the
 # first one is; it is not a second place of the event.
-_APPOSITION = re.compile(r"\s*(?:city|town|village|area)?\s*,\s*"
+_APPOSITION = re.compile(r"\s*(?:city|town|village|area)?\s*(?:,\s*|\s(?=in\s))"
                          # "Al-Qaim, a city in Anbar province", "X, the main town of Y"
                          r"(?:(?:an?|the)\s+(?:(?:small|main|border|key|strategic|nearby|frontier)\s+)?"
                          r"(?:city|town|village|area|district|region|hub|outpost)\s+)?"

@@ -62,7 +62,7 @@ class Consolidator:
         """Lower is more specific: a named force, then its patron, then a catch-all."""
         if actor is None:
             return 3
-        return 2 if is_catch_all(actor.name) else 1 if self._is_patron(actor) else 0
+        return 1 if is_catch_all(actor.name) else 2 if self._is_patron(actor) else 0
 
     @staticmethod
     def _place_level(place: Place) -> int:

@@ -25,7 +25,7 @@ _ANAPHOR_LOOKBACK = 6
 # The unnamed force a patron phrase follows: "militias allied to", "groups backed by".
 _FORCE_BEFORE_PATRON = re.compile(r"\b(militias|militiamen|groups|factions|fighters|gunmen|forces)\s+(?:[\w-]+\s+)?"
                                   r"(?:allied|affiliated|linked|loyal|backed|aligned|attached|subordinate|funded|"
-                                  r"supported|sponsored|trained)\s+(?:to|by|with)\s+(?:the\s+|its\s+)?$", re.I)
+                                  r"supported|sponsored|trained)\s+(?:to|by|with)\s+(?:the\s+|its\s+|[\w-]+[’']s\s+)?$", re.I)
 
 
 @dataclass
