@@ -202,3 +202,15 @@ async def test_progress_by_reviewer_in_the_header_and_status(source, codebook):
         assert "2/3 documents reviewed, 4/5 events reviewed" in result.output
         assert "maya: 1 document(s), 2 event(s), 2 decision(s) in force" in result.output
         assert "omar: 1 document(s), 2 event(s), 2 decision(s) in force" in result.output
+
+
+def test_reviewed_export_carries_document_comments(source, codebook):
+    from coder.review import reviewed_export
+    session = session_for(source, codebook)
+    session.comment("d2", "the reinforcements are planned: nothing to code yet")
+    session.accept("d1", "e1")
+    session.accept("d1", "e2")
+    session.close()
+    export = reviewed_export(source, codebook=codebook)
+    assert [d.document.id for d in export.documents] == ["d1"]
+    assert export.comments == {"d2": "the reinforcements are planned: nothing to code yet"}

@@ -62,6 +62,9 @@ class ReviewedExport:
     # document id -> indices (in that exported document's events) of events nobody decided yet;
     # only with include_partial.
     undecided: dict[str, set[int]] = field(default_factory=dict)
+    # document id -> the reviewers' comment on it (`c` in the review), for every document of the
+    # source that has one, exported or left out: the output formats have no place for it yet.
+    comments: dict[str, str] = field(default_factory=dict)
 
 
 def reviewed_export(source: str | Path, log: str | Path | None = None, *, codebook: Codebook | None = None,
@@ -81,6 +84,8 @@ def reviewed_export(source: str | Path, log: str | Path | None = None, *, codebo
     try:
         result = ReviewedExport(documents=[])
         for doc in session.docs:
+            if doc.comment:
+                result.comments[doc.id] = doc.comment
             reason = _left_out_reason(doc)
             partial = reason is not None and reason.startswith("partly") and include_partial
             if reason is not None and not partial:
