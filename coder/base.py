@@ -8,7 +8,8 @@ independent of each other and of the tools that drive them.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Iterable, Iterator
+from typing import Any, Protocol, cast, runtime_checkable
 
 from .codebook.model import Codebook
 from .errors import UsageError
@@ -49,10 +50,10 @@ def make_coder(name: str, codebook: Codebook, **options: Any) -> Coder:
         raise UnknownCoder(f"unknown coder '{name}'; expected one of: {', '.join(sorted(REGISTRY))}")
     module_name, factory_name = target.split(":")
     factory = getattr(importlib.import_module(module_name), factory_name)
-    return factory(codebook, **options)
+    return cast(Coder, factory(codebook, **options))
 
 
-def code_many(coder: Coder, documents, concurrency: int = 1):
+def code_many(coder: Coder, documents: Iterable[Document], concurrency: int = 1) -> Iterator[CodedDocument]:
     """Code documents in order, yielding each result as soon as it is ready.
 
     An async coder (the LLM coder) runs up to `concurrency` requests at once;
@@ -65,17 +66,17 @@ def code_many(coder: Coder, documents, concurrency: int = 1):
             yield coder.code(document)
 
 
-def _code_many_async(coder: AsyncCoder, documents, concurrency: int):
+def _code_many_async(coder: AsyncCoder, documents: Iterable[Document], concurrency: int) -> Iterator[CodedDocument]:
     import asyncio
-    import threading
     import queue as queue_module
+    import threading
 
-    results: queue_module.Queue = queue_module.Queue()
+    results: queue_module.Queue[CodedDocument | BaseException | object] = queue_module.Queue()
     done = object()
 
     async def runner() -> None:
         semaphore = asyncio.Semaphore(concurrency)
-        pending: dict[int, asyncio.Task] = {}
+        pending: dict[int, asyncio.Task[CodedDocument]] = {}
 
         async def one(doc: Document) -> CodedDocument:
             async with semaphore:
@@ -108,5 +109,5 @@ def _code_many_async(coder: AsyncCoder, documents, concurrency: int):
             break
         if isinstance(item, BaseException):
             raise item
-        yield item
+        yield cast(CodedDocument, item)
     thread.join()

@@ -16,10 +16,11 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any
 
 from pydantic import ValidationError
 
@@ -190,7 +191,7 @@ def _new_file_mode() -> int:
 
 @contextmanager
 def atomic_output(path: str | Path, mode: str = "w", *, encoding: str | None = "utf-8",
-                  newline: str | None = None) -> Iterator[IO]:
+                  newline: str | None = None) -> Iterator[IO[Any]]:
     """An output file that appears whole or not at all.
 
     Writes go to a temporary file in the same folder (so the final rename
@@ -219,8 +220,8 @@ def atomic_output(path: str | Path, mode: str = "w", *, encoding: str | None = "
         raise OutputError(str(path), f"cannot write: {exc.strerror}") from None
     tmp = Path(tmp_name)
     try:
-        kwargs = {} if "b" in mode else {"encoding": encoding, "newline": newline}
-        with os.fdopen(fd, mode, **kwargs) as handle:
+        binary = "b" in mode
+        with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else newline) as handle:
             os.chmod(tmp, target_mode)
             yield handle
             handle.flush()

@@ -12,7 +12,7 @@ from datetime import date
 from enum import Enum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 FORMAT_VERSION = 1
 
@@ -43,17 +43,17 @@ class Span(Model):
 
     @field_validator("end")
     @classmethod
-    def _ordered(cls, end: int, info) -> int:
+    def _ordered(cls, end: int, info: ValidationInfo) -> int:
         start = info.data.get("start")
         if start is not None and end < start:
             raise ValueError(f"end ({end}) is before start ({start})")
         return end
 
     @classmethod
-    def of(cls, text: str, start: int, end: int) -> "Span":
+    def of(cls, text: str, start: int, end: int) -> Span:
         return cls(start=start, end=end, text=text[start:end])
 
-    def overlaps(self, other: "Span") -> bool:
+    def overlaps(self, other: Span) -> bool:
         return self.start < other.end and other.start < self.end
 
 
@@ -140,7 +140,7 @@ class CodedDocument(Model):
     error: str | None = None
 
     @model_validator(mode="after")
-    def _identify(self) -> "CodedDocument":
+    def _identify(self) -> CodedDocument:
         assign_event_ids(self.document, self.events)
         return self
 

@@ -15,6 +15,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from .codebook.model import Codebook, EventType, FieldSpec
 from .io import write_text_atomic
 from .models import Alignment
@@ -188,9 +190,12 @@ def llm_response_schema(codebook: Codebook) -> dict[str, Any]:
             "description": f"{et.label}: {et.definition.strip()}",
             "properties": {
                 "type": {"type": "string", "enum": [et.id]},
-                "evidence": {"type": "string", "description": "The sentence that reports the event, copied verbatim."},
-                "confidence": {"type": "number", "description": "0 to 1: how sure you are the event belongs in the dataset."},
-                "fields": {"type": "object", "properties": props, "required": list(props), "additionalProperties": False},
+                "evidence": {"type": "string",
+                             "description": "The sentence that reports the event, copied verbatim."},
+                "confidence": {"type": "number",
+                               "description": "0 to 1: how sure you are the event belongs in the dataset."},
+                "fields": {"type": "object", "properties": props, "required": list(props),
+                           "additionalProperties": False},
             },
             "required": ["type", "evidence", "confidence", "fields"],
             "additionalProperties": False,
@@ -209,8 +214,8 @@ def codebook_meta_schema() -> dict[str, Any]:
     from .codebook.loader import _Actors, _Meta, _Places
     from .codebook.model import EventType as EventTypeModel
 
-    parts = {"codebook.yaml": _Meta, "event_types/*.yaml": EventTypeModel,
-             "actors.yaml": _Actors, "places.yaml": _Places}
+    parts: dict[str, type[BaseModel]] = {"codebook.yaml": _Meta, "event_types/*.yaml": EventTypeModel,
+                                         "actors.yaml": _Actors, "places.yaml": _Places}
     defs: dict[str, Any] = {}
     files: dict[str, Any] = {}
     for file, model in parts.items():
@@ -234,7 +239,8 @@ def render_schemas(codebook: Codebook) -> dict[str, str]:
         "coded-document.schema.json": coded_document_schema(codebook),
         "llm-response.schema.json": llm_response_schema(codebook),
     }
-    return {name: json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n" for name, doc in documents.items()}
+    return {name: json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+            for name, doc in documents.items()}
 
 
 def write_schemas(codebook: Codebook, directory: Path) -> list[Path]:

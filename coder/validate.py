@@ -8,13 +8,14 @@ a file are collected; validation never stops at the first.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from .codebook.model import Codebook
+from .codebook.model import Codebook, FieldSpec
 from .io import InputError, RawRecord, iter_raw
 from .models import GROUNDED
 from .schema import coded_document_schema
@@ -50,7 +51,8 @@ class RecordValidator:
         self.codebook = codebook
         schema = coded_document_schema(codebook)
         defs = schema["$defs"]
-        shell = {**schema, "properties": {**schema["properties"], "events": {"type": "array", "items": {"type": "object"}}}}
+        events = {"type": "array", "items": {"type": "object"}}
+        shell = {**schema, "properties": {**schema["properties"], "events": events}}
         self._record = Draft202012Validator(shell)
         self._events = {
             t: Draft202012Validator({"$ref": f"#/$defs/event_{t}", "$defs": defs}) for t in codebook.type_ids
@@ -60,17 +62,18 @@ class RecordValidator:
 
     def check(self, raw: RawRecord) -> list[Problem]:
         data = raw.data
-        doc = data.get("document") if isinstance(data.get("document"), dict) else {}
+        doc: dict[str, Any] = data["document"] if isinstance(data.get("document"), dict) else {}
         doc_id = doc.get("id") if isinstance(doc.get("id"), str) else None
         problems = [Problem(raw.where, doc_id, None, None, f"{_path(err.absolute_path)}{err.message}")
                     for err in self._record.iter_errors(data)]
         text = doc.get("text") if isinstance(doc.get("text"), str) else None
-        events = data.get("events") if isinstance(data.get("events"), list) else []
+        events: list[Any] = data["events"] if isinstance(data.get("events"), list) else []
         for index, event in enumerate(events):
             problems.extend(self._check_event(raw.where, doc_id, index, event, text))
         return problems
 
-    def _check_event(self, where: str, doc_id: str | None, index: int, event: dict, text: str | None) -> list[Problem]:
+    def _check_event(self, where: str, doc_id: str | None, index: int, event: dict[str, Any],
+                     text: str | None) -> list[Problem]:
         etype = event.get("type")
         if etype not in self._events:
             return [Problem(where, doc_id, index, None,
@@ -87,7 +90,7 @@ class RecordValidator:
         if text is not None:
             for span_index, span in enumerate(event.get("evidence") or []):
                 problems.extend(_check_span(where, doc_id, index, f"evidence[{span_index}]", span, text))
-        fields = event.get("fields") if isinstance(event.get("fields"), dict) else {}
+        fields: dict[str, Any] = event["fields"] if isinstance(event.get("fields"), dict) else {}
         for name, fv in fields.items():
             if not isinstance(fv, dict):
                 continue
@@ -100,11 +103,13 @@ class RecordValidator:
             problems.extend(self._check_value(where, doc_id, index, name, spec, fv))
         return problems
 
-    def _check_value(self, where, doc_id, index, name, spec, fv: dict[str, Any]) -> list[Problem]:
+    def _check_value(self, where: str, doc_id: str | None, index: int, name: str, spec: FieldSpec,
+                     fv: dict[str, Any]) -> list[Problem]:
         problems = []
         value = fv.get("value")
         alignment = fv.get("alignment", "exact")
-        if spec.grounded and value not in (None, [], "") and alignment in {a.value for a in GROUNDED} and not fv.get("spans"):
+        grounded = alignment in {a.value for a in GROUNDED}
+        if spec.grounded and value not in (None, [], "") and grounded and not fv.get("spans"):
             problems.append(Problem(where, doc_id, index, name,
                                     f"value {value!r} is marked '{alignment}' but has no evidence span; "
                                     "add the span that says it, or mark it 'unaligned'"))
@@ -145,7 +150,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _check_span(where, doc_id, index, field, span, text: str) -> list[Problem]:
+def _check_span(where: str, doc_id: str | None, index: int, field: str, span: Any, text: str) -> list[Problem]:
     if not isinstance(span, dict):
         return []
     start, end, said = span.get("start"), span.get("end"), span.get("text")
@@ -169,7 +174,8 @@ def validate_path(path: str | Path, codebook: Codebook) -> tuple[int, list[Probl
             doc_id = raw.data.get("document", {}).get("id") if isinstance(raw.data.get("document"), dict) else None
             if isinstance(doc_id, str):
                 if doc_id in seen:
-                    problems.append(Problem(raw.where, doc_id, None, None, f"duplicate document id (first at {seen[doc_id]})"))
+                    message = f"duplicate document id (first at {seen[doc_id]})"
+                    problems.append(Problem(raw.where, doc_id, None, None, message))
                 seen.setdefault(doc_id, raw.where)
     except InputError as exc:
         problems.append(Problem(exc.where, None, None, None, exc.message))

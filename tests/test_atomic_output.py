@@ -39,10 +39,9 @@ def test_success_replaces_the_file_and_leaves_no_temporary(tmp_path: Path):
 def test_an_error_keeps_the_old_file_and_removes_the_temporary(tmp_path: Path):
     target = tmp_path / "out.csv"
     target.write_text("a good 500-line export\n")
-    with pytest.raises(RuntimeError):
-        with atomic_output(target) as handle:
-            handle.write("half a row")
-            raise RuntimeError("killed mid-way")
+    with pytest.raises(RuntimeError), atomic_output(target) as handle:
+        handle.write("half a row")
+        raise RuntimeError("killed mid-way")
     assert target.read_text() == "a good 500-line export\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 

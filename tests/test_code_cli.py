@@ -42,7 +42,8 @@ def test_code_stdout_and_publication_date_option(tmp_path):
 
 def test_code_pretty_shows_text_plainly(tmp_path):
     path = tmp_path / "c.txt"
-    path.write_text("[bold red]markup[/] \x1b[31m A Hezbollah convoy reached Al-Qusayr on May 3, 2021.", encoding="utf-8")
+    path.write_text("[bold red]markup[/] \x1b[31m A Hezbollah convoy reached Al-Qusayr on May 3, 2021.",
+                    encoding="utf-8")
     result = runner.invoke(app, ["code", str(path), "--format", "pretty", *_codebook_args()])
     assert result.exit_code == 0, result.output
     assert "[bold red]markup[/]" in result.stdout and "\x1b[31m" not in result.stdout

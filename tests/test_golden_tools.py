@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,8 +11,17 @@ import pytest
 from typer.testing import CliRunner
 
 from coder.cli import app
-from coder.golden.corpus import (Freeze, FreezeLog, add_document, assign_splits, find_document, fingerprint, freeze,
-                                 import_codings, incident_groups, write_adjudicated)
+from coder.golden.corpus import (
+    FreezeLog,
+    add_document,
+    assign_splits,
+    find_document,
+    fingerprint,
+    freeze,
+    import_codings,
+    incident_groups,
+    write_adjudicated,
+)
 from coder.golden.quotes import QuoteCodingError, QuoteImporter
 from coder.io import InputError, load_coded
 from coder.models import CodedDocument, Document, Event
@@ -183,13 +191,15 @@ def test_no_golden_document_is_a_reserved_article():
 def test_cli_check_names_the_missing_quote(tmp_path: Path):
     add_document(TEXT, tmp_path / "incoming", "t1", {"publication_date": "2024-05-08"})
     coding = tmp_path / "t1.yaml"
-    coding.write_text(json.dumps({"document": "t1", "events": [_convoy(origin={"value": "Al-Qaim", "quote": "from Qaim"})]}))
+    wrong_quote = _convoy(origin={"value": "Al-Qaim", "quote": "from Qaim"})
+    coding.write_text(json.dumps({"document": "t1", "events": [wrong_quote]}))
     runner = CliRunner()
     result = runner.invoke(app, ["golden", "import", "--check", str(coding), "--golden", str(tmp_path)])
     assert result.exit_code == 1
     assert "field origin: quote not found in the text: 'from Qaim'" in result.output
     coding.write_text(json.dumps({"document": "t1", "events": [_convoy()]}))
-    result = runner.invoke(app, ["golden", "import", str(coding), "--golden", str(tmp_path), "--out", str(tmp_path / "o.jsonl")])
+    result = runner.invoke(app, ["golden", "import", str(coding), "--golden", str(tmp_path),
+                                 "--out", str(tmp_path / "o.jsonl")])
     assert result.exit_code == 0, result.output
     assert load_coded(tmp_path / "o.jsonl")[0].events[0].fields["vehicle_count"].value == 9
 

@@ -55,7 +55,8 @@ def _bump(root: Path) -> None:
 
 def test_the_bundled_project_passes(project: Path):
     assert _failures(project) == []
-    result = runner.invoke(app, ["regress", "--codebook", str(project / "codebook"), "--golden", str(project / "golden"),
+    result = runner.invoke(app, ["regress", "--codebook", str(project / "codebook"),
+                                 "--golden", str(project / "golden"),
                                  "--schemas", str(project / "schemas"), "--junit", str(project / "j.xml"),
                                  "--summary", str(project / "s.md")])
     assert result.exit_code == 0, result.output
@@ -65,7 +66,8 @@ def test_the_bundled_project_passes(project: Path):
 
 def test_deleting_a_trigger_word_fails_the_cases_that_need_it(project: Path):
     _edit(project / "codebook" / "event_types" / "recruitment.yaml",
-          "  - {pattern: '\\b(recruit|recruits|recruited|recruiting|recruitment)\\b', kind: regex, meaning: enrolling new members, weight: 0.6}\n", "")
+          "  - {pattern: '\\b(recruit|recruits|recruited|recruiting|recruitment)\\b', kind: regex, "
+          "meaning: enrolling new members, weight: 0.6}\n", "")
     failures = _failures(project)
     assert any(f.startswith("behaviour/rc-number-enrolled: missing recruitment event") for f in failures), failures
 
@@ -125,9 +127,11 @@ def test_a_codebook_change_without_a_version_bump_is_reported(project: Path):
 
 
 def test_cli_exit_code_and_junit_on_failure(project: Path):
-    _edit(project / "codebook" / "event_types" / "smuggling.yaml", "sub_event_type: Other", "sub_event_type: Other\nbogus: 1")
+    _edit(project / "codebook" / "event_types" / "smuggling.yaml", "sub_event_type: Other",
+          "sub_event_type: Other\nbogus: 1")
     junit = project / "j.xml"
-    result = runner.invoke(app, ["regress", "--codebook", str(project / "codebook"), "--golden", str(project / "golden"),
+    result = runner.invoke(app, ["regress", "--codebook", str(project / "codebook"),
+                                 "--golden", str(project / "golden"),
                                  "--schemas", str(project / "schemas"), "--junit", str(junit)])
     assert result.exit_code == 1
     assert "unknown key 'bogus'" in junit.read_text()

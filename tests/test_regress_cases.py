@@ -31,7 +31,8 @@ def test_bundled_cases_load_and_cover_every_type_and_exclusion_rule(codebook):
 
 
 def test_expectation_matching():
-    case = Case("c", "text", "f:1", expect=[Expectation("troop_movement", {"location": "Al Bukamal", "personnel_count": 150})])
+    expected = Expectation("troop_movement", {"location": "Al Bukamal", "personnel_count": 150})
+    case = Case("c", "text", "f:1", expect=[expected])
     assert check_case(case, [_event("troop_movement", location="al bukamal", personnel_count=150.0)]) == []
     failures = check_case(case, [_event("troop_movement", location="Al Mayadin", personnel_count=150)])
     assert failures == ["troop_movement: location: expected 'Al Bukamal', got 'Al Mayadin'"]
@@ -61,7 +62,8 @@ def test_bad_case_files_name_file_and_line(tmp_path: Path):
     (tmp_path / "a.yaml").write_text("cases:\n  - id: x\n    text: hi\n    expect:\n      - type: airstrike\n")
     with pytest.raises(CaseFileError, match=r"a\.yaml:2: .*must be one of"):
         load_cases(tmp_path, TYPES)
-    (tmp_path / "a.yaml").write_text("cases:\n  - id: x\n    text: hi\n    expect: []\n  - id: x\n    text: ho\n    forbid: []\n")
+    (tmp_path / "a.yaml").write_text("cases:\n  - id: x\n    text: hi\n    expect: []\n"
+                                     "  - id: x\n    text: ho\n    forbid: []\n")
     with pytest.raises(CaseFileError, match=r"a\.yaml:5: duplicate case id 'x'"):
         load_cases(tmp_path, TYPES)
     (tmp_path / "a.yaml").write_text("cases:\n  - id: y\n    text: hi\n    expected: []\n")

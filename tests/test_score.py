@@ -10,7 +10,17 @@ from coder.models import Span
 from coder.score import agreement, load_coding, score_documents
 from coder.score.metrics import cohen_kappa, krippendorff_alpha_nominal
 from tests.test_score_fixtures import (
-    SENTENCES, TEXT, convoy, copied, fuel, gold_set, make_doc, make_event, meeting, office, second_convoy,
+    SENTENCES,
+    TEXT,
+    convoy,
+    copied,
+    fuel,
+    gold_set,
+    make_doc,
+    make_event,
+    meeting,
+    office,
+    second_convoy,
 )
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
@@ -27,9 +37,9 @@ def perfect_problems(data, path="") -> list[str]:
     if isinstance(data, dict):
         for key, value in data.items():
             where = f"{path}.{key}" if path else key
-            if key in RATIOS and value is not None and value != pytest.approx(1.0):
-                problems.append(f"{where} = {value}")
-            elif key.endswith("_ci") and value is not None and value != pytest.approx([1.0, 1.0]):
+            off_ratio = key in RATIOS and value is not None and value != pytest.approx(1.0)
+            off_interval = key.endswith("_ci") and value is not None and value != pytest.approx([1.0, 1.0])
+            if off_ratio or off_interval:
                 problems.append(f"{where} = {value}")
             elif key != "settings":
                 problems += perfect_problems(value, where)

@@ -11,7 +11,14 @@ from typer.testing import CliRunner
 from coder.cli import app
 from coder.io import write_golden
 from tests.test_score_fixtures import (
-    SENTENCES, convoy, copied, gold_set, make_doc, make_event, office, write_jsonl,
+    SENTENCES,
+    convoy,
+    copied,
+    gold_set,
+    make_doc,
+    make_event,
+    office,
+    write_jsonl,
 )
 
 runner = CliRunner()

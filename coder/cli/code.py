@@ -2,38 +2,60 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any
 
 import typer
 
-from .common import CodebookOption, console, fail, open_codebook, parse_date_option
+from ..codebook.model import Codebook
+from ..models import CodedDocument
+from .common import (
+    BaseUrlOption,
+    CodebookOption,
+    ModelOption,
+    OutOption,
+    PublicationDateOption,
+    console,
+    fail,
+    open_codebook,
+    parse_date_option,
+)
+
+
+class Format(str, Enum):
+    jsonl = "jsonl"
+    pretty = "pretty"
+    html = "html"
+
+
+FormatOption = Annotated[Format, typer.Option(
+    "--format", help="jsonl (records), pretty (highlighted text and the events) or html (one self-contained page: "
+                     "--out page.html).")]
+ConcurrencyOption = Annotated[int | None, typer.Option("--concurrency", min=1, help="Requests at once (llm coder).")]
 
 
 def code(
     paths: Annotated[list[Path], typer.Argument(help="Text files, HTML files or directories of them.",
                                                 show_default=False)],
     coder: Annotated[str, typer.Option("--coder", help="Coder to use: rules (offline) or llm.")] = "rules",
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write JSON Lines here (default or -: stdout).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl (records), pretty (highlighted text and the events) or html (one "
-                                                         "self-contained page: --out page.html).")] = "jsonl",
-    model: Annotated[Optional[str], typer.Option("--model", help="LLM model name (llm coder).")] = None,
-    base_url: Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint (llm coder).")] = None,
-    concurrency: Annotated[Optional[int], typer.Option("--concurrency", min=1, help="Requests at once (llm coder).")] = None,
-    publication_date: Annotated[Optional[str], typer.Option("--publication-date",
-                                                            help="Publication date (YYYY-MM-DD) for every document.")] = None,
+    out: OutOption = None,
+    fmt: FormatOption = Format.jsonl,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    concurrency: ConcurrencyOption = None,
+    publication_date: PublicationDateOption = None,
     codebook_path: CodebookOption = None,
 ) -> None:
     """Code documents into events, every value tied to its evidence in the text."""
     from ..base import UnknownCoder, code_many, make_coder
-    from ..io import InputError, atomic_output, dump_record, is_stdout
+    from ..io import atomic_output, dump_record, is_stdout
     from ..sources import iter_documents
 
-    if fmt not in ("jsonl", "pretty", "html"):
-        fail(f"--format: expected jsonl, pretty or html, got {fmt!r}", 2)
     pub = parse_date_option(publication_date)
     codebook = open_codebook(codebook_path)
-    options: dict = {}
+    options: dict[str, Any] = {}
     if coder == "llm":
         # Only what was given: the LLM coder's own config and environment fill the rest.
         options.update({k: v for k, v in (("model", model), ("base_url", base_url), ("concurrency", concurrency))
@@ -51,7 +73,7 @@ def code(
     documents = iter_documents(paths, publication_date=pub)
     failures: list[str] = []
 
-    def watched(coded_documents):
+    def watched(coded_documents: Iterable[CodedDocument]) -> Iterator[CodedDocument]:
         # Failed documents are written like the others (nothing is lost) and reported at the end.
         for coded in coded_documents:
             if coded.status == "failed":
@@ -59,37 +81,34 @@ def code(
             yield coded
 
     results = watched(code_many(engine, documents, concurrency=concurrency or 1))
-    if fmt == "pretty":
+    if fmt is Format.pretty:
         results = _rendered(results, codebook)
-    try:
-        if fmt == "html":
-            from ..report.proposals import proposals_page
+    if fmt is Format.html:
+        from ..report.proposals import proposals_page
 
-            # One page for all documents: it is written once they are all coded (atomically, as records are).
-            records = list(results)
-            with atomic_output(out if out is not None else "-", newline="\n") as handle:
-                handle.write(proposals_page(records, codebook))
-            if out is not None and not is_stdout(out):
-                console.print(f"{len(records)} document(s) coded -> {out}", markup=False, highlight=False)
-        elif fmt == "pretty" and out is None:
-            for _ in results:  # shown on the terminal, no records to write
-                pass
-        else:
-            # Atomic: a run stopped half-way leaves the previous --out file as it was, never half a file.
-            with atomic_output(out if out is not None else "-", newline="\n") as handle:
-                count = 0
-                for coded in results:
-                    handle.write(dump_record(coded) + "\n")
-                    count += 1
-            if out is not None and not is_stdout(out):
-                console.print(f"{count} document(s) coded -> {out}", markup=False, highlight=False)
-    except InputError as exc:
-        fail(str(exc))
+        # One page for all documents: it is written once they are all coded (atomically, as records are).
+        records = list(results)
+        with atomic_output(out if out is not None else "-", newline="\n") as handle:
+            handle.write(proposals_page(records, codebook))
+        if out is not None and not is_stdout(out):
+            console.print(f"{len(records)} document(s) coded -> {out}", markup=False, highlight=False)
+    elif fmt is Format.pretty and out is None:
+        for _ in results:  # shown on the terminal, no records to write
+            pass
+    else:
+        # Atomic: a run stopped half-way leaves the previous --out file as it was, never half a file.
+        with atomic_output(out if out is not None else "-", newline="\n") as handle:
+            count = 0
+            for coded in results:
+                handle.write(dump_record(coded) + "\n")
+                count += 1
+        if out is not None and not is_stdout(out):
+            console.print(f"{count} document(s) coded -> {out}", markup=False, highlight=False)
     if failures:
         fail(f"{len(failures)} document(s) could not be coded; first: {failures[0]}")
 
 
-def _rendered(results, codebook):
+def _rendered(results: Iterable[CodedDocument], codebook: Codebook) -> Iterator[CodedDocument]:
     """Show each coded document as it passes (pretty format), then hand it on."""
     from ..pretty import render
 

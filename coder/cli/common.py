@@ -1,8 +1,14 @@
-"""Options and error handling shared by every command."""
+"""Options and helpers shared by every command.
+
+Each option shared by several commands is declared once here, so it has one name, one
+short form and one help text everywhere. The naming rule: `--format` chooses what records
+are written as (jsonl, html, acled-csv, gold); `--json` prints a report as JSON instead of
+tables; `--out` is where output goes, `-` (or no --out where stdout is the default) being
+standard output.
+"""
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -12,6 +18,7 @@ from rich.console import Console
 
 from ..codebook.loader import CodebookError, default_codebook_path, load_codebook
 from ..codebook.model import Codebook
+from ..errors import CoderError, UsageError
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -21,12 +28,27 @@ CodebookOption = Annotated[
     typer.Option("--codebook", envvar="CODER_CODEBOOK", help="Codebook directory (default: ./codebook).",
                  show_default=False),
 ]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="Output file (default or -: stdout).", show_default=False),
+]
+GoldenOption = Annotated[Path, typer.Option("--golden", help="Golden directory.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+PublicationDateOption = Annotated[
+    str | None,
+    typer.Option("--publication-date", help="Publication date (YYYY-MM-DD) of every document.", show_default=False),
+]
+ModelOption = Annotated[str | None, typer.Option("--model", help="LLM model name (llm coder).", show_default=False)]
+BaseUrlOption = Annotated[
+    str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (llm coder).", show_default=False)
+]
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    # Messages carry user text (file names, quotes); print them without markup.
-    err_console.print("error: " + message, markup=False, soft_wrap=True)
-    raise typer.Exit(code)
+    """Stop the command; the CLI's edge prints `error: <message>` and exits with `code`."""
+    error = UsageError(message) if code == 2 else CoderError(message)
+    error.exit_code = code
+    raise error
 
 
 def open_codebook(path: Path | None) -> Codebook:
@@ -46,7 +68,3 @@ def parse_date_option(value: str | None, option: str = "--publication-date") -> 
         return date.fromisoformat(value)
     except ValueError:
         fail(f"{option}: expected YYYY-MM-DD, got {value!r}", 2)
-
-
-def stdout_is_terminal() -> bool:
-    return sys.stdout.isatty()

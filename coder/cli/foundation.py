@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from ..codebook.loader import default_codebook_path
 from ..schema import stale_schemas, write_schemas
 from ..validate import validate_path
-from ..codebook.loader import default_codebook_path
 from .common import CodebookOption, console, err_console, fail, open_codebook
 
 codebook_app = typer.Typer(help="Check and inspect the codebook.", no_args_is_help=True)
@@ -25,7 +25,8 @@ def register(app: typer.Typer) -> None:
 
 
 def init(
-    directory: Annotated[Path, typer.Argument(help="Where to put the codebook (default: ./codebook).")] = Path("codebook"),
+    directory: Annotated[Path, typer.Argument(help="Where to put the codebook (default: ./codebook).")]
+    = Path("codebook"),
 ) -> None:
     """Copy the bundled codebook here for editing; ./codebook is then used by default."""
     from ..codebook.loader import copy_codebook

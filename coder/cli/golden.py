@@ -4,22 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from ..golden.corpus import (FreezeLog, add_document, assign_splits, corpus_stats, freeze,
-                             import_codings, write_adjudicated)
-from ..io import InputError, load_coded, read_text, write_coded
-from .common import CodebookOption, console, err_console, fail, open_codebook
+from ..golden.corpus import (
+    FreezeLog,
+    add_document,
+    assign_splits,
+    corpus_stats,
+    freeze,
+    import_codings,
+    write_adjudicated,
+)
+from ..io import InputError, atomic_output, is_stdout, load_coded, read_text, write_coded
+from .common import (
+    CodebookOption,
+    GoldenOption,
+    JsonOption,
+    OutOption,
+    console,
+    err_console,
+    fail,
+    open_codebook,
+    parse_date_option,
+)
 
 golden_app = typer.Typer(help="Build the golden corpus: add documents, import quote codings, split, freeze.",
                          no_args_is_help=True)
-
-GoldenDir = Annotated[Path, typer.Option("--golden", help="Golden directory.")]
-
 
 def register(app: typer.Typer) -> None:
     app.add_typer(golden_app, name="golden")
@@ -27,37 +42,33 @@ def register(app: typer.Typer) -> None:
 
 @golden_app.command("add")
 def add(
-    text_file: Annotated[Path, typer.Argument(help="The document text (UTF-8), kept byte for byte.", show_default=False)],
+    text_file: Annotated[Path, typer.Argument(help="The document text (UTF-8), kept byte for byte; - reads stdin.",
+                                              show_default=False)],
     doc_id: Annotated[str, typer.Option("--id", help="Document id (file name stem).", show_default=False)],
     source: Annotated[str | None, typer.Option(help="Outlet, e.g. 'Enab Baladi'.")] = None,
     url: Annotated[str | None, typer.Option(help="The source page (provenance).")] = None,
     publication_date: Annotated[str | None, typer.Option("--publication-date", help="YYYY-MM-DD.")] = None,
     source_scale: Annotated[str | None, typer.Option("--source-scale", help="ACLED source scale.")] = None,
     title: Annotated[str | None, typer.Option(help="Headline (default: the first line).")] = None,
-    golden: GoldenDir = Path("golden"),
+    golden: GoldenOption = Path("golden"),
 ) -> None:
     """Add a document to golden/incoming: <id>.txt and a <id>.meta.json stub to code against."""
-    try:
-        text = read_text(text_file)
-        if publication_date is not None:
-            dt.date.fromisoformat(publication_date)
-        meta = {"source": source, "url": url, "publication_date": publication_date, "source_scale": source_scale,
-                "title": title or (text.strip().splitlines() or [""])[0].strip() or None}
-        paths = add_document(text, golden / "incoming", doc_id, meta)
-    except InputError as exc:
-        fail(str(exc))
-    except ValueError:
-        fail(f"--publication-date {publication_date!r} is not a date; expected YYYY-MM-DD")
+    parse_date_option(publication_date)
+    text = _read_stdin() if str(text_file) == "-" else read_text(text_file)
+    meta = {"source": source, "url": url, "publication_date": publication_date, "source_scale": source_scale,
+            "title": title or (text.strip().splitlines() or [""])[0].strip() or None}
+    paths = add_document(text, golden / "incoming", doc_id, meta)
     console.print(f"added {paths[0]} and {paths[1]}", markup=False)
 
 
 @golden_app.command("import")
 def import_(
     codings: Annotated[list[Path], typer.Argument(help="Quote codings (.yaml files or folders).", show_default=False)],
-    out: Annotated[Path | None, typer.Option("--out", help="Write coded documents as JSONL to this file.")] = None,
-    gold: Annotated[bool, typer.Option("--gold", help="Write them into the golden directory as <id>.txt/.json.")] = False,
+    out: OutOption = None,
+    gold: Annotated[bool, typer.Option("--gold", help="Write them into the golden directory as <id>.txt/.json.")]
+    = False,
     check: Annotated[bool, typer.Option("--check", help="Only check: every quote found, every name known.")] = False,
-    golden: GoldenDir = Path("golden"),
+    golden: GoldenOption = Path("golden"),
     codebook: CodebookOption = None,
 ) -> None:
     """Locate every quote of quote codings in their texts and build coded documents."""
@@ -69,20 +80,23 @@ def import_(
         fail(f"{len(problems)} problem(s) in the codings; nothing written")
     events = sum(len(d.events) for d in documents)
     if check:
-        console.print(f"{len(documents)} coding(s), {events} event(s): every quote found, every name known", markup=False)
+        console.print(f"{len(documents)} coding(s), {events} event(s): every quote found, every name known",
+                      markup=False)
         return
     if out is not None:
-        with out.open("w", encoding="utf-8") as handle:
+        with atomic_output(out, newline="\n") as handle:
             write_coded(documents, handle)
     if gold:
         write_adjudicated(documents, golden, {})
-    console.print(f"{len(documents)} document(s), {events} event(s) imported", markup=False)
+    # With --out - the records are on stdout: the summary goes to stderr so they stay parseable.
+    where = err_console if is_stdout(out) else console
+    where.print(f"{len(documents)} document(s), {events} event(s) imported", markup=False)
 
 
 @golden_app.command("split")
 def split(
     test_share: Annotated[float, typer.Option(help="Share of incident groups per stratum put in test.")] = 0.5,
-    golden: GoldenDir = Path("golden"),
+    golden: GoldenOption = Path("golden"),
 ) -> None:
     """Give every document without a split one: incident groups kept whole, stratified by type and outlet."""
     documents = load_coded(golden)
@@ -94,8 +108,9 @@ def split(
 
 @golden_app.command("freeze")
 def freeze_cmd(
-    check: Annotated[bool, typer.Option("--check", help="Exit 1 if a frozen test document changed or a test document is not frozen.")] = False,
-    golden: GoldenDir = Path("golden"),
+    check: Annotated[bool, typer.Option(
+        "--check", help="Exit 1 if a frozen test document changed or a test document is not frozen.")] = False,
+    golden: GoldenOption = Path("golden"),
 ) -> None:
     """Freeze the test documents not yet frozen (their ids and a fingerprint), or check the freeze."""
     if check:
@@ -105,25 +120,20 @@ def freeze_cmd(
         problems = log.check(golden)
         if problems:
             fail("; ".join(problems))
-        console.print(f"test split unchanged: {len(log.documents)} documents in {len(log.freezes)} freeze(s)", markup=False)
+        console.print(f"test split unchanged: {len(log.documents)} documents in {len(log.freezes)} freeze(s)",
+                      markup=False)
         return
-    try:
-        frozen = freeze(golden, dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ"))
-    except InputError as exc:
-        fail(str(exc))
+    frozen = freeze(golden, dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%MZ"))
     console.print(f"froze {len(frozen.documents)} test documents, fingerprint {frozen.fingerprint}", markup=False)
 
 
 @golden_app.command("stats")
 def stats(
-    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
-    golden: GoldenDir = Path("golden"),
+    as_json: JsonOption = False,
+    golden: GoldenOption = Path("golden"),
 ) -> None:
     """Documents and events by split, type, outlet and year."""
-    try:
-        figures = corpus_stats(load_coded(golden))
-    except InputError as exc:
-        fail(str(exc))
+    figures = corpus_stats(load_coded(golden))
     if as_json:
         typer.echo(json.dumps(figures, indent=2, sort_keys=True))
         return
@@ -143,4 +153,10 @@ def stats(
         console.print(table)
 
 
-
+def _read_stdin() -> str:
+    """The text on standard input exactly as sent (no newline translation: spans count every character)."""
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError("-", f"not UTF-8 text (invalid byte at offset {exc.start})") from None

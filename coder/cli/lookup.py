@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Iterator
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -18,9 +19,9 @@ from rich.table import Table
 from ..codebook.model import Codebook
 from ..gazetteer import acled_admin1, acled_admin2, acled_location
 from ..gazetteer.lookup import lookup_actors, lookup_places
-from ..io import InputError, load_coded, read_text
+from ..io import load_coded, read_text
 from ..normalize import Normalizer
-from .common import CodebookOption, console, fail, open_codebook
+from .common import CodebookOption, JsonOption, console, fail, open_codebook
 
 _TEXT_SUFFIXES = {".txt", ".html", ".htm"}
 
@@ -34,7 +35,7 @@ def register(app: typer.Typer) -> None:
 def places(
     query: Annotated[str, typer.Argument(help="A place name as a source spells it.", show_default=False)],
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many near names to list.")] = 5,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+    as_json: JsonOption = False,
     codebook: CodebookOption = None,
 ) -> None:
     """What the gazetteer makes of a place name: the coder's match, then near names."""
@@ -53,7 +54,8 @@ def places(
         return
     if not rows:
         fail(f"no place near {query!r} in the gazetteer", code=1)
-    table = Table("name", "ACLED name", "matched", "how", "country", "admin1 (ACLED)", "admin2 (ACLED)", "lat, lon", "kind")
+    table = Table("name", "ACLED name", "matched", "how", "country", "admin1 (ACLED)", "admin2 (ACLED)", "lat, lon",
+                  "kind")
     for place, surface, how, score in rows:
         admin1 = acled_admin1(place.country, place.admin1) or place.admin1 or ""
         admin2 = acled_admin2(place.country, place.admin2) or place.admin2 or ""
@@ -65,7 +67,7 @@ def places(
 def actors(
     query: Annotated[str, typer.Argument(help="A group's name as a source spells it.", show_default=False)],
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many near names to list.")] = 5,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+    as_json: JsonOption = False,
     codebook: CodebookOption = None,
 ) -> None:
     """What the actor dictionary makes of a name: the coder's match, then near names."""
@@ -135,7 +137,7 @@ def unresolved(
     kind: Annotated[str | None, typer.Option("--kind", help="Only 'place' or 'actor' names.",
                                              show_default=False)] = None,
     contexts: Annotated[int, typer.Option("--contexts", help="Contexts shown per name.")] = 2,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+    as_json: JsonOption = False,
     codebook: CodebookOption = None,
 ) -> None:
     """Place and group names the coder met but could not resolve, with counts and contexts."""
@@ -144,10 +146,7 @@ def unresolved(
     if kind not in (None, "place", "actor"):
         fail("--kind is 'place' or 'actor'")
     cb = open_codebook(codebook)
-    try:
-        rows = collect_unresolved(cb, _texts(source), contexts)
-    except InputError as exc:
-        fail(str(exc))
+    rows = collect_unresolved(cb, _texts(source), contexts)
     rows = [r for r in rows if kind is None or r["kind"] == kind]
     if as_json:
         for row in rows:

@@ -3,39 +3,42 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from ..io import OutputError, write_text_atomic
+from ..io import write_text_atomic
 from ..regress.report import junit_xml, markdown_summary
 from ..regress.run import RegressOptions, run_regress
-from .common import console, err_console
-
-PathOption = Annotated[Path | None, typer.Option(show_default=False)]
+from .common import BaseUrlOption, CodebookOption, GoldenOption, ModelOption, console, err_console
 
 
 def regress(
-    thresholds: Annotated[Path | None, typer.Option("--thresholds", help="Minimum scores (default: codebook/thresholds.yaml).",
+    thresholds: Annotated[Path | None, typer.Option("--thresholds",
+                                                    help="Minimum scores (default: codebook/thresholds.yaml).",
                                                     show_default=False)] = None,
-    baseline: Annotated[Path | None, typer.Option("--baseline", help="Last recorded scores (default: codebook/baseline.json).",
+    baseline: Annotated[Path | None, typer.Option("--baseline",
+                                                  help="Last recorded scores (default: codebook/baseline.json).",
                                                   show_default=False)] = None,
     junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML here.", show_default=False)] = None,
     summary: Annotated[Path | None, typer.Option("--summary", help="Write a Markdown summary here (CI step summary).",
                                                  show_default=False)] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Write the HTML score report here.", show_default=False)] = None,
-    update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Record the current scores as the baseline.")] = False,
-    codebook: Annotated[Path, typer.Option("--codebook", envvar="CODER_CODEBOOK", help="Codebook directory.")] = Path("codebook"),
-    golden: Annotated[Path, typer.Option("--golden", help="Golden directory.")] = Path("golden"),
+    html: Annotated[Path | None, typer.Option("--html", help="Write the HTML score report here.",
+                                              show_default=False)] = None,
+    update_baseline: Annotated[bool, typer.Option("--update-baseline",
+                                                  help="Record the current scores as the baseline.")] = False,
+    codebook_path: CodebookOption = None,
+    golden: GoldenOption = Path("golden"),
     schemas: Annotated[Path, typer.Option("--schemas", help="Committed schema directory.")] = Path("schemas"),
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List passing checks too.")] = False,
     record_llm: Annotated[bool, typer.Option("--record-llm", help="Ask the LLM coder again for every behavioural "
                                              "case and rewrite codebook/tests/recorded/ (needs the model).")] = False,
-    model: Annotated[Optional[str], typer.Option("--model", help="LLM model for --record-llm.")] = None,
-    base_url: Annotated[Optional[str], typer.Option("--base-url", help="LLM endpoint for --record-llm.")] = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
 ) -> None:
     """Check that a codebook change did not break the codebook, the golden set or the scores."""
+    codebook = codebook_path or Path("codebook")
     llm = {k: v for k, v in (("model", model), ("base_url", base_url)) if v is not None} if record_llm else None
     options = RegressOptions(codebook, golden, schemas, thresholds or codebook / "thresholds.yaml",
                              baseline or codebook / "baseline.json", update_baseline, html, llm)
@@ -68,14 +71,11 @@ def regress(
     passed = sum(1 for c in result.checks if c.ok)
     failed = [c for c in result.checks if not c.ok and not c.skipped]
     gaps = sum(1 for c in result.checks if c.skipped)
-    try:
-        if junit:
-            write_text_atomic(junit, junit_xml(result.checks))
-        if summary:
-            write_text_atomic(summary, markdown_summary(result.checks, result.changes, result.gained, result.lost))
-    except OutputError as exc:
-        err_console.print(f"error: {exc}", markup=False)
-        raise typer.Exit(1)
+    # `-` is stdout for both; an output that cannot be written is reported at the CLI's edge.
+    if junit:
+        write_text_atomic(junit, junit_xml(result.checks))
+    if summary:
+        write_text_atomic(summary, markdown_summary(result.checks, result.changes, result.gained, result.lost))
     if update_baseline and result.metrics:
         console.print(f"baseline written to {options.baseline}")
     line = f"{passed} passed, {len(failed)} failed, {gaps} known gaps"

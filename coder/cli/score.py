@@ -8,13 +8,13 @@ from typing import Annotated
 
 import typer
 
-from ..io import InputError, write_text_atomic
+from ..io import write_text_atomic
 from ..score import agreement, load_coding, score_documents
 from ..score.agree import disagreements
 from ..score.html import html_report
 from ..score.junit import junit_xml
 from ..score.render import print_agreement, print_score
-from .common import CodebookOption, console, err_console, fail, open_codebook
+from .common import CodebookOption, JsonOption, console, err_console, fail, open_codebook
 
 
 class Split(str, Enum):
@@ -30,8 +30,6 @@ def register(app: typer.Typer) -> None:
 def _write(path: Path, content: str) -> None:
     try:
         write_text_atomic(path, content)  # whole or not at all; `-` is stdout
-    except InputError as exc:
-        fail(str(exc))
     except OSError as exc:
         fail(f"{path}: cannot write: {exc.strerror}")
 
@@ -40,7 +38,7 @@ def score(
     predictions: Annotated[Path, typer.Argument(help="Predictions: a coded-documents JSONL file or golden directory.",
                                                 show_default=False)],
     gold: Annotated[Path, typer.Argument(help="Gold: a golden directory or coded-documents file.", show_default=False)],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON (keys in README.md).")] = False,
+    as_json: JsonOption = False,
     junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML: one case per document and type.",
                                                show_default=False)] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write an HTML page of gold and predicted spans.",
@@ -51,10 +49,7 @@ def score(
 ) -> None:
     """Score predictions against gold: events, fields, spans, types, with bootstrap intervals."""
     cb = open_codebook(codebook)
-    try:
-        report = score_documents(load_coding(predictions), load_coding(gold), cb, split.value if split else None)
-    except InputError as exc:
-        fail(str(exc))
+    report = score_documents(load_coding(predictions), load_coding(gold), cb, split.value if split else None)
     if junit is not None:
         _write(junit, junit_xml(report))
     if html is not None:
@@ -65,20 +60,17 @@ def score(
 def agree(
     coding_a: Annotated[Path, typer.Argument(help="First coding: JSONL file or golden directory.", show_default=False)],
     coding_b: Annotated[Path, typer.Argument(help="Second coding of the same documents.", show_default=False)],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the agreement figures as JSON.")] = False,
+    as_json: JsonOption = False,
     listing: Annotated[Path | None, typer.Option("--disagreements",
                        help="Write every disagreement (per document) to this file, for adjudication.")] = None,
     codebook: CodebookOption = None,
 ) -> None:
     """Inter-coder agreement: event F1 of A against B, Cohen's kappa, Krippendorff's alpha per field."""
     cb = open_codebook(codebook)
-    try:
-        first, second = load_coding(coding_a), load_coding(coding_b)
-        report = agreement(first, second, cb)
-        if listing is not None:
-            _write(listing, disagreements(first, second, cb))
-    except InputError as exc:
-        fail(str(exc))
+    first, second = load_coding(coding_a), load_coding(coding_b)
+    report = agreement(first, second, cb)
+    if listing is not None:
+        _write(listing, disagreements(first, second, cb))
     _show(report, as_json, print_agreement)
 
 

@@ -16,10 +16,10 @@ import hashlib
 import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterable
 
 from ..codebook.model import Codebook
 from ..io import InputError, atomic_output, load_coded, read_text, write_golden
@@ -94,7 +94,8 @@ def add_document(text: str, directory: Path, doc_id: str, meta: dict) -> tuple[P
     if text_path.exists():
         raise InputError(str(text_path), "already exists; choose another id")
     text_path.write_text(text, encoding="utf-8", newline="")
-    stub = {"id": doc_id, **{k: meta.get(k) for k in META_KEYS}, "tags": meta.get("tags", []), "facts": meta.get("facts")}
+    stub = {"id": doc_id, **{k: meta.get(k) for k in META_KEYS}, "tags": meta.get("tags", []),
+            "facts": meta.get("facts")}
     meta_path.write_text(json.dumps(stub, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return text_path, meta_path
 
@@ -204,7 +205,7 @@ class FreezeLog:
         return sorted(d for f in self.freezes for d in f.documents)
 
     @classmethod
-    def read(cls, directory: Path) -> "FreezeLog | None":
+    def read(cls, directory: Path) -> FreezeLog | None:
         path = directory / cls.FILE
         if not path.exists():
             return None

@@ -59,7 +59,8 @@ def read_quote_coding(path: Path) -> dict:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise QuoteCodingError([QuoteProblem(where, None, None, f"invalid YAML: {getattr(exc, 'problem', exc)}")]) from None
+        problem = QuoteProblem(where, None, None, f"invalid YAML: {getattr(exc, 'problem', exc)}")
+        raise QuoteCodingError([problem]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise QuoteCodingError([QuoteProblem(str(path), None, None, f"cannot read: {exc}")]) from None
     if not isinstance(data, dict) or not isinstance(data.get("document"), str):
@@ -225,10 +226,9 @@ class QuoteImporter:
                 problem(name, f"{value!r} is not one of: {', '.join(map(str, spec.values or []))}")
                 return None
             return value
-        if kind == "integer":
-            if isinstance(value, bool) or not isinstance(value, int):
-                problem(name, f"{value!r} is not a whole number")
-                return None
+        if kind == "integer" and (isinstance(value, bool) or not isinstance(value, int)):
+            problem(name, f"{value!r} is not a whole number")
+            return None
         if kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
             problem(name, f"{value!r} is not a number")
             return None

@@ -47,7 +47,7 @@ class Thresholds:
     tolerance: float = 0.0
 
     @classmethod
-    def load(cls, path: Path) -> "Thresholds":
+    def load(cls, path: Path) -> Thresholds:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
@@ -80,7 +80,7 @@ class Baseline:
     spurious: dict[str, list[str]]
 
     @classmethod
-    def load(cls, path: Path) -> "Baseline | None":
+    def load(cls, path: Path) -> Baseline | None:
         if not path.exists():
             return None
         try:
@@ -88,7 +88,8 @@ class Baseline:
             return cls(data["codebook_version"], data["codebook_fingerprint"], data["metrics"],
                        data.get("found", {}), data.get("spurious", {}))
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise ThresholdError(f"{path}: not a baseline file written by `coder regress --update-baseline` ({exc})") from None
+            raise ThresholdError(f"{path}: not a baseline file written by `coder regress --update-baseline` "
+                                 f"({exc})") from None
 
     def save(self, path: Path) -> None:
         data: dict[str, Any] = {

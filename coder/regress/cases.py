@@ -9,10 +9,11 @@ in a way aggregate scores on a handful of golden documents cannot.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..codebook.yamlsrc import DuplicateKeyError, Mark, YamlSyntaxError, load_marked_file
 from ..errors import CodebookInvalid
@@ -105,7 +106,8 @@ def load_cases(directory: Path, type_ids: list[str]) -> list[Case]:
             forbid = list(raw.get("forbid") or [])
             for type_id in forbid:
                 if type_id not in type_ids:
-                    raise CaseFileError(f"{where}: case '{case_id}': forbidden type '{type_id}' is not one of {type_ids}")
+                    raise CaseFileError(f"{where}: case '{case_id}': forbidden type '{type_id}' is not one of "
+                                        f"{type_ids}")
             cases.append(Case(case_id, raw["text"], where, _as_date(raw.get("publication_date"), where), expect,
                               forbid, list(raw.get("covers") or []), raw.get("xfail"), bool(raw.get("exact", False))))
     return cases

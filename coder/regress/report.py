@@ -58,7 +58,8 @@ def markdown_summary(checks: list[Check], changes: list[tuple[str, float | None,
             lines.append(f"- **{_cell(check.suite)} / {_cell(check.name)}**: {_cell(check.message)}")
             lines += [f"  - {_cell(d)}" for d in check.details[:10]]
     if changes:
-        lines += ["", "### Scores against the baseline", "", "| metric | baseline | now | change |", "|---|---:|---:|---|"]
+        lines += ["", "### Scores against the baseline", "", "| metric | baseline | now | change |",
+                  "|---|---:|---:|---|"]
         for metric, before, now, verdict in changes:
             shown = "—" if before is None else f"{before:.3f}"
             lines.append(f"| {metric} | {shown} | {now:.3f} | {verdict} |")

@@ -128,8 +128,8 @@ def _check_cases(options: RegressOptions, codebook, checks: list[Check]) -> None
             message = f"known gap: {case.xfail} ({message})"
         elif case.xfail:
             message = f"passes now; remove its xfail ({case.xfail})"
-        checks.append(Check("behaviour", case.id, outcome.passed, message, skipped=bool(case.xfail) and not outcome.passed,
-                            details=[case.where, case.text]))
+        checks.append(Check("behaviour", case.id, outcome.passed, message,
+                            skipped=bool(case.xfail) and not outcome.passed, details=[case.where, case.text]))
     _check_recorded(options, codebook, cases, checks)
     covered = {c for case in cases for c in case.covers}
     tested_types = {e.type for case in cases for e in (case.expect or [])} | {t for case in cases for t in case.forbid}
@@ -197,7 +197,7 @@ def _check_scores(options, codebook, gold, baseline, fingerprint, result: Regres
     for doc_id, type_id, ok, message in scored.per_document_type:
         checks.append(Check("scores", f"{doc_id} / {type_id}", ok, message))
     if baseline is not None:
-        tracked = sorted(set(thresholds.minimums) | {k for k in metrics if k.endswith(".f1") or k.endswith(".accuracy")})
+        tracked = sorted(set(thresholds.minimums) | {k for k in metrics if k.endswith((".f1", ".accuracy"))})
         for key in tracked:
             now = metrics.get(key)
             before = baseline.metrics.get(key)

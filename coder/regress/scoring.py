@@ -76,9 +76,8 @@ def score_offline(codebook: Codebook, gold: list[CodedDocument], html: Path | No
                 parts.append(f"{len(invented)} invented (as in the baseline)")
             result.per_document_type.append((outcome.id, type_id, ok, "; ".join(parts)))
     if html is not None:
-        from ..score.html import html_report
-
         from ..io import write_text_atomic
+        from ..score.html import html_report
 
         write_text_atomic(html, html_report(report, codebook))
     return result

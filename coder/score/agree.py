@@ -15,8 +15,8 @@ precision is B's recall); the other figures are symmetric:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import numpy as np
 
@@ -143,4 +143,5 @@ def _value(p, side, name: str, index: int) -> str:
 def _sketch(event) -> str:
     said = event.evidence[0].text if event.evidence else ""
     said = said if len(said) <= 100 else said[:97] + "..."
-    return f"{event.type} {event.value('actor1')!r} at {event.value('location')!r} {event.value('event_date')}: \"{said}\""
+    where = f"{event.value('actor1')!r} at {event.value('location')!r} {event.value('event_date')}"
+    return f"{event.type} {where}: \"{said}\""

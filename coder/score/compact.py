@@ -10,9 +10,9 @@ the assignment never depend on the order of the input.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Hashable, Sequence
 
 import numpy as np
 

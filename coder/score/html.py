@@ -2,10 +2,11 @@
 
 First the summary: relaxed and strict event F1 with their bootstrap intervals, evidence spans,
 document types, then per event type and per field. Then the documents, those with errors first
-(most missed and invented events first, then most field disagreements), each with gold and predicted text side by side; within matched events the
-fields that disagree are shown gold beside predicted (a "matched" event with a wrong date is not
-hidden); missed and invented events are listed with a cause where one is known (coded as another
-type, or reported by the coder as an uncoded mention). Documents without errors come last, folded.
+(most missed and invented events first, then most field disagreements), each with gold and
+predicted text side by side; within matched events the fields that disagree are shown gold beside
+predicted (a "matched" event with a wrong date is not hidden); missed and invented events are
+listed with a cause where one is known (coded as another type, or reported by the coder as an
+uncoded mention). Documents without errors come last, folded.
 Every text that comes from a document or a coding is HTML-escaped.
 """
 
@@ -143,7 +144,8 @@ def _analyse(report: ScoreReport) -> list[_Doc]:
     for number, doc_id in enumerate(prep.aligned.ids):
         doc = _Doc(number + 1, doc_id, prep.aligned.titles[number], prep.aligned.texts[number],
                    list(range(gold.doc_start[number], gold.doc_start[number + 1])),
-                   list(range(pred.doc_start[number], pred.doc_start[number + 1])), prediction_missing=doc_id in missing)
+                   list(range(pred.doc_start[number], pred.doc_start[number + 1])),
+                   prediction_missing=doc_id in missing)
         record = prep.aligned.left[number]
         diagnostics = list(record.diagnostics) if record is not None else []
         for g in doc.gold:
@@ -153,7 +155,8 @@ def _analyse(report: ScoreReport) -> list[_Doc]:
                 if found:
                     doc.disagreements[(g, matched[g])] = found
                 continue
-            doc.missed.append((g, _missed_cause(gold.events[g], gold_as.get(g), pred, diagnostics, doc.prediction_missing)))
+            cause = _missed_cause(gold.events[g], gold_as.get(g), pred, diagnostics, doc.prediction_missing)
+            doc.missed.append((g, cause))
         for p in doc.pred:
             if p not in matched_pred:
                 other = pred_as.get(p)
@@ -192,7 +195,8 @@ def _document(report: ScoreReport, doc: _Doc, colours: dict[str, str]) -> str:
     gold, pred = report.prepared.gold, report.prepared.pred
     title = f" — {escape(doc.title)}" if doc.title else ""
     if doc.errors:
-        said = [f"{len(doc.missed)} missed" if doc.missed else "", f"{len(doc.invented)} invented" if doc.invented else "",
+        said = [f"{len(doc.missed)} missed" if doc.missed else "",
+                f"{len(doc.invented)} invented" if doc.invented else "",
                 f"{sum(map(len, doc.disagreements.values()))} field disagreement(s)" if doc.disagreements else ""]
         badge = f'<span class="badge">{", ".join(s for s in said if s)}</span>'
     else:
@@ -209,7 +213,8 @@ def _document(report: ScoreReport, doc: _Doc, colours: dict[str, str]) -> str:
         out.append("<h3>Matched events</h3>")
         for g, p in doc.pairs:
             rows = doc.disagreements.get((g, p), [])
-            caption = (f"{escape(gold.events[g].type)}: gold {doc.gold.index(g) + 1} ↔ predicted {doc.pred.index(p) + 1}"
+            caption = (f"{escape(gold.events[g].type)}: gold {doc.gold.index(g) + 1} ↔ "
+                       f"predicted {doc.pred.index(p) + 1}"
                        f" — {len(rows) or 'no'} field disagreement(s)")
             body = "".join(f'<tr class="{v}"><td>{escape(n)}</td><td class="v">{escape(a)}</td>'
                            f'<td class="v">{escape(b)}</td><td>{v}</td></tr>' for n, a, b, v in rows)
@@ -236,7 +241,8 @@ def html_report(report: ScoreReport, codebook: Codebook) -> str:
                    key=lambda d: (-(len(d.missed) + len(d.invented)), -d.errors, d.id))
     right = [d for d in docs if not d.errors]
     body = ["<h1>coder score</h1>", _summary(report),
-            f'<section id="documents"><h2>Documents with errors ({len(wrong)} of {len(docs)}), most missed and invented first</h2>'
+            f'<section id="documents"><h2>Documents with errors ({len(wrong)} of {len(docs)}), '
+            "most missed and invented first</h2>"
             f'<p class="legend">evidence shaded by type: {legend}; field spans underlined</p></section>']
     body += [_document(report, d, colours) for d in wrong]
     if right:

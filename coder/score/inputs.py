@@ -6,9 +6,9 @@ came from, so the CLI can print one clear line and exit 1.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from ..codebook.model import Codebook
 from ..io import InputError, load_located

@@ -13,7 +13,6 @@ import xml.etree.ElementTree as ET
 from ..models import Event
 from .scorer import ScoreReport
 
-
 # XML 1.0 cannot carry most control characters, even escaped; article text may hold them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

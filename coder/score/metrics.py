@@ -7,7 +7,7 @@ predictions precision is undefined, with no gold recall is, with neither F1 is.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Hashable, Sequence
+from collections.abc import Hashable, Sequence
 
 import numpy as np
 

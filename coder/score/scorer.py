@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import gc
 import json
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import numpy as np
 

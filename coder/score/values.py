@@ -9,7 +9,8 @@ same day coded at week precision is a different claim than at day precision.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Hashable
+from collections.abc import Callable, Hashable
+from typing import Any
 
 from ..codebook.model import Codebook, FieldSpec
 

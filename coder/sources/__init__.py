@@ -20,14 +20,24 @@ from __future__ import annotations
 import io
 import json
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator
 
 from ..io import InputError
-from .common import (Item, SourceOptions, decode, decode_html, failed, guarded, make_document, name_problem, printable, safe_id,
-                     skipped)
-from .files import (HTML_SUFFIXES, TEXT_SUFFIXES, dateline_date, iter_documents,  # noqa: F401 (public API)
-                    read_document)
+from .common import (
+    Item,
+    SourceOptions,
+    decode,
+    decode_html,
+    failed,
+    guarded,
+    make_document,
+    name_problem,
+    printable,
+    safe_id,
+    skipped,
+)
+from .files import HTML_SUFFIXES, TEXT_SUFFIXES, dateline_date, iter_documents, read_document  # noqa: F401 (public API)
 
 __all__ = ["Item", "SourceOptions", "iter_documents", "iter_items", "read_document", "dateline_date",
            "check_sources", "count_hint", "kind_of"]

@@ -29,8 +29,9 @@ import stat
 import tarfile
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from ..io import InputError
 from .common import Item, SourceOptions, failed, name_problem, printable, skipped
@@ -167,7 +168,7 @@ def iter_tar(path: Path, options: SourceOptions) -> Iterator[Item]:
     with raw:
         try:
             # "r|*": a stream, never seeks, memory bounded by one member.
-            archive = tarfile.open(fileobj=io.BufferedReader(counter), mode="r|*")
+            archive = tarfile.open(fileobj=io.BufferedReader(counter), mode="r|*")  # noqa: SIM115 (`with` below)
         except tarfile.TarError as exc:
             reason = scan.damages[0].reason if scan.damages else str(exc)
             raise InputError(str(path), f"not a readable tar archive: {reason}") from None
@@ -178,9 +179,8 @@ def iter_tar(path: Path, options: SourceOptions) -> Iterator[Item]:
                     yield failed(f"{path}!", f"{damage.reason}; members from there on are missing")
 
 
-def _tar_members(path: Path, archive: tarfile.TarFile, counter: "_Counting", scan: Scan,
+def _tar_members(path: Path, archive: tarfile.TarFile, counter: _Counting, scan: Scan,
                  options: SourceOptions) -> Iterator[Item]:
-    from . import kind_of
 
     total = 0
     current = f"{path}!"  # the member being read, to name it when the archive breaks under it

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from ..io import InputError, read_text
 from ..models import Document

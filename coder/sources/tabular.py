@@ -12,8 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from pathlib import PurePath
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO
 
 from ..io import InputError
 from .common import TEXT_KEYS, Item, SourceOptions, bad_bytes, decode, failed, make_document, record_fields
@@ -34,7 +35,8 @@ def _item_from_record(key: str, record: Any, options: SourceOptions, default_id:
             return failed(key, reason, str(fields["id"]))
     if text is None:
         wanted = options.text_column or "/".join(TEXT_KEYS)
-        return failed(key, f"no text: key {wanted!r} missing or null (keys found: {', '.join(map(str, record)) or 'none'})",
+        found = ", ".join(map(str, record)) or "none"
+        return failed(key, f"no text: key {wanted!r} missing or null (keys found: {found})",
                       str(fields["id"]))
     if not isinstance(text, str):
         return failed(key, f"text is a {type(text).__name__}, expected a string", str(fields["id"]))

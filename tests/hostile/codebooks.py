@@ -8,8 +8,8 @@ line, and the problems named as file:line.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .generate import ARTICLE, ROOT, Case
 

@@ -13,10 +13,10 @@ import os
 import random
 import tarfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from .generate import ARTICLE, Case, _batch, _code, _write, filler, page, tar_bytes, warc_bytes
+from .generate import ARTICLE, Case, _batch, _code, _write, filler, page, tar_bytes
 
 _RANDOM = random.Random(17).randbytes(6000)
 
@@ -115,7 +115,8 @@ def _warc_not_pages(folder: Path) -> None:
         headers = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
         writer.write_record(writer.create_warc_record(f"https://x/{index}", "response",
                                                       payload=io.BytesIO(body), http_headers=headers))
-    writer.write_record(writer.create_warc_record("https://x/req", "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")))
+    request = io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")
+    writer.write_record(writer.create_warc_record("https://x/req", "request", payload=request))
     (folder / "a.warc.gz").write_bytes(out.getvalue())
 
 

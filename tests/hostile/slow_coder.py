@@ -31,7 +31,7 @@ class SlowCoder:
         if "BACKTRACK" in document.text:
             _CATASTROPHIC.search("a" * 60 + "b")   # hours in the regex engine
         if "SLEEP" in document.text:
-            try:
+            try:  # noqa: SIM105 (written the careless way on purpose)
                 time.sleep(3600)
             except Exception:  # a coder swallowing errors must not swallow the time limit
                 pass

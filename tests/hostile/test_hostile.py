@@ -9,6 +9,7 @@ is then its own test, so a failure names the case and what broke.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -20,7 +21,8 @@ import pytest
 from .generate import case_names, generate
 
 ROOT = Path(__file__).resolve().parents[2]
-TOTAL_SECONDS = 900   # the whole corpus (about 200 s alone on two cores); each case has its own limit (run.CASE_SECONDS)
+# The whole corpus (about 200 s alone on two cores); each case has its own limit (run.CASE_SECONDS).
+TOTAL_SECONDS = 900
 
 
 @pytest.fixture(scope="module")
@@ -30,11 +32,10 @@ def results(tmp_path_factory) -> dict[str, dict]:
     sink = corpus / "results.jsonl"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CODER_CODEBOOK": str(ROOT / "codebook"),
            "NO_COLOR": "1", "COLUMNS": "200"}
-    try:
+    # On a timeout, the case that hung is the one started without a result.
+    with contextlib.suppress(subprocess.TimeoutExpired):
         subprocess.run([sys.executable, "-m", "tests.hostile.run", str(corpus), str(sink)], cwd=corpus,
                        env=env, timeout=TOTAL_SECONDS, check=False, capture_output=True)
-    except subprocess.TimeoutExpired:
-        pass  # the case that hung is the one started without a result
     found: dict[str, dict] = {}
     if sink.exists():
         for line in sink.read_text(encoding="utf-8").splitlines():
