@@ -60,3 +60,14 @@ def test_a_malformed_vocabulary_is_one_clear_problem(codebook: Path):
         load_codebook(codebook)
     found = [str(p) for p in caught.value.problems]
     assert any("vocabulary: expected a mapping of names to non-empty lists" in p for p in found)
+
+
+def test_yielding_to_a_type_that_does_not_exist_is_named(codebook: Path):
+    path = codebook / "event_types" / "troop_movement.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("{type: smuggling, unless:", "{type: smugling, unless:", 1), encoding="utf-8")
+    with pytest.raises(CodebookError) as caught:
+        load_codebook(codebook)
+    [problem] = [str(p) for p in caught.value.problems]
+    assert "troop_movement: yields_to[0].type" in problem and "'smugling' is not another event type" in problem
+    assert "smuggling" in problem.split("expected one of:")[1]

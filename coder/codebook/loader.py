@@ -424,6 +424,13 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
             _check_file_name(et, raw, file, problems)
         event_types.append(et)
 
+    for et in event_types:
+        for index, rule in enumerate(et.yields_to):
+            if rule.type not in first_file or rule.type == et.id:
+                problems.append(Problem(None, f"{et.id}: yields_to[{index}].type",
+                                        f"'{rule.type}' is not another event type; expected one of: "
+                                        f"{', '.join(sorted(set(first_file) - {et.id}))}"))
+
     actors_file, places_file = root / "actors.yaml", root / "places.yaml"
     raw_actors = _load_yaml(actors_file, problems, "'actors:' and a list of actors")
     actors = _validate(_Actors, raw_actors, actors_file, problems) if raw_actors is not None else None

@@ -131,6 +131,15 @@ class AcledMapping(Strict):
     sub_event_type: str
 
 
+class YieldRule(Strict):
+    """This type is not coded from a passage that codes another type, unless a cue says both
+    happened ("trucks of weapons crossed" is smuggling only; with fighters aboard, also a movement)."""
+
+    type: str = Field(description="The event type that takes the passage.")
+    unless: list[Pattern] = Field(default_factory=list,
+                                  description="Cues in the passage that keep this type as well.")
+
+
 class EventType(Strict):
     id: str
     label: str
@@ -147,6 +156,7 @@ class EventType(Strict):
     notes_template: str
     # Fields shown first on a review card and in the pretty table.
     key_fields: list[str] = Field(default_factory=list)
+    yields_to: list[YieldRule] = Field(default_factory=list)
     colour: str = "cyan"
 
     def template_fields(self) -> list[str]:

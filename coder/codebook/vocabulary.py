@@ -20,7 +20,7 @@ from .yamlsrc import locate
 _REFERENCE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 # Where patterns live in the raw YAML: (list key, item key or None for a list of strings).
-EVENT_TYPE_PLACES = (("triggers", "pattern"), ("triggers", "requires"))
+EVENT_TYPE_PLACES = (("triggers", "pattern"), ("triggers", "requires"), ("yields_to", "unless"))
 META_PLACES = (("exclusion_rules", "cues"), ("uncoded_kinds", "cues"))
 
 

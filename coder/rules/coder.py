@@ -76,6 +76,7 @@ class RuleCoder:
         self.codebook = codebook
         self.normalizer = Normalizer(codebook)
         self.types: list[CompiledType] = compile_codebook(codebook)
+        self._compiled = {ct.id: ct for ct in self.types}
         self.consolidator = Consolidator(codebook)
         self._catch_all = catch_all_actors(codebook.actors)
         try:
@@ -152,8 +153,9 @@ class RuleCoder:
                     order.append(key)
                 last_of_type[ct.id] = (si, found[key])
         withdrawn = self._withdrawn_by_headline(ctx)
-        events = self.consolidator.consolidate(
-            [found[k] for k in order if (found[k].confidence or 0) >= self.min_confidence and found[k].type not in withdrawn])
+        candidates = [found[k] for k in order
+                      if (found[k].confidence or 0) >= self.min_confidence and found[k].type not in withdrawn]
+        events = self.consolidator.consolidate(self._without_yielded(ctx, candidates))
         type_order = {t.id: i for i, t in enumerate(self.types)}
         events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, type_order.get(e.type, 99)))
         for event in events:
@@ -276,6 +278,25 @@ class RuleCoder:
         fill_money(draft, ct, lo, hi)
         fill_counterpart(draft, tribal or (others if flagged else []), plans)
         return events_at(draft, ct, locations, near, Span.of(ctx.doc.text, sentence.start, sentence.end))
+
+    def _without_yielded(self, ctx: _Ctx, events: list[Event]) -> list[Event]:
+        """Drop an event whose every sentence codes the type it yields to, unless a cue keeps it:
+        trucks of weapons crossing with nobody named aboard are smuggling, not also a troop movement."""
+        by_type: dict[str, set[tuple[int, int]]] = {}
+        for event in events:
+            by_type.setdefault(event.type, set()).update((s.start, s.end) for s in event.evidence)
+        text = ctx.doc.text
+        kept = []
+        for event in events:
+            ct = self._compiled[event.type]
+            spans = [(s.start, s.end) for s in event.evidence]
+            yielded = spans and any(
+                all(span in by_type.get(other, ()) for span in spans)
+                and not (keep is not None and any(keep.search(text, a, b) for a, b in spans))
+                for other, keep in ct.yields)
+            if not yielded:
+                kept.append(event)
+        return kept
 
     @staticmethod
     def _antecedent(ctx: _Ctx, si: int, trig: tuple[int, int], last: tuple[int, Event] | None) -> Event | None:

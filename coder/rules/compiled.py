@@ -122,6 +122,8 @@ class CompiledType:
     rules: list[CompiledRule]
     sides: frozenset[str]
     plans: list[FieldPlan] = field(default_factory=list)
+    # (type it yields to, cue that keeps it anyway): see YieldRule.
+    yields: list[tuple[str, re.Pattern | None]] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -142,5 +144,7 @@ def compile_codebook(codebook: Codebook) -> list[CompiledType]:
             rules=[rules[r] for r in et.exclusion_rules if r in rules],
             sides=frozenset(et.actor_sides),
             plans=[_plan(name, spec) for name, spec in fields.items()],
+            yields=[(y.type, re.compile("|".join(f"(?:{c})" for c in y.unless), re.I) if y.unless else None)
+                    for y in et.yields_to],
         ))
     return out
