@@ -160,3 +160,37 @@ def test_an_answer_cut_at_max_tokens_in_the_batch_says_live_coding_splits_it(cod
     (coded,) = read(coder, requests, [output])
     assert coded.status == "failed" and "max_tokens" in coded.error
     assert "more briefly" not in coded.error and "splits" in coded.error
+
+
+def test_requests_are_split_at_the_batch_limits_and_read_back_together(coder, codebook, tmp_path):
+    from coder.llm.batchapi import MAX_BYTES, MAX_REQUESTS, part_path
+
+    assert (MAX_REQUESTS, MAX_BYTES) == (50_000, 200_000_000)
+    requests = tmp_path / "requests.jsonl"
+    docs = [Document(id=f"d{i}", text=TEXT + f" Report {i}.", publication_date=date(2021, 3, 16)) for i in range(5)]
+    done = prepare(coder, docs, requests, max_requests=2)
+    assert done.files == [requests, part_path(requests, 2), part_path(requests, 3)]
+    assert [len(f.read_text().splitlines()) for f in done.files] == [2, 2, 1]
+    ids = [json.loads(line)["custom_id"] for f in done.files for line in f.read_text().splitlines()]
+    assert ids == [f"d{i}-c1" for i in range(5)] and done.files[1].name == "requests-2.jsonl"
+    # By size: each line is about the same length, so a limit of two and a half lines puts two in a file.
+    line = len(requests.read_text().splitlines()[0].encode()) + 1
+    by_size = prepare(coder, docs, tmp_path / "s.jsonl", max_bytes=int(line * 2.5))
+    assert [len(f.read_text().splitlines()) for f in by_size.files] == [2, 2, 1]
+    assert all(f.stat().st_size <= line * 2.5 for f in by_size.files)
+    with pytest.raises(BatchFileError, match="lower chunk_chars"):
+        prepare(coder, docs, tmp_path / "t.jsonl", max_bytes=line // 2)
+    assert not (tmp_path / "t.jsonl").exists() and not manifest_path(tmp_path / "t.jsonl").exists()
+    # The answers of the three batches are read back as one.
+    outputs = []
+    for n, f in enumerate(done.files):
+        out = tmp_path / f"out{n}.jsonl"
+        out.write_text("\n".join(_line(json.loads(l)["custom_id"], json.dumps(answer(codebook)))
+                                 for l in f.read_text().splitlines()) + "\n")
+        outputs.append(out)
+    coded = list(read(coder, requests, outputs))
+    assert [c.status for c in coded] == ["ok"] * 5
+    # A smaller prepare later names the parts it did not rewrite.
+    again = prepare(LLMCoder(codebook, model="gpt-4o-mini", api_key=KEY, cache=False,
+                             config=tmp_path / "none.toml"), docs[:2], requests, max_requests=2)
+    assert again.files == [requests] and again.stale == [part_path(requests, 2), part_path(requests, 3)]

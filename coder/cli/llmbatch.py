@@ -48,13 +48,18 @@ def prepare_command(
     except InputError as exc:
         fail(str(exc))
     cost = "unknown (model not in the price table)" if done.cost_usd is None else f"about ${done.cost_usd:.4f}"
-    console.print(f"{done.documents} document(s): {done.requests} request(s) -> {out}, "
+    where = str(out) if len(done.files) == 1 else (f"{len(done.files)} files (a batch takes at most 50,000 requests "
+                                                   f"and 200 MB): " + ", ".join(str(f) for f in done.files))
+    console.print(f"{done.documents} document(s): {done.requests} request(s) -> {where}, "
                   f"{done.cached} chunk(s) already answered in the cache; "
                   f"~{done.prompt_tokens} prompt tokens, batch prompt cost {cost}", markup=False)
+    if done.stale:
+        err_console.print(f"note: {', '.join(str(f) for f in done.stale)} left by an earlier prepare "
+                          "(not part of this batch: do not submit)", markup=False)
     console.print(f"manifest -> {manifest_path(out)} (keep it: `coder llm-batch read` needs it)", markup=False)
-    console.print("submit: upload the file with purpose 'batch' and create a batch on "
+    console.print("submit: upload each file with purpose 'batch' and create one batch per file on "
                   "/v1/chat/completions (openai files create / batches create); "
-                  "then: coder llm-batch read OUTPUT.jsonl [ERRORS.jsonl] --requests " + str(out), markup=False)
+                  "then: coder llm-batch read OUTPUT.jsonl... [ERRORS.jsonl...] --requests " + str(out), markup=False)
 
 
 @llm_batch.command("read")

@@ -19,6 +19,7 @@ The key is never written: requests hold the prompt and the model name only.
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -49,18 +50,59 @@ class Prepared:
     cached: int = 0              # chunks answered from the cache, not sent
     prompt_tokens: int = 0       # estimated, for the cost before sending
     cost_usd: float | None = None
+    files: list[Path] = field(default_factory=list)   # the requests files, each one batch
+    stale: list[Path] = field(default_factory=list)   # parts of an earlier prepare, not to be sent
 
 
-def prepare(coder: Any, documents: Iterable[Document], requests: Path) -> Prepared:
-    """Write the Batch API requests file and its manifest for `documents`."""
+# One batch takes at most 50,000 requests and a file of at most 200 MB: past either,
+# the requests go on in another file (another batch), which `read` joins by custom_id.
+MAX_REQUESTS = 50_000
+MAX_BYTES = 200_000_000
+
+
+def part_path(requests: Path, number: int) -> Path:
+    """requests.jsonl, then requests-2.jsonl, requests-3.jsonl..."""
+    return requests if number == 1 else requests.with_name(f"{requests.stem}-{number}{requests.suffix}")
+
+
+class _Parts:
+    """Request lines into as many files as the limits need, each written atomically."""
+
+    def __init__(self, stack: ExitStack, requests: Path, max_requests: int, max_bytes: int):
+        self.stack, self.requests = stack, requests
+        self.max_requests, self.max_bytes = max_requests, max_bytes
+        self.files: list[Path] = []
+        self.handle: Any = None
+        self.count = self.size = 0
+
+    def write(self, line: str) -> None:
+        size = len(line.encode("utf-8")) + 1
+        if size > self.max_bytes:
+            raise BatchFileError(f"one request is {size:,} bytes, over the {self.max_bytes:,} bytes a batch file "
+                                 "may hold; lower chunk_chars")
+        if self.handle is None or self.count >= self.max_requests or self.size + size > self.max_bytes:
+            path = part_path(self.requests, len(self.files) + 1)
+            self.handle = self.stack.enter_context(atomic_output(path, newline="\n"))
+            self.files.append(path)
+            self.count = self.size = 0
+        self.handle.write(line + "\n")
+        self.count += 1
+        self.size += size
+
+
+def prepare(coder: Any, documents: Iterable[Document], requests: Path, *, max_requests: int = MAX_REQUESTS,
+            max_bytes: int = MAX_BYTES) -> Prepared:
+    """Write the Batch API requests file(s) and the manifest for `documents`."""
     s = coder.settings
     done = Prepared()
     estimate = Usage()
     manifest = manifest_path(requests)
-    # Each file appears whole or not at all, and neither is renamed into place unless both
-    # were written through: a requests file beside an older manifest would be read against
-    # the wrong documents.
-    with atomic_output(requests, newline="\n") as out, atomic_output(manifest, newline="\n") as man:
+    # Each file appears whole or not at all, and none is renamed into place unless all were
+    # written through: a requests file beside an older manifest would be read against the
+    # wrong documents.
+    with ExitStack() as stack:
+        man = stack.enter_context(atomic_output(manifest, newline="\n"))
+        parts = _Parts(stack, requests, max_requests, max_bytes)
         man.write(json.dumps({"kind": MANIFEST_KIND, "model": s.model, "prompt_hash": coder.prompt.hash,
                               "codebook_version": coder.codebook.version,
                               "response_format": s.response_format}) + "\n")
@@ -79,14 +121,22 @@ def prepare(coder: Any, documents: Iterable[Document], requests: Path) -> Prepar
                 body = {"model": s.model, "messages": coder.prompt.messages(text, document.publication_date, part),
                         "response_format": coder.prompt.response_format, "temperature": s.temperature,
                         "max_tokens": s.max_tokens}
-                out.write(json.dumps({"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": body},
-                                     ensure_ascii=False) + "\n")
+                parts.write(json.dumps({"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": body},
+                                       ensure_ascii=False))
                 done.requests += 1
                 estimate.prompt_tokens += coder.prompt.stable_tokens + estimate_tokens(text)
                 entry.append({"window": [start, end], "part": part, "key": key, "custom_id": custom_id})
             man.write(json.dumps({"document": document.model_dump(mode="json"), "chunks": entry},
                                  ensure_ascii=False) + "\n")
             done.documents += 1
+        if not parts.files:
+            parts.stack.enter_context(atomic_output(requests, newline="\n"))  # nothing to send: an empty file
+            parts.files.append(requests)
+        done.files = parts.files
+    number = len(done.files) + 1
+    while part_path(requests, number).exists():  # left by an earlier, larger prepare: not this batch
+        done.stale.append(part_path(requests, number))
+        number += 1
     done.prompt_tokens = estimate.prompt_tokens
     done.cost_usd = coder.prices.cost(s.model, estimate, batch=True)
     return done
