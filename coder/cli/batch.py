@@ -217,6 +217,7 @@ def export(
             documents = load_coded_documents(db, run_id=run)
     except InputError as exc:
         fail(str(exc))
+    documents = _current(codebook, documents)
     accepted = _merges(documents, merges, accept_merges) if dedup else None
     if fmt == "gold":
         count = write_gold(documents, out, dedup=dedup, accepted=accepted)
@@ -238,8 +239,27 @@ def export(
     for key, column in (("no_event_date", "event_date"), ("no_source", "source")):
         if stats.get(key):
             err_console.print(f"warning: {stats[key]} of {count} row(s) have no {column}", markup=False)
+    if stats.get("contradictory"):
+        err_console.print(f"warning: {stats['contradictory']} of {count} row(s) have values that contradict each "
+                          "other (see the warnings column)", markup=False)
     if out is not None and not is_stdout(out):
         err_console.print(f"{count} {what} -> {out}", markup=False)
+
+
+def _current(codebook, documents):
+    """Documents whose reviewer-changed events are re-derived (looked-up fields, notes), after
+    naming on stderr the events whose values contradict each other."""
+    from ..derived import contradictions, refreshed
+
+    documents = [refreshed(codebook, d) for d in documents]
+    found = [(d.document.id, e.id, m) for d in documents for e in d.events for m in contradictions(e)]
+    if found:
+        err_console.print(f"warning: {len(found)} contradiction(s) between values:", markup=False)
+        for doc_id, event_id, message in found[:20]:
+            err_console.print(f"  {doc_id} {event_id}: {message}", markup=False, soft_wrap=True)
+        if len(found) > 20:
+            err_console.print(f"  ... and {len(found) - 20} more", markup=False)
+    return documents
 
 
 def _merges(documents, merges: Path | None, accept_merges: Path | None) -> list[list[str]]:

@@ -31,6 +31,7 @@ from typing import IO, Any, Iterable
 from urllib.parse import urlsplit
 
 from ..codebook.model import Codebook
+from ..derived import contradictions
 from ..models import Alignment, CodedDocument
 from .dedup import MergedEvent, merge_events
 
@@ -44,7 +45,8 @@ ACLED_COLUMNS = [
 OWN_LEADING = ["codebook_event_type", "confidence"]
 # ungrounded_fields: fields whose value no member's own words support (quote not
 # found, or found and saying something else), so that no one reads them as data.
-OWN_TRAILING = ["evidence", "document_ids", "document_count", "ungrounded_fields", "event_ids"]
+# warnings: values that contradict each other (coder.derived.contradictions), for the analyst to fix.
+OWN_TRAILING = ["evidence", "document_ids", "document_count", "ungrounded_fields", "event_ids", "warnings"]
 UNGROUNDED = {Alignment.unaligned, Alignment.contradicted}
 
 _INT = ["year", "time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision", "fatalities",
@@ -171,6 +173,7 @@ def row(merged: MergedEvent, codebook: Codebook, event_id: str, timestamp: int,
     out["document_count"] = len(docs)
     out["ungrounded_fields"] = " ".join(_ungrounded(merged))
     out["event_ids"] = "; ".join(m.id for m in merged.members)
+    out["warnings"] = "; ".join(contradictions(v))
     return {k: _cell(val) for k, val in out.items()}
 
 
@@ -203,7 +206,7 @@ def write_acled_csv(documents: Iterable[CodedDocument], codebook: Codebook, out:
     a row with any such member and "reviewed" otherwise.
     stats: filled with how many rows lack an event_date ("no_event_date") or a
     source ("no_source"), so the caller can warn: such rows are valid CSV but
-    not usable ACLED data.
+    not usable ACLED data; and how many have contradictory values ("contradictory").
     """
     merged = merge_events(documents, enabled=dedup, accepted=accepted)
     ids = event_ids(merged)
@@ -211,12 +214,13 @@ def write_acled_csv(documents: Iterable[CodedDocument], codebook: Codebook, out:
     names = columns(codebook) + (["review_status"] if undecided is not None else [])
     writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n")
     writer.writeheader()
-    missing = {"no_event_date": 0, "no_source": 0}
+    missing = {"no_event_date": 0, "no_source": 0, "contradictory": 0}
     type_fields = type_field_columns(codebook)
     for n, cluster in enumerate(merged):
         cells = row(cluster, codebook, ids[n], stamp, type_fields)
         missing["no_event_date"] += not cells["event_date"]
         missing["no_source"] += not cells["source"]
+        missing["contradictory"] += bool(cells["warnings"])
         if undecided is not None:
             open_ = any(m.event_index in undecided.get(m.document.id, ()) for m in cluster.members)
             cells["review_status"] = "undecided" if open_ else "reviewed"

@@ -1,0 +1,68 @@
+"""The ACLED-style notes sentence, from the event type's template and the values.
+
+A placeholder without a value takes its phrase with it: "(from {origin})"
+disappears when there is no origin, "On {event_date}, " when there is no date,
+so the sentence stays neutral and never states what the text did not say.
+
+Core, not the rule coder's: the review and the exports regenerate notes after
+every change of a value (`fresh_notes`), and must not import the rule coder.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .codebook.model import Codebook, EventType
+from .models import Alignment, Event, FieldValue
+
+_PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
+
+
+def _text(value) -> str | None:
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, list):
+        return ", ".join(str(v).replace("_", " ") for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value).replace("_", " ") if not isinstance(value, str) or " " in value else value.replace("_", " ")
+
+
+def render_notes(et: EventType, event: Event) -> str:
+    template = et.notes_template
+    missing = [name for name in et.template_fields() if _text(event.value(name)) is None]
+    for name in missing:
+        token = re.escape("{" + name + "}")
+        # The bracketed phrase holding it, else the comma clause, else the word.
+        for pattern in (r"\s*\([^()]*" + token + r"[^()]*\)",
+                        r"(?:^|(?<=[.;]\s))[^,.;{}]*" + token + r"[^,.;{}]*,\s*",
+                        r"\s*\b(?:in|at|from|to|of|through|with|on|by)\s+" + token,
+                        token):
+            template, count = re.subn(pattern, "", template, count=1)
+            if count:
+                break
+    note = _PLACEHOLDER.sub(lambda m: _text(event.value(m.group(1))) or "", template)
+    note = re.sub(r"\s+([,.)])", r"\1", re.sub(r"\s{2,}", " ", note)).strip()
+    return note[:1].upper() + note[1:]
+
+
+# Notes a reviewer wrote are the reviewer's: never regenerated over.
+REVIEWER_DETAILS = {"set by reviewer"}
+
+
+def fresh_notes(codebook: Codebook, event: Event) -> FieldValue | None:
+    """The notes the event's current values give, when they differ from its notes; None when
+    they agree, the type has no notes field or template, or the reviewer wrote the notes."""
+    try:
+        et = codebook.event_type(event.type)
+    except KeyError:
+        return None
+    if "notes" not in codebook.fields_for(event.type) or not et.notes_template:
+        return None
+    current = event.fields.get("notes")
+    if current is not None and current.detail in REVIEWER_DETAILS:
+        return None
+    text = render_notes(et, event)
+    if current is not None and current.value == text:
+        return None
+    return FieldValue(value=text, alignment=Alignment.none)
