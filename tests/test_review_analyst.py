@@ -138,6 +138,8 @@ async def test_uncovered_view_lists_and_jumps(tmp_path, codebook):
     app = ReviewApp(session)
     text = session.doc("u1").text
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "m: 5 uncovered" in str(app.title_line.render())         # the header says there is something
         await pilot.press("m")
         await pilot.pause()
         assert type(app.screen).__name__ == "UncoveredScreen"

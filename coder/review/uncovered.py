@@ -37,6 +37,19 @@ def _normalizer(session: ReviewSession):
     return norm
 
 
+def _unresolved(session: ReviewSession, doc: DocState) -> list:
+    # Once per document (about 20 ms each): the text never changes, and the header counts them.
+    cache = getattr(session, "_uncovered_names", None)
+    if cache is None:
+        cache = session._uncovered_names = {}
+    if doc.id not in cache:
+        try:
+            cache[doc.id] = _normalizer(session).unresolved(doc.text)
+        except Exception:  # a convenience view: a finder failure must not close the review
+            cache[doc.id] = []
+    return cache[doc.id]
+
+
 def uncovered(session: ReviewSession, doc: DocState) -> list[Uncovered]:
     items: list[Uncovered] = []
     for diagnostic in doc.coded.diagnostics:
@@ -53,11 +66,7 @@ def uncovered(session: ReviewSession, doc: DocState) -> list[Uncovered]:
                 seen.add((span.start, span.end))
                 items.append(Uncovered(f"unverified {name}", f"{state.id} {name} = {format_value(fv.value)}",
                                        span.start, span.end))
-    try:
-        names = _normalizer(session).unresolved(doc.text)
-    except Exception:  # a convenience view: a finder failure must not close the review
-        names = []
-    for u in names:
+    for u in _unresolved(session, doc):
         if (u.start, u.end) not in seen:
             items.append(Uncovered("unknown " + ("group" if u.kind == "actor" else u.kind), u.name, u.start, u.end))
     return sorted(items, key=lambda i: (i.start, i.end, i.kind))
