@@ -216,3 +216,18 @@ def test_reviewed_export_carries_document_comments(source, codebook):
     export = reviewed_export(source, codebook=codebook)
     assert [d.document.id for d in export.documents] == ["d1"]
     assert export.comments == {"d2": "the reinforcements are planned: nothing to code yet"}
+
+
+def test_plain_mode_comment_uncovered_and_progress(tmp_path):
+    source = copy(tmp_path, "uncovered.jsonl")
+    commands = "c the airstrike is not ours to code\nm\n%\nq\n"
+    result = CliRunner().invoke(cli, ["review", str(source), "--plain", "--reviewer", "maya",
+                                      "--codebook", str(ROOT / "codebook")], input=commands)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "ok: comment on u1 saved" in out
+    assert "250-259 uncoded airstrike: airstrike" in out and "392-405 unknown place: Hawijat Dahir" in out
+    assert "0/1 documents, 0/1 events reviewed" in out
+    again = CliRunner().invoke(cli, ["review", str(source), "--plain", "--reviewer", "omar",
+                                     "--codebook", str(ROOT / "codebook")], input="q\n")
+    assert "Comment: the airstrike is not ours to code" in again.output
