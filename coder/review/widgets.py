@@ -104,10 +104,12 @@ class DocumentView(TextArea):
             return None
         return self.offset_of(start), self.offset_of(end)
 
-    def select_span(self, start: int, end: int) -> None:
-        """Select text[start:end], the cursor at its end, scrolled into view."""
+    def select_span(self, start: int, end: int, scroll: bool = True) -> None:
+        """Select text[start:end], the cursor at its end, scrolled into view (not under a mouse:
+        the text would move away from the pointer)."""
         self.selection = Selection(self.location_of(start), self.location_of(end))
-        self.scroll_cursor_visible(center=True)
+        if scroll:
+            self.scroll_cursor_visible(center=True)
 
     def resize_selection(self, side: str, grow: bool) -> tuple[int, int] | None:
         """One word more (grow) or fewer at the selection's start or end side; with nothing
@@ -133,7 +135,7 @@ class DocumentView(TextArea):
                 span = (span[0], max(word[1], span[0] + 1))
             else:
                 span = (min(word[0], span[1] - 1), span[1])
-            self.select_span(*span)
+            self.select_span(*span, scroll=False)
 
     async def _on_mouse_up(self, event: events.MouseUp) -> None:
         # A drag that ends or starts inside a word takes the whole word: evidence never cuts one.
@@ -141,7 +143,7 @@ class DocumentView(TextArea):
         if getattr(self, "_selecting", False):
             span = self.selected_span()
             if span is not None:
-                self.select_span(*whole_words(self.text, span))
+                self.select_span(*whole_words(self.text, span), scroll=False)
 
 
 # A word: letters and digits, joined by inner hyphens and apostrophes ("al-Mayadin", "Iran's").
