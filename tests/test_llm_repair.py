@@ -97,3 +97,16 @@ def test_a_grounded_answer_costs_one_request(make, server, codebook):
     server.push({"json": answer(codebook)})
     coder = make()
     assert coder.code(doc()).status == "ok" and server.count == 1 and coder.usage.grounding_repairs == 0
+
+
+def test_a_batch_reads_a_cached_repaired_answer_as_live_coding_made_it(make, server, codebook, tmp_path):
+    from coder.llm.batchapi import prepare, read
+
+    server.push({"json": answer(codebook, vehicle_count=INVENTED)}, {"json": answer(codebook)})
+    live = make().code(doc())
+    coder = make()
+    requests = tmp_path / "requests.jsonl"
+    done = prepare(coder, [doc()], requests)
+    assert done.cached == 1 and done.requests == 0
+    (coded,) = read(coder, requests, [])
+    assert coded.events == live.events and "repaired after a re-ask" in coded.events[0].fields["vehicle_count"].detail

@@ -28,6 +28,7 @@ from ..errors import CoderError
 from ..io import atomic_output
 from ..models import CodedDocument, Document, Event
 from .chunk import chunks, merge_events
+from .coder import Answered
 from .cost import Usage
 from .prompt import estimate_tokens
 
@@ -223,10 +224,10 @@ def _code_one(coder: Any, document: Document, chunk_list: list[dict], answers: d
     try:
         for chunk in chunk_list:
             window = tuple(chunk["window"])
-            data = _answer(coder, chunk, answers, usage)
-            if isinstance(data, str):
-                return coder._failed(document, data)
-            events.extend(coder.builder.events(data, document, window))
+            answered = _answer(coder, chunk, answers, usage)
+            if isinstance(answered, str):
+                return coder.failed(document, answered)
+            events.extend(coder.build(answered, document, window))
         if len(chunk_list) > 1:
             events = merge_events(events)
         return CodedDocument(document=document, events=events, coder=coder.info)
@@ -234,15 +235,15 @@ def _code_one(coder: Any, document: Document, chunk_list: list[dict], answers: d
         coder.account_batch(document, usage)
 
 
-def _answer(coder: Any, chunk: dict, answers: dict[str, Result], usage: Usage) -> dict[str, Any] | str:
+def _answer(coder: Any, chunk: dict, answers: dict[str, Result], usage: Usage) -> Answered | str:
     """The checked answer for one chunk, or the reason there is none."""
     custom_id = chunk.get("custom_id")
     if custom_id is None:
-        entry = coder.cache.get(chunk["key"]) if coder.cache is not None else None
-        if entry is None:
+        cached = coder.cached(chunk["key"])
+        if cached is None:
             return "the answer prepared from the cache is no longer there; prepare the batch again"
         usage.cache_hits += 1
-        return entry["answer"]
+        return cached
     result = answers.get(custom_id)
     if result is None:
         return (f"no result for request {custom_id}: the batch may not be finished, "
@@ -255,4 +256,4 @@ def _answer(coder: Any, chunk: dict, answers: dict[str, Result], usage: Usage) -
         shown = "; ".join(str(p) for p in problems[:3])
         return f"invalid answer in the batch (no repair turn in batch mode; run `coder code --coder llm` on it): {shown}"
     coder.remember(chunk["key"], data)
-    return data
+    return Answered(data, chunk["key"])

@@ -186,23 +186,23 @@ class LLMCoder:
         token = DEADLINE.set(asyncio.get_running_loop().time() + limit if limit else None)
         try:
             if self._fatal is not None:
-                return self._failed(document, self._fatal.message)
+                return self.failed(document, self._fatal.message)
             # A second of grace: the transport's own limit, with its clearer reason, comes first.
             async with asyncio.timeout(limit + 1 if limit else None):
                 events = await self._events(client, document, usage)
             return CodedDocument(document=document, events=events, coder=self.info)
         except TimeoutError:
-            return self._failed(document, f"time limit: not coded within {limit:g} s (document_timeout; requests, "
+            return self.failed(document, f"time limit: not coded within {limit:g} s (document_timeout; requests, "
                                           "retries and waits included)")
         except LLMError as exc:
             if exc.fatal:
                 self._fatal = exc
-            return self._failed(document, exc.message)
+            return self.failed(document, exc.message)
         except AnswerError as exc:
-            return self._failed(document, str(exc))
+            return self.failed(document, str(exc))
         except Exception as exc:  # a bug must cost one document, not the run
             log.exception("LLM coder: unexpected error on document %s", document.id)
-            return self._failed(document, f"internal error: {type(exc).__name__}: {self._clean(exc)}")
+            return self.failed(document, f"internal error: {type(exc).__name__}: {self._clean(exc)}")
         finally:
             DEADLINE.reset(token)
             self._account(document, usage)
@@ -246,12 +246,10 @@ class LLMCoder:
         `raw`: for a recording, which cannot split; a cut answer is then re-asked as before."""
         s = self.settings
         key = self.cache_key(text, published, part)
-        if self.cache is not None:
-            entry = self.cache.get(key)
-            if entry is not None:
-                usage.cache_hits += 1
-                return Answered(entry["answer"], key, note=RepairNote.from_dict(entry.get("repair")), cached=True,
-                                recall=[a for a in entry.get("recall") or [] if isinstance(a, dict)])
+        cached = self.cached(key)
+        if cached is not None:
+            usage.cache_hits += 1
+            return cached
         messages = self.prompt.messages(text, published, part)
         problems: list[str] = []
         for attempt in range(1 + s.repair_attempts):
@@ -276,10 +274,9 @@ class LLMCoder:
                       window: tuple[int, int], usage: Usage) -> list[Event]:
         """Events of a valid answer; quotes that do not ground get one repair turn (a setting).
         The answer kept, and what the repair did, go to the cache."""
-        events = self.builder.events(answered.data, document, window)
         if answered.cached:
-            annotate(events, answered.note)
-            return self._with_recall(events, answered.recall, document, window)
+            return self.build(answered, document, window)
+        events = self.builder.events(answered.data, document, window)
         data, note = answered.data, None
         problems = grounding_problems(data, events) if self.settings.ground_repair else []
         if problems:
@@ -290,6 +287,21 @@ class LLMCoder:
         found = await recall.ask(self, client, answered.messages, usage) if self.settings.recall_passes else []
         self.remember(answered.key, data, note, found)
         return self._with_recall(events, found, document, window)
+
+    def cached(self, key: str) -> Answered | None:
+        """The cached answer under `key` with what came with it (repair notes, recall passes)."""
+        entry = self.cache.get(key) if self.cache is not None else None
+        if entry is None:
+            return None
+        return Answered(entry["answer"], key, note=RepairNote.from_dict(entry.get("repair")), cached=True,
+                        recall=[a for a in entry.get("recall") or [] if isinstance(a, dict)])
+
+    def build(self, answered: Answered, document: Document, window: tuple[int, int]) -> list[Event]:
+        """The events of an answer got earlier (cache, Batch API results), made as live coding makes
+        them: grounded, normalised, annotated with its repair, merged with its recall passes."""
+        events = self.builder.events(answered.data, document, window)
+        annotate(events, answered.note)
+        return self._with_recall(events, answered.recall, document, window)
 
     def _with_recall(self, events: list[Event], found: list[dict[str, Any]], document: Document,
                      window: tuple[int, int]) -> list[Event]:
@@ -381,7 +393,8 @@ class LLMCoder:
     def _clean(self, text: Any) -> str:
         return redact(str(text), self.settings.api_key)
 
-    def _failed(self, document: Document, reason: str) -> CodedDocument:
+    def failed(self, document: Document, reason: str) -> CodedDocument:
+        """The document as not coded, with the reason (key redacted)."""
         return CodedDocument(document=document, coder=self.info, status="failed", error=self._clean(reason))
 
     def _account(self, document: Document, usage: Usage) -> None:
