@@ -103,6 +103,9 @@ class Trigger(Strict):
     # A trigger that only counts when a second cue is in the same sentence
     # ("arrived" is a movement only with fighters/convoy/reinforcements nearby).
     requires: list[Pattern] = Field(default_factory=list)
+    # "coded": the force doing it must be of a side the type codes (a convoy of Russian vehicles is
+    # not an Iran-backed movement); "any": another side usually does it (border guards seize a truck).
+    subject: Literal["coded", "any"] = "coded"
 
     @model_validator(mode="after")
     def _compiles(self) -> "Trigger":

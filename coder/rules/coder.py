@@ -51,6 +51,8 @@ _LOOKBACK = 2
 _DEFINITE = re.compile(r"\b(?:the|these|those|this|that|both|said)\s+(?:(?:same|two|three|four|five|military|"
                        r"militia|new|fresh|latest|first|second|last|last-mentioned|Iranian|Iraqi)\s+){0,2}$", re.I)
 _REFERENCE_BACK = 6
+# Between a trigger noun and the force that owns it: " of three ", " of the ", " belonging to ".
+_OF_PHRASE = re.compile(r"\s+(?:of|belonging to|owned by)\s+(?:[\w-]+\s+){0,3}?", re.I)
 
 
 @dataclass
@@ -226,12 +228,29 @@ class RuleCoder:
                         continue
                     if self._excluded(text, sentence, m.start(), ct, cache):
                         continue
+                    if not trigger.any_subject and self._owned_by_other_side(ctx, si, m.start(), m.end(), ct):
+                        continue
                     per_sentence.setdefault(si, []).append((trigger.weight, m.start(), m.end()))
             for si, hits in per_sentence.items():
                 weight, a, b = max(hits, key=lambda h: (h[0], -h[1]))
                 out.append((si, ct, (a, b), weight, len(hits)))
         out.sort(key=lambda o: (o[0], self.types.index(o[1])))
         return out
+
+    @staticmethod
+    def _owned_by_other_side(ctx: _Ctx, si: int, start: int, end: int, ct: CompiledType) -> bool:
+        """The trigger belongs to a force of a side the type does not code, whatever Iran-backed force
+        the sentence names elsewhere: its own of-phrase names it ("a convoy of three Russian armoured
+        vehicles"), or it is the last force named before the trigger in the trigger's clause."""
+        text = ctx.doc.text
+        clause_start = _clause(text, ctx.sentences[si], start)[0]
+        before = None
+        for m in ctx.actors[si]:
+            if end <= m.start <= end + 50 and m.match.side not in ct.sides and _OF_PHRASE.fullmatch(text, end, m.start):
+                return True
+            if clause_start <= m.start and m.end <= start:
+                before = m
+        return before is not None and before.match.side not in ct.sides
 
     @staticmethod
     def _excluded(text: str, sentence: Sentence, pos: int, ct: CompiledType, cache: dict) -> bool:

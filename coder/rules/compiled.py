@@ -46,11 +46,12 @@ class CompiledTrigger:
     weight: float
     requires: list[re.Pattern]
     meaning: str
+    any_subject: bool = False
 
     @classmethod
     def of(cls, trigger: Trigger) -> "CompiledTrigger":
         return cls(_word_re(trigger.pattern, trigger.kind), trigger.weight,
-                   [re.compile(r, re.I) for r in trigger.requires], trigger.meaning)
+                   [re.compile(r, re.I) for r in trigger.requires], trigger.meaning, trigger.subject == "any")
 
 
 @dataclass
