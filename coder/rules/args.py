@@ -62,7 +62,9 @@ _UNNAMED_FORCE = re.compile(
 _POSSESSIVE = re.compile(r"^[’']s\b")
 # "the al-Mayadin desert", "Albu Kamal countryside": the area around a town, not the town
 # itself (ACLED: the town at geo_precision 2). A governorate's countryside is in the gazetteer.
-_AROUND_AFTER = re.compile(r"[’']?s?\s+(?:desert|countryside|outskirts|suburbs|vicinity|environs)\b", re.I)
+_AROUND_AFTER = re.compile(r"[’']?s?\s+(?:(?:eastern|western|northern|southern|north-eastern|north-western|south-eastern|"
+                           r"south-western|rural|surrounding)\s+)?(?:desert|countryside|outskirts|suburbs|vicinity|environs)\b",
+                           re.I)
 _TOWN_KINDS = {"town", "city", "village"}
 # "Deir Ezzor 24", "Raqqa Post", "Halab Today TV": an outlet or organisation named after a
 # place; the place is not where anything happened.
