@@ -47,6 +47,20 @@ def read_text(path: Path) -> str:
         raise InputError(str(path), f"cannot read: {exc.strerror}") from None
 
 
+def read_stdin_text() -> str:
+    """Standard input exactly as sent (UTF-8, no newline translation: span offsets count every character)."""
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError("stdin", f"not UTF-8 text (invalid byte at offset {exc.start})") from None
+
+
+def is_stdin(path: str | Path) -> bool:
+    """`-` names standard input wherever an input path is taken (as it names standard output for outputs)."""
+    return str(path) == "-"
+
+
 def _golden_records(directory: Path) -> Iterator[RawRecord]:
     json_files = sorted(directory.glob("*.json"))
     if not json_files:
@@ -67,25 +81,32 @@ def _golden_records(directory: Path) -> Iterator[RawRecord]:
 
 
 def _jsonl_records(path: Path) -> Iterator[RawRecord]:
+    if is_stdin(path):
+        yield from _jsonl_lines((line.decode("utf-8") for line in sys.stdin.buffer), "stdin")
+        return
     try:
         handle = path.open(encoding="utf-8")
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror}") from None
     with handle:
-        line_no = 0
-        try:
-            for line_no, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{path}:{line_no}", f"invalid JSON: {exc.msg} (column {exc.colno})") from None
-                if not isinstance(data, dict):
-                    raise InputError(f"{path}:{line_no}", f"expected a JSON object, found {type(data).__name__}")
-                yield RawRecord(f"{path}:{line_no}", data)
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{path}:{line_no + 1}", f"not UTF-8 text (invalid byte at offset {exc.start})") from None
+        yield from _jsonl_lines(handle, str(path))
+
+
+def _jsonl_lines(lines: Iterable[str], name: str) -> Iterator[RawRecord]:
+    line_no = 0
+    try:
+        for line_no, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{name}:{line_no}", f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+            if not isinstance(data, dict):
+                raise InputError(f"{name}:{line_no}", f"expected a JSON object, found {type(data).__name__}")
+            yield RawRecord(f"{name}:{line_no}", data)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}:{line_no + 1}", f"not UTF-8 text (invalid byte at offset {exc.start})") from None
 
 
 def iter_raw(path: str | Path) -> Iterator[RawRecord]:
@@ -93,6 +114,8 @@ def iter_raw(path: str | Path) -> Iterator[RawRecord]:
     path = Path(path)
     if path.is_dir():
         yield from _golden_records(path)
+    elif is_stdin(path):
+        yield from _jsonl_records(path)
     elif path.exists():
         if path.suffix == ".json":
             # A single record written as a pretty JSON object.

@@ -22,7 +22,6 @@ from .io import write_text_atomic
 from .models import Alignment
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMA_FILES = ("codebook.schema.json", "coded-document.schema.json", "llm-response.schema.json")
 
 # Keywords OpenAI strict structured outputs accept; the response schema uses no other.
 STRICT_KEYWORDS = {"type", "properties", "required", "additionalProperties", "items", "enum",

@@ -98,9 +98,9 @@ def test_help_is_grouped_by_workflow():
 
 
 def test_one_name_per_shared_option():
-    """An option shared by commands is spelled one way: no --run-id beside --run, no --json-out and so on."""
+    """The options declared once in cli/common are spelled one way in every command."""
     spellings: dict[str, set[str]] = {}
-    for path, command in _all_commands():
+    for _path, command in _all_commands():
         for param in getattr(command, "params", []):
             if param.param_type_name == "option":
                 spellings.setdefault(param.name, set()).add(param.opts[0])
@@ -194,3 +194,26 @@ def test_score_writes_junit_to_stdout_with_dash():
     assert result.exit_code == 0, result.output
     assert result.stdout.lstrip().startswith("<?xml")
     assert not (Path.cwd() / "-").exists()
+
+
+def test_code_dash_reads_one_document_from_stdin_and_validate_reads_it_back():
+    text = "A Hezbollah convoy reached Al-Qusayr on May 3, 2021.\r\n"
+    coded = runner.invoke(app, ["code", "-", "--codebook", str(ROOT / "codebook")], input=text.encode("utf-8"))
+    assert coded.exit_code == 0, coded.output
+    assert '"id": "stdin"' in coded.stdout and '"text": "A Hezbollah convoy reached Al-Qusayr on May 3, 2021.\\r\\n"' \
+        in coded.stdout
+    checked = runner.invoke(app, ["validate", "-", "--codebook", str(ROOT / "codebook")], input=coded.stdout)
+    assert checked.exit_code == 0, checked.output
+    assert "1 record(s) in -: valid" in checked.stdout
+
+
+def test_score_dash_reads_predictions_from_stdin():
+    gold = sorted((ROOT / "golden").glob("*.json"))[0].stem
+    exported = runner.invoke(app, ["code", str(ROOT / "golden" / f"{gold}.txt"), "--codebook", str(ROOT / "codebook")])
+    assert exported.exit_code == 0, exported.output
+    result = runner.invoke(app, ["score", "-", str(ROOT / "golden"), "--json", "--codebook", str(ROOT / "codebook")],
+                           input=exported.stdout)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.lstrip().startswith("{")
+    bad = runner.invoke(app, ["score", "-", str(ROOT / "golden")], input="{oops\n")
+    assert bad.exit_code == 1 and bad.stderr.startswith("error: stdin:1: invalid JSON"), bad.stderr

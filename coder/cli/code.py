@@ -37,7 +37,8 @@ ConcurrencyOption = Annotated[int | None, typer.Option("--concurrency", min=1, h
 
 
 def code(
-    paths: Annotated[list[Path], typer.Argument(help="Text files, HTML files or directories of them.",
+    paths: Annotated[list[Path], typer.Argument(help="Text files, HTML files or directories of them; - reads one "
+                                                     "document from stdin.",
                                                 show_default=False)],
     coder: Annotated[str, typer.Option("--coder", help="Coder to use: rules (offline) or llm.")] = "rules",
     out: OutOption = None,

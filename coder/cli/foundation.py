@@ -83,7 +83,7 @@ def schema(
 
 
 def validate(
-    path: Annotated[Path, typer.Argument(help="Coded-documents JSONL file or golden directory.")],
+    path: Annotated[Path, typer.Argument(help="Coded-documents JSONL file (- for stdin) or golden directory.")],
     codebook: CodebookOption = None,
 ) -> None:
     """Check coded documents against the schema and every span against its text."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +19,7 @@ from ..golden.corpus import (
     import_codings,
     write_adjudicated,
 )
-from ..io import InputError, atomic_output, is_stdout, load_coded, read_text, write_coded
+from ..io import atomic_output, is_stdin, is_stdout, load_coded, read_stdin_text, read_text, write_coded
 from .common import (
     CodebookOption,
     GoldenOption,
@@ -54,7 +53,7 @@ def add(
 ) -> None:
     """Add a document to golden/incoming: <id>.txt and a <id>.meta.json stub to code against."""
     parse_date_option(publication_date)
-    text = _read_stdin() if str(text_file) == "-" else read_text(text_file)
+    text = read_stdin_text() if is_stdin(text_file) else read_text(text_file)
     meta = {"source": source, "url": url, "publication_date": publication_date, "source_scale": source_scale,
             "title": title or (text.strip().splitlines() or [""])[0].strip() or None}
     paths = add_document(text, golden / "incoming", doc_id, meta)
@@ -152,11 +151,3 @@ def stats(
             table.add_row(*row)
         console.print(table)
 
-
-def _read_stdin() -> str:
-    """The text on standard input exactly as sent (no newline translation: spans count every character)."""
-    data = sys.stdin.buffer.read()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError("-", f"not UTF-8 text (invalid byte at offset {exc.start})") from None

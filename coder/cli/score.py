@@ -35,7 +35,8 @@ def _write(path: Path, content: str) -> None:
 
 
 def score(
-    predictions: Annotated[Path, typer.Argument(help="Predictions: a coded-documents JSONL file or golden directory.",
+    predictions: Annotated[Path, typer.Argument(help="Predictions: a coded-documents JSONL file (- for stdin) or "
+                                                     "golden directory.",
                                                 show_default=False)],
     gold: Annotated[Path, typer.Argument(help="Gold: a golden directory or coded-documents file.", show_default=False)],
     as_json: JsonOption = False,

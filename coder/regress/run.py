@@ -48,12 +48,6 @@ class RegressResult:
         return all(c.ok or c.skipped for c in self.checks)
 
 
-def default_options(root: Path | None = None) -> RegressOptions:
-    root = root or Path.cwd()
-    return RegressOptions(root / "codebook", root / "golden", root / "schemas",
-                          root / "codebook" / "thresholds.yaml", root / "codebook" / "baseline.json")
-
-
 def run_regress(options: RegressOptions) -> RegressResult:
     result = RegressResult()
     checks = result.checks

@@ -23,8 +23,9 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from ..io import InputError, read_text
+from ..io import InputError, is_stdin, read_stdin_text, read_text
 from ..models import Document
 from ..text.html import html_to_text, looks_like_html
 from .common import bad_bytes, decode_html, metadata_problem
@@ -41,7 +42,7 @@ _DATELINE = re.compile(
 )
 
 
-def _sidecar(path: Path) -> tuple[dict, Path | None]:
+def _sidecar(path: Path) -> tuple[dict[str, Any], Path | None]:
     """The metadata beside a file, and the file it came from."""
     for candidate in (path.with_suffix(".meta.json"), path.with_suffix(".json")):
         if candidate.exists() and candidate != path:
@@ -82,11 +83,15 @@ def dateline_date(text: str, head: int = 1500) -> date | None:
 
 def read_document(path: str | Path, publication_date: date | None = None) -> Document:
     path = Path(path)
-    raw = _read_html(path) if path.suffix.lower() in HTML_SUFFIXES else read_text(path)
-    meta, sidecar = _sidecar(path)
+    if is_stdin(path):  # one document on standard input, no sidecar
+        raw, meta, sidecar, doc_id = read_stdin_text(), {}, None, "stdin"
+    else:
+        raw = _read_html(path) if path.suffix.lower() in HTML_SUFFIXES else read_text(path)
+        meta, sidecar = _sidecar(path)
+        doc_id = path.stem
     if sidecar is not None:
         try:
-            Document.model_validate({"id": path.stem, "text": "-", **meta})
+            Document.model_validate({"id": doc_id, "text": "-", **meta})
         except ValueError as exc:
             raise InputError(str(sidecar), f"invalid document metadata: {metadata_problem(exc)}") from None
     title = url = source = None
@@ -95,7 +100,7 @@ def read_document(path: str | Path, publication_date: date | None = None) -> Doc
         extracted = html_to_text(raw)
         raw, title, url, source, published = (extracted.text, extracted.title, extracted.url, extracted.source,
                                               extracted.publication_date)
-    fields: dict = {"id": path.stem, "text": raw, "title": title, "url": url, "source": source}
+    fields: dict[str, Any] = {"id": doc_id, "text": raw, "title": title, "url": url, "source": source}
     fields.update({k: v for k, v in meta.items()})
     if publication_date is not None:
         fields["publication_date"] = publication_date
@@ -110,7 +115,9 @@ def read_document(path: str | Path, publication_date: date | None = None) -> Doc
 def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
     for p in paths:
         path = Path(p)
-        if path.is_dir():
+        if is_stdin(path):
+            yield path
+        elif path.is_dir():
             for child in sorted(path.iterdir()):
                 suffix = child.suffix.lower()
                 # A folder's README describes the folder (golden/README.md); it is not an article.
