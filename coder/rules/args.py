@@ -33,7 +33,9 @@ _ROLE_WORDS: list[tuple[str, str]] = [
 _PHRASE_OF = re.compile(r"\b(from|out of|to|towards|toward)\s+(?:its|their|the|his|a|an)\s+(?:[\w-]+\s+){0,2}?"
                         r"(?:in|at|near|inside|outside)" + _FILLER, re.I)
 _ROLE_RE = [(role, re.compile(r"\b" + words + _FILLER, re.I)) for role, words in _ROLE_WORDS]
-_COORD = re.compile(r"^\s*(?:,\s*(?:and\s+|as well as\s+)?|and\s+|as well as\s+|&\s*)(?:the\s+)?(?:(?:city|town|village|towns|cities|villages|areas?)\s+of\s+)?$", re.I)
+_COORD = re.compile(r"^\s*(?:,\s*(?:and\s+|as well as\s+)?|and\s+|as well as\s+|&\s*)(?:the\s+)?(?:(?:city|town|village|towns|cities|villages|areas?)\s+of\s+)?"
+                    # "Maskanah, al-Sfirah": a fuzzy match may leave the article outside the name.
+                    r"(?:(?:al|el|as|ash|ad|ar|az|an|at)-)?$", re.I)
 _PATRON = re.compile(r"^[\s\-–]*(?:" + PATRON_PARTICIPLES + r")\b", re.I)
 # "trained by the IRGC", "on the orders of the leadership of the IRGC": the
 # organisation behind the actor, named after it.
