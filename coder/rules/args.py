@@ -30,6 +30,10 @@ _ROLE_WORDS: list[tuple[str, str]] = [
     ("in", r"(?:in|at|into|inside|within|reached|reach|reaches|entered|enter|enters|arrived in|arrived at|arrive in|"
            r"stationed in|deployed in|based in|over|rolled into|rumbled into)"),
 ]
+_INFORMANT = re.compile(r"\b(?:sources|activists|correspondents?|reporters?|journalists?|monitors?|informants?)\s+"
+                        r"(?:based\s+|working\s+|located\s+)?(?:in|from)\b"
+                        # up to the place, as long as the informant has not spoken yet
+                        r"(?:(?!\b(?:said|say|says|told|tell|confirmed|reported|report|added|stated)\b)[^.;:]){0,80}$", re.I)
 _PHRASE_OF = re.compile(r"\b(from|out of|to|towards|toward)\s+(?:its|their|the|his|a|an)\s+(?:[\w-]+\s+){0,2}?"
                         r"(?:in|at|near|inside|outside)" + _FILLER, re.I)
 _ROLE_RE = [(role, re.compile(r"\b" + words + _FILLER, re.I)) for role, words in _ROLE_WORDS]
@@ -59,7 +63,7 @@ _UNNAMED_FORCE = re.compile(
     r"|\b(?:Iraqi|Afghan|Afghani|Pakistani)\s+(?:armed\s+|Shia\s+|Shiite\s+)?(?:militias?|factions?|fighters|gunmen|"
     r"militiamen|armed groups)\b"
     # "Iran ... its militias", "Tehran's proxies": the patron's forces, none named.
-    r"|\b(?:its|their|Iran[’']s|Tehran[’']s)\s+(?:own\s+)?(?:militias|proxies|proxy forces|proxy militias)\b",
+    r"|\b(?:its|their|Iran[’']s|Tehran[’']s)\s+(?:own\s+)?(?:militias|proxies|proxy forces|proxy militias)\b"
     re.I)
 _POSSESSIVE = re.compile(r"^[’']s\b")
 # "the al-Mayadin desert", "Albu Kamal countryside": the area around a town, not the town
@@ -88,7 +92,7 @@ def names_an_organisation(text: str, mention: Mention, actor_starts: frozenset[i
 @dataclass
 class PlaceRole:
     mention: Mention[PlaceMatch]
-    role: str        # origin | destination | crossing | near | in | other | apposition (ignored)
+    role: str        # origin | destination | crossing | near | in | other | apposition, informant (ignored)
     group: int       # places listed together ("Palmyra, Raqqa and Homs") share a group
 
 
@@ -127,6 +131,11 @@ def place_roles(text: str, sentence_start: int, places: list[Mention[PlaceMatch]
                 if pattern.search(before):
                     role = name
                     break
+            # "SOHR sources in X confirmed that ...": where the informant is, not the event.
+            if _INFORMANT.search(before):
+                out.append(PlaceRole(m, "informant", group))
+                prev = out[-1]
+                continue
             # "from its camps in X", "to their bases near X": the place of the
             # phrase the preposition opens.
             if role in ("in", "near"):

@@ -332,7 +332,7 @@ class RuleCoder:
 
     def _places(self, ctx: _Ctx, si: int, trig: tuple[int, int], plans, put):
         text = ctx.doc.text
-        roles = place_roles(text, ctx.sentences[si].start, ctx.places[si])
+        roles = [r for r in place_roles(text, ctx.sentences[si].start, ctx.places[si]) if r.role != "informant"]
         if not roles:
             for back in self._back(ctx, si):
                 roles = [r for r in place_roles(text, ctx.sentences[back].start, ctx.places[back])
