@@ -185,8 +185,8 @@ def test_requests_are_split_at_the_batch_limits_and_read_back_together(coder, co
     outputs = []
     for n, f in enumerate(done.files):
         out = tmp_path / f"out{n}.jsonl"
-        out.write_text("\n".join(_line(json.loads(l)["custom_id"], json.dumps(answer(codebook)))
-                                 for l in f.read_text().splitlines()) + "\n")
+        out.write_text("\n".join(_line(json.loads(request)["custom_id"], json.dumps(answer(codebook)))
+                                 for request in f.read_text().splitlines()) + "\n")
         outputs.append(out)
     coded = list(read(coder, requests, outputs))
     assert [c.status for c in coded] == ["ok"] * 5

@@ -1,5 +1,6 @@
 """The compact schema mode: within structured outputs' original limits, same events as the full mode."""
 
+# ruff: noqa: F811  (the fake-server fixtures are imported from test_llm and named as arguments)
 from __future__ import annotations
 
 import json
@@ -42,7 +43,8 @@ def test_both_modes_against_both_sets_of_limits(codebook):
 def test_enums_are_typed_and_every_field_has_one_kind(codebook):
     from coder.schema import llm_fields
 
-    variants = compact_response_schema(codebook)["properties"]["events"]["items"]["properties"]["fields"]["items"]["anyOf"]
+    event = compact_response_schema(codebook)["properties"]["events"]["items"]
+    variants = event["properties"]["fields"]["items"]["anyOf"]
     named = [n for v in variants for n in v["properties"]["name"]["enum"]]
     every = {n for et in codebook.event_types for n in llm_fields(codebook, et.id)}
     assert sorted(named) == sorted(every)  # each field in exactly one variant

@@ -1,5 +1,6 @@
 """The optional recall pass: "what did you miss?" turns, merged; confidence = share of passes."""
 
+# ruff: noqa: F811  (the fake-server fixtures are imported from test_llm and named as arguments)
 from __future__ import annotations
 
 import copy
