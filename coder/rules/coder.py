@@ -361,6 +361,8 @@ class RuleCoder:
                 groups.setdefault(r.group, []).append(r)
             best = min(groups.values(), key=lambda g: (min(_precision(r) for r in g),
                                                         min(abs(r.mention.start - trig[0]) for r in g)))
+            if role == "near":
+                best = best[:1]  # "a base close to X and Y" is one place, not one event per town
             if role == "origin":
                 # Where they came from is not where it happened: "arrived in the
                 # area from X" took place in the area named before.
