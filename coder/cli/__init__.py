@@ -12,6 +12,7 @@ from typing import Any
 
 import typer
 from typer.core import TyperGroup
+from typer.models import CommandInfo, TyperInfo
 
 from ..errors import CoderError
 from . import batch, code, foundation, golden, llmbatch, lookup, regress, review, score
@@ -59,7 +60,8 @@ for module in (foundation, code, score, batch, llmbatch, review, regress, golden
     module.register(app)
 
 _PANEL = {name: panel for panel, names in WORKFLOW.items() for name in names}
-for info in [*app.registered_commands, *app.registered_groups]:
+infos: list[CommandInfo | TyperInfo] = [*app.registered_commands, *app.registered_groups]
+for info in infos:
     info.rich_help_panel = _PANEL.get(info.name or "")
 
 

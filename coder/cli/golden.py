@@ -99,7 +99,7 @@ def split(
 ) -> None:
     """Give every document without a split one: incident groups kept whole, stratified by type and outlet."""
     documents = load_coded(golden)
-    fixed = {d.document.id: d.document.split for d in documents if d.document.split}
+    fixed: dict[str, str] = {d.document.id: d.document.split for d in documents if d.document.split}
     splits = assign_splits(documents, test_share, fixed)
     write_adjudicated([d for d in documents if d.document.id not in fixed], golden, splits)
     console.print(json.dumps(corpus_stats(load_coded(golden))["documents_by_split"]), markup=False)

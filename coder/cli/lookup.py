@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -111,10 +111,11 @@ def _texts(path: Path) -> Iterator[tuple[str, str]]:
             yield doc.document.id, doc.document.text
 
 
-def collect_unresolved(codebook: Codebook, texts, contexts: int = 2, width: int = 60) -> list[dict]:
+def collect_unresolved(codebook: Codebook, texts: Iterable[tuple[str, str]], contexts: int = 2,
+                       width: int = 60) -> list[dict[str, Any]]:
     """Unresolved names with counts, documents and a few contexts, most frequent first."""
     norm = Normalizer(codebook)
-    counts: Counter = Counter()
+    counts: Counter[tuple[str, str]] = Counter()
     docs: dict[tuple[str, str], set[str]] = defaultdict(set)
     seen: dict[tuple[str, str], list[str]] = defaultdict(list)
     for doc_id, text in texts:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
+from rich.console import Console
 
 from ..io import write_text_atomic
-from ..score import agreement, load_coding, score_documents
+from ..score import AgreementReport, ScoreReport, agreement, load_coding, score_documents
 from ..score.agree import disagreements
 from ..score.html import html_report
 from ..score.junit import junit_xml
@@ -75,7 +77,10 @@ def agree(
     _show(report, as_json, print_agreement)
 
 
-def _show(report, as_json: bool, print_table) -> None:
+Report = TypeVar("Report", ScoreReport, AgreementReport)
+
+
+def _show(report: Report, as_json: bool, print_table: Callable[[Report, Console], None]) -> None:
     """JSON on stdout (notes on stderr, so the JSON stays parseable), or rich tables."""
     if as_json:
         for note in report.notes:
