@@ -135,3 +135,14 @@ def test_fill_derived(norm):
     assert ev.value("inter1") == 3 and ev.value("country") == "Syria" and ev.value("geo_precision") == 1
     assert ev.value("latitude") == pytest.approx(34.4533) and ev.fields["latitude"].alignment == Alignment.derived
     assert ev.value("time_precision") == 2 and ev.value("source") == "Test"
+
+
+def test_a_day_without_a_year_takes_the_year_the_text_gave_when_there_is_no_publication_date():
+    from coder.normalize import find_dates
+
+    text = "A summary of April 2021 follows. On April 5 trucks crossed; on December 30 more came."
+    found = [(text[d.start:d.end], d.date.isoformat(), d.precision) for d in find_dates(text, None, chain=True)]
+    assert found == [("of April 2021", "2021-04-15", 3), ("April 5", "2021-04-05", 1),
+                     ("December 30", "2020-12-30", 1)]
+    # Without any year in the text, still no invented date.
+    assert find_dates("On April 5 trucks crossed.", None, chain=True) == []

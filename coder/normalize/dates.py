@@ -98,12 +98,18 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _infer_year(month: int, day: int, pub: date | None) -> int | None:
+def _infer_year(month: int, day: int, pub: date | None, anchor: date | None = None) -> int | None:
     """A day without a year is in the publication's year, or the year before
     when that would put it more than a week after publication (news reports
-    the past: an article of 3 January about "December 28")."""
+    the past: an article of 3 January about "December 28"). With no publication
+    date, the year of the nearest date the text already gave ("in April 2021 ...
+    on April 5"), never a guess."""
     if pub is None:
-        return None
+        if anchor is None:
+            return None
+        options = [(abs((c - anchor).days), c.year) for y in (anchor.year - 1, anchor.year, anchor.year + 1)
+                   if (c := _safe_date(y, month, min(day, 28))) is not None]
+        return min(options)[1] if options else None
     candidate = _safe_date(pub.year, month, day)
     if candidate is not None and candidate > pub + timedelta(days=7):
         return pub.year - 1
@@ -127,7 +133,7 @@ def _resolve(kind: str, m: re.Match, pub: date | None, anchor: date | None) -> t
         month, day = _MONTHS[g["month"].lower()], int(g["day"])
         if g["month"].lower() == "may" and kind == "md" and not m.group(0)[0].isupper():
             return None  # "may 3" as a verb
-        year = _infer_year(month, day, pub)
+        year = _infer_year(month, day, pub, anchor)
         d = _safe_date(year, month, day) if year else None
         return (d, 1) if d else None
     if kind in ("part_month", "month_year", "in_month"):
@@ -135,7 +141,7 @@ def _resolve(kind: str, m: re.Match, pub: date | None, anchor: date | None) -> t
         if month_word == "may" and not g["month"][0].isupper():
             return None
         month = _MONTHS[month_word]
-        year = int(g["year"]) if g.get("year") else _infer_year(month, 15, pub)
+        year = int(g["year"]) if g.get("year") else _infer_year(month, 15, pub, anchor)
         if year is None:
             return None
         # ACLED: month-level knowledge codes the middle of the month.
