@@ -217,3 +217,10 @@ def test_score_dash_reads_predictions_from_stdin():
     assert result.stdout.lstrip().startswith("{")
     bad = runner.invoke(app, ["score", "-", str(ROOT / "golden")], input="{oops\n")
     assert bad.exit_code == 1 and bad.stderr.startswith("error: stdin:1: invalid JSON"), bad.stderr
+
+
+def test_unresolved_dash_reads_one_text_from_stdin():
+    text = "Fighters of Liwa al-Zzzyoun reached the village of Qaryat Blahblah on Monday."
+    result = runner.invoke(app, ["unresolved", "-", "--json", "--codebook", str(ROOT / "codebook")], input=text)
+    assert result.exit_code == 0, result.output
+    assert '"name": "Qaryat Blahblah"' in result.stdout and '"stdin: …Fighters' in result.stdout

@@ -19,7 +19,7 @@ from rich.table import Table
 from ..codebook.model import Codebook
 from ..gazetteer import acled_admin1, acled_admin2, acled_location
 from ..gazetteer.lookup import lookup_actors, lookup_places
-from ..io import load_coded, read_text
+from ..io import is_stdin, load_coded, read_stdin_text, read_text
 from ..normalize import Normalizer
 from .common import CodebookOption, JsonOption, console, fail, open_codebook
 
@@ -89,7 +89,11 @@ def actors(
 
 
 def _texts(path: Path) -> Iterator[tuple[str, str]]:
-    """(document id, text) from text files, a directory of them, coded JSONL, a golden directory or a batch store."""
+    """(document id, text) from text files, a directory of them, coded JSONL, a golden directory, a batch store
+    or standard input (`-`, one text)."""
+    if is_stdin(path):
+        yield "stdin", read_stdin_text()
+        return
     if path.is_dir():
         if any(path.glob("*.json")) and any(path.glob("*.txt")):
             for doc in load_coded(path):  # a golden directory
@@ -133,8 +137,9 @@ def collect_unresolved(codebook: Codebook, texts: Iterable[tuple[str, str]], con
 
 
 def unresolved(
-    source: Annotated[Path, typer.Argument(help="Text files or a directory, a coded JSONL file, a golden directory "
-                                                 "or a batch store (.db).", show_default=False)],
+    source: Annotated[Path, typer.Argument(help="Text files or a directory, a coded JSONL file, a golden directory, "
+                                                 "a batch store (.db), or - for one text on stdin.",
+                                            show_default=False)],
     kind: Annotated[str | None, typer.Option("--kind", help="Only 'place' or 'actor' names.",
                                              show_default=False)] = None,
     contexts: Annotated[int, typer.Option("--contexts", help="Contexts shown per name.")] = 2,
@@ -142,7 +147,7 @@ def unresolved(
     codebook: CodebookOption = None,
 ) -> None:
     """Place and group names the coder met but could not resolve, with counts and contexts."""
-    if not source.exists():
+    if not is_stdin(source) and not source.exists():
         fail(f"{source}: no such file or directory")
     if kind not in (None, "place", "actor"):
         fail("--kind is 'place' or 'actor'")
