@@ -11,8 +11,10 @@ few kilometres apart) and whose dates do not disagree are one event. The most
 specific actor and place win; a patron named alongside becomes an associated
 actor, as ACLED codes "IRGC-backed brigade" events.
 
-Two events in different towns are never merged: three towns reinforced are
-three events.
+Two events in different towns are never merged, however close the towns: three
+towns reinforced are three events, and a shipment into al-Hari is not the one
+into Albu Kamal eight kilometres away. Only a town and a site or area by it (a
+base, a camp, a desert) count as one scene when they are a few kilometres apart.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from .args import is_catch_all
 
 # Two local places closer than this are one scene ("the town" and "its desert").
 _NEAR_KM = 30.0
+_SETTLEMENTS = {"city", "town", "village"}
 
 
 class Consolidator:
@@ -87,6 +90,8 @@ class Consolidator:
             return wide.country == narrow.country
         if level == 1 and self._place_level(narrow) == 0 and wide.admin1 and wide.admin1 == narrow.admin1:
             return _km(a, b) <= 3 * _NEAR_KM
+        if a.kind in _SETTLEMENTS and b.kind in _SETTLEMENTS:
+            return False  # two named towns are two scenes, however close: al-Hari is not Albu Kamal
         return _km(a, b) <= _NEAR_KM
 
     def _place_rank(self, place: Place | None) -> tuple[int, int]:

@@ -374,6 +374,11 @@ class RuleCoder:
                         return [earlier], earlier.role == "near"
                 if len(roles) > 1:
                     continue
+                # "The fighters had crossed from al-Qaim": the only place is where they came from;
+                # the town a sentence just before names is where it happened.
+                earlier = self._finer_before(ctx, si, 2)
+                if earlier is not None:
+                    return [earlier], earlier.role == "near"
             if all(_precision(r) > 3 for r in best):
                 # "from Iraq into Syria through the X crossing": a country says
                 # little; a finer place in the sentence, else just before, is the location.
