@@ -14,7 +14,9 @@ be aligned at all.
     python bench/grounding.py [--quotes 2000] [--seed 7] [DIR ...]
 
 Aims: >= 99% of letter-level and >= 95% of word-level perturbed quotes on the
-right span, 0% of invented quotes aligned.
+right span, 0% of invented quotes aligned. With langextract >= 1.7 installed (a
+bench-only dependency) the same quotes also go through LangExtract's aligner, and
+both accuracies and speeds are printed side by side.
 """
 
 from __future__ import annotations
@@ -328,6 +330,54 @@ def _score(cases: list[Case], aligners: dict[str, Aligner], texts: dict[str, str
     return {"right": right, "misses": misses, "by_method": by_method, "by_kind": by_kind}
 
 
+def langextract_run(texts: dict[str, str], quotes: int = 2000, invented: int = 500, seed: int = 7,
+                    word_quotes: int | None = None, accept_lesser: bool = True) -> dict | None:
+    """The same cases (same seed) through LangExtract's aligner (resolver.WordAligner: exact
+    token match, then its LCS fuzzy match at its default threshold), one quote per call as
+    the coder aligns them; None when langextract (>= 1.7, a bench-only dependency) is not installed.
+    `accept_lesser`: its default takes a partial exact match (the quote's first words) before
+    trying the fuzzy match; off, every inexact quote gets the fuzzy match."""
+    try:
+        from langextract.core import data as lx_data
+        from langextract.resolver import WordAligner
+    except ImportError:
+        return None
+    rng = random.Random(seed)
+    normalizer = Normalizer(load_codebook())
+    genuine = genuine_cases(rng, texts, quotes)
+    fake = invented_cases(rng, texts, invented)
+    worded = word_cases(rng, texts, quotes // 2 if word_quotes is None else word_quotes, normalizer)
+    aligner = WordAligner()
+
+    def span(case: Case) -> tuple[int, int] | None:
+        extraction = lx_data.Extraction(extraction_class="quote", extraction_text=case.quote)
+        try:
+            (group,) = aligner.align_extractions([[extraction]], texts[case.doc], accept_match_lesser=accept_lesser)
+        except ValueError:  # a quote with no word tokens
+            return None
+        hit = group[0].char_interval
+        return (hit.start_pos, hit.end_pos) if hit is not None else None
+
+    def right(cases: list[Case]) -> int:
+        count = 0
+        for case in cases:
+            found = span(case)
+            if found is None:
+                continue
+            text = texts[case.doc]
+            count += (iou(found, (case.start, case.end)) >= 0.9
+                      or fold(text[found[0]:found[1]]).text == fold(text[case.start:case.end]).text)
+        return count
+
+    started = time.perf_counter()
+    letters, words = right(genuine), right(worded)
+    wrong = sum(span(case) is not None for case in fake)
+    elapsed = time.perf_counter() - started
+    return {"right_share": letters / max(1, len(genuine)), "word_right_share": words / max(1, len(worded)),
+            "invented_aligned": wrong, "invented": len(fake),
+            "ms_per_quote": 1000 * elapsed / max(1, len(genuine) + len(worded) + len(fake))}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("dirs", nargs="*", type=Path)
@@ -335,6 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--invented", type=int, default=500)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--show", type=int, default=5, help="misses to print")
+    parser.add_argument("--no-langextract", action="store_true", help="skip the side-by-side run")
     args = parser.parse_args(argv)
     texts = load_texts(args.dirs)
     if not texts:
@@ -349,6 +400,16 @@ def main(argv: list[str] | None = None) -> int:
     print("  by kind: " + ", ".join(f"{k} {ok}/{n}" for k, (ok, n) in sorted(r["word_by_kind"].items())))
     print(f"invented quotes wrongly aligned: {r['invented_aligned']}/{r['invented']} = {100 * r['invented_aligned_share']:.2f}%  (aim 0)")
     print(f"time: {r['ms_per_quote']:.2f} ms per quote")
+    lx: dict | None = None
+    for lesser in ((True, False) if not args.no_langextract else ()):
+        lx = langextract_run(texts, args.quotes, args.invented, args.seed, accept_lesser=lesser)
+        if lx is None:
+            break
+        print(f"LangExtract's aligner ({'default' if lesser else 'accept_match_lesser=False'}) on the same quotes: "
+              f"letter-level {100 * lx['right_share']:.2f}%, word-level {100 * lx['word_right_share']:.2f}%, "
+              f"invented aligned {lx['invented_aligned']}/{lx['invented']}; {lx['ms_per_quote']:.2f} ms per quote")
+    if not args.no_langextract and lx is None:
+        print("LangExtract's aligner: not installed (pip install 'langextract>=1.7' to compare)")
     for case in r["misses"][: args.show]:
         print(f"  miss [{case.kind}] {case.doc}: {case.quote!r}")
     for case in r["word_misses"][: args.show]:
