@@ -73,6 +73,14 @@ class FieldValue(Model):
         return self.alignment in GROUNDED and bool(self.spans)
 
 
+class ConfidenceReason(Model):
+    """One named step of a coder's confidence ("trigger 'convoy'" +0.70, "unnamed force" -0.05), so
+    review can show why a proposal is rated as it is."""
+
+    reason: str
+    delta: float
+
+
 class Event(Model):
     # Identity by content (see `assign_event_ids`): the same event keeps its id across
     # re-codings, reorderings and exports, so review decisions and ACLED ids follow it.
@@ -80,6 +88,7 @@ class Event(Model):
     type: str
     fields: dict[str, FieldValue] = Field(default_factory=dict)
     confidence: float | None = Field(None, ge=0, le=1)
+    confidence_reasons: list[ConfidenceReason] = Field(default_factory=list)
     # Shared by events that are the same incident reported in several documents.
     incident: str | None = None
     # The trigger or sentence that produced the event.

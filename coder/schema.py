@@ -101,6 +101,9 @@ def _event_schema(codebook: Codebook, et: EventType) -> dict[str, Any]:
                 "additionalProperties": False,
             },
             "confidence": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+            "confidence_reasons": {"type": "array", "items": {
+                "type": "object", "required": ["reason", "delta"], "additionalProperties": False,
+                "properties": {"reason": {"type": "string"}, "delta": {"type": "number"}}}},
             "incident": {"type": ["string", "null"]},
             "evidence": {"type": "array", "items": {"$ref": "#/$defs/span"}},
         },

@@ -160,3 +160,26 @@ def test_what_the_codebook_does_not_code_is_listed_not_coded(rules, codebook):
     import json
     raw = RawRecord("strike", json.loads(dump_record(coded)))
     assert RecordValidator(codebook).check(raw) == []
+
+
+def test_confidence_is_the_sum_of_named_reasons_review_can_show():
+    from datetime import date as _date
+    from pathlib import Path as _Path
+
+    from coder.base import make_coder
+    from coder.codebook import load_codebook
+    from coder.models import Document as _Document
+
+    coder = make_coder("rules", load_codebook(_Path(__file__).resolve().parents[1] / "codebook"))
+    text = ("Militias allied to the IRGC began a course for recruits in al-Mayadin. "
+            "Kataib Hezbollah fighters arrived in Albu Kamal on Monday in a convoy. The convoy carried rockets.")
+    events = coder.code(_Document(id="r", text=text, publication_date=_date(2024, 1, 10))).events
+    assert len(events) == 2
+    for event in events:
+        reasons = [r.reason for r in event.confidence_reasons]
+        assert reasons[0].startswith("trigger '")
+        total = sum(r.delta for r in event.confidence_reasons)
+        assert event.confidence == round(max(0.05, min(0.99, total)), 2)
+    recruitment, movement = sorted(events, key=lambda e: e.type)
+    assert "unnamed force" in [r.reason for r in recruitment.confidence_reasons]
+    assert "told again in the article" in [r.reason for r in movement.confidence_reasons]

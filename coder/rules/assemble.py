@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 
 from ..codebook.model import Actor, Codebook, Place
-from ..models import Event, FieldValue, Span
+from ..models import ConfidenceReason, Event, FieldValue, Span
 from ..normalize import as_date
 from .args import is_catch_all
 
@@ -171,7 +171,11 @@ def absorb(into: Event, other: Event) -> None:
     for name, value in other.fields.items():
         if name not in into.fields:
             into.fields[name] = value
-    into.confidence = round(min(0.99, max(into.confidence or 0, other.confidence or 0) + 0.05), 2)
+    before = into.confidence or 0
+    into.confidence = round(min(0.99, max(before, other.confidence or 0) + 0.05), 2)
+    if into.confidence != before:
+        into.confidence_reasons.append(ConfidenceReason(reason="told again in the article",
+                                                        delta=round(into.confidence - before, 2)))
 
 
 def _finer_date(other: Event, into: Event) -> bool:

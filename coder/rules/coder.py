@@ -271,7 +271,7 @@ class RuleCoder:
                n_hits: int) -> list[Event]:
         """The events one trigger makes: arguments filled one by one (fill.py), one event per location."""
         sentence = ctx.sentences[si]
-        draft = start_draft(ctx.doc.text, weight, n_hits)
+        draft = start_draft(ctx.doc.text, weight, n_hits, trig)
         picked = fill_actors(draft, ctx, si, ct, trig, self._catch_all, self._back(ctx, si))
         if picked is None:
             return []

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models import Alignment, Event, FieldValue, Span
+from ..models import Alignment, ConfidenceReason, Event, FieldValue, Span
 from ..normalize import Mention, Normalizer, find_money, find_numbers
 from .args import count_fields, is_patron, pick_actor, unnamed_force
 from .compiled import CompiledType
@@ -54,8 +54,12 @@ class Draft:
         return round(max(0.05, min(0.99, total)), 2)
 
 
-def start_draft(text: str, weight: float, hits: int) -> Draft:
-    return Draft(text, [("trigger", weight + 0.05 * min(hits - 1, 3))])
+def start_draft(text: str, weight: float, hits: int, trigger: tuple[int, int] | None = None) -> Draft:
+    words = f" '{text[trigger[0]:trigger[1]]}'" if trigger else ""
+    reasons = [(f"trigger{words}", weight)]
+    if hits > 1:
+        reasons.append((f"{hits - 1} more trigger word(s) in the sentence", 0.05 * min(hits - 1, 3)))
+    return Draft(text, reasons)
 
 
 def fill_actors(draft: Draft, ctx, si: int, ct: CompiledType, trig: tuple[int, int], catch_all: dict,
@@ -198,5 +202,6 @@ def events_at(draft: Draft, ct: CompiledType, locations: list, near: bool, evide
         for name in ("origin", "destination"):
             if name in fields and fields[name].value == match.name:
                 del fields[name]
-        events.append(Event(type=ct.id, fields=fields, confidence=draft.confidence, evidence=[evidence]))
+        events.append(Event(type=ct.id, fields=fields, confidence=draft.confidence, evidence=[evidence],
+                            confidence_reasons=[ConfidenceReason(reason=r, delta=round(d, 2)) for r, d in draft.reasons]))
     return events
