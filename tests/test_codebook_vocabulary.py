@@ -70,3 +70,21 @@ def test_yielding_to_a_type_that_does_not_exist_is_named(codebook: Path):
     [problem] = [str(p) for p in caught.value.problems]
     assert "troop_movement: yields_to[0].type" in problem and "'smugling' is not another event type" in problem
     assert "smuggling" in problem.split("expected one of:")[1]
+
+
+def test_the_offline_coder_reads_declared_roles_and_a_count_without_nouns_is_refused(codebook: Path):
+    from coder.rules.compiled import compile_codebook
+
+    book = load_codebook(ROOT / "codebook")
+    plans = {(ct.id, p.name): p for ct in compile_codebook(book) for p in ct.plans}
+    assert plans[("troop_movement", "personnel_count")].how == "count"
+    assert "fighter" in plans[("troop_movement", "personnel_count")].keywords
+    assert plans[("smuggling", "seized")].flag_re.search("the shipment was intercepted")
+    assert plans[("recruitment", "recruiter")].how == "skip"  # role none: left to the analyst
+    path = codebook / "event_types" / "troop_movement.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("    counts: [fighters")
+    path.write_text(text[:start] + text[text.index("\n", start) + 1:], encoding="utf-8")
+    with pytest.raises(CodebookError) as caught:
+        load_codebook(codebook)
+    assert any("a count field needs 'counts'" in str(p) for p in caught.value.problems)

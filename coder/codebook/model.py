@@ -28,6 +28,10 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
 
+FieldRole = Literal["none", "actor", "place", "date", "count", "amount", "currency", "period", "enum", "flag",
+                    "tribal_names"]
+
+
 class FieldSpec(Strict):
     """One field of an event: its type, meaning and evidence requirement."""
 
@@ -47,6 +51,15 @@ class FieldSpec(Strict):
     # For a derived field (country from a place, inter1 from an actor): the
     # field it is derived from, so the review screen can re-derive on edit.
     derived_from: str | None = None
+    # What the field is to the offline coder, declared rather than guessed from its name:
+    # actor, place (location, origin, destination, crossing: the field's name is the place's role),
+    # date, count (of `counts`), amount, currency, period, enum (through `lexicon`), flag (set by
+    # `cues`), tribal_names; none = left to the analyst or the LLM coder.
+    role: FieldRole = "none"
+    # A count's nouns: the number in "150 fighters" counts fighters ("150-strong" counts strong).
+    counts: list[str] = Field(default_factory=list)
+    # A flag's cues: "seized", "intercepted" set `seized`.
+    cues: list[Pattern] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> "FieldSpec":
@@ -59,6 +72,12 @@ class FieldSpec(Strict):
             raise ValueError("a list field needs 'items' (string or enum)")
         if self.type != "list" and self.items is not None:
             raise ValueError("'items' is only allowed on list fields")
+        if self.role == "count" and not self.counts:
+            raise ValueError("a count field needs 'counts' (the nouns its number counts, e.g. [fighters, members])")
+        if self.role == "flag" and not self.cues:
+            raise ValueError("a flag field needs 'cues' (the words that set it, e.g. ['\\bseized\\b'])")
+        if self.role == "enum" and not is_enum:
+            raise ValueError("role 'enum' needs an enum field (type enum, or a list of enum)")
         if self.default is not None and is_enum:
             defaults = self.default if isinstance(self.default, list) else [self.default]
             bad = [d for d in defaults if d not in (self.values or [])]

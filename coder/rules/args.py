@@ -229,8 +229,8 @@ def count_fields(text: str, numbers: list[NumberMention], plans: list[FieldPlan]
     """Assign each number to the count field whose words name what it counts.
 
     "12 vehicles carrying 80 fighters": the noun after each number (within a
-    few words) is looked up in the keywords of the type's integer fields,
-    taken from the codebook's field names and descriptions.
+    few words, not past a preposition that starts another phrase) is looked up
+    in the `counts` nouns the codebook declares for each count field.
     """
     out: dict[str, NumberMention] = {}
     count_plans = [p for p in plans if p.how == "count"]
@@ -258,6 +258,8 @@ def count_fields(text: str, numbers: list[NumberMention], plans: list[FieldPlan]
             if hit is not None:
                 out[hit.name] = number
                 break
+            if word.lower() in ("for", "with", "by", "at", "on", "into", "near", "under", "inside"):
+                break  # "three training centres for children": the number counted the centres
             if word.lower() in ("of", "and", "to", "from", "in"):
                 # "tens of members" reads on; "12 to 15 trucks" and "between 100 and 150 men" too.
                 between = word.lower() == "and" and _BETWEEN.search(text, max(0, number.start - 12), number.start)

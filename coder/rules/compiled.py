@@ -3,7 +3,8 @@
 Everything type-specific the offline coder knows is read here from the
 codebook: trigger vocabulary and its `requires` cues, the exclusion rules an
 event type lists, the sides whose actors count, and a plan for each field
-(how to fill it: actor, place, date, number, money, enum lexicon, boolean).
+from the role the codebook declares for it (actor, place, date, count of its
+`counts` nouns, money, enum lexicon, flag cues).
 Adding an event type to the codebook is enough for it to be coded.
 """
 
@@ -17,21 +18,6 @@ from ..codebook.model import Codebook, EventType, FieldSpec, Trigger
 # Fields the coder never fills from a sentence: looked up (derived) or written
 # from the values (notes).
 _NOT_FROM_TEXT = {"notes", "fatalities"}
-
-# English words that never tell one count from another.
-_STOP = frozenset("""
-the a an of in on at to for from and or with by as is are was were be been this that these those it its their
-number numbers reported report text field value values lowest figure when range given stated what which who
-if any where how much many per each kind length
-""".split())
-
-# Word classes for the noun a number counts: general English, not event knowledge.
-PEOPLE = frozenset("""fighters fighter members member militiamen militiaman men man recruits recruit troops soldiers
-soldier elements element children child youths youth civilians civilian persons person people gunmen boys
-volunteers personnel tribesmen women students""".split())
-VEHICLES = frozenset("""vehicles vehicle trucks truck tankers tanker cars car pickups pickup buses bus lorries lorry
-vans van jeeps jeep trailers trailer""".split())
-
 
 def _word_re(pattern: str, kind: str) -> re.Pattern:
     if kind == "regex":
@@ -78,42 +64,15 @@ def _singular(word: str) -> str:
     return word
 
 
-def _keywords(name: str, spec: FieldSpec) -> frozenset[str]:
-    words = re.findall(r"[a-z]+", (name.replace("_", " ") + " " + spec.description).lower())
-    kept = {_singular(w) for w in words if len(w) > 2 and w not in _STOP}
-    # Word classes: a field about fighters also counts members and militiamen.
-    if kept & {_singular(w) for w in PEOPLE}:
-        kept |= {_singular(w) for w in PEOPLE}
-    if kept & {_singular(w) for w in VEHICLES}:
-        kept |= {_singular(w) for w in VEHICLES}
-    kept.discard("count")
-    return frozenset(kept)
-
-
 def _plan(name: str, spec: FieldSpec) -> FieldPlan:
-    if name in _NOT_FROM_TEXT or spec.derived_from:
+    """How the field is filled, as the codebook declares it (`role`, `counts`, `cues`)."""
+    if name in _NOT_FROM_TEXT or spec.derived_from or spec.role == "none":
         return FieldPlan(name, spec, "skip")
-    if spec.normalize in ("actor", "place", "date"):
-        return FieldPlan(name, spec, spec.normalize)
-    if spec.type == "integer":
-        return FieldPlan(name, spec, "count", _keywords(name, spec))
-    if spec.type == "number" and name.endswith("_amount"):
-        return FieldPlan(name, spec, "amount")
-    if spec.is_enum and name.endswith("_currency"):
-        return FieldPlan(name, spec, "currency")
-    if spec.is_enum and name.endswith("_period"):
-        return FieldPlan(name, spec, "period")
-    if spec.is_enum:
-        return FieldPlan(name, spec, "enum")
-    if spec.type == "boolean":
-        # "True if the shipment was seized or intercepted": the participles of
-        # the description are the cues.
-        verbs = [w for w in re.findall(r"[a-z]+", spec.description.lower()) if w.endswith("ed") and len(w) > 4]
-        if verbs:
-            return FieldPlan(name, spec, "flag", flag_re=re.compile(r"\b(" + "|".join(verbs) + r")\b", re.I))
-    if spec.type == "list" and re.search(r"\b(tribes?|clans?)\b", spec.description, re.I):
-        return FieldPlan(name, spec, "tribal_names")
-    return FieldPlan(name, spec, "skip")
+    if spec.role == "count":
+        return FieldPlan(name, spec, "count", frozenset(_singular(w.lower()) for w in spec.counts))
+    if spec.role == "flag":
+        return FieldPlan(name, spec, "flag", flag_re=re.compile("|".join(f"(?:{c})" for c in spec.cues), re.I))
+    return FieldPlan(name, spec, spec.role)
 
 
 @dataclass
