@@ -401,10 +401,13 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     if not type_files:
         problems.append(Problem(None, "event_types", f"no event type files in {root / 'event_types'}"))
     first_file: dict[str, Path] = {}
+    declared_ids: set[str] = set()
     for file in type_files:
         raw = _load_yaml(file, problems, "one event type (id, label, definition, fields, ...)")
         if raw is None:
+            declared_ids.add(file.stem)
             continue
+        declared_ids.add(raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else file.stem)
         # Without codebook.yaml its vocabulary is unknown: every `{name}` would be a follow-on error.
         expand_raw(raw, vocabulary, EVENT_TYPE_PLACES,
                    (lambda mark, where, what: problems.append(Problem(mark, where, what)))
@@ -426,6 +429,9 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
 
     for et in event_types:
         for index, rule in enumerate(et.yields_to):
+            # A type whose file failed to load is already a problem: naming it again would bury it.
+            if rule.type in declared_ids and rule.type not in first_file:
+                continue
             if rule.type not in first_file or rule.type == et.id:
                 problems.append(Problem(None, f"{et.id}: yields_to[{index}].type",
                                         f"'{rule.type}' is not another event type; expected one of: "
