@@ -207,7 +207,9 @@ def pick_actor(text: str, trigger: tuple[int, int], actors: list[Mention[ActorMa
     best = ranked[0]
     assoc = []
     for m in ranked[1:]:
-        if m.match.name == best.match.name or is_generic(m.match) or is_patron(text, m):
+        # A patron named beside the force ("IRGC-backed", "trained by Hezbollah") is an associated
+        # actor, as ACLED codes it; a catch-all "militias" adds nothing to a named force.
+        if m.match.name == best.match.name or is_generic(m.match):
             continue
         if m.match.name not in [a.match.name for a in assoc]:
             assoc.append(m)
