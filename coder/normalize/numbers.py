@@ -156,6 +156,8 @@ MONEY_RE = re.compile(
     + r"|(?P<a2>" + _DIGITS + r")(?:\s*(?P<s2>million|thousand|m|k)\b)?\s*(?P<cur>" + _CUR_RE + r")(?![\w])",
     re.I,
 )
+_PERIOD_WORD = {"monthly": "month", "weekly": "week", "daily": "day"}
+_PERIOD_BEFORE = re.compile(r"\b(monthly|weekly|daily)\s+(?:[\w-]+\s+){0,2}?(?:of|worth)\s*$", re.I)
 _PERIOD_RE = [(re.compile(r"^\W{0,3}\s*(?:" + p + r")\b", re.I), v) for p, v in _PERIODS]
 
 
@@ -176,6 +178,11 @@ def find_money(text: str, start: int = 0, end: int | None = None) -> list[Money]
             if pm:
                 period, stop = value, m.end() + pm.end()
                 break
+        if period is None:
+            # "a monthly salary of 300,000 Syrian pounds": the period is said before the sum.
+            before = _PERIOD_BEFORE.search(text[max(start, m.start() - 40):m.start()])
+            if before:
+                period = _PERIOD_WORD[before.group(1).lower()]
         out.append(Money(amount, currency, period, m.start(), stop))
     return out
 

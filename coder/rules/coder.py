@@ -294,7 +294,8 @@ class RuleCoder:
         flagged = fill_type_fields(draft, self.normalizer, ct, lo, hi, trig, tribal,
                                    lambda plan: self._enum_near(ctx, si, plan))
         fill_counts(draft, ct, lo, hi, [(d.start, d.end) for d in ctx.dates[si]])
-        fill_money(draft, ct, lo, hi)
+        fill_money(draft, ct, lo, hi, [(ctx.sentences[i].start, ctx.sentences[i].end) for i in (si + 1, si - 1)
+                                       if 0 <= i < len(ctx.sentences)])
         fill_counterpart(draft, tribal or (others if flagged else []), plans)
         return events_at(draft, ct, locations, near, Span.of(ctx.doc.text, sentence.start, sentence.end))
 

@@ -164,8 +164,18 @@ def fill_counts(draft: Draft, ct: CompiledType, lo: int, hi: int, skip: list[tup
         draft.put(name, number.int_value, [(number.start, number.end)])
 
 
-def fill_money(draft: Draft, ct: CompiledType, lo: int, hi: int) -> None:
+def fill_money(draft: Draft, ct: CompiledType, lo: int, hi: int, nearby: list[tuple[int, int]] = ()) -> None:
+    """Amount, currency and period from the trigger's sentence, else the sentence after or before it
+    ("Hezbollah recruited 50 young men. Each is paid $200 a month.")."""
+    if not any(p.how in ("amount", "currency", "period") for p in ct.plans):
+        return
     money = find_money(draft.text, lo, hi)
+    for a, b in nearby:
+        if money:
+            break
+        money = find_money(draft.text, a, b)
+        if money:
+            draft.adjust("salary from a neighbouring sentence", -0.05)
     if not money:
         return
     m = money[0]
