@@ -72,3 +72,39 @@ def test_merge_passes_counts_each_pass_once(codebook):
     merged = merge_passes([one, two, doubled])
     assert sorted(e.confidence for e in merged) == [0.333, 1.0]
     assert merge_passes([one]) == one and merge_passes([]) == []
+
+
+def test_compact_mode_repair_and_recall_together_from_the_command_line(server, codebook, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from coder.cli import app
+
+    from .test_llm import KEY, TEXT
+    from .test_llm_compact import compact
+
+    article = tmp_path / "article.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    (tmp_path / "article.meta.json").write_text(json.dumps({"publication_date": "2021-03-16"}), encoding="utf-8")
+    config = tmp_path / "llm.toml"
+    config.write_text('[llm]\nschema_mode = "compact"\nrecall_passes = 1\ndocument_timeout = 30\n'
+                      f'cache_dir = "{tmp_path / "cache"}"\n')
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("EVENTCODER_CONFIG", str(config))
+    invented = compact(answer(codebook, vehicle_count={"value": 40, "quote": "a column of 40 armoured trucks"}))
+    server.push({"json": invented}, {"json": compact(answer(codebook))}, {"json": compact(both(codebook))})
+    out = tmp_path / "coded.jsonl"
+    args = ["code", str(article), "--coder", "llm", "--base-url", server.base_url, "--model", "fake-model",
+            "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert server.count == 3  # the answer, its grounding repair, one recall pass
+    assert server.requests[2]["messages"][-1]["content"] == RECALL_REQUEST
+    assert len(server.requests[2]["messages"]) == 6  # the recall pass goes on from the repaired answer
+    record = json.loads(out.read_text(encoding="utf-8"))
+    events = {e["evidence"][0]["text"]: e for e in record["events"]}
+    assert events[SECOND]["confidence"] == 0.5
+    (first,) = [e for text, e in events.items() if text != SECOND]
+    assert first["confidence"] == 1.0 and first["fields"]["vehicle_count"]["value"] == 15
+    assert "repaired after a re-ask" in first["fields"]["vehicle_count"]["detail"]
+    assert CliRunner().invoke(app, args).exit_code == 0 and server.count == 3  # all from the cache
