@@ -150,7 +150,9 @@ def test_usage_errors_exit_2(tmp_path):
     text.write_text("Nothing happened.", encoding="utf-8")
     result = runner.invoke(app, ["code", str(text), "--coder", "nosuch"])
     assert result.exit_code == 2
-    assert result.stderr.strip() == "error: unknown coder 'nosuch'; expected one of: llm, rules"
+    # Other tests register fake coders, so only the start of the list is fixed.
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: unknown coder 'nosuch'; expected one of: ") and "rules" in line
 
 
 def test_bad_input_exits_1_with_the_file_named(tmp_path):
