@@ -60,7 +60,7 @@ def rederive(codebook: Codebook, event: Event, document: Document, field: str) -
     return out
 
 
-def _same(a, b) -> bool:
+def _same(a: Any, b: Any) -> bool:
     items = a if isinstance(a, list) else [a]
     others = b if isinstance(b, list) else [b]
     fold = {str(x).casefold() for x in others if x not in (None, "")}

@@ -11,6 +11,7 @@ every change of a value (`fresh_notes`), and must not import the rule coder.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .codebook.model import Codebook, EventType
 from .models import Alignment, Event, FieldValue
@@ -18,7 +19,7 @@ from .models import Alignment, Event, FieldValue
 _PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
 
 
-def _text(value) -> str | None:
+def _text(value: Any) -> str | None:
     if value is None or value == "" or value == []:
         return None
     if isinstance(value, list):

@@ -194,17 +194,16 @@ def occurrences(documents: Iterable[CodedDocument]) -> list[Occurrence]:
 
 
 def _proposals(occs: list[Occurrence]) -> list[MergedEvent]:
-    blocks: dict[tuple[str, str, str], list[Occurrence]] = {}
+    blocks: dict[tuple[str, str, str], list[tuple[date, Occurrence]]] = {}
     for occ in occs:
         key = _block(occ)
-        if key is not None:
-            blocks.setdefault(key, []).append(occ)
+        if key is not None and occ.event_date is not None:
+            blocks.setdefault(key, []).append((occ.event_date, occ))
     found: list[MergedEvent] = []
     for members in blocks.values():
-        members.sort(key=lambda o: (o.event_date, o.id, o.doc_index))
+        members.sort(key=lambda x: (x[0], x[1].id, x[1].doc_index))
         open_: list[tuple[date, MergedEvent]] = []  # (first date, cluster) still within reach
-        for occ in members:
-            day = occ.event_date
+        for day, occ in members:
             open_ = [(first, c) for first, c in open_ if (day - first).days <= _OPEN_DAYS]
             for _, cluster in open_:
                 if all(compatible(occ, m) for m in cluster.members):
@@ -244,7 +243,7 @@ def merge_events(documents: Iterable[CodedDocument], *, enabled: bool = True,
         groups = [[m.id for m in c.members] for c in _proposals(occs)]
     else:
         groups = [list(g) for g in accepted]
-    by_id = {}
+    by_id: dict[str, Occurrence] = {}
     for o in occs:
         by_id.setdefault(o.id, o)
     home: dict[str, int] = {}
@@ -257,14 +256,14 @@ def merge_events(documents: Iterable[CodedDocument], *, enabled: bool = True,
     merged: list[MergedEvent] = []
     clusters: dict[int, MergedEvent] = {}
     for occ in occs:
-        n = home.get(occ.id) if by_id.get(occ.id) is occ else None
-        if n is None:
+        at: int | None = home.get(occ.id) if by_id.get(occ.id) is occ else None
+        if at is None:
             merged.append(MergedEvent([occ]))
-        elif n in clusters:
-            clusters[n].members.append(occ)
+        elif at in clusters:
+            clusters[at].members.append(occ)
         else:
-            clusters[n] = MergedEvent([occ])
-            merged.append(clusters[n])
+            clusters[at] = MergedEvent([occ])
+            merged.append(clusters[at])
     return merged
 
 

@@ -15,9 +15,10 @@ documents added beside it. A row whose events are gone is reported, not applied.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from ..io import InputError
 from .dedup import MergedEvent
@@ -38,7 +39,7 @@ class MergeDecisions:
         return "accept" if proposal in self.accepted else "refuse" if proposal in self.refused else ""
 
 
-def _joined(values) -> str:
+def _joined(values: Iterable[Any]) -> str:
     return "; ".join(dict.fromkeys(str(v) for v in values if v not in (None, "")))
 
 

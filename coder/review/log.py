@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..models import CodedDocument
+    from .reattach import Attachment
 
 from ..errors import StorageError
 
@@ -80,7 +85,7 @@ class DecisionLog:
         self._db.execute("PRAGMA synchronous=FULL")
         self._migrate()
         # Set by `attach`: decisions are then keyed by event identity, not position.
-        self.attachment = None
+        self.attachment: Attachment | None = None
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -104,7 +109,7 @@ class DecisionLog:
         self._db.close()
 
     # -- decisions --------------------------------------------------------------------
-    def attach(self, proposals) -> "object":
+    def attach(self, proposals: Iterable[CodedDocument]) -> Attachment:
         """Key decisions by event identity against these proposals (list of CodedDocument).
 
         From now on `append` stores each decision's event identity, and `decisions`
@@ -112,7 +117,7 @@ class DecisionLog:
         (and reporting in `self.attachment.orphaned`) those whose event no longer exists.
         Returns the attachment (coder.review.reattach.Attachment).
         """
-        from .reattach import Attachment
+        from .reattach import Attachment  # its module imports this one
 
         self.attachment = Attachment(proposals)
         return self.attachment

@@ -27,7 +27,7 @@ from .log import Decision
 class Attachment:
     """Positions and identities of the proposals one review session works on."""
 
-    proposals: Iterable[CodedDocument]
+    proposals: Iterable[CodedDocument] | None
     orphaned: list[Decision] = field(default_factory=list)
     moved: list[tuple[Decision, str]] = field(default_factory=list)  # (as stored, position now)
     legacy: int = 0  # decisions with no stored identity, replayed by position
@@ -35,13 +35,14 @@ class Attachment:
     _position: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        for coded in self.proposals:
+        for coded in self.proposals or ():
             doc_id = coded.document.id
             assign_event_ids(coded.document, coded.events)
             for n, event in enumerate(coded.events, start=1):
+                key = event.id or ""  # assign_event_ids gave every event one
                 # Same numbering as the review state (coder.review.state.fresh): e1, e2...
-                self._key[(doc_id, f"e{n}")] = event.id
-                self._position.setdefault((doc_id, event.id), f"e{n}")
+                self._key[(doc_id, f"e{n}")] = key
+                self._position.setdefault((doc_id, key), f"e{n}")
         self.proposals = None  # the positions are all we keep
 
     def key_of(self, document: str, event: str | None) -> str | None:
