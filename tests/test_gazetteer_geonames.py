@@ -140,3 +140,18 @@ def test_coder_places_rows_carry_their_tier(codebook):
     assert all(r.tier == "curated" for r in lookup_places(codebook, "Hajin", limit=2))
     assert all(r.tier == "curated" for r in lookup_places(codebook, "Sinjar", with_geonames=False))
     entry, surface, how, score = rows[0]  # still unpacks as (entry, spelling, how, score)
+
+
+def test_coder_places_prints_geonames_rows():
+    import json
+
+    from typer.testing import CliRunner
+
+    from coder.cli import app
+    result = CliRunner().invoke(app, ["places", "Sinjar", "--json", "-n", "5"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines() if line.strip()]
+    assert rows[0]["name"] == "Sinjar" and rows[0]["country"] == "Iraq"
+    syrian = [r for r in rows if r["how"] == "geonames"]
+    assert syrian and syrian[0]["country"] == "Syria" and syrian[0]["acled_admin1"] == "Idleb"
+    assert CliRunner().invoke(app, ["places", "Sinjar"]).exit_code == 0  # the table takes GeoNames rows too
