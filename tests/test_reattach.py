@@ -163,8 +163,6 @@ def test_a_schema_1_log_is_migrated_and_its_decisions_replay_by_position(tmp_pat
         log.close()
 
 
-@pytest.mark.xfail(reason="open_session does not attach the log yet (coder/review/api.py is issue 18's: "
-                          "decision_log.attach(proposals) before ReviewSession, its report into session.warnings)")
 def test_open_session_reattaches_and_reports(tmp_path: Path):
     from coder.review import open_session
 

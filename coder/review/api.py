@@ -28,7 +28,12 @@ def open_session(source: str | Path, *, log: str | Path | None = None, reviewer:
     proposals = load_proposals(source, run_id=run_id)
     decision_log = DecisionLog(Path(log) if log is not None else default_log_path(source))
     decision_log.set_meta("source", str(Path(source).resolve()))
-    return ReviewSession(codebook, proposals, decision_log, reviewer=reviewer, filters=filters, clock=clock)
+    # Decisions follow their events by identity: re-coding (another codebook, another coder) moves
+    # them with their event, and those whose event is gone are reported, kept in the log.
+    attachment = decision_log.attach(proposals)
+    session = ReviewSession(codebook, proposals, decision_log, reviewer=reviewer, filters=filters, clock=clock)
+    session.warnings.extend(attachment.report())
+    return session
 
 
 def reviewed_documents(source: str | Path, log: str | Path | None = None, *, codebook: Codebook | None = None,
