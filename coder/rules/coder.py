@@ -24,7 +24,8 @@ from ..codebook.model import Codebook
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
 from ..normalize import DateResolution, Normalizer, find_dates
 from ..text import Sentence, classify_blocks, headline, split_sentences
-from .assemble import Consolidator, absorb
+from ..text.prefilter import Prefilter, words_of
+from .assemble import Consolidator, EvidenceIndex, absorb
 from .args import catch_all_actors, is_generic, names_an_organisation, place_roles
 from .compiled import CompiledType, compile_codebook
 from .fill import (events_at, fill_actors, fill_counterpart, fill_counts, fill_date, fill_money, fill_type_fields,
@@ -59,9 +60,18 @@ class _Ctx:
     places: list[list] = field(default_factory=list)
     dates: list[list[DateResolution]] = field(default_factory=list)
     headline: tuple[int, int] | None = None
+    _words: dict[int, frozenset[str]] = field(default_factory=dict)
 
     def index_of(self, pos: int) -> int:
         return bisect.bisect_right(self.starts, pos) - 1
+
+    def words(self, si: int) -> frozenset[str]:
+        """The sentence's folded words, made once: what the pattern prefilters ask."""
+        found = self._words.get(si)
+        if found is None:
+            s = self.sentences[si]
+            found = self._words[si] = words_of(self.doc.text, s.start, s.end)
+        return found
 
 
 class RuleCoder:
@@ -73,15 +83,16 @@ class RuleCoder:
         self.types: list[CompiledType] = compile_codebook(codebook)
         self.consolidator = Consolidator(codebook)
         self._catch_all = catch_all_actors(codebook.actors)
-        try:
-            self._any_trigger = re.compile(
-                "|".join(f"(?:{t.pattern.pattern})" for ct in self.types for t in ct.triggers) or r"(?!)", re.I)
-        except re.error:  # a trigger with inline flags cannot be combined: look at every sentence
-            self._any_trigger = re.compile(r"\S+")
         self.min_confidence = min_confidence
         self.fuzzy = fuzzy
         self._uncoded = [(kind.id, re.compile("|".join(f"(?:{c})" for c in kind.cues), re.I))
                          for kind in codebook.uncoded_kinds if kind.cues]
+        # The words each pattern must start with (text/prefilter.py): a pattern runs only on
+        # sentences holding one of them, which is most of the coder's time saved.
+        patterns = [t.pattern for ct in self.types for t in ct.triggers]
+        patterns += [r for ct in self.types for t in ct.triggers for r in t.requires]
+        patterns += [r.cues for ct in self.types for r in ct.rules] + [p for _k, p in self._uncoded]
+        self._pre: dict[re.Pattern, Prefilter] = {p: Prefilter.of(p) for p in patterns}
 
     def info(self) -> CoderInfo:
         return CoderInfo(name=self.name, version=__version__, codebook_version=self.codebook.version)
@@ -120,8 +131,11 @@ class RuleCoder:
         """Mentions of kinds the codebook does not code (airstrikes, clashes...), once per kind and sentence."""
         text = ctx.doc.text
         found = []
-        for sentence in ctx.sentences:
+        for si, sentence in enumerate(ctx.sentences):
+            words = ctx.words(si)
             for kind, pattern in self._uncoded:
+                if not self._pre[pattern].allows(words):
+                    continue
                 m = pattern.search(text, sentence.start, sentence.end)
                 if m:
                     found.append(Diagnostic(kind=kind, span=Span.of(text, m.start(), m.end())))
@@ -131,17 +145,19 @@ class RuleCoder:
         document = ctx.doc
         found: dict[tuple, Event] = {}
         order: list[tuple] = []
+        evidence = EvidenceIndex()  # keeps repeated absorbs into one event linear
         for si, ct, trig, weight, n_hits in self._triggers(ctx):
             for event in self._build(ctx, si, ct, trig, weight, n_hits):
                 key = (event.type, event.value("actor1"), event.value("location"), event.value("event_date"))
                 if key in found:
-                    absorb(found[key], event)
+                    absorb(found[key], event, evidence)
                 else:
                     found[key] = event
                     order.append(key)
         withdrawn = self._withdrawn_by_headline(ctx)
         events = self.consolidator.consolidate(
-            [found[k] for k in order if (found[k].confidence or 0) >= self.min_confidence and found[k].type not in withdrawn])
+            [found[k] for k in order if (found[k].confidence or 0) >= self.min_confidence and found[k].type not in withdrawn],
+            evidence)
         type_order = {t.id: i for i, t in enumerate(self.types)}
         events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, type_order.get(e.type, 99)))
         for event in events:
@@ -189,17 +205,21 @@ class RuleCoder:
         out = []
         if not ctx.sentences:
             return out
-        lo, hi = ctx.sentences[0].start, ctx.sentences[-1].end
         # (pattern, start, end) -> found: requires cues and exclusion cues are
         # asked about the same sentence or clause again and again.
         cache: dict[tuple, bool] = {}
-        # One pass of all triggers together finds the sentences worth a closer
-        # look; each trigger then runs on those sentences only.
-        candidates = sorted({ctx.index_of(p) for m in self._any_trigger.finditer(text, lo, hi)
-                             for p in (m.start(), m.end() - 1)})
+        pre = self._pre
+        # Each trigger runs only on the sentences holding a word it can start with; a
+        # sentence's words are folded once (ctx.words) and shared by every pattern.
+        every = [ctx.words(si) for si in range(len(ctx.sentences))]
+        seen = frozenset().union(*every)
         for ct in self.types:
             per_sentence: dict[int, list[tuple[float, int, int]]] = {}
             for trigger in ct.triggers:
+                first = pre[trigger.pattern]
+                if not first.allows(seen):
+                    continue
+                candidates = [ci for ci, words in enumerate(every) if first.allows(words)]
                 # Hits outside the kept sentences (furniture) are dropped.
                 for m in (m for ci in candidates
                           for m in trigger.pattern.finditer(text, ctx.sentences[ci].start, ctx.sentences[ci].end)):
@@ -207,9 +227,11 @@ class RuleCoder:
                     sentence = ctx.sentences[si]
                     if si < 0 or m.end() > sentence.end:
                         continue
-                    if any(not _cached(cache, r, sentence.start, sentence.end, text) for r in trigger.requires):
+                    words = every[si]
+                    if any(not _cached(cache, r, sentence.start, sentence.end, text, pre[r], words)
+                           for r in trigger.requires):
                         continue
-                    if self._excluded(text, sentence, m.start(), ct, cache):
+                    if self._excluded(text, sentence, m.start(), ct, cache, pre, words):
                         continue
                     per_sentence.setdefault(si, []).append((trigger.weight, m.start(), m.end()))
             for si, hits in per_sentence.items():
@@ -219,7 +241,8 @@ class RuleCoder:
         return out
 
     @staticmethod
-    def _excluded(text: str, sentence: Sentence, pos: int, ct: CompiledType, cache: dict) -> bool:
+    def _excluded(text: str, sentence: Sentence, pos: int, ct: CompiledType, cache: dict,
+                  pre: dict[re.Pattern, Prefilter], words: frozenset[str]) -> bool:
         clause = None
         for rule in ct.rules:
             if rule.scope == "sentence":
@@ -228,7 +251,8 @@ class RuleCoder:
                 if clause is None:
                     clause = _clause(text, sentence, pos)
                 a, b = clause
-            if _cached(cache, rule.cues, a, b, text):
+            # A clause is inside its sentence: the sentence's words are a superset of its own.
+            if _cached(cache, rule.cues, a, b, text, pre[rule.cues], words):
                 return True
         return False
 
@@ -366,11 +390,13 @@ def _precision(role) -> int:
     return 4 if place.kind == "region" and place.name == place.country else role.mention.match.geo_precision
 
 
-def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str) -> bool:
+def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str, first: Prefilter,
+            words: frozenset[str]) -> bool:
+    """Does the pattern match in text[a:b]? `words` (of the sentence holding a..b) rule most out."""
     key = (pattern, a, b)
     found = cache.get(key)
     if found is None:
-        found = cache[key] = pattern.search(text, a, b) is not None
+        found = cache[key] = first.allows(words) and pattern.search(text, a, b) is not None
     return found
 
 
