@@ -30,7 +30,9 @@ def _patterns() -> list[re.Pattern]:
             out += [t.pattern, *t.requires]
         out += [r.cues for r in ct.rules]
     out += [re.compile("|".join(f"(?:{c})" for c in k.cues), re.I) for k in codebook.uncoded_kinds if k.cues]
-    return out
+    from coder.normalize.dates import _CUE, _PATTERNS
+    from coder.text.furniture import _STRONG_WORDS, _WEAK
+    return out + [_CUE, _STRONG_WORDS, _WEAK] + [p for _k, p in _PATTERNS]
 
 
 def _noise(rng: random.Random, words: list[str]) -> str:
@@ -57,7 +59,8 @@ def test_a_pattern_never_matches_where_its_prefilter_says_no():
     rng = random.Random(5)
     patterns = _patterns()
     vocabulary = sorted({w for p in patterns for w in re.findall(r"[a-z]{2,}", p.pattern)}) + \
-        ["the", "a", "of", "in", "to", "fighters", "convoy", "2021", "Iraq"]
+        ["the", "a", "of", "in", "to", "fighters", "convoy", "2021", "Iraq", "3", "12th", "٣", "2021-03-04", "4/5/2020",
+         "March", "may", "Mon", "1999"]
     checked = 0
     for _ in range(1500):
         text = _noise(rng, vocabulary)
@@ -105,3 +108,19 @@ def test_intervals_answer_as_the_plain_pass():
             if items:
                 assert spans.nearest(s) is min(items, key=lambda m: abs(m.start - s))
             assert spans.closest(s, 3) == sorted(items, key=lambda m: abs(m.start - s))[:3]
+
+
+def test_caption_needs_is_necessary_for_a_caption():
+    from coder.text.furniture import _CAPTION, _may_be_caption
+    rng = random.Random(9)
+    vocabulary = ["a", "the", "Screenshot", "PHOTO", "photograph", "picture", "image", "file", "video", "still",
+                  "undated", "archive", "archival", "handout", "caption", "Credit", "credits", "photocaption",
+                  "shows", "showing", "depicts", "taken", "[AFP]", "(Photo: AFP)", "(source x)", ":", "|", "-",
+                  "İmage", "ſtill", "fighters", "convoy"]
+    hits = 0
+    for _ in range(3000):
+        line = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 8)))
+        if _CAPTION.search(line):
+            hits += 1
+            assert _may_be_caption(line), line
+    assert hits > 300

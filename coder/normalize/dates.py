@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..text.prefilter import Prefilter, words_of
+
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
@@ -60,9 +62,17 @@ _CUE = re.compile(r"\b(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + 
 _WINDOW = 40
 
 
+# The words (or digits) each pattern can start with (text/prefilter.py): a region or window
+# without any of them cannot hold a match, and most hold none.
+_CUE_FIRST = Prefilter.of(_CUE)
+_FIRST = [Prefilter.of(pattern) for _kind, pattern in _PATTERNS]
+
+
 def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Merged windows around date cues, widened to whitespace so no word is cut."""
     out: list[list[int]] = []
+    if not _CUE_FIRST.allows(words_of(text, start, end)):
+        return []
     for m in _CUE.finditer(text, start, end):
         a = max(start, m.start() - _WINDOW)
         b = min(end, m.end() + _WINDOW)
@@ -189,7 +199,10 @@ def find_dates(text: str, publication_date: date | None, start: int = 0, end: in
     # Most text holds no date: find the few windows around date-like words
     # first and run the full patterns there only (keeps the coder fast).
     for a, b in _windows(text, start, end):
+        words = words_of(text, a, b)
         for order, (kind, pattern) in enumerate(_PATTERNS):
+            if not _FIRST[order].allows(words):
+                continue
             for m in pattern.finditer(text, a, b):
                 hits.append((m.start(), -(m.end() - m.start()), order, kind, m))
     hits.sort(key=lambda h: (h[0], h[1], h[2]))

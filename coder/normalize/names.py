@@ -61,13 +61,29 @@ class Token(NamedTuple):  # a tuple: created for every word, so it must be cheap
     upper: bool    # written all in capitals (an acronym: "IS", "KH")
 
 
+_new_token = tuple.__new__  # Token(...) through the class's Python __new__ costs twice as much
+
+
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Word tokens of text[start:end] with offsets into `text`."""
     out: list[Token] = []
+    append = out.append
     end = len(text) if end is None else end
     for m in _TOKEN.finditer(text, start, end):
         raw = m.group()
-        s, e = m.start(), m.end()
+        s, e = m.span()
+        if raw.isascii() and raw.isalnum():
+            # The common case, inlined (fold_token of a plain ASCII word is lower()).
+            folded = raw.lower()
+            if folded in ARTICLES:
+                article = True
+                if folded in _AMBIGUOUS_ARTICLES:
+                    nxt = text[e: e + 1]
+                    article = nxt != "" and nxt in "-‐‑–"
+            else:
+                article = False
+            append(_new_token(Token, (folded, s, e, article, raw[0].isupper(), raw.isupper())))
+            continue
         if not raw.isalnum():
             mark = _INNER_MARK.search(raw)
             if mark is not None and mark.start() > _MAX_JOINED_HEAD:
@@ -85,8 +101,10 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def key_of(name: str) -> tuple[str, ...]:
-    """The folded key of a dictionary name: tokens without articles."""
+    """The folded key of a dictionary name: tokens without articles (cached: the same
+    dictionary names are asked about for every mention)."""
     toks = [t for t in tokens(name) if not t.article]
     if not toks:  # a name that is only an article: keep it literal
         toks = tokens(name)

@@ -24,7 +24,7 @@ from ..codebook.model import Codebook
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
 from ..normalize import DateResolution, Normalizer, find_dates
 from ..text import Sentence, classify_blocks, headline, split_sentences
-from ..text.prefilter import Prefilter, words_of
+from ..text.prefilter import PatternIndex, words_of
 from .assemble import Consolidator, EvidenceIndex, absorb
 from .args import catch_all_actors, is_generic, names_an_organisation, place_roles
 from .compiled import CompiledType, compile_codebook
@@ -61,6 +61,8 @@ class _Ctx:
     dates: list[list[DateResolution]] = field(default_factory=list)
     headline: tuple[int, int] | None = None
     _words: dict[int, frozenset[str]] = field(default_factory=dict)
+    _hits: dict[int, set] = field(default_factory=dict)
+    patterns: PatternIndex | None = None
 
     def index_of(self, pos: int) -> int:
         return bisect.bisect_right(self.starts, pos) - 1
@@ -72,6 +74,18 @@ class _Ctx:
             s = self.sentences[si]
             found = self._words[si] = words_of(self.doc.text, s.start, s.end)
         return found
+
+    def hits(self, si: int) -> set:
+        """The patterns the sentence's words allow by a whole word (PatternIndex.hits)."""
+        found = self._hits.get(si)
+        if found is None:
+            found = self._hits[si] = self.patterns.hits(self.words(si))
+        return found
+
+    def allows(self, pattern: re.Pattern, si: int) -> bool:
+        """Could the pattern match in sentence si (or a clause of it)? No means no match."""
+        hits = self.hits(si)
+        return pattern in hits or self.patterns.allows(pattern, self.words(si), hits)
 
 
 class RuleCoder:
@@ -92,7 +106,7 @@ class RuleCoder:
         patterns = [t.pattern for ct in self.types for t in ct.triggers]
         patterns += [r for ct in self.types for t in ct.triggers for r in t.requires]
         patterns += [r.cues for ct in self.types for r in ct.rules] + [p for _k, p in self._uncoded]
-        self._pre: dict[re.Pattern, Prefilter] = {p: Prefilter.of(p) for p in patterns}
+        self._patterns = PatternIndex(patterns)
 
     def info(self) -> CoderInfo:
         return CoderInfo(name=self.name, version=__version__, codebook_version=self.codebook.version)
@@ -131,10 +145,11 @@ class RuleCoder:
         """Mentions of kinds the codebook does not code (airstrikes, clashes...), once per kind and sentence."""
         text = ctx.doc.text
         found = []
+        prefixed = self._patterns.prefixed
         for si, sentence in enumerate(ctx.sentences):
-            words = ctx.words(si)
+            hits = ctx.hits(si)
             for kind, pattern in self._uncoded:
-                if not self._pre[pattern].allows(words):
+                if pattern not in hits and (pattern not in prefixed or not ctx.allows(pattern, si)):
                     continue
                 m = pattern.search(text, sentence.start, sentence.end)
                 if m:
@@ -173,7 +188,8 @@ class RuleCoder:
         blocks = classify_blocks(text)
         regions = [(b.start, b.end) for b in blocks if b.kept]
         sentences = split_sentences(text, regions)
-        ctx = _Ctx(document, sentences, [s.start for s in sentences], headline=headline(text, blocks))
+        ctx = _Ctx(document, sentences, [s.start for s in sentences], headline=headline(text, blocks),
+                   patterns=self._patterns)
         n = len(sentences)
         ctx.actors = [[] for _ in range(n)]
         ctx.places = [[] for _ in range(n)]
@@ -208,18 +224,20 @@ class RuleCoder:
         # (pattern, start, end) -> found: requires cues and exclusion cues are
         # asked about the same sentence or clause again and again.
         cache: dict[tuple, bool] = {}
-        pre = self._pre
         # Each trigger runs only on the sentences holding a word it can start with; a
         # sentence's words are folded once (ctx.words) and shared by every pattern.
-        every = [ctx.words(si) for si in range(len(ctx.sentences))]
-        seen = frozenset().union(*every)
+        where: dict[re.Pattern, list[int]] = {}
+        for si in range(len(ctx.sentences)):
+            for pattern in ctx.hits(si):
+                where.setdefault(pattern, []).append(si)
+        prefixed = self._patterns.prefixed
         for ct in self.types:
             per_sentence: dict[int, list[tuple[float, int, int]]] = {}
             for trigger in ct.triggers:
-                first = pre[trigger.pattern]
-                if not first.allows(seen):
-                    continue
-                candidates = [ci for ci, words in enumerate(every) if first.allows(words)]
+                if trigger.pattern in prefixed:
+                    candidates = [ci for ci in range(len(ctx.sentences)) if ctx.allows(trigger.pattern, ci)]
+                else:
+                    candidates = where.get(trigger.pattern, ())
                 # Hits outside the kept sentences (furniture) are dropped.
                 for m in (m for ci in candidates
                           for m in trigger.pattern.finditer(text, ctx.sentences[ci].start, ctx.sentences[ci].end)):
@@ -227,11 +245,10 @@ class RuleCoder:
                     sentence = ctx.sentences[si]
                     if si < 0 or m.end() > sentence.end:
                         continue
-                    words = every[si]
-                    if any(not _cached(cache, r, sentence.start, sentence.end, text, pre[r], words)
+                    if any(not _cached(cache, r, sentence.start, sentence.end, text, ctx, si)
                            for r in trigger.requires):
                         continue
-                    if self._excluded(text, sentence, m.start(), ct, cache, pre, words):
+                    if self._excluded(text, sentence, m.start(), ct, cache, ctx, si):
                         continue
                     per_sentence.setdefault(si, []).append((trigger.weight, m.start(), m.end()))
             for si, hits in per_sentence.items():
@@ -241,8 +258,7 @@ class RuleCoder:
         return out
 
     @staticmethod
-    def _excluded(text: str, sentence: Sentence, pos: int, ct: CompiledType, cache: dict,
-                  pre: dict[re.Pattern, Prefilter], words: frozenset[str]) -> bool:
+    def _excluded(text: str, sentence: Sentence, pos: int, ct: CompiledType, cache: dict, ctx: _Ctx, si: int) -> bool:
         clause = None
         for rule in ct.rules:
             if rule.scope == "sentence":
@@ -252,7 +268,7 @@ class RuleCoder:
                     clause = _clause(text, sentence, pos)
                 a, b = clause
             # A clause is inside its sentence: the sentence's words are a superset of its own.
-            if _cached(cache, rule.cues, a, b, text, pre[rule.cues], words):
+            if _cached(cache, rule.cues, a, b, text, ctx, si):
                 return True
         return False
 
@@ -390,13 +406,12 @@ def _precision(role) -> int:
     return 4 if place.kind == "region" and place.name == place.country else role.mention.match.geo_precision
 
 
-def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str, first: Prefilter,
-            words: frozenset[str]) -> bool:
-    """Does the pattern match in text[a:b]? `words` (of the sentence holding a..b) rule most out."""
+def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str, ctx: _Ctx, si: int) -> bool:
+    """Does the pattern match in text[a:b] (inside sentence si, whose words rule most patterns out)?"""
     key = (pattern, a, b)
     found = cache.get(key)
     if found is None:
-        found = cache[key] = first.allows(words) and pattern.search(text, a, b) is not None
+        found = cache[key] = ctx.allows(pattern, si) and pattern.search(text, a, b) is not None
     return found
 
 

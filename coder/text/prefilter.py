@@ -37,14 +37,22 @@ _IS_WORD = re.compile(r"\w")
 _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 _MAX_ALTERNATIVES = 400
 _MAX_CLASS = 12
+# Stands among a text's words for "a word starts with a decimal digit" (re's \d is
+# str.isdecimal), and among a pattern's for a pattern that starts with \b\d.
+_DIGIT_HEAD = "\0digit"
+_DIGIT_START = re.compile(r"\b\d")
 
 
 def words_of(text: str, start: int = 0, end: int | None = None) -> frozenset[str]:
-    """The folded words (\\w runs) of text[start:end]."""
+    """The folded words (\\w runs) of text[start:end], and _DIGIT_HEAD if one starts with a digit."""
     part = text[start:end]
     if part.isascii():
-        return frozenset(_WORD.findall(part.lower()))
-    return frozenset(w.translate(_FOLD).lower() for w in _WORD.findall(part))
+        found = _WORD.findall(part.lower())
+    else:
+        found = [w.translate(_FOLD).lower() for w in _WORD.findall(part)]
+    if _DIGIT_START.search(part):
+        found.append(_DIGIT_HEAD)
+    return frozenset(found)
 
 
 class _GiveUp(Exception):
@@ -58,7 +66,7 @@ class Prefilter:
     words: whole words; prefixes: words a text word may start with; both empty and
     `always` set when the pattern gave no words (it may match anywhere)."""
 
-    words: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()  # _DIGIT_HEAD among them: a word starting with a digit ("\b\d")
     prefixes: tuple[str, ...] = ()
     always: bool = True
 
@@ -79,10 +87,45 @@ class Prefilter:
             heads = _heads(list(_sre_parse.parse(pattern, flags)), "", False)
         except (_GiveUp, re.error, RecursionError, TypeError, ValueError, AttributeError):
             return cls()
-        words = frozenset(h for h, whole in heads if whole)
+        words = {h for h, whole in heads if whole}
+        if (_DIGIT_HEAD, False) in heads:
+            heads.discard((_DIGIT_HEAD, False))
+            words.add(_DIGIT_HEAD)
         prefixes = tuple(sorted({h for h, whole in heads if not whole}))
-        # A whole word that starts with one of the prefixes is covered by the prefix.
-        return cls(words, prefixes, False)
+        return cls(frozenset(words), prefixes, False)
+
+
+class PatternIndex:
+    """Many patterns' prefilters at once: a text's words name the patterns they allow with
+    one set intersection and a few look-ups, instead of asking each pattern in turn."""
+
+    def __init__(self, patterns) -> None:
+        self.first = {p: Prefilter.of(p) for p in patterns}
+        self._by_word: dict[str, list] = {}
+        self._always: list = []
+        self.prefixed: dict = {}  # pattern -> prefixes, asked only when the pattern is
+        for p, first in self.first.items():
+            if first.always:
+                self._always.append(p)
+                continue
+            for w in first.words:
+                self._by_word.setdefault(w, []).append(p)
+            if first.prefixes:
+                self.prefixed[p] = first.prefixes
+        self._vocabulary = frozenset(self._by_word)
+
+    def hits(self, words: frozenset[str]) -> set:
+        """The patterns these words allow by a whole word (prefix patterns: see allows)."""
+        out = set(self._always)
+        for w in words & self._vocabulary:
+            out.update(self._by_word[w])
+        return out
+
+    def allows(self, pattern, words: frozenset[str], hits: set) -> bool:
+        if pattern in hits:
+            return True
+        prefixes = self.prefixed.get(pattern)
+        return prefixes is not None and any(w.startswith(prefixes) for w in words)
 
 
 def _is_word_char(ch: str) -> bool:
@@ -133,6 +176,8 @@ def _heads(items: list, prefix: str, anchored: bool) -> set[tuple[str, bool]]:
                 return _heads(list(sub) + [(None, None)], prefix, anchored)
             return _end(prefix, whole=False)
         if op is _c.IN:
+            if not prefix and anchored and _digits_only(av):
+                return {(_DIGIT_HEAD, False)}  # a word starting with a digit (re's \d: str.isdecimal)
             chars = _class_chars(av)
             if chars is None:
                 return _end(prefix, whole=False)
@@ -147,6 +192,19 @@ def _heads(items: list, prefix: str, anchored: bool) -> set[tuple[str, bool]]:
             return _end(prefix, whole=False)
         return _end(prefix, whole=False)  # anything else (the stop mark included)
     return _end(prefix, whole=False)
+
+
+def _digits_only(items: list) -> bool:
+    """A class of decimal digits only: \\d, [0-9], [0-3]."""
+    for op, av in items:
+        if op is _c.CATEGORY and av is _c.CATEGORY_DIGIT:
+            continue
+        if op is _c.RANGE and 48 <= av[0] <= av[1] <= 57:
+            continue
+        if op is _c.LITERAL and 48 <= av <= 57:
+            continue
+        return False
+    return bool(items)
 
 
 def _class_chars(items: list) -> list[str] | None:
