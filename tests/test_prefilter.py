@@ -124,3 +124,15 @@ def test_caption_needs_is_necessary_for_a_caption():
             hits += 1
             assert _may_be_caption(line), line
     assert hits > 300
+
+
+def test_date_cues_on_lower_cased_ascii_are_the_ignorecase_matches():
+    from coder.normalize.dates import _CUE, _cues
+    rng = random.Random(1)
+    vocabulary = ["Monday", "MAY", "may", "day", "days", "x", "2021-03", "12/4", "this morning", "This Evening", "_day",
+                  "ago", "week", ".", " ", "-", "İ", "weekday", "3", "janUary", "ſunday"]
+    for _ in range(5000):
+        text = "".join(rng.choice(vocabulary) + rng.choice([" ", "", "-", ", "]) for _ in range(rng.randint(1, 12)))
+        a = rng.randint(0, len(text))
+        b = rng.randint(a, len(text))
+        assert _cues(text, a, b) == [m.span() for m in _CUE.finditer(text, a, b)], (text, a, b)

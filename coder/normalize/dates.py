@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..text.prefilter import Prefilter, words_of
+from ..text.prefilter import PatternIndex, Prefilter, words_of
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -65,7 +65,23 @@ _WINDOW = 40
 # The words (or digits) each pattern can start with (text/prefilter.py): a region or window
 # without any of them cannot hold a match, and most hold none.
 _CUE_FIRST = Prefilter.of(_CUE)
-_FIRST = [Prefilter.of(pattern) for _kind, pattern in _PATTERNS]
+_FIRST = PatternIndex([pattern for _kind, pattern in _PATTERNS])
+
+
+# _CUE without IGNORECASE, for lower-cased ASCII text: the same matches (the pattern's letters
+# are all lower case), five times faster (re checks a case-sensitive branch's first letter
+# before trying it; an IGNORECASE one it tries in full at every position).
+_CUE_LOWER = re.compile(_CUE.pattern)
+
+
+def _cues(text: str, start: int, end: int):
+    """(start, end) of each _CUE.finditer(text, start, end) match."""
+    lead = 1 if start > 0 else 0  # the character before: \b at `start` looks at it
+    part = text[start - lead:end]
+    if not part.isascii():
+        return [m.span() for m in _CUE.finditer(text, start, end)]
+    shift = start - lead
+    return [(m.start() + shift, m.end() + shift) for m in _CUE_LOWER.finditer(part.lower(), lead)]
 
 
 def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -73,9 +89,9 @@ def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out: list[list[int]] = []
     if not _CUE_FIRST.allows(words_of(text, start, end)):
         return []
-    for m in _CUE.finditer(text, start, end):
-        a = max(start, m.start() - _WINDOW)
-        b = min(end, m.end() + _WINDOW)
+    for m_start, m_end in _cues(text, start, end):
+        a = max(start, m_start - _WINDOW)
+        b = min(end, m_end + _WINDOW)
         while a > start and not text[a - 1].isspace():
             a -= 1
         while b < end and not text[b].isspace():
@@ -200,8 +216,9 @@ def find_dates(text: str, publication_date: date | None, start: int = 0, end: in
     # first and run the full patterns there only (keeps the coder fast).
     for a, b in _windows(text, start, end):
         words = words_of(text, a, b)
+        allowed = _FIRST.hits(words)
         for order, (kind, pattern) in enumerate(_PATTERNS):
-            if not _FIRST[order].allows(words):
+            if pattern not in allowed and not _FIRST.allows(pattern, words, allowed):
                 continue
             for m in pattern.finditer(text, a, b):
                 hits.append((m.start(), -(m.end() - m.start()), order, kind, m))

@@ -21,6 +21,9 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+)")
 _NEXT_START = re.compile(r"\s+[\"'“‘«(\[]*[A-Z0-9\u0600-\u06FF•]")
 _BULLET = re.compile(r"(?:^|(?<=\s))[•▪●◦‣∙·]\s+|(?:^|(?<=\n))\s*[-*]\s+")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?$")
+# Compiled once (re.search with a string looks the pattern up in re's cache on every call).
+_DOTTED = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
+_BULLET_MARK = re.compile(r"[•▪●◦‣∙·\-*]\s+")
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ def _is_abbreviation(text: str, dot: int, start: int) -> bool:
     if word.lower() in _ABBREVIATIONS:
         return True
     # Dotted acronyms: "U.S.", "U.N."
-    if re.search(r"(?:\b[A-Za-z]\.){2,}$", text[max(start, dot - 12):dot + 1]):
+    if _DOTTED.search(text[max(start, dot - 12):dot + 1]):
         return True
     return False
 
@@ -81,7 +84,7 @@ def _split_region(text: str, start: int, end: int) -> list[tuple[int, int]]:
         trail = len(seg) - len(seg.rstrip())
         a, b = a + lead, b - trail
         # A bullet mark is not part of the sentence.
-        m = re.match(r"[•▪●◦‣∙·\-*]\s+", text[a:b])
+        m = _BULLET_MARK.match(text[a:b])
         if m:
             a += m.end()
         if b > a:
