@@ -218,7 +218,8 @@ def find_dates(text: str, publication_date: date | None, start: int = 0, end: in
         words = words_of(text, a, b)
         allowed = _FIRST.hits(words)
         for order, (kind, pattern) in enumerate(_PATTERNS):
-            if pattern not in allowed and not _FIRST.allows(pattern, words, allowed):
+            key = id(pattern)
+            if key not in allowed and not _FIRST.allows(key, words, allowed):
                 continue
             for m in pattern.finditer(text, a, b):
                 hits.append((m.start(), -(m.end() - m.start()), order, kind, m))

@@ -82,10 +82,10 @@ class _Ctx:
             found = self._hits[si] = self.patterns.hits(self.words(si))
         return found
 
-    def allows(self, pattern: re.Pattern, si: int) -> bool:
-        """Could the pattern match in sentence si (or a clause of it)? No means no match."""
+    def allows(self, key: int, si: int) -> bool:
+        """Could the pattern (key: its id) match in sentence si, or a clause of it? No means no match."""
         hits = self.hits(si)
-        return pattern in hits or self.patterns.allows(pattern, self.words(si), hits)
+        return key in hits or self.patterns.allows(key, self.words(si), hits)
 
 
 class RuleCoder:
@@ -149,7 +149,8 @@ class RuleCoder:
         for si, sentence in enumerate(ctx.sentences):
             hits = ctx.hits(si)
             for kind, pattern in self._uncoded:
-                if pattern not in hits and (pattern not in prefixed or not ctx.allows(pattern, si)):
+                key = id(pattern)
+                if key not in hits and (key not in prefixed or not ctx.allows(key, si)):
                     continue
                 m = pattern.search(text, sentence.start, sentence.end)
                 if m:
@@ -226,18 +227,19 @@ class RuleCoder:
         cache: dict[tuple, bool] = {}
         # Each trigger runs only on the sentences holding a word it can start with; a
         # sentence's words are folded once (ctx.words) and shared by every pattern.
-        where: dict[re.Pattern, list[int]] = {}
+        where: dict[int, list[int]] = {}  # id(pattern) -> sentences
         for si in range(len(ctx.sentences)):
-            for pattern in ctx.hits(si):
-                where.setdefault(pattern, []).append(si)
+            for key in ctx.hits(si):
+                where.setdefault(key, []).append(si)
         prefixed = self._patterns.prefixed
         for ct in self.types:
             per_sentence: dict[int, list[tuple[float, int, int]]] = {}
             for trigger in ct.triggers:
-                if trigger.pattern in prefixed:
-                    candidates = [ci for ci in range(len(ctx.sentences)) if ctx.allows(trigger.pattern, ci)]
+                key = id(trigger.pattern)
+                if key in prefixed:
+                    candidates = [ci for ci in range(len(ctx.sentences)) if ctx.allows(key, ci)]
                 else:
-                    candidates = where.get(trigger.pattern, ())
+                    candidates = where.get(key, ())
                 # Hits outside the kept sentences (furniture) are dropped.
                 for m in (m for ci in candidates
                           for m in trigger.pattern.finditer(text, ctx.sentences[ci].start, ctx.sentences[ci].end)):
@@ -407,11 +409,12 @@ def _precision(role) -> int:
 
 
 def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str, ctx: _Ctx, si: int) -> bool:
-    """Does the pattern match in text[a:b] (inside sentence si, whose words rule most patterns out)?"""
-    key = (pattern, a, b)
+    """Does the pattern match in text[a:b] (inside sentence si, whose words rule most patterns out)?
+    Keyed by id(pattern): a compiled pattern's hash is computed over its whole code at every call."""
+    key = (id(pattern), a, b)
     found = cache.get(key)
     if found is None:
-        found = cache[key] = ctx.allows(pattern, si) and pattern.search(text, a, b) is not None
+        found = cache[key] = ctx.allows(key[0], si) and pattern.search(text, a, b) is not None
     return found
 
 

@@ -181,7 +181,7 @@ def classify_blocks(text: str) -> list[Block]:
             ended = True
             blocks.append(Block(start, end, "after_end"))
             continue
-        folded = " ".join(w.casefold() for w in found)  # _fold(line)
+        folded = " ".join(found).casefold()  # _fold(line): casefold maps each character alone
         if _meta_line(line) or _looks_like_menu(line, words) or (words <= 60 and _may_be_caption(line)
                                                                    and _CAPTION.search(line)):
             kind = "furniture"

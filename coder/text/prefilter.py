@@ -97,34 +97,41 @@ class Prefilter:
 
 class PatternIndex:
     """Many patterns' prefilters at once: a text's words name the patterns they allow with
-    one set intersection and a few look-ups, instead of asking each pattern in turn."""
+    one set intersection and a few look-ups, instead of asking each pattern in turn.
+
+    Patterns are known by id(pattern), never by the pattern itself: hashing a compiled
+    pattern hashes its whole compiled code, every time (CPython caches no pattern hash),
+    which for the big cue alternations cost more than the look-up saved. The caller keeps
+    the patterns alive (they are the coder's), so their ids stay theirs."""
 
     def __init__(self, patterns) -> None:
-        self.first = {p: Prefilter.of(p) for p in patterns}
-        self._by_word: dict[str, list] = {}
-        self._always: list = []
-        self.prefixed: dict = {}  # pattern -> prefixes, asked only when the pattern is
-        for p, first in self.first.items():
+        self._patterns = list(patterns)  # held, so the ids below stay valid
+        self.first = {id(p): Prefilter.of(p) for p in self._patterns}
+        self._by_word: dict[str, list[int]] = {}
+        self._always: list[int] = []
+        self.prefixed: dict[int, tuple[str, ...]] = {}  # asked only when the pattern is
+        for key, first in self.first.items():
             if first.always:
-                self._always.append(p)
+                self._always.append(key)
                 continue
             for w in first.words:
-                self._by_word.setdefault(w, []).append(p)
+                self._by_word.setdefault(w, []).append(key)
             if first.prefixes:
-                self.prefixed[p] = first.prefixes
+                self.prefixed[key] = first.prefixes
         self._vocabulary = frozenset(self._by_word)
 
-    def hits(self, words: frozenset[str]) -> set:
-        """The patterns these words allow by a whole word (prefix patterns: see allows)."""
+    def hits(self, words: frozenset[str]) -> set[int]:
+        """The ids of the patterns these words allow by a whole word (prefix patterns: see allows)."""
         out = set(self._always)
         for w in words & self._vocabulary:
             out.update(self._by_word[w])
         return out
 
-    def allows(self, pattern, words: frozenset[str], hits: set) -> bool:
-        if pattern in hits:
+    def allows(self, key: int, words: frozenset[str], hits: set[int]) -> bool:
+        """May the pattern id(pattern) == key match where these words (and hits) were found?"""
+        if key in hits:
             return True
-        prefixes = self.prefixed.get(pattern)
+        prefixes = self.prefixed.get(key)
         return prefixes is not None and any(w.startswith(prefixes) for w in words)
 
 

@@ -23,6 +23,7 @@ _BULLET = re.compile(r"(?:^|(?<=\s))[•▪●◦‣∙·]\s+|(?:^|(?<=\n))\s*[-
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?$")
 # Compiled once (re.search with a string looks the pattern up in re's cache on every call).
 _DOTTED = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
+_BULLET_CHAR = re.compile(r"[•▪●◦‣∙·\-*]")
 _BULLET_MARK = re.compile(r"[•▪●◦‣∙·\-*]\s+")
 
 
@@ -59,9 +60,12 @@ def _split_region(text: str, start: int, end: int) -> list[tuple[int, int]]:
     pieces: list[tuple[int, int]] = []
     # Bullets start new sentences: cut the region at each bullet first.
     cuts = [start]
-    for m in _BULLET.finditer(text, start, end):
-        if m.start() > start:
-            cuts.append(m.start())
+    # (_BULLET tries its lookbehinds at every position: a quick look for a bullet character
+    # first, which every match holds, skips it on almost every region.)
+    if _BULLET_CHAR.search(text, start, end):
+        for m in _BULLET.finditer(text, start, end):
+            if m.start() > start:
+                cuts.append(m.start())
     cuts.append(end)
     for a, b in zip(cuts, cuts[1:]):
         pos = a
