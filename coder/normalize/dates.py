@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..text.prefilter import PatternIndex, Prefilter, words_of
+
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
@@ -60,12 +62,36 @@ _CUE = re.compile(r"\b(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + 
 _WINDOW = 40
 
 
+# The words (or digits) each pattern can start with (text/prefilter.py): a region or window
+# without any of them cannot hold a match, and most hold none.
+_CUE_FIRST = Prefilter.of(_CUE)
+_FIRST = PatternIndex([pattern for _kind, pattern in _PATTERNS])
+
+
+# _CUE without IGNORECASE, for lower-cased ASCII text: the same matches (the pattern's letters
+# are all lower case), five times faster (re checks a case-sensitive branch's first letter
+# before trying it; an IGNORECASE one it tries in full at every position).
+_CUE_LOWER = re.compile(_CUE.pattern)
+
+
+def _cues(text: str, start: int, end: int):
+    """(start, end) of each _CUE.finditer(text, start, end) match."""
+    lead = 1 if start > 0 else 0  # the character before: \b at `start` looks at it
+    part = text[start - lead:end]
+    if not part.isascii():
+        return [m.span() for m in _CUE.finditer(text, start, end)]
+    shift = start - lead
+    return [(m.start() + shift, m.end() + shift) for m in _CUE_LOWER.finditer(part.lower(), lead)]
+
+
 def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Merged windows around date cues, widened to whitespace so no word is cut."""
     out: list[list[int]] = []
-    for m in _CUE.finditer(text, start, end):
-        a = max(start, m.start() - _WINDOW)
-        b = min(end, m.end() + _WINDOW)
+    if not _CUE_FIRST.allows(words_of(text, start, end)):
+        return []
+    for m_start, m_end in _cues(text, start, end):
+        a = max(start, m_start - _WINDOW)
+        b = min(end, m_end + _WINDOW)
         while a > start and not text[a - 1].isspace():
             a -= 1
         while b < end and not text[b].isspace():
@@ -195,7 +221,12 @@ def find_dates(text: str, publication_date: date | None, start: int = 0, end: in
     # Most text holds no date: find the few windows around date-like words
     # first and run the full patterns there only (keeps the coder fast).
     for a, b in _windows(text, start, end):
+        words = words_of(text, a, b)
+        allowed = _FIRST.hits(words)
         for order, (kind, pattern) in enumerate(_PATTERNS):
+            key = id(pattern)
+            if key not in allowed and not _FIRST.allows(key, words, allowed):
+                continue
             for m in pattern.finditer(text, a, b):
                 hits.append((m.start(), -(m.end() - m.start()), order, kind, m))
     hits.sort(key=lambda h: (h[0], h[1], h[2]))

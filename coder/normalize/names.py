@@ -61,13 +61,29 @@ class Token(NamedTuple):  # a tuple: created for every word, so it must be cheap
     upper: bool    # written all in capitals (an acronym: "IS", "KH")
 
 
+_new_token = tuple.__new__  # Token(...) through the class's Python __new__ costs twice as much
+
+
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Word tokens of text[start:end] with offsets into `text`."""
     out: list[Token] = []
+    append = out.append
     end = len(text) if end is None else end
     for m in _TOKEN.finditer(text, start, end):
         raw = m.group()
-        s, e = m.start(), m.end()
+        s, e = m.span()
+        if raw.isascii() and raw.isalnum():
+            # The common case, inlined (fold_token of a plain ASCII word is lower()).
+            folded = raw.lower()
+            if folded in ARTICLES:
+                article = True
+                if folded in _AMBIGUOUS_ARTICLES:
+                    nxt = text[e: e + 1]
+                    article = nxt != "" and nxt in "-‐‑–"
+            else:
+                article = False
+            append(_new_token(Token, (folded, s, e, article, raw[0].isupper(), raw.isupper())))
+            continue
         if not raw.isalnum():
             mark = _INNER_MARK.search(raw)
             if mark is not None and mark.start() > _MAX_JOINED_HEAD:
@@ -85,8 +101,10 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def key_of(name: str) -> tuple[str, ...]:
-    """The folded key of a dictionary name: tokens without articles."""
+    """The folded key of a dictionary name: tokens without articles (cached: the same
+    dictionary names are asked about for every mention)."""
     toks = [t for t in tokens(name) if not t.article]
     if not toks:  # a name that is only an article: keep it literal
         toks = tokens(name)
@@ -130,6 +148,9 @@ class NameIndex(Generic[T]):
                 self.exact[key] = (entry, canonical)
         self.max_n = max((len(k) for k in self.exact), default=1)
         self.max_n = max(self.max_n, 1)
+        # Every leading part of every key: a run of words that is none of them cannot grow
+        # into a name, so the longest-match loop stops there instead of at max_n words.
+        self._leads = frozenset(k[:n] for k in self.exact for n in range(1, len(k) + 1))
         self.first_tokens = frozenset(k[0] for k in self.exact)
         self.fuzzy_threshold = fuzzy_threshold
         self.fuzzy_min_len = fuzzy_min_len
@@ -179,11 +200,13 @@ class NameIndex(Generic[T]):
         """
         found: list[Mention] = []
         i, n_tok = 0, len(toks)
+        first_tokens = self.first_tokens
         while i < n_tok:
             hit = None
-            if toks[i].text in self.first_tokens or toks[i].article:
+            t = toks[i]
+            if t.text in first_tokens or t.article:
                 hit = self._longest(toks, i)
-            if hit is None and fuzzy and toks[i].capital and not toks[i].article:
+            if hit is None and fuzzy and t.capital and not t.article:
                 hit = self._fuzzy_at(toks, i)
             if hit is not None:
                 j, entry, how, score = hit
@@ -205,8 +228,11 @@ class NameIndex(Generic[T]):
                 words.append(t.text)
                 if len(words) > self.max_n:
                     break
-                hit = self.exact.get(tuple(words))
-                if hit is not None and len(words) == 1 and tuple(words) in self.acronyms and not t.upper:
+                key = tuple(words)
+                if key not in self._leads:
+                    break  # no key starts with these words: no longer match either
+                hit = self.exact.get(key)
+                if hit is not None and len(words) == 1 and key in self.acronyms and not t.upper:
                     hit = None
                 if hit is not None:
                     best = (j, hit[0], "exact" if hit[1] else "alias", 100.0)
@@ -216,14 +242,18 @@ class NameIndex(Generic[T]):
 
     def _fuzzy_at(self, toks: list[Token], i: int):
         # One or two capitalised words: "Fatimiyoon", "Abou Kamal".
+        # (Unrolled: this runs for every capitalised word of the text, in both indexes.)
+        first = toks[i]
+        if not first.capital or first.article:
+            return None
         best = None
-        for n in (2, 1):
-            j = i + n - 1
-            if j >= len(toks) or not all(t.capital and not t.article for t in toks[i:j + 1]):
-                continue
-            if j > i and toks[j].start - toks[j - 1].end > 2:
-                continue
-            got = self.fuzzy(" ".join(t.text for t in toks[i:j + 1]))
-            if got is not None and (best is None or got[1] > best[3]):
-                best = (j, got[0], "fuzzy", got[1])
+        if i + 1 < len(toks):
+            second = toks[i + 1]
+            if second.capital and not second.article and second.start - first.end <= 2:
+                got = self.fuzzy(first.text + " " + second.text)
+                if got is not None:
+                    best = (i + 1, got[0], "fuzzy", got[1])
+        got = self.fuzzy(first.text)
+        if got is not None and (best is None or got[1] > best[3]):
+            best = (i, got[0], "fuzzy", got[1])
         return best

@@ -19,8 +19,9 @@ from typing import Any
 from ..codebook.model import Actor, Codebook, FieldSpec, Place
 from ..models import Alignment, Document, Event, FieldValue
 from .dates import resolve_date
+from .intervals import Intervals
 from .names import Mention, NameIndex, key_of, tokens
-from .unknown import Unresolved, group_candidates, overlaps, place_candidates, unverified_place
+from .unknown import Unresolved, group_candidates, place_candidates, unverified_place
 
 _BRACKET = re.compile(r"\s*\([^)]*\)\s*$")
 
@@ -179,16 +180,20 @@ class Normalizer:
         actors = _own_groups(self._idx.actors.scan(toks, fuzzy=fuzzy), toks)
         places = self._idx.places.scan(toks, fuzzy=fuzzy)
         keep_a, keep_p = [], []
+        # Both scans are left to right and never overlap themselves: overlaps between the two
+        # lists are bisections (linear in the text, not quadratic on a one-line megabyte).
+        place_spans = Intervals(places)
         for a in actors:
-            rival = [p for p in places if p.start < a.end and a.start < p.end]
+            rival = place_spans.overlapping(a.start, a.end)
             if a.match[1] == "fuzzy" and any(p.match[1] != "fuzzy" for p in rival):
                 continue  # "Albu Kamal" the town, not a guess at the Albu Kamil clan
             if not rival or all((a.end - a.start) >= (p.end - p.start) for p in rival):
                 keep_a.append(Mention(a.start, a.end, actor_match(*a.match)))
+        actor_spans = Intervals(keep_a)
         for p in places:
             if _adjectival(text, p.start, p.end) or _organisational(text, p.end):
                 continue
-            if not any(a.start < p.end and p.start < a.end for a in keep_a):
+            if not actor_spans.any(p.start, p.end):
                 keep_p.append(Mention(p.start, p.end, _place_match(*p.match)))
         if self._idx.homonyms and any(id(m.match.place) in self._idx.homonyms for m in keep_p):
             keep_p = self._nearest_homonyms(keep_p)
@@ -200,13 +205,14 @@ class Normalizer:
         known = [m for m in mentions if id(m.match.place) not in homonyms and m.match.place.kind != "region"]
         if not known:
             return mentions
+        spans = Intervals(known)
         out = []
         for m in mentions:
             group = homonyms.get(id(m.match.place))
             if group:
                 # The places named nearest in the text ("from al-Mayadin to al-Tayyibah"), not the
                 # whole article's centre: one article may range from Palmyra to al-Bukamal.
-                close = sorted(known, key=lambda k: abs(k.start - m.start))[:3]
+                close = spans.closest(m.start, 3)
                 best = nearest(group, [k.match.place for k in close])
                 if best is not m.match.place:
                     m = Mention(m.start, m.end, PlaceMatch(best, m.match.score, m.match.how, m.match.geo_precision))
@@ -228,22 +234,25 @@ class Normalizer:
         if known is None or actors is None:
             actors, known = self.find_names(text, start, end)
         out: list[Mention[PlaceMatch]] = []
+        # Indexed once per call: a one-line article of megabytes has thousands of candidates.
+        known_spans, actor_spans = Intervals(known), Intervals(actors)
+        local = {m.start for m in known if m.match.geo_precision == 1}
+        located = Intervals([m for m in known if m.match.place.kind != "region"] or known)
         for s, e, name in place_candidates(text, start, end):
             # A dictionary word inside a longer name the text calls a place ("Jdeid Bakara town"
             # holds the Bakara tribe's spelling) does not make the place known.
-            inside = [a for a in actors if a.start < e and s < a.end and not (s <= a.start and a.end <= e and
-                                                                              a.end - a.start < e - s)]
-            if overlaps(s, e, known) or inside or _organisational(text, e):
+            inside = [a for a in actor_spans.overlapping(s, e)
+                      if not (s <= a.start and a.end <= e and a.end - a.start < e - s)]
+            if known_spans.any(s, e) or inside or _organisational(text, e):
                 continue
             within = _WITHIN.match(text, e)
-            if within and any(m.start == within.end() and m.match.geo_precision == 1 for m in known):
+            if within and within.end() in local:
                 continue  # "al-Sikka area, in the city of Albu Kamal": a quarter of a known place
             if self._idx.places.lookup(name) is not None or self._idx.actors.lookup(name) is not None:
                 continue
-            located = [m for m in known if m.match.place.kind != "region"] or known
-            if not located:
+            if not located.items:
                 continue
-            near = min(located, key=lambda m: abs(m.start - s)).match.place
+            near = located.nearest(s).match.place
             place = unverified_place(name, near)
             if len(self._unverified) > 5000:
                 self._unverified.clear()
@@ -254,11 +263,12 @@ class Normalizer:
     def unresolved(self, text: str, start: int = 0, end: int | None = None) -> list[Unresolved]:
         """Place-like and group-like names in text[start:end] that no dictionary resolves."""
         actors, places = self.find_names(text, start, end)
+        actors, places = Intervals(actors), Intervals(places)
         found = [Unresolved("place", name, s, e) for s, e, name in place_candidates(text, start, end)
-                 if not overlaps(s, e, places) and not overlaps(s, e, actors) and not _organisational(text, e)
+                 if not places.any(s, e) and not actors.any(s, e) and not _organisational(text, e)
                  and self._idx.places.lookup(name) is None and self._idx.actors.lookup(name) is None]
         found += [Unresolved("actor", name, s, e) for s, e, name in group_candidates(text, start, end)
-                  if not overlaps(s, e, actors) and self._idx.actors.lookup(name) is None]
+                  if not actors.any(s, e) and self._idx.actors.lookup(name) is None]
         return sorted(found, key=lambda u: u.start)
 
     # -- enums --------------------------------------------------------------------

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from ..codebook.model import Place
+from ..text.prefilter import Prefilter, words_of
 from .names import Mention
 
 # A transliterated name: capitalised words, articles and name-forming prefixes joined by
@@ -28,7 +29,12 @@ _KINDS = r"village|town|city|hamlet|area|region|countryside|outskirts|desert|vic
 # "the village of X", "in the countryside of X", "the towns of X and Y" (the first is taken).
 _BEFORE = re.compile(rf"\b(?:{_KINDS})s?\s+of\s+(?P<name>{_NAME})")
 # "X village", "X town", "X crossing", "X countryside".
-_AFTER = re.compile(rf"(?P<name>{_NAME})\s+(?P<kind>village|town|city|hamlet|area|crossing|countryside|desert)\b")
+_AFTER_KINDS = r"village|town|city|hamlet|area|crossing|countryside|desert"
+_AFTER = re.compile(rf"(?P<name>{_NAME})\s+(?P<kind>{_AFTER_KINDS})\b")
+# Both patterns need a kind word (after a space: a word of its own), which most paragraphs
+# lack: their words rule the patterns out without running them (text/prefilter.py).
+_BEFORE_FIRST = Prefilter.of(_BEFORE)
+_AFTER_FIRST = Prefilter.of(re.compile(rf"\b(?:{_AFTER_KINDS})\b"))
 # Capitalised words that start sentences or name things other than places.
 _NOT_NAMES = frozenset("""the a an this that these those its their his her our eastern western northern southern
 central rural east west north south upper lower greater old new january february march april may june july august
@@ -69,7 +75,10 @@ def place_candidates(text: str, start: int = 0, end: int | None = None) -> list[
     """(start, end, name) of every name the text presents as a place, known or not."""
     end = len(text) if end is None else end
     out: dict[int, tuple[int, int, str]] = {}
-    for pattern in (_BEFORE, _AFTER):
+    words = words_of(text, start, end)
+    for pattern, first in ((_BEFORE, _BEFORE_FIRST), (_AFTER, _AFTER_FIRST)):
+        if not first.allows(words):
+            continue
         for m in pattern.finditer(text, start, end):
             raw = m.group("name")
             name = _clean(raw)

@@ -20,6 +20,8 @@ base, a camp, a desert) count as one scene when they are a few kilometres apart.
 from __future__ import annotations
 
 import math
+from bisect import insort
+from typing import Any
 
 from ..codebook.model import Actor, Codebook, Place
 from ..models import ConfidenceReason, Event, FieldValue, Span
@@ -107,10 +109,15 @@ class Consolidator:
     def _dates_together(a: Event, b: Event) -> bool:
         """Equal days, or days within the window the vaguer date stands for ("this
         week" is any day of it, "in January" any day of the month)."""
-        da, db = as_date(a.value("event_date")), as_date(b.value("event_date"))
+        return Consolidator._when_together(a.value("event_date"), a.value("time_precision"),
+                                           b.value("event_date"), b.value("time_precision"))
+
+    @staticmethod
+    def _when_together(date_a: Any, precision_a: Any, date_b: Any, precision_b: Any) -> bool:
+        da, db = as_date(date_a), as_date(date_b)
         if da is None or db is None or da == db:
             return True
-        precision = max(a.value("time_precision") or 1, b.value("time_precision") or 1)
+        precision = max(precision_a or 1, precision_b or 1)
         if precision >= 3:
             return (da.year, da.month) == (db.year, db.month)
         return precision == 2 and abs((da - db).days) <= 6
@@ -130,18 +137,80 @@ class Consolidator:
                 and self._places_together(self._place(a), self._place(b)) and self._dates_together(a, b))
 
     # -- merging -------------------------------------------------------------------------
-    def consolidate(self, events: list[Event]) -> list[Event]:
-        """Events of one document, incidents merged; order of first mention kept."""
+    def consolidate(self, events: list[Event], evidence: "EvidenceIndex | None" = None) -> list[Event]:
+        """Events of one document, incidents merged; order of first mention kept.
+
+        Each event joins the first kept event it belongs with (belong_together). Asking every
+        kept event in turn is quadratic: a one-line article of megabytes has tens of thousands
+        of events. So kept events are indexed by type, actor, place and date, and whether two
+        such values belong together is asked once per pair of values (it depends on nothing
+        else); only the evidence test (_listed_apart) is asked of single events, the first of
+        each compatible group. The answer is the same kept event as the plain search finds."""
+        evidence = evidence if evidence is not None else EvidenceIndex()
         kept: list[Event] = []
+        # type -> actor1 -> location -> (event_date, time_precision) -> positions in kept, ascending
+        index: dict[str, dict] = {}
+        keys: list[tuple] = []
+        together: dict[tuple, bool] = {}
         for event in events:
-            home = next((k for k in kept if self.belong_together(k, event)), None)
+            key = _key(event)
+            home = None
+            for actor, by_place in index.get(event.type, {}).items():
+                if not self._memo(together, ("a", actor, key[0]), self._values_actors, actor, key[0]):
+                    continue
+                for place, by_when in by_place.items():
+                    if not self._memo(together, ("p", place, key[1]), self._values_places, place, key[1]):
+                        continue
+                    for when, positions in by_when.items():
+                        if home is not None and positions[0] > home:
+                            continue  # an earlier kept event already takes it
+                        if not self._memo(together, ("d", when, key[2]), self._values_when, when, key[2]):
+                            continue
+                        for pos in positions:
+                            if home is not None and pos > home:
+                                break
+                            if not self._apart(kept[pos], event, evidence):
+                                home = pos
+                                break
             if home is None:
+                _put(index, event.type, key, len(kept))
+                keys.append(key)
                 kept.append(event)
             else:
-                self.merge(home, event)
+                self.merge(kept[home], event, evidence)
+                moved = _key(kept[home])
+                if moved != keys[home]:  # the merge took a finer actor or place, or a date
+                    _drop(index, event.type, keys[home], home)
+                    _put(index, event.type, moved, home)
+                    keys[home] = moved
         return kept
 
-    def merge(self, into: Event, other: Event) -> None:
+    @staticmethod
+    def _memo(memo: dict, key: tuple, ask, a, b) -> bool:
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = ask(a, b)
+        return found
+
+    def _values_actors(self, a: Any, b: Any) -> bool:
+        return self._actors_together(self._actors.get(a), self._actors.get(b))
+
+    def _values_places(self, a: Any, b: Any) -> bool:
+        return self._places_together(self._places.get(a), self._places.get(b))
+
+    def _values_when(self, a: tuple, b: tuple) -> bool:
+        return self._when_together(a[0], a[1], b[0], b[1])
+
+    @staticmethod
+    def _apart(a: Event, b: Event, evidence: "EvidenceIndex") -> bool:
+        """_listed_apart, with the kept event's spans from the index."""
+        la, lb = a.value("location"), b.value("location")
+        if la is None or lb is None or la == lb:
+            return False
+        spans = evidence.spans(a)
+        return any((s.start, s.end) in spans for s in b.evidence)
+
+    def merge(self, into: Event, other: Event, evidence: "EvidenceIndex | None" = None) -> None:
         """Two mentions of one incident: the more specific actor, place and date win."""
         actor_in, actor_other = self._actor(into), self._actor(other)
         loser_field = other.fields.get("actor1")
@@ -158,16 +227,89 @@ class Consolidator:
         loser = self._actors.get(loser_field.value) if loser_field is not None else None
         if loser is not None and loser.name != into.value("actor1") and self._is_patron(loser):
             _add_assoc(into, loser_field)
-        absorb(into, other)
+        absorb(into, other, evidence)
 
 
-def absorb(into: Event, other: Event) -> None:
+def _key(event: Event) -> tuple:
+    """What belong_together reads of an event, but for its evidence."""
+    return (event.value("actor1"), event.value("location"),
+            (event.value("event_date"), event.value("time_precision")))
+
+
+def _put(index: dict, type_: str, key: tuple, pos: int) -> None:
+    positions = index.setdefault(type_, {}).setdefault(key[0], {}).setdefault(key[1], {}).setdefault(key[2], [])
+    insort(positions, pos)
+
+
+def _drop(index: dict, type_: str, key: tuple, pos: int) -> None:
+    by_actor = index[type_]
+    by_place = by_actor[key[0]]
+    by_when = by_place[key[1]]
+    positions = by_when[key[2]]
+    positions.remove(pos)
+    # Empty groups go, so the search never walks them (dicts keep insertion order: harmless).
+    if not positions:
+        del by_when[key[2]]
+        if not by_when:
+            del by_place[key[1]]
+            if not by_place:
+                del by_actor[key[0]]
+
+
+def _start(span: Span) -> int:
+    return span.start
+
+
+class EvidenceIndex:
+    """Each event's evidence spans as a set, for one document's absorbs.
+
+    absorb() asks whether each new span is already among the event's; an event that
+    absorbs thousands of mentions (a one-line article of megabytes) would be asked about
+    all of them each time. The set is trusted while the event's evidence list is the same
+    list object of the length it left it at; otherwise it is rebuilt."""
+
+    def __init__(self) -> None:
+        self._by_event: dict[int, tuple[Event, list, int, set]] = {}
+
+    def spans(self, event: Event) -> set:
+        entry = self._by_event.get(id(event))
+        if entry is not None and entry[0] is event and entry[1] is event.evidence and entry[2] == len(event.evidence):
+            return entry[3]
+        return {(s.start, s.end) for s in event.evidence}
+
+    def known(self, event: Event) -> set | None:
+        """The set when it is up to date and the evidence sorted (the state absorb leaves)."""
+        entry = self._by_event.get(id(event))
+        if entry is not None and entry[0] is event and entry[1] is event.evidence and entry[2] == len(event.evidence):
+            return entry[3]
+        return None
+
+    def keep(self, event: Event, spans: set) -> None:
+        self._by_event[id(event)] = (event, event.evidence, len(event.evidence), spans)
+
+
+def absorb(into: Event, other: Event, evidence: EvidenceIndex | None = None) -> None:
     """Two mentions of one event: every sentence kept as evidence, the values the
-    first lacks taken from the second, and a little more confidence."""
-    for span in other.evidence:
-        if all((s.start, s.end) != (span.start, span.end) for s in into.evidence):
-            into.evidence.append(span)
-    into.evidence.sort(key=lambda s: s.start)
+    first lacks taken from the second, and a little more confidence.
+
+    With an EvidenceIndex (one per document) repeated absorbs into one event stay linear:
+    its spans are a set, and its evidence, sorted by the previous absorb, takes new spans
+    by insertion (where a stable sort would put them) instead of a sort of the whole list."""
+    spans = evidence.known(into) if evidence is not None else None
+    if spans is None:
+        spans = {(s.start, s.end) for s in into.evidence}
+        for span in other.evidence:
+            if (span.start, span.end) not in spans:
+                spans.add((span.start, span.end))
+                into.evidence.append(span)
+        into.evidence.sort(key=_start)
+    else:
+        for span in other.evidence:
+            if (span.start, span.end) not in spans:
+                spans.add((span.start, span.end))
+                insort(into.evidence, span, key=_start)
+    if evidence is not None:
+        evidence.keep(into, spans)
     for name, value in other.fields.items():
         if name not in into.fields:
             into.fields[name] = value

@@ -24,7 +24,8 @@ from ..codebook.model import Codebook
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
 from ..normalize import DateResolution, Normalizer, find_dates
 from ..text import Sentence, classify_blocks, headline, split_sentences
-from .assemble import Consolidator, absorb
+from ..text.prefilter import PatternIndex, words_of
+from .assemble import Consolidator, EvidenceIndex, absorb
 from .args import catch_all_actors, is_generic, names_an_organisation, place_roles
 from .compiled import CompiledType, compile_codebook
 from .fill import (events_at, fill_actors, fill_counterpart, fill_counts, fill_date, fill_money, fill_type_fields,
@@ -66,9 +67,32 @@ class _Ctx:
     places: list[list] = field(default_factory=list)
     dates: list[list[DateResolution]] = field(default_factory=list)
     headline: tuple[int, int] | None = None
+    _words: dict[int, frozenset[str]] = field(default_factory=dict)
+    _hits: dict[int, set] = field(default_factory=dict)
+    patterns: PatternIndex | None = None
 
     def index_of(self, pos: int) -> int:
         return bisect.bisect_right(self.starts, pos) - 1
+
+    def words(self, si: int) -> frozenset[str]:
+        """The sentence's folded words, made once: what the pattern prefilters ask."""
+        found = self._words.get(si)
+        if found is None:
+            s = self.sentences[si]
+            found = self._words[si] = words_of(self.doc.text, s.start, s.end)
+        return found
+
+    def hits(self, si: int) -> set:
+        """The patterns the sentence's words allow by a whole word (PatternIndex.hits)."""
+        found = self._hits.get(si)
+        if found is None:
+            found = self._hits[si] = self.patterns.hits(self.words(si))
+        return found
+
+    def allows(self, key: int, si: int) -> bool:
+        """Could the pattern (key: its id) match in sentence si, or a clause of it? No means no match."""
+        hits = self.hits(si)
+        return key in hits or self.patterns.allows(key, self.words(si), hits)
 
 
 class RuleCoder:
@@ -81,15 +105,16 @@ class RuleCoder:
         self._compiled = {ct.id: ct for ct in self.types}
         self.consolidator = Consolidator(codebook)
         self._catch_all = catch_all_actors(codebook.actors)
-        try:
-            self._any_trigger = re.compile(
-                "|".join(f"(?:{t.pattern.pattern})" for ct in self.types for t in ct.triggers) or r"(?!)", re.I)
-        except re.error:  # a trigger with inline flags cannot be combined: look at every sentence
-            self._any_trigger = re.compile(r"\S+")
         self.min_confidence = min_confidence
         self.fuzzy = fuzzy
         self._uncoded = [(kind.id, re.compile("|".join(f"(?:{c})" for c in kind.cues), re.I))
                          for kind in codebook.uncoded_kinds if kind.cues]
+        # The words each pattern must start with (text/prefilter.py): a pattern runs only on
+        # sentences holding one of them, which is most of the coder's time saved.
+        patterns = [t.pattern for ct in self.types for t in ct.triggers]
+        patterns += [r for ct in self.types for t in ct.triggers for r in t.requires]
+        patterns += [r.cues for ct in self.types for r in ct.rules] + [p for _k, p in self._uncoded]
+        self._patterns = PatternIndex(patterns)
 
     def info(self) -> CoderInfo:
         return CoderInfo(name=self.name, version=__version__, codebook_version=self.codebook.version)
@@ -128,8 +153,13 @@ class RuleCoder:
         """Mentions of kinds the codebook does not code (airstrikes, clashes...), once per kind and sentence."""
         text = ctx.doc.text
         found = []
-        for sentence in ctx.sentences:
+        prefixed = self._patterns.prefixed
+        for si, sentence in enumerate(ctx.sentences):
+            hits = ctx.hits(si)
             for kind, pattern in self._uncoded:
+                key = id(pattern)
+                if key not in hits and (key not in prefixed or not ctx.allows(key, si)):
+                    continue
                 m = pattern.search(text, sentence.start, sentence.end)
                 if m:
                     found.append(Diagnostic(kind=kind, span=Span.of(text, m.start(), m.end())))
@@ -140,16 +170,17 @@ class RuleCoder:
         found: dict[tuple, Event] = {}
         order: list[tuple] = []
         last_of_type: dict[str, tuple[int, Event]] = {}  # type -> (sentence, event) last coded
+        evidence = EvidenceIndex()  # keeps repeated absorbs into one event linear
         for si, ct, trig, weight, n_hits in self._triggers(ctx):
             built = self._build(ctx, si, ct, trig, weight, n_hits)
             antecedent = self._antecedent(ctx, si, trig, last_of_type.get(ct.id))
             for event in built:
                 if antecedent is not None and self.consolidator.dates_agree(antecedent, event):
-                    self.consolidator.merge(antecedent, event)
+                    self.consolidator.merge(antecedent, event, evidence)
                     continue
                 key = (event.type, event.value("actor1"), event.value("location"), event.value("event_date"))
                 if key in found:
-                    absorb(found[key], event)
+                    absorb(found[key], event, evidence)
                 else:
                     found[key] = event
                     order.append(key)
@@ -157,7 +188,7 @@ class RuleCoder:
         withdrawn = self._withdrawn_by_headline(ctx)
         candidates = [found[k] for k in order
                       if (found[k].confidence or 0) >= self.min_confidence and found[k].type not in withdrawn]
-        events = self.consolidator.consolidate(self._without_yielded(ctx, candidates))
+        events = self.consolidator.consolidate(self._without_yielded(ctx, candidates), evidence)
         type_order = {t.id: i for i, t in enumerate(self.types)}
         events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, type_order.get(e.type, 99)))
         for event in events:
@@ -173,7 +204,8 @@ class RuleCoder:
         blocks = classify_blocks(text)
         regions = [(b.start, b.end) for b in blocks if b.kept]
         sentences = split_sentences(text, regions)
-        ctx = _Ctx(document, sentences, [s.start for s in sentences], headline=headline(text, blocks))
+        ctx = _Ctx(document, sentences, [s.start for s in sentences], headline=headline(text, blocks),
+                   patterns=self._patterns)
         n = len(sentences)
         ctx.actors = [[] for _ in range(n)]
         ctx.places = [[] for _ in range(n)]
@@ -206,17 +238,24 @@ class RuleCoder:
         out = []
         if not ctx.sentences:
             return out
-        lo, hi = ctx.sentences[0].start, ctx.sentences[-1].end
         # (pattern, start, end) -> found: requires cues and exclusion cues are
         # asked about the same sentence or clause again and again.
         cache: dict[tuple, bool] = {}
-        # One pass of all triggers together finds the sentences worth a closer
-        # look; each trigger then runs on those sentences only.
-        candidates = sorted({ctx.index_of(p) for m in self._any_trigger.finditer(text, lo, hi)
-                             for p in (m.start(), m.end() - 1)})
+        # Each trigger runs only on the sentences holding a word it can start with; a
+        # sentence's words are folded once (ctx.words) and shared by every pattern.
+        where: dict[int, list[int]] = {}  # id(pattern) -> sentences
+        for si in range(len(ctx.sentences)):
+            for key in ctx.hits(si):
+                where.setdefault(key, []).append(si)
+        prefixed = self._patterns.prefixed
         for ct in self.types:
             per_sentence: dict[int, list[tuple[float, int, int]]] = {}
             for trigger in ct.triggers:
+                key = id(trigger.pattern)
+                if key in prefixed:
+                    candidates = [ci for ci in range(len(ctx.sentences)) if ctx.allows(key, ci)]
+                else:
+                    candidates = where.get(key, ())
                 # Hits outside the kept sentences (furniture) are dropped.
                 for m in (m for ci in candidates
                           for m in trigger.pattern.finditer(text, ctx.sentences[ci].start, ctx.sentences[ci].end)):
@@ -224,9 +263,10 @@ class RuleCoder:
                     sentence = ctx.sentences[si]
                     if si < 0 or m.end() > sentence.end:
                         continue
-                    if any(not _cached(cache, r, sentence.start, sentence.end, text) for r in trigger.requires):
+                    if any(not _cached(cache, r, sentence.start, sentence.end, text, ctx, si)
+                           for r in trigger.requires):
                         continue
-                    if self._excluded(text, sentence, m.start(), ct, cache):
+                    if self._excluded(text, sentence, m.start(), ct, cache, ctx, si):
                         continue
                     if not trigger.any_subject and self._owned_by_other_side(ctx, si, m.start(), m.end(), ct):
                         continue
@@ -253,7 +293,7 @@ class RuleCoder:
         return before is not None and before.match.side not in ct.sides
 
     @staticmethod
-    def _excluded(text: str, sentence: Sentence, pos: int, ct: CompiledType, cache: dict) -> bool:
+    def _excluded(text: str, sentence: Sentence, pos: int, ct: CompiledType, cache: dict, ctx: _Ctx, si: int) -> bool:
         clause = None
         for rule in ct.rules:
             if rule.scope == "sentence":
@@ -262,7 +302,8 @@ class RuleCoder:
                 if clause is None:
                     clause = _clause(text, sentence, pos)
                 a, b = clause
-            if _cached(cache, rule.cues, a, b, text):
+            # A clause is inside its sentence: the sentence's words are a superset of its own.
+            if _cached(cache, rule.cues, a, b, text, ctx, si):
                 return True
         return False
 
@@ -436,11 +477,13 @@ def _precision(role) -> int:
     return 4 if place.kind == "region" and place.name == place.country else role.mention.match.geo_precision
 
 
-def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str) -> bool:
-    key = (pattern, a, b)
+def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str, ctx: _Ctx, si: int) -> bool:
+    """Does the pattern match in text[a:b] (inside sentence si, whose words rule most patterns out)?
+    Keyed by id(pattern): a compiled pattern's hash is computed over its whole code at every call."""
+    key = (id(pattern), a, b)
     found = cache.get(key)
     if found is None:
-        found = cache[key] = pattern.search(text, a, b) is not None
+        found = cache[key] = ctx.allows(key[0], si) and pattern.search(text, a, b) is not None
     return found
 
 

@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .prefilter import _FOLD, Prefilter, words_of
+
 _LINE = re.compile(r"[^\n\r]+")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
@@ -35,14 +37,15 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 # a block of up to 60 words (a cookie banner is a sentence or two); weak cues
 # are words an article may use too ("Iran-sponsored", "trending"), so they
 # only mark short blocks.
-_STRONG = re.compile(
+_STRONG_WORDS = re.compile(
     r"\b(cookies?|cookie settings|accept all|privacy policy|terms of (use|service)|all rights reserved|"
     r"subscribe to|newsletter|sign up for|follow us|share (this|on)|share article|skip to (main )?content|"
     r"toggle navigation|back to top|copyright|loading the content|"
     r"this article was (edited|translated|originally)|has not verified the (content|story)|"
-    r"responsibility for the information)\b|©",
+    r"responsibility for the information)\b",
     re.I,
 )
+_STRONG = re.compile(_STRONG_WORDS.pattern + "|©", re.I)
 _WEAK = re.compile(
     r"\b(subscribe|sign up|log ?in|sign in|share|click here|read more|read also|also read|see also|"
     r"related (articles?|posts?|stories|news|topics)|you (might|may) also like|recommended|more (stories|news|from)|"
@@ -98,6 +101,31 @@ def _fold(text: str) -> str:
     return " ".join(w.casefold() for w in _WORD.findall(text))
 
 
+# Most lines hold none of the cue words: the line's words (folded once) rule the big
+# case-insensitive alternations out without running them (text/prefilter.py).
+_STRONG_FIRST = Prefilter.of(_STRONG_WORDS)
+_WEAK_FIRST = Prefilter.of(_WEAK)
+
+
+# Every _CAPTION alternative holds one of these (case folded): a picture word, "caption" or
+# "credit", or a bracket. Checked by tests/test_prefilter.py; keep it in step with _CAPTION.
+_CAPTION_NEEDS = ("screenshot", "photo", "picture", "image", "still", "handout", "caption", "credit", "[", "(")
+
+
+def _may_be_caption(line: str) -> bool:
+    low = line.lower() if line.isascii() else line.translate(_FOLD).lower()
+    return any(needed in low for needed in _CAPTION_NEEDS)
+
+
+def _strong(line: str, line_words: frozenset[str]) -> bool:
+    """_STRONG.search(line), the © alternative and the words asked apart."""
+    return "©" in line or (_STRONG_FIRST.allows(line_words) and _STRONG_WORDS.search(line) is not None)
+
+
+def _weak(line: str, line_words: frozenset[str]) -> bool:
+    return _WEAK_FIRST.allows(line_words) and _WEAK.search(line) is not None
+
+
 # A line this long is an article flattened into one line, whatever its
 # separators: no title or teaser strip runs to 150 words.
 _LONG_LINE_WORDS = 150
@@ -140,7 +168,8 @@ def classify_blocks(text: str) -> list[Block]:
         trail = len(raw) - len(raw.rstrip())
         start, end = start + lead, end - trail
         line = text[start:end]
-        words = len(_WORD.findall(line))
+        found = _WORD.findall(line)
+        words = len(found)
         if ended:
             blocks.append(Block(start, end, "after_end"))
             continue
@@ -152,10 +181,11 @@ def classify_blocks(text: str) -> list[Block]:
             ended = True
             blocks.append(Block(start, end, "after_end"))
             continue
-        folded = _fold(line)
-        if _meta_line(line) or _looks_like_menu(line, words) or (words <= 60 and _CAPTION.search(line)):
+        folded = " ".join(found).casefold()  # _fold(line): casefold maps each character alone
+        if _meta_line(line) or _looks_like_menu(line, words) or (words <= 60 and _may_be_caption(line)
+                                                                   and _CAPTION.search(line)):
             kind = "furniture"
-        elif (_STRONG.search(line) and words <= 60) or (_WEAK.search(line) and words <= _SHORT_BLOCK):
+        elif words <= 60 and (_strong(line, words_of(line)) or (words <= _SHORT_BLOCK and _weak(line, words_of(line)))):
             kind = "furniture"
         elif not _is_prose(line, words):
             kind = "heading"

@@ -21,6 +21,10 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+)")
 _NEXT_START = re.compile(r"\s+[\"'“‘«(\[]*[A-Z0-9\u0600-\u06FF•]")
 _BULLET = re.compile(r"(?:^|(?<=\s))[•▪●◦‣∙·]\s+|(?:^|(?<=\n))\s*[-*]\s+")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?$")
+# Compiled once (re.search with a string looks the pattern up in re's cache on every call).
+_DOTTED = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
+_BULLET_CHAR = re.compile(r"[•▪●◦‣∙·\-*]")
+_BULLET_MARK = re.compile(r"[•▪●◦‣∙·\-*]\s+")
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ def _is_abbreviation(text: str, dot: int, start: int) -> bool:
     if word.lower() in _ABBREVIATIONS:
         return True
     # Dotted acronyms: "U.S.", "U.N."
-    if re.search(r"(?:\b[A-Za-z]\.){2,}$", text[max(start, dot - 12):dot + 1]):
+    if _DOTTED.search(text[max(start, dot - 12):dot + 1]):
         return True
     return False
 
@@ -56,9 +60,12 @@ def _split_region(text: str, start: int, end: int) -> list[tuple[int, int]]:
     pieces: list[tuple[int, int]] = []
     # Bullets start new sentences: cut the region at each bullet first.
     cuts = [start]
-    for m in _BULLET.finditer(text, start, end):
-        if m.start() > start:
-            cuts.append(m.start())
+    # (_BULLET tries its lookbehinds at every position: a quick look for a bullet character
+    # first, which every match holds, skips it on almost every region.)
+    if _BULLET_CHAR.search(text, start, end):
+        for m in _BULLET.finditer(text, start, end):
+            if m.start() > start:
+                cuts.append(m.start())
     cuts.append(end)
     for a, b in zip(cuts, cuts[1:]):
         pos = a
@@ -81,7 +88,7 @@ def _split_region(text: str, start: int, end: int) -> list[tuple[int, int]]:
         trail = len(seg) - len(seg.rstrip())
         a, b = a + lead, b - trail
         # A bullet mark is not part of the sentence.
-        m = re.match(r"[•▪●◦‣∙·\-*]\s+", text[a:b])
+        m = _BULLET_MARK.match(text[a:b])
         if m:
             a += m.end()
         if b > a:

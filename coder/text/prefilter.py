@@ -1,0 +1,242 @@
+"""Which sentences a pattern could match in, from the words it must start with.
+
+The coder asks dozens of case-insensitive patterns (triggers, their `requires` cues,
+exclusion cues, uncoded kinds) about every sentence, and almost every answer is no. Each
+codebook pattern starts with a word boundary and a literal word ("\\bconvoys?\\b",
+"\\b(plan|plans|planned) to\\b"), so a match needs a word of the sentence that is one of
+those words (or starts with one, where the pattern goes on inside the word: "recruit\\w*").
+Splitting a sentence into lower-case words once and asking a set is much cheaper than
+running the pattern; the pattern itself still runs wherever the words allow a match, so
+the answers are exactly the pattern's.
+
+The words are read from the pattern's parse tree. Anything the reader does not follow
+(no leading \\b, a pattern that can start with a class of letters, a repeat that may be
+empty) gives no words: such a pattern is run on every sentence, as before.
+
+Case: Python's IGNORECASE matches an ASCII letter with its other case and with exactly
+four other characters (dotted and dotless i, long s, the Kelvin sign); words are folded
+with those four, then lower-cased, so a word the pattern matches is never missed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+try:  # Python 3.11+: the parser behind re.compile
+    from re import _constants as _c
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover - older layouts
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+_WORD = re.compile(r"\w+")
+_IS_WORD = re.compile(r"\w")
+# The only non-ASCII characters IGNORECASE matches with an ASCII letter or digit
+# (tests/test_prefilter.py checks this against every code point).
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_MAX_ALTERNATIVES = 400
+_MAX_CLASS = 12
+# Stands among a text's words for "a word starts with a decimal digit" (re's \d is
+# str.isdecimal), and among a pattern's for a pattern that starts with \b\d.
+_DIGIT_HEAD = "\0digit"
+_DIGIT_START = re.compile(r"\b\d")
+
+
+def words_of(text: str, start: int = 0, end: int | None = None) -> frozenset[str]:
+    """The folded words (\\w runs) of text[start:end], and _DIGIT_HEAD if one starts with a digit."""
+    part = text[start:end]
+    if part.isascii():
+        found = _WORD.findall(part.lower())
+    else:
+        found = [w.translate(_FOLD).lower() for w in _WORD.findall(part)]
+    if _DIGIT_START.search(part):
+        found.append(_DIGIT_HEAD)
+    return frozenset(found)
+
+
+class _GiveUp(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Prefilter:
+    """The words one of which a text must hold for the pattern to match in it.
+
+    words: whole words; prefixes: words a text word may start with; both empty and
+    `always` set when the pattern gave no words (it may match anywhere)."""
+
+    words: frozenset[str] = frozenset()  # _DIGIT_HEAD among them: a word starting with a digit ("\b\d")
+    prefixes: tuple[str, ...] = ()
+    always: bool = True
+
+    def allows(self, words: frozenset[str]) -> bool:
+        if self.always:
+            return True
+        if not self.words.isdisjoint(words):
+            return True
+        return bool(self.prefixes) and any(w.startswith(self.prefixes) for w in words)
+
+    @classmethod
+    def of(cls, pattern: re.Pattern | str, flags: int = 0) -> "Prefilter":
+        if isinstance(pattern, re.Pattern):
+            pattern, flags = pattern.pattern, pattern.flags
+        if not isinstance(pattern, str):
+            return cls()
+        try:
+            heads = _heads(list(_sre_parse.parse(pattern, flags)), "", False)
+        except (_GiveUp, re.error, RecursionError, TypeError, ValueError, AttributeError):
+            return cls()
+        words = {h for h, whole in heads if whole}
+        if (_DIGIT_HEAD, False) in heads:
+            heads.discard((_DIGIT_HEAD, False))
+            words.add(_DIGIT_HEAD)
+        prefixes = tuple(sorted({h for h, whole in heads if not whole}))
+        return cls(frozenset(words), prefixes, False)
+
+
+class PatternIndex:
+    """Many patterns' prefilters at once: a text's words name the patterns they allow with
+    one set intersection and a few look-ups, instead of asking each pattern in turn.
+
+    Patterns are known by id(pattern), never by the pattern itself: hashing a compiled
+    pattern hashes its whole compiled code, every time (CPython caches no pattern hash),
+    which for the big cue alternations cost more than the look-up saved. The caller keeps
+    the patterns alive (they are the coder's), so their ids stay theirs."""
+
+    def __init__(self, patterns) -> None:
+        self._patterns = list(patterns)  # held, so the ids below stay valid
+        self.first = {id(p): Prefilter.of(p) for p in self._patterns}
+        self._by_word: dict[str, list[int]] = {}
+        self._always: list[int] = []
+        self.prefixed: dict[int, tuple[str, ...]] = {}  # asked only when the pattern is
+        for key, first in self.first.items():
+            if first.always:
+                self._always.append(key)
+                continue
+            for w in first.words:
+                self._by_word.setdefault(w, []).append(key)
+            if first.prefixes:
+                self.prefixed[key] = first.prefixes
+        self._vocabulary = frozenset(self._by_word)
+
+    def hits(self, words: frozenset[str]) -> set[int]:
+        """The ids of the patterns these words allow by a whole word (prefix patterns: see allows)."""
+        out = set(self._always)
+        for w in words & self._vocabulary:
+            out.update(self._by_word[w])
+        return out
+
+    def allows(self, key: int, words: frozenset[str], hits: set[int]) -> bool:
+        """May the pattern id(pattern) == key match where these words (and hits) were found?"""
+        if key in hits:
+            return True
+        prefixes = self.prefixed.get(key)
+        return prefixes is not None and any(w.startswith(prefixes) for w in words)
+
+
+def _is_word_char(ch: str) -> bool:
+    return _IS_WORD.match(ch) is not None
+
+
+def _heads(items: list, prefix: str, anchored: bool) -> set[tuple[str, bool]]:
+    """(head, whole) pairs: every match starts a text word equal to head (whole) or
+    starting with it. `anchored`: a word boundary stands before the first letter."""
+    for i, (op, av) in enumerate(items):
+        rest = items[i + 1:]
+        if op is _c.LITERAL:
+            ch = chr(av)
+            if not _is_word_char(ch):
+                # An ASCII mark or space ends the word (no case of it is a letter).
+                return _end(prefix, whole=ch.isascii())
+            if not anchored or not ch.isascii():
+                return _end(prefix, whole=False)
+            prefix += ch.lower()
+            continue
+        if op is _c.AT:
+            if av is _c.AT_BOUNDARY:
+                if prefix:
+                    return _end(prefix, whole=True)  # after a letter, \b ends the word
+                anchored = True
+                continue
+            return _end(prefix, whole=False)
+        if op in (_c.ASSERT, _c.ASSERT_NOT):
+            continue  # zero-width: leaving it out only lets more through
+        if op is _c.SUBPATTERN:
+            _group, add_flags, del_flags, sub = av
+            if add_flags or del_flags:
+                return _end(prefix, whole=False)
+            return _heads(list(sub) + rest, prefix, anchored)
+        if op is _c.BRANCH:
+            out: set[tuple[str, bool]] = set()
+            for alternative in av[1]:
+                out |= _heads(list(alternative) + rest, prefix, anchored)
+                _check(out)
+            return out
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+            low, high, sub = av
+            if low == 0 and high == 1:  # "s?": with it and without it
+                out = _heads(rest, prefix, anchored) | _heads(list(sub) + rest, prefix, anchored)
+                _check(out)
+                return out
+            if low >= 1:  # at least one copy: its start is certain, what follows is not
+                return _heads(list(sub) + [(None, None)], prefix, anchored)
+            return _end(prefix, whole=False)
+        if op is _c.IN:
+            if not prefix and anchored and _digits_only(av):
+                return {(_DIGIT_HEAD, False)}  # a word starting with a digit (re's \d: str.isdecimal)
+            chars = _class_chars(av)
+            if chars is None:
+                return _end(prefix, whole=False)
+            if not any(_is_word_char(ch) or not ch.isascii() for ch in chars):
+                return _end(prefix, whole=True)
+            if all(_is_word_char(ch) for ch in chars):
+                out = set()
+                for ch in chars:
+                    out |= _heads([(_c.LITERAL, ord(ch))] + rest, prefix, anchored)
+                    _check(out)
+                return out
+            return _end(prefix, whole=False)
+        return _end(prefix, whole=False)  # anything else (the stop mark included)
+    return _end(prefix, whole=False)
+
+
+def _digits_only(items: list) -> bool:
+    """A class of decimal digits only: \\d, [0-9], [0-3]."""
+    for op, av in items:
+        if op is _c.CATEGORY and av is _c.CATEGORY_DIGIT:
+            continue
+        if op is _c.RANGE and 48 <= av[0] <= av[1] <= 57:
+            continue
+        if op is _c.LITERAL and 48 <= av <= 57:
+            continue
+        return False
+    return bool(items)
+
+
+def _class_chars(items: list) -> list[str] | None:
+    """The characters of a small class of literals and ranges, or None."""
+    chars: list[str] = []
+    for op, av in items:
+        if op is _c.LITERAL:
+            chars.append(chr(av))
+        elif op is _c.RANGE and av[1] - av[0] < _MAX_CLASS:
+            chars.extend(chr(c) for c in range(av[0], av[1] + 1))
+        elif op is _c.CATEGORY and av in (_c.CATEGORY_SPACE,):
+            chars.append(" ")  # stands for every space: none is a word character
+        else:
+            return None
+        if len(chars) > _MAX_CLASS:
+            return None
+    return chars
+
+
+def _end(prefix: str, *, whole: bool) -> set[tuple[str, bool]]:
+    if not prefix:
+        raise _GiveUp  # nothing certain about the start of a match
+    return {(prefix, whole)}
+
+
+def _check(out: set) -> None:
+    if len(out) > _MAX_ALTERNATIVES:
+        raise _GiveUp
