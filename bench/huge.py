@@ -19,8 +19,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -37,7 +37,8 @@ TEMPLATES = [
     "A convoy of {n} vehicles carrying {actor} fighters arrived in {place} {when}, local sources said.",
     "{actor} sent reinforcements of about {n} militiamen from {place} to {place2} {when}.",
     "{actor} recruited {n} young men in {place} {when}, offering monthly salaries to those who join its ranks.",
-    "Trucks loaded with weapons entered {place} from Iraq through the border crossing {when}, and {actor} escorted them.",
+    "Trucks loaded with weapons entered {place} from Iraq through the border crossing {when}, "
+    "and {actor} escorted them.",
     "Commanders of {actor} met tribal sheikhs and elders in {place} {when} to ask the tribes for support.",
     "The weather in {place} has been mild for the season, with light winds from the west.",
     "Prices of bread and vegetables rose again in the markets of {place}, according to traders.",
@@ -91,8 +92,9 @@ def main() -> None:
                 source, out = folder / f"huge_{mb:g}mb.txt", folder / f"huge_{mb:g}mb.jsonl"
                 source.write_text(text, encoding="utf-8")
                 began, children = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
-                done = subprocess.run([sys.executable, "-c", "from coder.cli import main; main()", "code", str(source), "--out", str(out)],
-                                      capture_output=True, text=True)
+                command = [sys.executable, "-c", "from coder.cli import main; main()", "code", str(source),
+                           "--out", str(out)]
+                done = subprocess.run(command, capture_output=True, text=True)
                 elapsed = time.perf_counter() - began
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)
                 cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime

@@ -23,9 +23,9 @@ import random
 import sys
 import time
 import tracemalloc
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -86,15 +86,24 @@ def generate(codebook, count: int, seed: int = 7) -> Iterator[Document]:
         by_side.setdefault(a.side, []).append(a.name)
     towns = [p.name for p in codebook.places if p.kind in ("town", "city", "village")]
     templates = _templates(codebook, normalizer)
-    cues = sorted({cue for et in codebook.event_types for spec in et.fields.values()
-                   for words in (spec.lexicon or {}).values() for cue in words})
+    cues = sorted(
+        {
+            cue
+            for et in codebook.event_types
+            for spec in et.fields.values()
+            for words in (spec.lexicon or {}).values()
+            for cue in words
+        }
+    )
     start = date(2020, 1, 1)
     for index in range(count):
         paragraphs = []
         if rng.random() < 0.7:
             paragraphs.append(rng.choice(FURNITURE))
-        paragraphs.append(f"{rng.choice(towns)}, {(start + timedelta(days=index % 700)).strftime('%B %-d, %Y')} - "
-                          + rng.choice(FILLER))
+        paragraphs.append(
+            f"{rng.choice(towns)}, {(start + timedelta(days=index % 700)).strftime('%B %-d, %Y')} - "
+            + rng.choice(FILLER)
+        )
         for _ in range(rng.randint(4, 9)):
             if rng.random() < 0.45:
                 text, slots = rng.choice(templates)
@@ -116,9 +125,13 @@ def generate(codebook, count: int, seed: int = 7) -> Iterator[Document]:
                 paragraphs.append(rng.choice(FILLER) + " " + rng.choice(FILLER) + f" Words heard: {extra}.")
         for _ in range(rng.randint(0, 2)):
             paragraphs.append(rng.choice(FURNITURE))
-        yield Document(id=f"synthetic-{index:05d}", text="\n\n".join(paragraphs),
-                       publication_date=start + timedelta(days=index % 700 + 1), source="Synthetic",
-                       source_scale="local")
+        yield Document(
+            id=f"synthetic-{index:05d}",
+            text="\n\n".join(paragraphs),
+            publication_date=start + timedelta(days=index % 700 + 1),
+            source="Synthetic",
+            source_scale="local",
+        )
 
 
 def run(codebook, count: int, seed: int, trace: bool) -> tuple[float, int, int, int]:
@@ -157,27 +170,36 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-memory", action="store_true", help="skip the (slower) traced memory passes")
-    parser.add_argument("--unknown-places", action="store_true",
-                        help="also run the unknown-place finder on every region, as coder.rules will once it is "
-                             "wired (issue 14), to time its cost")
+    parser.add_argument(
+        "--unknown-places",
+        action="store_true",
+        help="also run the unknown-place finder on every region, as coder.rules will once it is "
+        "wired (issue 14), to time its cost",
+    )
     args = parser.parse_args()
     codebook = load_codebook(Path(__file__).resolve().parents[1] / "codebook")
     if args.unknown_places:
         _with_unknown_places()
     make_coder("rules", codebook)  # build the indexes once, outside the timings
     sizes = sorted({min(1000, args.docs), args.docs})
-    print(f"offline coder, codebook {codebook.version}, one process, one core, "
-          f"{len(codebook.places)} places, {len(codebook.actors)} actors"
-          + (", unknown-place finder on" if args.unknown_places else ""))
+    print(
+        f"offline coder, codebook {codebook.version}, one process, one core, "
+        f"{len(codebook.places)} places, {len(codebook.actors)} actors"
+        + (", unknown-place finder on" if args.unknown_places else "")
+    )
     # CPU seconds beside wall seconds: on a shared machine the wall clock counts the other
     # processes' turns too; docs per CPU second is what one free core would do.
-    print(f"{'documents':>10} {'seconds':>8} {'docs/s':>8} {'cpu s':>8} {'docs/cpu-s':>10} {'events':>8} "
-          f"{'MB text':>8} {'peak MB':>8}  (load {os.getloadavg()[0]:.2f})")
+    print(
+        f"{'documents':>10} {'seconds':>8} {'docs/s':>8} {'cpu s':>8} {'docs/cpu-s':>10} {'events':>8} "
+        f"{'MB text':>8} {'peak MB':>8}  (load {os.getloadavg()[0]:.2f})"
+    )
     for size in sizes:
         elapsed, _, events, chars, cpu = run(codebook, size, args.seed, trace=False)
         peak = run(codebook, size, args.seed, trace=True)[1] if not args.no_memory else 0
-        print(f"{size:>10} {elapsed:>8.2f} {size / elapsed:>8.0f} {cpu:>8.2f} {size / cpu:>10.0f} {events:>8} "
-              f"{chars / 1e6:>8.1f} {(peak / 1e6 if peak else float('nan')):>8.1f}  (load {os.getloadavg()[0]:.2f})")
+        print(
+            f"{size:>10} {elapsed:>8.2f} {size / elapsed:>8.0f} {cpu:>8.2f} {size / cpu:>10.0f} {events:>8} "
+            f"{chars / 1e6:>8.1f} {(peak / 1e6 if peak else float('nan')):>8.1f}  (load {os.getloadavg()[0]:.2f})"
+        )
 
 
 if __name__ == "__main__":

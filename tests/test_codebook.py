@@ -35,9 +35,17 @@ def _problems(path: Path) -> list[str]:
 def test_bundled_codebook_has_the_four_types_and_their_fields(codebook):
     assert set(codebook.type_ids) == {"troop_movement", "recruitment", "smuggling", "tribal_outreach"}
     assert {"origin", "destination", "personnel_count", "vehicle_count", "equipment", "crossing"} <= set(
-        codebook.event_type("troop_movement").fields)
-    assert {"recruits_count", "recruit_profile", "salary_amount", "salary_currency", "salary_period", "recruiter",
-            "training_site"} <= set(codebook.event_type("recruitment").fields)
+        codebook.event_type("troop_movement").fields
+    )
+    assert {
+        "recruits_count",
+        "recruit_profile",
+        "salary_amount",
+        "salary_currency",
+        "salary_period",
+        "recruiter",
+        "training_site",
+    } <= set(codebook.event_type("recruitment").fields)
     assert "children" in codebook.event_type("recruitment").fields["recruit_profile"].values
     goods = codebook.event_type("smuggling").fields["goods"]
     assert goods.type == "list" and goods.values == ["weapons", "ammunition", "fuel", "drugs", "cash", "other"]
@@ -45,9 +53,27 @@ def test_bundled_codebook_has_the_four_types_and_their_fields(codebook):
     for et in codebook.event_types:
         assert et.acled.event_type == "Strategic developments"
         assert et.examples and et.triggers and et.include and et.exclude
-    for name in ("event_date", "time_precision", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2",
-                 "inter2", "country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision",
-                 "fatalities", "notes", "source", "source_scale"):
+    for name in (
+        "event_date",
+        "time_precision",
+        "actor1",
+        "assoc_actor_1",
+        "inter1",
+        "actor2",
+        "assoc_actor_2",
+        "inter2",
+        "country",
+        "admin1",
+        "admin2",
+        "location",
+        "latitude",
+        "longitude",
+        "geo_precision",
+        "fatalities",
+        "notes",
+        "source",
+        "source_scale",
+    ):
         assert name in codebook.shared_fields
 
 
@@ -70,16 +96,19 @@ def test_wrong_field_type_names_file_and_line(codebook_copy):
     _edit(path, "  vehicle_count:\n    type: integer", "  vehicle_count:\n    type: integr")
     problems = _problems(codebook_copy)
     line = _line_of(path, "type: integr")
-    assert any(f"smuggling.yaml:{line}:" in p and "fields.vehicle_count.type" in p and "'integr'" in p
-               for p in problems), problems
+    assert any(
+        f"smuggling.yaml:{line}:" in p and "fields.vehicle_count.type" in p and "'integr'" in p for p in problems
+    ), problems
 
 
 def test_unknown_key_is_reported_with_the_allowed_keys(codebook_copy):
     path = codebook_copy / "event_types" / "recruitment.yaml"
     _edit(path, "label: Recruitment", "label: Recruitment\nlabell: typo")
     problems = _problems(codebook_copy)
-    assert any(f"recruitment.yaml:{_line_of(path, 'labell')}:" in p and "unknown key 'labell'" in p
-               and "definition" in p for p in problems), problems
+    assert any(
+        f"recruitment.yaml:{_line_of(path, 'labell')}:" in p and "unknown key 'labell'" in p and "definition" in p
+        for p in problems
+    ), problems
 
 
 def test_duplicate_actor_alias_is_reported(codebook_copy):
@@ -93,13 +122,19 @@ def test_duplicate_place_variant_is_reported(codebook_copy):
     path = codebook_copy / "places.yaml"
     _edit(path, "variants: [Tadmur, Tadmor]", "variants: [Tadmur, Tadmor, Albukamal]")
     problems = _problems(codebook_copy)
-    assert any(f"places.yaml:{_line_of(path, 'Tadmor, Albukamal')}:" in p and "Albukamal" in p for p in problems), problems
+    assert any(f"places.yaml:{_line_of(path, 'Tadmor, Albukamal')}:" in p and "Albukamal" in p for p in problems), (
+        problems
+    )
 
 
 def test_enum_default_outside_values(codebook_copy):
     path = codebook_copy / "event_types" / "smuggling.yaml"
-    _edit(path, "  seized:\n    type: boolean", "  route:\n    type: enum\n    values: [road, river]\n    default: air\n"
-          "    description: how\n  seized:\n    type: boolean")
+    _edit(
+        path,
+        "  seized:\n    type: boolean",
+        "  route:\n    type: enum\n    values: [road, river]\n    default: air\n"
+        "    description: how\n  seized:\n    type: boolean",
+    )
     problems = _problems(codebook_copy)
     assert any("fields.route" in p and "'air'" in p for p in problems), problems
 
@@ -114,23 +149,29 @@ def test_template_using_undefined_field(codebook_copy):
 def test_duplicate_yaml_key_and_syntax_error(codebook_copy):
     path = codebook_copy / "event_types" / "tribal_outreach.yaml"
     _edit(path, "colour: green", "colour: green\ncolour: red")
-    assert any("duplicate key 'colour'" in p and f":{_line_of(path, 'colour: red')}:" in p
-               for p in _problems(codebook_copy))
+    assert any(
+        "duplicate key 'colour'" in p and f":{_line_of(path, 'colour: red')}:" in p for p in _problems(codebook_copy)
+    )
     _edit(path, "colour: red", "colour: [red")
     assert any("tribal_outreach.yaml:" in p and "YAML syntax error" in p for p in _problems(codebook_copy))
 
 
 def test_duplicate_event_type_id(codebook_copy):
     source = codebook_copy / "event_types" / "smuggling.yaml"
-    (codebook_copy / "event_types" / "smuggling_copy.yaml").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    (codebook_copy / "event_types" / "smuggling_copy.yaml").write_text(
+        source.read_text(encoding="utf-8"), encoding="utf-8"
+    )
     problems = _problems(codebook_copy)
     assert any("duplicate event type id 'smuggling'" in p for p in problems), problems
 
 
 def test_cli_fails_with_exit_1_and_no_traceback(codebook_copy):
     path = codebook_copy / "actors.yaml"
-    _edit(path, "inter: 8\n    affiliation: IRGC\n    side: iran_backed\n    description: Military",
-          "inter: nine\n    affiliation: IRGC\n    side: iran_backed\n    description: Military")
+    _edit(
+        path,
+        "inter: 8\n    affiliation: IRGC\n    side: iran_backed\n    description: Military",
+        "inter: nine\n    affiliation: IRGC\n    side: iran_backed\n    description: Military",
+    )
     result = runner.invoke(app, ["codebook", "check", str(codebook_copy)])
     assert result.exit_code == 1
     assert "Traceback" not in result.output

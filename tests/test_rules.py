@@ -21,7 +21,7 @@ def code(rules, text, pub=PUB):
     assert coded.status == "ok", coded.error
     for event in coded.events:  # every span really says what it claims
         for span in event.all_spans():
-            assert text[span.start:span.end] == span.text
+            assert text[span.start : span.end] == span.text
     return coded.events
 
 
@@ -32,8 +32,15 @@ def one(events, etype):
 
 
 def test_movement_family(rules):
-    e = one(code(rules, "A convoy of 30 vehicles carrying Zainabiyoun fighters reached Palmyra on Monday."), "troop_movement")
-    assert (e.value("actor1"), e.value("location"), e.value("event_date")) == ("Zainabiyoun Brigade", "Palmyra", "2022-02-28")
+    e = one(
+        code(rules, "A convoy of 30 vehicles carrying Zainabiyoun fighters reached Palmyra on Monday."),
+        "troop_movement",
+    )
+    assert (e.value("actor1"), e.value("location"), e.value("event_date")) == (
+        "Zainabiyoun Brigade",
+        "Palmyra",
+        "2022-02-28",
+    )
     assert e.value("vehicle_count") == 30 and e.value("time_precision") == 1 and e.value("inter1") == 3
     assert e.fields["actor1"].spans[0].text == "Zainabiyoun" and e.confidence > 0.5
 
@@ -45,15 +52,19 @@ def test_movement_origin_destination(rules):
 
 
 def test_recruitment_family(rules):
-    e = one(code(rules, "The Nujaba movement enlisted about sixty young men in Hatla last week, paying $120 a month."),
-            "recruitment")
+    e = one(
+        code(rules, "The Nujaba movement enlisted about sixty young men in Hatla last week, paying $120 a month."),
+        "recruitment",
+    )
     assert e.value("location") == "Hatla" and e.value("recruits_count") == 60
     assert (e.value("salary_amount"), e.value("salary_currency"), e.value("salary_period")) == (120, "USD", "month")
     assert e.value("time_precision") == 2
 
 
 def test_smuggling_family(rules):
-    e = one(code(rules, "Hezbollah smuggled a shipment of rockets through the Jusiyah crossing on Sunday."), "smuggling")
+    e = one(
+        code(rules, "Hezbollah smuggled a shipment of rockets through the Jusiyah crossing on Sunday."), "smuggling"
+    )
     assert e.value("goods") == ["weapons"] and e.value("crossing") == "Jusiyah crossing"
 
 
@@ -65,34 +76,43 @@ def test_seizure_names_the_other_party(rules):
 
 
 def test_tribal_outreach_family(rules):
-    e = one(code(rules, "A Quds Force officer hosted elders of the Baggara tribe in Mohassan on Thursday."), "tribal_outreach")
+    e = one(
+        code(rules, "A Quds Force officer hosted elders of the Baggara tribe in Mohassan on Thursday."),
+        "tribal_outreach",
+    )
     assert e.value("actor1") == "IRGC Quds Force" and e.value("actor2") == "Al-Baggara Tribal Group"
     assert e.value("location") == "Mohassan"
 
 
-@pytest.mark.parametrize("text", [
-    "Kataib Hezbollah plans to send a convoy to Al Bukamal next week.",                   # planned
-    "A recruitment drive by Hezbollah in Hatla was postponed on Monday.",                # postponed
-    "The Fatemiyoun Brigade denied that its convoy entered al-Mayadin on Monday.",       # negated
-    "Iran-backed militias have long recruited young men in Deir ez-Zor.",                # background
-    "If the tribes agree, Hezbollah would meet their sheikhs in Hatla.",                 # hypothetical
-    "Badr Organization fighters are stationed in Al Bukamal.",                           # presence
-    "A Russian convoy entered Deir ez-Zor on Monday.",                                   # another side
-    "The road to Al-Qaim is used for smuggling weapons.",                                # a route, no shipment
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kataib Hezbollah plans to send a convoy to Al Bukamal next week.",  # planned
+        "A recruitment drive by Hezbollah in Hatla was postponed on Monday.",  # postponed
+        "The Fatemiyoun Brigade denied that its convoy entered al-Mayadin on Monday.",  # negated
+        "Iran-backed militias have long recruited young men in Deir ez-Zor.",  # background
+        "If the tribes agree, Hezbollah would meet their sheikhs in Hatla.",  # hypothetical
+        "Badr Organization fighters are stationed in Al Bukamal.",  # presence
+        "A Russian convoy entered Deir ez-Zor on Monday.",  # another side
+        "The road to Al-Qaim is used for smuggling weapons.",  # a route, no shipment
+    ],
+)
 def test_non_events_produce_nothing(rules, text):
     assert code(rules, text) == []
 
 
 def test_two_types_in_one_sentence(rules):
-    events = code(rules, "A convoy of Kataib Hezbollah fighters carrying weapons and ammunition crossed into "
-                         "Al Bukamal on Tuesday.")
+    events = code(
+        rules,
+        "A convoy of Kataib Hezbollah fighters carrying weapons and ammunition crossed into Al Bukamal on Tuesday.",
+    )
     assert sorted(e.type for e in events) == ["smuggling", "troop_movement"]
 
 
 def test_two_convoys_on_two_days_are_two_events(rules):
-    events = code(rules, "A Hezbollah convoy reached Al-Qusayr on Monday. Another Hezbollah convoy reached Al-Qusayr on "
-                         "Tuesday.")
+    events = code(
+        rules, "A Hezbollah convoy reached Al-Qusayr on Monday. Another Hezbollah convoy reached Al-Qusayr on Tuesday."
+    )
     assert sorted(e.value("event_date") for e in events if e.type == "troop_movement") == ["2022-02-28", "2022-03-01"]
 
 
@@ -108,8 +128,10 @@ def test_listed_places_are_separate_events(rules):
 
 
 def test_furniture_produces_nothing(rules):
-    text = ("Home | News | Hezbollah convoy | Contact\nRelated: Hezbollah convoy reaches Al-Qusayr\n"
-            "Read more: recruitment drive in Hatla\nAccept all cookies")
+    text = (
+        "Home | News | Hezbollah convoy | Contact\nRelated: Hezbollah convoy reaches Al-Qusayr\n"
+        "Read more: recruitment drive in Hatla\nAccept all cookies"
+    )
     assert code(rules, text) == []
 
 
@@ -135,29 +157,46 @@ def test_new_event_type_needs_no_python(codebook):
 
     extra = codebook.model_copy(deep=True)
     base = extra.event_type("troop_movement")
-    new = EventType(id="checkpoint", label="Checkpoint", definition="A checkpoint set up.", include=["x"], exclude=["y"],
-                    exclusion_rules=["planned"], examples=base.examples, acled=base.acled, fields={},
-                    triggers=[Trigger(pattern="set up a checkpoint", kind="phrase", meaning="a new checkpoint")],
-                    notes_template="On {event_date}, {actor1} set up a checkpoint in {location}.")
+    new = EventType(
+        id="checkpoint",
+        label="Checkpoint",
+        definition="A checkpoint set up.",
+        include=["x"],
+        exclude=["y"],
+        exclusion_rules=["planned"],
+        examples=base.examples,
+        acled=base.acled,
+        fields={},
+        triggers=[Trigger(pattern="set up a checkpoint", kind="phrase", meaning="a new checkpoint")],
+        notes_template="On {event_date}, {actor1} set up a checkpoint in {location}.",
+    )
     extra.event_types.append(new)
     coder = make_coder("rules", extra)
-    events = coder.code(Document(id="n", text="Hezbollah set up a checkpoint in Hatla on Monday.", publication_date=PUB)).events
+    events = coder.code(
+        Document(id="n", text="Hezbollah set up a checkpoint in Hatla on Monday.", publication_date=PUB)
+    ).events
     e = one(events, "checkpoint")
-    assert e.value("location") == "Hatla" and e.value("notes") == "On 2022-02-28, Hezbollah set up a checkpoint in Hatla."
+    assert (
+        e.value("location") == "Hatla" and e.value("notes") == "On 2022-02-28, Hezbollah set up a checkpoint in Hatla."
+    )
 
 
 def test_what_the_codebook_does_not_code_is_listed_not_coded(rules, codebook):
-    text = ("Israeli warplanes struck a weapons depot of Hezbollah near al-Qusayr on Sunday night. "
-            "Clashes broke out afterwards between two local groups, and three men were arrested.")
+    text = (
+        "Israeli warplanes struck a weapons depot of Hezbollah near al-Qusayr on Sunday night. "
+        "Clashes broke out afterwards between two local groups, and three men were arrested."
+    )
     coded = rules.code(Document(id="strike", text=text, publication_date=PUB))
     assert coded.events == []
     kinds = [d.kind for d in coded.diagnostics]
     assert kinds == ["airstrike", "clash", "arrest"]
-    assert all(text[d.span.start:d.span.end] == d.span.text for d in coded.diagnostics)
+    assert all(text[d.span.start : d.span.end] == d.span.text for d in coded.diagnostics)
     # The record still validates against the schema derived from the codebook.
-    from coder.validate import RecordValidator
-    from coder.io import RawRecord
     import json
+
+    from coder.io import RawRecord
+    from coder.validate import RecordValidator
+
     raw = RawRecord("strike", json.loads(dump_record(coded)))
     assert RecordValidator(codebook).check(raw) == []
 
@@ -171,8 +210,10 @@ def test_confidence_is_the_sum_of_named_reasons_review_can_show():
     from coder.models import Document as _Document
 
     coder = make_coder("rules", load_codebook(_Path(__file__).resolve().parents[1] / "codebook"))
-    text = ("Militias allied to the IRGC began a course for recruits in al-Mayadin. "
-            "Kataib Hezbollah fighters arrived in Albu Kamal on Monday in a convoy. The convoy carried rockets.")
+    text = (
+        "Militias allied to the IRGC began a course for recruits in al-Mayadin. "
+        "Kataib Hezbollah fighters arrived in Albu Kamal on Monday in a convoy. The convoy carried rockets."
+    )
     events = coder.code(_Document(id="r", text=text, publication_date=_date(2024, 1, 10))).events
     assert len(events) == 2
     for event in events:

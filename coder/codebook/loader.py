@@ -27,8 +27,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import CodebookInvalid
 from .model import Actor, Codebook, EventType, ExclusionRule, FieldSpec, Place, UncodedKind
-from .yamlsrc import DuplicateKeyError, Mark, MarkedDict, YamlSyntaxError, load_marked_file, locate
 from .vocabulary import EVENT_TYPE_PLACES, META_PLACES, expand_raw
+from .yamlsrc import DuplicateKeyError, Mark, MarkedDict, YamlSyntaxError, load_marked_file, locate
 
 
 @dataclass(frozen=True)
@@ -105,13 +105,13 @@ def copy_codebook(target: str | Path) -> Path:
     """Copy the installed codebook to `target` for editing; never over an existing folder's content."""
     target = Path(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise FileExistsError(f"{target} already exists and is not empty; nothing copied "
-                              "(remove it, or give another folder)")
+        raise FileExistsError(
+            f"{target} already exists and is not empty; nothing copied (remove it, or give another folder)"
+        )
     source = installed_codebook_path()
     if not (source / "codebook.yaml").exists():
         raise FileNotFoundError(f"no codebook installed with the package (looked in {source})")
-    shutil.copytree(source, target, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     return target
 
 
@@ -120,8 +120,9 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _pydantic_problems(exc: ValidationError, root: Any, model: type[BaseModel] | None = None,
-                       prefix: str = "") -> list[Problem]:
+def _pydantic_problems(
+    exc: ValidationError, root: Any, model: type[BaseModel] | None = None, prefix: str = ""
+) -> list[Problem]:
     problems = []
     for err in exc.errors():
         loc = tuple(step for step in err["loc"] if not (isinstance(step, str) and "[" in step))
@@ -218,8 +219,11 @@ def _load_yaml(path: Path, problems: list[Problem], expected: str) -> Any:
         return None
     deep = _too_deep(data)
     if deep is not None:
-        what = (f"nested too deeply (more than {MAX_DEPTH} levels)" if deep is not data
-                else f"too large: more than {MAX_VALUES:,} lists and mappings (aliases of aliases?)")
+        what = (
+            f"nested too deeply (more than {MAX_DEPTH} levels)"
+            if deep is not data
+            else f"too large: more than {MAX_VALUES:,} lists and mappings (aliases of aliases?)"
+        )
         problems.append(Problem(getattr(deep, "mark", None) or Mark(str(path), 1, 1), "", what))
         return None
     return data
@@ -247,8 +251,11 @@ def _reader_problem(path: Path, exc: yaml.reader.ReaderError) -> Problem:
         before = ""
     line = before.count("\n") + 1
     column = exc.position - (before.rfind("\n") + 1) + 1
-    return Problem(Mark(str(path), line, column), "",
-                   f"YAML syntax error: character U+{exc.character:04X} is not allowed in YAML (remove it)")
+    return Problem(
+        Mark(str(path), line, column),
+        "",
+        f"YAML syntax error: character U+{exc.character:04X} is not allowed in YAML (remove it)",
+    )
 
 
 def _syntax_problem(path: Path, exc: YamlSyntaxError) -> Problem:
@@ -281,14 +288,21 @@ def _syntax_problem(path: Path, exc: YamlSyntaxError) -> Problem:
     start = last.start_mark
     first = text.splitlines()[start.line].strip()
     first = first if len(first) <= 40 else first[:37] + "..."
-    return Problem(Mark(str(path), start.line + 1, start.column + 1), "",
-                   f"{message} (noticed at line {exc.mark.line}); the mistake is likely here, in {first!r}: "
-                   "a missing ':' or an unclosed quote?")
+    return Problem(
+        Mark(str(path), start.line + 1, start.column + 1),
+        "",
+        f"{message} (noticed at line {exc.mark.line}); the mistake is likely here, in {first!r}: "
+        "a missing ':' or an unclosed quote?",
+    )
 
 
 def _validate(model: type[BaseModel], data: Any, path: Path, problems: list[Problem], prefix: str = "") -> Any:
     if not isinstance(data, dict):
-        problems.append(Problem(Mark(str(path), 1, 1), prefix, f"expected a mapping at the top of the file, found {type(data).__name__}"))
+        problems.append(
+            Problem(
+                Mark(str(path), 1, 1), prefix, f"expected a mapping at the top of the file, found {type(data).__name__}"
+            )
+        )
         return None
     try:
         return model.model_validate(data)
@@ -302,8 +316,9 @@ def _norm(text: str) -> str:
     return " ".join(text.replace("’", "'").replace("-", " ").split())
 
 
-def _check_names(kind: str, entries: list, raw: Any, name_attr: str, variants_attr: str,
-                 list_key: str, problems: list[Problem]) -> None:
+def _check_names(
+    kind: str, entries: list, raw: Any, name_attr: str, variants_attr: str, list_key: str, problems: list[Problem]
+) -> None:
     """An alias or variant may point to one entry only, or matching is ambiguous."""
     owner: dict[str, str] = {}
     for index, entry in enumerate(entries):
@@ -316,9 +331,14 @@ def _check_names(kind: str, entries: list, raw: Any, name_attr: str, variants_at
             seen_here.add(key)
             if key in owner and owner[key] != getattr(entry, name_attr):
                 mark = locate(raw, (list_key, index))
-                problems.append(Problem(mark, f"{list_key}[{index}]",
-                                        f"{kind} name or alias '{name}' is already used by {kind} "
-                                        f"'{owner[key]}'; each alias must point to one {kind}"))
+                problems.append(
+                    Problem(
+                        mark,
+                        f"{list_key}[{index}]",
+                        f"{kind} name or alias '{name}' is already used by {kind} "
+                        f"'{owner[key]}'; each alias must point to one {kind}",
+                    )
+                )
             else:
                 owner[key] = getattr(entry, name_attr)
 
@@ -327,36 +347,65 @@ def _check_event_type(et: EventType, meta: _Meta | None, raw: Any, path: Path, p
     shared = meta.shared_fields if meta else {}
     for name in et.fields:
         if name in shared:
-            problems.append(Problem(locate(raw, ("fields", name)), f"fields.{name}",
-                                    "redefines a shared field; pick another name or drop it here"))
+            problems.append(
+                Problem(
+                    locate(raw, ("fields", name)),
+                    f"fields.{name}",
+                    "redefines a shared field; pick another name or drop it here",
+                )
+            )
     known = {**shared, **et.fields}
     for name in et.template_fields():
         if name not in known:
-            problems.append(Problem(locate(raw, ("notes_template",)), "notes_template",
-                                    f"uses field '{name}' which is not defined for this type; "
-                                    f"expected one of: {', '.join(sorted(known))}"))
+            problems.append(
+                Problem(
+                    locate(raw, ("notes_template",)),
+                    "notes_template",
+                    f"uses field '{name}' which is not defined for this type; "
+                    f"expected one of: {', '.join(sorted(known))}",
+                )
+            )
     for index, name in enumerate(et.key_fields):
         if name not in known:
-            problems.append(Problem(locate(raw, ("key_fields", index)), f"key_fields[{index}]",
-                                    f"field '{name}' is not defined for this type"))
+            problems.append(
+                Problem(
+                    locate(raw, ("key_fields", index)),
+                    f"key_fields[{index}]",
+                    f"field '{name}' is not defined for this type",
+                )
+            )
     for name, spec in et.fields.items():
         if spec.derived_from and spec.derived_from not in known and spec.derived_from != "document":
-            problems.append(Problem(locate(raw, ("fields", name, "derived_from")), f"fields.{name}.derived_from",
-                                    f"derived from unknown field '{spec.derived_from}'; expected a field of this type or 'document'"))
+            problems.append(
+                Problem(
+                    locate(raw, ("fields", name, "derived_from")),
+                    f"fields.{name}.derived_from",
+                    f"derived from unknown field '{spec.derived_from}'; expected a field of this type or 'document'",
+                )
+            )
     rule_ids = {r.id for r in meta.exclusion_rules} if meta else set()
     for index, rule in enumerate(et.exclusion_rules):
         if meta and rule not in rule_ids:
-            problems.append(Problem(locate(raw, ("exclusion_rules", index)), f"exclusion_rules[{index}]",
-                                    f"unknown exclusion rule '{rule}'; expected one of: {', '.join(sorted(rule_ids))}"))
+            problems.append(
+                Problem(
+                    locate(raw, ("exclusion_rules", index)),
+                    f"exclusion_rules[{index}]",
+                    f"unknown exclusion rule '{rule}'; expected one of: {', '.join(sorted(rule_ids))}",
+                )
+            )
     _check_file_name(et, raw, path, problems)
 
 
 def _check_file_name(et: EventType, raw: Any, path: Path, problems: list[Problem]) -> None:
     expected_stem = path.stem
     if path.suffix in (".yaml", ".yml") and expected_stem != et.id:
-        problems.append(Problem(locate(raw, ("id",)), "id",
-                                f"event type id '{et.id}' differs from its file name '{path.name}'; "
-                                f"name the file {et.id}.yaml"))
+        problems.append(
+            Problem(
+                locate(raw, ("id",)),
+                "id",
+                f"event type id '{et.id}' differs from its file name '{path.name}'; name the file {et.id}.yaml",
+            )
+        )
 
 
 def _vocabulary(raw_meta: Any, problems: list[Problem]) -> dict[str, list[str]]:
@@ -365,10 +414,16 @@ def _vocabulary(raw_meta: Any, problems: list[Problem]) -> dict[str, list[str]]:
     if found is None:
         return {}
     if not isinstance(found, dict) or not all(
-            isinstance(k, str) and isinstance(v, list) and v and all(isinstance(w, str) and w for w in v)
-            for k, v in found.items()):
-        problems.append(Problem(locate(raw_meta, ("vocabulary",)), "vocabulary",
-                                "expected a mapping of names to non-empty lists of words or patterns"))
+        isinstance(k, str) and isinstance(v, list) and v and all(isinstance(w, str) and w for w in v)
+        for k, v in found.items()
+    ):
+        problems.append(
+            Problem(
+                locate(raw_meta, ("vocabulary",)),
+                "vocabulary",
+                "expected a mapping of names to non-empty lists of words or patterns",
+            )
+        )
         return {}
     return {k: list(v) for k, v in found.items()}
 
@@ -378,13 +433,23 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     root = Path(path) if path is not None else default_codebook_path()
     problems: list[Problem] = []
     if not root.exists():
-        raise CodebookError([Problem(None, "", f"codebook not found at {root} (expected a directory with codebook.yaml)")])
+        raise CodebookError(
+            [Problem(None, "", f"codebook not found at {root} (expected a directory with codebook.yaml)")]
+        )
     if root.is_file():
-        raise CodebookError([Problem(Mark(str(root), 1, 1), "", "expected a codebook directory containing codebook.yaml, "
-                                                              "event_types/, actors.yaml and places.yaml")])
+        raise CodebookError(
+            [
+                Problem(
+                    Mark(str(root), 1, 1),
+                    "",
+                    "expected a codebook directory containing codebook.yaml, event_types/, actors.yaml and places.yaml",
+                )
+            ]
+        )
     main_file = root / "codebook.yaml"
-    raw_meta = _load_yaml(main_file, problems, "a mapping with version, name, description, shared_fields "
-                                                "and exclusion_rules")
+    raw_meta = _load_yaml(
+        main_file, problems, "a mapping with version, name, description, shared_fields and exclusion_rules"
+    )
     vocabulary = _vocabulary(raw_meta, problems)
     expand_raw(raw_meta, vocabulary, META_PLACES, lambda mark, where, what: problems.append(Problem(mark, where, what)))
     meta = _validate(_Meta, raw_meta, main_file, problems) if raw_meta is not None else None
@@ -392,8 +457,13 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         seen: dict[str, int] = {}
         for index, rule in enumerate(meta.exclusion_rules):
             if rule.id in seen:
-                problems.append(Problem(locate(raw_meta, ("exclusion_rules", index)), f"exclusion_rules[{index}].id",
-                                        f"duplicate exclusion rule id '{rule.id}'"))
+                problems.append(
+                    Problem(
+                        locate(raw_meta, ("exclusion_rules", index)),
+                        f"exclusion_rules[{index}].id",
+                        f"duplicate exclusion rule id '{rule.id}'",
+                    )
+                )
             seen[rule.id] = index
 
     event_types: list[EventType] = []
@@ -409,14 +479,21 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
             continue
         declared_ids.add(raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else file.stem)
         # Without codebook.yaml its vocabulary is unknown: every `{name}` would be a follow-on error.
-        expand_raw(raw, vocabulary, EVENT_TYPE_PLACES,
-                   (lambda mark, where, what: problems.append(Problem(mark, where, what)))
-                   if raw_meta is not None else (lambda *_: None))
+        expand_raw(
+            raw,
+            vocabulary,
+            EVENT_TYPE_PLACES,
+            (lambda mark, where, what: problems.append(Problem(mark, where, what)))
+            if raw_meta is not None
+            else (lambda *_: None),
+        )
         et = _validate(EventType, raw, file, problems)
         if et is None:
             continue
         if et.id in first_file:
-            problems.append(Problem(locate(raw, ("id",)), "id", f"duplicate event type id '{et.id}' (also in {first_file[et.id]})"))
+            problems.append(
+                Problem(locate(raw, ("id",)), "id", f"duplicate event type id '{et.id}' (also in {first_file[et.id]})")
+            )
             continue
         first_file[et.id] = file
         if meta is not None:
@@ -433,9 +510,14 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
             if rule.type in declared_ids and rule.type not in first_file:
                 continue
             if rule.type not in first_file or rule.type == et.id:
-                problems.append(Problem(None, f"{et.id}: yields_to[{index}].type",
-                                        f"'{rule.type}' is not another event type; expected one of: "
-                                        f"{', '.join(sorted(set(first_file) - {et.id}))}"))
+                problems.append(
+                    Problem(
+                        None,
+                        f"{et.id}: yields_to[{index}].type",
+                        f"'{rule.type}' is not another event type; expected one of: "
+                        f"{', '.join(sorted(set(first_file) - {et.id}))}",
+                    )
+                )
 
     actors_file, places_file = root / "actors.yaml", root / "places.yaml"
     raw_actors = _load_yaml(actors_file, problems, "'actors:' and a list of actors")
@@ -452,9 +534,16 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     if meta is None or actors is None or places is None:  # every cause was recorded as a problem above
         raise CodebookError([Problem(None, "", "the codebook could not be loaded")])
     return Codebook(
-        version=meta.version, name=meta.name, description=meta.description,
-        shared_fields=meta.shared_fields, exclusion_rules=meta.exclusion_rules, uncoded_kinds=meta.uncoded_kinds,
-        vocabulary=meta.vocabulary, event_types=event_types, actors=actors.actors, places=places.places,
+        version=meta.version,
+        name=meta.name,
+        description=meta.description,
+        shared_fields=meta.shared_fields,
+        exclusion_rules=meta.exclusion_rules,
+        uncoded_kinds=meta.uncoded_kinds,
+        vocabulary=meta.vocabulary,
+        event_types=event_types,
+        actors=actors.actors,
+        places=places.places,
     )
 
 

@@ -18,8 +18,18 @@ FieldKind = Literal["string", "integer", "number", "boolean", "date", "enum", "l
 ItemKind = Literal["string", "enum"]
 Normalizer = Literal["actor", "place", "date", "none"]
 Side = Literal[
-    "iran_backed", "syrian_regime", "russia", "us_coalition", "sdf", "opposition",
-    "isis", "tribal", "iraq_state", "civilian", "media", "other",
+    "iran_backed",
+    "syrian_regime",
+    "russia",
+    "us_coalition",
+    "sdf",
+    "opposition",
+    "isis",
+    "tribal",
+    "iraq_state",
+    "civilian",
+    "media",
+    "other",
 ]
 PlaceKind = Literal["town", "city", "village", "crossing", "camp", "oil_field", "region", "base", "area", "district"]
 
@@ -28,8 +38,9 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
 
-FieldRole = Literal["none", "actor", "place", "date", "count", "amount", "currency", "period", "enum", "flag",
-                    "tribal_names"]
+FieldRole = Literal[
+    "none", "actor", "place", "date", "count", "amount", "currency", "period", "enum", "flag", "tribal_names"
+]
 
 
 class FieldSpec(Strict):
@@ -62,7 +73,7 @@ class FieldSpec(Strict):
     cues: list[Pattern] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _consistent(self) -> "FieldSpec":
+    def _consistent(self) -> FieldSpec:
         is_enum = self.type == "enum" or (self.type == "list" and self.items == "enum")
         if is_enum and not self.values:
             raise ValueError("an enum field needs 'values' (the allowed choices)")
@@ -127,7 +138,7 @@ class Trigger(Strict):
     subject: Literal["coded", "any"] = "coded"
 
     @model_validator(mode="after")
-    def _compiles(self) -> "Trigger":
+    def _compiles(self) -> Trigger:
         if self.kind == "regex":
             try:
                 re.compile(self.pattern)
@@ -138,7 +149,6 @@ class Trigger(Strict):
             if problem:
                 raise ValueError(f"pattern {self.pattern!r}: {problem}")
         return self
-
 
 
 class Example(Strict):
@@ -158,8 +168,7 @@ class YieldRule(Strict):
     happened ("trucks of weapons crossed" is smuggling only; with fighters aboard, also a movement)."""
 
     type: str = Field(description="The event type that takes the passage.")
-    unless: list[Pattern] = Field(default_factory=list,
-                                  description="Cues in the passage that keep this type as well.")
+    unless: list[Pattern] = Field(default_factory=list, description="Cues in the passage that keep this type as well.")
 
 
 class EventType(Strict):
@@ -168,8 +177,12 @@ class EventType(Strict):
     definition: str
     include: list[str]
     exclude: list[str]
-    exclusion_rules: list[str] = Field(default_factory=list, description="Ids of codebook-level exclusion rules that apply.")
-    actor_sides: list[Side] = Field(default_factory=lambda: ["iran_backed"], description="Sides whose activity is coded.")
+    exclusion_rules: list[str] = Field(
+        default_factory=list, description="Ids of codebook-level exclusion rules that apply."
+    )
+    actor_sides: list[Side] = Field(
+        default_factory=lambda: ["iran_backed"], description="Sides whose activity is coded."
+    )
     examples: list[Example]
     acled: AcledMapping
     fields: dict[str, FieldSpec]
@@ -208,7 +221,6 @@ class ExclusionRule(Strict):
     description: str
     cues: list[Pattern] = Field(description="Regular expressions searched in the trigger's sentence.")
     scope: Literal["sentence", "clause"] = "clause"
-
 
 
 class Actor(Strict):

@@ -25,7 +25,7 @@ punctuation news text uses), which is enough for the classes cues use.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 try:  # Python 3.11+
     import re._constants as C  # type: ignore[import-not-found]
@@ -36,8 +36,12 @@ except ImportError:  # pragma: no cover - Python 3.10
 
 _ALPHABET = "".join(map(chr, range(0, 128))) + "éèàçüöñ’‘“”–—…«»\u00a0شسعربي٠١"
 _CATEGORIES = {
-    C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_SPACE: r"\s",
-    C.CATEGORY_NOT_SPACE: r"\S", C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W",
+    C.CATEGORY_DIGIT: r"\d",
+    C.CATEGORY_NOT_DIGIT: r"\D",
+    C.CATEGORY_SPACE: r"\s",
+    C.CATEGORY_NOT_SPACE: r"\S",
+    C.CATEGORY_WORD: r"\w",
+    C.CATEGORY_NOT_WORD: r"\W",
 }
 _ALL = frozenset(_ALPHABET)
 
@@ -64,7 +68,7 @@ def _class_chars(items) -> frozenset[str]:
     return frozenset(_ALL - chars) if negate else frozenset(chars)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _category(category) -> frozenset[str]:
     pattern = re.compile(_CATEGORIES.get(category, r"[\s\S]"))
     return frozenset(c for c in _ALPHABET if pattern.fullmatch(c))
@@ -112,10 +116,10 @@ def _item_first(item) -> tuple[frozenset[str], bool]:
 
 def _loops(seq, follow: frozenset[str]):
     """(characters, follow characters) of every choice point in seq: what it may
-        match and what may come right after it, within the body or wrapping round."""
+    match and what may come right after it, within the body or wrapping round."""
     items = list(seq)
     for index, item in enumerate(items):
-        after, rest_nullable = _first(items[index + 1:])
+        after, rest_nullable = _first(items[index + 1 :])
         local = after | follow if rest_nullable else after
         op, av = item
         if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] != av[1]:
@@ -144,7 +148,8 @@ def _problem_in(seq) -> str | None:
                     starts = [_first(b) for b in item_av[1]]
                     # re's parser factors common prefixes out: (a|a) is 'a' then (|), two empty alternatives.
                     if sum(empty for _, empty in starts) > 1 or any(
-                            a & b for i, (a, _) in enumerate(starts) for b, _ in starts[i + 1:]):
+                        a & b for i, (a, _) in enumerate(starts) for b, _ in starts[i + 1 :]
+                    ):
                         return "a repeated group whose alternatives can start with the same character"
             for chars, follow in _loops(body, first):
                 if chars & follow:

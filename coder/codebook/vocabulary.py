@@ -56,16 +56,23 @@ def expand_raw(raw: Any, vocabulary: dict[str, list[str]], places: tuple, report
             if not isinstance(item, dict):
                 continue
             value = item.get(item_key)
-            targets = ([(value, None)] if isinstance(value, str)
-                       else [(v, i) for i, v in enumerate(value) if isinstance(v, str)] if isinstance(value, list)
-                       else [])
+            targets = (
+                [(value, None)]
+                if isinstance(value, str)
+                else [(v, i) for i, v in enumerate(value) if isinstance(v, str)]
+                if isinstance(value, list)
+                else []
+            )
             for text, position in targets:
                 expanded, unknown = expand(text, vocabulary)
                 loc = (list_key, index, item_key) + (() if position is None else (position,))
                 for name in unknown:
                     known = ", ".join(sorted(vocabulary)) or "none declared"
-                    report(locate(raw, loc), ".".join(map(str, loc)),
-                           f"unknown vocabulary name '{{{name}}}' (declared under vocabulary: in codebook.yaml: {known})")
+                    report(
+                        locate(raw, loc),
+                        ".".join(map(str, loc)),
+                        f"unknown vocabulary name '{{{name}}}' (declared under vocabulary: in codebook.yaml: {known})",
+                    )
                 if expanded != text:
                     if position is None:
                         item[item_key] = expanded

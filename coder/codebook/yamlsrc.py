@@ -77,12 +77,8 @@ class _MarkingLoader(yaml.SafeLoader):
         return result
 
 
-_MarkingLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _MarkingLoader.construct_mapping
-)
-_MarkingLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _MarkingLoader.construct_sequence
-)
+_MarkingLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _MarkingLoader.construct_mapping)
+_MarkingLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _MarkingLoader.construct_sequence)
 
 
 class YamlSyntaxError(CodebookInvalid, ValueError):
@@ -101,7 +97,11 @@ def load_marked(text: str, source_name: str) -> Any:
         raise
     except yaml.MarkedYAMLError as exc:
         problem_mark = exc.problem_mark or exc.context_mark
-        mark = Mark(source_name, problem_mark.line + 1, problem_mark.column + 1) if problem_mark else Mark(source_name, 1, 1)
+        mark = (
+            Mark(source_name, problem_mark.line + 1, problem_mark.column + 1)
+            if problem_mark
+            else Mark(source_name, 1, 1)
+        )
         raise YamlSyntaxError(f"YAML syntax error: {exc.problem or exc}", mark) from None
     finally:
         loader.dispose()

@@ -33,32 +33,67 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("dmy_num", re.compile(r"\b(?P<day>[0-3]?\d)/(?P<m>[01]?\d)/(?P<year>(?:19|20)\d\d)\b")),
     ("mdy", re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"(?:\s*,\s*|\s+)" + _YEAR + r"\b", re.I)),
     ("dmy", re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I)),
-    ("md", re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"\b(?!\s*(?:,\s*)?(?:19|20)\d\d)(?![\d,.]*\s*(?:km|kilomet|mile|%|percent))", re.I)),
+    (
+        "md",
+        re.compile(
+            r"\b"
+            + _MONTH
+            + r"\s+"
+            + _DAY
+            + r"\b(?!\s*(?:,\s*)?(?:19|20)\d\d)(?![\d,.]*\s*(?:km|kilomet|mile|%|percent))",
+            re.I,
+        ),
+    ),
     ("dm", re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"\b(?!\s*,?\s*(?:19|20)\d\d)", re.I)),
-    ("part_month", re.compile(r"\b(?P<part>early|mid|late|end of|beginning of|start of|the end of|the beginning of|the middle of|middle of)[\s-]+"
-                              + _MONTH + r"(?:,?\s+" + _YEAR + r")?\b", re.I)),
-    ("month_year", re.compile(r"\b(?:in|during|since|throughout|from|by|of)\s+" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I)),
+    (
+        "part_month",
+        re.compile(
+            r"\b(?P<part>early|mid|late|end of|beginning of|start of|the end of|the beginning of|"
+            r"the middle of|middle of)[\s-]+" + _MONTH + r"(?:,?\s+" + _YEAR + r")?\b",
+            re.I,
+        ),
+    ),
+    (
+        "month_year",
+        re.compile(r"\b(?:in|during|since|throughout|from|by|of)\s+" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I),
+    ),
     ("in_month", re.compile(r"\b(?:in|during|throughout)\s+" + _MONTH + r"(?!\s*[0-3]?\d\b)\b", re.I)),
     ("day_before_yesterday", re.compile(r"\bthe day before yesterday\b", re.I)),
     ("yesterday", re.compile(r"\byesterday\b", re.I)),
     ("today", re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier today)\b", re.I)),
     ("last_night", re.compile(r"\blast night\b", re.I)),
     ("days_ago", re.compile(r"\b(?P<n>\d{1,2}|one|two|three|four|five|six|seven|a)\s+days?\s+ago\b", re.I)),
-    ("weekday", re.compile(r"\b(?:(?P<mod>last|this past|past|on|this|early on|late on)\s+)?" + _WD
-                           + r"(?:\s+(?:morning|afternoon|evening|night))?\b", re.I)),
+    (
+        "weekday",
+        re.compile(
+            r"\b(?:(?P<mod>last|this past|past|on|this|early on|late on)\s+)?"
+            + _WD
+            + r"(?:\s+(?:morning|afternoon|evening|night))?\b",
+            re.I,
+        ),
+    ),
     ("last_week", re.compile(r"\b(?:last|the past|past|the previous|previous) week\b", re.I)),
     ("this_week", re.compile(r"\b(?:this|earlier this) week\b", re.I)),
     ("last_month", re.compile(r"\b(?:last|the past|past|the previous|previous) month\b", re.I)),
     ("this_month", re.compile(r"\b(?:this|earlier this) month\b", re.I)),
-    ("next_day", re.compile(r"\b(?:(?:a|one|the) day (?:after|later)|the (?:next|following) day|the day after)\b", re.I)),
+    (
+        "next_day",
+        re.compile(r"\b(?:(?:a|one|the) day (?:after|later)|the (?:next|following) day|the day after)\b", re.I),
+    ),
     ("same_day", re.compile(r"\b(?:on )?the same day\b", re.I)),
     ("day_before", re.compile(r"\b(?:(?:a|one|the) day (?:before|earlier)|the previous day|the day before)\b", re.I)),
 ]
 
 
-_CUE = re.compile(r"\b(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + "|" + "|".join(_WEEKDAYS)
-                  + r"|yesterday|today|tonight|this morning|this afternoon|this evening|night|week|month|ago|day)\b"
-                  r"|\b\d{1,4}[-/]\d", re.I)
+_CUE = re.compile(
+    r"\b(?:"
+    + "|".join(sorted(_MONTHS, key=len, reverse=True))
+    + "|"
+    + "|".join(_WEEKDAYS)
+    + r"|yesterday|today|tonight|this morning|this afternoon|this evening|night|week|month|ago|day)\b"
+    r"|\b\d{1,4}[-/]\d",
+    re.I,
+)
 _WINDOW = 40
 
 
@@ -77,7 +112,7 @@ _CUE_LOWER = re.compile(_CUE.pattern)
 def _cues(text: str, start: int, end: int):
     """(start, end) of each _CUE.finditer(text, start, end) match."""
     lead = 1 if start > 0 else 0  # the character before: \b at `start` looks at it
-    part = text[start - lead:end]
+    part = text[start - lead : end]
     if not part.isascii():
         return [m.span() for m in _CUE.finditer(text, start, end)]
     shift = start - lead
@@ -106,11 +141,11 @@ def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
 @dataclass(frozen=True)
 class DateResolution:
     date: date
-    precision: int            # ACLED time_precision: 1 day, 2 week, 3 month
-    start: int = 0            # span of the expression in the text given
+    precision: int  # ACLED time_precision: 1 day, 2 week, 3 month
+    start: int = 0  # span of the expression in the text given
     end: int = 0
     text: str = ""
-    relative: bool = False    # resolved against the publication date or an anchor
+    relative: bool = False  # resolved against the publication date or an anchor
 
     @property
     def iso(self) -> str:
@@ -133,8 +168,11 @@ def _infer_year(month: int, day: int, pub: date | None, anchor: date | None = No
     if pub is None:
         if anchor is None:
             return None
-        options = [(abs((c - anchor).days), c.year) for y in (anchor.year - 1, anchor.year, anchor.year + 1)
-                   if (c := _safe_date(y, month, min(day, 28))) is not None]
+        options = [
+            (abs((c - anchor).days), c.year)
+            for y in (anchor.year - 1, anchor.year, anchor.year + 1)
+            if (c := _safe_date(y, month, min(day, 28))) is not None
+        ]
         return min(options)[1] if options else None
     candidate = _safe_date(pub.year, month, day)
     if candidate is not None and candidate > pub + timedelta(days=7):
@@ -209,8 +247,15 @@ def _resolve(kind: str, m: re.Match, pub: date | None, anchor: date | None) -> t
     return None
 
 
-def find_dates(text: str, publication_date: date | None, start: int = 0, end: int | None = None,
-               anchor: date | None = None, *, chain: bool = False) -> list[DateResolution]:
+def find_dates(
+    text: str,
+    publication_date: date | None,
+    start: int = 0,
+    end: int | None = None,
+    anchor: date | None = None,
+    *,
+    chain: bool = False,
+) -> list[DateResolution]:
     """Every resolvable date expression in text[start:end], left to right, non-overlapping.
 
     With chain=True each date found becomes the anchor of the next relative
@@ -248,8 +293,9 @@ def find_dates(text: str, publication_date: date | None, start: int = 0, end: in
     return out
 
 
-def resolve_date(expression_or_text: str, publication_date: date | None = None, *,
-                 anchor: date | None = None) -> DateResolution | None:
+def resolve_date(
+    expression_or_text: str, publication_date: date | None = None, *, anchor: date | None = None
+) -> DateResolution | None:
     """The first date the words give, or None: never an invented date."""
     if not expression_or_text:
         return None

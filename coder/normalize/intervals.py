@@ -13,8 +13,7 @@ pass, so the answers never depend on the shape.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from typing import Sequence
-
+from collections.abc import Sequence
 
 _SMALL = 12
 
@@ -34,9 +33,11 @@ class Intervals:
         self.ends = [m.end for m in items]
         # Sorted and disjoint: each mention starts where or after the previous one ended, and
         # later than it started (so no two share a start: ties are broken by list order alone).
-        self.ordered = all(s <= e for s, e in zip(self.starts, self.ends)) and \
-            all(e <= s for e, s in zip(self.ends, self.starts[1:])) and \
-            all(a < b for a, b in zip(self.starts, self.starts[1:]))
+        self.ordered = (
+            all(s <= e for s, e in zip(self.starts, self.ends))
+            and all(e <= s for e, s in zip(self.ends, self.starts[1:]))
+            and all(a < b for a, b in zip(self.starts, self.starts[1:]))
+        )
 
     def overlapping(self, start: int, end: int) -> Sequence:
         """The items with item.start < end and start < item.end, in list order."""
@@ -71,5 +72,5 @@ class Intervals:
         # The k nearest are among the k before pos and the k from pos on; sorting that
         # window (in list order) breaks ties exactly as sorting the whole list would.
         i = bisect_left(self.starts, pos)
-        window = self.items[max(0, i - k):i + k]
+        window = self.items[max(0, i - k) : i + k]
         return sorted(window, key=lambda m: abs(m.start - pos))[:k]

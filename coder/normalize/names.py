@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Generic, Iterable, NamedTuple, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -53,12 +54,12 @@ def fold_token(token: str) -> str:
 
 
 class Token(NamedTuple):  # a tuple: created for every word, so it must be cheap
-    text: str      # folded
+    text: str  # folded
     start: int
     end: int
     article: bool  # an article that may be dropped
     capital: bool  # began with an upper-case letter in the source
-    upper: bool    # written all in capitals (an acronym: "IS", "KH")
+    upper: bool  # written all in capitals (an acronym: "IS", "KH")
 
 
 _new_token = tuple.__new__  # Token(...) through the class's Python __new__ costs twice as much
@@ -78,7 +79,7 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
             if folded in ARTICLES:
                 article = True
                 if folded in _AMBIGUOUS_ARTICLES:
-                    nxt = text[e: e + 1]
+                    nxt = text[e : e + 1]
                     article = nxt != "" and nxt in "-‐‑–"
             else:
                 article = False
@@ -88,14 +89,14 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
             mark = _INNER_MARK.search(raw)
             if mark is not None and mark.start() > _MAX_JOINED_HEAD:
                 # "Fatimiyoun’militia": a quote mark between two words, not inside one.
-                head = raw[:mark.start()]
+                head = raw[: mark.start()]
                 out.append(Token(fold_token(head), s, s + len(head), False, head[:1].isupper(), head.isupper()))
-                raw, s = raw[mark.end():], s + mark.end()
+                raw, s = raw[mark.end() :], s + mark.end()
         folded = fold_token(raw)
         article = folded in ARTICLES
         if article and folded in _AMBIGUOUS_ARTICLES:
             # "as-Safira" is an article, "as" in "as well" is not.
-            nxt = text[e: e + 1]
+            nxt = text[e : e + 1]
             article = nxt != "" and nxt in "-‐‑–"  # "" is in every string: a final "an" is no article
         out.append(Token(folded, s, e, article, raw[:1].isupper(), raw.isupper()))
     return out
@@ -130,8 +131,9 @@ class Mention(Generic[T]):
 class NameIndex(Generic[T]):
     """Folded name -> entry, with n-gram scanning and cached fuzzy lookups."""
 
-    def __init__(self, entries: Iterable[tuple[str, T, bool]], *, fuzzy_threshold: float = 88.0,
-                 fuzzy_min_len: int = 6):
+    def __init__(
+        self, entries: Iterable[tuple[str, T, bool]], *, fuzzy_threshold: float = 88.0, fuzzy_min_len: int = 6
+    ):
         # entries: (surface name, entry, is_canonical). The first entry to claim
         # a key keeps it: the codebook promises an alias belongs to one entry.
         self.exact: dict[tuple[str, ...], tuple[T, bool]] = {}

@@ -26,8 +26,18 @@ from .unknown import Unresolved, group_candidates, place_candidates, unverified_
 _BRACKET = re.compile(r"\s*\([^)]*\)\s*$")
 
 # ACLED geo_precision from the gazetteer's kind of place.
-GEO_PRECISION = {"town": 1, "city": 1, "village": 1, "crossing": 1, "base": 1, "camp": 1, "oil_field": 1,
-                 "area": 2, "district": 2, "region": 3}
+GEO_PRECISION = {
+    "town": 1,
+    "city": 1,
+    "village": 1,
+    "crossing": 1,
+    "base": 1,
+    "camp": 1,
+    "oil_field": 1,
+    "area": 2,
+    "district": 2,
+    "region": 3,
+}
 
 
 @dataclass(frozen=True)
@@ -37,7 +47,7 @@ class ActorMatch:
     side: str
     affiliation: str
     score: float
-    how: str            # "exact" | "alias" | "fuzzy"
+    how: str  # "exact" | "alias" | "fuzzy"
     actor: Actor | None = field(default=None, repr=False, compare=False)
 
 
@@ -45,7 +55,7 @@ class ActorMatch:
 class PlaceMatch:
     place: Place
     score: float
-    how: str            # "exact" | "alias" | "fuzzy"
+    how: str  # "exact" | "alias" | "fuzzy"
     geo_precision: int
 
     @property
@@ -67,19 +77,23 @@ class _Indexes:
     def __init__(self, codebook: Codebook):
         self.actors = NameIndex(
             [(a.name, a, True) for a in codebook.actors]
-            + [(alias, a, False) for a in codebook.actors for alias in a.aliases])
+            + [(alias, a, False) for a in codebook.actors for alias in a.aliases]
+        )
         # Places that share a name ("Al-Tayyibah (Deir ez-Zor)", "Al-Tayyibah (Homs)"): the name
         # without the bracketed qualifier, and every spelling of any of them, stand for the group;
         # the one nearest the article's other places is meant (see find_names).
         groups: dict[tuple[str, ...], list[Place]] = {}
         for p in codebook.places:
             groups.setdefault(key_of(_BRACKET.sub("", p.name)), []).append(p)
-        self.homonyms: dict[int, list[Place]] = {id(p): group for group in groups.values() if len(group) > 1
-                                                 for p in group}
+        self.homonyms: dict[int, list[Place]] = {
+            id(p): group for group in groups.values() if len(group) > 1 for p in group
+        }
         bases = [(_BRACKET.sub("", p.name), p, False) for p in codebook.places if _BRACKET.search(p.name)]
         self.places = NameIndex(
             [(p.name, p, True) for p in codebook.places]
-            + [(v, p, False) for p in codebook.places for v in p.variants] + bases)
+            + [(v, p, False) for p in codebook.places for v in p.variants]
+            + bases
+        )
         self.lexicons: dict[int, list[tuple[re.Pattern, Any]]] = {}
 
 
@@ -159,20 +173,27 @@ class Normalizer:
         return None
 
     # -- scanning text ------------------------------------------------------------
-    def find_actors(self, text: str, start: int = 0, end: int | None = None, *,
-                    fuzzy: bool = True) -> list[Mention[ActorMatch]]:
+    def find_actors(
+        self, text: str, start: int = 0, end: int | None = None, *, fuzzy: bool = True
+    ) -> list[Mention[ActorMatch]]:
         """Actor mentions in text[start:end]: longest first, non-overlapping, original offsets."""
         toks = tokens(text, start, end)
-        return [Mention(m.start, m.end, actor_match(*m.match))
-                for m in _own_groups(self._idx.actors.scan(toks, fuzzy=fuzzy), toks)]
+        return [
+            Mention(m.start, m.end, actor_match(*m.match))
+            for m in _own_groups(self._idx.actors.scan(toks, fuzzy=fuzzy), toks)
+        ]
 
-    def find_places(self, text: str, start: int = 0, end: int | None = None, *,
-                    fuzzy: bool = True) -> list[Mention[PlaceMatch]]:
-        return [Mention(m.start, m.end, _place_match(*m.match))
-                for m in self._idx.places.scan(tokens(text, start, end), fuzzy=fuzzy)]
+    def find_places(
+        self, text: str, start: int = 0, end: int | None = None, *, fuzzy: bool = True
+    ) -> list[Mention[PlaceMatch]]:
+        return [
+            Mention(m.start, m.end, _place_match(*m.match))
+            for m in self._idx.places.scan(tokens(text, start, end), fuzzy=fuzzy)
+        ]
 
-    def find_names(self, text: str, start: int = 0, end: int | None = None, *, fuzzy: bool = True
-                   ) -> tuple[list[Mention[ActorMatch]], list[Mention[PlaceMatch]]]:
+    def find_names(
+        self, text: str, start: int = 0, end: int | None = None, *, fuzzy: bool = True
+    ) -> tuple[list[Mention[ActorMatch]], list[Mention[PlaceMatch]]]:
         """Actors and places from one tokenisation; where they overlap the longer wins
         ("Kataib Hezbollah" is an actor even though "Hezbollah" alone is too;
         "Sayyida Zaynab" the place is not the militia)."""
@@ -224,9 +245,15 @@ class Normalizer:
         return self._idx.homonyms.get(id(place), [place])
 
     # -- names no tier knows ----------------------------------------------------------
-    def find_unknown_places(self, text: str, start: int = 0, end: int | None = None, *,
-                            known: list[Mention[PlaceMatch]] | None = None,
-                            actors: list[Mention[ActorMatch]] | None = None) -> list[Mention[PlaceMatch]]:
+    def find_unknown_places(
+        self,
+        text: str,
+        start: int = 0,
+        end: int | None = None,
+        *,
+        known: list[Mention[PlaceMatch]] | None = None,
+        actors: list[Mention[ActorMatch]] | None = None,
+    ) -> list[Mention[PlaceMatch]]:
         """Places the text presents as such ("the village of X", "X town") that no tier knows,
         kept as written (how="unverified", place.unverified) with the admin areas and coordinates
         of the known place named nearest in the text; none when no known place is named at all.
@@ -241,8 +268,11 @@ class Normalizer:
         for s, e, name in place_candidates(text, start, end):
             # A dictionary word inside a longer name the text calls a place ("Jdeid Bakara town"
             # holds the Bakara tribe's spelling) does not make the place known.
-            inside = [a for a in actor_spans.overlapping(s, e)
-                      if not (s <= a.start and a.end <= e and a.end - a.start < e - s)]
+            inside = [
+                a
+                for a in actor_spans.overlapping(s, e)
+                if not (s <= a.start and a.end <= e and a.end - a.start < e - s)
+            ]
             if known_spans.any(s, e) or inside or _organisational(text, e):
                 continue
             within = _WITHIN.match(text, e)
@@ -264,11 +294,20 @@ class Normalizer:
         """Place-like and group-like names in text[start:end] that no dictionary resolves."""
         actors, places = self.find_names(text, start, end)
         actors, places = Intervals(actors), Intervals(places)
-        found = [Unresolved("place", name, s, e) for s, e, name in place_candidates(text, start, end)
-                 if not places.any(s, e) and not actors.any(s, e) and not _organisational(text, e)
-                 and self._idx.places.lookup(name) is None and self._idx.actors.lookup(name) is None]
-        found += [Unresolved("actor", name, s, e) for s, e, name in group_candidates(text, start, end)
-                  if not actors.any(s, e) and self._idx.actors.lookup(name) is None]
+        found = [
+            Unresolved("place", name, s, e)
+            for s, e, name in place_candidates(text, start, end)
+            if not places.any(s, e)
+            and not actors.any(s, e)
+            and not _organisational(text, e)
+            and self._idx.places.lookup(name) is None
+            and self._idx.actors.lookup(name) is None
+        ]
+        found += [
+            Unresolved("actor", name, s, e)
+            for s, e, name in group_candidates(text, start, end)
+            if not actors.any(s, e) and self._idx.actors.lookup(name) is None
+        ]
         return sorted(found, key=lambda u: u.start)
 
     # -- enums --------------------------------------------------------------------
@@ -277,8 +316,9 @@ class Normalizer:
         the text, in order of first occurrence."""
         return [value for value, _s, _e in self.enum_mentions(field_spec, text or "")]
 
-    def enum_mentions(self, field_spec: FieldSpec, text: str, start: int = 0,
-                      end: int | None = None) -> list[tuple[Any, int, int]]:
+    def enum_mentions(
+        self, field_spec: FieldSpec, text: str, start: int = 0, end: int | None = None
+    ) -> list[tuple[Any, int, int]]:
         """(value, start, end) of each enum value's first cue in text[start:end]."""
         patterns = self._lexicon_patterns(field_spec)
         end = len(text) if end is None else end
@@ -388,13 +428,19 @@ _ADJ_AFTER = re.compile(r"[-\u2010\u2011](?:" + PATRON_PARTICIPLES + r"|based)\b
 
 # "the Damascus government", "Baghdad's authorities", "the Tehran regime": a capital standing for
 # its government is an actor's name, not where something happened.
-_ORGANISATIONAL = re.compile(r"(?:['\u2019]s?)?\s+(?:government|regime|authorities|administration|officials|leadership|"
-                             r"cabinet|ministry|parliament|rulers)\b", re.I)
+_ORGANISATIONAL = re.compile(
+    r"(?:['\u2019]s?)?\s+(?:government|regime|authorities|administration|officials|leadership|"
+    r"cabinet|ministry|parliament|rulers)\b",
+    re.I,
+)
 
 
 # What joins a quarter or suburb to the known place it lies in.
-_WITHIN = re.compile(r"(?:\s+(?:area|neighbou?rhood|district|quarter))?,?\s+(?:in|inside|within|of)\s+"
-                     r"(?:the\s+(?:(?:border\s+)?(?:city|town|village))\s+of\s+)?", re.I)
+_WITHIN = re.compile(
+    r"(?:\s+(?:area|neighbou?rhood|district|quarter))?,?\s+(?:in|inside|within|of)\s+"
+    r"(?:the\s+(?:(?:border\s+)?(?:city|town|village))\s+of\s+)?",
+    re.I,
+)
 
 
 def _organisational(text: str, end: int) -> bool:
@@ -416,22 +462,49 @@ def _adjectival(text: str, start: int, end: int) -> bool:
     return bool(_ADJ_BEFORE.search(text, max(0, start - 5), start) or _ADJ_AFTER.match(text, end))
 
 
-
 # The words that make a name part of a longer one, another group's: "Kataeb Hizballah" is not
 # Hezbollah, "Abu al-Fadl al-Abbas Forces" is not the Brigade, "Liwa al-Baqir" is not al-Baqir
 # the man. Written with a capital, next to a known name but outside the match, they mean the
 # text names a group the dictionary does not hold under that spelling: better unresolved than
 # merged into a different named group.
-_GROUP_HEADS = frozenset({"liwa", "liwaa", "kataib", "kataeb", "katibat", "harakat", "saraya", "quwat", "fawj",
-                          "firqat", "jaysh", "jaish", "asaib", "alwiyat", "tajammu", "hizb",
-                          "free"})  # "Free Syrian Army" is not the Syrian army
+_GROUP_HEADS = frozenset(
+    {
+        "liwa",
+        "liwaa",
+        "kataib",
+        "kataeb",
+        "katibat",
+        "harakat",
+        "saraya",
+        "quwat",
+        "fawj",
+        "firqat",
+        "jaysh",
+        "jaish",
+        "asaib",
+        "alwiyat",
+        "tajammu",
+        "hizb",
+        "free",
+    }
+)  # "Free Syrian Army" is not the Syrian army
 # Kinds of formation: a name followed by a noun of another kind is another group
 # ("Abu al-Fadl al-Abbas Forces" next to the Brigade); one of the same kind is the same
 # group said differently ("Fatemiyoun Division" for the Brigade, "Liwa Fatimiyoun Militia").
-_GROUP_KIND = {"forces": "forces", "force": "forces",
-               "brigade": "unit", "brigades": "unit", "division": "unit", "regiment": "unit",
-               "battalion": "unit", "battalions": "unit", "liwa": "unit",
-               "movement": "movement", "organization": "organization", "organisation": "organization"}
+_GROUP_KIND = {
+    "forces": "forces",
+    "force": "forces",
+    "brigade": "unit",
+    "brigades": "unit",
+    "division": "unit",
+    "regiment": "unit",
+    "battalion": "unit",
+    "battalions": "unit",
+    "liwa": "unit",
+    "movement": "movement",
+    "organization": "organization",
+    "organisation": "organization",
+}
 
 
 def _own_groups(mentions: list, toks: list) -> list:
@@ -452,8 +525,7 @@ def _own_groups(mentions: list, toks: list) -> list:
             name_key = key_of(m.match[0].name) if hasattr(m.match[0], "name") else ()
             own_kind = _GROUP_KIND.get(name_key[-1]) if name_key else None
             said_kind = _GROUP_KIND.get(after.text)
-            if (after.capital and said_kind and own_kind and said_kind != own_kind
-                    and after.start - m.end <= 1):
+            if after.capital and said_kind and own_kind and said_kind != own_kind and after.start - m.end <= 1:
                 continue
         kept.append(m)
     return kept

@@ -10,25 +10,61 @@ import re
 from dataclasses import dataclass
 
 _UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "a dozen": 12, "dozen": 12,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "a dozen": 12,
+    "dozen": 12,
 }
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 # Vague plurals, ACLED's lowest reading.
-_VAGUE = {"dozens": 12, "tens": 10, "scores": 20, "hundreds": 100, "thousands": 1000, "several": 10,
-          "a few": 3, "a couple of": 2, "a number of": 2, "a handful of": 3}
+_VAGUE = {
+    "dozens": 12,
+    "tens": 10,
+    "scores": 20,
+    "hundreds": 100,
+    "thousands": 1000,
+    "several": 10,
+    "a few": 3,
+    "a couple of": 2,
+    "a number of": 2,
+    "a handful of": 3,
+}
 
 _WORD = "|".join(sorted(list(_UNITS) + list(_TENS), key=len, reverse=True))
-_WORD_NUMBER = (r"(?:(?:" + _WORD + r")(?:[\s-]+(?:" + _WORD + r"))?)(?:\s+(?:hundred|thousand|million)"
-                r"(?:\s+(?:and\s+)?(?:" + _WORD + r")(?:[\s-]+(?:" + _WORD + r"))?)?)*")
+_WORD_NUMBER = (
+    r"(?:(?:" + _WORD + r")(?:[\s-]+(?:" + _WORD + r"))?)(?:\s+(?:hundred|thousand|million)"
+    r"(?:\s+(?:and\s+)?(?:" + _WORD + r")(?:[\s-]+(?:" + _WORD + r"))?)?)*"
+)
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE_WORD = r"(?:\s*(?P<scale>million|thousand|billion|bn|m|k)\b)?"
 NUMBER_RE = re.compile(
-    r"(?<![\w.,])(?:(?P<digits>" + _DIGITS + r")" + _SCALE_WORD
+    r"(?<![\w.,])(?:(?P<digits>"
+    + _DIGITS
+    + r")"
+    + _SCALE_WORD
     + r"|(?P<vague>dozens|tens|scores|hundreds|thousands|several|a few|a couple of|a number of|a handful of)(?:\s+of)?"
-    + r"|(?P<words>" + _WORD_NUMBER + r"))(?![\w])",
+    + r"|(?P<words>"
+    + _WORD_NUMBER
+    + r"))(?![\w])",
     re.I,
 )
 
@@ -68,8 +104,14 @@ def _words_value(words: str) -> int | None:
 def _scale(word: str | None) -> int:
     if not word:
         return 1
-    return {"million": 1_000_000, "m": 1_000_000, "thousand": 1000, "k": 1000, "billion": 1_000_000_000,
-            "bn": 1_000_000_000}[word.lower()]
+    return {
+        "million": 1_000_000,
+        "m": 1_000_000,
+        "thousand": 1000,
+        "k": 1000,
+        "billion": 1_000_000_000,
+        "bn": 1_000_000_000,
+    }[word.lower()]
 
 
 @dataclass(frozen=True)
@@ -118,7 +160,7 @@ def parse_number(text: str) -> int | None:
     # when they are joined by a range word, else the first.
     first = found[0]
     if len(found) > 1:
-        between = text[first.end:found[1].start].strip().lower()
+        between = text[first.end : found[1].start].strip().lower()
         if between in ("-", "–", "to", "and", "or", "—"):
             return int(min(first.value, found[1].value))
     return int(first.value)
@@ -126,22 +168,42 @@ def parse_number(text: str) -> int | None:
 
 # -- money -----------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Money:
     amount: float
-    currency: str | None    # ISO-like code: USD, SYP, IQD, IRR, EUR or None
-    period: str | None      # month, week, day, one_off or None
+    currency: str | None  # ISO-like code: USD, SYP, IQD, IRR, EUR or None
+    period: str | None  # month, week, day, one_off or None
     start: int = 0
     end: int = 0
 
 
 # Currency words, longest first; the codebook lexicon of a field may add more.
 _CURRENCIES = [
-    ("syrian pounds", "SYP"), ("syrian pound", "SYP"), ("syrian lira", "SYP"), ("syrian liras", "SYP"),
-    ("iraqi dinars", "IQD"), ("iraqi dinar", "IQD"), ("us dollars", "USD"), ("u.s. dollars", "USD"),
-    ("dollars", "USD"), ("dollar", "USD"), ("usd", "USD"), ("syp", "SYP"), ("s.p.", "SYP"), ("sp", "SYP"),
-    ("dinars", "IQD"), ("iqd", "IQD"), ("tomans", "IRR"), ("rials", "IRR"), ("irr", "IRR"),
-    ("euros", "EUR"), ("euro", "EUR"), ("pounds", "SYP"), ("liras", "SYP"), ("lira", "SYP"),
+    ("syrian pounds", "SYP"),
+    ("syrian pound", "SYP"),
+    ("syrian lira", "SYP"),
+    ("syrian liras", "SYP"),
+    ("iraqi dinars", "IQD"),
+    ("iraqi dinar", "IQD"),
+    ("us dollars", "USD"),
+    ("u.s. dollars", "USD"),
+    ("dollars", "USD"),
+    ("dollar", "USD"),
+    ("usd", "USD"),
+    ("syp", "SYP"),
+    ("s.p.", "SYP"),
+    ("sp", "SYP"),
+    ("dinars", "IQD"),
+    ("iqd", "IQD"),
+    ("tomans", "IRR"),
+    ("rials", "IRR"),
+    ("irr", "IRR"),
+    ("euros", "EUR"),
+    ("euro", "EUR"),
+    ("pounds", "SYP"),
+    ("liras", "SYP"),
+    ("lira", "SYP"),
 ]
 _PERIODS = [
     (r"(?:per|a|each|every|an)\s+month|monthly|/\s*month", "month"),
@@ -152,8 +214,15 @@ _PERIODS = [
 _CUR_RE = "|".join(re.escape(word) for word, _ in _CURRENCIES)
 _SYMBOL = {"$": "USD", "€": "EUR", "£": "GBP"}
 MONEY_RE = re.compile(
-    r"(?P<sym>[$€£])\s?(?P<a1>" + _DIGITS + r")" + r"(?:\s*(?P<s1>million|thousand|m|k)\b)?"
-    + r"|(?P<a2>" + _DIGITS + r")(?:\s*(?P<s2>million|thousand|m|k)\b)?\s*(?P<cur>" + _CUR_RE + r")(?![\w])",
+    r"(?P<sym>[$€£])\s?(?P<a1>"
+    + _DIGITS
+    + r")"
+    + r"(?:\s*(?P<s1>million|thousand|m|k)\b)?"
+    + r"|(?P<a2>"
+    + _DIGITS
+    + r")(?:\s*(?P<s2>million|thousand|m|k)\b)?\s*(?P<cur>"
+    + _CUR_RE
+    + r")(?![\w])",
     re.I,
 )
 _PERIOD_WORD = {"monthly": "month", "weekly": "week", "daily": "day"}
@@ -172,7 +241,7 @@ def find_money(text: str, start: int = 0, end: int | None = None) -> list[Money]
             amount = float(m.group("a2").replace(",", "")) * _scale(m.group("s2"))
             currency = dict(_CURRENCIES)[m.group("cur").lower()]
         period, stop = None, m.end()
-        after = text[m.end(): min(end, m.end() + 20)]
+        after = text[m.end() : min(end, m.end() + 20)]
         for pattern, value in _PERIOD_RE:
             pm = pattern.match(after)
             if pm:
@@ -180,7 +249,7 @@ def find_money(text: str, start: int = 0, end: int | None = None) -> list[Money]
                 break
         if period is None:
             # "a monthly salary of 300,000 Syrian pounds": the period is said before the sum.
-            before = _PERIOD_BEFORE.search(text[max(start, m.start() - 40):m.start()])
+            before = _PERIOD_BEFORE.search(text[max(start, m.start() - 40) : m.start()])
             if before:
                 period = _PERIOD_WORD[before.group(1).lower()]
         out.append(Money(amount, currency, period, m.start(), stop))

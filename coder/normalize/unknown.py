@@ -25,7 +25,10 @@ from .names import Mention
 _WORD = r"[A-Z][\w'\u2019\u02bf]*"
 _LINK = r"(?:(?:al|el|ad|ash|as|ar|az|at|an|ibn|bin|bani|bu|abu|umm)[-\s])"
 _NAME = rf"(?:(?:[Aa]l|[Ee]l)-)?{_WORD}(?:[-\s]{_LINK}?{_WORD}){{0,2}}"
-_KINDS = r"village|town|city|hamlet|area|region|countryside|outskirts|desert|vicinity|farms|neighbou?rhood|district|crossing|sub-?district"
+_KINDS = (
+    r"village|town|city|hamlet|area|region|countryside|outskirts|desert|vicinity|farms|neighbou?rhood|district|"
+    r"crossing|sub-?district"
+)
 # "the village of X", "in the countryside of X", "the towns of X and Y" (the first is taken).
 _BEFORE = re.compile(rf"\b(?:{_KINDS})s?\s+of\s+(?P<name>{_NAME})")
 # "X village", "X town", "X crossing", "X countryside".
@@ -36,27 +39,35 @@ _AFTER = re.compile(rf"(?P<name>{_NAME})\s+(?P<kind>{_AFTER_KINDS})\b")
 _BEFORE_FIRST = Prefilter.of(_BEFORE)
 _AFTER_FIRST = Prefilter.of(re.compile(rf"\b(?:{_AFTER_KINDS})\b"))
 # Capitalised words that start sentences or name things other than places.
-_NOT_NAMES = frozenset("""the a an this that these those its their his her our eastern western northern southern
+_NOT_NAMES = frozenset(
+    """the a an this that these those its their his her our eastern western northern southern
 central rural east west north south upper lower greater old new january february march april may june july august
 september october november december monday tuesday wednesday thursday friday saturday sunday iranian syrian iraqi
-lebanese russian american turkish kurdish arab shia shiite sunni local nearby same""".split())
+lebanese russian american turkish kurdish arab shia shiite sunni local nearby same""".split()
+)
 
 # Group names: a capitalised phrase holding a formation word ("Liwa al-Hamza", "Saraya Ashura",
 # "Quwat al-Ridha", "al-Abbas Brigade").
-_GROUP_HEAD = r"(?:Liwa|Liwaa|Kataib|Kata'ib|Kata\u2019ib|Kataeb|Saraya|Harakat|Quwat|Fawj|Firqat|Jaysh|Jaish|Asaib|Tajammu)"
-_GROUP = re.compile(rf"\b{_GROUP_HEAD}\s+(?:{_LINK})?{_WORD}(?:[-\s]{_LINK}?{_WORD}){{0,2}}"
-                    rf"|\b{_NAME}\s+(?:Brigade|Brigades|Regiment|Battalion|Militia|Forces|Division|Movement)\b")
+_GROUP_HEAD = (
+    r"(?:Liwa|Liwaa|Kataib|Kata'ib|Kata\u2019ib|Kataeb|Saraya|Harakat|Quwat|Fawj|Firqat|Jaysh|Jaish|Asaib|Tajammu)"
+)
+_GROUP = re.compile(
+    rf"\b{_GROUP_HEAD}\s+(?:{_LINK})?{_WORD}(?:[-\s]{_LINK}?{_WORD}){{0,2}}"
+    rf"|\b{_NAME}\s+(?:Brigade|Brigades|Regiment|Battalion|Militia|Forces|Division|Movement)\b"
+)
 
-_FORMATION = frozenset("brigade brigades regiment battalion militia forces division movement defence defense "
-                       "national local popular special".split())
+_FORMATION = frozenset(
+    "brigade brigades regiment battalion militia forces division movement defence defense "
+    "national local popular special".split()
+)
 
 GEO_NEAR = 2  # ACLED geo_precision for "near a known place"
 
 
 @dataclass(frozen=True)
 class Unresolved:
-    kind: str        # "place" | "actor"
-    name: str        # as written, articles and all
+    kind: str  # "place" | "actor"
+    name: str  # as written, articles and all
     start: int
     end: int
 
@@ -67,7 +78,7 @@ def _clean(name: str) -> str | None:
         words = words[1:]
     if not words or all(w.lower() in _NOT_NAMES for w in words):
         return None
-    cleaned = name[len(name) - len(" ".join(words)):] if " ".join(words) and name.endswith(" ".join(words)) else name
+    cleaned = name[len(name) - len(" ".join(words)) :] if " ".join(words) and name.endswith(" ".join(words)) else name
     return cleaned if cleaned[:1].isalpha() else None
 
 
@@ -105,8 +116,16 @@ def unverified_place(name: str, near: Place) -> Place:
     """A place kept as written, located by the known place named nearest to it."""
     # Near a town or site: ACLED's precision 2 ("area"); near only a region: that region's 3.
     kind = "region" if near.kind in ("region", "district") else "area"
-    return Place(name=name, country=near.country, admin1=near.admin1, admin2=near.admin2 if kind == "area" else None,
-                 latitude=near.latitude, longitude=near.longitude, kind=kind, unverified=True)
+    return Place(
+        name=name,
+        country=near.country,
+        admin1=near.admin1,
+        admin2=near.admin2 if kind == "area" else None,
+        latitude=near.latitude,
+        longitude=near.longitude,
+        kind=kind,
+        unverified=True,
+    )
 
 
 def overlaps(start: int, end: int, mentions: list[Mention]) -> bool:

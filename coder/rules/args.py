@@ -17,29 +17,54 @@ from .compiled import FieldPlan, _singular
 
 # Words between a preposition and a name that do not change its role:
 # "from the city of", "in the eastern countryside of", "near the town of".
-_FILLER = (r"(?:\s+(?:the|a|an|city|town|village|villages|area|areas|region|province|governorate|countryside|"
-           r"desert|outskirts|vicinity|district|neighbourhood|neighborhood|border|crossing|eastern|western|"
-           r"northern|southern|central|rural|nearby|of|its|their|strategic|regime-held|held|controlled|"
-           r"border-town|border-city))*\s*$")
+_FILLER = (
+    r"(?:\s+(?:the|a|an|city|town|village|villages|area|areas|region|province|governorate|countryside|"
+    r"desert|outskirts|vicinity|district|neighbourhood|neighborhood|border|crossing|eastern|western|"
+    r"northern|southern|central|rural|nearby|of|its|their|strategic|regime-held|held|controlled|"
+    r"border-town|border-city))*\s*$"
+)
 _ROLE_WORDS: list[tuple[str, str]] = [
-    ("origin", r"(?:from|out of|leaving|left|departing|departed|coming from|withdrew from|withdrawn from|pulled out of|evacuated)"),
-    ("destination", r"(?:to|towards|toward|bound for|heading for|headed for|on (?:their|its|the) way to|en route to|destined for)"),
+    (
+        "origin",
+        r"(?:from|out of|leaving|left|departing|departed|coming from|withdrew from|withdrawn from|pulled out of|"
+        r"evacuated)",
+    ),
+    (
+        "destination",
+        r"(?:to|towards|toward|bound for|heading for|headed for|on (?:their|its|the) way to|en route to|destined for)",
+    ),
     ("crossing", r"(?:through|via|across)"),
-    ("near", r"(?:near|close to|around|outside|west of|east of|north of|south of|outskirts of|vicinity of|countryside of|"
-             r"desert of|suburbs of)"),
-    ("in", r"(?:in|at|into|inside|within|reached|reach|reaches|entered|enter|enters|arrived in|arrived at|arrive in|"
-           r"stationed in|deployed in|based in|over|rolled into|rumbled into)"),
+    (
+        "near",
+        r"(?:near|close to|around|outside|west of|east of|north of|south of|outskirts of|vicinity of|countryside of|"
+        r"desert of|suburbs of)",
+    ),
+    (
+        "in",
+        r"(?:in|at|into|inside|within|reached|reach|reaches|entered|enter|enters|arrived in|arrived at|arrive in|"
+        r"stationed in|deployed in|based in|over|rolled into|rumbled into)",
+    ),
 ]
-_INFORMANT = re.compile(r"\b(?:sources|activists|correspondents?|reporters?|journalists?|monitors?|informants?)\s+"
-                        r"(?:based\s+|working\s+|located\s+)?(?:in|from)\b"
-                        # up to the place, as long as the informant has not spoken yet
-                        r"(?:(?!\b(?:said|say|says|told|tell|confirmed|reported|report|added|stated)\b)[^.;:]){0,80}$", re.I)
-_PHRASE_OF = re.compile(r"\b(from|out of|to|towards|toward)\s+(?:its|their|the|his|a|an)\s+(?:[\w-]+\s+){0,2}?"
-                        r"(?:in|at|near|inside|outside)" + _FILLER, re.I)
+_INFORMANT = re.compile(
+    r"\b(?:sources|activists|correspondents?|reporters?|journalists?|monitors?|informants?)\s+"
+    r"(?:based\s+|working\s+|located\s+)?(?:in|from)\b"
+    # up to the place, as long as the informant has not spoken yet
+    r"(?:(?!\b(?:said|say|says|told|tell|confirmed|reported|report|added|stated)\b)[^.;:]){0,80}$",
+    re.I,
+)
+_PHRASE_OF = re.compile(
+    r"\b(from|out of|to|towards|toward)\s+(?:its|their|the|his|a|an)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:in|at|near|inside|outside)" + _FILLER,
+    re.I,
+)
 _ROLE_RE = [(role, re.compile(r"\b" + words + _FILLER, re.I)) for role, words in _ROLE_WORDS]
-_COORD = re.compile(r"^\s*(?:,\s*(?:and\s+|as well as\s+)?|and\s+|as well as\s+|&\s*)(?:the\s+)?(?:(?:city|town|village|towns|cities|villages|areas?)\s+of\s+)?"
-                    # "Maskanah, al-Sfirah": a fuzzy match may leave the article outside the name.
-                    r"(?:(?:al|el|as|ash|ad|ar|az|an|at)-)?$", re.I)
+_COORD = re.compile(
+    r"^\s*(?:,\s*(?:and\s+|as well as\s+)?|and\s+|as well as\s+|&\s*)(?:the\s+)?"
+    r"(?:(?:city|town|village|towns|cities|villages|areas?)\s+of\s+)?"
+    # "Maskanah, al-Sfirah": a fuzzy match may leave the article outside the name.
+    r"(?:(?:al|el|as|ash|ad|ar|az|an|at)-)?$",
+    re.I,
+)
 _PATRON = re.compile(r"^[\s\-–]*(?:" + PATRON_PARTICIPLES + r")\b", re.I)
 # "trained by the IRGC", "on the orders of the leadership of the IRGC": the
 # organisation behind the actor, named after it.
@@ -49,7 +74,9 @@ _PATRON_BEFORE = re.compile(
     r"(?:allied|affiliated|linked|attached|subordinate) to|allied with|"
     r"leadership of|on behalf of|orders of|behalf of|command of|umbrella of|auspices of|"
     r"(?:funds|funding|money|salaries|training|support|weapons|arms|orders|instructions) from)"
-    r"(?:\s+(?:the|its|their|a))?\s*$", re.I)
+    r"(?:\s+(?:the|its|their|a))?\s*$",
+    re.I,
+)
 # "an Iran-sponsored Iraqi militia", "a recently-formed group": a force the
 # sentence introduces without naming it.
 _UNNAMED_FORCE = re.compile(
@@ -64,18 +91,23 @@ _UNNAMED_FORCE = re.compile(
     r"militiamen|armed groups)\b"
     # "Iran ... its militias", "Tehran's proxies": the patron's forces, none named.
     r"|\b(?:its|their|Iran[’']s|Tehran[’']s)\s+(?:own\s+)?(?:militias|proxies|proxy forces|proxy militias)\b",
-    re.I)
+    re.I,
+)
 _POSSESSIVE = re.compile(r"^[’']s\b")
 # "the al-Mayadin desert", "Albu Kamal countryside": the area around a town, not the town
 # itself (ACLED: the town at geo_precision 2). A governorate's countryside is in the gazetteer.
-_AROUND_AFTER = re.compile(r"[’']?s?\s+(?:(?:eastern|western|northern|southern|north-eastern|north-western|south-eastern|"
-                           r"south-western|rural|surrounding)\s+)?(?:desert|countryside|outskirts|suburbs|vicinity|environs)\b",
-                           re.I)
+_AROUND_AFTER = re.compile(
+    r"[’']?s?\s+(?:(?:eastern|western|northern|southern|north-eastern|north-western|south-eastern|"
+    r"south-western|rural|surrounding)\s+)?(?:desert|countryside|outskirts|suburbs|vicinity|environs)\b",
+    re.I,
+)
 _TOWN_KINDS = {"town", "city", "village"}
 # "Deir Ezzor 24", "Raqqa Post", "Halab Today TV": an outlet or organisation named after a
 # place; the place is not where anything happened.
-_NAMED_AFTER = re.compile(r"[’']?\s*(?:24\b|TV\b|Today\b|Post\b|News\b|Network\b|Agency\b|website\b|Radio\b|Media\b|"
-                          r"Military Council\b|Civil Council\b|government\b|regime\b|authorities\b)")
+_NAMED_AFTER = re.compile(
+    r"[’']?\s*(?:24\b|TV\b|Today\b|Post\b|News\b|Network\b|Agency\b|website\b|Radio\b|Media\b|"
+    r"Military Council\b|Civil Council\b|government\b|regime\b|authorities\b)"
+)
 
 
 # "Iran's Revolutionary Guard", "Iraq's PMF": the country owns the force named next; it is no place.
@@ -92,21 +124,24 @@ def names_an_organisation(text: str, mention: Mention, actor_starts: frozenset[i
 @dataclass
 class PlaceRole:
     mention: Mention[PlaceMatch]
-    role: str        # origin | destination | crossing | near | in | other | apposition, informant (ignored)
-    group: int       # places listed together ("Palmyra, Raqqa and Homs") share a group
+    role: str  # origin | destination | crossing | near | in | other | apposition, informant (ignored)
+    group: int  # places listed together ("Palmyra, Raqqa and Homs") share a group
 
 
 # "Al-Mayadeen city, in the Deir Ezzor countryside": the second place says where the
 # first one is; it is not a second place of the event.
-_APPOSITION = re.compile(r"\s*(?:city|town|village|area)?\s*(?:,\s*|\s(?=in\s))"
-                         # "Al-Qaim, a city in Anbar province", "X, the main town of Y"
-                         r"(?:(?:an?|the)\s+(?:(?:small|main|border|key|strategic|nearby|frontier)\s+)?"
-                         r"(?:city|town|village|area|district|region|hub|outpost)\s+)?"
-                         r"(?:in|of|(?:east|west|north|south)(?:ern)? of)?\s*"
-                         r"(?:the\s+)?(?:(?:eastern|western|northern|southern|rural|central)\s+)?$", re.I)
+_APPOSITION = re.compile(
+    r"\s*(?:city|town|village|area)?\s*(?:,\s*|\s(?=in\s))"
+    # "Al-Qaim, a city in Anbar province", "X, the main town of Y"
+    r"(?:(?:an?|the)\s+(?:(?:small|main|border|key|strategic|nearby|frontier)\s+)?"
+    r"(?:city|town|village|area|district|region|hub|outpost)\s+)?"
+    r"(?:in|of|(?:east|west|north|south)(?:ern)? of)?\s*"
+    r"(?:the\s+)?(?:(?:eastern|western|northern|southern|rural|central)\s+)?$",
+    re.I,
+)
 
 
-def _apposition(text: str, prev: "PlaceRole | None", m: Mention[PlaceMatch]) -> bool:
+def _apposition(text: str, prev: PlaceRole | None, m: Mention[PlaceMatch]) -> bool:
     if prev is None or not _APPOSITION.fullmatch(text, prev.mention.end, m.start):
         return False
     return m.match.geo_precision > prev.mention.match.geo_precision or m.match.place.kind == "region"
@@ -121,11 +156,11 @@ def place_roles(text: str, sentence_start: int, places: list[Mention[PlaceMatch]
             group += 1
             out.append(PlaceRole(m, "apposition", group))
             continue
-        if prev is not None and _COORD.match(text[prev.mention.end:m.start]):
+        if prev is not None and _COORD.match(text[prev.mention.end : m.start]):
             role = prev.role  # listed with the previous place: same role
         else:
             group += 1
-            before = text[max(sentence_start, m.start - 60):m.start]
+            before = text[max(sentence_start, m.start - 60) : m.start]
             role = "other"
             for name, pattern in _ROLE_RE:
                 if pattern.search(before):
@@ -154,8 +189,8 @@ def place_roles(text: str, sentence_start: int, places: list[Mention[PlaceMatch]
 
 
 def is_patron(text: str, m: Mention) -> bool:
-    """"IRGC-backed militia", "trained by the IRGC": the IRGC is the patron, the militia acts."""
-    return bool(_PATRON.match(text[m.end:m.end + 14]) or _PATRON_BEFORE.search(text[max(0, m.start - 40):m.start]))
+    """ "IRGC-backed militia", "trained by the IRGC": the IRGC is the patron, the militia acts."""
+    return bool(_PATRON.match(text[m.end : m.end + 14]) or _PATRON_BEFORE.search(text[max(0, m.start - 40) : m.start]))
 
 
 def unnamed_force(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -182,8 +217,9 @@ def is_generic(actor: ActorMatch) -> bool:
     return is_catch_all(actor.name)
 
 
-def pick_actor(text: str, trigger: tuple[int, int], actors: list[Mention[ActorMatch]],
-               sides: frozenset[str]) -> tuple[Mention[ActorMatch] | None, list[Mention[ActorMatch]]]:
+def pick_actor(
+    text: str, trigger: tuple[int, int], actors: list[Mention[ActorMatch]], sides: frozenset[str]
+) -> tuple[Mention[ActorMatch] | None, list[Mention[ActorMatch]]]:
     """actor1 (and associated actors) among the mentions of allowed sides.
 
     The nearest named actor wins, before the trigger (the subject) rather than
@@ -226,8 +262,9 @@ _CARRYING = {"carrying", "transporting", "loaded", "laden", "packed", "with"}
 _SAME_LIST = re.compile(r"[^.;]{0,40}?\b(?:and|plus|as well as|,)\s*", re.I)
 
 
-def count_fields(text: str, numbers: list[NumberMention], plans: list[FieldPlan],
-                 skip: list[tuple[int, int]]) -> dict[str, NumberMention]:
+def count_fields(
+    text: str, numbers: list[NumberMention], plans: list[FieldPlan], skip: list[tuple[int, int]]
+) -> dict[str, NumberMention]:
     """Assign each number to the count field whose words name what it counts.
 
     "12 vehicles carrying 80 fighters": the noun after each number (within a
@@ -243,14 +280,18 @@ def count_fields(text: str, numbers: list[NumberMention], plans: list[FieldPlan]
             continue  # part of a date
         if 1900 <= number.value <= 2100 and not number.vague:
             continue  # a year
-        after = text[number.end:number.end + 48]
+        after = text[number.end : number.end + 48]
         after = re.split(r"[.;:()\"“”]", after, maxsplit=1)[0]
         words = _HEAD_WORD.findall(after)[:5]
         if _IN_RANGE.search(text, max(0, number.start - 40), number.start):
             continue  # "between 100 and 150 fighters": the lower bound already counted
         carried = out.get("vehicle_count")
-        if carried is not None and words and words[0].lower() in _CARRYING and _SAME_LIST.fullmatch(
-                text, carried.end, number.start):
+        if (
+            carried is not None
+            and words
+            and words[0].lower() in _CARRYING
+            and _SAME_LIST.fullmatch(text, carried.end, number.start)
+        ):
             # "8 cargo trucks and 2 carrying fighters": ten vehicles, not two fighters.
             out["vehicle_count"] = NumberMention(carried.value + number.value, carried.start, number.end)
             continue

@@ -109,8 +109,9 @@ class Consolidator:
     def _dates_together(a: Event, b: Event) -> bool:
         """Equal days, or days within the window the vaguer date stands for ("this
         week" is any day of it, "in January" any day of the month)."""
-        return Consolidator._when_together(a.value("event_date"), a.value("time_precision"),
-                                           b.value("event_date"), b.value("time_precision"))
+        return Consolidator._when_together(
+            a.value("event_date"), a.value("time_precision"), b.value("event_date"), b.value("time_precision")
+        )
 
     @staticmethod
     def _when_together(date_a: Any, precision_a: Any, date_b: Any, precision_b: Any) -> bool:
@@ -132,12 +133,16 @@ class Consolidator:
         return bool({(s.start, s.end) for s in a.evidence} & {(s.start, s.end) for s in b.evidence})
 
     def belong_together(self, a: Event, b: Event) -> bool:
-        return (a.type == b.type and not self._listed_apart(a, b)
-                and self._actors_together(self._actor(a), self._actor(b))
-                and self._places_together(self._place(a), self._place(b)) and self._dates_together(a, b))
+        return (
+            a.type == b.type
+            and not self._listed_apart(a, b)
+            and self._actors_together(self._actor(a), self._actor(b))
+            and self._places_together(self._place(a), self._place(b))
+            and self._dates_together(a, b)
+        )
 
     # -- merging -------------------------------------------------------------------------
-    def consolidate(self, events: list[Event], evidence: "EvidenceIndex | None" = None) -> list[Event]:
+    def consolidate(self, events: list[Event], evidence: EvidenceIndex | None = None) -> list[Event]:
         """Events of one document, incidents merged; order of first mention kept.
 
         Each event joins the first kept event it belongs with (belong_together). Asking every
@@ -202,7 +207,7 @@ class Consolidator:
         return self._when_together(a[0], a[1], b[0], b[1])
 
     @staticmethod
-    def _apart(a: Event, b: Event, evidence: "EvidenceIndex") -> bool:
+    def _apart(a: Event, b: Event, evidence: EvidenceIndex) -> bool:
         """_listed_apart, with the kept event's spans from the index."""
         la, lb = a.value("location"), b.value("location")
         if la is None or lb is None or la == lb:
@@ -210,7 +215,7 @@ class Consolidator:
         spans = evidence.spans(a)
         return any((s.start, s.end) in spans for s in b.evidence)
 
-    def merge(self, into: Event, other: Event, evidence: "EvidenceIndex | None" = None) -> None:
+    def merge(self, into: Event, other: Event, evidence: EvidenceIndex | None = None) -> None:
         """Two mentions of one incident: the more specific actor, place and date win."""
         actor_in, actor_other = self._actor(into), self._actor(other)
         loser_field = other.fields.get("actor1")
@@ -218,8 +223,7 @@ class Consolidator:
             loser_field = into.fields.get("actor1")
             _take(into, other, ("actor1", "inter1"))
         if self._place_rank(self._place(other)) < self._place_rank(self._place(into)):
-            _take(into, other, ("location", "geo_precision", "country", "admin1", "admin2",
-                                "latitude", "longitude"))
+            _take(into, other, ("location", "geo_precision", "country", "admin1", "admin2", "latitude", "longitude"))
         if _finer_date(other, into):
             # "This week a convoy..." then "on Monday the convoy...": ACLED keeps the most precise date.
             _take(into, other, ("event_date", "time_precision"))
@@ -232,8 +236,7 @@ class Consolidator:
 
 def _key(event: Event) -> tuple:
     """What belong_together reads of an event, but for its evidence."""
-    return (event.value("actor1"), event.value("location"),
-            (event.value("event_date"), event.value("time_precision")))
+    return (event.value("actor1"), event.value("location"), (event.value("event_date"), event.value("time_precision")))
 
 
 def _put(index: dict, type_: str, key: tuple, pos: int) -> None:
@@ -316,8 +319,9 @@ def absorb(into: Event, other: Event, evidence: EvidenceIndex | None = None) -> 
     before = into.confidence or 0
     into.confidence = round(min(0.99, max(before, other.confidence or 0) + 0.05), 2)
     if into.confidence != before:
-        into.confidence_reasons.append(ConfidenceReason(reason="told again in the article",
-                                                        delta=round(into.confidence - before, 2)))
+        into.confidence_reasons.append(
+            ConfidenceReason(reason="told again in the article", delta=round(into.confidence - before, 2))
+        )
 
 
 def _finer_date(other: Event, into: Event) -> bool:

@@ -9,7 +9,8 @@ Pipeline for one document:
    sentence (planned, postponed, negated, background...);
 4. arguments filled from the trigger's sentence, then its neighbours;
 5. events assembled one per type, actor, place and date, then one per incident
-   (assemble.py: a patron and its brigade, a town and its desert), with notes from the type's template and derived fields from the normaliser.
+   (assemble.py: a patron and its brigade, a town and its desert), with notes
+   from the type's template and derived fields from the normaliser.
 """
 
 from __future__ import annotations
@@ -25,11 +26,20 @@ from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, 
 from ..normalize import DateResolution, Normalizer, find_dates
 from ..text import Sentence, classify_blocks, headline, split_sentences
 from ..text.prefilter import PatternIndex, words_of
-from .assemble import Consolidator, EvidenceIndex, absorb
 from .args import catch_all_actors, is_generic, names_an_organisation, place_roles
+from .assemble import Consolidator, EvidenceIndex, absorb
 from .compiled import CompiledType, compile_codebook
-from .fill import (events_at, fill_actors, fill_counterpart, fill_counts, fill_date, fill_money, fill_type_fields,
-                   put_actors, start_draft)
+from .fill import (
+    events_at,
+    fill_actors,
+    fill_counterpart,
+    fill_counts,
+    fill_date,
+    fill_money,
+    fill_type_fields,
+    put_actors,
+    start_draft,
+)
 from .notes import render_notes
 
 # The coder's version goes into every record; bump it when the rules change.
@@ -41,16 +51,22 @@ _CLAUSE = re.compile(r"[,;:()–—]|\s-\s|\b(?:but|while|whereas|although|thoug
 _DATELINE = re.compile(r"[^\n.!?]{0,60}$")
 _DATELINE_END = re.compile(r"\s*(?:\([^)]{0,30}\))?\s*[-–—:]")
 # "in the area", "into the city", "there": a place named before.
-_ANAPHOR = re.compile(r"\b(?:in|into|to|at|reached|entered)\s+(?:the|that|this)\s+(?:area|city|town|village|region|"
-                      r"place|province|countryside|border|crossing|camp|base)\b|\bthere\b", re.I)
+_ANAPHOR = re.compile(
+    r"\b(?:in|into|to|at|reached|entered)\s+(?:the|that|this)\s+(?:area|city|town|village|region|"
+    r"place|province|countryside|border|crossing|camp|base)\b|\bthere\b",
+    re.I,
+)
 # Exclusion rules that, in a headline, speak for the whole story.
 _STORY_MODALITIES = {"planned", "postponed", "negated", "hypothetical", "threatened"}
 # How far back (in sentences) an argument may come from when its sentence lacks it.
 _LOOKBACK = 2
 # A trigger noun with a definite determiner ("the convoy", "these two convoys", "the same
 # reinforcements") names an incident already told; how many sentences back it may reach.
-_DEFINITE = re.compile(r"\b(?:the|these|those|this|that|both|said)\s+(?:(?:same|two|three|four|five|military|"
-                       r"militia|new|fresh|latest|first|second|last|last-mentioned|Iranian|Iraqi)\s+){0,2}$", re.I)
+_DEFINITE = re.compile(
+    r"\b(?:the|these|those|this|that|both|said)\s+(?:(?:same|two|three|four|five|military|"
+    r"militia|new|fresh|latest|first|second|last|last-mentioned|Iranian|Iraqi)\s+){0,2}$",
+    re.I,
+)
 _REFERENCE_BACK = 6
 # Between a trigger noun and the force that owns it: " of three ", " of the ", " belonging to ".
 _OF_PHRASE = re.compile(r"\s+(?:of|belonging to|owned by)\s+(?:[\w-]+\s+){0,3}?", re.I)
@@ -107,8 +123,11 @@ class RuleCoder:
         self._catch_all = catch_all_actors(codebook.actors)
         self.min_confidence = min_confidence
         self.fuzzy = fuzzy
-        self._uncoded = [(kind.id, re.compile("|".join(f"(?:{c})" for c in kind.cues), re.I))
-                         for kind in codebook.uncoded_kinds if kind.cues]
+        self._uncoded = [
+            (kind.id, re.compile("|".join(f"(?:{c})" for c in kind.cues), re.I))
+            for kind in codebook.uncoded_kinds
+            if kind.cues
+        ]
         # The words each pattern must start with (text/prefilter.py): a pattern runs only on
         # sentences holding one of them, which is most of the coder's time saved.
         patterns = [t.pattern for ct in self.types for t in ct.triggers]
@@ -126,8 +145,9 @@ class RuleCoder:
             events = self._events(ctx)
             diagnostics = self._diagnostics(ctx)
         except Exception as exc:  # a bad document never stops a run
-            return CodedDocument(document=document, events=[], coder=self.info(), status="failed",
-                                 error=f"{type(exc).__name__}: {exc}")
+            return CodedDocument(
+                document=document, events=[], coder=self.info(), status="failed", error=f"{type(exc).__name__}: {exc}"
+            )
         return CodedDocument(document=document, events=events, diagnostics=diagnostics, coder=self.info())
 
     def events(self, document: Document) -> list[Event]:
@@ -138,14 +158,16 @@ class RuleCoder:
         body that describes the drive's terms codes no recruitment. (Planned, postponed, negated,
         hypothetical and threatened are the modalities that speak for the whole story.)"""
         document, found = ctx.doc, ctx.headline
-        lines = [document.text[found[0]:found[1]]] if found else []
+        lines = [document.text[found[0] : found[1]]] if found else []
         if document.title:
             lines.append(document.title)
         withdrawn = set()
         for ct in self.types:
             modal = [r.cues for r in ct.rules if r.id in _STORY_MODALITIES]
-            if any(any(t.pattern.search(line) for t in ct.triggers) and any(c.search(line) for c in modal)
-                   for line in lines):
+            if any(
+                any(t.pattern.search(line) for t in ct.triggers) and any(c.search(line) for c in modal)
+                for line in lines
+            ):
                 withdrawn.add(ct.id)
         return withdrawn
 
@@ -186,14 +208,18 @@ class RuleCoder:
                     order.append(key)
                 last_of_type[ct.id] = (si, found[key])
         withdrawn = self._withdrawn_by_headline(ctx)
-        candidates = [found[k] for k in order
-                      if (found[k].confidence or 0) >= self.min_confidence and found[k].type not in withdrawn]
+        candidates = [
+            found[k]
+            for k in order
+            if (found[k].confidence or 0) >= self.min_confidence and found[k].type not in withdrawn
+        ]
         events = self.consolidator.consolidate(self._without_yielded(ctx, candidates), evidence)
         type_order = {t.id: i for i, t in enumerate(self.types)}
         events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, type_order.get(e.type, 99)))
         for event in events:
-            event.fields["notes"] = FieldValue(value=render_notes(self.codebook.event_type(event.type), event),
-                                               alignment=Alignment.none)
+            event.fields["notes"] = FieldValue(
+                value=render_notes(self.codebook.event_type(event.type), event), alignment=Alignment.none
+            )
             self.normalizer.fill_derived(event, document)
             event.fields = _ordered(self.codebook.fields_for(event.type), event.fields)
         return events
@@ -204,8 +230,9 @@ class RuleCoder:
         blocks = classify_blocks(text)
         regions = [(b.start, b.end) for b in blocks if b.kept]
         sentences = split_sentences(text, regions)
-        ctx = _Ctx(document, sentences, [s.start for s in sentences], headline=headline(text, blocks),
-                   patterns=self._patterns)
+        ctx = _Ctx(
+            document, sentences, [s.start for s in sentences], headline=headline(text, blocks), patterns=self._patterns
+        )
         n = len(sentences)
         ctx.actors = [[] for _ in range(n)]
         ctx.places = [[] for _ in range(n)]
@@ -215,8 +242,10 @@ class RuleCoder:
             actors, places = self.normalizer.find_names(text, start, end, fuzzy=self.fuzzy)
             # A village no gazetteer tier knows is kept as written (unverified), never replaced
             # by a known place nearby.
-            places = sorted(places + self.normalizer.find_unknown_places(text, start, end, known=places, actors=actors),
-                            key=lambda m: m.start)
+            places = sorted(
+                places + self.normalizer.find_unknown_places(text, start, end, known=places, actors=actors),
+                key=lambda m: m.start,
+            )
             for m in actors:
                 ctx.actors[ctx.index_of(m.start)].append(m)
             actor_starts = frozenset(m.start for m in actors)
@@ -257,14 +286,18 @@ class RuleCoder:
                 else:
                     candidates = where.get(key, ())
                 # Hits outside the kept sentences (furniture) are dropped.
-                for m in (m for ci in candidates
-                          for m in trigger.pattern.finditer(text, ctx.sentences[ci].start, ctx.sentences[ci].end)):
+                for m in (
+                    m
+                    for ci in candidates
+                    for m in trigger.pattern.finditer(text, ctx.sentences[ci].start, ctx.sentences[ci].end)
+                ):
                     si = ctx.index_of(m.start())
                     sentence = ctx.sentences[si]
                     if si < 0 or m.end() > sentence.end:
                         continue
-                    if any(not _cached(cache, r, sentence.start, sentence.end, text, ctx, si)
-                           for r in trigger.requires):
+                    if any(
+                        not _cached(cache, r, sentence.start, sentence.end, text, ctx, si) for r in trigger.requires
+                    ):
                         continue
                     if self._excluded(text, sentence, m.start(), ct, cache, ctx, si):
                         continue
@@ -308,8 +341,9 @@ class RuleCoder:
         return False
 
     # -- 4-5: arguments and events ---------------------------------------------------
-    def _build(self, ctx: _Ctx, si: int, ct: CompiledType, trig: tuple[int, int], weight: float,
-               n_hits: int) -> list[Event]:
+    def _build(
+        self, ctx: _Ctx, si: int, ct: CompiledType, trig: tuple[int, int], weight: float, n_hits: int
+    ) -> list[Event]:
         """The events one trigger makes: arguments filled one by one (fill.py), one event per location."""
         sentence = ctx.sentences[si]
         draft = start_draft(ctx.doc.text, weight, n_hits, trig)
@@ -332,11 +366,17 @@ class RuleCoder:
             draft.adjust("place from another sentence", -0.1)
         fill_date(draft, self._date(ctx, si, trig), plans, ctx.doc.publication_date)
         lo, hi = sentence.start, sentence.end
-        flagged = fill_type_fields(draft, self.normalizer, ct, lo, hi, trig, tribal,
-                                   lambda plan: self._enum_near(ctx, si, plan))
+        flagged = fill_type_fields(
+            draft, self.normalizer, ct, lo, hi, trig, tribal, lambda plan: self._enum_near(ctx, si, plan)
+        )
         fill_counts(draft, ct, lo, hi, [(d.start, d.end) for d in ctx.dates[si]])
-        fill_money(draft, ct, lo, hi, [(ctx.sentences[i].start, ctx.sentences[i].end) for i in (si + 1, si - 1)
-                                       if 0 <= i < len(ctx.sentences)])
+        fill_money(
+            draft,
+            ct,
+            lo,
+            hi,
+            [(ctx.sentences[i].start, ctx.sentences[i].end) for i in (si + 1, si - 1) if 0 <= i < len(ctx.sentences)],
+        )
         fill_counterpart(draft, tribal or (others if flagged else []), plans)
         return events_at(draft, ct, locations, near, Span.of(ctx.doc.text, sentence.start, sentence.end))
 
@@ -354,7 +394,8 @@ class RuleCoder:
             yielded = spans and any(
                 all(span in by_type.get(other, ()) for span in spans)
                 and not (keep is not None and any(keep.search(text, a, b) for a, b in spans))
-                for other, keep in ct.yields)
+                for other, keep in ct.yields
+            )
             if not yielded:
                 kept.append(event)
         return kept
@@ -366,7 +407,7 @@ class RuleCoder:
         if last is None or not 0 < si - last[0] <= _REFERENCE_BACK:
             return None
         text = ctx.doc.text
-        return last[1] if _DEFINITE.search(text[max(ctx.sentences[si].start, trig[0] - 40):trig[0]]) else None
+        return last[1] if _DEFINITE.search(text[max(ctx.sentences[si].start, trig[0] - 40) : trig[0]]) else None
 
     def _back(self, ctx: _Ctx, si: int) -> list[int]:
         """Earlier sentences to borrow a missing argument from, nearest first."""
@@ -377,20 +418,28 @@ class RuleCoder:
         roles = [r for r in place_roles(text, ctx.sentences[si].start, ctx.places[si]) if r.role != "informant"]
         if not roles:
             for back in self._back(ctx, si):
-                roles = [r for r in place_roles(text, ctx.sentences[back].start, ctx.places[back])
-                         if r.role in ("in", "other", "near", "destination")]
+                roles = [
+                    r
+                    for r in place_roles(text, ctx.sentences[back].start, ctx.places[back])
+                    if r.role in ("in", "other", "near", "destination")
+                ]
                 if roles:
                     break
         by_role: dict[str, list] = {}
         for r in roles:
             by_role.setdefault(r.role, []).append(r)
         for name in ("origin", "destination", "crossing"):
-            pick = by_role.get(name) or ([r for r in roles if r.mention.match.place.kind == "crossing"]
-                                         if name == "crossing" else [])
+            pick = by_role.get(name) or (
+                [r for r in roles if r.mention.match.place.kind == "crossing"] if name == "crossing" else []
+            )
             if pick and name in plans:
                 how = pick[0].mention.match.how
-                put(name, pick[0].mention.match.name, [pick[0].mention.span],
-                    detail=how if how in ("fuzzy", "unverified") else None)
+                put(
+                    name,
+                    pick[0].mention.match.name,
+                    [pick[0].mention.span],
+                    detail=how if how in ("fuzzy", "unverified") else None,
+                )
         for role in ("in", "destination", "crossing", "other", "near", "origin"):
             group = by_role.get(role)
             if not group:
@@ -401,8 +450,10 @@ class RuleCoder:
             groups: dict[int, list] = {}
             for r in group:
                 groups.setdefault(r.group, []).append(r)
-            best = min(groups.values(), key=lambda g: (min(_precision(r) for r in g),
-                                                        min(abs(r.mention.start - trig[0]) for r in g)))
+            best = min(
+                groups.values(),
+                key=lambda g: (min(_precision(r) for r in g), min(abs(r.mention.start - trig[0]) for r in g)),
+            )
             if role == "near":
                 best = best[:1]  # "a base close to X and Y" is one place, not one event per town
             if role == "origin":
@@ -446,8 +497,11 @@ class RuleCoder:
     def _finer_in(ctx: _Ctx, si: int, precision: int):
         if not 0 <= si < len(ctx.sentences):
             return None
-        finer = [r for r in place_roles(ctx.doc.text, ctx.sentences[si].start, ctx.places[si])
-                 if r.role in ("in", "other", "near", "destination") and _precision(r) <= precision]
+        finer = [
+            r
+            for r in place_roles(ctx.doc.text, ctx.sentences[si].start, ctx.places[si])
+            if r.role in ("in", "other", "near", "destination") and _precision(r) <= precision
+        ]
         return finer[0] if finer else None
 
     def _date(self, ctx: _Ctx, si: int, trig: tuple[int, int]) -> DateResolution | None:

@@ -19,6 +19,7 @@ from ..codebook.model import Codebook, EventType, FieldSpec, Trigger
 # from the values (notes).
 _NOT_FROM_TEXT = {"notes", "fatalities"}
 
+
 def _word_re(pattern: str, kind: str) -> re.Pattern:
     if kind == "regex":
         return re.compile(pattern, re.I)
@@ -35,9 +36,14 @@ class CompiledTrigger:
     any_subject: bool = False
 
     @classmethod
-    def of(cls, trigger: Trigger) -> "CompiledTrigger":
-        return cls(_word_re(trigger.pattern, trigger.kind), trigger.weight,
-                   [re.compile(r, re.I) for r in trigger.requires], trigger.meaning, trigger.subject == "any")
+    def of(cls, trigger: Trigger) -> CompiledTrigger:
+        return cls(
+            _word_re(trigger.pattern, trigger.kind),
+            trigger.weight,
+            [re.compile(r, re.I) for r in trigger.requires],
+            trigger.meaning,
+            trigger.subject == "any",
+        )
 
 
 @dataclass
@@ -51,7 +57,7 @@ class CompiledRule:
 class FieldPlan:
     name: str
     spec: FieldSpec
-    how: str                      # actor | place | date | count | amount | currency | period | enum | flag | skip
+    how: str  # actor | place | date | count | amount | currency | period | enum | flag | skip
     keywords: frozenset[str] = frozenset()
     flag_re: re.Pattern | None = None
 
@@ -98,13 +104,17 @@ def compile_codebook(codebook: Codebook) -> list[CompiledType]:
     out = []
     for et in codebook.event_types:
         fields = codebook.fields_for(et.id)
-        out.append(CompiledType(
-            et=et,
-            triggers=[CompiledTrigger.of(t) for t in et.triggers],
-            rules=[rules[r] for r in et.exclusion_rules if r in rules],
-            sides=frozenset(et.actor_sides),
-            plans=[_plan(name, spec) for name, spec in fields.items()],
-            yields=[(y.type, re.compile("|".join(f"(?:{c})" for c in y.unless), re.I) if y.unless else None)
-                    for y in et.yields_to],
-        ))
+        out.append(
+            CompiledType(
+                et=et,
+                triggers=[CompiledTrigger.of(t) for t in et.triggers],
+                rules=[rules[r] for r in et.exclusion_rules if r in rules],
+                sides=frozenset(et.actor_sides),
+                plans=[_plan(name, spec) for name, spec in fields.items()],
+                yields=[
+                    (y.type, re.compile("|".join(f"(?:{c})" for c in y.unless), re.I) if y.unless else None)
+                    for y in et.yields_to
+                ],
+            )
+        )
     return out

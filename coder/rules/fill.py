@@ -17,15 +17,20 @@ from ..normalize import Mention, Normalizer, find_money, find_numbers
 from .args import count_fields, is_patron, pick_actor, unnamed_force
 from .compiled import CompiledType
 
-
 # Words that point back to a force named before ("the militia", "these forces", "its fighters").
-_FORCE_ANAPHOR = re.compile(r"\b(?:the|these|those|this|that|its|their)\s+(?:militia|militias|group|groups|force|forces|"
-                            r"brigade|regiment|faction|factions|fighters|members|elements|battalion)\b", re.I)
+_FORCE_ANAPHOR = re.compile(
+    r"\b(?:the|these|those|this|that|its|their)\s+(?:militia|militias|group|groups|force|forces|"
+    r"brigade|regiment|faction|factions|fighters|members|elements|battalion)\b",
+    re.I,
+)
 _ANAPHOR_LOOKBACK = 6
 # The unnamed force a patron phrase follows: "militias allied to", "groups backed by".
-_FORCE_BEFORE_PATRON = re.compile(r"\b(militias|militiamen|groups|factions|fighters|gunmen|forces)\s+(?:[\w-]+\s+)?"
-                                  r"(?:allied|affiliated|linked|loyal|backed|aligned|attached|subordinate|funded|"
-                                  r"supported|sponsored|trained)\s+(?:to|by|with)\s+(?:the\s+|its\s+|[\w-]+[’']s\s+)?$", re.I)
+_FORCE_BEFORE_PATRON = re.compile(
+    r"\b(militias|militiamen|groups|factions|fighters|gunmen|forces)\s+(?:[\w-]+\s+)?"
+    r"(?:allied|affiliated|linked|loyal|backed|aligned|attached|subordinate|funded|"
+    r"supported|sponsored|trained)\s+(?:to|by|with)\s+(?:the\s+|its\s+|[\w-]+[’']s\s+)?$",
+    re.I,
+)
 
 
 @dataclass
@@ -55,15 +60,16 @@ class Draft:
 
 
 def start_draft(text: str, weight: float, hits: int, trigger: tuple[int, int] | None = None) -> Draft:
-    words = f" '{text[trigger[0]:trigger[1]]}'" if trigger else ""
+    words = f" '{text[trigger[0] : trigger[1]]}'" if trigger else ""
     reasons = [(f"trigger{words}", weight)]
     if hits > 1:
         reasons.append((f"{hits - 1} more trigger word(s) in the sentence", 0.05 * min(hits - 1, 3)))
     return Draft(text, reasons)
 
 
-def fill_actors(draft: Draft, ctx, si: int, ct: CompiledType, trig: tuple[int, int], catch_all: dict,
-                back: list[int]) -> tuple[Mention, list[Mention]] | None:
+def fill_actors(
+    draft: Draft, ctx, si: int, ct: CompiledType, trig: tuple[int, int], catch_all: dict, back: list[int]
+) -> tuple[Mention, list[Mention]] | None:
     """actor1 and assoc_actor_1: the sentence's force, a force it introduces, else one named just before.
 
     None when there is no actor of a side the type allows, or when another side is the subject.
@@ -74,7 +80,7 @@ def fill_actors(draft: Draft, ctx, si: int, ct: CompiledType, trig: tuple[int, i
     if actor is not None and is_patron(text, actor):
         # "Militias allied to the IRGC began a course": the militias act, none named; the
         # IRGC is their patron.
-        head = _FORCE_BEFORE_PATRON.search(text[max(sentence.start, actor.start - 50):actor.start])
+        head = _FORCE_BEFORE_PATRON.search(text[max(sentence.start, actor.start - 50) : actor.start])
         fallback = next((catch_all[s] for s in ct.sides if s in catch_all), None)
         if head is not None and fallback is not None:
             at = max(sentence.start, actor.start - 50) + head.start(1)
@@ -83,7 +89,8 @@ def fill_actors(draft: Draft, ctx, si: int, ct: CompiledType, trig: tuple[int, i
             draft.adjust("unnamed force", -0.05)
     if actor is None:
         if any(m.match.side not in ct.sides and m.end <= trig[0] for m in ctx.actors[si]) and not any(
-                m.match.side in ct.sides for m in ctx.actors[si]):
+            m.match.side in ct.sides for m in ctx.actors[si]
+        ):
             return None  # another side is the subject: not coded for this type
         unnamed = unnamed_force(text, sentence.start, sentence.end)
         fallback = next((catch_all[s] for s in ct.sides if s in catch_all), None)
@@ -97,8 +104,9 @@ def fill_actors(draft: Draft, ctx, si: int, ct: CompiledType, trig: tuple[int, i
                 # "the militia", "these forces": the force named last, even a paragraph back.
                 back = list(range(si - 1, max(-1, si - 1 - _ANAPHOR_LOOKBACK), -1))
             for earlier in back:
-                actor, assoc = pick_actor(text, (ctx.sentences[earlier].end, ctx.sentences[earlier].end),
-                                          ctx.actors[earlier], ct.sides)
+                actor, assoc = pick_actor(
+                    text, (ctx.sentences[earlier].end, ctx.sentences[earlier].end), ctx.actors[earlier], ct.sides
+                )
                 if actor is not None:
                     draft.adjust("actor from an earlier sentence", -0.1)
                     break
@@ -123,13 +131,22 @@ def fill_date(draft: Draft, when, plans: dict, published=None) -> None:
         return
     draft.adjust("no date in the text", -0.05)
     if published is not None and "event_date" in plans:
-        draft.fields["event_date"] = FieldValue(value=published.isoformat(), alignment=Alignment.none,
-                                                detail="publication date (reported-date convention)")
+        draft.fields["event_date"] = FieldValue(
+            value=published.isoformat(), alignment=Alignment.none, detail="publication date (reported-date convention)"
+        )
         draft.derive("time_precision", 2)
 
 
-def fill_type_fields(draft: Draft, normalizer: Normalizer, ct: CompiledType, lo: int, hi: int,
-                     trig: tuple[int, int], tribal: list[Mention], enum_near) -> bool:
+def fill_type_fields(
+    draft: Draft,
+    normalizer: Normalizer,
+    ct: CompiledType,
+    lo: int,
+    hi: int,
+    trig: tuple[int, int],
+    tribal: list[Mention],
+    enum_near,
+) -> bool:
     """Enums from their lexicons, flags (seized), tribe names. True when a flag was raised."""
     text = draft.text
     flagged = False
@@ -154,7 +171,7 @@ def fill_type_fields(draft: Draft, normalizer: Normalizer, ct: CompiledType, lo:
                 draft.put(plan.name, True, [(m.start(), m.end())])
                 flagged = True
         elif plan.how == "tribal_names" and tribal:
-            draft.put(plan.name, [text[m.start:m.end] for m in tribal], [m.span for m in tribal])
+            draft.put(plan.name, [text[m.start : m.end] for m in tribal], [m.span for m in tribal])
     return flagged
 
 
@@ -205,13 +222,23 @@ def events_at(draft: Draft, ct: CompiledType, locations: list, near: bool, evide
     for place in locations:
         fields = dict(draft.fields)
         match = place.mention.match
-        fields["location"] = FieldValue(value=match.name, spans=[Span.of(draft.text, *place.mention.span)],
-                                        detail=match.how if match.how in ("fuzzy", "unverified") else None)
+        fields["location"] = FieldValue(
+            value=match.name,
+            spans=[Span.of(draft.text, *place.mention.span)],
+            detail=match.how if match.how in ("fuzzy", "unverified") else None,
+        )
         if near or place.role == "near":
             fields["geo_precision"] = FieldValue(value=max(2, match.geo_precision), alignment=Alignment.derived)
         for name in ("origin", "destination"):
             if name in fields and fields[name].value == match.name:
                 del fields[name]
-        events.append(Event(type=ct.id, fields=fields, confidence=draft.confidence, evidence=[evidence],
-                            confidence_reasons=[ConfidenceReason(reason=r, delta=round(d, 2)) for r, d in draft.reasons]))
+        events.append(
+            Event(
+                type=ct.id,
+                fields=fields,
+                confidence=draft.confidence,
+                evidence=[evidence],
+                confidence_reasons=[ConfidenceReason(reason=r, delta=round(d, 2)) for r, d in draft.reasons],
+            )
+        )
     return events

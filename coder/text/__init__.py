@@ -4,5 +4,14 @@ from .furniture import Block, classify_blocks, headline, main_regions
 from .html import HtmlText, html_to_text, looks_like_html
 from .sentences import Sentence, split_sentences
 
-__all__ = ["Block", "HtmlText", "Sentence", "classify_blocks", "headline", "html_to_text", "looks_like_html", "main_regions",
-           "split_sentences"]
+__all__ = [
+    "Block",
+    "HtmlText",
+    "Sentence",
+    "classify_blocks",
+    "headline",
+    "html_to_text",
+    "looks_like_html",
+    "main_regions",
+    "split_sentences",
+]

@@ -182,10 +182,13 @@ def classify_blocks(text: str) -> list[Block]:
             blocks.append(Block(start, end, "after_end"))
             continue
         folded = " ".join(found).casefold()  # _fold(line): casefold maps each character alone
-        if _meta_line(line) or _looks_like_menu(line, words) or (words <= 60 and _may_be_caption(line)
-                                                                   and _CAPTION.search(line)):
-            kind = "furniture"
-        elif words <= 60 and (_strong(line, words_of(line)) or (words <= _SHORT_BLOCK and _weak(line, words_of(line)))):
+        if (
+            _meta_line(line)
+            or _looks_like_menu(line, words)
+            or (words <= 60 and _may_be_caption(line) and _CAPTION.search(line))
+            or words <= 60
+            and (_strong(line, words_of(line)) or (words <= _SHORT_BLOCK and _weak(line, words_of(line))))
+        ):
             kind = "furniture"
         elif not _is_prose(line, words):
             kind = "heading"
@@ -210,7 +213,7 @@ def classify_blocks(text: str) -> list[Block]:
 def _second_article_starts(text: str, lines: list[tuple[int, int]], index: int) -> bool:
     """A heading followed (within three lines) by a date, read-time or byline
     line: the page goes on with another article."""
-    for start, end in lines[index + 1: index + 4]:
+    for start, end in lines[index + 1 : index + 4]:
         line = text[start:end].strip()
         if _meta_line(line):
             return True
@@ -230,7 +233,7 @@ def headline(text: str, blocks: list[Block] | None = None) -> tuple[int, int] | 
     blocks = classify_blocks(text) if blocks is None else blocks
     first_body = next((i for i, b in enumerate(blocks) if b.kind == "body"), None)
     for block in reversed(blocks[:first_body] if first_body is not None else []):
-        line = text[block.start:block.end]
+        line = text[block.start : block.end]
         if block.kind == "furniture" and _meta_line(line):
             continue
         words = len(_WORD.findall(line))

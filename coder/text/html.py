@@ -106,8 +106,9 @@ def _deep_text(raw: str, url: str | None, shallow: str) -> str:
     import trafilatura
 
     try:
-        tree = lxml.html.fromstring(raw.encode("utf-8", "surrogatepass"),
-                                    parser=lxml.html.HTMLParser(huge_tree=True, encoding="utf-8"))
+        tree = lxml.html.fromstring(
+            raw.encode("utf-8", "surrogatepass"), parser=lxml.html.HTMLParser(huge_tree=True, encoding="utf-8")
+        )
         text = trafilatura.extract(tree, url=url, **_OPTIONS) or ""
     except Exception:  # noqa: BLE001 -- lxml's own limits: fall through to the streaming parser
         text = ""

@@ -46,10 +46,7 @@ _DIGIT_START = re.compile(r"\b\d")
 def words_of(text: str, start: int = 0, end: int | None = None) -> frozenset[str]:
     """The folded words (\\w runs) of text[start:end], and _DIGIT_HEAD if one starts with a digit."""
     part = text[start:end]
-    if part.isascii():
-        found = _WORD.findall(part.lower())
-    else:
-        found = [w.translate(_FOLD).lower() for w in _WORD.findall(part)]
+    found = _WORD.findall(part.lower()) if part.isascii() else [w.translate(_FOLD).lower() for w in _WORD.findall(part)]
     if _DIGIT_START.search(part):
         found.append(_DIGIT_HEAD)
     return frozenset(found)
@@ -78,7 +75,7 @@ class Prefilter:
         return bool(self.prefixes) and any(w.startswith(self.prefixes) for w in words)
 
     @classmethod
-    def of(cls, pattern: re.Pattern | str, flags: int = 0) -> "Prefilter":
+    def of(cls, pattern: re.Pattern | str, flags: int = 0) -> Prefilter:
         if isinstance(pattern, re.Pattern):
             pattern, flags = pattern.pattern, pattern.flags
         if not isinstance(pattern, str):
@@ -143,7 +140,7 @@ def _heads(items: list, prefix: str, anchored: bool) -> set[tuple[str, bool]]:
     """(head, whole) pairs: every match starts a text word equal to head (whole) or
     starting with it. `anchored`: a word boundary stands before the first letter."""
     for i, (op, av) in enumerate(items):
-        rest = items[i + 1:]
+        rest = items[i + 1 :]
         if op is _c.LITERAL:
             ch = chr(av)
             if not _is_word_char(ch):

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_ABBREVIATIONS = frozenset("""
+_ABBREVIATIONS = frozenset(
+    """
 mr mrs ms dr prof gen lt col maj capt sgt brig cmdr adm gov sen rep st jr sr no nos vol fig approx est
 inc ltd co corp dept univ mt ft vs etc al jan feb mar apr jun jul aug sep sept oct nov dec
-""".split())
+""".split()
+)
 # Candidate boundaries: terminal punctuation, optional closers, whitespace.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+)")
 _NEXT_START = re.compile(r"\s+[\"'“‘«(\[]*[A-Z0-9\u0600-\u06FF•]")
@@ -34,14 +36,14 @@ class Sentence:
     block: int  # index of the kept region it is in
 
     def text(self, document_text: str) -> str:
-        return document_text[self.start:self.end]
+        return document_text[self.start : self.end]
 
 
 def _is_abbreviation(text: str, dot: int, start: int) -> bool:
     """True if the '.' at text[dot] closes an abbreviation or an initial."""
     if text[dot] != ".":
         return False
-    before = text[max(start, dot - 12):dot]
+    before = text[max(start, dot - 12) : dot]
     m = _WORD_BEFORE.search(before)
     if not m:
         return False
@@ -51,9 +53,7 @@ def _is_abbreviation(text: str, dot: int, start: int) -> bool:
     if word.lower() in _ABBREVIATIONS:
         return True
     # Dotted acronyms: "U.S.", "U.N."
-    if _DOTTED.search(text[max(start, dot - 12):dot + 1]):
-        return True
-    return False
+    return bool(_DOTTED.search(text[max(start, dot - 12) : dot + 1]))
 
 
 def _split_region(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -108,7 +108,7 @@ def _bounded(text: str, a: int, b: int) -> list[tuple[int, int]]:
     mark or a space when there is one, trimmed; linear in b - a."""
     out = []
     while b - a > MAX_SENTENCE:
-        window = text[a + MAX_SENTENCE // 2: a + MAX_SENTENCE]
+        window = text[a + MAX_SENTENCE // 2 : a + MAX_SENTENCE]
         cuts = [m.end() for m in _CUT.finditer(window)]
         cut = a + MAX_SENTENCE // 2 + cuts[-1] if cuts else a + MAX_SENTENCE
         piece = text[a:cut].rstrip()
