@@ -7,7 +7,6 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from coder.cli import app
