@@ -11,9 +11,10 @@ parse_money("$100 a month")       # Money(100.0, "USD", "month")
 n.fill_derived(event, document)   # country, admin1/2, coordinates, geo_precision, inter1/2, ...
 """
 
+from ..dates import as_date  # one reader of ISO dates for the whole package (coder.dates)
 from .dates import DateResolution, find_dates, resolve_date
 from .names import Mention, fold_token, key_of, tokens
-from .normalizer import GEO_PRECISION, PATRON_PARTICIPLES, ActorMatch, Normalizer, PlaceMatch, actor_match, as_date
+from .normalizer import GEO_PRECISION, PATRON_PARTICIPLES, ActorMatch, Normalizer, PlaceMatch, actor_match
 from .numbers import Money, NumberMention, find_money, find_numbers, parse_money, parse_number
 
 __all__ = [

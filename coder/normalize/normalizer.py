@@ -13,7 +13,6 @@ import math
 import re
 import threading
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from ..codebook.model import Actor, Codebook, FieldSpec, Place
@@ -405,17 +404,6 @@ class Normalizer:
             match = self.place(value)
             place = match.place if match is not None else None
         return place
-
-
-def as_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 # "pro-Iran", "anti-Damascus", "Iraq-based", "Tehran-backed": a place name used

@@ -24,8 +24,8 @@ from bisect import insort
 from typing import Any
 
 from ..codebook.model import Actor, Codebook, Place
+from ..dates import as_date, dates_together
 from ..models import ConfidenceReason, Event, FieldValue, Span
-from ..normalize import as_date
 from .args import is_catch_all
 
 # Two local places closer than this are one scene ("the town" and "its desert").
@@ -116,12 +116,9 @@ class Consolidator:
     @staticmethod
     def _when_together(date_a: Any, precision_a: Any, date_b: Any, precision_b: Any) -> bool:
         da, db = as_date(date_a), as_date(date_b)
-        if da is None or db is None or da == db:
-            return True
-        precision = max(precision_a or 1, precision_b or 1)
-        if precision >= 3:
-            return (da.year, da.month) == (db.year, db.month)
-        return precision == 2 and abs((da - db).days) <= 6
+        if da is None or db is None:
+            return True  # an undated mention does not tell two incidents of one article apart
+        return dates_together(da, db, precision_a, precision_b)
 
     @staticmethod
     def _listed_apart(a: Event, b: Event) -> bool:
