@@ -17,27 +17,15 @@ from coder.review.app import ReviewApp
 from coder.review.progress import progress
 from coder.review.uncovered import uncovered
 from coder.review.widgets import resized, whole_words
+from tests.review_support import SIZE, anyio_backend, copy_fixture, source  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "test_review_fixtures"
-SIZE = (150, 40)
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
-
-def copy(tmp_path: Path, name: str) -> Path:
-    target = tmp_path / name
-    shutil.copy(FIXTURES / name, target)
-    return target
-
-
-@pytest.fixture
 def source(tmp_path: Path) -> Path:
-    return copy(tmp_path, "proposals.jsonl")
+    return copy_fixture(tmp_path, "proposals.jsonl")
 
 
 def session_for(source, codebook, reviewer="maya"):
@@ -126,7 +114,7 @@ async def test_mouse_drag_takes_whole_words_and_shift_click_moves_an_end(source,
 
 
 async def test_uncovered_view_lists_and_jumps(tmp_path, codebook):
-    source = copy(tmp_path, "uncovered.jsonl")
+    source = copy_fixture(tmp_path, "uncovered.jsonl")
     session = session_for(source, codebook)
     items = uncovered(session, session.doc("u1"))
     assert [(i.kind, i.label) for i in items] == [
@@ -219,7 +207,7 @@ def test_reviewed_export_carries_document_comments(source, codebook):
 
 
 def test_plain_mode_comment_uncovered_and_progress(tmp_path):
-    source = copy(tmp_path, "uncovered.jsonl")
+    source = copy_fixture(tmp_path, "uncovered.jsonl")
     commands = "c the airstrike is not ours to code\nm\n%\nq\n"
     result = CliRunner().invoke(cli, ["review", str(source), "--plain", "--reviewer", "maya",
                                       "--codebook", str(ROOT / "codebook")], input=commands)

@@ -4,31 +4,15 @@ from a sentence in three keystrokes, the status line per document."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from coder.review import open_session
 from coder.review.app import ReviewApp
 from coder.review.screens import reject_reasons
 from coder.review.widgets import sentence_at
+from tests.review_support import SIZE, anyio_backend, source  # noqa: F401 (fixtures)
 
-FIXTURES = Path(__file__).parent / "test_review_fixtures"
-SIZE = (150, 40)
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
-
-@pytest.fixture
-def source(tmp_path: Path) -> Path:
-    target = tmp_path / "proposals.jsonl"
-    shutil.copy(FIXTURES / "proposals.jsonl", target)
-    return target
 
 
 def session_for(source, codebook):

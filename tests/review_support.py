@@ -1,0 +1,28 @@
+"""What the Pilot tests of the review app share: the fixtures folder, the screen size, an asyncio
+backend for anyio's pytest plugin (anyio comes with httpx/openai) and a copied proposals file."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "test_review_fixtures"
+SIZE = (150, 40)
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+def copy_fixture(tmp_path: Path, name: str) -> Path:
+    target = tmp_path / name
+    shutil.copy(FIXTURES / name, target)
+    return target
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    return copy_fixture(tmp_path, "proposals.jsonl")
