@@ -15,9 +15,7 @@ Pipeline for one document:
 
 from __future__ import annotations
 
-import bisect
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -25,10 +23,11 @@ from ..codebook.model import Codebook
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
 from ..normalize import DateResolution, Normalizer, find_dates
 from ..text import Sentence, classify_blocks, headline, split_sentences
-from ..text.prefilter import PatternIndex, words_of
-from .args import catch_all_actors, is_generic, names_an_organisation, place_roles
+from ..text.prefilter import PatternIndex
+from .args import catch_all_actors, is_generic, names_an_organisation
 from .assemble import Consolidator, EvidenceIndex, absorb
 from .compiled import CompiledType, compile_codebook
+from .context import Ctx
 from .fill import (
     events_at,
     fill_actors,
@@ -40,6 +39,7 @@ from .fill import (
     put_actors,
     start_draft,
 )
+from .locate import choose_location
 from .notes import render_notes
 
 # The coder's version goes into every record; bump it when the rules change.
@@ -50,16 +50,8 @@ _CLAUSE = re.compile(r"[,;:()–—]|\s-\s|\b(?:but|while|whereas|although|thoug
 # A dateline opens a block: a place name, a comma, the date, a dash or colon.
 _DATELINE = re.compile(r"[^\n.!?]{0,60}$")
 _DATELINE_END = re.compile(r"\s*(?:\([^)]{0,30}\))?\s*[-–—:]")
-# "in the area", "into the city", "there": a place named before.
-_ANAPHOR = re.compile(
-    r"\b(?:in|into|to|at|reached|entered)\s+(?:the|that|this)\s+(?:area|city|town|village|region|"
-    r"place|province|countryside|border|crossing|camp|base)\b|\bthere\b",
-    re.I,
-)
 # Exclusion rules that, in a headline, speak for the whole story.
 _STORY_MODALITIES = {"planned", "postponed", "negated", "hypothetical", "threatened"}
-# How far back (in sentences) an argument may come from when its sentence lacks it.
-_LOOKBACK = 2
 # A trigger noun with a definite determiner ("the convoy", "these two convoys", "the same
 # reinforcements") names an incident already told; how many sentences back it may reach.
 _DEFINITE = re.compile(
@@ -70,45 +62,6 @@ _DEFINITE = re.compile(
 _REFERENCE_BACK = 6
 # Between a trigger noun and the force that owns it: " of three ", " of the ", " belonging to ".
 _OF_PHRASE = re.compile(r"\s+(?:of|belonging to|owned by)\s+(?:[\w-]+\s+){0,3}?", re.I)
-
-
-@dataclass
-class _Ctx:
-    """Everything found once per document, indexed by sentence."""
-
-    doc: Document
-    sentences: list[Sentence]
-    starts: list[int]
-    actors: list[list] = field(default_factory=list)
-    places: list[list] = field(default_factory=list)
-    dates: list[list[DateResolution]] = field(default_factory=list)
-    headline: tuple[int, int] | None = None
-    _words: dict[int, frozenset[str]] = field(default_factory=dict)
-    _hits: dict[int, set] = field(default_factory=dict)
-    patterns: PatternIndex | None = None
-
-    def index_of(self, pos: int) -> int:
-        return bisect.bisect_right(self.starts, pos) - 1
-
-    def words(self, si: int) -> frozenset[str]:
-        """The sentence's folded words, made once: what the pattern prefilters ask."""
-        found = self._words.get(si)
-        if found is None:
-            s = self.sentences[si]
-            found = self._words[si] = words_of(self.doc.text, s.start, s.end)
-        return found
-
-    def hits(self, si: int) -> set:
-        """The patterns the sentence's words allow by a whole word (PatternIndex.hits)."""
-        found = self._hits.get(si)
-        if found is None:
-            found = self._hits[si] = self.patterns.hits(self.words(si))
-        return found
-
-    def allows(self, key: int, si: int) -> bool:
-        """Could the pattern (key: its id) match in sentence si, or a clause of it? No means no match."""
-        hits = self.hits(si)
-        return key in hits or self.patterns.allows(key, self.words(si), hits)
 
 
 class RuleCoder:
@@ -153,7 +106,7 @@ class RuleCoder:
     def events(self, document: Document) -> list[Event]:
         return self._events(self._prepare(document))
 
-    def _withdrawn_by_headline(self, ctx: _Ctx) -> set[str]:
+    def _withdrawn_by_headline(self, ctx: Ctx) -> set[str]:
         """Types the headline says did not happen: "Militia postpones its recruitment drive" over a
         body that describes the drive's terms codes no recruitment. (Planned, postponed, negated,
         hypothetical and threatened are the modalities that speak for the whole story.)"""
@@ -171,7 +124,7 @@ class RuleCoder:
                 withdrawn.add(ct.id)
         return withdrawn
 
-    def _diagnostics(self, ctx: _Ctx) -> list[Diagnostic]:
+    def _diagnostics(self, ctx: Ctx) -> list[Diagnostic]:
         """Mentions of kinds the codebook does not code (airstrikes, clashes...), once per kind and sentence."""
         text = ctx.doc.text
         found = []
@@ -187,7 +140,7 @@ class RuleCoder:
                     found.append(Diagnostic(kind=kind, span=Span.of(text, m.start(), m.end())))
         return found
 
-    def _events(self, ctx: _Ctx) -> list[Event]:
+    def _events(self, ctx: Ctx) -> list[Event]:
         document = ctx.doc
         found: dict[tuple, Event] = {}
         order: list[tuple] = []
@@ -225,12 +178,12 @@ class RuleCoder:
         return events
 
     # -- 1-2: text, names, dates -----------------------------------------------------
-    def _prepare(self, document: Document) -> _Ctx:
+    def _prepare(self, document: Document) -> Ctx:
         text = document.text
         blocks = classify_blocks(text)
         regions = [(b.start, b.end) for b in blocks if b.kept]
         sentences = split_sentences(text, regions)
-        ctx = _Ctx(
+        ctx = Ctx(
             document, sentences, [s.start for s in sentences], headline=headline(text, blocks), patterns=self._patterns
         )
         n = len(sentences)
@@ -260,7 +213,7 @@ class RuleCoder:
         return ctx
 
     # -- 3: triggers and negative evidence -------------------------------------------
-    def _triggers(self, ctx: _Ctx):
+    def _triggers(self, ctx: Ctx):
         """(sentence index, type, trigger span, weight, hits) for every sentence that holds a
         trigger of the type, after requires cues and exclusion rules."""
         text = ctx.doc.text
@@ -311,7 +264,7 @@ class RuleCoder:
         return out
 
     @staticmethod
-    def _owned_by_other_side(ctx: _Ctx, si: int, start: int, end: int, ct: CompiledType) -> bool:
+    def _owned_by_other_side(ctx: Ctx, si: int, start: int, end: int, ct: CompiledType) -> bool:
         """The trigger belongs to a force of a side the type does not code, whatever Iran-backed force
         the sentence names elsewhere: its own of-phrase names it ("a convoy of three Russian armoured
         vehicles"), or it is the last force named before the trigger in the trigger's clause."""
@@ -326,7 +279,7 @@ class RuleCoder:
         return before is not None and before.match.side not in ct.sides
 
     @staticmethod
-    def _excluded(text: str, sentence: Sentence, pos: int, ct: CompiledType, cache: dict, ctx: _Ctx, si: int) -> bool:
+    def _excluded(text: str, sentence: Sentence, pos: int, ct: CompiledType, cache: dict, ctx: Ctx, si: int) -> bool:
         clause = None
         for rule in ct.rules:
             if rule.scope == "sentence":
@@ -342,12 +295,12 @@ class RuleCoder:
 
     # -- 4-5: arguments and events ---------------------------------------------------
     def _build(
-        self, ctx: _Ctx, si: int, ct: CompiledType, trig: tuple[int, int], weight: float, n_hits: int
+        self, ctx: Ctx, si: int, ct: CompiledType, trig: tuple[int, int], weight: float, n_hits: int
     ) -> list[Event]:
         """The events one trigger makes: arguments filled one by one (fill.py), one event per location."""
         sentence = ctx.sentences[si]
         draft = start_draft(ctx.doc.text, weight, n_hits, trig)
-        picked = fill_actors(draft, ctx, si, ct, trig, self._catch_all, self._back(ctx, si))
+        picked = fill_actors(draft, ctx, si, ct, trig, self._catch_all, ctx.back(si))
         if picked is None:
             return []
         actor, assoc = picked
@@ -359,7 +312,7 @@ class RuleCoder:
         others = [m for m in ctx.actors[si] if m.match.name not in used and m.match.side not in ct.sides]
         tribal = [m for m in others if m.match.side == "tribal"]
 
-        locations, near = self._places(ctx, si, trig, plans, draft.put)
+        locations, near = choose_location(ctx, si, trig, plans, draft.put)
         if not locations:
             return []
         if not any(p.mention in ctx.places[si] for p in locations):
@@ -380,7 +333,7 @@ class RuleCoder:
         fill_counterpart(draft, tribal or (others if flagged else []), plans)
         return events_at(draft, ct, locations, near, Span.of(ctx.doc.text, sentence.start, sentence.end))
 
-    def _without_yielded(self, ctx: _Ctx, events: list[Event]) -> list[Event]:
+    def _without_yielded(self, ctx: Ctx, events: list[Event]) -> list[Event]:
         """Drop an event whose every sentence codes the type it yields to, unless a cue keeps it:
         trucks of weapons crossing with nobody named aboard are smuggling, not also a troop movement."""
         by_type: dict[str, set[tuple[int, int]]] = {}
@@ -401,7 +354,7 @@ class RuleCoder:
         return kept
 
     @staticmethod
-    def _antecedent(ctx: _Ctx, si: int, trig: tuple[int, int], last: tuple[int, Event] | None) -> Event | None:
+    def _antecedent(ctx: Ctx, si: int, trig: tuple[int, int], last: tuple[int, Event] | None) -> Event | None:
         """The event a definite mention refers back to: "the convoy", "these reinforcements" a few
         sentences after a convoy was coded is that convoy again, not a second incident."""
         if last is None or not 0 < si - last[0] <= _REFERENCE_BACK:
@@ -409,113 +362,18 @@ class RuleCoder:
         text = ctx.doc.text
         return last[1] if _DEFINITE.search(text[max(ctx.sentences[si].start, trig[0] - 40) : trig[0]]) else None
 
-    def _back(self, ctx: _Ctx, si: int) -> list[int]:
-        """Earlier sentences to borrow a missing argument from, nearest first."""
-        return [i for i in range(si - 1, max(-1, si - 1 - _LOOKBACK), -1)]
-
-    def _places(self, ctx: _Ctx, si: int, trig: tuple[int, int], plans, put):
-        text = ctx.doc.text
-        roles = [r for r in place_roles(text, ctx.sentences[si].start, ctx.places[si]) if r.role != "informant"]
-        if not roles:
-            for back in self._back(ctx, si):
-                roles = [
-                    r
-                    for r in place_roles(text, ctx.sentences[back].start, ctx.places[back])
-                    if r.role in ("in", "other", "near", "destination")
-                ]
-                if roles:
-                    break
-        by_role: dict[str, list] = {}
-        for r in roles:
-            by_role.setdefault(r.role, []).append(r)
-        for name in ("origin", "destination", "crossing"):
-            pick = by_role.get(name) or (
-                [r for r in roles if r.mention.match.place.kind == "crossing"] if name == "crossing" else []
-            )
-            if pick and name in plans:
-                how = pick[0].mention.match.how
-                put(
-                    name,
-                    pick[0].mention.match.name,
-                    [pick[0].mention.span],
-                    detail=how if how in ("fuzzy", "unverified") else None,
-                )
-        for role in ("in", "destination", "crossing", "other", "near", "origin"):
-            group = by_role.get(role)
-            if not group:
-                continue
-            # Among the place groups with this role, the most precise one ("the town
-            # of X in the countryside of Y" is X), then the one nearest the trigger
-            # (not the town a relative clause says the force was founded in).
-            groups: dict[int, list] = {}
-            for r in group:
-                groups.setdefault(r.group, []).append(r)
-            best = min(
-                groups.values(),
-                key=lambda g: (min(_precision(r) for r in g), min(abs(r.mention.start - trig[0]) for r in g)),
-            )
-            if role == "near":
-                best = best[:1]  # "a base close to X and Y" is one place, not one event per town
-            if role == "origin":
-                # Where they came from is not where it happened: "arrived in the
-                # area from X" took place in the area named before.
-                if _ANAPHOR.search(text, ctx.sentences[si].start, ctx.sentences[si].end):
-                    # The area is named before, or just after ("arrived in the area.
-                    # They were stationed in X").
-                    earlier = self._finer_before(ctx, si, 3) or self._finer_in(ctx, si + 1, 3)
-                    if earlier is not None:
-                        return [earlier], earlier.role == "near"
-                if len(roles) > 1:
-                    continue
-                # "The fighters had crossed from al-Qaim": the only place is where they came from;
-                # the town a sentence just before names is where it happened.
-                earlier = self._finer_before(ctx, si, 2)
-                if earlier is not None:
-                    return [earlier], earlier.role == "near"
-            if all(_precision(r) > 3 for r in best):
-                # "from Iraq into Syria through the X crossing": a country says
-                # little; a finer place in the sentence, else just before, is the location.
-                finer = [r for r in roles if r.role != "origin" and _precision(r) <= 3]
-                if finer:
-                    pick = min(finer, key=lambda r: (_precision(r), r.mention.start))
-                    return [pick], pick.role == "near"
-                earlier = self._finer_before(ctx, si, 3) or self._finer_in(ctx, si + 1, 3)
-                if earlier is not None:
-                    return [earlier], earlier.role == "near"
-            return best, role == "near"
-        return [], False
-
-    def _finer_before(self, ctx: _Ctx, si: int, precision: int):
-        """The first place of the nearest earlier sentence that names one at this precision or finer."""
-        for back in self._back(ctx, si):
-            found = self._finer_in(ctx, back, precision)
-            if found is not None:
-                return found
-        return None
-
-    @staticmethod
-    def _finer_in(ctx: _Ctx, si: int, precision: int):
-        if not 0 <= si < len(ctx.sentences):
-            return None
-        finer = [
-            r
-            for r in place_roles(ctx.doc.text, ctx.sentences[si].start, ctx.places[si])
-            if r.role in ("in", "other", "near", "destination") and _precision(r) <= precision
-        ]
-        return finer[0] if finer else None
-
-    def _date(self, ctx: _Ctx, si: int, trig: tuple[int, int]) -> DateResolution | None:
+    def _date(self, ctx: Ctx, si: int, trig: tuple[int, int]) -> DateResolution | None:
         here = ctx.dates[si]
         if here:
             return min(here, key=lambda d: abs(d.start - trig[0]))
         # A date a few sentences back still governs ("On Monday... The convoy...");
         # one from the top of a long article is another occasion.
-        for back in self._back(ctx, si):
+        for back in ctx.back(si):
             if ctx.dates[back]:
                 return ctx.dates[back][-1]
         return None
 
-    def _enum_near(self, ctx: _Ctx, si: int, plan) -> list:
+    def _enum_near(self, ctx: Ctx, si: int, plan) -> list:
         for other in (si - 1, si + 1):
             if 0 <= other < len(ctx.sentences):
                 s = ctx.sentences[other]
@@ -525,13 +383,7 @@ class RuleCoder:
         return []
 
 
-def _precision(role) -> int:
-    """geo_precision, with a whole country (a region named as its country) counted as the vaguest."""
-    place = role.mention.match.place
-    return 4 if place.kind == "region" and place.name == place.country else role.mention.match.geo_precision
-
-
-def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str, ctx: _Ctx, si: int) -> bool:
+def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str, ctx: Ctx, si: int) -> bool:
     """Does the pattern match in text[a:b] (inside sentence si, whose words rule most patterns out)?
     Keyed by id(pattern): a compiled pattern's hash is computed over its whole code at every call."""
     key = (id(pattern), a, b)

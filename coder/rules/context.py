@@ -1,0 +1,57 @@
+"""What the rule coder finds once per document, indexed by sentence (coder.py builds it)."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from ..models import Document
+from ..normalize import DateResolution
+from ..text import Sentence
+from ..text.prefilter import PatternIndex, words_of
+
+# How far back (in sentences) an argument may come from when its sentence lacks it.
+LOOKBACK = 2
+
+
+@dataclass
+class Ctx:
+    """Everything found once per document, indexed by sentence."""
+
+    doc: Document
+    sentences: list[Sentence]
+    starts: list[int]
+    actors: list[list] = field(default_factory=list)
+    places: list[list] = field(default_factory=list)
+    dates: list[list[DateResolution]] = field(default_factory=list)
+    headline: tuple[int, int] | None = None
+    _words: dict[int, frozenset[str]] = field(default_factory=dict)
+    _hits: dict[int, set] = field(default_factory=dict)
+    patterns: PatternIndex | None = None
+
+    def index_of(self, pos: int) -> int:
+        return bisect.bisect_right(self.starts, pos) - 1
+
+    def words(self, si: int) -> frozenset[str]:
+        """The sentence's folded words, made once: what the pattern prefilters ask."""
+        found = self._words.get(si)
+        if found is None:
+            s = self.sentences[si]
+            found = self._words[si] = words_of(self.doc.text, s.start, s.end)
+        return found
+
+    def hits(self, si: int) -> set:
+        """The patterns the sentence's words allow by a whole word (PatternIndex.hits)."""
+        found = self._hits.get(si)
+        if found is None:
+            found = self._hits[si] = self.patterns.hits(self.words(si))
+        return found
+
+    def allows(self, key: int, si: int) -> bool:
+        """Could the pattern (key: its id) match in sentence si, or a clause of it? No means no match."""
+        hits = self.hits(si)
+        return key in hits or self.patterns.allows(key, self.words(si), hits)
+
+    def back(self, si: int) -> list[int]:
+        """Earlier sentences to borrow a missing argument from, nearest first."""
+        return list(range(si - 1, max(-1, si - 1 - LOOKBACK), -1))

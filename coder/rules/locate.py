@@ -1,0 +1,117 @@
+"""Where an event happened: the location among the places of the trigger's sentence, by their
+roles (args.place_roles), else a place named just before or after it."""
+
+from __future__ import annotations
+
+import re
+
+from .args import place_roles
+from .context import Ctx
+
+# "in the area", "into the city", "there": a place named before.
+_ANAPHOR = re.compile(
+    r"\b(?:in|into|to|at|reached|entered)\s+(?:the|that|this)\s+(?:area|city|town|village|region|"
+    r"place|province|countryside|border|crossing|camp|base)\b|\bthere\b",
+    re.I,
+)
+
+
+def choose_location(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
+    """Origin, destination and crossing put into the draft; the location(s) returned with whether
+    they are an area around the place (geo_precision 2)."""
+    text = ctx.doc.text
+    roles = [r for r in place_roles(text, ctx.sentences[si].start, ctx.places[si]) if r.role != "informant"]
+    if not roles:
+        for back in ctx.back(si):
+            roles = [
+                r
+                for r in place_roles(text, ctx.sentences[back].start, ctx.places[back])
+                if r.role in ("in", "other", "near", "destination")
+            ]
+            if roles:
+                break
+    by_role: dict[str, list] = {}
+    for r in roles:
+        by_role.setdefault(r.role, []).append(r)
+    for name in ("origin", "destination", "crossing"):
+        pick = by_role.get(name) or (
+            [r for r in roles if r.mention.match.place.kind == "crossing"] if name == "crossing" else []
+        )
+        if pick and name in plans:
+            how = pick[0].mention.match.how
+            put(
+                name,
+                pick[0].mention.match.name,
+                [pick[0].mention.span],
+                detail=how if how in ("fuzzy", "unverified") else None,
+            )
+    for role in ("in", "destination", "crossing", "other", "near", "origin"):
+        group = by_role.get(role)
+        if not group:
+            continue
+        # Among the place groups with this role, the most precise one ("the town
+        # of X in the countryside of Y" is X), then the one nearest the trigger
+        # (not the town a relative clause says the force was founded in).
+        groups: dict[int, list] = {}
+        for r in group:
+            groups.setdefault(r.group, []).append(r)
+        best = min(
+            groups.values(),
+            key=lambda g: (min(precision_of(r) for r in g), min(abs(r.mention.start - trig[0]) for r in g)),
+        )
+        if role == "near":
+            best = best[:1]  # "a base close to X and Y" is one place, not one event per town
+        if role == "origin":
+            # Where they came from is not where it happened: "arrived in the
+            # area from X" took place in the area named before.
+            if _ANAPHOR.search(text, ctx.sentences[si].start, ctx.sentences[si].end):
+                # The area is named before, or just after ("arrived in the area.
+                # They were stationed in X").
+                earlier = finer_before(ctx, si, 3) or finer_in(ctx, si + 1, 3)
+                if earlier is not None:
+                    return [earlier], earlier.role == "near"
+            if len(roles) > 1:
+                continue
+            # "The fighters had crossed from al-Qaim": the only place is where they came from;
+            # the town a sentence just before names is where it happened.
+            earlier = finer_before(ctx, si, 2)
+            if earlier is not None:
+                return [earlier], earlier.role == "near"
+        if all(precision_of(r) > 3 for r in best):
+            # "from Iraq into Syria through the X crossing": a country says
+            # little; a finer place in the sentence, else just before, is the location.
+            finer = [r for r in roles if r.role != "origin" and precision_of(r) <= 3]
+            if finer:
+                pick = min(finer, key=lambda r: (precision_of(r), r.mention.start))
+                return [pick], pick.role == "near"
+            earlier = finer_before(ctx, si, 3) or finer_in(ctx, si + 1, 3)
+            if earlier is not None:
+                return [earlier], earlier.role == "near"
+        return best, role == "near"
+    return [], False
+
+
+def finer_before(ctx: Ctx, si: int, precision: int):
+    """The first place of the nearest earlier sentence that names one at this precision or finer."""
+    for back in ctx.back(si):
+        found = finer_in(ctx, back, precision)
+        if found is not None:
+            return found
+    return None
+
+
+def finer_in(ctx: Ctx, si: int, precision: int):
+    if not 0 <= si < len(ctx.sentences):
+        return None
+    finer = [
+        r
+        for r in place_roles(ctx.doc.text, ctx.sentences[si].start, ctx.places[si])
+        if r.role in ("in", "other", "near", "destination") and precision_of(r) <= precision
+    ]
+    return finer[0] if finer else None
+
+
+def precision_of(role) -> int:
+    """geo_precision, with a whole country (a region named as its country) counted as the vaguest."""
+    place = role.mention.match.place
+    return 4 if place.kind == "region" and place.name == place.country else role.mention.match.geo_precision
