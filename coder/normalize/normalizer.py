@@ -9,7 +9,6 @@ milliseconds; `Normalizer(codebook)` reuses them for the same codebook content.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import threading
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from .dates import resolve_date
 from .intervals import Intervals
 from .names import Mention, NameIndex, key_of, tokens
 from .unknown import Unresolved, group_candidates, place_candidates, unverified_place
+from .usage import WITHIN_PLACE, adjectival, nearest, organisational, own_groups
 
 _BRACKET = re.compile(r"\s*\([^)]*\)\s*$")
 
@@ -159,7 +159,7 @@ class Normalizer:
         toks = tokens(text)
         mentions = index.scan(toks, fuzzy=False)
         if index is self._idx.actors:
-            mentions = _own_groups(mentions, toks)
+            mentions = own_groups(mentions, toks)
         if mentions:
             best = max(mentions, key=lambda m: (m.end - m.start, -m.start))
             entry, how, score = best.match
@@ -179,7 +179,7 @@ class Normalizer:
         toks = tokens(text, start, end)
         return [
             Mention(m.start, m.end, actor_match(*m.match))
-            for m in _own_groups(self._idx.actors.scan(toks, fuzzy=fuzzy), toks)
+            for m in own_groups(self._idx.actors.scan(toks, fuzzy=fuzzy), toks)
         ]
 
     def find_places(
@@ -197,7 +197,7 @@ class Normalizer:
         ("Kataib Hezbollah" is an actor even though "Hezbollah" alone is too;
         "Sayyida Zaynab" the place is not the militia)."""
         toks = tokens(text, start, end)
-        actors = _own_groups(self._idx.actors.scan(toks, fuzzy=fuzzy), toks)
+        actors = own_groups(self._idx.actors.scan(toks, fuzzy=fuzzy), toks)
         places = self._idx.places.scan(toks, fuzzy=fuzzy)
         keep_a, keep_p = [], []
         # Both scans are left to right and never overlap themselves: overlaps between the two
@@ -211,7 +211,7 @@ class Normalizer:
                 keep_a.append(Mention(a.start, a.end, actor_match(*a.match)))
         actor_spans = Intervals(keep_a)
         for p in places:
-            if _adjectival(text, p.start, p.end) or _organisational(text, p.end):
+            if adjectival(text, p.start, p.end) or organisational(text, p.end):
                 continue
             if not actor_spans.any(p.start, p.end):
                 keep_p.append(Mention(p.start, p.end, _place_match(*p.match)))
@@ -272,9 +272,9 @@ class Normalizer:
                 for a in actor_spans.overlapping(s, e)
                 if not (s <= a.start and a.end <= e and a.end - a.start < e - s)
             ]
-            if known_spans.any(s, e) or inside or _organisational(text, e):
+            if known_spans.any(s, e) or inside or organisational(text, e):
                 continue
-            within = _WITHIN.match(text, e)
+            within = WITHIN_PLACE.match(text, e)
             if within and within.end() in local:
                 continue  # "al-Sikka area, in the city of Albu Kamal": a quarter of a known place
             if self._idx.places.lookup(name) is not None or self._idx.actors.lookup(name) is not None:
@@ -298,7 +298,7 @@ class Normalizer:
             for s, e, name in place_candidates(text, start, end)
             if not places.any(s, e)
             and not actors.any(s, e)
-            and not _organisational(text, e)
+            and not organisational(text, e)
             and self._idx.places.lookup(name) is None
             and self._idx.actors.lookup(name) is None
         ]
@@ -404,116 +404,3 @@ class Normalizer:
             match = self.place(value)
             place = match.place if match is not None else None
         return place
-
-
-# "pro-Iran", "anti-Damascus", "Iraq-based", "Tehran-backed": a place name used
-# as an adjective about a group, not the place where something happened.
-_ADJ_BEFORE = re.compile(r"(?:\b(?:pro|anti|non)[-\u2010\u2011])$", re.I)
-# The participles that make a name the patron of what follows ("IRGC-backed militia").
-PATRON_PARTICIPLES = "backed|aligned|affiliated|sponsored|supported|linked|led|allied|funded|loyal"
-_ADJ_AFTER = re.compile(r"[-\u2010\u2011](?:" + PATRON_PARTICIPLES + r"|based)\b", re.I)
-
-
-# "the Damascus government", "Baghdad's authorities", "the Tehran regime": a capital standing for
-# its government is an actor's name, not where something happened.
-_ORGANISATIONAL = re.compile(
-    r"(?:['\u2019]s?)?\s+(?:government|regime|authorities|administration|officials|leadership|"
-    r"cabinet|ministry|parliament|rulers)\b",
-    re.I,
-)
-
-
-# What joins a quarter or suburb to the known place it lies in.
-_WITHIN = re.compile(
-    r"(?:\s+(?:area|neighbou?rhood|district|quarter))?,?\s+(?:in|inside|within|of)\s+"
-    r"(?:the\s+(?:(?:border\s+)?(?:city|town|village))\s+of\s+)?",
-    re.I,
-)
-
-
-def _organisational(text: str, end: int) -> bool:
-    return bool(_ORGANISATIONAL.match(text, end))
-
-
-def nearest(candidates: list[Place], context: list[Place]) -> Place:
-    """The candidate closest to the centroid of the context places (equirectangular distance:
-    within one theatre, good enough to tell Deir ez-Zor's al-Tayyibah from Homs's)."""
-    if not context:
-        return candidates[0]
-    lat = sum(p.latitude for p in context) / len(context)
-    lon = sum(p.longitude for p in context) / len(context)
-    scale = math.cos(math.radians(lat))
-    return min(candidates, key=lambda p: (p.latitude - lat) ** 2 + ((p.longitude - lon) * scale) ** 2)
-
-
-def _adjectival(text: str, start: int, end: int) -> bool:
-    return bool(_ADJ_BEFORE.search(text, max(0, start - 5), start) or _ADJ_AFTER.match(text, end))
-
-
-# The words that make a name part of a longer one, another group's: "Kataeb Hizballah" is not
-# Hezbollah, "Abu al-Fadl al-Abbas Forces" is not the Brigade, "Liwa al-Baqir" is not al-Baqir
-# the man. Written with a capital, next to a known name but outside the match, they mean the
-# text names a group the dictionary does not hold under that spelling: better unresolved than
-# merged into a different named group.
-_GROUP_HEADS = frozenset(
-    {
-        "liwa",
-        "liwaa",
-        "kataib",
-        "kataeb",
-        "katibat",
-        "harakat",
-        "saraya",
-        "quwat",
-        "fawj",
-        "firqat",
-        "jaysh",
-        "jaish",
-        "asaib",
-        "alwiyat",
-        "tajammu",
-        "hizb",
-        "free",
-    }
-)  # "Free Syrian Army" is not the Syrian army
-# Kinds of formation: a name followed by a noun of another kind is another group
-# ("Abu al-Fadl al-Abbas Forces" next to the Brigade); one of the same kind is the same
-# group said differently ("Fatemiyoun Division" for the Brigade, "Liwa Fatimiyoun Militia").
-_GROUP_KIND = {
-    "forces": "forces",
-    "force": "forces",
-    "brigade": "unit",
-    "brigades": "unit",
-    "division": "unit",
-    "regiment": "unit",
-    "battalion": "unit",
-    "battalions": "unit",
-    "liwa": "unit",
-    "movement": "movement",
-    "organization": "organization",
-    "organisation": "organization",
-}
-
-
-def _own_groups(mentions: list, toks: list) -> list:
-    """Drop actor mentions that are the inside of a longer, different group name."""
-    if not mentions:
-        return mentions
-    by_start = {t.start: i for i, t in enumerate(toks)}
-    by_end = {t.end: i for i, t in enumerate(toks)}
-    kept = []
-    for m in mentions:
-        i, j = by_start.get(m.start), by_end.get(m.end)
-        if i is not None and i > 0:
-            before = toks[i - 1]
-            if before.capital and before.text in _GROUP_HEADS and m.start - before.end <= 2:
-                continue
-        if j is not None and j + 1 < len(toks):
-            after = toks[j + 1]
-            name_key = key_of(m.match[0].name) if hasattr(m.match[0], "name") else ()
-            own_kind = _GROUP_KIND.get(name_key[-1]) if name_key else None
-            said_kind = _GROUP_KIND.get(after.text)
-            if after.capital and said_kind and own_kind and said_kind != own_kind and after.start - m.end <= 1:
-                continue
-        kept.append(m)
-    return kept

@@ -1,0 +1,124 @@
+"""How a name stands in its sentence: a place used as an adjective ("pro-Iran", "Iraq-based")
+or for its government ("the Damascus government") is no place; a group's own name holds the
+place or actor words inside it ("Deir Ezzor Military Council"); of several places with one
+name, the one nearest the article's other places."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from ..codebook.model import Place
+from .names import key_of
+
+# "pro-Iran", "anti-Damascus", "Iraq-based", "Tehran-backed": a place name used
+# as an adjective about a group, not the place where something happened.
+_ADJ_BEFORE = re.compile(r"(?:\b(?:pro|anti|non)[-\u2010\u2011])$", re.I)
+# The participles that make a name the patron of what follows ("IRGC-backed militia").
+PATRON_PARTICIPLES = "backed|aligned|affiliated|sponsored|supported|linked|led|allied|funded|loyal"
+_ADJ_AFTER = re.compile(r"[-\u2010\u2011](?:" + PATRON_PARTICIPLES + r"|based)\b", re.I)
+
+
+# "the Damascus government", "Baghdad's authorities", "the Tehran regime": a capital standing for
+# its government is an actor's name, not where something happened.
+_ORGANISATIONAL = re.compile(
+    r"(?:['\u2019]s?)?\s+(?:government|regime|authorities|administration|officials|leadership|"
+    r"cabinet|ministry|parliament|rulers)\b",
+    re.I,
+)
+
+
+# What joins a quarter or suburb to the known place it lies in.
+WITHIN_PLACE = re.compile(
+    r"(?:\s+(?:area|neighbou?rhood|district|quarter))?,?\s+(?:in|inside|within|of)\s+"
+    r"(?:the\s+(?:(?:border\s+)?(?:city|town|village))\s+of\s+)?",
+    re.I,
+)
+
+
+def organisational(text: str, end: int) -> bool:
+    return bool(_ORGANISATIONAL.match(text, end))
+
+
+def nearest(candidates: list[Place], context: list[Place]) -> Place:
+    """The candidate closest to the centroid of the context places (equirectangular distance:
+    within one theatre, good enough to tell Deir ez-Zor's al-Tayyibah from Homs's)."""
+    if not context:
+        return candidates[0]
+    lat = sum(p.latitude for p in context) / len(context)
+    lon = sum(p.longitude for p in context) / len(context)
+    scale = math.cos(math.radians(lat))
+    return min(candidates, key=lambda p: (p.latitude - lat) ** 2 + ((p.longitude - lon) * scale) ** 2)
+
+
+def adjectival(text: str, start: int, end: int) -> bool:
+    return bool(_ADJ_BEFORE.search(text, max(0, start - 5), start) or _ADJ_AFTER.match(text, end))
+
+
+# The words that make a name part of a longer one, another group's: "Kataeb Hizballah" is not
+# Hezbollah, "Abu al-Fadl al-Abbas Forces" is not the Brigade, "Liwa al-Baqir" is not al-Baqir
+# the man. Written with a capital, next to a known name but outside the match, they mean the
+# text names a group the dictionary does not hold under that spelling: better unresolved than
+# merged into a different named group.
+_GROUP_HEADS = frozenset(
+    {
+        "liwa",
+        "liwaa",
+        "kataib",
+        "kataeb",
+        "katibat",
+        "harakat",
+        "saraya",
+        "quwat",
+        "fawj",
+        "firqat",
+        "jaysh",
+        "jaish",
+        "asaib",
+        "alwiyat",
+        "tajammu",
+        "hizb",
+        "free",
+    }
+)  # "Free Syrian Army" is not the Syrian army
+# Kinds of formation: a name followed by a noun of another kind is another group
+# ("Abu al-Fadl al-Abbas Forces" next to the Brigade); one of the same kind is the same
+# group said differently ("Fatemiyoun Division" for the Brigade, "Liwa Fatimiyoun Militia").
+_GROUP_KIND = {
+    "forces": "forces",
+    "force": "forces",
+    "brigade": "unit",
+    "brigades": "unit",
+    "division": "unit",
+    "regiment": "unit",
+    "battalion": "unit",
+    "battalions": "unit",
+    "liwa": "unit",
+    "movement": "movement",
+    "organization": "organization",
+    "organisation": "organization",
+}
+
+
+def own_groups(mentions: list, toks: list) -> list:
+    """Drop actor mentions that are the inside of a longer, different group name."""
+    if not mentions:
+        return mentions
+    by_start = {t.start: i for i, t in enumerate(toks)}
+    by_end = {t.end: i for i, t in enumerate(toks)}
+    kept = []
+    for m in mentions:
+        i, j = by_start.get(m.start), by_end.get(m.end)
+        if i is not None and i > 0:
+            before = toks[i - 1]
+            if before.capital and before.text in _GROUP_HEADS and m.start - before.end <= 2:
+                continue
+        if j is not None and j + 1 < len(toks):
+            after = toks[j + 1]
+            name_key = key_of(m.match[0].name) if hasattr(m.match[0], "name") else ()
+            own_kind = _GROUP_KIND.get(name_key[-1]) if name_key else None
+            said_kind = _GROUP_KIND.get(after.text)
+            if after.capital and said_kind and own_kind and said_kind != own_kind and after.start - m.end <= 1:
+                continue
+        kept.append(m)
+    return kept
