@@ -26,7 +26,7 @@ from ..text import Sentence, classify_blocks, headline, split_sentences
 from ..text.prefilter import PatternIndex
 from .args import catch_all_actors, is_generic, names_an_organisation
 from .assemble import Consolidator, EvidenceIndex, absorb
-from .compiled import CompiledType, compile_codebook
+from .compiled import CompiledType, any_of, compile_codebook
 from .context import Ctx
 from .fill import (
     events_at,
@@ -76,11 +76,7 @@ class RuleCoder:
         self._catch_all = catch_all_actors(codebook.actors)
         self.min_confidence = min_confidence
         self.fuzzy = fuzzy
-        self._uncoded = [
-            (kind.id, re.compile("|".join(f"(?:{c})" for c in kind.cues), re.I))
-            for kind in codebook.uncoded_kinds
-            if kind.cues
-        ]
+        self._uncoded = [(kind.id, any_of(kind.cues)) for kind in codebook.uncoded_kinds if kind.cues]
         # The words each pattern must start with (text/prefilter.py): a pattern runs only on
         # sentences holding one of them, which is most of the coder's time saved.
         patterns = [t.pattern for ct in self.types for t in ct.triggers]

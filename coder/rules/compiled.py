@@ -20,6 +20,11 @@ from ..codebook.model import Codebook, EventType, FieldSpec, Trigger
 _NOT_FROM_TEXT = {"notes", "fatalities"}
 
 
+def any_of(cues: list[str]) -> re.Pattern:
+    """One case-blind pattern matching wherever any of the cues does."""
+    return re.compile("|".join(f"(?:{c})" for c in cues), re.I)
+
+
 def _word_re(pattern: str, kind: str) -> re.Pattern:
     if kind == "regex":
         return re.compile(pattern, re.I)
@@ -77,7 +82,7 @@ def _plan(name: str, spec: FieldSpec) -> FieldPlan:
     if spec.role == "count":
         return FieldPlan(name, spec, "count", frozenset(_singular(w.lower()) for w in spec.counts))
     if spec.role == "flag":
-        return FieldPlan(name, spec, "flag", flag_re=re.compile("|".join(f"(?:{c})" for c in spec.cues), re.I))
+        return FieldPlan(name, spec, "flag", flag_re=any_of(spec.cues))
     return FieldPlan(name, spec, spec.role)
 
 
@@ -97,10 +102,7 @@ class CompiledType:
 
 
 def compile_codebook(codebook: Codebook) -> list[CompiledType]:
-    rules = {
-        r.id: CompiledRule(r.id, re.compile("|".join(f"(?:{c})" for c in r.cues), re.I), r.scope)
-        for r in codebook.exclusion_rules
-    }
+    rules = {r.id: CompiledRule(r.id, any_of(r.cues), r.scope) for r in codebook.exclusion_rules}
     out = []
     for et in codebook.event_types:
         fields = codebook.fields_for(et.id)
@@ -111,10 +113,7 @@ def compile_codebook(codebook: Codebook) -> list[CompiledType]:
                 rules=[rules[r] for r in et.exclusion_rules if r in rules],
                 sides=frozenset(et.actor_sides),
                 plans=[_plan(name, spec) for name, spec in fields.items()],
-                yields=[
-                    (y.type, re.compile("|".join(f"(?:{c})" for c in y.unless), re.I) if y.unless else None)
-                    for y in et.yields_to
-                ],
+                yields=[(y.type, any_of(y.unless) if y.unless else None) for y in et.yields_to],
             )
         )
     return out
