@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from coder.review import open_session
+
 FIXTURES = Path(__file__).parent / "test_review_fixtures"
 SIZE = (150, 40)
 
@@ -26,3 +28,8 @@ def copy_fixture(tmp_path: Path, name: str) -> Path:
 @pytest.fixture
 def source(tmp_path: Path) -> Path:
     return copy_fixture(tmp_path, "proposals.jsonl")
+
+
+def session_for(source, codebook, reviewer: str = "maya", **kw):
+    """A review session on SOURCE at a fixed clock, so logged decisions are the same every run."""
+    return open_session(source, reviewer=reviewer, codebook=codebook, clock=lambda: "2021-01-01T00:00:00+00:00", **kw)

@@ -17,7 +17,7 @@ from coder.review.app import ReviewApp
 from coder.review.progress import progress
 from coder.review.uncovered import uncovered
 from coder.review.widgets import resized, whole_words
-from tests.review_support import SIZE, anyio_backend, copy_fixture, source  # noqa: F401 (fixtures)
+from tests.review_support import SIZE, anyio_backend, copy_fixture, session_for, source  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.anyio
@@ -28,8 +28,6 @@ def source(tmp_path: Path) -> Path:
     return copy_fixture(tmp_path, "proposals.jsonl")
 
 
-def session_for(source, codebook, reviewer="maya"):
-    return open_session(source, reviewer=reviewer, codebook=codebook, clock=lambda: "2021-01-01T00:00:00+00:00")
 
 
 def selected(app) -> str:

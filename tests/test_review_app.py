@@ -5,15 +5,12 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, OptionList
 
-from coder.review import open_session
 from coder.review.app import ReviewApp
-from tests.review_support import SIZE, anyio_backend, source  # noqa: F401 (fixtures)
+from tests.review_support import SIZE, anyio_backend, session_for, source  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.anyio
 
 
-def session_for(source, codebook, **kw):
-    return open_session(source, reviewer="maya", codebook=codebook, clock=lambda: "2021-01-01T00:00:00+00:00", **kw)
 
 
 async def answer(pilot, text: str) -> None:

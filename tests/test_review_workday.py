@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from coder.review import open_session
 from coder.review.app import ReviewApp
 from coder.review.screens import reject_reasons
 from coder.review.widgets import sentence_at
-from tests.review_support import SIZE, anyio_backend, source  # noqa: F401 (fixtures)
+from tests.review_support import SIZE, anyio_backend, session_for, source  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.anyio
 
 
-def session_for(source, codebook):
-    return open_session(source, reviewer="maya", codebook=codebook, clock=lambda: "2021-01-01T00:00:00+00:00")
 
 
 def cells(table, key: str) -> list[str]:
