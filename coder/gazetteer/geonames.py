@@ -22,7 +22,6 @@ GeoNames data) or a new index layout rebuilds it, anything else loads it in mill
 
 from __future__ import annotations
 
-import math
 import os
 import pickle
 import tempfile
@@ -34,6 +33,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from ..geo import distance_km
 from ..normalize.names import ARTICLES, key_of
 from .acled import acled_admin1, acled_admin2
 
@@ -218,10 +218,6 @@ class GeoNamesIndex:
         return len(self.rows)
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 12742.0 * math.asin(math.sqrt(a))
 
 
 # One places list's admin2 areas: (country, ACLED admin1) -> [(lat, lon, ACLED admin2)], and the

@@ -19,12 +19,12 @@ base, a camp, a desert) count as one scene when they are a few kilometres apart.
 
 from __future__ import annotations
 
-import math
 from bisect import insort
 from typing import Any
 
 from ..codebook.model import Actor, Codebook, Place
 from ..dates import as_date, dates_together
+from ..geo import distance_km
 from ..models import ConfidenceReason, Event, FieldValue, Span
 from .args import is_catch_all
 
@@ -351,6 +351,4 @@ def _add_assoc(event: Event, actor: FieldValue) -> None:
 
 
 def _km(a: Place, b: Place) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
+    return distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
