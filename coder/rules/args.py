@@ -45,13 +45,18 @@ _ROLE_WORDS: list[tuple[str, str]] = [
         r"stationed in|deployed in|based in|over|rolled into|rumbled into)",
     ),
 ]
+# The verbs by which a source speaks.
+_SPEECH = r"(?:said|say|says|told|tell|tells|confirmed|reported|report|reports|added|stated|announced|claimed)"
 _INFORMANT = re.compile(
     r"\b(?:sources|activists|correspondents?|reporters?|journalists?|monitors?|informants?)\s+"
     r"(?:based\s+|working\s+|located\s+)?(?:in|from)\b"
     # up to the place, as long as the informant has not spoken yet
-    r"(?:(?!\b(?:said|say|says|told|tell|confirmed|reported|report|added|stated)\b)[^.;:]){0,80}$",
+    r"(?:(?!\b" + _SPEECH + r"\b)[^.;:]){0,80}$",
     re.I,
 )
+# "told Shafaq News on Friday that...", "the ministry said on Tuesday": the verb, at most a few
+# words naming whom it was told to, then the date; not "said that on Friday...".
+_SPOKEN_ON = re.compile(r"\b" + _SPEECH + r"(?:\s+(?!that\b|on\b)[\w'’.-]+){0,4}\s*$", re.I)
 _PHRASE_OF = re.compile(
     r"\b(from|out of|to|towards|toward)\s+(?:its|their|the|his|a|an)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:in|at|near|inside|outside)" + _FILLER,
@@ -145,6 +150,11 @@ def _apposition(text: str, prev: PlaceRole | None, m: Mention[PlaceMatch]) -> bo
     if prev is None or not _APPOSITION.fullmatch(text, prev.mention.end, m.start):
         return False
     return m.match.geo_precision > prev.mention.match.geo_precision or m.match.place.kind == "region"
+
+
+def spoken_on(text: str, sentence_start: int, date_start: int) -> bool:
+    """Is this date the day a source spoke rather than the day the event happened?"""
+    return _SPOKEN_ON.search(text, max(sentence_start, date_start - 60), date_start) is not None
 
 
 def place_roles(text: str, sentence_start: int, places: list[Mention[PlaceMatch]]) -> list[PlaceRole]:

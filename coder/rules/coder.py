@@ -24,7 +24,7 @@ from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, 
 from ..normalize import DateResolution, Normalizer, find_dates
 from ..text import Sentence, classify_blocks, headline, split_sentences
 from ..text.prefilter import PatternIndex
-from .args import catch_all_actors, is_generic, names_an_organisation
+from .args import catch_all_actors, is_generic, names_an_organisation, spoken_on
 from .assemble import Consolidator, EvidenceIndex, absorb
 from .compiled import CompiledType, any_of, compile_codebook
 from .context import Ctx
@@ -359,9 +359,14 @@ class RuleCoder:
         return last[1] if _DEFINITE.search(text[max(ctx.sentences[si].start, trig[0] - 40) : trig[0]]) else None
 
     def _date(self, ctx: Ctx, si: int, trig: tuple[int, int]) -> DateResolution | None:
-        here = ctx.dates[si]
+        sentence_start = ctx.sentences[si].start
+        here = [d for d in ctx.dates[si] if not spoken_on(ctx.doc.text, sentence_start, d.start)]
         if here:
             return min(here, key=lambda d: abs(d.start - trig[0]))
+        if ctx.dates[si]:
+            # Only the day the source spoke: the event itself is undated (reported-date
+            # convention), not dated by an earlier sentence.
+            return None
         # A date a few sentences back still governs ("On Monday... The convoy...");
         # one from the top of a long article is another occasion.
         for back in ctx.back(si):
