@@ -308,10 +308,10 @@ class RuleCoder:
         others = [m for m in ctx.actors[si] if m.match.name not in used and m.match.side not in ct.sides]
         tribal = [m for m in others if m.match.side == "tribal"]
 
-        locations, near = choose_location(ctx, si, trig, plans, draft.put)
+        locations, near, borrowed = choose_location(ctx, si, trig, plans, draft.put)
         if not locations:
             return []
-        if not any(p.mention in ctx.places[si] for p in locations):
+        if borrowed:
             draft.adjust("place from another sentence", -0.1)
         fill_date(draft, self._date(ctx, si, trig), plans, ctx.doc.publication_date)
         lo, hi = sentence.start, sentence.end

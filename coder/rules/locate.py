@@ -18,7 +18,14 @@ _ANAPHOR = re.compile(
 
 def choose_location(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
     """Origin, destination and crossing put into the draft; the location(s) returned with whether
-    they are an area around the place (geo_precision 2)."""
+    they are an area around the place (geo_precision 2) and whether they were borrowed from
+    another sentence (a list spelling out the sentence's own area is not borrowed)."""
+    places, near, listed = _choose(ctx, si, trig, plans, put)
+    borrowed = bool(places) and not listed and not any(p.mention in ctx.places[si] for p in places)
+    return places, near, borrowed
+
+
+def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
     text = ctx.doc.text
     roles = [r for r in place_roles(text, ctx.sentences[si].start, ctx.places[si]) if r.role != "informant"]
     if not roles:
@@ -69,26 +76,49 @@ def choose_location(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
                 # They were stationed in X").
                 earlier = finer_before(ctx, si, 3) or finer_in(ctx, si + 1, 3)
                 if earlier is not None:
-                    return [earlier], earlier.role == "near"
+                    return [earlier], earlier.role == "near", False
             if len(roles) > 1:
                 continue
             # "The fighters had crossed from al-Qaim": the only place is where they came from;
             # the town a sentence just before names is where it happened.
             earlier = finer_before(ctx, si, 2)
             if earlier is not None:
-                return [earlier], earlier.role == "near"
+                return [earlier], earlier.role == "near", False
         if all(precision_of(r) > 3 for r in best):
             # "from Iraq into Syria through the X crossing": a country says
             # little; a finer place in the sentence, else just before, is the location.
             finer = [r for r in roles if r.role != "origin" and precision_of(r) <= 3]
             if finer:
                 pick = min(finer, key=lambda r: (precision_of(r), r.mention.start))
-                return [pick], pick.role == "near"
+                return [pick], pick.role == "near", False
             earlier = finer_before(ctx, si, 3) or finer_in(ctx, si + 1, 3)
             if earlier is not None:
-                return [earlier], earlier.role == "near"
-        return best, role == "near"
-    return [], False
+                return [earlier], earlier.role == "near", False
+        if role == "near" or all(precision_of(r) >= 2 for r in best):
+            listed = listed_next(ctx, si, best)
+            if listed:
+                return listed, False, True
+        return best, role == "near", False
+    return [], False, False
+
+
+def listed_next(ctx: Ctx, si: int, vague: list):
+    """"...young men of the western countryside. They came from the villages of A, B and C": an
+    area the next sentence spells out as a list of towns inside it is those towns (one event each)."""
+    if si + 1 >= len(ctx.sentences):
+        return []
+    admin1 = {r.mention.match.place.admin1 or r.mention.match.place.name for r in vague}
+    groups: dict[int, list] = {}
+    for r in place_roles(ctx.doc.text, ctx.sentences[si + 1].start, ctx.places[si + 1]):
+        groups.setdefault(r.group, []).append(r)
+    for group in groups.values():
+        if (
+            len(group) >= 2
+            and group[0].role not in ("informant", "destination", "near")
+            and all(precision_of(r) == 1 and r.mention.match.place.admin1 in admin1 for r in group)
+        ):
+            return group
+    return []
 
 
 def finer_before(ctx: Ctx, si: int, precision: int):
