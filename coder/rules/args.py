@@ -29,10 +29,12 @@ _ROLE_WORDS: list[tuple[str, str]] = [
         r"(?:from|out of|leaving|left|departing|departed|coming from|withdrew from|withdrawn from|pulled out of|"
         r"evacuated)",
     ),
+    # Where a force is still going: not where it was seen.
     (
-        "destination",
-        r"(?:to|towards|toward|bound for|heading for|headed for|on (?:their|its|the) way to|en route to|destined for)",
+        "heading",
+        r"(?:bound for|heading (?:for|to)|headed (?:for|to)|on (?:their|its|the) way to|en route to|destined for)",
     ),
+    ("destination", r"(?:to|towards|toward)"),
     ("crossing", r"(?:through|via|across)"),
     (
         "near",

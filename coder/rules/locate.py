@@ -33,7 +33,7 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
             roles = [
                 r
                 for r in place_roles(text, ctx.sentences[back].start, ctx.places[back])
-                if r.role in ("in", "other", "near", "destination")
+                if r.role in ("in", "other", "near", "destination", "heading")
             ]
             if roles:
                 break
@@ -44,6 +44,8 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
         pick = by_role.get(name) or (
             [r for r in roles if r.mention.match.place.kind == "crossing"] if name == "crossing" else []
         )
+        if name == "destination" and not pick:
+            pick = by_role.get("heading", [])
         if pick and name in plans:
             how = pick[0].mention.match.how
             put(
@@ -52,7 +54,8 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
                 [pick[0].mention.span],
                 detail=how if how in ("fuzzy", "unverified") else None,
             )
-    for role in ("in", "destination", "crossing", "other", "near", "origin"):
+    # A place the force is only heading for ranks after the crossing it was seen at.
+    for role in ("in", "destination", "crossing", "heading", "other", "near", "origin"):
         group = by_role.get(role)
         if not group:
             continue
@@ -114,7 +117,7 @@ def listed_next(ctx: Ctx, si: int, vague: list):
     for group in groups.values():
         if (
             len(group) >= 2
-            and group[0].role not in ("informant", "destination", "near")
+            and group[0].role not in ("informant", "destination", "heading", "near")
             and all(precision_of(r) == 1 and r.mention.match.place.admin1 in admin1 for r in group)
         ):
             return group
@@ -136,7 +139,7 @@ def finer_in(ctx: Ctx, si: int, precision: int):
     finer = [
         r
         for r in place_roles(ctx.doc.text, ctx.sentences[si].start, ctx.places[si])
-        if r.role in ("in", "other", "near", "destination") and precision_of(r) <= precision
+        if r.role in ("in", "other", "near", "destination", "heading") and precision_of(r) <= precision
     ]
     return finer[0] if finer else None
 
