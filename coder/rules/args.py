@@ -131,7 +131,7 @@ def names_an_organisation(text: str, mention: Mention, actor_starts: frozenset[i
 @dataclass
 class PlaceRole:
     mention: Mention[PlaceMatch]
-    role: str  # origin | destination | crossing | near | in | other | apposition, informant (ignored)
+    role: str  # origin | destination | heading | crossing | near | in | other | apposition, informant (ignored)
     group: int  # places listed together ("Palmyra, Raqqa and Homs") share a group
 
 

@@ -39,7 +39,7 @@ from .fill import (
     put_actors,
     start_draft,
 )
-from .locate import choose_location
+from .locate import choose_location, governorate_seats
 from .notes import render_notes
 
 # The coder's version goes into every record; bump it when the rules change.
@@ -83,6 +83,7 @@ class RuleCoder:
         patterns += [r for ct in self.types for t in ct.triggers for r in t.requires]
         patterns += [r.cues for ct in self.types for r in ct.rules] + [p for _k, p in self._uncoded]
         self._patterns = PatternIndex(patterns)
+        self._seats = governorate_seats(codebook.places)
 
     def info(self) -> CoderInfo:
         return CoderInfo(name=self.name, version=__version__, codebook_version=self.codebook.version)
@@ -180,7 +181,9 @@ class RuleCoder:
         regions = [(b.start, b.end) for b in blocks if b.kept]
         sentences = split_sentences(text, regions)
         ctx = Ctx(
-            document, sentences, [s.start for s in sentences], headline=headline(text, blocks), patterns=self._patterns
+            document, sentences, [s.start for s in sentences], headline=headline(text, blocks),
+            patterns=self._patterns,
+            seats=self._seats,
         )
         n = len(sentences)
         ctx.actors = [[] for _ in range(n)]

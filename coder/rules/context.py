@@ -28,6 +28,8 @@ class Ctx:
     _words: dict[int, frozenset[str]] = field(default_factory=dict)
     _hits: dict[int, set] = field(default_factory=dict)
     patterns: PatternIndex | None = None
+    # governorate name -> the city it is named after ("Deir ez-Zor province" -> Deir ez-Zor)
+    seats: dict = field(default_factory=dict)
 
     def index_of(self, pos: int) -> int:
         return bisect.bisect_right(self.starts, pos) - 1

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 
-from .args import place_roles
+from ..normalize import Mention, PlaceMatch
+from .args import PlaceRole, place_roles
 from .context import Ctx
 
+# "into the city", after a governorate named like its capital: that city.
+_THE_CITY = re.compile(r"\b(?:in|into|to|at|reached|entered)\s+(the\s+city)\b(?!\s+of\b)", re.I)
 # "in the area", "into the city", "there": a place named before.
 _ANAPHOR = re.compile(
     r"\b(?:in|into|to|at|reached|entered)\s+(?:the|that|this)\s+(?:area|city|town|village|region|"
@@ -97,12 +100,42 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
             earlier = finer_before(ctx, si, 3) or finer_in(ctx, si + 1, 3)
             if earlier is not None:
                 return [earlier], earlier.role == "near", False
+        if all(r.mention.match.place.kind == "region" for r in best):
+            seat = seat_named(ctx, si, best)
+            if seat is not None:
+                return [seat], False, False
         if role == "near" or all(precision_of(r) >= 2 for r in best):
             listed = listed_next(ctx, si, best)
             if listed:
                 return listed, False, True
         return best, role == "near", False
     return [], False, False
+
+
+def governorate_seats(places) -> dict:
+    """Each governorate to the city in it that it is named after ("Raqqa governorate" -> Raqqa)."""
+    seats = {}
+    for region in places:
+        if region.kind != "region" or region.admin1 is None:
+            continue
+        for city in places:
+            if city.kind == "city" and city.admin1 == region.admin1 and region.name.startswith(city.name + " "):
+                seats[region.name] = city
+    return seats
+
+
+def seat_named(ctx: Ctx, si: int, regions: list):
+    """"Deir Ezzor province: militias brought reinforcements into the city": the city the
+    governorate is named after, at the words "the city"."""
+    sentence = ctx.sentences[si]
+    anaphor = _THE_CITY.search(ctx.doc.text, sentence.start, sentence.end)
+    if anaphor is None:
+        return None
+    seat = ctx.seats.get(regions[0].mention.match.place.name)
+    if seat is None:
+        return None
+    start, end = anaphor.span(1)
+    return PlaceRole(Mention(start, end, PlaceMatch(seat, 100.0, "exact", 1)), "in", -1)
 
 
 def listed_next(ctx: Ctx, si: int, vague: list):
