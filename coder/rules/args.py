@@ -81,7 +81,8 @@ _PATRON_BEFORE = re.compile(
     r"(?:allied|affiliated|linked|attached|subordinate) to|allied with|"
     r"leadership of|on behalf of|orders of|behalf of|command of|umbrella of|auspices of|"
     r"(?:funds|funding|money|salaries|training|support|weapons|arms|orders|instructions) from)"
-    r"(?:\s+(?:the|its|their|a))?\s*$",
+    # "allied to Iran's Revolutionary Guard": a possessive before the name changes nothing.
+    r"(?:\s+(?:the|its|their|a|[\w-]+[’']s))?\s*$",
     re.I,
 )
 # "an Iran-sponsored Iraqi militia", "a recently-formed group": a force the

@@ -303,7 +303,8 @@ class RuleCoder:
         if picked is None:
             return []
         actor, assoc = picked
-        if is_generic(actor.match):
+        if is_generic(actor.match) and not any(reason == "unnamed force" for reason, _ in draft.reasons):
+            # One fact, one reason: a force the sentence introduces unnamed is already marked down.
             draft.adjust("unnamed or generic actor", -0.05)
         plans = {p.name: p for p in ct.plans}
         put_actors(draft, actor, assoc, plans)
