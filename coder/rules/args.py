@@ -120,13 +120,21 @@ _NAMED_AFTER = re.compile(
 
 # "Iran's Revolutionary Guard", "Iraq's PMF": the country owns the force named next; it is no place.
 _OWNER = re.compile(r"[’']s\s+(?:own\s+)?")
+# "Iran's militias", "Iraq's armed factions": a country owning forces the dictionary does not name.
+_OWNED_FORCES = re.compile(
+    r"[’']s\s+(?:own\s+)?(?:[\w-]+\s+)?(?:militias?|militiamen|proxies|proxy|forces|fighters|factions|groups|allies)\b",
+    re.I,
+)
 
 
 def names_an_organisation(text: str, mention: Mention, actor_starts: frozenset[int] = frozenset()) -> bool:
     if _NAMED_AFTER.match(text, mention.end):
         return True
     owner = _OWNER.match(text, mention.end)
-    return owner is not None and owner.end() in actor_starts
+    if owner is not None and owner.end() in actor_starts:
+        return True
+    place = mention.match.place
+    return place.name == place.country and _OWNED_FORCES.match(text, mention.end) is not None
 
 
 @dataclass

@@ -9,6 +9,10 @@ from ..normalize import Mention, PlaceMatch
 from .args import PlaceRole, place_roles
 from .context import Ctx
 
+_SUBJECT_OF = re.compile(
+    r"\s+(?:has|have|had|is|was|will|would|also|recently|then|now|began|sent|sends|\w+ed|\w+s)\b(?!\s+(?:of|in)\b)",
+    re.I,
+)
 # "into the city", after a governorate named like its capital: that city.
 _THE_CITY = re.compile(r"\b(?:in|into|to|at|reached|entered)\s+(the\s+city)\b(?!\s+of\b)", re.I)
 # "in the area", "into the city", "there": a place named before.
@@ -31,6 +35,12 @@ def choose_location(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
 def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
     text = ctx.doc.text
     roles = [r for r in place_roles(text, ctx.sentences[si].start, ctx.places[si]) if r.role != "informant"]
+    # "Iran has started a campaign": a country that is the subject of a verb is the one acting.
+    roles = [
+        r
+        for r in roles
+        if not (r.role == "other" and precision_of(r) == 4 and _SUBJECT_OF.match(text, r.mention.end))
+    ]
     if not roles:
         for back in ctx.back(si):
             roles = [
