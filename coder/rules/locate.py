@@ -151,11 +151,14 @@ def seat_named(ctx: Ctx, si: int, regions: list):
 def listed_next(ctx: Ctx, si: int, vague: list):
     """"...young men of the western countryside. They came from the villages of A, B and C": an
     area the next sentence spells out as a list of towns inside it is those towns (one event each)."""
-    if si + 1 >= len(ctx.sentences):
+    # The next sentence that names places at all, at most two on ("...east of Aleppo. The number
+    # recruited has reached 900. Recruitment centres on A, B and C").
+    after = next((i for i in range(si + 1, min(si + 3, len(ctx.sentences))) if ctx.places[i]), None)
+    if after is None:
         return []
     admin1 = {r.mention.match.place.admin1 or r.mention.match.place.name for r in vague}
     groups: dict[int, list] = {}
-    for r in place_roles(ctx.doc.text, ctx.sentences[si + 1].start, ctx.places[si + 1]):
+    for r in place_roles(ctx.doc.text, ctx.sentences[after].start, ctx.places[after]):
         groups.setdefault(r.group, []).append(r)
     for group in groups.values():
         if (
