@@ -61,7 +61,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("day_before_yesterday", re.compile(r"\bthe day before yesterday\b", re.I)),
     ("yesterday", re.compile(r"\byesterday\b", re.I)),
     ("today", re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier today)\b", re.I)),
-    ("last_night", re.compile(r"\blast night\b", re.I)),
+    # "struck overnight" in a morning report: the night before it ("overnight Monday" is Monday's).
+    ("last_night", re.compile(r"\b(?:last night|overnight)\b(?!\s+(?:on\s+|into\s+)?" + _WD + r")", re.I)),
     ("days_ago", re.compile(r"\b(?P<n>\d{1,2}|one|two|three|four|five|six|seven|a)\s+days?\s+ago\b", re.I)),
     (
         "weekday",
@@ -90,7 +91,7 @@ _CUE = re.compile(
     + "|".join(sorted(_MONTHS, key=len, reverse=True))
     + "|"
     + "|".join(_WEEKDAYS)
-    + r"|yesterday|today|tonight|this morning|this afternoon|this evening|night|week|month|ago|day)\b"
+    + r"|yesterday|today|tonight|this morning|this afternoon|this evening|night|overnight|week|month|ago|day)\b"
     r"|\b\d{1,4}[-/]\d",
     re.I,
 )
