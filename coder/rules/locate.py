@@ -13,6 +13,9 @@ _SUBJECT_OF = re.compile(
     r"\s+(?:has|have|had|is|was|will|would|also|recently|then|now|began|sent|sends|\w+ed|\w+s)\b(?!\s+(?:of|in)\b)",
     re.I,
 )
+_TOWN_ANAPHOR = re.compile(
+    r"\b(?:in|into|to|at|reached|entered)\s+(?:the|that|this)\s+(?:city|town|village)\b(?!\s+of\b)", re.I
+)
 # "into the city", after a governorate named like its capital: that city.
 _THE_CITY = re.compile(r"\b(?:in|into|to|at|reached|entered)\s+(the\s+city)\b(?!\s+of\b)", re.I)
 # "in the area", "into the city", "there": a place named before.
@@ -103,6 +106,11 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
         if all(precision_of(r) > 3 for r in best):
             # "from Iraq into Syria through the X crossing": a country says
             # little; a finer place in the sentence, else just before, is the location.
+            # "entered Syria through X and entered the town": the town named before.
+            if _TOWN_ANAPHOR.search(text, ctx.sentences[si].start, ctx.sentences[si].end):
+                earlier = finer_before(ctx, si, 1)
+                if earlier is not None:
+                    return [earlier], earlier.role == "near", False
             finer = [r for r in roles if r.role != "origin" and precision_of(r) <= 3]
             if finer:
                 pick = min(finer, key=lambda r: (precision_of(r), r.mention.start))
