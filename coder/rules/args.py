@@ -140,8 +140,15 @@ def names_an_organisation(text: str, mention: Mention, actor_starts: frozenset[i
 @dataclass
 class PlaceRole:
     mention: Mention[PlaceMatch]
-    role: str  # origin | destination | heading | crossing | near | in | other | apposition, informant (ignored)
+    role: str  # origin | destination | heading | crossing | near | in | based | other | apposition, informant (ignored)
     group: int  # places listed together ("Palmyra, Raqqa and Homs") share a group
+
+
+_BASED_IN = re.compile(
+    r"\b(?:militias?|militiamen|factions?|forces|fighters|groups?|brigades?|units?|members|commanders?)\s+"
+    r"(?:based\s+|stationed\s+|deployed\s+)?in" + _FILLER,
+    re.I,
+)
 
 
 # "Al-Mayadeen city, in the Deir Ezzor countryside": the second place says where the
@@ -198,6 +205,9 @@ def place_roles(text: str, sentence_start: int, places: list[Mention[PlaceMatch]
                 phrase = _PHRASE_OF.search(before)
                 if phrase:
                     role = "origin" if phrase.group(1).lower() in ("from", "out of") else "destination"
+            # "the factions in X recalled...": where the force is based, not (yet) where it acted.
+            if role == "in" and _BASED_IN.search(before):
+                role = "based"
             if m.match.place.kind in _TOWN_KINDS and role in ("in", "other") and _AROUND_AFTER.match(text, m.end):
                 role = "near"
             # "X crossing" is a crossing whatever the preposition says.
@@ -206,6 +216,16 @@ def place_roles(text: str, sentence_start: int, places: list[Mention[PlaceMatch]
         current = PlaceRole(m, role, group)
         out.append(current)
         prev = current
+    # A force's base ranks below where it acted only when the sentence goes on to name that place
+    # ("the factions in X emptied their headquarters in Y"); alone, it is the place ("struck a
+    # convoy of the militia in X").
+    # "the militia in the X area, in Y city" is still one place said twice.
+    for i, r in enumerate(out):
+        if r.role == "based" and not any(
+            later.role in ("in", "destination", "heading") and len(text[r.mention.end : later.mention.start].split()) > 3
+            for later in out[i + 1 :]
+        ):
+            out[i] = PlaceRole(r.mention, "in", r.group)
     return out
 
 

@@ -49,7 +49,7 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
             roles = [
                 r
                 for r in place_roles(text, ctx.sentences[back].start, ctx.places[back])
-                if r.role in ("in", "other", "near", "destination", "heading")
+                if r.role in ("in", "other", "near", "destination", "heading", "based")
             ]
             if roles:
                 break
@@ -71,7 +71,7 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
                 detail=how if how in ("fuzzy", "unverified") else None,
             )
     # A place the force is only heading for ranks after the crossing it was seen at.
-    for role in ("in", "destination", "crossing", "heading", "other", "near", "origin"):
+    for role in ("in", "destination", "crossing", "heading", "based", "other", "near", "origin"):
         group = by_role.get(role)
         if not group:
             continue
@@ -193,7 +193,7 @@ def finer_in(ctx: Ctx, si: int, precision: int):
     finer = [
         r
         for r in place_roles(ctx.doc.text, ctx.sentences[si].start, ctx.places[si])
-        if r.role in ("in", "other", "near", "destination", "heading") and precision_of(r) <= precision
+        if r.role in ("in", "other", "near", "destination", "heading", "based") and precision_of(r) <= precision
     ]
     return finer[0] if finer else None
 
