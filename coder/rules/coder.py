@@ -317,7 +317,7 @@ class RuleCoder:
             return []
         if borrowed:
             draft.adjust("place from another sentence", -0.1)
-        fill_date(draft, self._date(ctx, si, trig), plans, ctx.doc.publication_date)
+        fill_date(draft, self._date(ctx, si, trig, actor.match.name), plans, ctx.doc.publication_date)
         lo, hi = sentence.start, sentence.end
         flagged = fill_type_fields(
             draft, self.normalizer, ct, lo, hi, trig, tribal, lambda plan: self._enum_near(ctx, si, plan)
@@ -362,7 +362,7 @@ class RuleCoder:
         text = ctx.doc.text
         return last[1] if _DEFINITE.search(text[max(ctx.sentences[si].start, trig[0] - 40) : trig[0]]) else None
 
-    def _date(self, ctx: Ctx, si: int, trig: tuple[int, int]) -> DateResolution | None:
+    def _date(self, ctx: Ctx, si: int, trig: tuple[int, int], actor: str) -> DateResolution | None:
         sentence_start = ctx.sentences[si].start
         here = [d for d in ctx.dates[si] if not spoken_on(ctx.doc.text, sentence_start, d.start)]
         if here:
@@ -375,6 +375,11 @@ class RuleCoder:
         # one from the top of a long article is another occasion.
         for back in ctx.back(si):
             if ctx.dates[back]:
+                named = {m.match.name for m in ctx.actors[back] if not is_generic(m.match)}
+                if named and actor not in named:
+                    # "On Friday Hezbollah emptied its sites in Beirut. The factions in Deir
+                    # ez-Zor recalled their men": that day is another force's.
+                    return None
                 return ctx.dates[back][-1]
         return None
 
