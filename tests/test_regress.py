@@ -116,6 +116,24 @@ def test_an_exclusion_that_removes_a_golden_event_drops_the_score(project: Path)
     assert _failures(project) == []
 
 
+def test_a_held_out_document_gates_the_build_without_being_named(project: Path):
+    (project / "codebook" / "thresholds.yaml").write_text("minimums:\n  events.relaxed.f1: 0.3\n", encoding="utf-8")
+    _edit(project / "golden" / "000_199125f0bf7501c0.json", '"split": "dev"', '"split": "test"')
+    run_regress(_options(project, update=True))  # the baseline; the moved document trips the split lock, not scores
+    _edit(project / "codebook" / "codebook.yaml", "      - '\\bfrom time to time\\b'\n",
+          "      - '\\bfrom time to time\\b'\n      - '\\bpetrol\\b'\n")
+    _bump(project)
+    result = run_regress(_options(project))
+    failed = [c for c in result.checks if not c.ok and not c.skipped]
+    worse = [c for c in failed if c.name.startswith("held-out document")]
+    assert worse and all("lost" in c.message and "sealed" in c.message for c in worse), failed
+    # (Schema validity still names the file: a broken gold file must be found and fixed.)
+    scores = [c for c in result.checks if c.suite == "scores"]
+    shown = " ".join(f"{c.name} {c.message}" for c in scores) + " ".join(result.gained + result.lost)
+    assert "000_199125f0bf7501c0" not in shown
+    assert "Al Bukamal crossing" not in shown
+
+
 def test_a_codebook_change_without_a_version_bump_is_reported(project: Path):
     assert run_regress(_options(project, update=True)).ok
     actors = project / "codebook" / "actors.yaml"

@@ -188,8 +188,9 @@ def _check_scores(options, codebook, gold, baseline, fingerprint, result: Regres
             continue
         ok = metrics[key] + 1e-9 >= minimum
         checks.append(Check("scores", f"{key} >= {minimum:.2f}", ok, f"{metrics[key]:.3f}"))
+    sealed_names = {doc_id: f"held-out document {n}" for n, doc_id in enumerate(sorted(scored.sealed), 1)}
     for doc_id, type_id, ok, message in scored.per_document_type:
-        checks.append(Check("scores", f"{doc_id} / {type_id}", ok, message))
+        checks.append(Check("scores", f"{sealed_names.get(doc_id, doc_id)} / {type_id}", ok, message))
     if baseline is not None:
         tracked = sorted(set(thresholds.minimums) | {k for k in metrics if k.endswith((".f1", ".accuracy"))})
         for key in tracked:
@@ -210,6 +211,8 @@ def _check_scores(options, codebook, gold, baseline, fingerprint, result: Regres
                 checks.append(Check("scores", f"{key} not below baseline", False,
                                     f"{before:.3f} -> {now:.3f} (tolerance {thresholds.tolerance:.3f})"))
         for doc_id in sorted(set(scored.found) | set(baseline.found)):
+            if doc_id in scored.sealed:
+                continue  # held-out: its gains and losses show only in the split's figures
             before_set, now_set = set(baseline.found.get(doc_id, [])), set(scored.found.get(doc_id, []))
             result.gained += [f"{doc_id}: found {key}" for key in sorted(now_set - before_set)]
             result.lost += [f"{doc_id}: missed {key}" for key in sorted(before_set - now_set)]
