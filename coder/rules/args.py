@@ -58,7 +58,7 @@ _INFORMANT = re.compile(
 )
 # "told Shafaq News on Friday that...", "the ministry said on Tuesday": the verb, at most a few
 # words naming whom it was told to, then the date; not "said that on Friday...".
-_SPOKEN_ON = re.compile(r"\b" + _SPEECH + r"(?:\s+(?!that\b|on\b)[\w'’.-]+){0,4}\s*$", re.I)
+_SPOKEN_ON = re.compile(r"\b" + _SPEECH + r"(?:\s+(?!that\b|on\b)[\w'’.-]+){0,4}(?:\s+on)?\s*$", re.I)
 _PHRASE_OF = re.compile(
     r"\b(from|out of|to|towards|toward)\s+(?:its|their|the|his|a|an)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:in|at|near|inside|outside)" + _FILLER,

@@ -363,8 +363,7 @@ class RuleCoder:
         return last[1] if _DEFINITE.search(text[max(ctx.sentences[si].start, trig[0] - 40) : trig[0]]) else None
 
     def _date(self, ctx: Ctx, si: int, trig: tuple[int, int], actor: str) -> DateResolution | None:
-        sentence_start = ctx.sentences[si].start
-        here = [d for d in ctx.dates[si] if not spoken_on(ctx.doc.text, sentence_start, d.start)]
+        here = self._event_dates(ctx, si)
         if here:
             return min(here, key=lambda d: abs(d.start - trig[0]))
         if ctx.dates[si]:
@@ -380,8 +379,15 @@ class RuleCoder:
                     # "On Friday Hezbollah emptied its sites in Beirut. The factions in Deir
                     # ez-Zor recalled their men": that day is another force's.
                     return None
-                return ctx.dates[back][-1]
+                usable = self._event_dates(ctx, back)
+                return usable[-1] if usable else None
         return None
+
+    @staticmethod
+    def _event_dates(ctx: Ctx, si: int) -> list[DateResolution]:
+        """The sentence's dates but the days a source spoke ("reported on November 21 that...")."""
+        start = ctx.sentences[si].start
+        return [d for d in ctx.dates[si] if not spoken_on(ctx.doc.text, start, d.start)]
 
     def _enum_near(self, ctx: Ctx, si: int, plan) -> list:
         for other in (si - 1, si + 1):
