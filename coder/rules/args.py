@@ -34,7 +34,8 @@ _ROLE_WORDS: list[tuple[str, str]] = [
         "heading",
         r"(?:bound for|heading (?:for|to)|headed (?:for|to)|on (?:their|its|the) way to|en route to|destined for)",
     ),
-    ("destination", r"(?:to|towards|toward)"),
+    # not "close to" / "next to": those say near
+    ("destination", r"(?<!close\s)(?<!next\s)(?:to|towards|toward)"),
     ("crossing", r"(?:through|via|across)"),
     (
         "near",
@@ -164,8 +165,22 @@ _APPOSITION = re.compile(
 )
 
 
+# "Nubl and al-Zahraa, two towns northwest of Aleppo": a bearing from a town says where the
+# first places are, whatever the two places' sizes.
+_BEARING_FROM = re.compile(
+    r"[’']?\s*,\s*(?:(?:an?|the|two|three|both)\s+)?(?:[\w-]+\s+)?(?:cities|towns|villages|city|town|village|areas?)\s+"
+    r"(?:(?:about|some|around)\s+)?(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?"
+    r"(?:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?\s+of\s+(?:the\s+)?(?:city\s+of\s+)?$",
+    re.I,
+)
+
+
 def _apposition(text: str, prev: PlaceRole | None, m: Mention[PlaceMatch]) -> bool:
-    if prev is None or not _APPOSITION.fullmatch(text, prev.mention.end, m.start):
+    if prev is None:
+        return False
+    if _BEARING_FROM.fullmatch(text, prev.mention.end, m.start):
+        return True
+    if not _APPOSITION.fullmatch(text, prev.mention.end, m.start):
         return False
     return m.match.geo_precision > prev.mention.match.geo_precision or m.match.place.kind == "region"
 
