@@ -141,10 +141,13 @@ def names_an_organisation(text: str, mention: Mention, actor_starts: frozenset[i
 @dataclass
 class PlaceRole:
     mention: Mention[PlaceMatch]
-    role: str  # origin | destination | heading | crossing | near | in | based | other | apposition, informant (ignored)
+    role: str  # origin | destination | heading | crossing | near | in | entered | based | other | apposition, informant
     group: int  # places listed together ("Palmyra, Raqqa and Homs") share a group
 
 
+_ENTERED = re.compile(
+    r"\b(?:(?:crossed|crossing|came|coming|smuggled|brought|moved)\s+into|entered|entering)\s+(?:the\s+)?$", re.I
+)
 _BASED_IN = re.compile(
     r"\b(?:militias?|militiamen|factions?|forces|fighters|groups?|brigades?|units?|members|commanders?)\s+"
     r"(?:based\s+|stationed\s+|deployed\s+)?in" + _FILLER,
@@ -234,10 +237,24 @@ def place_roles(text: str, sentence_start: int, places: list[Mention[PlaceMatch]
     # A force's base ranks below where it acted only when the sentence goes on to name that place
     # ("the factions in X emptied their headquarters in Y"); alone, it is the place ("struck a
     # convoy of the militia in X").
+    # "crossed into Deir ez-Zor via the X crossing": where the border was crossed is the crossing;
+    # the town or province entered is where they went.
+    if any(r.mention.match.place.kind == "crossing" for r in out):
+        for i, r in enumerate(out):
+            place = r.mention.match.place
+            # (a country entered says little and is handled where the location is chosen)
+            if (
+                r.role == "in"
+                and place.kind != "crossing"
+                and place.name != place.country
+                and _ENTERED.search(text, max(sentence_start, r.mention.start - 40), r.mention.start)
+            ):
+                out[i] = PlaceRole(r.mention, "entered", r.group)
     # "the militia in the X area, in Y city" is still one place said twice.
     for i, r in enumerate(out):
         if r.role == "based" and not any(
-            later.role in ("in", "destination", "heading") and len(text[r.mention.end : later.mention.start].split()) > 3
+            later.role in ("in", "entered", "destination", "heading")
+            and len(text[r.mention.end : later.mention.start].split()) > 3
             for later in out[i + 1 :]
         ):
             out[i] = PlaceRole(r.mention, "in", r.group)

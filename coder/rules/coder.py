@@ -181,7 +181,10 @@ class RuleCoder:
         regions = [(b.start, b.end) for b in blocks if b.kept]
         sentences = split_sentences(text, regions)
         ctx = Ctx(
-            document, sentences, [s.start for s in sentences], headline=headline(text, blocks),
+            document,
+            sentences,
+            [s.start for s in sentences],
+            headline=headline(text, blocks),
             patterns=self._patterns,
             seats=self._seats,
         )

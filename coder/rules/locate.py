@@ -9,6 +9,8 @@ from ..normalize import Mention, PlaceMatch
 from .args import PlaceRole, place_roles
 from .context import Ctx
 
+# The roles a place borrowed from a neighbouring sentence may have: not an origin or an informant's.
+_PLACES_OF_EVENT = ("in", "entered", "other", "near", "destination", "heading", "based")
 _SUBJECT_OF = re.compile(
     r"\s+(?:has|have|had|is|was|will|would|also|recently|then|now|began|sent|sends|\w+ed|\w+s)\b(?!\s+(?:of|in)\b)",
     re.I,
@@ -40,16 +42,12 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
     roles = [r for r in place_roles(text, ctx.sentences[si].start, ctx.places[si]) if r.role != "informant"]
     # "Iran has started a campaign": a country that is the subject of a verb is the one acting.
     roles = [
-        r
-        for r in roles
-        if not (r.role == "other" and precision_of(r) == 4 and _SUBJECT_OF.match(text, r.mention.end))
+        r for r in roles if not (r.role == "other" and precision_of(r) == 4 and _SUBJECT_OF.match(text, r.mention.end))
     ]
     if not roles:
         for back in ctx.back(si):
             roles = [
-                r
-                for r in place_roles(text, ctx.sentences[back].start, ctx.places[back])
-                if r.role in ("in", "other", "near", "destination", "heading", "based")
+                r for r in place_roles(text, ctx.sentences[back].start, ctx.places[back]) if r.role in _PLACES_OF_EVENT
             ]
             if roles:
                 break
@@ -71,7 +69,7 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
                 detail=how if how in ("fuzzy", "unverified") else None,
             )
     # A place the force is only heading for ranks after the crossing it was seen at.
-    for role in ("in", "destination", "crossing", "heading", "based", "other", "near", "origin"):
+    for role in ("in", "destination", "crossing", "entered", "heading", "based", "other", "near", "origin"):
         group = by_role.get(role)
         if not group:
             continue
@@ -143,7 +141,7 @@ def governorate_seats(places) -> dict:
 
 
 def seat_named(ctx: Ctx, si: int, regions: list):
-    """"Deir Ezzor province: militias brought reinforcements into the city": the city the
+    """ "Deir Ezzor province: militias brought reinforcements into the city": the city the
     governorate is named after, at the words "the city"."""
     sentence = ctx.sentences[si]
     anaphor = _THE_CITY.search(ctx.doc.text, sentence.start, sentence.end)
@@ -157,7 +155,7 @@ def seat_named(ctx: Ctx, si: int, regions: list):
 
 
 def listed_next(ctx: Ctx, si: int, vague: list):
-    """"...young men of the western countryside. They came from the villages of A, B and C": an
+    """ "...young men of the western countryside. They came from the villages of A, B and C": an
     area the next sentence spells out as a list of towns inside it is those towns (one event each)."""
     # The next sentence that names places at all, at most two on ("...east of Aleppo. The number
     # recruited has reached 900. Recruitment centres on A, B and C").
@@ -193,7 +191,7 @@ def finer_in(ctx: Ctx, si: int, precision: int):
     finer = [
         r
         for r in place_roles(ctx.doc.text, ctx.sentences[si].start, ctx.places[si])
-        if r.role in ("in", "other", "near", "destination", "heading", "based") and precision_of(r) <= precision
+        if r.role in _PLACES_OF_EVENT and precision_of(r) <= precision
     ]
     return finer[0] if finer else None
 
