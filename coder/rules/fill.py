@@ -24,6 +24,8 @@ _FORCE_ANAPHOR = re.compile(
     re.I,
 )
 _ANAPHOR_LOOKBACK = 6
+# A force named by its kind only: "the militias", "militiamen", "the militia's commanders".
+_GENERIC_FORCE = re.compile(r"\b(?:the\s+)?(?:militias|militiamen|militia|factions|fighters|gunmen)\b", re.I)
 # The unnamed force a patron phrase follows: "militias allied to", "groups backed by".
 _FORCE_BEFORE_PATRON = re.compile(
     r"\b(militias|militiamen|groups|factions|fighters|gunmen|forces)\s+(?:[\w-]+\s+)?"
@@ -108,6 +110,13 @@ def fill_actors(
                     text, (ctx.sentences[earlier].end, ctx.sentences[earlier].end), ctx.actors[earlier], ct.sides
                 )
                 if actor is not None:
+                    if assoc and fallback is not None and _GENERIC_FORCE.search(text, sentence.start, sentence.end):
+                        # "...escorted by Hezbollah and the IRGC. The militias then moved": with
+                        # several forces just named, "the militias" is none of them in particular.
+                        at = _GENERIC_FORCE.search(text, sentence.start, sentence.end)
+                        actor, assoc = Mention(at.start(), at.end(), fallback), []
+                        draft.adjust("unnamed force", -0.05)
+                        break
                     draft.adjust("actor from an earlier sentence", -0.1)
                     break
     if actor is None:
