@@ -19,7 +19,8 @@ from .conftest import ROOT
 
 runner = CliRunner()
 GOLDEN = ROOT / "golden"
-# Two seed articles: 002 has seven proposals (two recruitment), 003 five (the first recruitment).
+# Two seed articles: 002 has six proposals (two recruitment, the last one last), 003 five (the first
+# recruitment).
 DOCS = ("002_7877fa3e648d39d3", "003_e3f393157d67226e")
 
 
@@ -61,7 +62,7 @@ def test_recoding_under_a_changed_codebook_keeps_every_decision_on_its_event_or_
     session.reject(d3, "e2", "planned, not carried out")      # troop_movement
     session.edit(d3, "e3", "location", "Al Mayadin")          # tribal_outreach
     session.accept(d3, "e5")                                  # smuggling
-    session.reject(d2, "e7", "a rumour")                      # recruitment: gone
+    session.reject(d2, "e6", "a rumour")                      # recruitment: gone
     session.accept(d2, "e2")                                  # troop_movement
     decided = {ids["e2"]: "rejected", ids["e3"]: "edited", ids["e5"]: "accepted"}
     kept_d2 = session.doc(d2).events[1].event.id
@@ -85,7 +86,7 @@ def test_recoding_under_a_changed_codebook_keeps_every_decision_on_its_event_or_
         assert [e.status for e in doc.events] == ["rejected", "edited", "unreviewed", "accepted"]
         # ... or reported orphaned (the two recruitment decisions), kept in the log.
         orphaned = log.attachment.orphaned
-        assert sorted((d.document, d.event, d.kind) for d in orphaned) == [(d2, "e7", "reject"), (d3, "e1", "accept")]
+        assert sorted((d.document, d.event, d.kind) for d in orphaned) == [(d2, "e6", "reject"), (d3, "e1", "accept")]
         assert len(log.stored_decisions()) == 6
         applied = {d.id for d in session.decisions}
         assert applied | {d.id for d in orphaned} == {d.id for d in log.stored_decisions()}
