@@ -63,7 +63,7 @@ def _all_commands(command=CLI, path=()):
 def test_readme_shows_commands():
     # The parse itself is checked: a README with no `coder` lines would pass everything below.
     assert len(README_COMMANDS) >= 30
-    assert ["status", "--db", "run.sqlite"] in README_COMMANDS
+    assert ["status", "--db", "run.sqlite", "--json"] in README_COMMANDS
 
 
 @pytest.mark.parametrize("words", README_COMMANDS, ids=[" ".join(w)[:60] for w in README_COMMANDS])
@@ -104,7 +104,8 @@ def test_one_name_per_shared_option():
         for param in getattr(command, "params", []):
             if param.param_type_name == "option":
                 spellings.setdefault(param.name, set()).add(param.opts[0])
-    for name in ("codebook_path", "codebook", "out", "golden", "model", "base_url", "publication_date", "as_json"):
+    for name in ("codebook_path", "codebook", "out", "golden", "model", "base_url", "publication_date", "as_json", "run",
+                 "review_log"):
         assert len(spellings.get(name, {""})) == 1, (name, spellings.get(name))
 
 

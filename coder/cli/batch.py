@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.table import Table
 
-from .common import CodebookOption, console, err_console, fail, open_codebook, parse_date_option
+if TYPE_CHECKING:
+    from ..store import Status
+
+from .common import (
+    CodebookOption,
+    JsonOption,
+    ReviewLogOption,
+    RunOption,
+    console,
+    err_console,
+    fail,
+    no_stdio,
+    open_codebook,
+    parse_date_option,
+)
 
 DbOption = Annotated[Path, typer.Option("--db", help="The batch store (SQLite), e.g. run.sqlite.",
                                         show_default=False)]
-RunOption = Annotated[Optional[str], typer.Option("--run", help="Run id (default: the latest run).")]
+# A store is a database file, and a batch is resumed by reading its sources again: neither can be a stream.
+STORE_IS_A_FILE = "the batch store is a SQLite file"
 
 
 def batch(
@@ -56,6 +72,10 @@ def batch(
     from ..io import InputError
     from ..sources import SourceOptions, check_sources, count_hint
 
+    no_stdio(db, "--db", STORE_IS_A_FILE)
+    for source in sources:
+        no_stdio(source, "SOURCES", "a batch reads its sources again to resume an interrupted run; save standard "
+                                    "input to a file (or use `coder code -`)")
     pub = parse_date_option(publication_date)
     options = SourceOptions(text_column=text_column, id_column=id_column, url_column=url_column,
                             title_column=title_column, date_column=date_column, source_column=source_column)
@@ -105,17 +125,21 @@ def batch(
             fail(message + " (--allow-failures to exit 0 anyway)")
 
 
-def status(db: DbOption, run: RunOption = None) -> None:
+def status(db: DbOption, run: RunOption = None, as_json: JsonOption = False) -> None:
     """Summarise a store: documents, done, failed with reasons, events per type."""
     from ..io import InputError
     from ..store import Store
 
+    no_stdio(db, "--db", STORE_IS_A_FILE)
     try:
         with Store(db, create=False) as store:
             st = store.status(run)
             runs = store.runs()
     except InputError as exc:
         fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(_status_data(db, st, len(runs)), indent=2, sort_keys=True, ensure_ascii=False))
+        return
     if st.run is None:
         console.print(f"{db}: no run yet")
         return
@@ -154,6 +178,18 @@ def status(db: DbOption, run: RunOption = None) -> None:
             console.print(table)
 
 
+def _status_data(db: Path, st: Status, runs: int) -> dict[str, Any]:
+    """What `coder status` shows, as JSON (keys stable, sorted; run null before the first run)."""
+    r = st.run
+    run = None if r is None else {"id": r.id, "coder": r.coder, "coder_version": r.coder_version, "model": r.model,
+                                  "codebook_version": r.codebook_version, "started": r.created_at}
+    return {"store": str(db), "runs": runs, "run": run, "documents": st.documents, "done": st.done, "coded": st.ok,
+            "failed": st.failed, "skipped": st.skipped, "pending": st.pending, "events": st.events,
+            "events_by_type": st.events_by_type, "tokens": st.tokens, "cost_usd": st.cost_usd,
+            "failures": [{"stage": stage, "reason": reason, "documents": n} for stage, reason, n in st.failures],
+            "skips": [{"reason": reason, "documents": n} for reason, n in st.skips]}
+
+
 def export(
     db: DbOption,
     fmt: Annotated[str, typer.Option("--format", help="jsonl, acled-csv or gold.")] = "jsonl",
@@ -170,8 +206,7 @@ def export(
                                 "filled; may be the same file).", show_default=False)] = None,
     reviewed: Annotated[bool, typer.Option("--reviewed", help="Export the reviewed state (accepted, edited and added "
                                            "events of finished documents) from the review log.")] = False,
-    review_log: Annotated[Optional[Path], typer.Option("--review-log", help="Review log (default DB.review.sqlite).",
-                                                       show_default=False)] = None,
+    review_log: ReviewLogOption = None,
     include_partial: Annotated[bool, typer.Option(
         "--include-partial", help="With --reviewed: also partly reviewed documents, their undecided events marked "
                                   "in a review_status column (acled-csv).")] = False,
@@ -187,6 +222,7 @@ def export(
     from ..io import InputError, atomic_output, is_stdout
     from ..store import load_coded_documents
 
+    no_stdio(db, "--db", STORE_IS_A_FILE)
     if fmt not in ("jsonl", "acled-csv", "gold"):
         fail(f"--format: expected jsonl, acled-csv or gold, got {fmt!r}", 2)
     if fmt == "gold" and (out is None or is_stdout(out)):
@@ -197,6 +233,9 @@ def export(
         # The coded-documents format has no place to say an event is undecided; exporting
         # such events unmarked would pass them off as reviewed.
         fail("--include-partial needs --format acled-csv (its review_status column marks undecided events)", 2)
+    no_stdio(accept_merges, "--accept-merges", "the decisions are read from a proposals file (CSV); give its path")
+    if merges is not None and str(merges) == "-" and (out is None or is_stdout(out)):
+        fail("--merges - and the export would both go to stdout: give one of them a file", 2)
     if (merges or accept_merges) and not dedup:
         fail("--merges and --accept-merges go with --dedup (the default)", 2)
     codebook = open_codebook(codebook_path)

@@ -11,7 +11,7 @@ from rich.table import Table
 from ..codebook.loader import default_codebook_path
 from ..schema import stale_schemas, write_schemas
 from ..validate import validate_path
-from .common import CodebookOption, console, err_console, fail, open_codebook
+from .common import CodebookOption, console, err_console, fail, no_stdio, open_codebook
 
 codebook_app = typer.Typer(help="Check and inspect the codebook.", no_args_is_help=True)
 
@@ -70,6 +70,7 @@ def schema(
     codebook: CodebookOption = None,
 ) -> None:
     """Write the JSON Schemas derived from the codebook (or check they are fresh)."""
+    no_stdio(out, "--out", "the schemas are several files, written to a directory")
     cb = open_codebook(codebook)
     out = out or schema_dir_for(codebook)
     if check:

@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from ..io import InputError, atomic_output, is_stdout, write_coded, write_golden
-from .common import CodebookOption, console, fail, open_codebook
+from .common import CodebookOption, ReviewLogOption, RunOption, console, fail, no_stdio, open_codebook
 
 
 class _OpenByDefault(TyperGroup):
@@ -32,8 +32,8 @@ class _OpenByDefault(TyperGroup):
 review_app = typer.Typer(cls=_OpenByDefault, no_args_is_help=True,
                          help="Review proposals: accept, reject, fix, add. `coder review SOURCE` opens the review.")
 
-LogOption = Annotated[Path | None, typer.Option("--log", help="Decision log (default: SOURCE.review.sqlite).")]
-RunOption = Annotated[str | None, typer.Option("--run-id", help="Batch store run (default: the latest).")]
+# A review reads its source again and keeps its log beside it: the source is a file, never stdin.
+SOURCE_IS_A_FILE = "the review log is kept beside the source (SOURCE.review.sqlite)"
 
 
 @review_app.command("open")
@@ -45,17 +45,19 @@ def review(
         "--filter", help="Which events to visit: type=TYPE, status=unreviewed|accepted|rejected|edited|added, "
                          "confidence<0.5. Repeat to combine.")] = None,
     plain: Annotated[bool, typer.Option("--plain", help="Line-oriented prompts on stdin/stdout (screen readers, scripts).")] = False,
-    log: LogOption = None,
-    run_id: RunOption = None,
+    review_log: ReviewLogOption = None,
+    run: RunOption = None,
     codebook: CodebookOption = None,
 ) -> None:
     """Accept, reject, fix and add events; every decision is saved at once."""
     from ..review import DecisionError, open_session
     from ..review.log import LogError
 
+    no_stdio(source, "SOURCE", SOURCE_IS_A_FILE)
     cb = open_codebook(codebook)
     try:
-        session = open_session(source, log=log, reviewer=reviewer, codebook=cb, filters=filters or [], run_id=run_id)
+        session = open_session(source, log=review_log, reviewer=reviewer, codebook=cb, filters=filters or [],
+                               run_id=run)
     except (InputError, DecisionError, LogError) as exc:
         fail(str(exc))
     except ImportError as exc:
@@ -78,8 +80,8 @@ def export(
     source: Annotated[Path, typer.Argument(help="The source that was reviewed.")],
     out: Annotated[Path, typer.Option("--out", help="gold: a directory of <id>.txt/<id>.json; jsonl: a file ('-' for stdout).")],
     format: Annotated[str, typer.Option("--format", help="gold or jsonl.")] = "jsonl",
-    log: LogOption = None,
-    run_id: RunOption = None,
+    review_log: ReviewLogOption = None,
+    run: RunOption = None,
     unfinished: Annotated[bool, typer.Option("--unfinished", help="Also documents not fully reviewed (their kept events only).")] = False,
     codebook: CodebookOption = None,
 ) -> None:
@@ -88,10 +90,13 @@ def export(
     from ..review import DecisionError, reviewed_documents
 
     if format not in ("gold", "jsonl"):
-        fail(f"--format is gold or jsonl, not {format!r}")
+        fail(f"--format is gold or jsonl, not {format!r}", 2)
+    if format == "gold":
+        no_stdio(out, "--out", "--format gold writes a directory")
+    no_stdio(source, "SOURCE", SOURCE_IS_A_FILE)
     cb = open_codebook(codebook)
     try:
-        docs = reviewed_documents(source, log, codebook=cb, only_reviewed=not unfinished, run_id=run_id)
+        docs = reviewed_documents(source, review_log, codebook=cb, only_reviewed=not unfinished, run_id=run)
     except (InputError, DecisionError) as exc:
         fail(str(exc))
     try:
@@ -113,8 +118,8 @@ def export(
 @review_app.command("status")
 def status(
     source: Annotated[Path, typer.Argument(help="The source under review.")],
-    log: LogOption = None,
-    run_id: RunOption = None,
+    review_log: ReviewLogOption = None,
+    run: RunOption = None,
     codebook: CodebookOption = None,
 ) -> None:
     """Progress across the whole source: reviewed / total documents and events, by reviewer."""
@@ -123,12 +128,13 @@ def status(
     from ..review.progress import progress
     from ..review.sources import default_log_path
 
-    path = log if log is not None else default_log_path(source)
+    no_stdio(source, "SOURCE", SOURCE_IS_A_FILE)
+    path = review_log if review_log is not None else default_log_path(source)
     if not path.exists():
         fail(f"no review log at {path}: nothing reviewed yet")
     cb = open_codebook(codebook)
     try:
-        session = open_session(source, log=path, codebook=cb, run_id=run_id, reviewer="status")
+        session = open_session(source, log=path, codebook=cb, run_id=run, reviewer="status")
     except (InputError, DecisionError, LogError) as exc:
         fail(str(exc))
     try:
