@@ -23,8 +23,9 @@ def store(tmp_path_factory) -> Path:
     (folder / "pages").mkdir()
     (folder / "pages" / "a.txt").write_text(TEXT, encoding="utf-8")
     db = folder / "run.sqlite"
-    result = runner.invoke(app, ["batch", str(folder / "pages"), "--db", str(db), "--quiet", "--concurrency", "1",
-                                 *CODEBOOK])
+    result = runner.invoke(
+        app, ["batch", str(folder / "pages"), "--db", str(db), "--quiet", "--concurrency", "1", *CODEBOOK]
+    )
     assert result.exit_code == 0, result.output
     return db
 

@@ -45,7 +45,7 @@ def test_a_wrong_type_in_the_file_names_the_file_the_key_and_what_is_right(tmp_p
     with pytest.raises(ConfigError) as caught:
         load_settings(config=config, env={})
     message = str(caught.value)
-    assert message.startswith(f"config file {config}: timeout = \"sixty\": ")
+    assert message.startswith(f'config file {config}: timeout = "sixty": ')
     assert "valid number" in message and "default 60.0" in message
 
 

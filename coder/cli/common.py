@@ -28,8 +28,9 @@ err_console = Console(stderr=True, highlight=False)
 
 CodebookOption = Annotated[
     Path | None,
-    typer.Option("--codebook", envvar="CODER_CODEBOOK", help="Codebook directory (default: ./codebook).",
-                 show_default=False),
+    typer.Option(
+        "--codebook", envvar="CODER_CODEBOOK", help="Codebook directory (default: ./codebook).", show_default=False
+    ),
 ]
 OutOption = Annotated[
     Path | None,
@@ -50,8 +51,11 @@ RunOption = Annotated[
 ]
 ReviewLogOption = Annotated[
     Path | None,
-    typer.Option("--review-log", help="Review decision log (default: SOURCE.review.sqlite beside the source).",
-                 show_default=False),
+    typer.Option(
+        "--review-log",
+        help="Review decision log (default: SOURCE.review.sqlite beside the source).",
+        show_default=False,
+    ),
 ]
 
 # Old spelling -> the one name (without the leading dashes, as click hands them over).

@@ -44,23 +44,47 @@ def places(
     rows = lookup_places(cb, query, limit)
     if as_json:
         for place, surface, how, score in rows:
-            print(json.dumps({"name": place.name, "acled_name": acled_location(place), "matched": surface, "how": how,
-                              "score": round(score, 1), "country": place.country, "admin1": place.admin1,
-                              "admin2": place.admin2, "acled_admin1": acled_admin1(place.country, place.admin1),
-                              "acled_admin2": acled_admin2(place.country, place.admin2),
-                              "latitude": place.latitude, "longitude": place.longitude,
-                              "kind": place.kind, "homonyms": [p.name for p in norm.homonyms(place)][1:] or None},
-                             ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "name": place.name,
+                        "acled_name": acled_location(place),
+                        "matched": surface,
+                        "how": how,
+                        "score": round(score, 1),
+                        "country": place.country,
+                        "admin1": place.admin1,
+                        "admin2": place.admin2,
+                        "acled_admin1": acled_admin1(place.country, place.admin1),
+                        "acled_admin2": acled_admin2(place.country, place.admin2),
+                        "latitude": place.latitude,
+                        "longitude": place.longitude,
+                        "kind": place.kind,
+                        "homonyms": [p.name for p in norm.homonyms(place)][1:] or None,
+                    },
+                    ensure_ascii=False,
+                )
+            )
         return
     if not rows:
         fail(f"no place near {query!r} in the gazetteer", code=1)
-    table = Table("name", "ACLED name", "matched", "how", "country", "admin1 (ACLED)", "admin2 (ACLED)", "lat, lon",
-                  "kind")
+    table = Table(
+        "name", "ACLED name", "matched", "how", "country", "admin1 (ACLED)", "admin2 (ACLED)", "lat, lon", "kind"
+    )
     for place, surface, how, score in rows:
         admin1 = acled_admin1(place.country, place.admin1) or place.admin1 or ""
         admin2 = acled_admin2(place.country, place.admin2) or place.admin2 or ""
-        table.add_row(place.name, acled_location(place), surface, f"{how} {score:.0f}", place.country,
-                      admin1, admin2, f"{place.latitude:.4f}, {place.longitude:.4f}", place.kind)
+        table.add_row(
+            place.name,
+            acled_location(place),
+            surface,
+            f"{how} {score:.0f}",
+            place.country,
+            admin1,
+            admin2,
+            f"{place.latitude:.4f}, {place.longitude:.4f}",
+            place.kind,
+        )
     console.print(table)
 
 
@@ -75,16 +99,35 @@ def actors(
     rows = lookup_actors(cb, query, limit)
     if as_json:
         for actor, surface, how, score in rows:
-            print(json.dumps({"name": actor.name, "acled_name": actor.acled_name or actor.name, "matched": surface,
-                              "how": how, "score": round(score, 1), "side": actor.side, "inter": actor.inter,
-                              "affiliation": actor.affiliation}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "name": actor.name,
+                        "acled_name": actor.acled_name or actor.name,
+                        "matched": surface,
+                        "how": how,
+                        "score": round(score, 1),
+                        "side": actor.side,
+                        "inter": actor.inter,
+                        "affiliation": actor.affiliation,
+                    },
+                    ensure_ascii=False,
+                )
+            )
         return
     if not rows:
         fail(f"no actor near {query!r} in the dictionary", code=1)
     table = Table("name", "ACLED name", "matched", "how", "side", "inter", "affiliation")
     for actor, surface, how, score in rows:
-        table.add_row(actor.name, actor.acled_name or actor.name, surface, f"{how} {score:.0f}", actor.side,
-                      str(actor.inter), actor.affiliation)
+        table.add_row(
+            actor.name,
+            actor.acled_name or actor.name,
+            surface,
+            f"{how} {score:.0f}",
+            actor.side,
+            str(actor.inter),
+            actor.affiliation,
+        )
     console.print(table)
 
 
@@ -106,6 +149,7 @@ def _texts(path: Path) -> Iterator[tuple[str, str]]:
         head = handle.read(16)
     if head.startswith(b"SQLite format 3"):
         from ..store import load_coded_documents
+
         for doc in load_coded_documents(path):
             yield doc.document.id, doc.document.text
     elif path.suffix.lower() in _TEXT_SUFFIXES:
@@ -115,8 +159,9 @@ def _texts(path: Path) -> Iterator[tuple[str, str]]:
             yield doc.document.id, doc.document.text
 
 
-def collect_unresolved(codebook: Codebook, texts: Iterable[tuple[str, str]], contexts: int = 2,
-                       width: int = 60) -> list[dict[str, Any]]:
+def collect_unresolved(
+    codebook: Codebook, texts: Iterable[tuple[str, str]], contexts: int = 2, width: int = 60
+) -> list[dict[str, Any]]:
     """Unresolved names with counts, documents and a few contexts, most frequent first."""
     norm = Normalizer(codebook)
     counts: Counter[tuple[str, str]] = Counter()
@@ -129,19 +174,26 @@ def collect_unresolved(codebook: Codebook, texts: Iterable[tuple[str, str]], con
             docs[key].add(doc_id)
             if len(seen[key]) < contexts:
                 left = max(0, u.start - width)
-                said = " ".join(text[left:u.end + width].split())
+                said = " ".join(text[left : u.end + width].split())
                 seen[key].append(f"{doc_id}: …{said}…")
-    return [{"kind": kind, "name": name, "count": n, "documents": len(docs[(kind, name)]),
-             "contexts": seen[(kind, name)]}
-            for (kind, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return [
+        {"kind": kind, "name": name, "count": n, "documents": len(docs[(kind, name)]), "contexts": seen[(kind, name)]}
+        for (kind, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
 
 
 def unresolved(
-    source: Annotated[Path, typer.Argument(help="Text files or a directory, a coded JSONL file, a golden directory, "
-                                                 "a batch store (.db), or - for one text on stdin.",
-                                            show_default=False)],
-    kind: Annotated[str | None, typer.Option("--kind", help="Only 'place' or 'actor' names.",
-                                             show_default=False)] = None,
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="Text files or a directory, a coded JSONL file, a golden directory, "
+            "a batch store (.db), or - for one text on stdin.",
+            show_default=False,
+        ),
+    ],
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="Only 'place' or 'actor' names.", show_default=False)
+    ] = None,
     contexts: Annotated[int, typer.Option("--contexts", help="Contexts shown per name.")] = 2,
     as_json: JsonOption = False,
     codebook: CodebookOption = None,

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
-
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -29,8 +27,11 @@ class _OpenByDefault(TyperGroup):
         return super().parse_args(ctx, args)
 
 
-review_app = typer.Typer(cls=_OpenByDefault, no_args_is_help=True,
-                         help="Review proposals: accept, reject, fix, add. `coder review SOURCE` opens the review.")
+review_app = typer.Typer(
+    cls=_OpenByDefault,
+    no_args_is_help=True,
+    help="Review proposals: accept, reject, fix, add. `coder review SOURCE` opens the review.",
+)
 
 # A review reads its source again and keeps its log beside it: the source is a file, never stdin.
 SOURCE_IS_A_FILE = "the review log is kept beside the source (SOURCE.review.sqlite)"
@@ -38,13 +39,26 @@ SOURCE_IS_A_FILE = "the review log is kept beside the source (SOURCE.review.sqli
 
 @review_app.command("open")
 def review(
-    source: Annotated[Path, typer.Argument(help="Coded-documents file (.jsonl), golden directory or batch store (.sqlite).")],
-    reviewer: Annotated[str | None, typer.Option("--reviewer", envvar="CODER_REVIEWER",
-                                                 help="Your name in the decision log (default: your login).")] = None,
-    filters: Annotated[list[str] | None, typer.Option(
-        "--filter", help="Which events to visit: type=TYPE, status=unreviewed|accepted|rejected|edited|added, "
-                         "confidence<0.5. Repeat to combine.")] = None,
-    plain: Annotated[bool, typer.Option("--plain", help="Line-oriented prompts on stdin/stdout (screen readers, scripts).")] = False,
+    source: Annotated[
+        Path, typer.Argument(help="Coded-documents file (.jsonl), golden directory or batch store (.sqlite).")
+    ],
+    reviewer: Annotated[
+        str | None,
+        typer.Option(
+            "--reviewer", envvar="CODER_REVIEWER", help="Your name in the decision log (default: your login)."
+        ),
+    ] = None,
+    filters: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--filter",
+            help="Which events to visit: type=TYPE, status=unreviewed|accepted|rejected|edited|added, "
+            "confidence<0.5. Repeat to combine.",
+        ),
+    ] = None,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="Line-oriented prompts on stdin/stdout (screen readers, scripts).")
+    ] = False,
     review_log: ReviewLogOption = None,
     run: RunOption = None,
     codebook: CodebookOption = None,
@@ -56,8 +70,9 @@ def review(
     no_stdio(source, "SOURCE", SOURCE_IS_A_FILE)
     cb = open_codebook(codebook)
     try:
-        session = open_session(source, log=review_log, reviewer=reviewer, codebook=cb, filters=filters or [],
-                               run_id=run)
+        session = open_session(
+            source, log=review_log, reviewer=reviewer, codebook=cb, filters=filters or [], run_id=run
+        )
     except (InputError, DecisionError, LogError) as exc:
         fail(str(exc))
     except ImportError as exc:
@@ -65,9 +80,11 @@ def review(
     try:
         if plain:
             from ..review.plain import run_plain
+
             code = run_plain(session, sys.stdin, sys.stdout)
         else:
             from ..review.app import ReviewApp
+
             ReviewApp(session).run()
             code = 0
     finally:
@@ -78,11 +95,15 @@ def review(
 @review_app.command("export")
 def export(
     source: Annotated[Path, typer.Argument(help="The source that was reviewed.")],
-    out: Annotated[Path, typer.Option("--out", help="gold: a directory of <id>.txt/<id>.json; jsonl: a file ('-' for stdout).")],
+    out: Annotated[
+        Path, typer.Option("--out", help="gold: a directory of <id>.txt/<id>.json; jsonl: a file ('-' for stdout).")
+    ],
     format: Annotated[str, typer.Option("--format", help="gold or jsonl.")] = "jsonl",
     review_log: ReviewLogOption = None,
     run: RunOption = None,
-    unfinished: Annotated[bool, typer.Option("--unfinished", help="Also documents not fully reviewed (their kept events only).")] = False,
+    unfinished: Annotated[
+        bool, typer.Option("--unfinished", help="Also documents not fully reviewed (their kept events only).")
+    ] = False,
     codebook: CodebookOption = None,
 ) -> None:
     """Write reviewed documents: accepted, edited and added events; rejected ones left out."""
@@ -142,11 +163,14 @@ def status(
         comments = sum(1 for d in session.docs if d.comment)
     finally:
         session.close()
-    lines = [f"{source}: {p.reviewed_documents}/{p.documents} documents reviewed, "
-             f"{p.reviewed_events}/{p.events} events reviewed" + (f", {comments} document comment(s)" if comments else "")]
+    lines = [
+        f"{source}: {p.reviewed_documents}/{p.documents} documents reviewed, "
+        f"{p.reviewed_events}/{p.events} events reviewed" + (f", {comments} document comment(s)" if comments else "")
+    ]
     for name, share in p.by_reviewer.items():
-        lines.append(f"  {name}: {share.documents} document(s), {share.events} event(s), "
-                     f"{share.decisions} decision(s) in force")
+        lines.append(
+            f"  {name}: {share.documents} document(s), {share.events} event(s), {share.decisions} decision(s) in force"
+        )
     if not p.by_reviewer:
         lines.append("  no decisions yet")
     console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
