@@ -43,6 +43,10 @@ def reviewed_store(tmp_path: Path, codebook) -> Path:
     return db
 
 
+def _export(store: Path, *options: str):
+    return runner.invoke(app, ["export", "--db", str(store), *options, *CB])
+
+
 def _rows(path: Path) -> list[dict]:
     with path.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -50,21 +54,7 @@ def _rows(path: Path) -> list[dict]:
 
 def test_the_reviewed_export_says_what_it_left_out_and_why(reviewed_store: Path, tmp_path: Path):
     out = tmp_path / "events.csv"
-    result = runner.invoke(
-        app,
-        [
-            "export",
-            "--db",
-            str(reviewed_store),
-            "--format",
-            "acled-csv",
-            "--no-dedup",
-            "--reviewed",
-            "--out",
-            str(out),
-            *CB,
-        ],
-    )
+    result = _export(reviewed_store, "--format", "acled-csv", "--no-dedup", "--reviewed", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "2 document(s) left out" in result.output
     assert "b: partly reviewed: 2 of 4 events decided" in result.output
@@ -75,21 +65,8 @@ def test_the_reviewed_export_says_what_it_left_out_and_why(reviewed_store: Path,
 
 def test_include_partial_keeps_the_added_event_and_marks_undecided_ones(reviewed_store: Path, tmp_path: Path):
     out = tmp_path / "events.csv"
-    result = runner.invoke(
-        app,
-        [
-            "export",
-            "--db",
-            str(reviewed_store),
-            "--format",
-            "acled-csv",
-            "--no-dedup",
-            "--reviewed",
-            "--include-partial",
-            "--out",
-            str(out),
-            *CB,
-        ],
+    result = _export(
+        reviewed_store, "--format", "acled-csv", "--no-dedup", "--reviewed", "--include-partial", "--out", str(out)
     )
     assert result.exit_code == 0, result.output
     rows = _rows(out)
@@ -113,18 +90,14 @@ def test_library_reports_left_out_documents(reviewed_store: Path, codebook):
 
 
 def test_jsonl_include_partial_is_refused_until_the_format_can_mark_events(reviewed_store: Path):
-    result = runner.invoke(
-        app, ["export", "--db", str(reviewed_store), "--format", "jsonl", "--reviewed", "--include-partial", *CB]
-    )
+    result = _export(reviewed_store, "--format", "jsonl", "--reviewed", "--include-partial")
     assert result.exit_code == 2 and "acled-csv" in result.output
 
 
 def test_rows_without_date_or_source_are_counted(reviewed_store: Path, tmp_path: Path):
     # The example is a .txt file: no outlet, so no row has a source.
     out = tmp_path / "all.csv"
-    result = runner.invoke(
-        app, ["export", "--db", str(reviewed_store), "--format", "acled-csv", "--no-dedup", "--out", str(out), *CB]
-    )
+    result = _export(reviewed_store, "--format", "acled-csv", "--no-dedup", "--out", str(out))
     assert result.exit_code == 0, result.output
     rows = _rows(out)
     without_source = sum(1 for row in rows if not row["source"])

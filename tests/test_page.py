@@ -10,6 +10,7 @@ from coder.cli import app
 from coder.codebook.loader import load_codebook
 from coder.models import Alignment, Document
 from coder.report.proposals import proposals_page
+from tests.browser import dump_dom
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "convoy_and_recruitment.txt"
@@ -94,14 +95,6 @@ def test_failed_and_empty_documents_and_many_documents():
 
 def test_page_runs_in_headless_chromium_and_a_click_lights_the_event(tmp_path):
     """Only where a Chromium is installed (Debian's `chromium`); the structure tests above run everywhere."""
-    import shutil
-    import subprocess
-
-    import pytest
-
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not browser:
-        pytest.skip("no chromium on this machine")
     (coded,), codebook = _code(Document(id="d", text=HOSTILE, publication_date="2021-05-04"))
     html = proposals_page([coded], codebook).replace(
         "</body>",
@@ -110,20 +103,6 @@ def test_page_runs_in_headless_chromium_and_a_click_lights_the_event(tmp_path):
     )
     page = tmp_path / "page.html"
     page.write_text(html, encoding="utf-8")
-    done = subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--enable-logging=stderr",
-            "--dump-dom",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    dom = lxml.html.fromstring(done.stdout)
+    dom, stderr = dump_dom(page)
     assert int(dom.xpath("string(//body/@data-lit)")) >= 2  # the evidence and its field spans
-    assert "Uncaught" not in done.stderr
+    assert "Uncaught" not in stderr

@@ -27,6 +27,12 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def _regress_cli(root: Path, *extra: str):
+    """`coder regress` on the copied project."""
+    paths = ["--codebook", str(root / "codebook"), "--golden", str(root / "golden"), "--schemas", str(root / "schemas")]
+    return runner.invoke(app, ["regress", *paths, *extra])
+
+
 def _options(root: Path, update: bool = False) -> RegressOptions:
     return RegressOptions(
         root / "codebook",
@@ -61,22 +67,7 @@ def _bump(root: Path) -> None:
 
 def test_the_bundled_project_passes(project: Path):
     assert _failures(project) == []
-    result = runner.invoke(
-        app,
-        [
-            "regress",
-            "--codebook",
-            str(project / "codebook"),
-            "--golden",
-            str(project / "golden"),
-            "--schemas",
-            str(project / "schemas"),
-            "--junit",
-            str(project / "j.xml"),
-            "--summary",
-            str(project / "s.md"),
-        ],
-    )
+    result = _regress_cli(project, "--junit", str(project / "j.xml"), "--summary", str(project / "s.md"))
     assert result.exit_code == 0, result.output
     assert '<testsuite name="behaviour"' in (project / "j.xml").read_text()
     assert "passed" in (project / "s.md").read_text()
@@ -164,19 +155,6 @@ def test_cli_exit_code_and_junit_on_failure(project: Path):
         "sub_event_type: Other\nbogus: 1",
     )
     junit = project / "j.xml"
-    result = runner.invoke(
-        app,
-        [
-            "regress",
-            "--codebook",
-            str(project / "codebook"),
-            "--golden",
-            str(project / "golden"),
-            "--schemas",
-            str(project / "schemas"),
-            "--junit",
-            str(junit),
-        ],
-    )
+    result = _regress_cli(project, "--junit", str(junit))
     assert result.exit_code == 1
     assert "unknown key 'bogus'" in junit.read_text()

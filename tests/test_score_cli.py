@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from coder.cli import app
 from coder.io import write_golden
+from tests.browser import dump_dom
 from tests.test_score_fixtures import (
     SENTENCES,
     convoy,
@@ -222,29 +223,7 @@ def test_html_report_structure_summary_first_errors_first(tmp_path):
 
 def test_html_report_opens_in_headless_chromium(files):
     """Only where a Chromium is installed (Debian's `chromium`); the structure test runs everywhere."""
-    import shutil
-    import subprocess
-
-    import lxml.html
-
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not browser:
-        pytest.skip("no chromium on this machine")
     page = files / "report.html"
     assert invoke("score", str(files / "pred.jsonl"), str(files / "gold.jsonl"), "--html", str(page)).exit_code == 0
-    done = subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--enable-logging=stderr",
-            "--dump-dom",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    dom = lxml.html.fromstring(done.stdout)
-    assert dom.xpath("//section[@id='summary']//table[@class='headline']") and "Uncaught" not in done.stderr
+    dom, stderr = dump_dom(page)
+    assert dom.xpath("//section[@id='summary']//table[@class='headline']") and "Uncaught" not in stderr
