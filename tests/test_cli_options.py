@@ -85,3 +85,17 @@ def test_merges_and_the_export_cannot_both_go_to_stdout(store):
     assert result.exit_code == 2 and "both go to stdout" in result.output
     result = runner.invoke(app, ["export", "--db", str(store), "--format", "jsonl", "--out", "-", *CODEBOOK])
     assert result.exit_code == 0 and json.loads(result.stdout.splitlines()[0])["document"]["id"]
+
+
+def test_merge_decisions_from_stdin(store, tmp_path):
+    out = tmp_path / "events.csv"
+    base = ["export", "--db", str(store), "--format", "acled-csv", "--out", str(out), *CODEBOOK]
+    proposals = runner.invoke(app, [*base, "--merges", "-"])
+    assert proposals.exit_code == 0, proposals.output
+    header = proposals.stdout.splitlines()[0]
+    assert "proposal" in header and "event_ids" in header and "decision" in header
+    # Read back from stdin (`-`): accepted as from a file; a wrong decision names stdin and its line.
+    assert runner.invoke(app, [*base, "--accept-merges", "-"], input=proposals.stdout).exit_code == 0
+    wrong = "proposal,event_ids,decision\nm1,a:e1;a:e2,maybe\n"
+    result = runner.invoke(app, [*base, "--accept-merges", "-"], input=wrong)
+    assert result.exit_code == 1 and "stdin:2: decision 'maybe'" in result.output

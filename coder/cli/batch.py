@@ -295,7 +295,7 @@ def export(
         Path | None,
         typer.Option(
             "--merges",
-            help="Write the proposed merges to this CSV file; mark each row accept or refuse.",
+            help="Write the proposed merges to this CSV file (- for stdout); mark each row accept or refuse.",
             show_default=False,
         ),
     ] = None,
@@ -304,7 +304,7 @@ def export(
         typer.Option(
             "--accept-merges",
             help="Apply the merges accepted in this file (a --merges file with its decision column "
-            "filled; may be the same file).",
+            "filled; may be the same file; - reads it from stdin).",
             show_default=False,
         ),
     ] = None,
@@ -348,7 +348,6 @@ def export(
         # The coded-documents format has no place to say an event is undecided; exporting
         # such events unmarked would pass them off as reviewed.
         fail("--include-partial needs --format acled-csv (its review_status column marks undecided events)", 2)
-    no_stdio(accept_merges, "--accept-merges", "the decisions are read from a proposals file (CSV); give its path")
     if merges is not None and str(merges) == "-" and (out is None or is_stdout(out)):
         fail("--merges - and the export would both go to stdout: give one of them a file", 2)
     if (merges or accept_merges) and not dedup:

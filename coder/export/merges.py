@@ -15,12 +15,13 @@ documents added beside it. A row whose events are gone is reported, not applied.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from ..io import InputError
+from ..io import InputError, is_stdin, read_stdin_text
 from .dedup import MergedEvent
 
 COLUMNS = [
@@ -79,18 +80,23 @@ def write_proposals(proposals: list[MergedEvent], out: IO[str], decisions: Merge
 
 
 def read_decisions(path: Path) -> MergeDecisions:
-    """The analyst's decisions in a proposals file; an unreadable decision is an error naming its line."""
+    """The analyst's decisions in a proposals file (`-`: standard input); an unreadable decision is an
+    error naming its line."""
+    where = "stdin" if is_stdin(path) else str(path)
     try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
+        if is_stdin(path):
+            rows = list(csv.DictReader(io.StringIO(read_stdin_text(), newline="")))
+        else:
+            with open(path, newline="", encoding="utf-8") as handle:
+                rows = list(csv.DictReader(handle))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(str(path), f"cannot read the merge decisions ({exc})") from exc
+        raise InputError(where, f"cannot read the merge decisions ({exc})") from exc
     out = MergeDecisions()
     for line, row in enumerate(rows, start=2):
         proposal = (row.get("proposal") or "").strip()
         ids = [i.strip() for i in (row.get("event_ids") or "").split(";") if i.strip()]
         if not proposal or not ids:
-            raise InputError(f"{path}:{line}", "a merge row needs its proposal and event_ids columns")
+            raise InputError(f"{where}:{line}", "a merge row needs its proposal and event_ids columns")
         decision = (row.get("decision") or "").strip().casefold()
         if decision in ACCEPT:
             out.accepted[proposal] = ids
@@ -100,7 +106,7 @@ def read_decisions(path: Path) -> MergeDecisions:
             out.undecided.add(proposal)
         else:
             raise InputError(
-                f"{path}:{line}", f"decision {row.get('decision')!r}: write accept, refuse or leave it empty"
+                f"{where}:{line}", f"decision {row.get('decision')!r}: write accept, refuse or leave it empty"
             )
     return out
 
