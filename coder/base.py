@@ -29,8 +29,7 @@ class Coder(Protocol):
 class AsyncCoder(Protocol):
     name: str
 
-    async def acode(self, document: Document) -> CodedDocument:
-        ...
+    async def acode(self, document: Document) -> CodedDocument: ...
 
 
 # name -> "module:factory"; the factory is called as factory(codebook, **options).

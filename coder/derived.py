@@ -15,7 +15,8 @@ with itself, an origin that is the location), for review and export to warn abou
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .codebook.model import Codebook
 from .models import CodedDocument, Document, Event, FieldValue

@@ -189,7 +189,7 @@ def write_golden(doc: CodedDocument, directory: Path) -> tuple[Path, Path]:
     data = doc.model_dump(mode="json", exclude_none=True)
     data["document"].pop("text", None)
     if not data.get("diagnostics"):
-        data.pop("diagnostics", None)   # hand-coded gold has none; keep its files as they were
+        data.pop("diagnostics", None)  # hand-coded gold has none; keep its files as they were
     # The text first: a .json without its .txt is an error when the directory is read,
     # a .txt without its .json is simply not a document yet.
     write_text_atomic(text_path, doc.document.text, newline="")
@@ -198,6 +198,7 @@ def write_golden(doc: CodedDocument, directory: Path) -> tuple[Path, Path]:
 
 
 # -- atomic output ------------------------------------------------------------------------
+
 
 def is_stdout(path: str | Path | None) -> bool:
     """`-` names standard output wherever an output path is taken."""
@@ -213,8 +214,9 @@ def _new_file_mode() -> int:
 
 
 @contextmanager
-def atomic_output(path: str | Path, mode: str = "w", *, encoding: str | None = "utf-8",
-                  newline: str | None = None) -> Iterator[IO[Any]]:
+def atomic_output(
+    path: str | Path, mode: str = "w", *, encoding: str | None = "utf-8", newline: str | None = None
+) -> Iterator[IO[Any]]:
     """An output file that appears whole or not at all.
 
     Writes go to a temporary file in the same folder (so the final rename

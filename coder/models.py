@@ -20,13 +20,13 @@ FORMAT_VERSION = 1
 class Alignment(str, Enum):
     """How an evidence span was tied to the document text."""
 
-    exact = "exact"            # the quote occurs verbatim at these offsets
+    exact = "exact"  # the quote occurs verbatim at these offsets
     normalized = "normalized"  # equal after folding case, whitespace, quote marks, dashes
-    fuzzy = "fuzzy"            # approximate alignment above the threshold
-    unaligned = "unaligned"    # the quote could not be found: never shown as grounded
+    fuzzy = "fuzzy"  # approximate alignment above the threshold
+    unaligned = "unaligned"  # the quote could not be found: never shown as grounded
     contradicted = "contradicted"  # the quote was found but says something else: never grounded
-    derived = "derived"        # value looked up from another value (lat/long from the place)
-    none = "none"              # no evidence needed (notes, source) or none given
+    derived = "derived"  # value looked up from another value (lat/long from the place)
+    none = "none"  # no evidence needed (notes, source) or none given
 
 
 GROUNDED = {Alignment.exact, Alignment.normalized, Alignment.fuzzy}
@@ -159,8 +159,10 @@ def _evidence_basis(text: str, event: Event) -> str:
     occurrence of them in the text (so an edit elsewhere in the file moves nothing)."""
     if not event.evidence:
         return "fields:" + "|".join(str(event.value(n)) for n in ("actor1", "location", "event_date"))
-    return "|".join(f"{s.text}#{text.count(s.text, 0, s.start) if s.text else s.start}"
-                    for s in sorted(event.evidence, key=lambda s: (s.start, s.end)))
+    return "|".join(
+        f"{s.text}#{text.count(s.text, 0, s.start) if s.text else s.start}"
+        for s in sorted(event.evidence, key=lambda s: (s.start, s.end))
+    )
 
 
 def assign_event_ids(document: Document, events: list[Event]) -> None:

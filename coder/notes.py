@@ -35,10 +35,12 @@ def render_notes(et: EventType, event: Event) -> str:
     for name in missing:
         token = re.escape("{" + name + "}")
         # The bracketed phrase holding it, else the comma clause, else the word.
-        for pattern in (r"\s*\([^()]*" + token + r"[^()]*\)",
-                        r"(?:^|(?<=[.;]\s))[^,.;{}]*" + token + r"[^,.;{}]*,\s*",
-                        r"\s*\b(?:in|at|from|to|of|through|with|on|by)\s+" + token,
-                        token):
+        for pattern in (
+            r"\s*\([^()]*" + token + r"[^()]*\)",
+            r"(?:^|(?<=[.;]\s))[^,.;{}]*" + token + r"[^,.;{}]*,\s*",
+            r"\s*\b(?:in|at|from|to|of|through|with|on|by)\s+" + token,
+            token,
+        ):
             template, count = re.subn(pattern, "", template, count=1)
             if count:
                 break

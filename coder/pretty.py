@@ -28,8 +28,20 @@ _WRAP_CONSOLE = Console(width=10_000, color_system=None)
 # Below this width a seven-column table cannot show its values whole.
 TABLE_MIN_WIDTH = 100
 
-_PALETTE = ["cyan", "magenta", "yellow", "green", "blue", "red", "bright_cyan", "bright_magenta", "bright_yellow",
-            "bright_green", "bright_blue", "bright_red"]
+_PALETTE = [
+    "cyan",
+    "magenta",
+    "yellow",
+    "green",
+    "blue",
+    "red",
+    "bright_cyan",
+    "bright_magenta",
+    "bright_yellow",
+    "bright_green",
+    "bright_blue",
+    "bright_red",
+]
 
 
 def field_colours(codebook: Codebook) -> dict[str, str]:

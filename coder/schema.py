@@ -24,8 +24,20 @@ from .models import Alignment
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 # Keywords OpenAI strict structured outputs accept; the response schema uses no other.
-STRICT_KEYWORDS = {"type", "properties", "required", "additionalProperties", "items", "enum",
-                   "anyOf", "description", "$defs", "$ref", "$schema", "title"}
+STRICT_KEYWORDS = {
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "enum",
+    "anyOf",
+    "description",
+    "$defs",
+    "$ref",
+    "$schema",
+    "title",
+}
 
 
 def value_schema(spec: FieldSpec, *, strict: bool = False) -> dict[str, Any]:
@@ -61,8 +73,11 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 
 _SPAN = {
     "type": "object",
-    "properties": {"start": {"type": "integer", "minimum": 0}, "end": {"type": "integer", "minimum": 0},
-                   "text": {"type": "string"}},
+    "properties": {
+        "start": {"type": "integer", "minimum": 0},
+        "end": {"type": "integer", "minimum": 0},
+        "text": {"type": "string"},
+    },
     "required": ["start", "end", "text"],
     "additionalProperties": False,
 }
@@ -101,9 +116,15 @@ def _event_schema(codebook: Codebook, et: EventType) -> dict[str, Any]:
                 "additionalProperties": False,
             },
             "confidence": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
-            "confidence_reasons": {"type": "array", "items": {
-                "type": "object", "required": ["reason", "delta"], "additionalProperties": False,
-                "properties": {"reason": {"type": "string"}, "delta": {"type": "number"}}}},
+            "confidence_reasons": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["reason", "delta"],
+                    "additionalProperties": False,
+                    "properties": {"reason": {"type": "string"}, "delta": {"type": "number"}},
+                },
+            },
             "incident": {"type": ["string", "null"]},
             "evidence": {"type": "array", "items": {"$ref": "#/$defs/span"}},
         },
@@ -131,9 +152,11 @@ def coded_document_schema(codebook: Codebook) -> dict[str, Any]:
                 "properties": {
                     "id": {"type": "string", "minLength": 1},
                     "text": {"type": "string"},
-                    "title": nullable_str, "url": nullable_str,
+                    "title": nullable_str,
+                    "url": nullable_str,
                     "publication_date": {"type": ["string", "null"], "format": "date"},
-                    "source": nullable_str, "source_scale": nullable_str,
+                    "source": nullable_str,
+                    "source_scale": nullable_str,
                     "language": {"type": "string"},
                     "split": {"enum": ["dev", "test", None]},
                 },
@@ -143,15 +166,24 @@ def coded_document_schema(codebook: Codebook) -> dict[str, Any]:
             "events": {"type": "array", "items": {"$ref": "#/$defs/event"}},
             "diagnostics": {
                 "type": "array",
-                "items": {"type": "object",
-                          "properties": {"kind": {"enum": [k.id for k in codebook.uncoded_kinds] or [None]},
-                                         "span": {"$ref": "#/$defs/span"}},
-                          "required": ["kind", "span"], "additionalProperties": False},
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "kind": {"enum": [k.id for k in codebook.uncoded_kinds] or [None]},
+                        "span": {"$ref": "#/$defs/span"},
+                    },
+                    "required": ["kind", "span"],
+                    "additionalProperties": False,
+                },
             },
             "coder": {
                 "type": ["object", "null"],
-                "properties": {"name": {"type": "string"}, "version": nullable_str, "model": nullable_str,
-                               "codebook_version": nullable_str},
+                "properties": {
+                    "name": {"type": "string"},
+                    "version": nullable_str,
+                    "model": nullable_str,
+                    "codebook_version": nullable_str,
+                },
                 "required": ["name"],
                 "additionalProperties": False,
             },
@@ -181,27 +213,39 @@ def llm_response_schema(codebook: Codebook) -> dict[str, Any]:
                 "description": spec.description.strip(),
                 "properties": {
                     "value": _nullable(value_schema(spec, strict=True)),
-                    "quote": {"type": ["string", "null"],
-                              "description": "Exact words of the document that support the value, copied verbatim."},
+                    "quote": {
+                        "type": ["string", "null"],
+                        "description": "Exact words of the document that support the value, copied verbatim.",
+                    },
                 },
                 "required": ["value", "quote"],
                 "additionalProperties": False,
             }
-        variants.append({
-            "type": "object",
-            "description": f"{et.label}: {et.definition.strip()}",
-            "properties": {
-                "type": {"type": "string", "enum": [et.id]},
-                "evidence": {"type": "string",
-                             "description": "The sentence that reports the event, copied verbatim."},
-                "confidence": {"type": "number",
-                               "description": "0 to 1: how sure you are the event belongs in the dataset."},
-                "fields": {"type": "object", "properties": props, "required": list(props),
-                           "additionalProperties": False},
-            },
-            "required": ["type", "evidence", "confidence", "fields"],
-            "additionalProperties": False,
-        })
+        variants.append(
+            {
+                "type": "object",
+                "description": f"{et.label}: {et.definition.strip()}",
+                "properties": {
+                    "type": {"type": "string", "enum": [et.id]},
+                    "evidence": {
+                        "type": "string",
+                        "description": "The sentence that reports the event, copied verbatim.",
+                    },
+                    "confidence": {
+                        "type": "number",
+                        "description": "0 to 1: how sure you are the event belongs in the dataset.",
+                    },
+                    "fields": {
+                        "type": "object",
+                        "properties": props,
+                        "required": list(props),
+                        "additionalProperties": False,
+                    },
+                },
+                "required": ["type", "evidence", "confidence", "fields"],
+                "additionalProperties": False,
+            }
+        )
     return {
         "$schema": DRAFT,
         "title": "coded_events",
@@ -216,8 +260,12 @@ def codebook_meta_schema() -> dict[str, Any]:
     from .codebook.loader import _Actors, _Meta, _Places
     from .codebook.model import EventType as EventTypeModel
 
-    parts: dict[str, type[BaseModel]] = {"codebook.yaml": _Meta, "event_types/*.yaml": EventTypeModel,
-                                         "actors.yaml": _Actors, "places.yaml": _Places}
+    parts: dict[str, type[BaseModel]] = {
+        "codebook.yaml": _Meta,
+        "event_types/*.yaml": EventTypeModel,
+        "actors.yaml": _Actors,
+        "places.yaml": _Places,
+    }
     defs: dict[str, Any] = {}
     files: dict[str, Any] = {}
     for file, model in parts.items():
@@ -241,8 +289,9 @@ def render_schemas(codebook: Codebook) -> dict[str, str]:
         "coded-document.schema.json": coded_document_schema(codebook),
         "llm-response.schema.json": llm_response_schema(codebook),
     }
-    return {name: json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-            for name, doc in documents.items()}
+    return {
+        name: json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n" for name, doc in documents.items()
+    }
 
 
 def write_schemas(codebook: Codebook, directory: Path) -> list[Path]:

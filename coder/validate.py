@@ -64,20 +64,30 @@ class RecordValidator:
         data = raw.data
         doc: dict[str, Any] = data["document"] if isinstance(data.get("document"), dict) else {}
         doc_id = doc.get("id") if isinstance(doc.get("id"), str) else None
-        problems = [Problem(raw.where, doc_id, None, None, f"{_path(err.absolute_path)}{err.message}")
-                    for err in self._record.iter_errors(data)]
+        problems = [
+            Problem(raw.where, doc_id, None, None, f"{_path(err.absolute_path)}{err.message}")
+            for err in self._record.iter_errors(data)
+        ]
         text = doc.get("text") if isinstance(doc.get("text"), str) else None
         events: list[Any] = data["events"] if isinstance(data.get("events"), list) else []
         for index, event in enumerate(events):
             problems.extend(self._check_event(raw.where, doc_id, index, event, text))
         return problems
 
-    def _check_event(self, where: str, doc_id: str | None, index: int, event: dict[str, Any],
-                     text: str | None) -> list[Problem]:
+    def _check_event(
+        self, where: str, doc_id: str | None, index: int, event: dict[str, Any], text: str | None
+    ) -> list[Problem]:
         etype = event.get("type")
         if etype not in self._events:
-            return [Problem(where, doc_id, index, None,
-                            f"unknown event type {etype!r}; expected one of: {', '.join(self.codebook.type_ids)}")]
+            return [
+                Problem(
+                    where,
+                    doc_id,
+                    index,
+                    None,
+                    f"unknown event type {etype!r}; expected one of: {', '.join(self.codebook.type_ids)}",
+                )
+            ]
         problems = []
         for err in self._events[etype].iter_errors(event):
             path = list(err.absolute_path)
@@ -103,29 +113,45 @@ class RecordValidator:
             problems.extend(self._check_value(where, doc_id, index, name, spec, fv))
         return problems
 
-    def _check_value(self, where: str, doc_id: str | None, index: int, name: str, spec: FieldSpec,
-                     fv: dict[str, Any]) -> list[Problem]:
+    def _check_value(
+        self, where: str, doc_id: str | None, index: int, name: str, spec: FieldSpec, fv: dict[str, Any]
+    ) -> list[Problem]:
         problems = []
         value = fv.get("value")
         alignment = fv.get("alignment", "exact")
         grounded = alignment in {a.value for a in GROUNDED}
         if spec.grounded and value not in (None, [], "") and grounded and not fv.get("spans"):
-            problems.append(Problem(where, doc_id, index, name,
-                                    f"value {value!r} is marked '{alignment}' but has no evidence span; "
-                                    "add the span that says it, or mark it 'unaligned'"))
+            problems.append(
+                Problem(
+                    where,
+                    doc_id,
+                    index,
+                    name,
+                    f"value {value!r} is marked '{alignment}' but has no evidence span; "
+                    "add the span that says it, or mark it 'unaligned'",
+                )
+            )
         names = value if isinstance(value, list) else [value]
         if spec.normalize == "actor":
             for item in names:
                 if isinstance(item, str) and _fold(item) not in self._actors:
-                    problems.append(Problem(where, doc_id, index, name,
-                                            f"actor {item!r} is not a canonical name in the actor dictionary"))
+                    problems.append(
+                        Problem(
+                            where,
+                            doc_id,
+                            index,
+                            name,
+                            f"actor {item!r} is not a canonical name in the actor dictionary",
+                        )
+                    )
         if spec.normalize == "place" and fv.get("detail") != "unverified":
             # An unverified place is a name the text presents as a place that no gazetteer
             # tier knows, kept as written on purpose.
             for item in names:
                 if isinstance(item, str) and _fold(item) not in self._places:
-                    problems.append(Problem(where, doc_id, index, name,
-                                            f"place {item!r} is not a canonical name in the gazetteer"))
+                    problems.append(
+                        Problem(where, doc_id, index, name, f"place {item!r} is not a canonical name in the gazetteer")
+                    )
         return problems
 
 
@@ -180,6 +206,7 @@ def validate_path(path: str | Path, codebook: Codebook) -> tuple[int, list[Probl
     except InputError as exc:
         problems.append(Problem(exc.where, None, None, None, exc.message))
     except (ValueError, RecursionError) as exc:  # json's own limits: a 5,000-digit number, deep nesting
-        problems.append(Problem(f"{path} (after record {count})", None, None, None,
-                                f"cannot be read: {str(exc).split(';')[0]}"))
+        problems.append(
+            Problem(f"{path} (after record {count})", None, None, None, f"cannot be read: {str(exc).split(';')[0]}")
+        )
     return count, problems

@@ -46,19 +46,28 @@ class FakeCoder:
             return CodedDocument(document=document, status="failed", error="fake failure", coder=self.info())
         events = []
         for m in _CONVOY.finditer(document.text):
-            fields = {"actor1": FieldValue(value="Fatemiyoun Brigade", alignment="derived"),
-                      "country": FieldValue(value="Syria", alignment="derived"),
-                      "admin1": FieldValue(value="Deir ez-Zor", alignment="derived"),
-                      "inter1": FieldValue(value=3, alignment="derived"),
-                      "geo_precision": FieldValue(value=1, alignment="derived"),
-                      "fatalities": FieldValue(value=0, alignment="derived")}
+            fields = {
+                "actor1": FieldValue(value="Fatemiyoun Brigade", alignment="derived"),
+                "country": FieldValue(value="Syria", alignment="derived"),
+                "admin1": FieldValue(value="Deir ez-Zor", alignment="derived"),
+                "inter1": FieldValue(value=3, alignment="derived"),
+                "geo_precision": FieldValue(value=1, alignment="derived"),
+                "fatalities": FieldValue(value=0, alignment="derived"),
+            }
             place = _PLACE.search(m.group())
             if place:
                 start = m.start() + place.start()
-                fields["location"] = FieldValue(value=place.group(), spans=[Span.of(document.text, start,
-                                                                                    start + len(place.group()))])
-            events.append(Event(type="troop_movement", confidence=0.8, fields=fields,
-                                evidence=[Span.of(document.text, m.start(), m.end())]))
+                fields["location"] = FieldValue(
+                    value=place.group(), spans=[Span.of(document.text, start, start + len(place.group()))]
+                )
+            events.append(
+                Event(
+                    type="troop_movement",
+                    confidence=0.8,
+                    fields=fields,
+                    evidence=[Span.of(document.text, m.start(), m.end())],
+                )
+            )
         return CodedDocument(document=document, events=events, coder=self.info())
 
 

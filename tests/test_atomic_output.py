@@ -24,6 +24,7 @@ CB = ["--codebook", str(ROOT / "codebook")]
 
 # -- the helper -------------------------------------------------------------------------------
 
+
 def test_success_replaces_the_file_and_leaves_no_temporary(tmp_path: Path):
     target = tmp_path / "out.csv"
     target.write_text("old\n")
@@ -61,6 +62,7 @@ def test_dash_is_standard_output(capsys, tmp_path: Path, monkeypatch):
 
 
 # -- every command ----------------------------------------------------------------------------
+
 
 @pytest.fixture
 def renamed(monkeypatch) -> list[Path]:
@@ -152,22 +154,26 @@ def test_llm_batch_files_write_atomically(tmp_path: Path, renamed: list[Path], m
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text(TEXT)
     requests = tmp_path / "requests.jsonl"
-    result = runner.invoke(app, ["llm-batch", "prepare", str(tmp_path / "in"), "--out", str(requests),
-                                 "--config", str(config)])
+    result = runner.invoke(
+        app, ["llm-batch", "prepare", str(tmp_path / "in"), "--out", str(requests), "--config", str(config)]
+    )
     assert result.exit_code == 0, result.output
     custom_id = json.loads(requests.read_text().splitlines()[0])["custom_id"]
     output = tmp_path / "output.jsonl"
     output.write_text(_line(custom_id, json.dumps(answer(codebook))) + "\n")
     coded = tmp_path / "coded.jsonl"
-    result = runner.invoke(app, ["llm-batch", "read", str(output), "--requests", str(requests), "--out", str(coded),
-                                 "--config", str(config)])
+    result = runner.invoke(
+        app,
+        ["llm-batch", "read", str(output), "--requests", str(requests), "--out", str(coded), "--config", str(config)],
+    )
     assert result.exit_code == 0, result.output
     for path in (requests, tmp_path / "requests.jsonl.manifest.jsonl", coded):
         assert path.resolve() in renamed, path
     # `-` is standard output for read too
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(app, ["llm-batch", "read", str(output), "--requests", str(requests), "--out", "-",
-                                 "--config", str(config)])
+    result = runner.invoke(
+        app, ["llm-batch", "read", str(output), "--requests", str(requests), "--out", "-", "--config", str(config)]
+    )
     assert result.exit_code == 0, result.output
     assert not (tmp_path / "-").exists() and '"troop_movement"' in result.stdout
 

@@ -29,7 +29,7 @@ def archive(tmp_path: Path, n: int = 30, name: str = "dump.jsonl") -> Path:
         if i % 10 == 5:
             text = f"Report {i}. CRASH the coder."
         lines.append(json.dumps({"id": f"doc{i}", "text": text, "source": "SOHR", "date": "2021-03-16"}))
-    lines.insert(7, "{\"text\": \"broken")  # broken JSON: a read failure
+    lines.insert(7, '{"text": "broken')  # broken JSON: a read failure
     path = tmp_path / name
     path.write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogateescape")
     return path

@@ -28,10 +28,18 @@ class RepeatingCoder(FakeCoder):
     def code(self, document):
         text = document.text
         start = text.index("convoy")
-        one = Event(type="troop_movement", confidence=0.8, evidence=[Span.of(text, start, start + 6)],
-                    fields={"actor1": FieldValue(value="Fatemiyoun Brigade", alignment="derived")})
-        other = Event(type="troop_movement", confidence=0.8, evidence=[Span.of(text, start, start + 6)],
-                      fields={"actor1": FieldValue(value="Kataib Hezbollah", alignment="derived")})
+        one = Event(
+            type="troop_movement",
+            confidence=0.8,
+            evidence=[Span.of(text, start, start + 6)],
+            fields={"actor1": FieldValue(value="Fatemiyoun Brigade", alignment="derived")},
+        )
+        other = Event(
+            type="troop_movement",
+            confidence=0.8,
+            evidence=[Span.of(text, start, start + 6)],
+            fields={"actor1": FieldValue(value="Kataib Hezbollah", alignment="derived")},
+        )
         events = [one.model_copy(deep=True) for _ in range(2000)] + [other]
         return CodedDocument(document=document, events=events, coder=self.info())
 
@@ -58,8 +66,21 @@ def test_batch_exits_1_with_the_count_when_documents_failed(tmp_path: Path):
 
 def test_allow_failures_opts_out(tmp_path: Path):
     src = archive(tmp_path)
-    result = runner.invoke(app, ["batch", str(src), "--db", str(tmp_path / "run.sqlite"), "--coder", "fake",
-                                 "--concurrency", "1", "-q", "--allow-failures"])
+    result = runner.invoke(
+        app,
+        [
+            "batch",
+            str(src),
+            "--db",
+            str(tmp_path / "run.sqlite"),
+            "--coder",
+            "fake",
+            "--concurrency",
+            "1",
+            "-q",
+            "--allow-failures",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "7 of 31 documents failed" in result.output  # still said, just not an error
 

@@ -30,10 +30,28 @@ def _archive(path: Path, n: int) -> Path:
 
 def _batch(src: Path, db: Path, concurrency: int) -> subprocess.Popen:
     env = {**os.environ, "FAKE_CODER_DELAY": "0.004", "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-c", SCRIPT, "batch", str(src), "--db", str(db), "--coder", "fake",
-                             "--concurrency", str(concurrency), "-q", "--allow-failures"],  # FAIL documents are expected
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            SCRIPT,
+            "batch",
+            str(src),
+            "--db",
+            str(db),
+            "--coder",
+            "fake",
+            "--concurrency",
+            str(concurrency),
+            "-q",
+            "--allow-failures",
+        ],  # FAIL documents are expected
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def _workers_gone(pgid: int, timeout: float = 5.0) -> None:

@@ -31,8 +31,7 @@ def _pages(folder: Path) -> Path:
 def test_a_document_past_the_limit_fails_and_the_run_goes_on(tmp_path: Path, workers: int):
     pages = _pages(tmp_path / "pages")
     started = time.monotonic()
-    summary = run_batch([pages], tmp_path / "run.sqlite", "hostile-slow", concurrency=workers,
-                        document_seconds=1.0)
+    summary = run_batch([pages], tmp_path / "run.sqlite", "hostile-slow", concurrency=workers, document_seconds=1.0)
     assert time.monotonic() - started < 30
     assert summary.engine == ("processes" if workers > 1 else "inline")
     with Store(tmp_path / "run.sqlite") as store:

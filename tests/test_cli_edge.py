@@ -63,7 +63,7 @@ def _all_commands(command=CLI, path=()):
 def test_readme_shows_commands():
     # The parse itself is checked: a README with no `coder` lines would pass everything below.
     assert len(README_COMMANDS) >= 30
-    assert ["status", "--db", "run.sqlite"] in README_COMMANDS
+    assert ["status", "--db", "run.sqlite", "--json"] in README_COMMANDS
 
 
 @pytest.mark.parametrize("words", README_COMMANDS, ids=[" ".join(w)[:60] for w in README_COMMANDS])
@@ -104,7 +104,18 @@ def test_one_name_per_shared_option():
         for param in getattr(command, "params", []):
             if param.param_type_name == "option":
                 spellings.setdefault(param.name, set()).add(param.opts[0])
-    for name in ("codebook_path", "codebook", "out", "golden", "model", "base_url", "publication_date", "as_json"):
+    for name in (
+        "codebook_path",
+        "codebook",
+        "out",
+        "golden",
+        "model",
+        "base_url",
+        "publication_date",
+        "as_json",
+        "run",
+        "review_log",
+    ):
         assert len(spellings.get(name, {""})) == 1, (name, spellings.get(name))
 
 
@@ -114,6 +125,7 @@ def test_version():
 
 
 # The edge: one root, one line, exit 2 for usage and 1 otherwise.
+
 
 def test_error_classes_share_one_root():
     from coder.base import UnknownCoder
@@ -165,17 +177,33 @@ def test_bad_input_exits_1_with_the_file_named(tmp_path):
 
 # `-` is standard output (or input) in every command that takes a path to write (or read).
 
+
 def test_golden_import_out_dash_is_stdout(tmp_path):
     text = "On 3 May 2021 a convoy of Kataib Hezbollah reached Al Bukamal.\n"
     (tmp_path / "t1.txt").write_text(text, encoding="utf-8")
     coding = tmp_path / "t1.yaml"
-    coding.write_text("document: t1\nevents:\n  - type: troop_movement\n"
-                      "    evidence: a convoy of Kataib Hezbollah reached Al Bukamal\n"
-                      "    fields:\n"
-                      "      actor1: {value: Kataib Hezbollah, quote: Kataib Hezbollah}\n"
-                      "      location: {value: Al Bukamal, quote: Al Bukamal}\n", encoding="utf-8")
-    result = runner.invoke(app, ["golden", "import", str(coding), "--golden", str(tmp_path), "--out", "-",
-                                 "--codebook", str(ROOT / "codebook")])
+    coding.write_text(
+        "document: t1\nevents:\n  - type: troop_movement\n"
+        "    evidence: a convoy of Kataib Hezbollah reached Al Bukamal\n"
+        "    fields:\n"
+        "      actor1: {value: Kataib Hezbollah, quote: Kataib Hezbollah}\n"
+        "      location: {value: Al Bukamal, quote: Al Bukamal}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app,
+        [
+            "golden",
+            "import",
+            str(coding),
+            "--golden",
+            str(tmp_path),
+            "--out",
+            "-",
+            "--codebook",
+            str(ROOT / "codebook"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert not (Path.cwd() / "-").exists()
     assert '"id":"t1"' in result.stdout.replace(" ", "")
@@ -184,15 +212,27 @@ def test_golden_import_out_dash_is_stdout(tmp_path):
 
 def test_golden_add_dash_reads_stdin(tmp_path):
     text = "Deir ez-Zor, 4 May 2021\r\nA convoy arrived.\n"
-    result = runner.invoke(app, ["golden", "add", "-", "--id", "s1", "--golden", str(tmp_path)],
-                           input=text.encode("utf-8"))
+    result = runner.invoke(
+        app, ["golden", "add", "-", "--id", "s1", "--golden", str(tmp_path)], input=text.encode("utf-8")
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "incoming" / "s1.txt").read_bytes() == text.encode("utf-8")
 
 
 def test_score_writes_junit_to_stdout_with_dash():
-    result = runner.invoke(app, ["score", str(ROOT / "golden"), str(ROOT / "golden"), "--junit", "-", "--json",
-                                 "--codebook", str(ROOT / "codebook")])
+    result = runner.invoke(
+        app,
+        [
+            "score",
+            str(ROOT / "golden"),
+            str(ROOT / "golden"),
+            "--junit",
+            "-",
+            "--json",
+            "--codebook",
+            str(ROOT / "codebook"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.lstrip().startswith("<?xml")
     assert not (Path.cwd() / "-").exists()
@@ -202,8 +242,10 @@ def test_code_dash_reads_one_document_from_stdin_and_validate_reads_it_back():
     text = "A Hezbollah convoy reached Al-Qusayr on May 3, 2021.\r\n"
     coded = runner.invoke(app, ["code", "-", "--codebook", str(ROOT / "codebook")], input=text.encode("utf-8"))
     assert coded.exit_code == 0, coded.output
-    assert '"id": "stdin"' in coded.stdout and '"text": "A Hezbollah convoy reached Al-Qusayr on May 3, 2021.\\r\\n"' \
-        in coded.stdout
+    assert (
+        '"id": "stdin"' in coded.stdout
+        and '"text": "A Hezbollah convoy reached Al-Qusayr on May 3, 2021.\\r\\n"' in coded.stdout
+    )
     checked = runner.invoke(app, ["validate", "-", "--codebook", str(ROOT / "codebook")], input=coded.stdout)
     assert checked.exit_code == 0, checked.output
     assert "1 record(s) in -: valid" in checked.stdout
@@ -213,8 +255,9 @@ def test_score_dash_reads_predictions_from_stdin():
     gold = sorted((ROOT / "golden").glob("*.json"))[0].stem
     exported = runner.invoke(app, ["code", str(ROOT / "golden" / f"{gold}.txt"), "--codebook", str(ROOT / "codebook")])
     assert exported.exit_code == 0, exported.output
-    result = runner.invoke(app, ["score", "-", str(ROOT / "golden"), "--json", "--codebook", str(ROOT / "codebook")],
-                           input=exported.stdout)
+    result = runner.invoke(
+        app, ["score", "-", str(ROOT / "golden"), "--json", "--codebook", str(ROOT / "codebook")], input=exported.stdout
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.lstrip().startswith("{")
     bad = runner.invoke(app, ["score", "-", str(ROOT / "golden")], input="{oops\n")

@@ -9,8 +9,10 @@ from coder.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
-TEXT = ("Hama, May 4, 2021 - A convoy of Kataib Hezbollah fighters reached Al Bukamal on Monday. "
-        "The Fatemiyoun Brigade recruited 25 young men in Al Mayadin the same day.\n")
+TEXT = (
+    "Hama, May 4, 2021 - A convoy of Kataib Hezbollah fighters reached Al Bukamal on Monday. "
+    "The Fatemiyoun Brigade recruited 25 young men in Al Mayadin the same day.\n"
+)
 
 
 def _codebook_args():
@@ -42,8 +44,9 @@ def test_code_stdout_and_publication_date_option(tmp_path):
 
 def test_code_pretty_shows_text_plainly(tmp_path):
     path = tmp_path / "c.txt"
-    path.write_text("[bold red]markup[/] \x1b[31m A Hezbollah convoy reached Al-Qusayr on May 3, 2021.",
-                    encoding="utf-8")
+    path.write_text(
+        "[bold red]markup[/] \x1b[31m A Hezbollah convoy reached Al-Qusayr on May 3, 2021.", encoding="utf-8"
+    )
     result = runner.invoke(app, ["code", str(path), "--format", "pretty", *_codebook_args()])
     assert result.exit_code == 0, result.output
     assert "[bold red]markup[/]" in result.stdout and "\x1b[31m" not in result.stdout
@@ -52,9 +55,12 @@ def test_code_pretty_shows_text_plainly(tmp_path):
 
 def test_code_html_input(tmp_path):
     path = tmp_path / "page.html"
-    path.write_text("<html><body><nav>Home | News</nav><article><p>A convoy of Kataib Hezbollah fighters reached "
-                    "Al Bukamal on May 3, 2021, residents said.</p><p>It stayed two hours before moving on toward "
-                    "the river and the old bridge.</p></article></body></html>", encoding="utf-8")
+    path.write_text(
+        "<html><body><nav>Home | News</nav><article><p>A convoy of Kataib Hezbollah fighters reached "
+        "Al Bukamal on May 3, 2021, residents said.</p><p>It stayed two hours before moving on toward "
+        "the river and the old bridge.</p></article></body></html>",
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["code", str(path), *_codebook_args()])
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)

@@ -35,7 +35,8 @@ def test_empty_files_are_problems_never_skipped(codebook: Path):
 def test_deep_and_exploding_yaml_is_refused_without_recursion(codebook: Path):
     (codebook / "actors.yaml").write_text("actors:\n  - " + "[" * 10_000 + "]" * 10_000 + "\n")
     laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9))
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9)
+    )
     (codebook / "places.yaml").write_text(laughs + "places: *j\n")
     found = problems(codebook)
     assert len(found) == 2
@@ -54,7 +55,8 @@ def test_a_syntax_error_is_reported_where_it_is(codebook: Path):
 
 def test_one_mistake_in_codebook_yaml_is_one_problem(codebook: Path):
     path = codebook / "codebook.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("    type: date\n", "    type: dat\n", 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("    type: date\n", "    type: dat\n", 1), encoding="utf-8"
+    )
     [found] = problems(codebook)  # no "uses field 'event_date' which is not defined" for every type
     assert "shared_fields.event_date.type" in found

@@ -17,11 +17,32 @@ from coder.cli import app
 
 runner = CliRunner()
 
-CATASTROPHIC = [r"(a+)+$", r"(a*)*$", r"(a|a)*$", r"(\w+\s?)*$", r"^(a+)+b", r"(a|aa)+$", r"([a-z]+)*$",
-                r"(\w+)*\d", r"(a+){2,}$", r"\b(?:(?:foo|\w+)\s*)+$", r"(a?a)+$", r"(.*,)*x"]
-SAFE = [r"(\w+\s+)*x", r"([\w-]+ ){0,2}role in", r"\b(plan|plans) to\b", r"\basked\b[^.,;]{0,60}\b(about|if)\b",
-        r"(?<!the )\b(aim|aims) to\b", r"\b(trucks?|tankers?)\b", r"(ab)+c", r"(\d+,)*\d+", r"(?:[A-Z][a-z]+ )+",
-        r"(as?)+$"]
+CATASTROPHIC = [
+    r"(a+)+$",
+    r"(a*)*$",
+    r"(a|a)*$",
+    r"(\w+\s?)*$",
+    r"^(a+)+b",
+    r"(a|aa)+$",
+    r"([a-z]+)*$",
+    r"(\w+)*\d",
+    r"(a+){2,}$",
+    r"\b(?:(?:foo|\w+)\s*)+$",
+    r"(a?a)+$",
+    r"(.*,)*x",
+]
+SAFE = [
+    r"(\w+\s+)*x",
+    r"([\w-]+ ){0,2}role in",
+    r"\b(plan|plans) to\b",
+    r"\basked\b[^.,;]{0,60}\b(about|if)\b",
+    r"(?<!the )\b(aim|aims) to\b",
+    r"\b(trucks?|tankers?)\b",
+    r"(ab)+c",
+    r"(\d+,)*\d+",
+    r"(?:[A-Z][a-z]+ )+",
+    r"(as?)+$",
+]
 
 
 def _problem(pattern: str):
@@ -80,8 +101,14 @@ def test_catastrophic_requires_refused_and_code_never_hangs(codebook_copy: Path,
     root = Path(__file__).resolve().parents[1]
     env = {**os.environ, "CODER_CODEBOOK": str(codebook_copy), "PYTHONPATH": str(root)}
     try:
-        result = subprocess.run([sys.executable, "-c", "from coder.cli import app; app()", "code", str(article)],
-                                capture_output=True, text=True, timeout=30, env=env, cwd=tmp_path)
+        result = subprocess.run(
+            [sys.executable, "-c", "from coder.cli import app; app()", "code", str(article)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=env,
+            cwd=tmp_path,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("coder code hung on a catastrophic pattern")
     assert result.returncode != 0 and "catastrophic" in result.stderr + result.stdout

@@ -84,7 +84,7 @@ def test_the_offline_coder_reads_declared_roles_and_a_count_without_nouns_is_ref
     path = codebook / "event_types" / "troop_movement.yaml"
     text = path.read_text(encoding="utf-8")
     start = text.index("    counts: [fighters")
-    path.write_text(text[:start] + text[text.index("\n", start) + 1:], encoding="utf-8")
+    path.write_text(text[:start] + text[text.index("\n", start) + 1 :], encoding="utf-8")
     with pytest.raises(CodebookError) as caught:
         load_codebook(codebook)
     assert any("a count field needs 'counts'" in str(p) for p in caught.value.problems)

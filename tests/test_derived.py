@@ -60,10 +60,15 @@ def test_contradictions_are_named():
         return Event(type="troop_movement", fields={k: FieldValue(value=v) for k, v in values.items()})
 
     assert contradictions(event(actor1="Hezbollah", assoc_actor_1=["Hezbollah"])) == [
-        "actor1 is also listed as its own associated actor (assoc_actor_1)"]
+        "actor1 is also listed as its own associated actor (assoc_actor_1)"
+    ]
     assert contradictions(event(location="Palmyra", origin="Palmyra")) == ["the location is also the origin"]
-    assert contradictions(event(actor1="Hezbollah", assoc_actor_1=["Fatemiyoun Brigade"], location="Palmyra",
-                                origin="Homs")) == []
+    assert (
+        contradictions(
+            event(actor1="Hezbollah", assoc_actor_1=["Fatemiyoun Brigade"], location="Palmyra", origin="Homs")
+        )
+        == []
+    )
 
 
 def test_the_export_rederives_what_a_reviewer_changed_and_nothing_else(codebook, coded):
@@ -90,8 +95,10 @@ def test_cli_export_warns_about_contradictions(tmp_path: Path, coded):
         store.add_documents(run.id, [(0, h, "x", bad.document, "x")])
         store.write_result(run.id, h, "x", bad.model_dump(mode="json"))
     out = tmp_path / "a.csv"
-    result = runner.invoke(app, ["export", "--db", str(db), "--format", "acled-csv", "--out", str(out),
-                                 "--codebook", str(ROOT / "codebook")])
+    result = runner.invoke(
+        app,
+        ["export", "--db", str(db), "--format", "acled-csv", "--out", str(out), "--codebook", str(ROOT / "codebook")],
+    )
     assert result.exit_code == 0, result.output
     assert "x " + bad.events[0].id + ": the location is also the origin" in result.output
     assert "1 of 3 row(s) have values that contradict each other" in result.output
@@ -102,7 +109,9 @@ def test_cli_export_warns_about_contradictions(tmp_path: Path, coded):
 
 
 def test_review_and_export_do_not_import_the_rule_coder():
-    code = ("import sys, coder.review, coder.review.derive, coder.export, coder.derived, coder.notes; "
-            "print(sorted(m for m in sys.modules if m.startswith('coder.rules')))")
+    code = (
+        "import sys, coder.review, coder.review.derive, coder.export, coder.derived, coder.notes; "
+        "print(sorted(m for m in sys.modules if m.startswith('coder.rules')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"

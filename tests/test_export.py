@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 from datetime import date
 from pathlib import Path
@@ -59,11 +58,21 @@ def test_acled_csv_of_the_golden_set_round_trips_through_pandas(tmp_path: Path, 
     assert rows == n_events - 2  # the two cross-outlet incidents are one row each
     frame = read_acled_csv(path, codebook)
     assert list(frame.columns[: len(ACLED_COLUMNS)]) == ACLED_COLUMNS
-    assert list(frame.columns[len(ACLED_COLUMNS):len(ACLED_COLUMNS) + 1]) == ["codebook_event_type"]
+    assert list(frame.columns[len(ACLED_COLUMNS) : len(ACLED_COLUMNS) + 1]) == ["codebook_event_type"]
     assert {"evidence", "document_ids", "personnel_count", "goods"} <= set(frame.columns)
-    expected = {"year": "Int64", "time_precision": "Int64", "inter1": "Int64", "interaction": "Int64",
-                "iso": "Int64", "geo_precision": "Int64", "fatalities": "Int64", "timestamp": "Int64",
-                "latitude": "float64", "longitude": "float64", "personnel_count": "Int64"}
+    expected = {
+        "year": "Int64",
+        "time_precision": "Int64",
+        "inter1": "Int64",
+        "interaction": "Int64",
+        "iso": "Int64",
+        "geo_precision": "Int64",
+        "fatalities": "Int64",
+        "timestamp": "Int64",
+        "latitude": "float64",
+        "longitude": "float64",
+        "personnel_count": "Int64",
+    }
     assert {c: str(frame[c].dtype) for c in expected} == expected
     assert pd.api.types.is_datetime64_any_dtype(frame["event_date"])
     assert pd.api.types.is_string_dtype(frame["actor1"]) and pd.api.types.is_string_dtype(frame["notes"])
@@ -80,18 +89,26 @@ def test_acled_csv_of_the_golden_set_round_trips_through_pandas(tmp_path: Path, 
     assert pd.api.types.is_numeric_dtype(plain["latitude"]) and pd.api.types.is_numeric_dtype(plain["fatalities"])
 
 
-def _event(actor: str, place: str, day: date | None, precision: int = 1, admin1: str = "Deir ez-Zor",
-           geo: int = 1) -> Event:
-    fields = {"actor1": actor, "location": place, "admin1": admin1, "country": "Syria", "geo_precision": geo,
-              "time_precision": precision}
+def _event(
+    actor: str, place: str, day: date | None, precision: int = 1, admin1: str = "Deir ez-Zor", geo: int = 1
+) -> Event:
+    fields = {
+        "actor1": actor,
+        "location": place,
+        "admin1": admin1,
+        "country": "Syria",
+        "geo_precision": geo,
+        "time_precision": precision,
+    }
     if day:
         fields["event_date"] = day.isoformat()
     return Event(type="troop_movement", fields={k: FieldValue(value=v, alignment="derived") for k, v in fields.items()})
 
 
 def _docs(*events: Event) -> list[CodedDocument]:
-    return [CodedDocument(document=Document(id=f"d{i}", text="x", source=f"S{i}"), events=[e])
-            for i, e in enumerate(events)]
+    return [
+        CodedDocument(document=Document(id=f"d{i}", text="x", source=f"S{i}"), events=[e]) for i, e in enumerate(events)
+    ]
 
 
 def test_dedup_rules():
@@ -110,11 +127,18 @@ def test_dedup_rules():
     assert n_merged(_event(vague, "Al Bukamal", None), _event(vague, "Al Bukamal", None)) == 2
     assert n_merged(_event(vague, "Al Bukamal", d), _event(vague, "Al Bukamal", d)) == 1
     # Complete linkage: a third report within a day of the second but not of the first starts its own event.
-    assert n_merged(_event(brigade, "Al Bukamal", d), _event(brigade, "Al Bukamal", date(2021, 3, 17)),
-                    _event(brigade, "Al Bukamal", date(2021, 3, 18))) == 2
+    assert (
+        n_merged(
+            _event(brigade, "Al Bukamal", d),
+            _event(brigade, "Al Bukamal", date(2021, 3, 17)),
+            _event(brigade, "Al Bukamal", date(2021, 3, 18)),
+        )
+        == 2
+    )
     # Two events of one document are never merged with each other.
-    one = CodedDocument(document=Document(id="x", text="x"),
-                        events=[_event(brigade, "Al Bukamal", d), _event(brigade, "Al Bukamal", d)])
+    one = CodedDocument(
+        document=Document(id="x", text="x"), events=[_event(brigade, "Al Bukamal", d), _event(brigade, "Al Bukamal", d)]
+    )
     assert len(merge_events([one])) == 2
 
 

@@ -23,18 +23,38 @@ runner = CliRunner()
 CB = ["--codebook", str(ROOT / "codebook")]
 
 
-def _event(actor: str | None, place: str | None, day: date | None, *, admin1: str | None = "Deir ez-Zor",
-           precision: int = 1, kind: str = "troop_movement", words: str = "moved") -> Event:
-    values = {"actor1": actor, "location": place, "admin1": admin1, "country": "Syria", "geo_precision": 1,
-              "time_precision": precision, "event_date": day.isoformat() if day else None}
-    return Event(type=kind, evidence=[Span(start=0, end=len(words), text=words)],
-                 fields={k: FieldValue(value=v, alignment="derived") for k, v in values.items() if v is not None})
+def _event(
+    actor: str | None,
+    place: str | None,
+    day: date | None,
+    *,
+    admin1: str | None = "Deir ez-Zor",
+    precision: int = 1,
+    kind: str = "troop_movement",
+    words: str = "moved",
+) -> Event:
+    values = {
+        "actor1": actor,
+        "location": place,
+        "admin1": admin1,
+        "country": "Syria",
+        "geo_precision": 1,
+        "time_precision": precision,
+        "event_date": day.isoformat() if day else None,
+    }
+    return Event(
+        type=kind,
+        evidence=[Span(start=0, end=len(words), text=words)],
+        fields={k: FieldValue(value=v, alignment="derived") for k, v in values.items() if v is not None},
+    )
 
 
 def _doc(doc_id: str, *events: Event, published: date | None = None, source: str | None = None) -> CodedDocument:
     text = " ".join(e.evidence[0].text for e in events) or "x"
-    return CodedDocument(document=Document(id=doc_id, text=text, publication_date=published,
-                                           source=source or f"outlet {doc_id}"), events=list(events))
+    return CodedDocument(
+        document=Document(id=doc_id, text=text, publication_date=published, source=source or f"outlet {doc_id}"),
+        events=list(events),
+    )
 
 
 def test_undated_events_of_two_articles_are_never_merged():
@@ -58,14 +78,21 @@ def test_a_merge_needs_a_date_a_place_and_an_actor():
     assert n(_event(brigade, None, d, admin1=None), _event(brigade, None, d, admin1=None)) == 2
     assert n(_event(None, "Al Bukamal", d), _event(None, "Al Bukamal", d)) == 2
     # "In March" (precision 3) and a day of April are not one incident, however close.
-    assert n(_event(brigade, "Al Bukamal", date(2021, 3, 15), precision=3),
-             _event(brigade, "Al Bukamal", date(2021, 4, 1))) == 2
+    assert (
+        n(
+            _event(brigade, "Al Bukamal", date(2021, 3, 15), precision=3),
+            _event(brigade, "Al Bukamal", date(2021, 4, 1)),
+        )
+        == 2
+    )
 
 
 def test_proposals_do_not_depend_on_the_order_of_the_documents():
     d = date(2021, 3, 16)
-    docs = [_doc(f"d{i}", _event("Fatemiyoun Brigade", "Al Bukamal", d + timedelta(days=i % 2), words=f"w{i}"))
-            for i in range(6)]
+    docs = [
+        _doc(f"d{i}", _event("Fatemiyoun Brigade", "Al Bukamal", d + timedelta(days=i % 2), words=f"w{i}"))
+        for i in range(6)
+    ]
     first = {p.proposal_id for p in propose_merges(docs)}
     again = {p.proposal_id for p in propose_merges(list(reversed(docs)))}
     assert first and first == again
@@ -103,11 +130,19 @@ def test_merge_cost_is_near_linear(monkeypatch):
     start = date(2020, 1, 1)
 
     def batch(n: int) -> list[CodedDocument]:
-        return [_doc(f"d{i}", _event(rng.choice(["A Brigade", "B Brigade", "C Brigade"]),
-                                     rng.choice(["Al Bukamal", "Palmyra", "Raqqa"]),
-                                     start + timedelta(days=rng.randrange(n // 2)),
-                                     admin1=rng.choice(["Deir ez-Zor", "Homs", "Ar-Raqqa"]), words=f"w{i}"))
-                for i in range(n)]
+        return [
+            _doc(
+                f"d{i}",
+                _event(
+                    rng.choice(["A Brigade", "B Brigade", "C Brigade"]),
+                    rng.choice(["Al Bukamal", "Palmyra", "Raqqa"]),
+                    start + timedelta(days=rng.randrange(n // 2)),
+                    admin1=rng.choice(["Deir ez-Zor", "Homs", "Ar-Raqqa"]),
+                    words=f"w{i}",
+                ),
+            )
+            for i in range(n)
+        ]
 
     counts = []
     for n in (1000, 4000):
@@ -129,10 +164,12 @@ def _store(path: Path, docs: list[CodedDocument]) -> Path:
 
 def test_export_proposes_merges_and_applies_only_accepted_ones(tmp_path: Path):
     d = date(2021, 3, 16)
-    docs = [_doc("a", _event("Fatemiyoun Brigade", "Al Bukamal", d)),
-            _doc("b", _event("Fatemiyoun Brigade", "Al Bukamal", d + timedelta(days=1), words="arrived")),
-            _doc("c", _event("Kataib Hezbollah", "Al Mayadin", d, words="went")),
-            _doc("e", _event("Kataib Hezbollah", "Al Mayadin", d, words="drove"))]
+    docs = [
+        _doc("a", _event("Fatemiyoun Brigade", "Al Bukamal", d)),
+        _doc("b", _event("Fatemiyoun Brigade", "Al Bukamal", d + timedelta(days=1), words="arrived")),
+        _doc("c", _event("Kataib Hezbollah", "Al Mayadin", d, words="went")),
+        _doc("e", _event("Kataib Hezbollah", "Al Mayadin", d, words="drove")),
+    ]
     db = _store(tmp_path / "run.sqlite", docs)
     out, merges = tmp_path / "a.csv", tmp_path / "merges.csv"
     args = ["export", "--db", str(db), "--format", "acled-csv", "--out", str(out), *CB]

@@ -43,6 +43,10 @@ def reviewed_store(tmp_path: Path, codebook) -> Path:
     return db
 
 
+def _export(store: Path, *options: str):
+    return runner.invoke(app, ["export", "--db", str(store), *options, *CB])
+
+
 def _rows(path: Path) -> list[dict]:
     with path.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -50,8 +54,7 @@ def _rows(path: Path) -> list[dict]:
 
 def test_the_reviewed_export_says_what_it_left_out_and_why(reviewed_store: Path, tmp_path: Path):
     out = tmp_path / "events.csv"
-    result = runner.invoke(app, ["export", "--db", str(reviewed_store), "--format", "acled-csv", "--no-dedup",
-                                 "--reviewed", "--out", str(out), *CB])
+    result = _export(reviewed_store, "--format", "acled-csv", "--no-dedup", "--reviewed", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "2 document(s) left out" in result.output
     assert "b: partly reviewed: 2 of 4 events decided" in result.output
@@ -62,8 +65,9 @@ def test_the_reviewed_export_says_what_it_left_out_and_why(reviewed_store: Path,
 
 def test_include_partial_keeps_the_added_event_and_marks_undecided_ones(reviewed_store: Path, tmp_path: Path):
     out = tmp_path / "events.csv"
-    result = runner.invoke(app, ["export", "--db", str(reviewed_store), "--format", "acled-csv", "--no-dedup",
-                                 "--reviewed", "--include-partial", "--out", str(out), *CB])
+    result = _export(
+        reviewed_store, "--format", "acled-csv", "--no-dedup", "--reviewed", "--include-partial", "--out", str(out)
+    )
     assert result.exit_code == 0, result.output
     rows = _rows(out)
     b_rows = [row for row in rows if row["document_ids"] == "b"]
@@ -77,23 +81,23 @@ def test_library_reports_left_out_documents(reviewed_store: Path, codebook):
     export = reviewed_export(reviewed_store, codebook=codebook)
     assert [d.document.id for d in export.documents] == ["a"]
     assert [(x.id, x.reason) for x in export.left_out] == [
-        ("b", "partly reviewed: 2 of 4 events decided"), ("c", "not reviewed")]
+        ("b", "partly reviewed: 2 of 4 events decided"),
+        ("c", "not reviewed"),
+    ]
     partial = reviewed_export(reviewed_store, codebook=codebook, include_partial=True)
     assert [d.document.id for d in partial.documents] == ["a", "b"]
     assert partial.undecided == {"b": {1, 2}}  # indices in the exported document's events
 
 
 def test_jsonl_include_partial_is_refused_until_the_format_can_mark_events(reviewed_store: Path):
-    result = runner.invoke(app, ["export", "--db", str(reviewed_store), "--format", "jsonl", "--reviewed",
-                                 "--include-partial", *CB])
+    result = _export(reviewed_store, "--format", "jsonl", "--reviewed", "--include-partial")
     assert result.exit_code == 2 and "acled-csv" in result.output
 
 
 def test_rows_without_date_or_source_are_counted(reviewed_store: Path, tmp_path: Path):
     # The example is a .txt file: no outlet, so no row has a source.
     out = tmp_path / "all.csv"
-    result = runner.invoke(app, ["export", "--db", str(reviewed_store), "--format", "acled-csv", "--no-dedup",
-                                 "--out", str(out), *CB])
+    result = _export(reviewed_store, "--format", "acled-csv", "--no-dedup", "--out", str(out))
     assert result.exit_code == 0, result.output
     rows = _rows(out)
     without_source = sum(1 for row in rows if not row["source"])

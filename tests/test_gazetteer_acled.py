@@ -21,11 +21,19 @@ def test_every_gazetteer_admin_has_an_acled_spelling(codebook):
             assert acled_admin2(place.country, place.admin2) in ADMIN2[place.country], (place.name, place.admin2)
 
 
-@pytest.mark.parametrize("country, written, acled", [
-    ("Syria", "Deir ez-Zor", "Deir ez Zor"), ("Syria", "Dayr az Zawr", "Deir ez Zor"), ("Iraq", "Al-Anbar", "Al Anbar"),
-    ("Iraq", "Nineveh", "Ninewa"), ("Syria", "Rif Dimashq", "Rural Damascus"), ("Syria", "Ar-Raqqa", "Ar Raqqa"),
-    ("Syria", "Al-Hasakah", "Al Hasakeh"), ("Syria", "Idlib", "Idleb"),
-])
+@pytest.mark.parametrize(
+    "country, written, acled",
+    [
+        ("Syria", "Deir ez-Zor", "Deir ez Zor"),
+        ("Syria", "Dayr az Zawr", "Deir ez Zor"),
+        ("Iraq", "Al-Anbar", "Al Anbar"),
+        ("Iraq", "Nineveh", "Ninewa"),
+        ("Syria", "Rif Dimashq", "Rural Damascus"),
+        ("Syria", "Ar-Raqqa", "Ar Raqqa"),
+        ("Syria", "Al-Hasakah", "Al Hasakeh"),
+        ("Syria", "Idlib", "Idleb"),
+    ],
+)
 def test_admin1_table(country, written, acled):
     assert acled_admin1(country, written) == acled
     assert acled_admin1(country, "Atlantis") is None
@@ -53,11 +61,21 @@ def test_derived_admin_areas_and_their_acled_spelling(norm, codebook):
     assert acled_admin2(palmyra.country, palmyra.admin2) == "Tadmor"
 
 
-@pytest.mark.parametrize("written, name", [
-    ("Baghouz", "Al-Baghuz"), ("Abu Hammam", "Abu Hamam"), ("al-Baghiliyah", "Al-Baghiliyah"), ("Hajin", "Hajin"),
-    ("Al-Sekak", "Al-Sikak crossing"), ("al-Herri", "Al-Hari"), ("Ayash", "Ayyash"), ("Heet", "Heet"),
-    ("Tall Afar", "Tal Afar"), ("Nineveh province", "Ninewa governorate"),
-])
+@pytest.mark.parametrize(
+    "written, name",
+    [
+        ("Baghouz", "Al-Baghuz"),
+        ("Abu Hammam", "Abu Hamam"),
+        ("al-Baghiliyah", "Al-Baghiliyah"),
+        ("Hajin", "Hajin"),
+        ("Al-Sekak", "Al-Sikak crossing"),
+        ("al-Herri", "Al-Hari"),
+        ("Ayash", "Ayyash"),
+        ("Heet", "Heet"),
+        ("Tall Afar", "Tal Afar"),
+        ("Nineveh province", "Ninewa governorate"),
+    ],
+)
 def test_villages_and_towns_the_issue_names(norm, written, name):
     assert norm.place(written).name == name
 
@@ -67,9 +85,15 @@ def test_hit_the_verb_is_not_a_town(norm):
     assert [m.match.name for m in places] == ["Hatla"]
 
 
-@pytest.mark.parametrize("text", ["The Damascus government sent envoys to the tribes.",
-                                  "Baghdad's authorities closed the road.", "Tehran-backed fighters gathered.",
-                                  "Iraqi-based militias and the Damascus regime were blamed."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Damascus government sent envoys to the tribes.",
+        "Baghdad's authorities closed the road.",
+        "Tehran-backed fighters gathered.",
+        "Iraqi-based militias and the Damascus regime were blamed.",
+    ],
+)
 def test_organisational_uses_are_not_places(norm, text):
     _actors, places = norm.find_names(text)
     assert places == []
@@ -80,11 +104,14 @@ def test_a_capital_as_a_place_is_still_a_place(norm):
     assert [m.match.name for m in places] == ["Damascus"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Fighters moved from al-Mayadin to al-Tayyibah and then to al-Asharah.", "Al-Tayyibah (Deir ez-Zor)"),
-    ("Fighters moved from al-Sukhnah to al-Tayyibah, east of Palmyra.", "Al-Tayyibah (Homs)"),
-    ("Fighters moved from al-Sukhnah to Taybeh, east of Palmyra.", "Al-Tayyibah (Homs)"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Fighters moved from al-Mayadin to al-Tayyibah and then to al-Asharah.", "Al-Tayyibah (Deir ez-Zor)"),
+        ("Fighters moved from al-Sukhnah to al-Tayyibah, east of Palmyra.", "Al-Tayyibah (Homs)"),
+        ("Fighters moved from al-Sukhnah to Taybeh, east of Palmyra.", "Al-Tayyibah (Homs)"),
+    ],
+)
 def test_one_name_many_places_nearest_wins(norm, text, expected):
     _actors, places = norm.find_names(text)
     assert expected in [m.match.name for m in places]

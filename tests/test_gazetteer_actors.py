@@ -12,21 +12,35 @@ def norm(codebook):
 
 
 def _found(norm, text):
-    return [(text[m.start:m.end], m.match.name) for m in norm.find_actors(text)]
+    return [(text[m.start : m.end], m.match.name) for m in norm.find_actors(text)]
 
 
-@pytest.mark.parametrize("written, name", [
-    ("Kata'ib Hizballah", "Kataib Hezbollah"), ("Kata’ib Hizballah", "Kataib Hezbollah"),
-    ("Kataeb Hizballah", "Kataib Hezbollah"), ("Fatimiyeon", "Fatemiyoun Brigade"),
-    ("Zeinabiyon", "Zainabiyoun Brigade"), ("Harakat al-Nujaba", "Harakat Hezbollah al-Nujaba"),
-    ("Kataib Sayed al-Shuhada", "Kataib Sayyid al-Shuhada"), ("Badr Forces", "Badr Organization"),
-    ("Kataib Imam Ali", "Kataib al-Imam Ali"), ("Liwa al-Quds", "Liwa al-Quds"),
-    ("Liwa al-Baqer", "Al-Baqir Brigade"), ("Quds Force", "IRGC Quds Force"),
-    ("Local Defence Force", "Local Defence Forces"), ("NDF", "National Defence Forces"),
-    ("Brigade 47", "47th Regiment"), ("PMF Brigade 13", "Liwa al-Tafuf"), ("PMF Brigade 45", "Kataib Hezbollah"),
-    ("Iraqi Border Guards", "Military Forces of Iraq"), ("Operation Inherent Resolve", "US-led Coalition"),
-    ("Republican Guard", "Republican Guard"), ("Jabbour", "Al-Jabbour Tribal Group"),
-])
+@pytest.mark.parametrize(
+    "written, name",
+    [
+        ("Kata'ib Hizballah", "Kataib Hezbollah"),
+        ("Kata’ib Hizballah", "Kataib Hezbollah"),
+        ("Kataeb Hizballah", "Kataib Hezbollah"),
+        ("Fatimiyeon", "Fatemiyoun Brigade"),
+        ("Zeinabiyon", "Zainabiyoun Brigade"),
+        ("Harakat al-Nujaba", "Harakat Hezbollah al-Nujaba"),
+        ("Kataib Sayed al-Shuhada", "Kataib Sayyid al-Shuhada"),
+        ("Badr Forces", "Badr Organization"),
+        ("Kataib Imam Ali", "Kataib al-Imam Ali"),
+        ("Liwa al-Quds", "Liwa al-Quds"),
+        ("Liwa al-Baqer", "Al-Baqir Brigade"),
+        ("Quds Force", "IRGC Quds Force"),
+        ("Local Defence Force", "Local Defence Forces"),
+        ("NDF", "National Defence Forces"),
+        ("Brigade 47", "47th Regiment"),
+        ("PMF Brigade 13", "Liwa al-Tafuf"),
+        ("PMF Brigade 45", "Kataib Hezbollah"),
+        ("Iraqi Border Guards", "Military Forces of Iraq"),
+        ("Operation Inherent Resolve", "US-led Coalition"),
+        ("Republican Guard", "Republican Guard"),
+        ("Jabbour", "Al-Jabbour Tribal Group"),
+    ],
+)
 def test_theatre_forces_and_spellings(norm, written, name):
     assert norm.actor(written).name == name
     assert _found(norm, f"Fighters of {written} arrived.") == [(written, name)]
@@ -40,7 +54,9 @@ def test_kataib_hizballah_is_never_lebanese_hezbollah(norm):
 
 def test_forces_are_not_the_brigade(norm):
     assert norm.actor("Abu al-Fadl al-Abbas Forces", whole=True).name == "Abu al-Fadl al-Abbas Forces"
-    assert _found(norm, "Abu al-Fadl al-Abbas Forces deployed.") == [("Abu al-Fadl al-Abbas Forces", "Abu al-Fadl al-Abbas Forces")]
+    assert _found(norm, "Abu al-Fadl al-Abbas Forces deployed.") == [
+        ("Abu al-Fadl al-Abbas Forces", "Abu al-Fadl al-Abbas Forces")
+    ]
     # A spelling the dictionary lacks: unresolved or the Forces, never the Brigade.
     said = _found(norm, "Abu al-Fadl al-Abbas Force deployed.")
     assert all(name != "Abu al-Fadl al-Abbas Brigade" for _s, name in said)
@@ -81,10 +97,31 @@ def test_sides_and_acled_names(norm, codebook):
     assert norm.actor("SDF").actor.acled_name == "SDF: Syrian Democratic Forces"
     assert norm.actor("Fatemiyoun").actor.acled_name == "Liwa Fatemiyoun"
     listed = {a.name for a in codebook.actors}
-    for needed in ("Islamic Revolutionary Guard Corps", "IRGC Quds Force", "Hezbollah", "Fatemiyoun Brigade",
-                   "Zainabiyoun Brigade", "Kataib Hezbollah", "Kataib Sayyid al-Shuhada", "Harakat Hezbollah al-Nujaba",
-                   "Asaib Ahl al-Haq", "Badr Organization", "Kataib al-Imam Ali", "Liwa al-Quds", "Al-Baqir Brigade",
-                   "Abu al-Fadl al-Abbas Brigade", "National Defence Forces", "Local Defence Forces", "4th Division",
-                   "47th Regiment", "Popular Mobilization Forces", "Military Forces of Iraq", "Syrian Democratic Forces",
-                   "US-led Coalition", "Al-Ougaidat Tribal Group", "Al-Baggara Tribal Group", "Al-Shaitat Tribal Group"):
+    for needed in (
+        "Islamic Revolutionary Guard Corps",
+        "IRGC Quds Force",
+        "Hezbollah",
+        "Fatemiyoun Brigade",
+        "Zainabiyoun Brigade",
+        "Kataib Hezbollah",
+        "Kataib Sayyid al-Shuhada",
+        "Harakat Hezbollah al-Nujaba",
+        "Asaib Ahl al-Haq",
+        "Badr Organization",
+        "Kataib al-Imam Ali",
+        "Liwa al-Quds",
+        "Al-Baqir Brigade",
+        "Abu al-Fadl al-Abbas Brigade",
+        "National Defence Forces",
+        "Local Defence Forces",
+        "4th Division",
+        "47th Regiment",
+        "Popular Mobilization Forces",
+        "Military Forces of Iraq",
+        "Syrian Democratic Forces",
+        "US-led Coalition",
+        "Al-Ougaidat Tribal Group",
+        "Al-Baggara Tribal Group",
+        "Al-Shaitat Tribal Group",
+    ):
         assert needed in listed

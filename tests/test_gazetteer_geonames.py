@@ -13,6 +13,7 @@ from coder.gazetteer.lookup import lookup_places
 def no_network(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the GeoNames tier must not touch the network")
+
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
 
@@ -31,22 +32,34 @@ def real(tmp_path_factory):
 
 
 def _city(gid, name, cc, admin1, lat, lon, population=0, alternates=()):
-    return {"geonameid": gid, "name": name, "countrycode": cc, "admin1code": admin1, "latitude": lat,
-            "longitude": lon, "population": population, "alternatenames": list(alternates)}
+    return {
+        "geonameid": gid,
+        "name": name,
+        "countrycode": cc,
+        "admin1code": admin1,
+        "latitude": lat,
+        "longitude": lon,
+        "population": population,
+        "alternatenames": list(alternates),
+    }
 
 
-SMALL = {str(c["geonameid"]): c for c in [
-    _city(1, "Ālbū Kamāl", "SY", "07", 34.45, 40.92, 57572, ["Abu Kamal", "Al-Bukamal", "البوكمال"]),
-    _city(2, "Sinjār", "IQ", "15", 36.32, 41.88, 38294),
-    _city(3, "Sinjār", "SY", "12", 35.59, 37.00, 0),
-    _city(4, "Gaziantep", "TR", "83", 37.06, 37.38, 1_000_000),
-    _city(5, "Ankara", "TR", "68", 39.92, 32.85, 4_000_000),   # not a border province
-    _city(6, "Paris", "FR", "11", 48.85, 2.35, 2_000_000),     # not the theatre
-]}
+SMALL = {
+    str(c["geonameid"]): c
+    for c in [
+        _city(1, "Ālbū Kamāl", "SY", "07", 34.45, 40.92, 57572, ["Abu Kamal", "Al-Bukamal", "البوكمال"]),
+        _city(2, "Sinjār", "IQ", "15", 36.32, 41.88, 38294),
+        _city(3, "Sinjār", "SY", "12", 35.59, 37.00, 0),
+        _city(4, "Gaziantep", "TR", "83", 37.06, 37.38, 1_000_000),
+        _city(5, "Ankara", "TR", "68", 39.92, 32.85, 4_000_000),  # not a border province
+        _city(6, "Paris", "FR", "11", 48.85, 2.35, 2_000_000),  # not the theatre
+    ]
+}
 
 
 def test_real_data_covers_the_theatre_with_acled_admin1(real):
     from collections import Counter
+
     per_country = Counter(row[2] for row in real.rows)
     assert per_country["Syria"] >= 300 and per_country["Iraq"] >= 150 and per_country["Lebanon"] >= 50
     assert per_country["Jordan"] >= 100 and 0 < per_country["Turkey"] < 1000  # the border provinces only
@@ -55,8 +68,7 @@ def test_real_data_covers_the_theatre_with_acled_admin1(real):
     assert mayadin.country == "Syria" and mayadin.admin1 == "Deir ez Zor" and mayadin.population > 10_000
 
 
-@pytest.mark.parametrize("written", ["Albu Kamal", "Abu Kamal", "Al Bukamal", "al-Bukamal", "Albukamal",
-                                     "البوكمال"])
+@pytest.mark.parametrize("written", ["Albu Kamal", "Abu Kamal", "Al Bukamal", "al-Bukamal", "Albukamal", "البوكمال"])
 def test_spelling_variants_find_one_place(real, written):
     found = real.lookup(written)
     assert [c.geonames_id for c in found] == [174448], written
@@ -148,6 +160,7 @@ def test_coder_places_prints_geonames_rows():
     from typer.testing import CliRunner
 
     from coder.cli import app
+
     result = CliRunner().invoke(app, ["places", "Sinjar", "--json", "-n", "5"])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.splitlines() if line.strip()]

@@ -32,26 +32,35 @@ GOLDEN = ROOT / "golden"
 NOT_RESERVED = ROOT.parent / "shared" / "tools" / "not-reserved"
 
 # Our own wording: a convoy named twice (headline and body), so "al-Hari" occurs twice.
-TEXT = ("Militia convoy reaches al-Hari\n\n"
-        "Sources said on Monday that a convoy of nine trucks of Kataib Hezbollah arrived in al-Hari, "
-        "coming from al-Qaim. Separately, an IRGC envoy met elders of the Al-Shaitat tribe in al-Hari.")
+TEXT = (
+    "Militia convoy reaches al-Hari\n\n"
+    "Sources said on Monday that a convoy of nine trucks of Kataib Hezbollah arrived in al-Hari, "
+    "coming from al-Qaim. Separately, an IRGC envoy met elders of the Al-Shaitat tribe in al-Hari."
+)
 
 
 def _doc(split=None) -> Document:
-    return Document(id="t1", text=TEXT, publication_date="2024-05-08", source="Test outlet",
-                    source_scale="local", split=split)
+    return Document(
+        id="t1", text=TEXT, publication_date="2024-05-08", source="Test outlet", source_scale="local", split=split
+    )
 
 
 def _convoy(**fields) -> dict:
-    base = {"actor1": {"value": "Kataib Hezbollah", "quote": "Kataib Hezbollah"},
-            "location": {"value": "Al Bukamal", "quote": "al-Hari"},
-            "geo_precision": 2,
-            "event_date": {"value": "2024-05-06", "quote": "on Monday"}, "time_precision": 1,
-            "vehicle_count": {"value": 9, "quote": "nine trucks"},
-            "origin": {"value": "al-Qaim", "quote": "from al-Qaim"}}
+    base = {
+        "actor1": {"value": "Kataib Hezbollah", "quote": "Kataib Hezbollah"},
+        "location": {"value": "Al Bukamal", "quote": "al-Hari"},
+        "geo_precision": 2,
+        "event_date": {"value": "2024-05-06", "quote": "on Monday"},
+        "time_precision": 1,
+        "vehicle_count": {"value": 9, "quote": "nine trucks"},
+        "origin": {"value": "al-Qaim", "quote": "from al-Qaim"},
+    }
     base.update(fields)
-    return {"type": "troop_movement", "evidence": ["a convoy of nine trucks of Kataib Hezbollah arrived in al-Hari"],
-            "fields": base}
+    return {
+        "type": "troop_movement",
+        "evidence": ["a convoy of nine trucks of Kataib Hezbollah arrived in al-Hari"],
+        "fields": base,
+    }
 
 
 def test_quotes_become_exact_spans_and_derived_fields_are_filled(codebook):
@@ -59,20 +68,22 @@ def test_quotes_become_exact_spans_and_derived_fields_are_filled(codebook):
     event = doc.events[0]
     location = event.fields["location"]
     # "al-Hari" is in the headline and twice in the body: the one inside the evidence is taken.
-    assert TEXT[location.spans[0].start:location.spans[0].end] == "al-Hari"
+    assert TEXT[location.spans[0].start : location.spans[0].end] == "al-Hari"
     assert event.evidence[0].start <= location.spans[0].start < event.evidence[0].end
-    assert event.fields["origin"].value == "Al-Qaim"          # a variant becomes the canonical name
+    assert event.fields["origin"].value == "Al-Qaim"  # a variant becomes the canonical name
     assert event.fields["country"].value == "Syria"
-    assert event.fields["geo_precision"].value == 2           # the coder's coarser precision is kept
+    assert event.fields["geo_precision"].value == 2  # the coder's coarser precision is kept
     assert event.fields["inter1"].value == 3
     assert event.fields["fatalities"].value == 0 and event.fields["source"].value == "Test outlet"
-    assert all(TEXT[s.start:s.end] == s.text for s in event.all_spans())
+    assert all(TEXT[s.start : s.end] == s.text for s in event.all_spans())
 
 
 def test_every_problem_is_reported_with_its_event_and_field(codebook):
-    bad = _convoy(vehicle_count={"value": 9, "quote": "ten trucks"},
-                  actor1={"value": "Liwa Nonexistent", "quote": "Kataib Hezbollah"},
-                  movement_kind={"value": "teleport"})
+    bad = _convoy(
+        vehicle_count={"value": 9, "quote": "ten trucks"},
+        actor1={"value": "Liwa Nonexistent", "quote": "Kataib Hezbollah"},
+        movement_kind={"value": "teleport"},
+    )
     with pytest.raises(QuoteCodingError) as caught:
         QuoteImporter(codebook).build({"document": "t1", "events": [bad, {"type": "parade"}]}, _doc(), "t1.yaml")
     messages = [str(p) for p in caught.value.problems]
@@ -84,8 +95,11 @@ def test_every_problem_is_reported_with_its_event_and_field(codebook):
 
 def test_a_named_group_is_never_fuzzily_replaced_by_another(codebook):
     with pytest.raises(QuoteCodingError, match="not a name or variant in codebook/actors.yaml"):
-        QuoteImporter(codebook).build({"document": "t1", "events": [
-            _convoy(actor1={"value": "Kataib Hezbollahh", "quote": "Kataib Hezbollah"})]}, _doc(), "t1.yaml")
+        QuoteImporter(codebook).build(
+            {"document": "t1", "events": [_convoy(actor1={"value": "Kataib Hezbollahh", "quote": "Kataib Hezbollah"})]},
+            _doc(),
+            "t1.yaml",
+        )
 
 
 def test_derived_fields_are_refused_in_a_coding(codebook):
@@ -106,7 +120,7 @@ def test_import_from_files_reads_text_and_metadata(tmp_path: Path, codebook):
 def test_bad_yaml_is_reported_with_its_line(tmp_path: Path, codebook):
     add_document(TEXT, tmp_path, "t1", {})
     path = tmp_path / "t1.yaml"
-    path.write_text("document: t1\nevents:\n  - type: troop_movement\n    evidence: [\"unclosed\n")
+    path.write_text('document: t1\nevents:\n  - type: troop_movement\n    evidence: ["unclosed\n')
     _, problems = import_codings([path], [tmp_path], codebook)
     assert problems and f"{path}:" in str(problems[0]) and "invalid YAML" in str(problems[0])
 
@@ -135,12 +149,14 @@ def test_splits_keep_incident_groups_whole_and_balance_strata():
     for source in "AB":
         sides = [splits[d.document.id] for d in docs[:20] if d.document.source == source and d.document.id != "d0"]
         assert abs(sides.count("test") - sides.count("dev")) <= 1
-    assert assign_splits(docs, 0.5, {"d0": "dev"}) == splits      # deterministic
+    assert assign_splits(docs, 0.5, {"d0": "dev"}) == splits  # deterministic
 
 
 def test_freeze_detects_a_changed_test_document_and_admits_new_ones(tmp_path: Path):
-    docs = [CodedDocument(document=Document(id=f"d{i}", text=f"text {i}", split="test" if i < 2 else "dev"))
-            for i in range(3)]
+    docs = [
+        CodedDocument(document=Document(id=f"d{i}", text=f"text {i}", split="test" if i < 2 else "dev"))
+        for i in range(3)
+    ]
     write_adjudicated(docs, tmp_path, {})
     frozen = freeze(tmp_path, "2026-01-01T00:00Z")
     assert frozen.documents == ["d0", "d1"] and FreezeLog.read(tmp_path).check(tmp_path) == []
@@ -198,21 +214,29 @@ def test_cli_check_names_the_missing_quote(tmp_path: Path):
     assert result.exit_code == 1
     assert "field origin: quote not found in the text: 'from Qaim'" in result.output
     coding.write_text(json.dumps({"document": "t1", "events": [_convoy()]}))
-    result = runner.invoke(app, ["golden", "import", str(coding), "--golden", str(tmp_path),
-                                 "--out", str(tmp_path / "o.jsonl")])
+    result = runner.invoke(
+        app, ["golden", "import", str(coding), "--golden", str(tmp_path), "--out", str(tmp_path / "o.jsonl")]
+    )
     assert result.exit_code == 0, result.output
     assert load_coded(tmp_path / "o.jsonl")[0].events[0].fields["vehicle_count"].value == 9
 
 
 def test_disagreements_name_each_event_by_its_place_in_the_coding(codebook):
     from coder.score.agree import disagreements
+
     importer = QuoteImporter(codebook)
-    outreach = {"type": "tribal_outreach", "evidence": ["an IRGC envoy met elders of the Al-Shaitat tribe in al-Hari"],
-                "fields": {"actor1": {"value": "Islamic Revolutionary Guard Corps", "quote": "IRGC"},
-                           "location": {"value": "Al Bukamal", "quote": "al-Hari"}}}
+    outreach = {
+        "type": "tribal_outreach",
+        "evidence": ["an IRGC envoy met elders of the Al-Shaitat tribe in al-Hari"],
+        "fields": {
+            "actor1": {"value": "Islamic Revolutionary Guard Corps", "quote": "IRGC"},
+            "location": {"value": "Al Bukamal", "quote": "al-Hari"},
+        },
+    }
     first = importer.build({"document": "t1", "events": [outreach, _convoy()]}, _doc(), "a.yaml")
-    second = importer.build({"document": "t1", "events": [
-        _convoy(vehicle_count={"value": 10, "quote": "nine trucks"})]}, _doc(), "b.yaml")
+    second = importer.build(
+        {"document": "t1", "events": [_convoy(vehicle_count={"value": 10, "quote": "nine trucks"})]}, _doc(), "b.yaml"
+    )
     listing = disagreements([first], [second], codebook)
     assert "## t1" in listing
     assert "- only A: A0 tribal_outreach" in listing
@@ -221,6 +245,7 @@ def test_disagreements_name_each_event_by_its_place_in_the_coding(codebook):
 
 def test_a_record_round_trips_through_its_quote_coding(codebook):
     from coder.golden.quotes import to_quote_coding
+
     importer = QuoteImporter(codebook)
     first = importer.build({"document": "t1", "events": [_convoy()]}, _doc(), "a.yaml")
     again = importer.build(to_quote_coding(first, "a"), _doc(), "again.yaml")

@@ -32,8 +32,11 @@ def test_actors_keeps_named_groups_apart():
 
 
 def test_unresolved_counts_and_contexts(tmp_path):
-    (tmp_path / "a.txt").write_text("Fighters of Liwa al-Hamza arrived in the village of Abu Hardub, east of "
-                                    "al-Mayadin.\nLater Liwa al-Hamza left for Hatla.", encoding="utf-8")
+    (tmp_path / "a.txt").write_text(
+        "Fighters of Liwa al-Hamza arrived in the village of Abu Hardub, east of "
+        "al-Mayadin.\nLater Liwa al-Hamza left for Hatla.",
+        encoding="utf-8",
+    )
     (tmp_path / "b.txt").write_text("Liwa al-Hamza recruited in the town of Abu Hardub.", encoding="utf-8")
     rows = _lines(runner.invoke(app, ["unresolved", str(tmp_path), "--json"]))
     by_name = {(r["kind"], r["name"]): r for r in rows}
@@ -46,8 +49,13 @@ def test_unresolved_counts_and_contexts(tmp_path):
 
 
 def test_unresolved_reads_coded_jsonl(tmp_path):
-    record = {"format": 1, "document": {"id": "d1", "text": "They met in the village of Abu Hardub near Hatla."},
-              "events": [], "coder": {"name": "rules", "version": "0", "codebook_version": "0"}, "status": "ok"}
+    record = {
+        "format": 1,
+        "document": {"id": "d1", "text": "They met in the village of Abu Hardub near Hatla."},
+        "events": [],
+        "coder": {"name": "rules", "version": "0", "codebook_version": "0"},
+        "status": "ok",
+    }
     path = tmp_path / "coded.jsonl"
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     rows = _lines(runner.invoke(app, ["unresolved", str(path), "--json"]))
@@ -62,8 +70,9 @@ def test_unresolved_missing_path(tmp_path):
 def test_unresolved_reads_a_batch_store(tmp_path):
     archive = tmp_path / "archive"
     archive.mkdir()
-    (archive / "a.txt").write_text("Fighters of Liwa al-Hamza arrived in the village of Abu Hardub, east of "
-                                   "al-Mayadin.", encoding="utf-8")
+    (archive / "a.txt").write_text(
+        "Fighters of Liwa al-Hamza arrived in the village of Abu Hardub, east of al-Mayadin.", encoding="utf-8"
+    )
     db = tmp_path / "run.sqlite"
     coded = runner.invoke(app, ["batch", str(archive), "--db", str(db), "--concurrency", "1"])
     assert coded.exit_code == 0, coded.output

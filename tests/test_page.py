@@ -10,12 +10,15 @@ from coder.cli import app
 from coder.codebook.loader import load_codebook
 from coder.models import Alignment, Document
 from coder.report.proposals import proposals_page
+from tests.browser import dump_dom
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "convoy_and_recruitment.txt"
-HOSTILE = ('<script>alert("x")</script> <img src=x onerror=alert(1)> & "quotes" \'single\' '
-           "A convoy of Kataib Hezbollah fighters reached Al Bukamal on May 3, 2021. "
-           "An airstrike hit a position near Al Mayadin the same day.")
+HOSTILE = (
+    '<script>alert("x")</script> <img src=x onerror=alert(1)> & "quotes" \'single\' '
+    "A convoy of Kataib Hezbollah fighters reached Al Bukamal on May 3, 2021. "
+    "An airstrike hit a position near Al Mayadin the same day."
+)
 
 
 def _code(*docs: Document):
@@ -26,8 +29,9 @@ def _code(*docs: Document):
 
 def test_cli_writes_one_self_contained_page(tmp_path):
     out = tmp_path / "page.html"
-    result = CliRunner().invoke(app, ["code", str(EXAMPLE), "--format", "html", "--out", str(out),
-                                      "--codebook", str(ROOT / "codebook")])
+    result = CliRunner().invoke(
+        app, ["code", str(EXAMPLE), "--format", "html", "--out", str(out), "--codebook", str(ROOT / "codebook")]
+    )
     assert result.exit_code == 0, result.output
     tree = lxml.html.fromstring(out.read_bytes())
     # self-contained: nothing fetched from elsewhere
@@ -77,8 +81,9 @@ def test_span_not_holding_its_quote_is_flagged():
 
 
 def test_failed_and_empty_documents_and_many_documents():
-    (one, two), codebook = _code(Document(id="a", text="Nothing happened here."),
-                                 Document(id="b", text=HOSTILE, publication_date="2021-05-04"))
+    (one, two), codebook = _code(
+        Document(id="a", text="Nothing happened here."), Document(id="b", text=HOSTILE, publication_date="2021-05-04")
+    )
     one.status, one.error = "failed", "<timeout>"
     tree = lxml.html.fromstring(proposals_page([one, two], codebook))
     sections = tree.xpath("//section[@class='doc']")
@@ -90,22 +95,14 @@ def test_failed_and_empty_documents_and_many_documents():
 
 def test_page_runs_in_headless_chromium_and_a_click_lights_the_event(tmp_path):
     """Only where a Chromium is installed (Debian's `chromium`); the structure tests above run everywhere."""
-    import shutil
-    import subprocess
-
-    import pytest
-
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not browser:
-        pytest.skip("no chromium on this machine")
     (coded,), codebook = _code(Document(id="d", text=HOSTILE, publication_date="2021-05-04"))
     html = proposals_page([coded], codebook).replace(
-        "</body>", '<script>document.querySelector("tr.event").click();'
-        'document.body.setAttribute("data-lit", document.querySelectorAll(".lit").length);</script></body>')
+        "</body>",
+        '<script>document.querySelector("tr.event").click();'
+        'document.body.setAttribute("data-lit", document.querySelectorAll(".lit").length);</script></body>',
+    )
     page = tmp_path / "page.html"
     page.write_text(html, encoding="utf-8")
-    done = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
-                           "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
-    dom = lxml.html.fromstring(done.stdout)
+    dom, stderr = dump_dom(page)
     assert int(dom.xpath("string(//body/@data-lit)")) >= 2  # the evidence and its field spans
-    assert "Uncaught" not in done.stderr
+    assert "Uncaught" not in stderr

@@ -17,8 +17,9 @@ def test_fold_covers_every_character_ignorecase_matches_with_ascii():
     # The prefilter folds words with _FOLD and lower(): any other non-ASCII character that
     # IGNORECASE matched with an ASCII letter or digit would make it miss a match.
     ascii_word = re.compile(r"[a-z0-9_]", re.I)
-    found = {chr(cp) for cp in range(0x80, sys.maxunicode + 1)
-             if not 0xD800 <= cp < 0xE000 and ascii_word.match(chr(cp))}
+    found = {
+        chr(cp) for cp in range(0x80, sys.maxunicode + 1) if not 0xD800 <= cp < 0xE000 and ascii_word.match(chr(cp))
+    }
     assert found == {chr(k) for k in _FOLD}
 
 
@@ -32,6 +33,7 @@ def _patterns() -> list[re.Pattern]:
     out += [re.compile("|".join(f"(?:{c})" for c in k.cues), re.I) for k in codebook.uncoded_kinds if k.cues]
     from coder.normalize.dates import _CUE, _PATTERNS
     from coder.text.furniture import _STRONG_WORDS, _WEAK
+
     return out + [_CUE, _STRONG_WORDS, _WEAK] + [p for _k, p in _PATTERNS]
 
 
@@ -58,9 +60,26 @@ def _noise(rng: random.Random, words: list[str]) -> str:
 def test_a_pattern_never_matches_where_its_prefilter_says_no():
     rng = random.Random(5)
     patterns = _patterns()
-    vocabulary = sorted({w for p in patterns for w in re.findall(r"[a-z]{2,}", p.pattern)}) + \
-        ["the", "a", "of", "in", "to", "fighters", "convoy", "2021", "Iraq", "3", "12th", "٣", "2021-03-04", "4/5/2020",
-         "March", "may", "Mon", "1999"]
+    vocabulary = sorted({w for p in patterns for w in re.findall(r"[a-z]{2,}", p.pattern)}) + [
+        "the",
+        "a",
+        "of",
+        "in",
+        "to",
+        "fighters",
+        "convoy",
+        "2021",
+        "Iraq",
+        "3",
+        "12th",
+        "٣",
+        "2021-03-04",
+        "4/5/2020",
+        "March",
+        "may",
+        "Mon",
+        "1999",
+    ]
     checked = 0
     for _ in range(1500):
         text = _noise(rng, vocabulary)
@@ -112,11 +131,42 @@ def test_intervals_answer_as_the_plain_pass():
 
 def test_caption_needs_is_necessary_for_a_caption():
     from coder.text.furniture import _CAPTION, _may_be_caption
+
     rng = random.Random(9)
-    vocabulary = ["a", "the", "Screenshot", "PHOTO", "photograph", "picture", "image", "file", "video", "still",
-                  "undated", "archive", "archival", "handout", "caption", "Credit", "credits", "photocaption",
-                  "shows", "showing", "depicts", "taken", "[AFP]", "(Photo: AFP)", "(source x)", ":", "|", "-",
-                  "İmage", "ſtill", "fighters", "convoy"]
+    vocabulary = [
+        "a",
+        "the",
+        "Screenshot",
+        "PHOTO",
+        "photograph",
+        "picture",
+        "image",
+        "file",
+        "video",
+        "still",
+        "undated",
+        "archive",
+        "archival",
+        "handout",
+        "caption",
+        "Credit",
+        "credits",
+        "photocaption",
+        "shows",
+        "showing",
+        "depicts",
+        "taken",
+        "[AFP]",
+        "(Photo: AFP)",
+        "(source x)",
+        ":",
+        "|",
+        "-",
+        "İmage",
+        "ſtill",
+        "fighters",
+        "convoy",
+    ]
     hits = 0
     for _ in range(3000):
         line = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 8)))
@@ -128,9 +178,31 @@ def test_caption_needs_is_necessary_for_a_caption():
 
 def test_date_cues_on_lower_cased_ascii_are_the_ignorecase_matches():
     from coder.normalize.dates import _CUE, _cues
+
     rng = random.Random(1)
-    vocabulary = ["Monday", "MAY", "may", "day", "days", "x", "2021-03", "12/4", "this morning", "This Evening", "_day",
-                  "ago", "week", ".", " ", "-", "İ", "weekday", "3", "janUary", "ſunday"]
+    vocabulary = [
+        "Monday",
+        "MAY",
+        "may",
+        "day",
+        "days",
+        "x",
+        "2021-03",
+        "12/4",
+        "this morning",
+        "This Evening",
+        "_day",
+        "ago",
+        "week",
+        ".",
+        " ",
+        "-",
+        "İ",
+        "weekday",
+        "3",
+        "janUary",
+        "ſunday",
+    ]
     for _ in range(5000):
         text = "".join(rng.choice(vocabulary) + rng.choice([" ", "", "-", ", "]) for _ in range(rng.randint(1, 12)))
         a = rng.randint(0, len(text))
@@ -140,9 +212,31 @@ def test_date_cues_on_lower_cased_ascii_are_the_ignorecase_matches():
 
 def test_place_candidate_patterns_never_match_where_their_prefilters_say_no():
     from coder.normalize.unknown import _AFTER, _AFTER_FIRST, _BEFORE, _BEFORE_FIRST
+
     rng = random.Random(4)
-    vocabulary = ["Abu", "Hamam", "al-Sikka", "Tal", "the", "village", "Village", "towns", "of", "area", "sub-district",
-                  "desert", "Desert", "city", "in", "_town", "townX", "Kata'ib", "crossing", "farms", "Ḥasakah"]
+    vocabulary = [
+        "Abu",
+        "Hamam",
+        "al-Sikka",
+        "Tal",
+        "the",
+        "village",
+        "Village",
+        "towns",
+        "of",
+        "area",
+        "sub-district",
+        "desert",
+        "Desert",
+        "city",
+        "in",
+        "_town",
+        "townX",
+        "Kata'ib",
+        "crossing",
+        "farms",
+        "Ḥasakah",
+    ]
     hits = 0
     for _ in range(6000):
         text = _noise(rng, vocabulary)

@@ -73,8 +73,11 @@ def test_unaligned_values_marked_and_diagnostics_kept():
     coded, codebook = _coded()
     event = coded.events[0]
     event.fields["origin"].alignment = Alignment.unaligned
-    coded.diagnostics = [__import__("coder.models", fromlist=["Diagnostic"]).Diagnostic(
-        kind="airstrike", span=Span.of(coded.document.text, 0, 4))]
+    coded.diagnostics = [
+        __import__("coder.models", fromlist=["Diagnostic"]).Diagnostic(
+            kind="airstrike", span=Span.of(coded.document.text, 0, 4)
+        )
+    ]
     out = io.StringIO()
     render(coded, codebook, Console(file=out, width=80, color_system=None))
     shown = out.getvalue()
@@ -85,8 +88,11 @@ def test_unaligned_values_marked_and_diagnostics_kept():
 def test_long_unbroken_words_and_hostile_text_are_folded_not_cut():
     codebook = load_codebook(ROOT / "codebook")
     url = "https://example.org/" + "x" * 150
-    doc = Document(id="d" * 120, text=f"[bold]A Hezbollah convoy reached Al-Qusayr on May 3, 2021. {url}\x1b[31m",
-                   publication_date="2021-05-04")
+    doc = Document(
+        id="d" * 120,
+        text=f"[bold]A Hezbollah convoy reached Al-Qusayr on May 3, 2021. {url}\x1b[31m",
+        publication_date="2021-05-04",
+    )
     coded = make_coder("rules", codebook).code(doc)
     out = io.StringIO()
     render(coded, codebook, Console(file=out, width=80, color_system=None))

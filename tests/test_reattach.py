@@ -31,8 +31,9 @@ def _batch(tmp_path: Path, name: str, codebook_dir: Path) -> Path:
         for doc in DOCS:
             shutil.copy(GOLDEN / f"{doc}.txt", folder / f"{doc}.txt")
     db = tmp_path / f"{name}.sqlite"
-    result = runner.invoke(app, ["batch", str(folder), "--db", str(db), "--concurrency", "1", "-q",
-                                 "--codebook", str(codebook_dir)])
+    result = runner.invoke(
+        app, ["batch", str(folder), "--db", str(db), "--concurrency", "1", "-q", "--codebook", str(codebook_dir)]
+    )
     assert result.exit_code == 0, result.output
     return db
 
@@ -55,15 +56,20 @@ def test_recoding_under_a_changed_codebook_keeps_every_decision_on_its_event_or_
     session, _ = _session(db1, log_path, codebook)
     d3, d2 = DOCS[1], DOCS[0]  # named after the articles: 003 and 002
     doc = session.doc(d3)
-    assert [e.event.type for e in doc.events] == ["recruitment", "troop_movement", "tribal_outreach",
-                                                  "troop_movement", "smuggling"]
+    assert [e.event.type for e in doc.events] == [
+        "recruitment",
+        "troop_movement",
+        "tribal_outreach",
+        "troop_movement",
+        "smuggling",
+    ]
     ids = {e.id: e.event.id for e in doc.events}
-    session.accept(d3, "e1")                                  # recruitment: gone after re-coding
-    session.reject(d3, "e2", "planned, not carried out")      # troop_movement
-    session.edit(d3, "e3", "location", "Al Mayadin")          # tribal_outreach
-    session.accept(d3, "e5")                                  # smuggling
-    session.reject(d2, "e6", "a rumour")                      # recruitment: gone
-    session.accept(d2, "e2")                                  # troop_movement
+    session.accept(d3, "e1")  # recruitment: gone after re-coding
+    session.reject(d3, "e2", "planned, not carried out")  # troop_movement
+    session.edit(d3, "e3", "location", "Al Mayadin")  # tribal_outreach
+    session.accept(d3, "e5")  # smuggling
+    session.reject(d2, "e6", "a rumour")  # recruitment: gone
+    session.accept(d2, "e2")  # troop_movement
     decided = {ids["e2"]: "rejected", ids["e3"]: "edited", ids["e5"]: "accepted"}
     kept_d2 = session.doc(d2).events[1].event.id
     session.close()
@@ -76,8 +82,12 @@ def test_recoding_under_a_changed_codebook_keeps_every_decision_on_its_event_or_
     session, log = _session(db2, log_path, load_codebook(changed))
     try:
         doc = session.doc(d3)
-        assert [e.event.type for e in doc.events] == ["troop_movement", "tribal_outreach", "troop_movement",
-                                                      "smuggling"]
+        assert [e.event.type for e in doc.events] == [
+            "troop_movement",
+            "tribal_outreach",
+            "troop_movement",
+            "smuggling",
+        ]
         # Each decision is on its own event (now at another position)...
         for event_id, status in decided.items():
             assert _event_by_id(session, d3, event_id).status == status
@@ -125,8 +135,10 @@ def test_event_ids_come_from_content_not_position():
     assert len({e.id for e in one.events}) == 2
     # A line added above the event moves its offsets, not its id.
     moved_text = "Update.\n" + text
-    shifted = CodedDocument(document=Document(id="d1", text=moved_text),
-                            events=[Event(type="troop_movement", evidence=[Span.of(moved_text, 17, 22)])])
+    shifted = CodedDocument(
+        document=Document(id="d1", text=moved_text),
+        events=[Event(type="troop_movement", evidence=[Span.of(moved_text, 17, 22)])],
+    )
     assert shifted.events[0].id == one.events[0].id
     # Another document, another id; an id already given is kept.
     other = CodedDocument(document=Document(id="d2", text=text), events=[move.model_copy()])
@@ -154,8 +166,14 @@ def test_a_schema_1_log_is_migrated_and_its_decisions_replay_by_position(tmp_pat
     log = DecisionLog(path)
     try:
         text = "Militias moved to Al Bukamal."
-        log.attach([CodedDocument(document=Document(id="d1", text=text),
-                                  events=[Event(type="troop_movement", evidence=[Span.of(text, 9, 14)])])])
+        log.attach(
+            [
+                CodedDocument(
+                    document=Document(id="d1", text=text),
+                    events=[Event(type="troop_movement", evidence=[Span.of(text, 9, 14)])],
+                )
+            ]
+        )
         [decision] = log.decisions()
         assert (decision.event, decision.event_key) == ("e1", None)
         assert log.attachment.legacy == 1 and "replayed by position" in "\n".join(log.attachment.report())

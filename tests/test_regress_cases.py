@@ -62,8 +62,9 @@ def test_bad_case_files_name_file_and_line(tmp_path: Path):
     (tmp_path / "a.yaml").write_text("cases:\n  - id: x\n    text: hi\n    expect:\n      - type: airstrike\n")
     with pytest.raises(CaseFileError, match=r"a\.yaml:2: .*must be one of"):
         load_cases(tmp_path, TYPES)
-    (tmp_path / "a.yaml").write_text("cases:\n  - id: x\n    text: hi\n    expect: []\n"
-                                     "  - id: x\n    text: ho\n    forbid: []\n")
+    (tmp_path / "a.yaml").write_text(
+        "cases:\n  - id: x\n    text: hi\n    expect: []\n  - id: x\n    text: ho\n    forbid: []\n"
+    )
     with pytest.raises(CaseFileError, match=r"a\.yaml:5: duplicate case id 'x'"):
         load_cases(tmp_path, TYPES)
     (tmp_path / "a.yaml").write_text("cases:\n  - id: y\n    text: hi\n    expected: []\n")
@@ -98,8 +99,11 @@ def test_thresholds_and_baseline_files(tmp_path: Path):
 
 
 def test_junit_and_markdown_reports():
-    checks = [Check("behaviour", "case-a", True), Check("behaviour", "case-b", False, "missing <smuggling> event"),
-              Check("behaviour", "case-c", False, "known gap", skipped=True)]
+    checks = [
+        Check("behaviour", "case-a", True),
+        Check("behaviour", "case-b", False, "missing <smuggling> event"),
+        Check("behaviour", "case-c", False, "known gap", skipped=True),
+    ]
     root = ET.fromstring(junit_xml(checks))
     suite = root.find("testsuite")
     assert suite.get("tests") == "3" and suite.get("failures") == "1" and suite.get("skipped") == "1"

@@ -40,8 +40,16 @@ def recorded(project, codebook, tmp_path):  # noqa: F811
     (tmp_path / "none.toml").write_text("")
     with FakeOpenAI() as server:
         server.push({"json": answer(codebook)})
-        checks = _llm_checks(project, record_llm=dict(model="fake-model", base_url=server.base_url, api_key=KEY,
-                                                      cache_dir=tmp_path / "cache", config=tmp_path / "none.toml"))
+        checks = _llm_checks(
+            project,
+            record_llm=dict(
+                model="fake-model",
+                base_url=server.base_url,
+                api_key=KEY,
+                cache_dir=tmp_path / "cache",
+                config=tmp_path / "none.toml",
+            ),
+        )
     assert [(c.name, c.ok) for c in checks] == [("recording answers", True), ("fatemiyoun-convoy", True)], checks
     return project
 

@@ -37,12 +37,16 @@ def reopen(source, codebook, **kw):
 
 def rows(source: Path) -> list[tuple]:
     with sqlite3.connect(default_log_path(source)) as db:
-        return db.execute("SELECT reviewer, at, document, event, kind, before, after FROM decisions ORDER BY id").fetchall()
+        return db.execute(
+            "SELECT reviewer, at, document, event, kind, before, after FROM decisions ORDER BY id"
+        ).fetchall()
 
 
 def snapshot(session) -> list:
-    return [(d.id, d.done, [(e.id, e.status, e.reason, e.event.model_dump(mode="json")) for e in d.events])
-            for d in session.docs]
+    return [
+        (d.id, d.done, [(e.id, e.status, e.reason, e.event.model_dump(mode="json")) for e in d.events])
+        for d in session.docs
+    ]
 
 
 def test_loads_proposals_and_log_beside_source(session, source):
@@ -61,7 +65,10 @@ def test_accept_and_reject_are_logged_with_before_and_after(session, source):
     assert session.doc("d1").event("e1").status == "accepted"
     assert session.doc("d2").event("e1").status == "rejected"
     logged = rows(source)
-    assert [(r[0], r[2], r[3], r[4]) for r in logged] == [("maya", "d1", "e1", "accept"), ("maya", "d2", "e1", "reject")]
+    assert [(r[0], r[2], r[3], r[4]) for r in logged] == [
+        ("maya", "d1", "e1", "accept"),
+        ("maya", "d2", "e1", "reject"),
+    ]
     assert json.loads(logged[1][5]) == {"decision": None, "reason": None}
     assert json.loads(logged[1][6]) == {"decision": "rejected", "reason": "planned, not carried out"}
     assert logged[0][1] == "2021-01-01T00:00:00+00:00"
@@ -105,23 +112,28 @@ def test_edit_with_selected_span_and_list_and_dates(session):
     # The date's words stay its evidence: the fix was in resolving them.
     assert doc.event("e2").event.fields["event_date"].spans
     session.edit("d1", "e2", "event_date", "2021-W10")
-    assert doc.event("e2").event.value("event_date") == "2021-03-11" and doc.event("e2").event.value("time_precision") == 2
+    assert (
+        doc.event("e2").event.value("event_date") == "2021-03-11" and doc.event("e2").event.value("time_precision") == 2
+    )
     session.edit("d1", "e2", "event_date", "2021-03-12/2")
     assert doc.event("e2").event.value("time_precision") == 2
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("location", "Bukamall", "closest: .*Al Bukamal"),
-    ("actor1", "Hezbolla", "closest: Hezbollah"),
-    ("assoc_actor_1", "Hezbollah, Nobody Brigade", "actor 'Nobody Brigade' is not in the codebook"),
-    ("recruits_count", "-3", "at least 0"),
-    ("recruits_count", "many", "whole number"),
-    ("geo_precision", "4", "at most 3"),
-    ("activity", "enrol", "did you mean enrolment"),
-    ("event_date", "2021-02-30", "not a date"),
-    ("not_a_field", "1", "not a field of recruitment"),
-    ("actor1", "", "required"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("location", "Bukamall", "closest: .*Al Bukamal"),
+        ("actor1", "Hezbolla", "closest: Hezbollah"),
+        ("assoc_actor_1", "Hezbollah, Nobody Brigade", "actor 'Nobody Brigade' is not in the codebook"),
+        ("recruits_count", "-3", "at least 0"),
+        ("recruits_count", "many", "whole number"),
+        ("geo_precision", "4", "at most 3"),
+        ("activity", "enrol", "did you mean enrolment"),
+        ("event_date", "2021-02-30", "not a date"),
+        ("not_a_field", "1", "not a field of recruitment"),
+        ("actor1", "", "required"),
+    ],
+)
 def test_invalid_edits_are_refused_and_change_nothing(session, source, field, value, message):
     before = snapshot(session)
     with pytest.raises(DecisionError, match=message):
@@ -208,7 +220,7 @@ def test_undo_steps_back_one_decision_at_a_time(session, source):
     with pytest.raises(DecisionError, match="nothing to undo"):
         session.undo()
     kinds = [r[4] for r in rows(source)]
-    assert kinds == ["accept", "edit", "add", "undo", "undo", "undo"]   # append-only: nothing deleted
+    assert kinds == ["accept", "edit", "add", "undo", "undo", "undo"]  # append-only: nothing deleted
     # An added event's id is never reused after its undo.
     assert session.add_event("d2", "smuggling").decision.event == "n2"
 
@@ -276,7 +288,7 @@ def test_reviewed_documents_keep_accepted_edited_added(session, source, codebook
     session.accept("d2", "e2")
     session.add_event("d2", "smuggling", (0, 5))
     docs = reviewed_documents(source, codebook=codebook)
-    assert [d.document.id for d in docs] == ["d1", "d2"]     # d3 not reviewed yet
+    assert [d.document.id for d in docs] == ["d1", "d2"]  # d3 not reviewed yet
     assert [e.type for e in docs[1].events] == ["troop_movement", "smuggling"]
     assert docs[0].events[1].value("recruits_count") == 30 and docs[0].coder.name == "review"
     everything = reviewed_documents(source, codebook=codebook, only_reviewed=False)
@@ -309,8 +321,11 @@ def test_review_package_depends_only_on_the_core():
     """Importing the review (core, app, plain mode) pulls in no coder, scorer or store module."""
     import subprocess
     import sys
-    code = ("import sys, coder.review, coder.review.app, coder.review.plain; "
-            "print(sorted(m for m in sys.modules if m.split('.')[:2] in "
-            "[['coder', x] for x in ('store', 'score', 'rules', 'llm', 'regress', 'batch')]))")
+
+    code = (
+        "import sys, coder.review, coder.review.app, coder.review.plain; "
+        "print(sorted(m for m in sys.modules if m.split('.')[:2] in "
+        "[['coder', x] for x in ('store', 'score', 'rules', 'llm', 'regress', 'batch')]))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -14,8 +14,6 @@ from tests.review_support import SIZE, anyio_backend, session_for, source  # noq
 pytestmark = pytest.mark.anyio
 
 
-
-
 def cells(table, key: str) -> list[str]:
     return [str(c) for c in table.get_row(key)]
 
@@ -50,21 +48,23 @@ async def test_add_event_from_a_sentence_in_three_keys_prefilled(source, codeboo
         app.doc_view.focus()
         app.doc_view.move_cursor(app.doc_view.location_of(text.index("recruited")))  # a click in the sentence
         await pilot.pause()
-        await pilot.press("v", "plus", "enter")                    # 3 keystrokes
+        await pilot.press("v", "plus", "enter")  # 3 keystrokes
         await pilot.pause()
         added = session.doc("d1").event("n1")
         assert added is not None and app.cursor.event_id == "n1"
         event = added.event
         assert event.type == "recruitment"
-        assert event.evidence[0].text == "The Fatemiyoun Brigade recruited 25 young men in al-Mayadin the same day, " \
-                                         "offering $100 a month."
+        assert (
+            event.evidence[0].text == "The Fatemiyoun Brigade recruited 25 young men in al-Mayadin the same day, "
+            "offering $100 a month."
+        )
         assert event.value("actor1") == "Fatemiyoun Brigade" and event.value("location") == "Al Mayadin"
         assert event.value("recruits_count") == 25
         # spans moved to the document's offsets
-        assert all(text[s.start:s.end] == s.text for fv in event.fields.values() for s in fv.spans)
-        assert app.doc_view.selected_span() is None                  # the selection was used
+        assert all(text[s.start : s.end] == s.text for fv in event.fields.values() for s in fv.spans)
+        assert app.doc_view.selected_span() is None  # the selection was used
     session.close()
-    again = session_for(source, codebook)                            # the pre-fill is in the log
+    again = session_for(source, codebook)  # the pre-fill is in the log
     assert again.doc("d1").event("n1").event.value("actor1") == "Fatemiyoun Brigade"
     again.close()
 
@@ -108,7 +108,7 @@ async def test_reject_with_a_one_key_codebook_reason_shown_after_reopening(sourc
     session = session_for(source, codebook)
     app = ReviewApp(session)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("N", "r")                                 # d2 e1: "plan to send reinforcements"
+        await pilot.press("N", "r")  # d2 e1: "plan to send reinforcements"
         await pilot.pause()
         assert type(app.screen).__name__ == "RejectScreen"
         key = "123456789abcdefghijkl"[[r for r, _ in reasons].index("planned")]
@@ -123,7 +123,7 @@ async def test_reject_with_a_one_key_codebook_reason_shown_after_reopening(sourc
     app = ReviewApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert app.cursor.doc.id == "d2"                            # resumed where it stopped
+        assert app.cursor.doc.id == "d2"  # resumed where it stopped
         app.cursor.select("e1")
         app.redraw()
         await pilot.pause()
@@ -136,9 +136,9 @@ async def test_duplicate_of_unites_evidence_and_rejects(source, codebook):
     session = session_for(source, codebook)
     app = ReviewApp(session)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("N", "n", "D")                            # d2 e2 is a duplicate of e1
+        await pilot.press("N", "n", "D")  # d2 e2 is a duplicate of e1
         await pilot.pause()
-        await pilot.press("enter")                                  # e1 is offered first
+        await pilot.press("enter")  # e1 is offered first
         await pilot.pause()
         d2 = session.doc("d2")
         assert d2.event("e2").status == "rejected" and d2.event("e2").reason == "duplicate of e1"
@@ -151,7 +151,7 @@ async def test_status_line_cleared_on_another_document(source, codebook):
     session = session_for(source, codebook)
     app = ReviewApp(session)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("P")                                      # "This is the first document."
+        await pilot.press("P")  # "This is the first document."
         assert "first document" in str(app.status_line.render())
         await pilot.press("N")
         await pilot.pause()

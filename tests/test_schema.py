@@ -60,8 +60,9 @@ def test_llm_response_schema_meets_openai_strict_mode_rules(codebook):
         if node.get("type") == "object" or (isinstance(node.get("type"), list) and "object" in node["type"]):
             objects += 1
             assert node.get("additionalProperties") is False, path
-            assert sorted(node.get("required", [])) == sorted(node.get("properties", {})), \
+            assert sorted(node.get("required", [])) == sorted(node.get("properties", {})), (
                 f"{path}: every property must be required"
+            )
         if "enum" in node and isinstance(node.get("type"), list) and "null" in node["type"]:
             assert None in node["enum"], path
     assert objects > 10

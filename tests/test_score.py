@@ -73,12 +73,17 @@ def test_golden_set_against_itself_is_perfect(codebook):
 
 def hand_case():
     gold = [make_doc("a", [convoy(), office(), second_convoy()])]
-    pred = [make_doc("a", [
-        convoy(),                                      # right in every way
-        second_convoy(date="2021-03-12"),              # right type and evidence, wrong date
-        fuel(),                                        # invented smuggling (no gold smuggling in "a")
-        make_event("troop_movement", SENTENCES[5], location="Al Qaim"),  # invented, overlaps nothing
-    ])]                                                # office (recruitment) is missed
+    pred = [
+        make_doc(
+            "a",
+            [
+                convoy(),  # right in every way
+                second_convoy(date="2021-03-12"),  # right type and evidence, wrong date
+                fuel(),  # invented smuggling (no gold smuggling in "a")
+                make_event("troop_movement", SENTENCES[5], location="Al Qaim"),  # invented, overlaps nothing
+            ],
+        )
+    ]  # office (recruitment) is missed
     return pred, gold
 
 
@@ -89,12 +94,12 @@ def test_hand_computed_events(codebook):
     assert (strict["tp"], strict["fp"], strict["fn"]) == (1, 3, 2)
     assert strict["precision"] == pytest.approx(1 / 4)
     assert strict["recall"] == pytest.approx(1 / 3)
-    assert strict["f1"] == pytest.approx(2 * 1 / (4 + 3))          # 2/7
+    assert strict["f1"] == pytest.approx(2 * 1 / (4 + 3))  # 2/7
     # Relaxed: both convoys (evidence overlaps) -> tp 2.
     relaxed = data["events"]["relaxed"]
     assert relaxed["precision"] == pytest.approx(2 / 4)
     assert relaxed["recall"] == pytest.approx(2 / 3)
-    assert relaxed["f1"] == pytest.approx(2 * 2 / (4 + 3))         # 4/7
+    assert relaxed["f1"] == pytest.approx(2 * 2 / (4 + 3))  # 4/7
 
 
 def test_hand_computed_per_type_and_documents(codebook):
@@ -102,7 +107,7 @@ def test_hand_computed_per_type_and_documents(codebook):
     movement = data["per_type"]["troop_movement"]
     # 3 predicted movements, 2 gold; relaxed tp 2, strict tp 1.
     assert movement["precision"] == pytest.approx(2 / 3) and movement["recall"] == 1.0
-    assert movement["f1"] == pytest.approx(2 * 2 / (3 + 2))        # 4/5
+    assert movement["f1"] == pytest.approx(2 * 2 / (3 + 2))  # 4/5
     assert movement["strict"]["f1"] == pytest.approx(2 * 1 / (3 + 2))  # 2/5
     recruitment = data["per_type"]["recruitment"]
     assert recruitment["precision"] is None and recruitment["recall"] == 0.0 and recruitment["f1"] == 0.0
@@ -134,13 +139,20 @@ def test_hand_computed_spans_fields_confusion(codebook):
 
 def test_missing_and_spurious_values_and_list_items(codebook):
     gold = [make_doc("a", [convoy(), meeting(tribes=["Shaitat", "Bakir"])])]
-    pred = [make_doc("a", [convoy(personnel_count=None, vehicle_count=5),
-                           meeting(tribes=["  shaitat ", "Ougaidat"], location="deir  EZ-zor")])]
+    pred = [
+        make_doc(
+            "a",
+            [
+                convoy(personnel_count=None, vehicle_count=5),
+                meeting(tribes=["  shaitat ", "Ougaidat"], location="deir  EZ-zor"),
+            ],
+        )
+    ]
     data = score(pred, gold, codebook)
     fields = data["per_field"]
     assert (fields["personnel_count"]["missing"], fields["personnel_count"]["accuracy"]) == (1, 0.0)
     assert (fields["vehicle_count"]["spurious"], fields["vehicle_count"]["accuracy"]) == (1, 0.0)
-    assert fields["location"]["accuracy"] == 1.0                      # case and whitespace folded
+    assert fields["location"]["accuracy"] == 1.0  # case and whitespace folded
     tribes = fields["tribes"]
     assert tribes["accuracy"] == 0.0
     # Items: {shaitat, ougaidat} against {shaitat, bakir}: tp 1 of 2 predicted, 2 gold.
@@ -178,48 +190,64 @@ def headline(data) -> dict:
     }
 
 
-PERFECT = {"strict": (1.0, 1.0), "relaxed": (1.0, 1.0), "spans_exact": (1.0, 1.0), "spans_overlap": (1.0, 1.0),
-           "documents": (1.0, 1.0), "dates": 1.0, "locations": 1.0}
+PERFECT = {
+    "strict": (1.0, 1.0),
+    "relaxed": (1.0, 1.0),
+    "spans_exact": (1.0, 1.0),
+    "spans_overlap": (1.0, 1.0),
+    "documents": (1.0, 1.0),
+    "dates": 1.0,
+    "locations": 1.0,
+}
 
 
 def test_a_missing_event_lowers_recall_only(codebook):
     gold = gold_set()
     pred = copied(gold)
-    del pred[0].events[2]                          # the second convoy of "a"
+    del pred[0].events[2]  # the second convoy of "a"
     figures = headline(score(pred, gold, codebook))
     # 5 of 6 gold events found, all 5 predictions right; its span (s4, a movement) is missing;
     # "a" still has a movement, so document types are untouched.
-    assert figures == {**PERFECT, "strict": (1.0, pytest.approx(5 / 6)), "relaxed": (1.0, pytest.approx(5 / 6)),
-                       "spans_exact": (1.0, pytest.approx(5 / 6)), "spans_overlap": (1.0, pytest.approx(5 / 6))}
+    assert figures == {
+        **PERFECT,
+        "strict": (1.0, pytest.approx(5 / 6)),
+        "relaxed": (1.0, pytest.approx(5 / 6)),
+        "spans_exact": (1.0, pytest.approx(5 / 6)),
+        "spans_overlap": (1.0, pytest.approx(5 / 6)),
+    }
 
 
 def test_an_invented_event_lowers_precision_only(codebook):
     gold = gold_set()
     pred = copied(gold)
-    pred[2].events.append(office())               # "c" has no gold events
+    pred[2].events.append(office())  # "c" has no gold events
     data = score(pred, gold, codebook)
     figures = headline(data)
     # 6 of 7 predictions right, every gold event found; one spurious span; "c" gains a false type:
     # gold has 5 (document, type) pairs (a: 2, b: 3), predictions 6, so type precision is 5/6.
-    assert figures == {**PERFECT, "strict": (pytest.approx(6 / 7), 1.0), "relaxed": (pytest.approx(6 / 7), 1.0),
-                       "spans_exact": (pytest.approx(6 / 7), 1.0), "spans_overlap": (pytest.approx(6 / 7), 1.0),
-                       "documents": (pytest.approx(5 / 6), 1.0)}
+    assert figures == {
+        **PERFECT,
+        "strict": (pytest.approx(6 / 7), 1.0),
+        "relaxed": (pytest.approx(6 / 7), 1.0),
+        "spans_exact": (pytest.approx(6 / 7), 1.0),
+        "spans_overlap": (pytest.approx(6 / 7), 1.0),
+        "documents": (pytest.approx(5 / 6), 1.0),
+    }
     assert data["documents"]["false_events"] == {"documents": 1, "events": 1, "document_ids": ["c"]}
 
 
 def test_a_wrong_date_costs_strict_and_the_date_field_only(codebook):
     gold = gold_set()
     pred = copied(gold)
-    pred[1].events[0].fields["event_date"].value = "2021-03-10"   # the fuel shipment, three days late
+    pred[1].events[0].fields["event_date"].value = "2021-03-10"  # the fuel shipment, three days late
     figures = headline(score(pred, gold, codebook))
-    assert figures == {**PERFECT, "strict": (pytest.approx(5 / 6), pytest.approx(5 / 6)),
-                       "dates": pytest.approx(5 / 6)}
+    assert figures == {**PERFECT, "strict": (pytest.approx(5 / 6), pytest.approx(5 / 6)), "dates": pytest.approx(5 / 6)}
 
 
 def test_a_shifted_span_costs_exact_spans_only(codebook):
     gold = gold_set()
     pred = copied(gold)
-    event = pred[1].events[1]                                     # the tribal meeting
+    event = pred[1].events[1]  # the tribal meeting
     old = event.evidence[0]
     event.evidence = [Span.of(TEXT, old.start + 4, old.end + 4)]
     data = score(pred, gold, codebook)
@@ -229,7 +257,7 @@ def test_a_shifted_span_costs_exact_spans_only(codebook):
 
 def test_documents_without_a_prediction_count_as_empty(codebook):
     gold = gold_set()
-    pred = copied(gold)[1:]                                       # nothing for "a"
+    pred = copied(gold)[1:]  # nothing for "a"
     report = score_documents(pred, gold, codebook, bootstrap_samples=50)
     assert report.data["documents"]["missing_predictions"] == 1
     assert report.data["documents"]["missing_prediction_ids"] == ["a"]
@@ -263,7 +291,7 @@ def test_bootstrap_intervals_are_seeded_and_bracket_the_estimate(codebook):
 def test_cohen_kappa_by_hand():
     # Observed 3/4; A says yes 1/2, B 1/4: chance = 1/2*1/4 + 1/2*3/4 = 1/2; kappa = (3/4 - 1/2) / (1 - 1/2).
     assert cohen_kappa([1, 1, 0, 0], [1, 0, 0, 0]) == pytest.approx(0.5)
-    assert cohen_kappa([1, 1], [1, 1]) is None                  # no variation: undefined
+    assert cohen_kappa([1, 1], [1, 1]) is None  # no variation: undefined
 
 
 def test_krippendorff_alpha_matches_krippendorffs_worked_examples():

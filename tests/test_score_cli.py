@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from coder.cli import app
 from coder.io import write_golden
+from tests.browser import dump_dom
 from tests.test_score_fixtures import (
     SENTENCES,
     convoy,
@@ -28,8 +29,8 @@ runner = CliRunner()
 def files(tmp_path):
     gold = gold_set()
     pred = copied(gold)
-    del pred[0].events[1]                     # the recruitment office of "a" is missed
-    pred[2].events.append(office())           # and invented in "c", which has no events
+    del pred[0].events[1]  # the recruitment office of "a" is missed
+    pred[2].events.append(office())  # and invented in "c", which has no events
     write_jsonl(tmp_path / "gold.jsonl", gold)
     write_jsonl(tmp_path / "pred.jsonl", pred)
     return tmp_path
@@ -47,9 +48,19 @@ def test_score_json_has_the_documented_keys(files):
     data = json.loads(result.stdout)
     assert data["events"]["relaxed"]["precision"] == pytest.approx(5 / 6)
     assert data["events"]["relaxed"]["recall"] == pytest.approx(5 / 6)
-    for key in ("events.strict.f1", "events.relaxed.f1", "events.relaxed.precision", "events.relaxed.recall",
-                "per_type.recruitment.f1", "per_field.location.accuracy", "spans.overlap.f1", "documents.type_f1",
-                "events.relaxed.f1_ci", "documents.false_events.events", "confusion.matrix"):
+    for key in (
+        "events.strict.f1",
+        "events.relaxed.f1",
+        "events.relaxed.precision",
+        "events.relaxed.recall",
+        "per_type.recruitment.f1",
+        "per_field.location.accuracy",
+        "spans.overlap.f1",
+        "documents.type_f1",
+        "events.relaxed.f1_ci",
+        "documents.false_events.events",
+        "confusion.matrix",
+    ):
         node = data
         for part in key.split("."):
             node = node[part]
@@ -87,7 +98,7 @@ def test_html_escapes_every_text(tmp_path):
     html = page.read_text(encoding="utf-8")
     assert "<script>" not in html and "<img" not in html and "<b>Town" not in html
     assert "&lt;script&gt;" in html and "&lt;b&gt;Town" in html and "x&lt;y" in html
-    assert "color-mix(in srgb,cyan" in html                            # troop_movement's codebook colour
+    assert "color-mix(in srgb,cyan" in html  # troop_movement's codebook colour
 
 
 def test_golden_directories_and_split(tmp_path):
@@ -174,10 +185,10 @@ def test_html_report_structure_summary_first_errors_first(tmp_path):
 
     gold = gold_set()
     pred = copied(gold)
-    del pred[0].events[1]                                        # "a": the office missed
-    pred[0].events[0].fields["personnel_count"].value = 400      # "a": a matched convoy with a wrong count
+    del pred[0].events[1]  # "a": the office missed
+    pred[0].events[0].fields["personnel_count"].value = 400  # "a": a matched convoy with a wrong count
     pred[0].diagnostics = [Diagnostic(kind="clash", span=quote_span(TEXT, "recruitment office"))]
-    pred[2].events.append(office())                              # "c": an office invented
+    pred[2].events.append(office())  # "c": an office invented
     write_jsonl(tmp_path / "gold.jsonl", gold)
     write_jsonl(tmp_path / "pred.jsonl", pred)
     page = tmp_path / "report.html"
@@ -188,11 +199,13 @@ def test_html_report_structure_summary_first_errors_first(tmp_path):
     assert sections[0].get("id") == "summary"
     headline = sections[0].xpath(".//table[@class='headline']/tbody/tr")
     assert [r.xpath("string(td[1])").split(" (")[0] for r in headline][:2] == ["events, relaxed", "events, strict"]
-    assert all("–" in r.xpath("string(td[5])") for r in headline[:2])           # intervals shown
+    assert all("–" in r.xpath("string(td[5])") for r in headline[:2])  # intervals shown
     assert "recruitment" in sections[0].xpath("string(.//table[@class='per-type'])")
-    per_field = {r.xpath("string(td[1])"): r.xpath("string(td[4])")
-                 for r in sections[0].xpath(".//table[@class='per-field']/tbody/tr")}
-    assert per_field["personnel_count"] == "1"                                    # one incorrect
+    per_field = {
+        r.xpath("string(td[1])"): r.xpath("string(td[4])")
+        for r in sections[0].xpath(".//table[@class='per-field']/tbody/tr")
+    }
+    assert per_field["personnel_count"] == "1"  # one incorrect
     # documents errors first, most errors first; the correct one folded at the end
     docs = tree.xpath("//section[@class='doc']")
     assert [d.xpath("string(h2)").split("—")[0].split(" ")[0][:1] for d in docs] == ["a", "c", "b"]
@@ -210,17 +223,7 @@ def test_html_report_structure_summary_first_errors_first(tmp_path):
 
 def test_html_report_opens_in_headless_chromium(files):
     """Only where a Chromium is installed (Debian's `chromium`); the structure test runs everywhere."""
-    import shutil
-    import subprocess
-
-    import lxml.html
-
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not browser:
-        pytest.skip("no chromium on this machine")
     page = files / "report.html"
     assert invoke("score", str(files / "pred.jsonl"), str(files / "gold.jsonl"), "--html", str(page)).exit_code == 0
-    done = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
-                           "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
-    dom = lxml.html.fromstring(done.stdout)
-    assert dom.xpath("//section[@id='summary']//table[@class='headline']") and "Uncaught" not in done.stderr
+    dom, stderr = dump_dom(page)
+    assert dom.xpath("//section[@id='summary']//table[@class='headline']") and "Uncaught" not in stderr

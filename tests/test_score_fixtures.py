@@ -23,9 +23,18 @@ def quote_span(text: str, quote: str, shift: int = 0) -> Span:
     return Span.of(text, start, start + len(quote))
 
 
-def make_event(type_id: str, quote: str, *, text: str = TEXT, date: str | None = None, precision: int | None = None,
-               location: str | None = None, actor: str | None = None, shift: int = 0,
-               **extra: Any) -> Event:
+def make_event(
+    type_id: str,
+    quote: str,
+    *,
+    text: str = TEXT,
+    date: str | None = None,
+    precision: int | None = None,
+    location: str | None = None,
+    actor: str | None = None,
+    shift: int = 0,
+    **extra: Any,
+) -> Event:
     fields: dict[str, FieldValue] = {}
     if date is not None:
         fields["event_date"] = FieldValue(value=date)
@@ -39,8 +48,9 @@ def make_event(type_id: str, quote: str, *, text: str = TEXT, date: str | None =
     return Event(type=type_id, fields=fields, evidence=[quote_span(text, quote, shift)])
 
 
-def make_doc(doc_id: str, events: list[Event], *, text: str = TEXT, split: str | None = None,
-             title: str | None = None) -> CodedDocument:
+def make_doc(
+    doc_id: str, events: list[Event], *, text: str = TEXT, split: str | None = None, title: str | None = None
+) -> CodedDocument:
     return CodedDocument(document=Document(id=doc_id, text=text, split=split, title=title), events=events)
 
 
@@ -89,4 +99,5 @@ def copied(docs: list[CodedDocument]) -> list[CodedDocument]:
 
 def write_jsonl(path, docs: list[CodedDocument]) -> None:
     from coder.io import dump_record
+
     path.write_text("".join(dump_record(doc) + "\n" for doc in docs), encoding="utf-8")

@@ -29,8 +29,7 @@ def events(draw) -> Event:
     if draw(st.booleans()):
         fields["vehicle_count"] = FieldValue(value=draw(st.integers(1, 3)))
     if draw(st.booleans()):
-        fields["assoc_actor_1"] = FieldValue(value=draw(st.lists(st.sampled_from(["IRGC", "Hezbollah"]),
-                                                                 max_size=2)))
+        fields["assoc_actor_1"] = FieldValue(value=draw(st.lists(st.sampled_from(["IRGC", "Hezbollah"]), max_size=2)))
     return Event(type=draw(st.sampled_from(TYPES)), fields=fields, evidence=[Span.of(TEXT, start, end)])
 
 
@@ -58,8 +57,9 @@ def reordered(docs: list[CodedDocument], order: list[int], rotate: int) -> list[
     return shuffled
 
 
-PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                                    HealthCheck.function_scoped_fixture])
+PROPERTY_SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 
 
 @PROPERTY_SETTINGS
@@ -70,13 +70,18 @@ def test_scores_do_not_depend_on_the_order_of_events_or_documents(codebook, data
     gold_order = list(range(len(gold)))
     seed.shuffle(pred_order)
     seed.shuffle(gold_order)
-    assert run(reordered(pred, pred_order, rotate), reordered(gold, gold_order, rotate + 1), codebook) == \
-        run(pred, gold, codebook)
+    assert run(reordered(pred, pred_order, rotate), reordered(gold, gold_order, rotate + 1), codebook) == run(
+        pred, gold, codebook
+    )
 
 
 def swapped(figures: dict) -> dict:
-    return {**figures, "precision": figures["recall"], "recall": figures["precision"],
-            **({"fp": figures["fn"], "fn": figures["fp"]} if "fp" in figures else {})}
+    return {
+        **figures,
+        "precision": figures["recall"],
+        "recall": figures["precision"],
+        **({"fp": figures["fn"], "fn": figures["fp"]} if "fp" in figures else {}),
+    }
 
 
 @PROPERTY_SETTINGS
@@ -93,7 +98,11 @@ def test_swapping_predictions_and_gold_swaps_precision_and_recall(codebook, data
     for kind in ("exact", "overlap"):
         figures = {k: v for k, v in forward["spans"][kind].items() if k != "f1_ci"}
         assert {k: v for k, v in backward["spans"][kind].items() if k != "f1_ci"} == swapped(figures)
-    assert (backward["spans"]["missing"], backward["spans"]["spurious"]) == \
-        (forward["spans"]["spurious"], forward["spans"]["missing"])
-    assert (backward["documents"]["type_precision"], backward["documents"]["type_recall"]) == \
-        (forward["documents"]["type_recall"], forward["documents"]["type_precision"])
+    assert (backward["spans"]["missing"], backward["spans"]["spurious"]) == (
+        forward["spans"]["spurious"],
+        forward["spans"]["missing"],
+    )
+    assert (backward["documents"]["type_precision"], backward["documents"]["type_recall"]) == (
+        forward["documents"]["type_recall"],
+        forward["documents"]["type_precision"],
+    )

@@ -24,8 +24,11 @@ def test_the_scorer_refuses_what_validate_rejects(span: Span):
     problem = span_problem(span.start, span.end, span.text, TEXT)
     found = RecordValidator(codebook).check(RawRecord("p.jsonl:1", bad.model_dump(mode="json")))
     assert [p.message for p in found if p.field == "evidence[0]"] == [problem]
-    for call in (lambda: score_documents([bad], [good], codebook), lambda: score_documents([good], [bad], codebook),
-                 lambda: agreement([bad], [good], codebook)):
+    for call in (
+        lambda: score_documents([bad], [good], codebook),
+        lambda: score_documents([good], [bad], codebook),
+        lambda: agreement([bad], [good], codebook),
+    ):
         with pytest.raises(InputError, match="event 0, evidence\\[0\\]: " + problem.split(" ")[0]):
             call()
     assert score_documents([good], [good], codebook).data["events"]["relaxed"]["f1"] == 1.0

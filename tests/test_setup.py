@@ -65,8 +65,9 @@ def test_batch_takes_a_publication_date_and_sidecar_metadata(tmp_path: Path):
     dates = {d.document.id: (d.document.publication_date, d.document.source) for d in load_coded_documents(db)}
     assert str(dates["b"][0]) == "2021-03-16" and dates["b"][1] == "SOHR" and dates["a"][0] is None
     db2 = tmp_path / "run2.sqlite"
-    result = runner.invoke(app, ["batch", str(folder), "--db", str(db2), "--concurrency", "1", "-q",
-                                 "--publication-date", "2021-03-17"])
+    result = runner.invoke(
+        app, ["batch", str(folder), "--db", str(db2), "--concurrency", "1", "-q", "--publication-date", "2021-03-17"]
+    )
     assert result.exit_code == 0, result.output
     assert "no publication date" not in result.output
     assert {str(d.document.publication_date) for d in load_coded_documents(db2)} == {"2021-03-17"}
@@ -78,8 +79,12 @@ def test_batch_takes_a_publication_date_and_sidecar_metadata(tmp_path: Path):
 def test_a_wheel_installed_in_a_fresh_environment_codes_the_example(tmp_path: Path):
     """pip wheel . ; a new venv in an empty folder, the package only from the wheel; code the example."""
     wheels = tmp_path / "wheels"
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(wheels)],
-                           capture_output=True, text=True, timeout=600)
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(wheels)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if build.returncode != 0 and any(word in build.stderr for word in ("connection", "Connection", "resolve")):
         pytest.skip(f"cannot fetch the build backend (offline?): {build.stderr[-300:]}")
     assert build.returncode == 0, build.stderr
@@ -95,20 +100,41 @@ def test_a_wheel_installed_in_a_fresh_environment_codes_the_example(tmp_path: Pa
     empty = tmp_path / "empty"
     empty.mkdir()
     clean_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CODER_CODEBOOK")}
-    install = subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)],
-                             capture_output=True, text=True, cwd=empty, env=clean_env, timeout=600)
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)],
+        capture_output=True,
+        text=True,
+        cwd=empty,
+        env=clean_env,
+        timeout=600,
+    )
     assert install.returncode == 0, install.stderr
-    where = subprocess.run([str(python), "-c", "import coder, coder.codebook as c; print(coder.__file__); "
-                            "print(c.default_codebook_path())"], capture_output=True, text=True, cwd=empty,
-                           env=clean_env)
+    where = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import coder, coder.codebook as c; print(coder.__file__); print(c.default_codebook_path())",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=empty,
+        env=clean_env,
+    )
     module_file, codebook_dir = where.stdout.split()
     assert str(env_dir) in module_file, "the test must import the installed wheel, not the checkout"
     assert str(env_dir) in codebook_dir
-    coded = subprocess.run([str(env_dir / "bin" / "coder"), "code", str(EXAMPLE)], capture_output=True, text=True,
-                           cwd=empty, env=clean_env, timeout=300)
+    coded = subprocess.run(
+        [str(env_dir / "bin" / "coder"), "code", str(EXAMPLE)],
+        capture_output=True,
+        text=True,
+        cwd=empty,
+        env=clean_env,
+        timeout=300,
+    )
     assert coded.returncode == 0, coded.stderr
     record = json.loads(coded.stdout.splitlines()[0])
     assert record["status"] == "ok" and record["events"]
-    init = subprocess.run([str(env_dir / "bin" / "coder"), "init"], capture_output=True, text=True, cwd=empty,
-                          env=clean_env)
+    init = subprocess.run(
+        [str(env_dir / "bin" / "coder"), "init"], capture_output=True, text=True, cwd=empty, env=clean_env
+    )
     assert init.returncode == 0 and (empty / "codebook" / "codebook.yaml").exists(), init.stderr

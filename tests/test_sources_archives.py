@@ -14,13 +14,20 @@ import pytest
 from coder.io import InputError
 from coder.sources import SourceOptions, check_sources, count_hint, iter_documents, iter_items
 
-ARTICLE = ("Deir Ezzor, March 14, 2021 - A convoy of Fatemiyoun fighters arrived in Albukamal from Iraq on "
-           "Monday, local sources said.\n")
-HTML = ("<!DOCTYPE html><html><head><title>Convoy reaches Albukamal</title></head><body>"
-        "<nav>Home | World | Contact</nav><article><h1>Convoy reaches Albukamal</h1>"
-        + "".join(f"<p>{ARTICLE.strip()} Paragraph {i} adds the detail that reporters gathered on the ground "
-                  f"from residents of the town and the surrounding villages.</p>" for i in range(4))
-        + "</article><footer>Cookie settings</footer></body></html>")
+ARTICLE = (
+    "Deir Ezzor, March 14, 2021 - A convoy of Fatemiyoun fighters arrived in Albukamal from Iraq on "
+    "Monday, local sources said.\n"
+)
+HTML = (
+    "<!DOCTYPE html><html><head><title>Convoy reaches Albukamal</title></head><body>"
+    "<nav>Home | World | Contact</nav><article><h1>Convoy reaches Albukamal</h1>"
+    + "".join(
+        f"<p>{ARTICLE.strip()} Paragraph {i} adds the detail that reporters gathered on the ground "
+        f"from residents of the town and the surrounding villages.</p>"
+        for i in range(4)
+    )
+    + "</article><footer>Cookie settings</footer></body></html>"
+)
 
 
 def items(*paths, **options):
@@ -56,20 +63,36 @@ def test_iter_documents_keeps_its_behaviour():
 
 def test_jsonl_defaults_named_columns_and_bad_lines(tmp_path: Path):
     path = tmp_path / "dump.jsonl"
-    path.write_bytes(b"\n".join([
-        json.dumps({"id": 7, "text": ARTICLE, "url": "https://a", "date": "2021-03-16T10:00:00Z",
-                    "source": "Deir Ezzor 24"}).encode(),
-        json.dumps({"content": ARTICLE}).encode(),
-        b'{"text": "caf\xe9"}',
-        b"{not json",
-        json.dumps({"title": "no text"}).encode(),
-        json.dumps({"text": ""}).encode(),
-        json.dumps({"document": {"id": "rec", "text": ARTICLE}}).encode(),
-    ]) + b"\n")
+    path.write_bytes(
+        b"\n".join(
+            [
+                json.dumps(
+                    {
+                        "id": 7,
+                        "text": ARTICLE,
+                        "url": "https://a",
+                        "date": "2021-03-16T10:00:00Z",
+                        "source": "Deir Ezzor 24",
+                    }
+                ).encode(),
+                json.dumps({"content": ARTICLE}).encode(),
+                b'{"text": "caf\xe9"}',
+                b"{not json",
+                json.dumps({"title": "no text"}).encode(),
+                json.dumps({"text": ""}).encode(),
+                json.dumps({"document": {"id": "rec", "text": ARTICLE}}).encode(),
+            ]
+        )
+        + b"\n"
+    )
     got = items(path)
     first = got[0].document
-    assert (first.id, first.url, first.source, first.publication_date) == ("7", "https://a", "Deir Ezzor 24",
-                                                                           date(2021, 3, 16))
+    assert (first.id, first.url, first.source, first.publication_date) == (
+        "7",
+        "https://a",
+        "Deir Ezzor 24",
+        date(2021, 3, 16),
+    )
     assert got[1].document.id == "dump-2"
     assert "not UTF-8" in got[2].error and got[2].key.endswith("dump.jsonl:3")
     assert "invalid JSON" in got[3].error
@@ -83,8 +106,10 @@ def test_jsonl_defaults_named_columns_and_bad_lines(tmp_path: Path):
 
 def test_csv_defaults_and_missing_text_column(tmp_path: Path):
     path = tmp_path / "export.csv"
-    path.write_text("id,body,published,source\n1,\"" + ARTICLE.replace("\n", " ") + "\",2021-03-16,SOHR\n"
-                    "2,,2021-03-17,SOHR\n", encoding="utf-8")
+    path.write_text(
+        'id,body,published,source\n1,"' + ARTICLE.replace("\n", " ") + '",2021-03-16,SOHR\n2,,2021-03-17,SOHR\n',
+        encoding="utf-8",
+    )
     got = items(path)
     assert got[0].document.source == "SOHR" and got[0].document.publication_date == date(2021, 3, 16)
     assert got[1].error == "empty text"
@@ -108,15 +133,18 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
 def test_zip_read_in_place_refuses_traversal_and_bombs(tmp_path: Path):
     target = tmp_path / "work"
     target.mkdir()
-    archive = _zip(tmp_path / "pages.zip", {
-        "site/a.txt": ARTICLE.encode(),
-        "../evil.txt": b"convoy " * 10,
-        "/abs.txt": b"convoy",
-        "bomb.txt": b"\0" * (20 * 1024 * 1024),
-        "dump.jsonl": json.dumps({"text": ARTICLE}).encode(),
-        "image.png": b"\x89PNG",
-        "inner.zip": b"PK",
-    })
+    archive = _zip(
+        tmp_path / "pages.zip",
+        {
+            "site/a.txt": ARTICLE.encode(),
+            "../evil.txt": b"convoy " * 10,
+            "/abs.txt": b"convoy",
+            "bomb.txt": b"\0" * (20 * 1024 * 1024),
+            "dump.jsonl": json.dumps({"text": ARTICLE}).encode(),
+            "image.png": b"\x89PNG",
+            "inner.zip": b"PK",
+        },
+    )
     got = {i.key.split("!", 1)[1]: i for i in items(archive)}
     assert got["site/a.txt"].document.id == "site_a"
     assert "unsafe path" in got["../evil.txt"].error and "unsafe path" in got["/abs.txt"].error
@@ -157,8 +185,9 @@ def _warc(path: Path) -> Path:
 
         def response(uri: str, status: str, ctype: str, body: bytes) -> None:
             headers = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(uri, "response", payload=io.BytesIO(body),
-                                                          http_headers=headers))
+            writer.write_record(
+                writer.create_warc_record(uri, "response", payload=io.BytesIO(body), http_headers=headers)
+            )
 
         response("https://news.example/2021/convoy", "200 OK", "text/html; charset=utf-8", HTML.encode())
         response("https://news.example/logo.png", "200 OK", "image/png", b"\x89PNG....")

@@ -17,15 +17,16 @@ from coder.sources import SourceOptions, iter_items
 
 from .hostile.generate import tar_bytes, warc_bytes
 
-_WORDS = ("convoy fighters arrived town militia trucks fuel border crossing night reported residents "
-          "checkpoint brigade commander district river bridge desert village sources").split()
+_WORDS = (
+    "convoy fighters arrived town militia trucks fuel border crossing night reported residents "
+    "checkpoint brigade commander district river bridge desert village sources"
+).split()
 
 
 def article(i: int) -> bytes:
     """A distinct article per index (HTML extraction drops text it has seen before)."""
     rng = random.Random(i)
-    sentences = (" ".join(rng.choice(_WORDS) for _ in range(12)).capitalize() + f" number {i}-{n}."
-                 for n in range(12))
+    sentences = (" ".join(rng.choice(_WORDS) for _ in range(12)).capitalize() + f" number {i}-{n}." for n in range(12))
     return (" ".join(sentences) + "\n").encode()
 
 
@@ -34,8 +35,13 @@ def items(*paths, **options):
 
 
 def page(i: int) -> bytes:
-    return b"<!DOCTYPE html><html><body><article><p>" + article(i) + b"</p><p>" + article(100 + i) + \
-        b"</p></article></body></html>"
+    return (
+        b"<!DOCTYPE html><html><body><article><p>"
+        + article(i)
+        + b"</p><p>"
+        + article(100 + i)
+        + b"</p></article></body></html>"
+    )
 
 
 def test_warc_response_without_target_uri_fails_that_record_only(tmp_path: Path):
@@ -106,7 +112,7 @@ def test_truncated_tar_gz_fails_the_cut_member_and_says_so(tmp_path: Path):
 def test_damaged_tar_header_is_not_a_quiet_end(tmp_path: Path):
     data = bytearray(tar_bytes({f"d{i:02}.txt": article(i) for i in range(6)}))
     header = bytes(data).index(b"d03.txt")
-    data[header + 148: header + 156] = b"9999999\0"  # a wrong header checksum
+    data[header + 148 : header + 156] = b"9999999\0"  # a wrong header checksum
     path = tmp_path / "bad_header.tar"
     path.write_bytes(bytes(data))
     got = items(path)
@@ -174,8 +180,11 @@ def test_unreadable_subfolder_is_recorded(tmp_path: Path, monkeypatch):
 
 def test_lone_surrogate_in_json_fails_the_record(tmp_path: Path):
     path = tmp_path / "dump.jsonl"
-    path.write_text('{"id": "a", "text": "A convoy arrived."}\n{"id": "b\\udce9", "text": "A convoy left."}\n'
-                    '{"id": "c", "text": "x \\ud800 y"}\n', encoding="utf-8")
+    path.write_text(
+        '{"id": "a", "text": "A convoy arrived."}\n{"id": "b\\udce9", "text": "A convoy left."}\n'
+        '{"id": "c", "text": "x \\ud800 y"}\n',
+        encoding="utf-8",
+    )
     got = items(path)
     assert [i.ok for i in got] == [True, False, False]
     for item in got:

@@ -14,8 +14,12 @@ from coder.store.migrations import migrate
 
 
 def _record(doc: Document, n_events: int = 1, status: str = "ok") -> dict:
-    coded = CodedDocument(document=doc, events=[Event(type="troop_movement") for _ in range(n_events)],
-                          status=status, error="boom" if status == "failed" else None)
+    coded = CodedDocument(
+        document=doc,
+        events=[Event(type="troop_movement") for _ in range(n_events)],
+        status=status,
+        error="boom" if status == "failed" else None,
+    )
     return coded.model_dump(mode="json")
 
 
@@ -25,8 +29,9 @@ def test_migrates_a_version_1_store_keeping_its_data(tmp_path: Path):
     migrate(db, target=1)
     db.execute("INSERT INTO runs VALUES (1, 'fp', 'rules', '0.1.0', NULL, '1.0.0', '{}', 'then')")
     doc = Document(id="d1", text="a convoy")
-    db.execute("INSERT INTO documents VALUES (?, 'd1', 'th', 'k', ?, 'then')", (document_hash(doc),
-                                                                               doc.model_dump_json()))
+    db.execute(
+        "INSERT INTO documents VALUES (?, 'd1', 'th', 'k', ?, 'then')", (document_hash(doc), doc.model_dump_json())
+    )
     db.execute("INSERT INTO results VALUES (1, ?, 'ok', NULL, '{\"format\": 1}', 'then')", (document_hash(doc),))
     db.close()
     with Store(path) as store:

@@ -11,14 +11,17 @@ def norm(codebook):
     return Normalizer(codebook)
 
 
-@pytest.mark.parametrize("text, name, near_admin2", [
-    ("Fighters arrived in the village of Abu Hardub, east of al-Mayadin.", "Abu Hardub", "Al Mayadin"),
-    ("IRGC militias entered Jdeid Bakara town near Deir Ezzor.", "Jdeid Bakara", "Deir ez-Zor"),
-    ("They gathered in the countryside of al-Jurdi, near Albu Kamal.", "al-Jurdi", "Abu Kamal"),
-])
+@pytest.mark.parametrize(
+    "text, name, near_admin2",
+    [
+        ("Fighters arrived in the village of Abu Hardub, east of al-Mayadin.", "Abu Hardub", "Al Mayadin"),
+        ("IRGC militias entered Jdeid Bakara town near Deir Ezzor.", "Jdeid Bakara", "Deir ez-Zor"),
+        ("They gathered in the countryside of al-Jurdi, near Albu Kamal.", "al-Jurdi", "Abu Kamal"),
+    ],
+)
 def test_unknown_place_kept_as_written(norm, text, name, near_admin2):
     [found] = norm.find_unknown_places(text)
-    assert text[found.start:found.end] == name
+    assert text[found.start : found.end] == name
     place = found.match.place
     assert place.name == name and place.unverified and found.match.how == "unverified"
     assert place.admin2 == near_admin2 and found.match.geo_precision == 2

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from ..base import AsyncCoder, make_coder
 from ..codebook.model import Codebook
@@ -46,11 +47,11 @@ _NOT_IDENTITY = {"concurrency", "api_key", "config", "cache_dir", "sleep", "rng"
 class BatchSummary:
     run_id: int
     db: Path
-    read: int = 0          # documents and failures read from the sources (within --limit)
-    coded: int = 0         # coded in this invocation
+    read: int = 0  # documents and failures read from the sources (within --limit)
+    coded: int = 0  # coded in this invocation
     already_done: int = 0  # skipped: a result was in the store already
-    failed: int = 0        # failed in this invocation (reading or coding)
-    skipped: int = 0       # records that are not documents (a WARC image), with their reason
+    failed: int = 0  # failed in this invocation (reading or coding)
+    skipped: int = 0  # records that are not documents (a WARC image), with their reason
     events: int = 0
     tokens: int = 0
     cost_usd: float | None = None
@@ -77,13 +78,22 @@ def _coder_info(coder: Any) -> tuple[str | None, str | None]:
     return getattr(info, "version", None), getattr(info, "model", None)
 
 
-def run_batch(sources: Iterable[str | Path], db: str | Path, coder_name: str = "rules",
-              concurrency: int | None = None, limit: int | None = None, *,
-              codebook: Codebook | None = None, options: SourceOptions | None = None,
-              coder_options: dict[str, Any] | None = None, retry_failed: bool = True,
-              progress: Quiet | None = None, total_hint: int | None = None,
-              publication_date: date | None = None,
-              document_seconds: float | None = DOCUMENT_SECONDS) -> BatchSummary:
+def run_batch(
+    sources: Iterable[str | Path],
+    db: str | Path,
+    coder_name: str = "rules",
+    concurrency: int | None = None,
+    limit: int | None = None,
+    *,
+    codebook: Codebook | None = None,
+    options: SourceOptions | None = None,
+    coder_options: dict[str, Any] | None = None,
+    retry_failed: bool = True,
+    progress: Quiet | None = None,
+    total_hint: int | None = None,
+    publication_date: date | None = None,
+    document_seconds: float | None = DOCUMENT_SECONDS,
+) -> BatchSummary:
     """Code every document of `sources` into the store `db`; a rerun finishes what is left.
 
     publication_date, when given, is every document's publication date (as for
@@ -114,8 +124,13 @@ def run_batch(sources: Iterable[str | Path], db: str | Path, coder_name: str = "
         counters = {"errors": 0, "tokens": 0, "cost": None}
 
         def tick(advance: int = 1) -> None:
-            progress.update(advance=advance, errors=counters["errors"], skipped=summary.already_done,
-                            tokens=counters["tokens"], cost=counters["cost"])
+            progress.update(
+                advance=advance,
+                errors=counters["errors"],
+                skipped=summary.already_done,
+                tokens=counters["tokens"],
+                cost=counters["cost"],
+            )
 
         def write(job: Job, record: dict[str, Any], usage: dict[str, Any] | None, cost: float | None) -> None:
             record = {**record, "events": unique_events(record.get("events") or [])}
@@ -146,15 +161,21 @@ def run_batch(sources: Iterable[str | Path], db: str | Path, coder_name: str = "
                     doc_hash = document_hash(item.document) if item.ok else item.failure_hash
                     rows.append((seq, doc_hash, item.key, item.document, item.doc_id))
                 store.add_documents(run.id, rows)
-                for (seq, item), (_, doc_hash, _, _, _) in zip(chunk, rows):
+                for (_seq, item), (_, doc_hash, _, _, _) in zip(chunk, rows):
                     if not item.ok:
                         summary.skipped += item.skipped
                         summary.read += not item.skipped
                         if not store.is_done(run.id, doc_hash):
                             summary.failed += not item.skipped
                             counters["errors"] += not item.skipped
-                        store.write_error(run.id, item.key, item.error or "unreadable", doc_id=item.doc_id,
-                                          doc_hash=doc_hash, stage="skip" if item.skipped else "read")
+                        store.write_error(
+                            run.id,
+                            item.key,
+                            item.error or "unreadable",
+                            doc_id=item.doc_id,
+                            doc_hash=doc_hash,
+                            stage="skip" if item.skipped else "read",
+                        )
                         tick(0 if item.skipped else 1)
                         continue
                     summary.read += 1
@@ -178,8 +199,7 @@ def run_batch(sources: Iterable[str | Path], db: str | Path, coder_name: str = "
                 workers = concurrency or available_cores()
                 if workers > 1:
                     summary.engine, summary.workers = "processes", workers
-                    run_pool(coder_name, codebook, coder_options, jobs(), write, workers,
-                             seconds=document_seconds)
+                    run_pool(coder_name, codebook, coder_options, jobs(), write, workers, seconds=document_seconds)
                 else:
                     run_inline(coder, jobs(), write, document_seconds)
         finally:

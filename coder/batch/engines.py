@@ -20,10 +20,11 @@ import os
 import signal
 import threading
 import time
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from ..base import REGISTRY, make_coder
 from ..codebook.model import Codebook
@@ -65,8 +66,12 @@ class DocumentTimeout(BaseException):
 def deadline(seconds: float | None) -> Iterator[None]:
     """Interrupt the body after `seconds` (SIGALRM; the regex engine checks for signals, so a
     backtracking pattern is stopped too). No limit off the main thread, where signals cannot go."""
-    usable = (seconds and seconds > 0 and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread())
+    usable = (
+        seconds
+        and seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
     if not usable:
         yield
         return
@@ -88,8 +93,10 @@ def code_one(coder: Any, document: Document, seconds: float | None = None) -> di
         with deadline(seconds):
             coded = coder.code(document)
     except DocumentTimeout:
-        return failed_record(document, f"time limit: not coded within {seconds:g} s (the per-document limit, "
-                                       "--document-timeout); the run went on")
+        return failed_record(
+            document,
+            f"time limit: not coded within {seconds:g} s (the per-document limit, --document-timeout); the run went on",
+        )
     except Exception as exc:  # the protocol says coders return failures; a bug must still cost one document
         return failed_record(document, f"coder error: {type(exc).__name__}: {exc}")
     return coded.model_dump(mode="json")
@@ -120,8 +127,9 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def _init_worker(name: str, target: str, codebook: Codebook, options: dict[str, Any], parent: int,
-                 seconds: float | None = None) -> None:
+def _init_worker(
+    name: str, target: str, codebook: Codebook, options: dict[str, Any], parent: int, seconds: float | None = None
+) -> None:
     global _worker_coder, _worker_seconds
     _worker_seconds = seconds
     _exit_with_parent(parent)
@@ -146,8 +154,16 @@ def _chunks(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
         yield chunk
 
 
-def run_pool(name: str, codebook: Codebook, options: dict[str, Any], jobs: Iterable[Job], write: Write,
-             workers: int, chunk_size: int = 8, seconds: float | None = DOCUMENT_SECONDS) -> None:
+def run_pool(
+    name: str,
+    codebook: Codebook,
+    options: dict[str, Any],
+    jobs: Iterable[Job],
+    write: Write,
+    workers: int,
+    chunk_size: int = 8,
+    seconds: float | None = DOCUMENT_SECONDS,
+) -> None:
     pending: dict[Future, list[Job]] = {}
 
     def collect(block: bool) -> None:
@@ -157,13 +173,17 @@ def run_pool(name: str, codebook: Codebook, options: dict[str, Any], jobs: Itera
             try:
                 records = future.result()
             except Exception as exc:  # a worker died (out of memory, a crash in C code)
-                records = [failed_record(j.document, f"worker process failed: {type(exc).__name__}: {exc}")
-                           for j in chunk]
+                records = [
+                    failed_record(j.document, f"worker process failed: {type(exc).__name__}: {exc}") for j in chunk
+                ]
             for job, record in zip(chunk, records):
                 write(job, record, None, None)
 
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(name, REGISTRY[name], codebook, options, os.getpid(), seconds)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        initializer=_init_worker,
+        initargs=(name, REGISTRY[name], codebook, options, os.getpid(), seconds),
+    ) as pool:
         for chunk in _chunks(jobs, chunk_size):
             while len(pending) >= 2 * workers:
                 collect(block=True)

@@ -8,8 +8,17 @@ nothing, for tests and library use.
 from __future__ import annotations
 
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn, Task, TextColumn,
-                           TimeElapsedColumn, TimeRemainingColumn)
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.text import Text
 
 
@@ -38,18 +47,28 @@ class _Extra(ProgressColumn):
 class Quiet:
     def start(self, total: int | None) -> None: ...
 
-    def update(self, *, advance: int = 0, errors: int = 0, skipped: int = 0, tokens: int = 0,
-               cost: float | None = None) -> None: ...
+    def update(
+        self, *, advance: int = 0, errors: int = 0, skipped: int = 0, tokens: int = 0, cost: float | None = None
+    ) -> None: ...
 
     def stop(self) -> None: ...
 
 
 class Bar(Quiet):
     def __init__(self, console: Console | None = None, description: str = "coding"):
-        self.progress = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
-                                 MofNCompleteColumn(), _Rate(), TimeElapsedColumn(), TextColumn("ETA"),
-                                 TimeRemainingColumn(), _Extra(),
-                                 console=console or Console(stderr=True), transient=False)
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            _Rate(),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            _Extra(),
+            console=console or Console(stderr=True),
+            transient=False,
+        )
         self.description = description
         self.task = None
 
@@ -57,8 +76,9 @@ class Bar(Quiet):
         self.progress.start()
         self.task = self.progress.add_task(self.description, total=total, errors=0, skipped=0, tokens=0, cost=None)
 
-    def update(self, *, advance: int = 0, errors: int = 0, skipped: int = 0, tokens: int = 0,
-               cost: float | None = None) -> None:
+    def update(
+        self, *, advance: int = 0, errors: int = 0, skipped: int = 0, tokens: int = 0, cost: float | None = None
+    ) -> None:
         if self.task is not None:
             self.progress.update(self.task, advance=advance, errors=errors, skipped=skipped, tokens=tokens, cost=cost)
 

@@ -16,7 +16,7 @@ from typer.models import CommandInfo, TyperInfo
 
 from ..errors import CoderError
 from . import batch, code, foundation, golden, llmbatch, lookup, regress, review, score
-from .common import err_console
+from .common import err_console, one_spelling
 
 # Help panels in the order work happens; every command is in exactly one (a test checks).
 WORKFLOW: dict[str, tuple[str, ...]] = {
@@ -54,6 +54,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Old spellings of renamed options (--run-id, --log) still parse, in every command, unseen in help.
+    context_settings={"token_normalize_func": one_spelling},
 )
 
 for module in (foundation, code, score, batch, llmbatch, review, regress, golden, lookup):

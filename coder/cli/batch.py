@@ -1,50 +1,94 @@
-"""`coder batch`, `coder status`, `coder export`: code archives into a store, see where a run is, get the results out."""
+"""`coder batch`, `coder status`, `coder export`: code archives into a store, see where a run is, get the
+results out."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from .common import CodebookOption, console, err_console, fail, open_codebook, parse_date_option
+if TYPE_CHECKING:
+    from ..store import Status
 
-DbOption = Annotated[Path, typer.Option("--db", help="The batch store (SQLite), e.g. run.sqlite.",
-                                        show_default=False)]
-RunOption = Annotated[Optional[str], typer.Option("--run", help="Run id (default: the latest run).")]
+from .common import (
+    CodebookOption,
+    JsonOption,
+    ReviewLogOption,
+    RunOption,
+    console,
+    err_console,
+    fail,
+    no_stdio,
+    open_codebook,
+    parse_date_option,
+)
+
+DbOption = Annotated[Path, typer.Option("--db", help="The batch store (SQLite), e.g. run.sqlite.", show_default=False)]
+# A store is a database file, and a batch is resumed by reading its sources again: neither can be a stream.
+STORE_IS_A_FILE = "the batch store is a SQLite file"
 
 
 def batch(
-    sources: Annotated[list[Path], typer.Argument(
-        help="Directories, .txt/.html/.json files, .jsonl, .csv, .zip, .tar.gz, .warc(.gz).", show_default=False)],
+    sources: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Directories, .txt/.html/.json files, .jsonl, .csv, .zip, .tar.gz, .warc(.gz).", show_default=False
+        ),
+    ],
     db: DbOption,
     coder: Annotated[str, typer.Option("--coder", help="rules (offline) or llm.")] = "rules",
-    concurrency: Annotated[Optional[int], typer.Option(
-        "--concurrency", min=1, help="LLM: requests at once (default 8). rules: processes (default: the cores).")] = None,
-    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Only the first N documents.")] = None,
-    text_column: Annotated[Optional[str], typer.Option(
-        "--text-column", help="CSV/JSONL text column (default: text, body or content).")] = None,
-    id_column: Annotated[Optional[str], typer.Option("--id-column", help="Id column (default: id).")] = None,
-    url_column: Annotated[Optional[str], typer.Option("--url-column", help="URL column (default: url).")] = None,
-    title_column: Annotated[Optional[str], typer.Option("--title-column", help="Title column (default: title).")] = None,
-    date_column: Annotated[Optional[str], typer.Option(
-        "--date-column", help="Publication date column (default: date, published or publication_date).")] = None,
-    source_column: Annotated[Optional[str], typer.Option("--source-column",
-                                                         help="Outlet column (default: source).")] = None,
-    model: Annotated[Optional[str], typer.Option("--model", help="LLM model name (llm coder).")] = None,
-    base_url: Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint (llm coder).")] = None,
-    retry_failed: Annotated[bool, typer.Option(
-        "--retry-failed/--no-retry-failed", help="Code again documents whose coding failed before.")] = True,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--concurrency", min=1, help="LLM: requests at once (default 8). rules: processes (default: the cores)."
+        ),
+    ] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N documents.")] = None,
+    text_column: Annotated[
+        str | None, typer.Option("--text-column", help="CSV/JSONL text column (default: text, body or content).")
+    ] = None,
+    id_column: Annotated[str | None, typer.Option("--id-column", help="Id column (default: id).")] = None,
+    url_column: Annotated[str | None, typer.Option("--url-column", help="URL column (default: url).")] = None,
+    title_column: Annotated[str | None, typer.Option("--title-column", help="Title column (default: title).")] = None,
+    date_column: Annotated[
+        str | None,
+        typer.Option("--date-column", help="Publication date column (default: date, published or publication_date)."),
+    ] = None,
+    source_column: Annotated[
+        str | None, typer.Option("--source-column", help="Outlet column (default: source).")
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="LLM model name (llm coder).")] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (llm coder).")] = None,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed/--no-retry-failed", help="Code again documents whose coding failed before.")
+    ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-    publication_date: Annotated[Optional[str], typer.Option(
-        "--publication-date", help="Publication date (YYYY-MM-DD) of every document; else each one's own "
-                                   "(its record, <name>.meta.json beside the file, or a dateline).")] = None,
-    allow_failures: Annotated[bool, typer.Option(
-        "--allow-failures", help="Exit 0 even when documents of the run failed (they are still reported).")] = False,
-    document_timeout: Annotated[float, typer.Option(
-        "--document-timeout", min=0, help="Offline coder: seconds one document may take; a document past it "
-                                          "is recorded as failed and the run goes on (0: no limit).")] = 60.0,
+    publication_date: Annotated[
+        str | None,
+        typer.Option(
+            "--publication-date",
+            help="Publication date (YYYY-MM-DD) of every document; else each one's own "
+            "(its record, <name>.meta.json beside the file, or a dateline).",
+        ),
+    ] = None,
+    allow_failures: Annotated[
+        bool,
+        typer.Option(
+            "--allow-failures", help="Exit 0 even when documents of the run failed (they are still reported)."
+        ),
+    ] = False,
+    document_timeout: Annotated[
+        float,
+        typer.Option(
+            "--document-timeout",
+            min=0,
+            help="Offline coder: seconds one document may take; a document past it "
+            "is recorded as failed and the run goes on (0: no limit).",
+        ),
+    ] = 60.0,
     codebook_path: CodebookOption = None,
 ) -> None:
     """Code an archive into a store; run the same command again to finish an interrupted run.
@@ -56,9 +100,23 @@ def batch(
     from ..io import InputError
     from ..sources import SourceOptions, check_sources, count_hint
 
+    no_stdio(db, "--db", STORE_IS_A_FILE)
+    for source in sources:
+        no_stdio(
+            source,
+            "SOURCES",
+            "a batch reads its sources again to resume an interrupted run; save standard "
+            "input to a file (or use `coder code -`)",
+        )
     pub = parse_date_option(publication_date)
-    options = SourceOptions(text_column=text_column, id_column=id_column, url_column=url_column,
-                            title_column=title_column, date_column=date_column, source_column=source_column)
+    options = SourceOptions(
+        text_column=text_column,
+        id_column=id_column,
+        url_column=url_column,
+        title_column=title_column,
+        date_column=date_column,
+        source_column=source_column,
+    )
     try:
         check_sources(sources, options)  # a CSV without its text column fails now, not after hours
     except InputError as exc:
@@ -71,10 +129,21 @@ def batch(
             coder_options["concurrency"] = concurrency
     progress = Quiet() if quiet else Bar(err_console)
     try:
-        summary = run_batch(sources, db, coder, concurrency, limit, codebook=codebook, options=options,
-                            coder_options=coder_options, retry_failed=retry_failed, progress=progress,
-                            total_hint=None if quiet else count_hint(sources), publication_date=pub,
-                            document_seconds=document_timeout or None)
+        summary = run_batch(
+            sources,
+            db,
+            coder,
+            concurrency,
+            limit,
+            codebook=codebook,
+            options=options,
+            coder_options=coder_options,
+            retry_failed=retry_failed,
+            progress=progress,
+            total_hint=None if quiet else count_hint(sources),
+            publication_date=pub,
+            document_seconds=document_timeout or None,
+        )
     except UnknownCoder as exc:
         fail(str(exc), 2)
     except ImportError as exc:
@@ -89,33 +158,41 @@ def batch(
         f"run {summary.run_id}: {summary.coded} coded, {summary.already_done} already done, {summary.failed} failed, "
         f"{summary.skipped} skipped, {summary.events} events in {summary.seconds:.1f} s "
         f"({summary.rate:.1f} doc/s, {summary.engine} x{summary.workers}){tokens}{cost} -> {db}",
-        markup=False, soft_wrap=True)
+        markup=False,
+        soft_wrap=True,
+    )
     if summary.undated:
         err_console.print(
-            f"note: {summary.undated} document(s) have no publication date: relative dates in them (\"on Monday\", "
-            "\"yesterday\") could not be resolved; give --publication-date or a <name>.meta.json "
-            "({\"publication_date\": \"YYYY-MM-DD\"}) beside each file", markup=False, soft_wrap=True)
+            f'note: {summary.undated} document(s) have no publication date: relative dates in them ("on Monday", '
+            '"yesterday") could not be resolved; give --publication-date or a <name>.meta.json '
+            '({"publication_date": "YYYY-MM-DD"}) beside each file',
+            markup=False,
+            soft_wrap=True,
+        )
     if summary.run_failed:
         # A script running `coder batch && coder export` must not export a run that silently lost documents.
-        message = (f"{summary.run_failed} of {summary.run_documents} documents failed; "
-                   f"see `coder status --db {db}`")
+        message = f"{summary.run_failed} of {summary.run_documents} documents failed; see `coder status --db {db}`"
         if allow_failures:
             err_console.print("warning: " + message, markup=False, soft_wrap=True)
         else:
             fail(message + " (--allow-failures to exit 0 anyway)")
 
 
-def status(db: DbOption, run: RunOption = None) -> None:
+def status(db: DbOption, run: RunOption = None, as_json: JsonOption = False) -> None:
     """Summarise a store: documents, done, failed with reasons, events per type."""
     from ..io import InputError
     from ..store import Store
 
+    no_stdio(db, "--db", STORE_IS_A_FILE)
     try:
         with Store(db, create=False) as store:
             st = store.status(run)
             runs = store.runs()
     except InputError as exc:
         fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(_status_data(db, st, len(runs)), indent=2, sort_keys=True, ensure_ascii=False))
+        return
     if st.run is None:
         console.print(f"{db}: no run yet")
         return
@@ -124,10 +201,18 @@ def status(db: DbOption, run: RunOption = None) -> None:
     overview.add_column(style="bold")
     overview.add_column(justify="right")
     coder = r.coder + (f" {r.coder_version}" if r.coder_version else "") + (f" ({r.model})" if r.model else "")
-    for label, value in (("coder", coder), ("codebook", r.codebook_version), ("started", r.created_at),
-                         ("documents", st.documents), ("done", st.done), ("  coded", st.ok),
-                         ("  failed", st.failed), ("  skipped (not documents)", st.skipped),
-                         ("pending", st.pending), ("events", st.events)):
+    for label, value in (
+        ("coder", coder),
+        ("codebook", r.codebook_version),
+        ("started", r.created_at),
+        ("documents", st.documents),
+        ("done", st.done),
+        ("  coded", st.ok),
+        ("  failed", st.failed),
+        ("  skipped (not documents)", st.skipped),
+        ("pending", st.pending),
+        ("events", st.events),
+    ):
         overview.add_row(label, str(value))
     if st.tokens:
         overview.add_row("tokens", f"{st.tokens:,}")
@@ -141,8 +226,10 @@ def status(db: DbOption, run: RunOption = None) -> None:
         for name, count in st.events_by_type.items():
             types.add_row(name, str(count))
         console.print(types)
-    for title, rows in (("failed", [(f"{stage}: {reason}", n) for stage, reason, n in st.failures]),
-                        ("skipped", st.skips)):
+    for title, rows in (
+        ("failed", [(f"{stage}: {reason}", n) for stage, reason, n in st.failures]),
+        ("skipped", st.skips),
+    ):
         if rows:
             table = Table(title=f"{title}, by reason", title_justify="left")
             table.add_column("reason", overflow="fold")
@@ -154,27 +241,90 @@ def status(db: DbOption, run: RunOption = None) -> None:
             console.print(table)
 
 
+def _status_data(db: Path, st: Status, runs: int) -> dict[str, Any]:
+    """What `coder status` shows, as JSON (keys stable, sorted; run null before the first run)."""
+    r = st.run
+    run = (
+        None
+        if r is None
+        else {
+            "id": r.id,
+            "coder": r.coder,
+            "coder_version": r.coder_version,
+            "model": r.model,
+            "codebook_version": r.codebook_version,
+            "started": r.created_at,
+        }
+    )
+    return {
+        "store": str(db),
+        "runs": runs,
+        "run": run,
+        "documents": st.documents,
+        "done": st.done,
+        "coded": st.ok,
+        "failed": st.failed,
+        "skipped": st.skipped,
+        "pending": st.pending,
+        "events": st.events,
+        "events_by_type": st.events_by_type,
+        "tokens": st.tokens,
+        "cost_usd": st.cost_usd,
+        "failures": [{"stage": stage, "reason": reason, "documents": n} for stage, reason, n in st.failures],
+        "skips": [{"reason": reason, "documents": n} for reason, n in st.skips],
+    }
+
+
 def export(
     db: DbOption,
     fmt: Annotated[str, typer.Option("--format", help="jsonl, acled-csv or gold.")] = "jsonl",
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="File (jsonl, acled-csv; default or -: "
-                                                                    "stdout) or directory (gold).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="File (jsonl, acled-csv; default or -: stdout) or directory (gold)."),
+    ] = None,
     run: RunOption = None,
-    dedup: Annotated[bool, typer.Option("--dedup/--no-dedup",
-                                        help="Propose merges of one incident reported by several documents "
-                                             "(applied only when accepted: --merges, --accept-merges).")] = True,
-    merges: Annotated[Optional[Path], typer.Option("--merges", help="Write the proposed merges to this CSV file; "
-                                                   "mark each row accept or refuse.", show_default=False)] = None,
-    accept_merges: Annotated[Optional[Path], typer.Option(
-        "--accept-merges", help="Apply the merges accepted in this file (a --merges file with its decision column "
-                                "filled; may be the same file).", show_default=False)] = None,
-    reviewed: Annotated[bool, typer.Option("--reviewed", help="Export the reviewed state (accepted, edited and added "
-                                           "events of finished documents) from the review log.")] = False,
-    review_log: Annotated[Optional[Path], typer.Option("--review-log", help="Review log (default DB.review.sqlite).",
-                                                       show_default=False)] = None,
-    include_partial: Annotated[bool, typer.Option(
-        "--include-partial", help="With --reviewed: also partly reviewed documents, their undecided events marked "
-                                  "in a review_status column (acled-csv).")] = False,
+    dedup: Annotated[
+        bool,
+        typer.Option(
+            "--dedup/--no-dedup",
+            help="Propose merges of one incident reported by several documents "
+            "(applied only when accepted: --merges, --accept-merges).",
+        ),
+    ] = True,
+    merges: Annotated[
+        Path | None,
+        typer.Option(
+            "--merges",
+            help="Write the proposed merges to this CSV file (- for stdout); mark each row accept or refuse.",
+            show_default=False,
+        ),
+    ] = None,
+    accept_merges: Annotated[
+        Path | None,
+        typer.Option(
+            "--accept-merges",
+            help="Apply the merges accepted in this file (a --merges file with its decision column "
+            "filled; may be the same file; - reads it from stdin).",
+            show_default=False,
+        ),
+    ] = None,
+    reviewed: Annotated[
+        bool,
+        typer.Option(
+            "--reviewed",
+            help="Export the reviewed state (accepted, edited and added "
+            "events of finished documents) from the review log.",
+        ),
+    ] = False,
+    review_log: ReviewLogOption = None,
+    include_partial: Annotated[
+        bool,
+        typer.Option(
+            "--include-partial",
+            help="With --reviewed: also partly reviewed documents, their undecided events marked "
+            "in a review_status column (acled-csv).",
+        ),
+    ] = False,
     codebook_path: CodebookOption = None,
 ) -> None:
     """Export a run: coded documents (jsonl), ACLED rows (acled-csv) or a golden directory (gold).
@@ -187,6 +337,7 @@ def export(
     from ..io import InputError, atomic_output, is_stdout
     from ..store import load_coded_documents
 
+    no_stdio(db, "--db", STORE_IS_A_FILE)
     if fmt not in ("jsonl", "acled-csv", "gold"):
         fail(f"--format: expected jsonl, acled-csv or gold, got {fmt!r}", 2)
     if fmt == "gold" and (out is None or is_stdout(out)):
@@ -197,6 +348,8 @@ def export(
         # The coded-documents format has no place to say an event is undecided; exporting
         # such events unmarked would pass them off as reviewed.
         fail("--include-partial needs --format acled-csv (its review_status column marks undecided events)", 2)
+    if merges is not None and str(merges) == "-" and (out is None or is_stdout(out)):
+        fail("--merges - and the export would both go to stdout: give one of them a file", 2)
     if (merges or accept_merges) and not dedup:
         fail("--merges and --accept-merges go with --dedup (the default)", 2)
     codebook = open_codebook(codebook_path)
@@ -206,8 +359,7 @@ def export(
             from ..review import DecisionError, reviewed_export
 
             try:
-                export = reviewed_export(db, review_log, codebook=codebook, run_id=run,
-                                         include_partial=include_partial)
+                export = reviewed_export(db, review_log, codebook=codebook, run_id=run, include_partial=include_partial)
             except DecisionError as exc:
                 fail(f"{exc}; review the store first with `coder review {db}`")
             _report_left_out(export.left_out, include_partial)
@@ -231,8 +383,9 @@ def export(
                 count = write_jsonl(documents, handle, dedup=dedup, accepted=accepted)
                 what = "document(s)"
             else:
-                count = write_acled_csv(documents, codebook, handle, dedup=dedup, accepted=accepted,
-                                        undecided=undecided, stats=stats)
+                count = write_acled_csv(
+                    documents, codebook, handle, dedup=dedup, accepted=accepted, undecided=undecided, stats=stats
+                )
                 what = "event row(s)"
     except InputError as exc:
         fail(str(exc))
@@ -240,8 +393,11 @@ def export(
         if stats.get(key):
             err_console.print(f"warning: {stats[key]} of {count} row(s) have no {column}", markup=False)
     if stats.get("contradictory"):
-        err_console.print(f"warning: {stats['contradictory']} of {count} row(s) have values that contradict each "
-                          "other (see the warnings column)", markup=False)
+        err_console.print(
+            f"warning: {stats['contradictory']} of {count} row(s) have values that contradict each "
+            "other (see the warnings column)",
+            markup=False,
+        )
     if out is not None and not is_stdout(out):
         err_console.print(f"{count} {what} -> {out}", markup=False)
 
@@ -298,8 +454,9 @@ def _report_left_out(left_out, include_partial: bool) -> None:
     if len(left_out) > 50:
         err_console.print(f"  ... and {len(left_out) - 50} more", markup=False)
     if not include_partial and any(item.reason.startswith("partly") for item in left_out):
-        err_console.print("  (--include-partial exports partly reviewed documents, undecided events marked)",
-                          markup=False)
+        err_console.print(
+            "  (--include-partial exports partly reviewed documents, undecided events marked)", markup=False
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -30,16 +30,24 @@ class Format(str, Enum):
     html = "html"
 
 
-FormatOption = Annotated[Format, typer.Option(
-    "--format", help="jsonl (records), pretty (highlighted text and the events) or html (one self-contained page: "
-                     "--out page.html).")]
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        help="jsonl (records), pretty (highlighted text and the events) or html (one self-contained page: "
+        "--out page.html).",
+    ),
+]
 ConcurrencyOption = Annotated[int | None, typer.Option("--concurrency", min=1, help="Requests at once (llm coder).")]
 
 
 def code(
-    paths: Annotated[list[Path], typer.Argument(help="Text files, HTML files or directories of them; - reads one "
-                                                     "document from stdin.",
-                                                show_default=False)],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Text files, HTML files or directories of them; - reads one document from stdin.", show_default=False
+        ),
+    ],
     coder: Annotated[str, typer.Option("--coder", help="Coder to use: rules (offline) or llm.")] = "rules",
     out: OutOption = None,
     fmt: FormatOption = Format.jsonl,
@@ -59,15 +67,19 @@ def code(
     options: dict[str, Any] = {}
     if coder == "llm":
         # Only what was given: the LLM coder's own config and environment fill the rest.
-        options.update({k: v for k, v in (("model", model), ("base_url", base_url), ("concurrency", concurrency))
-                        if v is not None})
+        options.update(
+            {k: v for k, v in (("model", model), ("base_url", base_url), ("concurrency", concurrency)) if v is not None}
+        )
     try:
         engine = make_coder(coder, codebook, **options)
     except UnknownCoder as exc:
         fail(str(exc), 2)
     except ImportError as exc:
-        fail(f"the '{coder}' coder is not available in this installation ({exc}); "
-             "use --coder rules for the offline coder", 2)
+        fail(
+            f"the '{coder}' coder is not available in this installation ({exc}); "
+            "use --coder rules for the offline coder",
+            2,
+        )
     except (ValueError, TypeError) as exc:
         fail(f"cannot start the '{coder}' coder: {exc}", 2)
 

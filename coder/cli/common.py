@@ -4,7 +4,10 @@ Each option shared by several commands is declared once here, so it has one name
 short form and one help text everywhere. The naming rule: `--format` chooses what records
 are written as (jsonl, html, acled-csv, gold); `--json` prints a report as JSON instead of
 tables; `--out` is where output goes, `-` (or no --out where stdout is the default) being
-standard output.
+standard output, as `-` is standard input where a file is read.
+
+Options once spelt two ways keep their old spelling as a hidden alias (OLD_SPELLINGS), so
+scripts written against it go on working.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ err_console = Console(stderr=True, highlight=False)
 
 CodebookOption = Annotated[
     Path | None,
-    typer.Option("--codebook", envvar="CODER_CODEBOOK", help="Codebook directory (default: ./codebook).",
-                 show_default=False),
+    typer.Option(
+        "--codebook", envvar="CODER_CODEBOOK", help="Codebook directory (default: ./codebook).", show_default=False
+    ),
 ]
 OutOption = Annotated[
     Path | None,
@@ -42,6 +46,25 @@ ModelOption = Annotated[str | None, typer.Option("--model", help="LLM model name
 BaseUrlOption = Annotated[
     str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (llm coder).", show_default=False)
 ]
+RunOption = Annotated[
+    str | None, typer.Option("--run", help="Run id in the batch store (default: the latest run).", show_default=False)
+]
+ReviewLogOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--review-log",
+        help="Review decision log (default: SOURCE.review.sqlite beside the source).",
+        show_default=False,
+    ),
+]
+
+# Old spelling -> the one name (without the leading dashes, as click hands them over).
+OLD_SPELLINGS = {"run-id": "run", "log": "review-log"}
+
+
+def one_spelling(token: str) -> str:
+    """click's token_normalize_func: an old spelling parses as the one name and is shown nowhere."""
+    return OLD_SPELLINGS.get(token, token)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -49,6 +72,12 @@ def fail(message: str, code: int = 1) -> NoReturn:
     error = UsageError(message) if code == 2 else CoderError(message)
     error.exit_code = code
     raise error
+
+
+def no_stdio(path: Path | None, option: str, why: str) -> None:
+    """Refuse `-` where standard input or output cannot work, saying why (never a file named `-`)."""
+    if path is not None and str(path) == "-":
+        fail(f"{option} cannot be `-`: {why}", 2)
 
 
 def open_codebook(path: Path | None) -> Codebook:

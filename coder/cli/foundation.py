@@ -11,10 +11,9 @@ from rich.table import Table
 from ..codebook.loader import default_codebook_path
 from ..schema import stale_schemas, write_schemas
 from ..validate import validate_path
-from .common import CodebookOption, console, err_console, fail, open_codebook
+from .common import CodebookOption, console, err_console, fail, no_stdio, open_codebook
 
 codebook_app = typer.Typer(help="Check and inspect the codebook.", no_args_is_help=True)
-
 
 
 def register(app: typer.Typer) -> None:
@@ -25,8 +24,9 @@ def register(app: typer.Typer) -> None:
 
 
 def init(
-    directory: Annotated[Path, typer.Argument(help="Where to put the codebook (default: ./codebook).")]
-    = Path("codebook"),
+    directory: Annotated[Path, typer.Argument(help="Where to put the codebook (default: ./codebook).")] = Path(
+        "codebook"
+    ),
 ) -> None:
     """Copy the bundled codebook here for editing; ./codebook is then used by default."""
     from ..codebook.loader import copy_codebook
@@ -35,8 +35,11 @@ def init(
         target = copy_codebook(directory)
     except (FileExistsError, FileNotFoundError) as exc:
         fail(str(exc))
-    hint = "" if directory.resolve() == (Path.cwd() / "codebook").resolve() else \
-        f"; use it with --codebook {target} (or CODER_CODEBOOK={target})"
+    hint = (
+        ""
+        if directory.resolve() == (Path.cwd() / "codebook").resolve()
+        else f"; use it with --codebook {target} (or CODER_CODEBOOK={target})"
+    )
     console.print(f"codebook copied to {target}/ — edit it, then `coder codebook check`{hint}", markup=False)
 
 
@@ -65,11 +68,14 @@ def codebook_check(
 
 def schema(
     check: Annotated[bool, typer.Option("--check", help="Exit 1 if the committed schemas are stale.")] = False,
-    out: Annotated[Path | None, typer.Option("--out", help="Schema directory (default: schemas/ beside the codebook).",
-                                             show_default=False)] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Schema directory (default: schemas/ beside the codebook).", show_default=False),
+    ] = None,
     codebook: CodebookOption = None,
 ) -> None:
     """Write the JSON Schemas derived from the codebook (or check they are fresh)."""
+    no_stdio(out, "--out", "the schemas are several files, written to a directory")
     cb = open_codebook(codebook)
     out = out or schema_dir_for(codebook)
     if check:

@@ -32,8 +32,10 @@ from .common import (
     parse_date_option,
 )
 
-golden_app = typer.Typer(help="Build the golden corpus: add documents, import quote codings, split, freeze.",
-                         no_args_is_help=True)
+golden_app = typer.Typer(
+    help="Build the golden corpus: add documents, import quote codings, split, freeze.", no_args_is_help=True
+)
+
 
 def register(app: typer.Typer) -> None:
     app.add_typer(golden_app, name="golden")
@@ -41,8 +43,9 @@ def register(app: typer.Typer) -> None:
 
 @golden_app.command("add")
 def add(
-    text_file: Annotated[Path, typer.Argument(help="The document text (UTF-8), kept byte for byte; - reads stdin.",
-                                              show_default=False)],
+    text_file: Annotated[
+        Path, typer.Argument(help="The document text (UTF-8), kept byte for byte; - reads stdin.", show_default=False)
+    ],
     doc_id: Annotated[str, typer.Option("--id", help="Document id (file name stem).", show_default=False)],
     source: Annotated[str | None, typer.Option(help="Outlet, e.g. 'Enab Baladi'.")] = None,
     url: Annotated[str | None, typer.Option(help="The source page (provenance).")] = None,
@@ -54,8 +57,13 @@ def add(
     """Add a document to golden/incoming: <id>.txt and a <id>.meta.json stub to code against."""
     parse_date_option(publication_date)
     text = read_stdin_text() if is_stdin(text_file) else read_text(text_file)
-    meta = {"source": source, "url": url, "publication_date": publication_date, "source_scale": source_scale,
-            "title": title or (text.strip().splitlines() or [""])[0].strip() or None}
+    meta = {
+        "source": source,
+        "url": url,
+        "publication_date": publication_date,
+        "source_scale": source_scale,
+        "title": title or (text.strip().splitlines() or [""])[0].strip() or None,
+    }
     paths = add_document(text, golden / "incoming", doc_id, meta)
     console.print(f"added {paths[0]} and {paths[1]}", markup=False)
 
@@ -64,8 +72,9 @@ def add(
 def import_(
     codings: Annotated[list[Path], typer.Argument(help="Quote codings (.yaml files or folders).", show_default=False)],
     out: OutOption = None,
-    gold: Annotated[bool, typer.Option("--gold", help="Write them into the golden directory as <id>.txt/.json.")]
-    = False,
+    gold: Annotated[
+        bool, typer.Option("--gold", help="Write them into the golden directory as <id>.txt/.json.")
+    ] = False,
     check: Annotated[bool, typer.Option("--check", help="Only check: every quote found, every name known.")] = False,
     golden: GoldenOption = Path("golden"),
     codebook: CodebookOption = None,
@@ -79,8 +88,9 @@ def import_(
         fail(f"{len(problems)} problem(s) in the codings; nothing written")
     events = sum(len(d.events) for d in documents)
     if check:
-        console.print(f"{len(documents)} coding(s), {events} event(s): every quote found, every name known",
-                      markup=False)
+        console.print(
+            f"{len(documents)} coding(s), {events} event(s): every quote found, every name known", markup=False
+        )
         return
     if out is not None:
         with atomic_output(out, newline="\n") as handle:
@@ -107,8 +117,9 @@ def split(
 
 @golden_app.command("freeze")
 def freeze_cmd(
-    check: Annotated[bool, typer.Option(
-        "--check", help="Exit 1 if a frozen test document changed or a test document is not frozen.")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 if a frozen test document changed or a test document is not frozen.")
+    ] = False,
     golden: GoldenOption = Path("golden"),
 ) -> None:
     """Freeze the test documents not yet frozen (their ids and a fingerprint), or check the freeze."""
@@ -119,8 +130,9 @@ def freeze_cmd(
         problems = log.check(golden)
         if problems:
             fail("; ".join(problems))
-        console.print(f"test split unchanged: {len(log.documents)} documents in {len(log.freezes)} freeze(s)",
-                      markup=False)
+        console.print(
+            f"test split unchanged: {len(log.documents)} documents in {len(log.freezes)} freeze(s)", markup=False
+        )
         return
     frozen = freeze(golden, dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%MZ"))
     console.print(f"froze {len(frozen.documents)} test documents, fingerprint {frozen.fingerprint}", markup=False)
@@ -136,8 +148,11 @@ def stats(
     if as_json:
         typer.echo(json.dumps(figures, indent=2, sort_keys=True))
         return
-    console.print(f"{figures['documents']} documents, {figures['events']} events; "
-                  f"without events: {figures['documents_without_events']}", markup=False)
+    console.print(
+        f"{figures['documents']} documents, {figures['events']} events; "
+        f"without events: {figures['documents_without_events']}",
+        markup=False,
+    )
     for key, title in (("split", "split"), ("type", "event type"), ("source", "outlet"), ("year", "year")):
         table = Table(title=f"events by {title}")
         table.add_column(title)
@@ -150,4 +165,3 @@ def stats(
                 row.append(str(figures["documents_with_type"].get(name, 0)))
             table.add_row(*row)
         console.print(table)
-

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from .common import CodebookOption, console, err_console, fail, open_codebook
 
-llm_batch = typer.Typer(help="Code an archive through the OpenAI Batch API (half the price, answers within 24 h).",
-                        no_args_is_help=True)
+llm_batch = typer.Typer(
+    help="Code an archive through the OpenAI Batch API (half the price, answers within 24 h).", no_args_is_help=True
+)
 
-ModelOption = Annotated[Optional[str], typer.Option("--model", help="LLM model name (as for coder code --coder llm).")]
-ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="LLM coder config file (TOML).")]
+ModelOption = Annotated[str | None, typer.Option("--model", help="LLM model name (as for coder code --coder llm).")]
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="LLM coder config file (TOML).")]
 
 
 def _coder(codebook_path: Path | None, model: str | None, config: Path | None):
@@ -48,26 +49,44 @@ def prepare_command(
     except InputError as exc:
         fail(str(exc))
     cost = "unknown (model not in the price table)" if done.cost_usd is None else f"about ${done.cost_usd:.4f}"
-    where = str(out) if len(done.files) == 1 else (f"{len(done.files)} files (a batch takes at most 50,000 requests "
-                                                   f"and 200 MB): " + ", ".join(str(f) for f in done.files))
-    console.print(f"{done.documents} document(s): {done.requests} request(s) -> {where}, "
-                  f"{done.cached} chunk(s) already answered in the cache; "
-                  f"~{done.prompt_tokens} prompt tokens, batch prompt cost {cost}", markup=False)
+    where = (
+        str(out)
+        if len(done.files) == 1
+        else (
+            f"{len(done.files)} files (a batch takes at most 50,000 requests "
+            f"and 200 MB): " + ", ".join(str(f) for f in done.files)
+        )
+    )
+    console.print(
+        f"{done.documents} document(s): {done.requests} request(s) -> {where}, "
+        f"{done.cached} chunk(s) already answered in the cache; "
+        f"~{done.prompt_tokens} prompt tokens, batch prompt cost {cost}",
+        markup=False,
+    )
     if done.stale:
-        err_console.print(f"note: {', '.join(str(f) for f in done.stale)} left by an earlier prepare "
-                          "(not part of this batch: do not submit)", markup=False)
+        err_console.print(
+            f"note: {', '.join(str(f) for f in done.stale)} left by an earlier prepare "
+            "(not part of this batch: do not submit)",
+            markup=False,
+        )
     console.print(f"manifest -> {manifest_path(out)} (keep it: `coder llm-batch read` needs it)", markup=False)
-    console.print("submit: upload each file with purpose 'batch' and create one batch per file on "
-                  "/v1/chat/completions (openai files create / batches create); "
-                  "then: coder llm-batch read OUTPUT.jsonl... [ERRORS.jsonl...] --requests " + str(out), markup=False)
+    console.print(
+        "submit: upload each file with purpose 'batch' and create one batch per file on "
+        "/v1/chat/completions (openai files create / batches create); "
+        "then: coder llm-batch read OUTPUT.jsonl... [ERRORS.jsonl...] --requests " + str(out),
+        markup=False,
+    )
 
 
 @llm_batch.command("read")
 def read_command(
-    results: Annotated[list[Path], typer.Argument(help="The batch's output file, and its error file if any.",
-                                                  show_default=False)],
+    results: Annotated[
+        list[Path], typer.Argument(help="The batch's output file, and its error file if any.", show_default=False)
+    ],
     requests: Annotated[Path, typer.Option("--requests", help="The requests file `prepare` wrote.")],
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Coded documents (JSONL); default or -: stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Coded documents (JSONL); default or -: stdout.")
+    ] = None,
     model: ModelOption = None,
     config: ConfigOption = None,
     codebook_path: CodebookOption = None,
@@ -90,8 +109,10 @@ def read_command(
         fail(str(exc))
     # With `--out -` the records are on stdout: the summary goes to stderr so they stay parseable.
     where = err_console if out is None or is_stdout(out) else console
-    where.print(f"{count} document(s) -> {out if out is not None and not is_stdout(out) else 'stdout'}; "
-                f"{coder.report()}", markup=False)
+    where.print(
+        f"{count} document(s) -> {out if out is not None and not is_stdout(out) else 'stdout'}; {coder.report()}",
+        markup=False,
+    )
     if failures:
         fail(f"{len(failures)} document(s) could not be coded; first: {failures[0]}")
 

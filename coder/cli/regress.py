@@ -15,33 +15,53 @@ from .common import BaseUrlOption, CodebookOption, GoldenOption, ModelOption, co
 
 
 def regress(
-    thresholds: Annotated[Path | None, typer.Option("--thresholds",
-                                                    help="Minimum scores (default: codebook/thresholds.yaml).",
-                                                    show_default=False)] = None,
-    baseline: Annotated[Path | None, typer.Option("--baseline",
-                                                  help="Last recorded scores (default: codebook/baseline.json).",
-                                                  show_default=False)] = None,
+    thresholds: Annotated[
+        Path | None,
+        typer.Option("--thresholds", help="Minimum scores (default: codebook/thresholds.yaml).", show_default=False),
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="Last recorded scores (default: codebook/baseline.json).", show_default=False),
+    ] = None,
     junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML here.", show_default=False)] = None,
-    summary: Annotated[Path | None, typer.Option("--summary", help="Write a Markdown summary here (CI step summary).",
-                                                 show_default=False)] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Write the HTML score report here.",
-                                              show_default=False)] = None,
-    update_baseline: Annotated[bool, typer.Option("--update-baseline",
-                                                  help="Record the current scores as the baseline.")] = False,
+    summary: Annotated[
+        Path | None,
+        typer.Option("--summary", help="Write a Markdown summary here (CI step summary).", show_default=False),
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write the HTML score report here.", show_default=False)
+    ] = None,
+    update_baseline: Annotated[
+        bool, typer.Option("--update-baseline", help="Record the current scores as the baseline.")
+    ] = False,
     codebook_path: CodebookOption = None,
     golden: GoldenOption = Path("golden"),
     schemas: Annotated[Path, typer.Option("--schemas", help="Committed schema directory.")] = Path("schemas"),
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List passing checks too.")] = False,
-    record_llm: Annotated[bool, typer.Option("--record-llm", help="Ask the LLM coder again for every behavioural "
-                                             "case and rewrite codebook/tests/recorded/ (needs the model).")] = False,
+    record_llm: Annotated[
+        bool,
+        typer.Option(
+            "--record-llm",
+            help="Ask the LLM coder again for every behavioural "
+            "case and rewrite codebook/tests/recorded/ (needs the model).",
+        ),
+    ] = False,
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
 ) -> None:
     """Check that a codebook change did not break the codebook, the golden set or the scores."""
     codebook = codebook_path or Path("codebook")
     llm = {k: v for k, v in (("model", model), ("base_url", base_url)) if v is not None} if record_llm else None
-    options = RegressOptions(codebook, golden, schemas, thresholds or codebook / "thresholds.yaml",
-                             baseline or codebook / "baseline.json", update_baseline, html, llm)
+    options = RegressOptions(
+        codebook,
+        golden,
+        schemas,
+        thresholds or codebook / "thresholds.yaml",
+        baseline or codebook / "baseline.json",
+        update_baseline,
+        html,
+        llm,
+    )
     result = run_regress(options)
     table = Table(title="coder regress", show_lines=False)
     for column in ("suite", "check", "result", "detail"):

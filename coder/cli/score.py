@@ -37,17 +37,24 @@ def _write(path: Path, content: str) -> None:
 
 
 def score(
-    predictions: Annotated[Path, typer.Argument(help="Predictions: a coded-documents JSONL file (- for stdin) or "
-                                                     "golden directory.",
-                                                show_default=False)],
+    predictions: Annotated[
+        Path,
+        typer.Argument(
+            help="Predictions: a coded-documents JSONL file (- for stdin) or golden directory.", show_default=False
+        ),
+    ],
     gold: Annotated[Path, typer.Argument(help="Gold: a golden directory or coded-documents file.", show_default=False)],
     as_json: JsonOption = False,
-    junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML: one case per document and type.",
-                                               show_default=False)] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Write an HTML page of gold and predicted spans.",
-                                              show_default=False)] = None,
-    split: Annotated[Split | None, typer.Option("--split", help="Score only gold documents of this split.",
-                                                show_default=False)] = None,
+    junit: Annotated[
+        Path | None,
+        typer.Option("--junit", help="Write JUnit XML: one case per document and type.", show_default=False),
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write an HTML page of gold and predicted spans.", show_default=False)
+    ] = None,
+    split: Annotated[
+        Split | None, typer.Option("--split", help="Score only gold documents of this split.", show_default=False)
+    ] = None,
     codebook: CodebookOption = None,
 ) -> None:
     """Score predictions against gold: events, fields, spans, types, with bootstrap intervals."""
@@ -64,8 +71,10 @@ def agree(
     coding_a: Annotated[Path, typer.Argument(help="First coding: JSONL file or golden directory.", show_default=False)],
     coding_b: Annotated[Path, typer.Argument(help="Second coding of the same documents.", show_default=False)],
     as_json: JsonOption = False,
-    listing: Annotated[Path | None, typer.Option("--disagreements",
-                       help="Write every disagreement (per document) to this file, for adjudication.")] = None,
+    listing: Annotated[
+        Path | None,
+        typer.Option("--disagreements", help="Write every disagreement (per document) to this file, for adjudication."),
+    ] = None,
     codebook: CodebookOption = None,
 ) -> None:
     """Inter-coder agreement: event F1 of A against B, Cohen's kappa, Krippendorff's alpha per field."""

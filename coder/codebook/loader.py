@@ -19,7 +19,7 @@ import shutil
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -109,7 +109,7 @@ def _norm(text: str) -> str:
 
 
 def _check_names(
-    kind: str, entries: list, raw: Any, name_attr: str, variants_attr: str, list_key: str, problems: list[Problem]
+    kind: str, entries: list[Any], raw: Any, name_attr: str, variants_attr: str, list_key: str, problems: list[Problem]
 ) -> None:
     """An alias or variant may point to one entry only, or matching is ambiguous."""
     owner: dict[str, str] = {}
@@ -269,7 +269,9 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         if raw is None:
             declared_ids.add(file.stem)
             continue
-        declared_ids.add(raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else file.stem)
+        declared_ids.add(
+            cast(str, raw.get("id")) if isinstance(raw, dict) and isinstance(raw.get("id"), str) else file.stem
+        )
         # Without codebook.yaml its vocabulary is unknown: every `{name}` would be a follow-on error.
         expand_raw(
             raw,
@@ -340,7 +342,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
 
 
 @lru_cache(maxsize=8)
-def _cached(path: str, stamp: tuple) -> Codebook:
+def _cached(path: str, stamp: tuple[Any, ...]) -> Codebook:
     return load_codebook(path)
 
 

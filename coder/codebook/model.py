@@ -181,7 +181,9 @@ class EventType(Strict):
         default_factory=list, description="Ids of codebook-level exclusion rules that apply."
     )
     actor_sides: list[Side] = Field(
-        default_factory=lambda: ["iran_backed"], description="Sides whose activity is coded."
+        # mypy reads the lambda's list as list[str], not list[Side].
+        default_factory=lambda: ["iran_backed"],  # type: ignore[arg-type]
+        description="Sides whose activity is coded.",
     )
     examples: list[Example]
     acled: AcledMapping

@@ -25,14 +25,19 @@ punctuation news text uses), which is enough for the classes cues use.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from functools import cache
+from typing import Any
 
 try:  # Python 3.11+
     import re._constants as C  # type: ignore[import-not-found]
     import re._parser as P  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as C  # type: ignore[no-redef]
-    import sre_parse as P  # type: ignore[no-redef]
+    import sre_constants as C  # type: ignore[no-redef, unused-ignore]
+    import sre_parse as P  # type: ignore[no-redef, unused-ignore]
+
+# re's parse tree is untyped (a private module): an item is (opcode, argument).
+Item = tuple[Any, Any]
 
 _ALPHABET = "".join(map(chr, range(0, 128))) + "éèàçüöñ’‘“”–—…«»\u00a0شسعربي٠١"
 _CATEGORIES = {
@@ -51,7 +56,7 @@ def _fold(chars: set[str]) -> frozenset[str]:
     return frozenset(chars | {c.lower() for c in chars} | {c.upper() for c in chars if len(c.upper()) == 1})
 
 
-def _class_chars(items) -> frozenset[str]:
+def _class_chars(items: Iterable[Item]) -> frozenset[str]:
     negate = False
     chars: set[str] = set()
     for op, av in items:
@@ -69,12 +74,12 @@ def _class_chars(items) -> frozenset[str]:
 
 
 @cache
-def _category(category) -> frozenset[str]:
+def _category(category: Any) -> frozenset[str]:
     pattern = re.compile(_CATEGORIES.get(category, r"[\s\S]"))
     return frozenset(c for c in _ALPHABET if pattern.fullmatch(c))
 
 
-def _first(seq) -> tuple[frozenset[str], bool]:
+def _first(seq: Iterable[Item]) -> tuple[frozenset[str], bool]:
     """(characters the sequence can start with, whether it can match the empty string)."""
     chars: frozenset[str] = frozenset()
     for item in seq:
@@ -85,7 +90,7 @@ def _first(seq) -> tuple[frozenset[str], bool]:
     return chars, True
 
 
-def _item_first(item) -> tuple[frozenset[str], bool]:
+def _item_first(item: Item) -> tuple[frozenset[str], bool]:
     op, av = item
     if op is C.LITERAL:
         return _fold({chr(av)}), False
@@ -114,7 +119,7 @@ def _item_first(item) -> tuple[frozenset[str], bool]:
     return frozenset(), True  # anchors, lookarounds: match no character
 
 
-def _loops(seq, follow: frozenset[str]):
+def _loops(seq: Iterable[Item], follow: frozenset[str]) -> Iterator[tuple[frozenset[str], frozenset[str]]]:
     """(characters, follow characters) of every choice point in seq: what it may
     match and what may come right after it, within the body or wrapping round."""
     items = list(seq)
@@ -136,7 +141,7 @@ def _loops(seq, follow: frozenset[str]):
                 yield from _loops(branch, local)
 
 
-def _problem_in(seq) -> str | None:
+def _problem_in(seq: Iterable[Item]) -> str | None:
     for op, av in seq:
         if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[1] > 1:
             body = av[2]
@@ -162,7 +167,7 @@ def _problem_in(seq) -> str | None:
     return None
 
 
-def _flatten(seq):
+def _flatten(seq: Iterable[Item]) -> Iterator[Item]:
     for op, av in seq:
         if op is C.SUBPATTERN:
             yield from _flatten(av[-1])
@@ -170,7 +175,7 @@ def _flatten(seq):
             yield op, av
 
 
-def _children(op, av):
+def _children(op: Any, av: Any) -> list[Any]:
     if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
         return [av[2]]
     if op is C.SUBPATTERN:

@@ -56,7 +56,7 @@ def _pydantic_problems(
     return problems
 
 
-def _key_mark(root: Any, loc: tuple) -> Mark | None:
+def _key_mark(root: Any, loc: tuple[Any, ...]) -> Mark | None:
     node = root
     for step in loc[:-1]:
         try:
@@ -68,7 +68,7 @@ def _key_mark(root: Any, loc: tuple) -> Mark | None:
     return None
 
 
-def _allowed_keys(model: type[BaseModel] | None, loc: tuple) -> list[str]:
+def _allowed_keys(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> list[str]:
     """The keys the model accepts at this path, for 'expected one of' hints."""
     current: Any = model
     for step in loc:

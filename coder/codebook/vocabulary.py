@@ -13,9 +13,10 @@ never collide with a name.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
-from .yamlsrc import locate
+from .yamlsrc import Mark, locate
 
 _REFERENCE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -33,7 +34,7 @@ def expand(pattern: str, vocabulary: dict[str, list[str]]) -> tuple[str, list[st
     """The pattern with every `{name}` replaced, and the names it used that are not declared."""
     unknown: list[str] = []
 
-    def replace(m: re.Match) -> str:
+    def replace(m: re.Match[str]) -> str:
         words = vocabulary.get(m.group(1))
         if words is None:
             unknown.append(m.group(1))
@@ -43,7 +44,12 @@ def expand(pattern: str, vocabulary: dict[str, list[str]]) -> tuple[str, list[st
     return _REFERENCE.sub(replace, pattern), unknown
 
 
-def expand_raw(raw: Any, vocabulary: dict[str, list[str]], places: tuple, report) -> None:
+def expand_raw(
+    raw: Any,
+    vocabulary: dict[str, list[str]],
+    places: tuple[tuple[str, str], ...],
+    report: Callable[[Mark | None, str, str], None],
+) -> None:
     """Expand references in place in a loaded YAML structure (marks kept for error messages).
     `report(mark, where, message)` receives each unknown name."""
     if not isinstance(raw, dict):
@@ -55,7 +61,7 @@ def expand_raw(raw: Any, vocabulary: dict[str, list[str]], places: tuple, report
         for index, item in enumerate(items):
             if not isinstance(item, dict):
                 continue
-            value = item.get(item_key)
+            value: Any = item.get(item_key)
             targets = (
                 [(value, None)]
                 if isinstance(value, str)

@@ -27,7 +27,7 @@ class Mark:
         return f"{self.file}:{self.line}:{self.column}"
 
 
-class MarkedDict(dict):
+class MarkedDict(dict[Any, Any]):
     """A dict that knows where it and each of its keys/values sit in the source."""
 
     mark: Mark
@@ -35,7 +35,7 @@ class MarkedDict(dict):
     value_marks: dict[Any, Mark]
 
 
-class MarkedList(list):
+class MarkedList(list[Any]):
     mark: Mark
     item_marks: list[Mark]
 
@@ -55,7 +55,7 @@ class _MarkingLoader(yaml.SafeLoader):
 
     source_name = "<string>"
 
-    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> MarkedDict:
         self.flatten_mapping(node)
         result = MarkedDict()
         result.mark = _mark(node, self.source_name)
@@ -70,7 +70,7 @@ class _MarkingLoader(yaml.SafeLoader):
             result.value_marks[key] = _mark(value_node, self.source_name)
         return result
 
-    def construct_sequence(self, node, deep=False):  # type: ignore[override]
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> MarkedList:
         result = MarkedList(self.construct_object(child, deep=True) for child in node.value)
         result.mark = _mark(node, self.source_name)
         result.item_marks = [_mark(child, self.source_name) for child in node.value]

@@ -14,22 +14,35 @@ convention, so a merge can be scored against hand-coded pairs).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Iterable, Optional
+from typing import IO
 
 from ..io import dump_record, write_golden
 from ..models import CodedDocument
 from .acled import ACLED_COLUMNS, columns, read_acled_csv, write_acled_csv
 from .dedup import MergedEvent, merge_events, pair_scores, propose_merges
 
-__all__ = ["ACLED_COLUMNS", "columns", "read_acled_csv", "write_acled_csv", "write_jsonl", "write_gold",
-           "mark_incidents", "merge_events", "pair_scores", "propose_merges", "MergedEvent"]
+__all__ = [
+    "ACLED_COLUMNS",
+    "columns",
+    "read_acled_csv",
+    "write_acled_csv",
+    "write_jsonl",
+    "write_gold",
+    "mark_incidents",
+    "merge_events",
+    "pair_scores",
+    "propose_merges",
+    "MergedEvent",
+]
 
-Accepted = Optional[Iterable[Iterable[str]]]
+Accepted = Iterable[Iterable[str]] | None
 
 
-def mark_incidents(documents: list[CodedDocument], *, dedup: bool = True,
-                   accepted: Accepted = None) -> list[CodedDocument]:
+def mark_incidents(
+    documents: list[CodedDocument], *, dedup: bool = True, accepted: Accepted = None
+) -> list[CodedDocument]:
     """Copies of the documents whose events shared with another document carry an `incident` key.
 
     accepted: the merges an analyst accepted (None: every proposal, see `dedup.merge_events`).
@@ -45,8 +58,9 @@ def mark_incidents(documents: list[CodedDocument], *, dedup: bool = True,
     return copies
 
 
-def write_jsonl(documents: Iterable[CodedDocument], out: IO[str], *, dedup: bool = True,
-                accepted: Accepted = None) -> int:
+def write_jsonl(
+    documents: Iterable[CodedDocument], out: IO[str], *, dedup: bool = True, accepted: Accepted = None
+) -> int:
     count = 0
     for doc in mark_incidents(list(documents), dedup=dedup, accepted=accepted):
         out.write(dump_record(doc) + "\n")
@@ -54,8 +68,9 @@ def write_jsonl(documents: Iterable[CodedDocument], out: IO[str], *, dedup: bool
     return count
 
 
-def write_gold(documents: Iterable[CodedDocument], directory: Path, *, dedup: bool = True,
-               accepted: Accepted = None) -> int:
+def write_gold(
+    documents: Iterable[CodedDocument], directory: Path, *, dedup: bool = True, accepted: Accepted = None
+) -> int:
     """A golden directory (<id>.txt + <id>.json per document).
 
     Ids become file names, so an id that is not a plain name ("../x", "a/b")

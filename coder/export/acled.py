@@ -22,12 +22,12 @@ floats).
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import time
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import IO, Any, Iterable
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 from ..codebook.model import Codebook
@@ -36,10 +36,37 @@ from ..models import Alignment, CodedDocument
 from .dedup import MergedEvent, merge_events
 
 ACLED_COLUMNS = [
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
-    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
-    "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
-    "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
 ]
 # The project's own columns, after ACLED's; the type-specific fields come between these two groups.
 OWN_LEADING = ["codebook_event_type", "confidence"]
@@ -49,16 +76,30 @@ OWN_LEADING = ["codebook_event_type", "confidence"]
 OWN_TRAILING = ["evidence", "document_ids", "document_count", "ungrounded_fields", "event_ids", "warnings"]
 UNGROUNDED = {Alignment.unaligned, Alignment.contradicted}
 
-_INT = ["year", "time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision", "fatalities",
-        "timestamp", "document_count"]
+_INT = [
+    "year",
+    "time_precision",
+    "inter1",
+    "inter2",
+    "interaction",
+    "iso",
+    "geo_precision",
+    "fatalities",
+    "timestamp",
+    "document_count",
+]
 _FLOAT = ["latitude", "longitude", "confidence"]
 
 # Countries of the gazetteer: ISO3, ISO numeric, ACLED region.
 COUNTRIES = {
-    "syria": ("SYR", 760, "Middle East"), "iraq": ("IRQ", 368, "Middle East"),
-    "lebanon": ("LBN", 422, "Middle East"), "iran": ("IRN", 364, "Middle East"),
-    "jordan": ("JOR", 400, "Middle East"), "turkey": ("TUR", 792, "Middle East"),
-    "israel": ("ISR", 376, "Middle East"), "palestine": ("PSE", 275, "Middle East"),
+    "syria": ("SYR", 760, "Middle East"),
+    "iraq": ("IRQ", 368, "Middle East"),
+    "lebanon": ("LBN", 422, "Middle East"),
+    "iran": ("IRN", 364, "Middle East"),
+    "jordan": ("JOR", 400, "Middle East"),
+    "turkey": ("TUR", 792, "Middle East"),
+    "israel": ("ISR", 376, "Middle East"),
+    "palestine": ("PSE", 275, "Middle East"),
 }
 
 
@@ -126,8 +167,9 @@ def event_ids(merged: list[MergedEvent]) -> dict[int, str]:
     return out
 
 
-def row(merged: MergedEvent, codebook: Codebook, event_id: str, timestamp: int,
-        type_fields: list[str] | None = None) -> dict[str, Any]:
+def row(
+    merged: MergedEvent, codebook: Codebook, event_id: str, timestamp: int, type_fields: list[str] | None = None
+) -> dict[str, Any]:
     v = merged.value
     try:
         mapping = codebook.event_type(merged.type).acled
@@ -147,28 +189,45 @@ def row(merged: MergedEvent, codebook: Codebook, event_id: str, timestamp: int,
     docs = merged.documents
     out: dict[str, Any] = {
         "event_id_cnty": event_id,
-        "event_date": event_date, "year": str(event_date)[:4] if event_date else None,
+        "event_date": event_date,
+        "year": str(event_date)[:4] if event_date else None,
         "time_precision": v("time_precision") if event_date else None,
-        "disorder_type": acled[0], "event_type": acled[1], "sub_event_type": acled[2],
-        "actor1": v("actor1"), "assoc_actor_1": v("assoc_actor_1"), "inter1": inter1,
-        "actor2": v("actor2"), "assoc_actor_2": v("assoc_actor_2"), "inter2": inter2,
-        "interaction": interaction, "civilian_targeting": "",
-        "iso": iso, "region": region, "country": v("country"), "admin1": v("admin1"), "admin2": v("admin2"),
-        "admin3": None, "location": v("location"), "latitude": v("latitude"), "longitude": v("longitude"),
+        "disorder_type": acled[0],
+        "event_type": acled[1],
+        "sub_event_type": acled[2],
+        "actor1": v("actor1"),
+        "assoc_actor_1": v("assoc_actor_1"),
+        "inter1": inter1,
+        "actor2": v("actor2"),
+        "assoc_actor_2": v("assoc_actor_2"),
+        "inter2": inter2,
+        "interaction": interaction,
+        "civilian_targeting": "",
+        "iso": iso,
+        "region": region,
+        "country": v("country"),
+        "admin1": v("admin1"),
+        "admin2": v("admin2"),
+        "admin3": None,
+        "location": v("location"),
+        "latitude": v("latitude"),
+        "longitude": v("longitude"),
         "geo_precision": v("geo_precision"),
         # The outlet, else the site of the URL; never the id (document_ids has those).
         "source": _joined([d.source or (urlsplit(d.url).netloc if d.url else None) for d in docs]),
         "source_scale": _joined([d.source_scale for d in docs] or [v("source_scale")], "-") or v("source_scale"),
-        "notes": v("notes"), "fatalities": min(fatalities) if fatalities else 0, "tags": "",
+        "notes": v("notes"),
+        "fatalities": min(fatalities) if fatalities else 0,
+        "tags": "",
         "timestamp": timestamp,
         "codebook_event_type": merged.type,
-        "confidence": max((m.event.confidence for m in merged.members if m.event.confidence is not None),
-                          default=None),
+        "confidence": max((m.event.confidence for m in merged.members if m.event.confidence is not None), default=None),
     }
     for name in type_fields if type_fields is not None else type_field_columns(codebook):
         out[name] = v(name)
-    out["evidence"] = " | ".join(f"{m.document.id}[{s.start}:{s.end}] {s.text}"
-                                 for m in merged.members for s in m.event.evidence)
+    out["evidence"] = " | ".join(
+        f"{m.document.id}[{s.start}:{s.end}] {s.text}" for m in merged.members for s in m.event.evidence
+    )
     out["document_ids"] = _joined(d.id for d in docs)
     out["document_count"] = len(docs)
     out["ungrounded_fields"] = " ".join(_ungrounded(merged))
@@ -192,10 +251,17 @@ def _ungrounded(merged: MergedEvent) -> list[str]:
     return [name for name in bad if name not in good]
 
 
-def write_acled_csv(documents: Iterable[CodedDocument], codebook: Codebook, out: IO[str], *,
-                    dedup: bool = True, accepted: Iterable[Iterable[str]] | None = None,
-                    timestamp: int | None = None,
-                    undecided: dict[str, set[int]] | None = None, stats: dict[str, int] | None = None) -> int:
+def write_acled_csv(
+    documents: Iterable[CodedDocument],
+    codebook: Codebook,
+    out: IO[str],
+    *,
+    dedup: bool = True,
+    accepted: Iterable[Iterable[str]] | None = None,
+    timestamp: int | None = None,
+    undecided: dict[str, set[int]] | None = None,
+    stats: dict[str, int] | None = None,
+) -> int:
     """Write the events as ACLED rows; returns the number of rows.
 
     accepted: the merges an analyst accepted (groups of event ids, see

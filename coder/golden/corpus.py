@@ -62,8 +62,9 @@ def find_document(doc_id: str, folders: Iterable[Path]) -> Document:
     raise InputError(doc_id, f"no {doc_id}.txt in {names}")
 
 
-def import_codings(paths: Iterable[Path], folders: list[Path], codebook: Codebook,
-                   coder_name: str = "gold") -> tuple[list[CodedDocument], list[Problem]]:
+def import_codings(
+    paths: Iterable[Path], folders: list[Path], codebook: Codebook, coder_name: str = "gold"
+) -> tuple[list[CodedDocument], list[Problem]]:
     """Every quote coding in `paths` (files or folders of .yaml) as coded documents, with all problems."""
     importer = QuoteImporter(codebook, coder_name)
     documents, problems = [], []
@@ -94,8 +95,12 @@ def add_document(text: str, directory: Path, doc_id: str, meta: dict) -> tuple[P
     if text_path.exists():
         raise InputError(str(text_path), "already exists; choose another id")
     text_path.write_text(text, encoding="utf-8", newline="")
-    stub = {"id": doc_id, **{k: meta.get(k) for k in META_KEYS}, "tags": meta.get("tags", []),
-            "facts": meta.get("facts")}
+    stub = {
+        "id": doc_id,
+        **{k: meta.get(k) for k in META_KEYS},
+        "tags": meta.get("tags", []),
+        "facts": meta.get("facts"),
+    }
     meta_path.write_text(json.dumps(stub, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return text_path, meta_path
 
@@ -111,6 +116,7 @@ def write_adjudicated(documents: Iterable[CodedDocument], directory: Path, split
 
 
 # -- splits -------------------------------------------------------------------
+
 
 def incident_groups(documents: list[CodedDocument]) -> list[list[str]]:
     """Documents that share an incident key, joined (they must fall on one side of the split)."""
@@ -144,7 +150,7 @@ def assign_splits(documents: list[CodedDocument], test_share: float, fixed: dict
     """
     by_id = {d.document.id: d for d in documents}
     splits = dict(fixed)
-    taken: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])   # stratum -> [test, all]
+    taken: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])  # stratum -> [test, all]
     groups = [g for g in incident_groups(documents) if not any(i in fixed for i in g)]
     groups.sort(key=lambda g: hashlib.sha256("|".join(g).encode()).hexdigest())
     for number, group in enumerate(groups):
@@ -213,8 +219,12 @@ class FreezeLog:
         return cls([Freeze(f["frozen_at"], f["test_documents"], f["test_fingerprint"]) for f in data["freezes"]])
 
     def write(self, directory: Path) -> Path:
-        data = {"freezes": [{"frozen_at": f.frozen_at, "test_documents": f.documents, "test_fingerprint": f.fingerprint}
-                            for f in self.freezes]}
+        data = {
+            "freezes": [
+                {"frozen_at": f.frozen_at, "test_documents": f.documents, "test_fingerprint": f.fingerprint}
+                for f in self.freezes
+            ]
+        }
         path = directory / self.FILE
         with atomic_output(path) as handle:
             handle.write(json.dumps(data, indent=2) + "\n")
@@ -251,6 +261,7 @@ def freeze(directory: Path, when: str) -> Freeze:
 
 # -- figures ------------------------------------------------------------------
 
+
 def corpus_stats(documents: list[CodedDocument]) -> dict:
     """Documents and events by split, type, outlet and year; documents per type; hard negatives."""
     docs_by_split: Counter = Counter()
@@ -270,12 +281,15 @@ def corpus_stats(documents: list[CodedDocument]) -> dict:
             events["type"][event.type] += 1
             events["source"][doc.document.source or "unknown"] += 1
             events["year"][year] += 1
-    return {"documents": len(documents), "documents_by_split": dict(docs_by_split),
-            "events": sum(events["type"].values()),
-            "events_by": {k: dict(sorted(v.items())) for k, v in events.items()},
-            "documents_with_type": dict(sorted(docs_with_type.items())),
-            "documents_without_events": dict(negatives),
-            "events_by_split_and_type": _by_split_and_type(documents)}
+    return {
+        "documents": len(documents),
+        "documents_by_split": dict(docs_by_split),
+        "events": sum(events["type"].values()),
+        "events_by": {k: dict(sorted(v.items())) for k, v in events.items()},
+        "documents_with_type": dict(sorted(docs_with_type.items())),
+        "documents_without_events": dict(negatives),
+        "events_by_split_and_type": _by_split_and_type(documents),
+    }
 
 
 def _by_split_and_type(documents: list[CodedDocument]) -> dict:

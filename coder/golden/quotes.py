@@ -64,8 +64,9 @@ def read_quote_coding(path: Path) -> dict:
     except (OSError, UnicodeDecodeError) as exc:
         raise QuoteCodingError([QuoteProblem(str(path), None, None, f"cannot read: {exc}")]) from None
     if not isinstance(data, dict) or not isinstance(data.get("document"), str):
-        raise QuoteCodingError([QuoteProblem(str(path), None, None,
-                                             "expected a mapping with 'document: <id>' and 'events: [...]'")])
+        raise QuoteCodingError(
+            [QuoteProblem(str(path), None, None, "expected a mapping with 'document: <id>' and 'events: [...]'")]
+        )
     if not isinstance(data.get("events") or [], list):
         raise QuoteCodingError([QuoteProblem(str(path), None, None, "'events' must be a list")])
     return data
@@ -132,8 +133,9 @@ class QuoteImporter:
         coder = self.coder if name == self.coder.name else self.coder.model_copy(update={"name": name})
         return CodedDocument(document=document, events=events, coder=coder)
 
-    def _event(self, raw: Any, document: Document, where: str, index: int,
-               problems: list[QuoteProblem]) -> Event | None:
+    def _event(
+        self, raw: Any, document: Document, where: str, index: int, problems: list[QuoteProblem]
+    ) -> Event | None:
         def problem(field: str | None, message: str) -> None:
             problems.append(QuoteProblem(where, index, field, message))
 
@@ -170,8 +172,9 @@ class QuoteImporter:
                 fields[name] = FieldValue(value=spec.default, spans=[], alignment=Alignment.none)
         if "notes" in fields and isinstance(fields["notes"].value, str):
             fields["notes"] = FieldValue(value=fields["notes"].value.strip(), alignment=Alignment.none)
-        event = Event(type=etype, fields=fields, confidence=1.0,
-                      incident=raw.get("incident") or None, evidence=locate.evidence)
+        event = Event(
+            type=etype, fields=fields, confidence=1.0, incident=raw.get("incident") or None, evidence=locate.evidence
+        )
         self.normalizer.fill_derived(event, document)
         for name, spec in self.codebook.fields_for(etype).items():
             if spec.required and name not in event.fields:
@@ -270,12 +273,19 @@ def to_quote_coding(doc: CodedDocument, coder: str) -> dict:
                 if len(quotes) == len(fv.value):
                     fields[name] = [{"value": v, "quote": q} for v, q in zip(fv.value, quotes)]
                 else:
-                    fields[name] = [{"value": v, **({"quote": quotes} if quotes and n == 0 else {})}
-                                    for n, v in enumerate(fv.value)]
+                    fields[name] = [
+                        {"value": v, **({"quote": quotes} if quotes and n == 0 else {})} for n, v in enumerate(fv.value)
+                    ]
             elif quotes:
                 fields[name] = {"value": fv.value, "quote": quotes[0] if len(quotes) == 1 else quotes}
             else:
                 fields[name] = fv.value
-        events.append({"type": event.type, "incident": event.incident,
-                       "evidence": [s.text for s in event.evidence], "fields": fields})
+        events.append(
+            {
+                "type": event.type,
+                "incident": event.incident,
+                "evidence": [s.text for s in event.evidence],
+                "fields": fields,
+            }
+        )
     return {"document": doc.document.id, "coder": coder, "events": events}

@@ -85,11 +85,17 @@ class Baseline:
             return None
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(data["codebook_version"], data["codebook_fingerprint"], data["metrics"],
-                       data.get("found", {}), data.get("spurious", {}))
+            return cls(
+                data["codebook_version"],
+                data["codebook_fingerprint"],
+                data["metrics"],
+                data.get("found", {}),
+                data.get("spurious", {}),
+            )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise ThresholdError(f"{path}: not a baseline file written by `coder regress --update-baseline` "
-                                 f"({exc})") from None
+            raise ThresholdError(
+                f"{path}: not a baseline file written by `coder regress --update-baseline` ({exc})"
+            ) from None
 
     def save(self, path: Path) -> None:
         data: dict[str, Any] = {

@@ -106,10 +106,22 @@ def load_cases(directory: Path, type_ids: list[str]) -> list[Case]:
             forbid = list(raw.get("forbid") or [])
             for type_id in forbid:
                 if type_id not in type_ids:
-                    raise CaseFileError(f"{where}: case '{case_id}': forbidden type '{type_id}' is not one of "
-                                        f"{type_ids}")
-            cases.append(Case(case_id, raw["text"], where, _as_date(raw.get("publication_date"), where), expect,
-                              forbid, list(raw.get("covers") or []), raw.get("xfail"), bool(raw.get("exact", False))))
+                    raise CaseFileError(
+                        f"{where}: case '{case_id}': forbidden type '{type_id}' is not one of {type_ids}"
+                    )
+            cases.append(
+                Case(
+                    case_id,
+                    raw["text"],
+                    where,
+                    _as_date(raw.get("publication_date"), where),
+                    expect,
+                    forbid,
+                    list(raw.get("covers") or []),
+                    raw.get("xfail"),
+                    bool(raw.get("exact", False)),
+                )
+            )
     return cases
 
 

@@ -56,8 +56,10 @@ def load_recordings(tests_dir: Path) -> list[Recording]:
             data = json.loads(path.read_text(encoding="utf-8"))
             out.append(Recording(data["case"], path, data["text_sha256"], data.get("model", "?"), data["answer"]))
         except (OSError, json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise RecordingError(f"{path}: not a recorded answer ({type(exc).__name__}: {exc}); "
-                                 "expected JSON with case, text_sha256, model, answer") from None
+            raise RecordingError(
+                f"{path}: not a recorded answer ({type(exc).__name__}: {exc}); "
+                "expected JSON with case, text_sha256, model, answer"
+            ) from None
     return out
 
 
@@ -76,8 +78,10 @@ class Replayer:
     def events(self, case: Case, recording: Recording) -> tuple[list[Event], list[str]]:
         """The events of a recorded answer, or the problems that stop it."""
         if recording.text_sha256 != text_hash(case.text):
-            return [], [f"{recording.path.name} was recorded for another text of this case; "
-                        "record it again (coder regress --record-llm)"]
+            return [], [
+                f"{recording.path.name} was recorded for another text of this case; "
+                "record it again (coder regress --record-llm)"
+            ]
         problems = self.checker.check(recording.answer)
         if problems:
             return [], [f"the recorded answer no longer fits the codebook: {p}" for p in problems[:3]]
@@ -95,7 +99,6 @@ def record(cases: list[Case], coder: Any, tests_dir: Path) -> list[str]:
         except Exception as exc:  # one case the model cannot answer must not lose the others
             failures.append(f"{case.id}: {exc}")
             continue
-        data = {"case": case.id, "text_sha256": text_hash(case.text), "model": coder.settings.model,
-                "answer": answer}
+        data = {"case": case.id, "text_sha256": text_hash(case.text), "model": coder.settings.model, "answer": answer}
         write_text_atomic(directory / f"{case.id}.json", json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     return failures

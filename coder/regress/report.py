@@ -24,8 +24,15 @@ def junit_xml(checks: list[Check]) -> str:
     for suite_name, members in suites.items():
         failures = sum(1 for c in members if not c.ok and not c.skipped)
         skipped = sum(1 for c in members if c.skipped)
-        suite = ET.SubElement(root, "testsuite", name=suite_name, tests=str(len(members)),
-                              failures=str(failures), skipped=str(skipped), errors="0")
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name=suite_name,
+            tests=str(len(members)),
+            failures=str(failures),
+            skipped=str(skipped),
+            errors="0",
+        )
         for check in members:
             case = ET.SubElement(suite, "testcase", classname=f"regress.{suite_name}", name=check.name)
             body = "\n".join([check.message, *check.details]).strip()
@@ -41,8 +48,9 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def markdown_summary(checks: list[Check], changes: list[tuple[str, float | None, float, str]],
-                     gained: list[str], lost: list[str]) -> str:
+def markdown_summary(
+    checks: list[Check], changes: list[tuple[str, float | None, float, str]], gained: list[str], lost: list[str]
+) -> str:
     failed = [c for c in checks if not c.ok and not c.skipped]
     lines = [f"## coder regress: {'FAILED' if failed else 'passed'}", ""]
     counts: dict[str, list[int]] = {}
@@ -58,8 +66,13 @@ def markdown_summary(checks: list[Check], changes: list[tuple[str, float | None,
             lines.append(f"- **{_cell(check.suite)} / {_cell(check.name)}**: {_cell(check.message)}")
             lines += [f"  - {_cell(d)}" for d in check.details[:10]]
     if changes:
-        lines += ["", "### Scores against the baseline", "", "| metric | baseline | now | change |",
-                  "|---|---:|---:|---|"]
+        lines += [
+            "",
+            "### Scores against the baseline",
+            "",
+            "| metric | baseline | now | change |",
+            "|---|---:|---:|---|",
+        ]
         for metric, before, now, verdict in changes:
             shown = "—" if before is None else f"{before:.3f}"
             lines.append(f"| {metric} | {shown} | {now:.3f} | {verdict} |")

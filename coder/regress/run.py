@@ -54,21 +54,42 @@ def run_regress(options: RegressOptions) -> RegressResult:
     try:
         codebook = load_codebook(options.codebook_dir)
     except CodebookError as exc:
-        checks.append(Check("codebook", "codebook is valid", False, f"{len(exc.problems)} problem(s)",
-                            details=[str(p) for p in exc.problems]))
+        checks.append(
+            Check(
+                "codebook",
+                "codebook is valid",
+                False,
+                f"{len(exc.problems)} problem(s)",
+                details=[str(p) for p in exc.problems],
+            )
+        )
         return result
     checks.append(Check("codebook", "codebook is valid", True, f"codebook {codebook.version}"))
     stale = stale_schemas(codebook, options.schema_dir)
-    checks.append(Check("codebook", "committed schemas are fresh", not stale,
-                        f"stale: {', '.join(stale)}; run `coder schema` and commit schemas/" if stale else ""))
+    checks.append(
+        Check(
+            "codebook",
+            "committed schemas are fresh",
+            not stale,
+            f"stale: {', '.join(stale)}; run `coder schema` and commit schemas/" if stale else "",
+        )
+    )
     baseline = _load_baseline(options, checks)
     fingerprint = codebook_fingerprint(options.codebook_dir)
     if baseline is not None:
         changed = baseline.codebook_fingerprint != fingerprint
         unbumped = changed and baseline.codebook_version == codebook.version
-        checks.append(Check("codebook", "codebook version bumped on change", not unbumped,
-                            f"the codebook changed since the baseline but its version is still {codebook.version}; "
-                            "bump `version` in codebook/codebook.yaml" if unbumped else ""))
+        checks.append(
+            Check(
+                "codebook",
+                "codebook version bumped on change",
+                not unbumped,
+                f"the codebook changed since the baseline but its version is still {codebook.version}; "
+                "bump `version` in codebook/codebook.yaml"
+                if unbumped
+                else "",
+            )
+        )
 
     gold = _check_golden(options, codebook, checks)
     _check_cases(options, codebook, checks)
@@ -95,8 +116,15 @@ def _check_golden(options: RegressOptions, codebook, checks: list[Check]) -> lis
         by_document.setdefault(problem.where, []).append(str(problem))
     for json_file in sorted(options.golden_dir.glob("*.json")):
         found = by_document.pop(str(json_file), [])
-        checks.append(Check("golden", f"{json_file.stem} is valid", not found,
-                            f"{len(found)} problem(s), first: {found[0]}" if found else "", details=found))
+        checks.append(
+            Check(
+                "golden",
+                f"{json_file.stem} is valid",
+                not found,
+                f"{len(found)} problem(s), first: {found[0]}" if found else "",
+                details=found,
+            )
+        )
     for where, found in by_document.items():
         checks.append(Check("golden", where, False, found[0], details=found))
     if any(not c.ok for c in checks if c.suite == "golden"):
@@ -122,17 +150,37 @@ def _check_cases(options: RegressOptions, codebook, checks: list[Check]) -> None
             message = f"known gap: {case.xfail} ({message})"
         elif case.xfail:
             message = f"passes now; remove its xfail ({case.xfail})"
-        checks.append(Check("behaviour", case.id, outcome.passed, message,
-                            skipped=bool(case.xfail) and not outcome.passed, details=[case.where, case.text]))
+        checks.append(
+            Check(
+                "behaviour",
+                case.id,
+                outcome.passed,
+                message,
+                skipped=bool(case.xfail) and not outcome.passed,
+                details=[case.where, case.text],
+            )
+        )
     _check_recorded(options, codebook, cases, checks)
     covered = {c for case in cases for c in case.covers}
     tested_types = {e.type for case in cases for e in (case.expect or [])} | {t for case in cases for t in case.forbid}
     for rule in codebook.exclusion_rules:
-        checks.append(Check("behaviour", f"exclusion rule '{rule.id}' has a case", rule.id in covered,
-                            "" if rule.id in covered else f"add a case with covers: [{rule.id}] to codebook/tests/"))
+        checks.append(
+            Check(
+                "behaviour",
+                f"exclusion rule '{rule.id}' has a case",
+                rule.id in covered,
+                "" if rule.id in covered else f"add a case with covers: [{rule.id}] to codebook/tests/",
+            )
+        )
     for type_id in codebook.type_ids:
-        checks.append(Check("behaviour", f"event type '{type_id}' has cases", type_id in tested_types,
-                            "" if type_id in tested_types else f"add cases for {type_id} to codebook/tests/"))
+        checks.append(
+            Check(
+                "behaviour",
+                f"event type '{type_id}' has cases",
+                type_id in tested_types,
+                "" if type_id in tested_types else f"add cases for {type_id} to codebook/tests/",
+            )
+        )
 
 
 def _check_recorded(options: RegressOptions, codebook, cases, checks: list[Check]) -> None:
@@ -153,14 +201,27 @@ def _check_recorded(options: RegressOptions, codebook, cases, checks: list[Check
     for recording in recordings:
         case = by_id.get(recording.case_id)
         if case is None:
-            checks.append(Check("behaviour-llm", recording.case_id, False,
-                                f"{recording.path.name}: no case with this id in codebook/tests/; "
-                                "delete the recording or restore the case"))
+            checks.append(
+                Check(
+                    "behaviour-llm",
+                    recording.case_id,
+                    False,
+                    f"{recording.path.name}: no case with this id in codebook/tests/; "
+                    "delete the recording or restore the case",
+                )
+            )
             continue
         events, problems = replayer.events(case, recording)
         failures = problems or check_case(case, events)
-        checks.append(Check("behaviour-llm", case.id, not failures, "; ".join(failures),
-                            details=[str(recording.path), f"model: {recording.model}", case.text]))
+        checks.append(
+            Check(
+                "behaviour-llm",
+                case.id,
+                not failures,
+                "; ".join(failures),
+                details=[str(recording.path), f"model: {recording.model}", case.text],
+            )
+        )
 
 
 def _check_scores(options, codebook, gold, baseline, fingerprint, result: RegressResult) -> None:
@@ -170,9 +231,13 @@ def _check_scores(options, codebook, gold, baseline, fingerprint, result: Regres
         # Updating is the intent to accept today's figures: nothing is compared with the old ones.
         baseline = None
 
-    scored = score_offline(codebook, gold, html=options.html,
-                           baseline_found=baseline.found if baseline else None,
-                           baseline_spurious=baseline.spurious if baseline else None)
+    scored = score_offline(
+        codebook,
+        gold,
+        html=options.html,
+        baseline_found=baseline.found if baseline else None,
+        baseline_spurious=baseline.spurious if baseline else None,
+    )
     result.metrics = metrics = scored.metrics
     checks = result.checks
     thresholds = Thresholds()
@@ -183,8 +248,14 @@ def _check_scores(options, codebook, gold, baseline, fingerprint, result: Regres
             checks.append(Check("scores", "thresholds are readable", False, str(exc)))
     for key, minimum in sorted(thresholds.minimums.items()):
         if key not in metrics:
-            checks.append(Check("scores", f"{key} >= {minimum:.2f}", False,
-                                f"unknown metric '{key}'; known: {', '.join(sorted(metrics)[:12])}..."))
+            checks.append(
+                Check(
+                    "scores",
+                    f"{key} >= {minimum:.2f}",
+                    False,
+                    f"unknown metric '{key}'; known: {', '.join(sorted(metrics)[:12])}...",
+                )
+            )
             continue
         ok = metrics[key] + 1e-9 >= minimum
         checks.append(Check("scores", f"{key} >= {minimum:.2f}", ok, f"{metrics[key]:.3f}"))
@@ -209,8 +280,14 @@ def _check_scores(options, codebook, gold, baseline, fingerprint, result: Regres
             if not key.startswith(SEALED_SPLIT + "."):  # held-out figures gate, but are not shown moving
                 result.changes.append((key, before, now, verdict))
             if verdict == "DROP":
-                checks.append(Check("scores", f"{key} not below baseline", False,
-                                    f"{before:.3f} -> {now:.3f} (tolerance {thresholds.tolerance:.3f})"))
+                checks.append(
+                    Check(
+                        "scores",
+                        f"{key} not below baseline",
+                        False,
+                        f"{before:.3f} -> {now:.3f} (tolerance {thresholds.tolerance:.3f})",
+                    )
+                )
         for doc_id in sorted(set(scored.found) | set(baseline.found)):
             if doc_id in scored.sealed:
                 continue  # held-out: its gains and losses show only in the split's figures
@@ -223,4 +300,3 @@ def _check_scores(options, codebook, gold, baseline, fingerprint, result: Regres
             result.lost += [f"{doc_id}: now invents {key}" for key in sorted(now_false - before_false)]
     if options.update_baseline:
         Baseline(codebook.version, fingerprint, metrics, scored.found, scored.spurious).save(options.baseline)
-

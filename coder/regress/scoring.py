@@ -39,20 +39,28 @@ def event_key(event: Event) -> str:
 
 def _metrics(data: dict, prefix: str = "") -> dict[str, float]:
     flat = flatten(data)
-    return {prefix + k: v for k, v in flat.items() if k.startswith(_TRACKED_PREFIXES) and "ci95" not in k
-            and not k.endswith((".tp", ".fp", ".fn"))}
+    return {
+        prefix + k: v
+        for k, v in flat.items()
+        if k.startswith(_TRACKED_PREFIXES) and "ci95" not in k and not k.endswith((".tp", ".fp", ".fn"))
+    }
 
 
-def score_offline(codebook: Codebook, gold: list[CodedDocument], html: Path | None = None,
-                  baseline_found: dict[str, list[str]] | None = None,
-                  baseline_spurious: dict[str, list[str]] | None = None) -> OfflineScores:
+def score_offline(
+    codebook: Codebook,
+    gold: list[CodedDocument],
+    html: Path | None = None,
+    baseline_found: dict[str, list[str]] | None = None,
+    baseline_spurious: dict[str, list[str]] | None = None,
+) -> OfflineScores:
     coder = make_coder("rules", codebook)
     predictions = [coder.code(doc.document) for doc in gold]
     report = score_documents(predictions, gold, codebook, bootstrap_samples=200)
     metrics = _metrics(report.data)
     for split in sorted({d.document.split for d in gold if d.document.split}):
-        metrics.update(_metrics(score_documents(predictions, gold, codebook, split, bootstrap_samples=200).data,
-                                f"{split}."))
+        metrics.update(
+            _metrics(score_documents(predictions, gold, codebook, split, bootstrap_samples=200).data, f"{split}.")
+        )
     result = OfflineScores(metrics, sealed={d.document.id for d in gold if d.document.split == SEALED_SPLIT})
     for outcome in report.documents():
         result.found[outcome.id] = sorted(event_key(o.event) for o in outcome.gold if o.matched)
@@ -66,10 +74,10 @@ def score_offline(codebook: Codebook, gold: list[CodedDocument], html: Path | No
             missed = [event_key(o.event) for o in outcome.gold if o.type == type_id and not o.matched]
             invented = [event_key(o.event) for o in outcome.predicted if o.type == type_id and not o.matched]
             # A document/type fails when it got worse than the baseline; known misses are reported, not failed.
-            lost = sorted((Counter(k for k in before_found.elements() if k.startswith(type_id + "@"))
-                           - found_now).elements())
-            new_false = (sorted((Counter(invented) - before_false).elements())
-                         if baseline_spurious is not None else [])
+            lost = sorted(
+                (Counter(k for k in before_found.elements() if k.startswith(type_id + "@")) - found_now).elements()
+            )
+            new_false = sorted((Counter(invented) - before_false).elements()) if baseline_spurious is not None else []
             ok = not lost and not new_false
             if outcome.id in result.sealed:
                 result.per_document_type.append((outcome.id, type_id, ok, _sealed_message(lost, new_false)))
@@ -95,5 +103,7 @@ def score_offline(codebook: Codebook, gold: list[CodedDocument], html: Path | No
 def _sealed_message(lost: list[str], new_false: list[str]) -> str:
     if not lost and not new_false:
         return ""
-    return (f"held-out document got worse ({len(lost)} lost, {len(new_false)} newly invented); "
-            "its text and events stay sealed: look for the cause on the dev split")
+    return (
+        f"held-out document got worse ({len(lost)} lost, {len(new_false)} newly invented); "
+        "its text and events stay sealed: look for the cause on the dev split"
+    )

@@ -76,6 +76,9 @@ def highlighted(text: str, marks: list[Mark]) -> str:
 
 def page(title: str, style: str, body: list[str], script: str = "") -> str:
     script_tag = f"<script>{script}</script>" if script else ""
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{escape(title)}</title><style>{BASE_STYLE}{style}</style></head><body>\n"
-            + "\n".join(body) + f"\n{script_tag}</body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{BASE_STYLE}{style}</style></head><body>\n"
+        + "\n".join(body)
+        + f"\n{script_tag}</body></html>\n"
+    )

@@ -9,5 +9,15 @@ from .core import Outcome, ReviewSession
 from .log import Decision, DecisionLog
 from .values import DecisionError
 
-__all__ = ["Decision", "DecisionError", "DecisionLog", "LeftOut", "Outcome", "ReviewSession", "ReviewedExport",
-           "open_session", "reviewed_documents", "reviewed_export"]
+__all__ = [
+    "Decision",
+    "DecisionError",
+    "DecisionLog",
+    "LeftOut",
+    "Outcome",
+    "ReviewSession",
+    "ReviewedExport",
+    "open_session",
+    "reviewed_documents",
+    "reviewed_export",
+]

@@ -1,14 +1,14 @@
 """Opening a review session and reading reviewed documents: the entry points.
 
-    session = open_session("coded.jsonl", reviewer="maya")
-    docs = reviewed_documents("coded.jsonl")      # for exports
+session = open_session("coded.jsonl", reviewer="maya")
+docs = reviewed_documents("coded.jsonl")      # for exports
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from ..codebook.model import Codebook
 from ..models import CodedDocument, CoderInfo
@@ -19,11 +19,19 @@ from .state import DocState
 from .values import DecisionError
 
 
-def open_session(source: str | Path, *, log: str | Path | None = None, reviewer: str | None = None,
-                 codebook: Codebook | None = None, filters: Iterable[str] = (),
-                 clock: Callable[[], str] | None = None, run_id: str | None = None) -> ReviewSession:
+def open_session(
+    source: str | Path,
+    *,
+    log: str | Path | None = None,
+    reviewer: str | None = None,
+    codebook: Codebook | None = None,
+    filters: Iterable[str] = (),
+    clock: Callable[[], str] | None = None,
+    run_id: str | None = None,
+) -> ReviewSession:
     if codebook is None:
         from ..codebook import default_codebook_path, load_codebook
+
         codebook = load_codebook(default_codebook_path())
     proposals = load_proposals(source, run_id=run_id)
     decision_log = DecisionLog(Path(log) if log is not None else default_log_path(source))
@@ -36,8 +44,14 @@ def open_session(source: str | Path, *, log: str | Path | None = None, reviewer:
     return session
 
 
-def reviewed_documents(source: str | Path, log: str | Path | None = None, *, codebook: Codebook | None = None,
-                       only_reviewed: bool = True, run_id: str | None = None) -> list[CodedDocument]:
+def reviewed_documents(
+    source: str | Path,
+    log: str | Path | None = None,
+    *,
+    codebook: Codebook | None = None,
+    only_reviewed: bool = True,
+    run_id: str | None = None,
+) -> list[CodedDocument]:
     """Reviewed documents of SOURCE per its decision log (default SOURCE.review.sqlite).
 
     Events accepted, edited or added are kept, rejected ones removed. With
@@ -72,8 +86,14 @@ class ReviewedExport:
     comments: dict[str, str] = field(default_factory=dict)
 
 
-def reviewed_export(source: str | Path, log: str | Path | None = None, *, codebook: Codebook | None = None,
-                    run_id: str | None = None, include_partial: bool = False) -> ReviewedExport:
+def reviewed_export(
+    source: str | Path,
+    log: str | Path | None = None,
+    *,
+    codebook: Codebook | None = None,
+    run_id: str | None = None,
+    include_partial: bool = False,
+) -> ReviewedExport:
     """What an export of the reviewed state holds, and which documents it leaves out and why.
 
     An export that silently skips a half-reviewed document also skips the events
@@ -104,9 +124,16 @@ def reviewed_export(source: str | Path, log: str | Path | None = None, *, codebo
                     events.append(state.event.model_copy(deep=True))
             if undecided:
                 result.undecided[doc.id] = undecided
-            result.documents.append(doc.coded.model_copy(update={
-                "events": events, "coder": CoderInfo(name="review", codebook_version=session.codebook.version),
-                "status": "ok", "error": None}))
+            result.documents.append(
+                doc.coded.model_copy(
+                    update={
+                        "events": events,
+                        "coder": CoderInfo(name="review", codebook_version=session.codebook.version),
+                        "status": "ok",
+                        "error": None,
+                    }
+                )
+            )
         return result
     finally:
         session.close()

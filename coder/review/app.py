@@ -19,8 +19,7 @@ from .progress import progress
 from .screens import HelpScreen, PromptScreen, RejectScreen, TypeScreen, UncoveredScreen, reject_reasons
 from .uncovered import uncovered
 from .values import DecisionError, format_value
-from .widgets import (EVENT_COLUMNS, FIELD_COLUMNS, DocumentView, event_row, field_rows, fill_table,
-                      span_marks)
+from .widgets import EVENT_COLUMNS, FIELD_COLUMNS, DocumentView, event_row, field_rows, fill_table, span_marks
 
 # (key, action, footer label, help text); the footer shows those with a label.
 KEYS = [
@@ -51,8 +50,14 @@ KEYS = [
 ]
 
 
-_KEY_SHOWN = {"plus": "+", "question_mark": "?", "left_square_bracket": "[", "right_square_bracket": "]",
-              "left_curly_bracket": "{", "right_curly_bracket": "}"}
+_KEY_SHOWN = {
+    "plus": "+",
+    "question_mark": "?",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "left_curly_bracket": "{",
+    "right_curly_bracket": "}",
+}
 
 
 def _shown_key(key: str) -> str | None:
@@ -75,8 +80,10 @@ class ReviewApp(App[None]):
        focus was invisible. */
     #document:focus, #events:focus, #fields:focus { border: heavy $accent; }
     """
-    BINDINGS = [Binding(key, action, label or description, show=bool(label), key_display=_shown_key(key))
-                for key, action, label, description in KEYS]
+    BINDINGS = [
+        Binding(key, action, label or description, show=bool(label), key_display=_shown_key(key))
+        for key, action, label, description in KEYS
+    ]
 
     def __init__(self, session: ReviewSession):
         super().__init__()
@@ -109,8 +116,11 @@ class ReviewApp(App[None]):
         self.doc_view.border_title = "document"
         self.redraw()
         warnings = self.session.warnings
-        self.say(f"{len(warnings)} decision(s) in the log could not be replayed: {warnings[0]}" if warnings
-                 else f"Reviewing as {self.session.reviewer}. ? for help.")
+        self.say(
+            f"{len(warnings)} decision(s) in the log could not be replayed: {warnings[0]}"
+            if warnings
+            else f"Reviewing as {self.session.reviewer}. ? for help."
+        )
         self.events_table.focus()
 
     # -- drawing ------------------------------------------------------------------------------
@@ -130,12 +140,19 @@ class ReviewApp(App[None]):
         facts = " · ".join(str(x) for x in (d.source, d.publication_date) if x)
         summary = ", ".join(f"{n} {s}" for s, n in counts.items()) or "no events"
         n_uncovered = len(uncovered(self.session, doc))
-        title.update(Text.assemble(
-            (f"{self.cursor.doc_index + 1}/{len(self.cursor.docs)} ", "bold"), (doc.id, "bold"),
-            (f"  {facts}" if facts else ""), f"  {summary}", ("  ✓ reviewed" if doc.reviewed else ""),
-            (f"  coder failed: {doc.coded.error}" if doc.coded.status == "failed" else "", "bold red"),
-            (f"  m: {n_uncovered} uncovered" if n_uncovered else "", "yellow"),
-            ("  │ source: ", "dim"), self._progress_line()))
+        title.update(
+            Text.assemble(
+                (f"{self.cursor.doc_index + 1}/{len(self.cursor.docs)} ", "bold"),
+                (doc.id, "bold"),
+                (f"  {facts}" if facts else ""),
+                f"  {summary}",
+                ("  ✓ reviewed" if doc.reviewed else ""),
+                (f"  coder failed: {doc.coded.error}" if doc.coded.status == "failed" else "", "bold red"),
+                (f"  m: {n_uncovered} uncovered" if n_uncovered else "", "yellow"),
+                ("  │ source: ", "dim"),
+                self._progress_line(),
+            )
+        )
         if self._doc_shown != doc.id:
             view.show(doc.text)
             self._doc_shown = doc.id
@@ -286,9 +303,14 @@ class ReviewApp(App[None]):
                 self._scroll_to_event()
             self.redraw()
 
-        self.push_screen(PromptScreen(f"{here[1]} is a duplicate of", others[0],
-                                      f"Events: {', '.join(others)}. Its evidence joins that event; "
-                                      f"{here[1]} is rejected as a duplicate."), done)
+        self.push_screen(
+            PromptScreen(
+                f"{here[1]} is a duplicate of",
+                others[0],
+                f"Events: {', '.join(others)}. Its evidence joins that event; {here[1]} is rejected as a duplicate.",
+            ),
+            done,
+        )
 
     def action_edit(self) -> None:
         here = self._here()
@@ -302,7 +324,7 @@ class ReviewApp(App[None]):
         doc = self.cursor.doc
         hint = "FIELD=VALUE; an empty value clears the field."
         if span:
-            hint = f"The selection {span[0]}-{span[1]} {doc.text[span[0]:span[1]]!r} becomes its evidence. " + hint
+            hint = f"The selection {span[0]}-{span[1]} {doc.text[span[0] : span[1]]!r} becomes its evidence. " + hint
 
         def done(answer: str | None) -> None:
             if answer is not None:
@@ -318,12 +340,15 @@ class ReviewApp(App[None]):
     def action_retype(self) -> None:
         here = self._here()
         if here:
+
             def done(type_id: str | None) -> None:
                 if type_id is not None:
                     self._run(lambda: self.session.retype(*here, type_id))
                 self.redraw()
-            self.push_screen(TypeScreen(self.session.codebook, f"New type for {here[1]}",
-                                        self.cursor.event.event.type), done)
+
+            self.push_screen(
+                TypeScreen(self.session.codebook, f"New type for {here[1]}", self.cursor.event.event.type), done
+            )
 
     def _anchor(self, add: bool) -> None:
         here = self._here()
@@ -365,22 +390,26 @@ class ReviewApp(App[None]):
         where = f" from {span[0]}-{span[1]}" if span else " (no text selected: no evidence yet)"
         if proposal is not None:
             where += f"; the coder proposes {proposal.type} (Enter keeps it, pre-filled)"
-        self.push_screen(TypeScreen(self.session.codebook, f"Add an event{where}",
-                                    proposal.type if proposal is not None else None), done)
+        self.push_screen(
+            TypeScreen(self.session.codebook, f"Add an event{where}", proposal.type if proposal is not None else None),
+            done,
+        )
 
     def action_select_sentence(self) -> None:
         view = self.doc_view
         span = view.select_sentence()
         if span:
-            self.say(f"Selected {span[0]}-{span[1]}: + adds an event from it, s/S anchors, e edits with it; "
-                     "] [ one word more at the end / start, } { one fewer.")
+            self.say(
+                f"Selected {span[0]}-{span[1]}: + adds an event from it, s/S anchors, e edits with it; "
+                "] [ one word more at the end / start, } { one fewer."
+            )
 
     def _resize(self, side: str, grow: bool) -> None:
         span = self.doc_view.resize_selection(side, grow)
         if span is None:
             self.say("No word to take there." if grow else "One word left: it stays selected.", error=True)
         else:
-            text = " ".join(self.cursor.doc.text[span[0]:span[1]].split()) if self.cursor.doc else ""
+            text = " ".join(self.cursor.doc.text[span[0] : span[1]].split()) if self.cursor.doc else ""
             self.say(f"Selected {span[0]}-{span[1]} “{text if len(text) <= 90 else text[:89] + '…'}”")
 
     def action_grow_end(self) -> None:
@@ -405,8 +434,10 @@ class ReviewApp(App[None]):
             if span is not None:
                 self.doc_view.focus()
                 self.doc_view.select_span(*span)
-                self.say(f"Selected {span[0]}-{span[1]} {doc.text[span[0]:span[1]]!r}: + adds an event from it, "
-                         "v takes its sentence.")
+                self.say(
+                    f"Selected {span[0]}-{span[1]} {doc.text[span[0] : span[1]]!r}: + adds an event from it, "
+                    "v takes its sentence."
+                )
 
         self.push_screen(UncoveredScreen(f"{doc.id}: what the coder could not cover ({len(items)})", items), done)
 
@@ -420,9 +451,15 @@ class ReviewApp(App[None]):
                 self._run(lambda: self.session.comment(doc.id, answer))
             self.redraw()
 
-        self.push_screen(PromptScreen(f"Comment on {doc.id}", doc.comment or "",
-                                      "A note on the whole document, kept in the log and shown whenever it is "
-                                      "opened; an empty comment removes it."), done)
+        self.push_screen(
+            PromptScreen(
+                f"Comment on {doc.id}",
+                doc.comment or "",
+                "A note on the whole document, kept in the log and shown whenever it is "
+                "opened; an empty comment removes it.",
+            ),
+            done,
+        )
 
     def action_done(self) -> None:
         doc = self.cursor.doc
@@ -445,7 +482,9 @@ class ReviewApp(App[None]):
                 shown.append(("] [ } {", "a word more at the selection's end / start; } { one fewer"))
             elif key not in brackets:
                 shown.append((_shown_key(key) or key, description))
-        shown += [("shift+arrows", "select text in the document (ctrl+shift+arrows by word)"),
-                  ("mouse", "drag selects whole words; shift+click moves the nearer end"),
-                  ("tab", "move between text, events and fields")]
+        shown += [
+            ("shift+arrows", "select text in the document (ctrl+shift+arrows by word)"),
+            ("mouse", "drag selects whole words; shift+click moves the nearer end"),
+            ("tab", "move between text, events and fields"),
+        ]
         self.push_screen(HelpScreen(shown))

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from ..codebook.model import Codebook, FieldSpec
 from ..models import Alignment, CodedDocument, CoderInfo, Event, FieldValue, Span
@@ -45,13 +46,20 @@ def default_reviewer() -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class ReviewSession:
-    def __init__(self, codebook: Codebook, proposals: list[CodedDocument], log: DecisionLog, *,
-                 reviewer: str | None = None, filters: Iterable[str | Filter] = (),
-                 clock: Callable[[], str] | None = None):
+    def __init__(
+        self,
+        codebook: Codebook,
+        proposals: list[CodedDocument],
+        log: DecisionLog,
+        *,
+        reviewer: str | None = None,
+        filters: Iterable[str | Filter] = (),
+        clock: Callable[[], str] | None = None,
+    ):
         self.codebook = codebook
         self.log = log
         self.reviewer = reviewer or default_reviewer()
@@ -87,8 +95,10 @@ class ReviewSession:
         try:
             apply(doc, decision.event, decision.kind, decision.after)
         except (KeyError, ValueError) as exc:
-            self.warnings.append(f"decision {decision.id} ({decision.kind}) on {decision.document} "
-                                 f"event {decision.event}: cannot replay ({exc})")
+            self.warnings.append(
+                f"decision {decision.id} ({decision.kind}) on {decision.document} "
+                f"event {decision.event}: cannot replay ({exc})"
+            )
 
     def _rebuild(self, doc: DocState) -> None:
         again = fresh(doc.coded)
@@ -166,12 +176,12 @@ class ReviewSession:
         spec = fields.get(name)
         if spec is None:
             near = closest(name, list(fields))
-            raise DecisionError(f"{name!r} is not a field of {state.event.type}"
-                                + (f"; closest: {', '.join(near)}" if near else ""))
+            raise DecisionError(
+                f"{name!r} is not a field of {state.event.type}" + (f"; closest: {', '.join(near)}" if near else "")
+            )
         return spec
 
-    def edit(self, doc_id: str, event_id: str, field: str, text: str,
-             span: tuple[int, int] | None = None) -> Outcome:
+    def edit(self, doc_id: str, event_id: str, field: str, text: str, span: tuple[int, int] | None = None) -> Outcome:
         """Set (or, with an empty text, clear) a field; derived fields follow."""
         doc, state = self._locate(doc_id, event_id)
         field = field.strip()
@@ -193,15 +203,15 @@ class ReviewSession:
             spans, alignment = self._evidence(doc, state, spec, parsed.value, old, given)
             if old is not None and old.value == parsed.value and given is None:
                 raise DecisionError(f"{field} is already {format_value(parsed.value)}")
-            changes[field] = FieldValue(value=parsed.value, spans=spans, alignment=alignment,
-                                        detail="set by reviewer")
+            changes[field] = FieldValue(value=parsed.value, spans=spans, alignment=alignment, detail="set by reviewer")
             if parsed.note:
                 notes.append(parsed.note)
             if spec.grounded and not spans:
                 notes.append(f"no evidence found for {field}: select it in the text and anchor it")
             if parsed.precision is not None and "time_precision" in self.codebook.fields_for(state.event.type):
-                changes["time_precision"] = FieldValue(value=parsed.precision, alignment=Alignment.derived,
-                                                       detail="from the reviewer's date notation")
+                changes["time_precision"] = FieldValue(
+                    value=parsed.precision, alignment=Alignment.derived, detail="from the reviewer's date notation"
+                )
         probe = state.event.model_copy(deep=True)
         for name, fv in changes.items():
             if fv is None:
@@ -218,8 +228,9 @@ class ReviewSession:
         message = f"{event_id}: {field} {shown}" + (f" (updated {', '.join(follow)})" if follow else "")
         return Outcome(decision, "; ".join([message, *notes]))
 
-    def _evidence(self, doc: DocState, state: EventState, spec: FieldSpec, value: Any,
-                  old: FieldValue | None, given: Span | None) -> tuple[list[Span], Alignment]:
+    def _evidence(
+        self, doc: DocState, state: EventState, spec: FieldSpec, value: Any, old: FieldValue | None, given: Span | None
+    ) -> tuple[list[Span], Alignment]:
         if given is not None:
             return [given], Alignment.exact
         if not spec.grounded:
@@ -252,8 +263,10 @@ class ReviewSession:
         type_id = type_id.strip()
         if type_id not in self.codebook.type_ids:
             near = closest(type_id, self.codebook.type_ids)
-            raise DecisionError(f"{type_id!r} is not an event type; types are {', '.join(self.codebook.type_ids)}"
-                                + (f" (did you mean {near[0]}?)" if near else ""))
+            raise DecisionError(
+                f"{type_id!r} is not an event type; types are {', '.join(self.codebook.type_ids)}"
+                + (f" (did you mean {near[0]}?)" if near else "")
+            )
         if type_id == state.event.type:
             raise DecisionError(f"event {event_id} is already {type_id}")
         valid = self.codebook.fields_for(type_id)
@@ -285,8 +298,9 @@ class ReviewSession:
             if fv is None:
                 raise DecisionError(f"{target} has no value yet: set it (e {target}=VALUE) with the text selected")
             spans = [s for s in fv.spans if add and s != span] + [span]
-            new = fv.model_copy(update={"spans": spans, "alignment": Alignment.exact, "quote": None,
-                                        "detail": "anchored by reviewer"})
+            new = fv.model_copy(
+                update={"spans": spans, "alignment": Alignment.exact, "quote": None, "detail": "anchored by reviewer"}
+            )
             before = {"fields": {target: dump_field(fv)}}
             after = {"fields": {target: dump_field(new)}}
         decision = self._record(doc, event_id, "span", before, after)
@@ -301,6 +315,7 @@ class ReviewSession:
         try:
             if self._proposer is None:
                 from ..base import make_coder
+
                 self._proposer = make_coder("rules", self.codebook)
             document = doc.coded.document.model_copy(update={"text": doc.text[start:end]})
             coded = self._proposer.code(document)
@@ -313,19 +328,24 @@ class ReviewSession:
         def moved(spans: list[Span]) -> list[Span]:
             return [Span.of(doc.text, s.start + start, s.end + start) for s in spans]
 
-        fields = {name: fv.model_copy(update={"spans": moved(fv.spans), "detail": "proposed by the coder"})
-                  for name, fv in event.fields.items()}
+        fields = {
+            name: fv.model_copy(update={"spans": moved(fv.spans), "detail": "proposed by the coder"})
+            for name, fv in event.fields.items()
+        }
         return event.model_copy(update={"fields": fields, "evidence": moved(event.evidence)})
 
-    def add_event(self, doc_id: str, type_id: str, span: tuple[int, int] | None = None,
-                  proposal: Event | None = None) -> Outcome:
+    def add_event(
+        self, doc_id: str, type_id: str, span: tuple[int, int] | None = None, proposal: Event | None = None
+    ) -> Outcome:
         """An event the coder missed; its evidence is the selected text. Its fields are the
         proposal's (the coder run on the selection) when one of this type is given, else filled by edits."""
         doc = self.doc(doc_id)
         if type_id not in self.codebook.type_ids:
             near = closest(type_id, self.codebook.type_ids)
-            raise DecisionError(f"{type_id!r} is not an event type; types are {', '.join(self.codebook.type_ids)}"
-                                + (f" (did you mean {near[0]}?)" if near else ""))
+            raise DecisionError(
+                f"{type_id!r} is not an event type; types are {', '.join(self.codebook.type_ids)}"
+                + (f" (did you mean {near[0]}?)" if near else "")
+            )
         evidence = [self.check_span(doc, *span)] if span is not None else []
         event = Event(type=type_id, evidence=evidence)
         fields = self.codebook.fields_for(type_id)
@@ -336,8 +356,9 @@ class ReviewSession:
             if name in fields and value is not None:
                 event.fields[name] = FieldValue(value=value, alignment=Alignment.none)
         # Ids of added events are never reused, even after an undo: the log stays unambiguous.
-        used = {e.id for e in doc.events} | {d.event for d in self._decisions
-                                              if d.document == doc.id and d.kind == "add"}
+        used = {e.id for e in doc.events} | {
+            d.event for d in self._decisions if d.document == doc.id and d.kind == "add"
+        }
         event_id = doc.next_added_id(used)
         after = {"event": event.model_dump(mode="json", exclude_none=True)}
         decision = self._record(doc, event_id, "add", None, after)
@@ -360,7 +381,10 @@ class ReviewSession:
         valid = self.codebook.fields_for(kept.event.type)
         taken = {n: fv for n, fv in state.event.fields.items() if n in valid and n not in kept.event.fields}
         before = {"evidence": [s.model_dump() for s in kept.event.evidence], "fields": {n: None for n in taken}}
-        after = {"evidence": [s.model_dump() for s in evidence], "fields": {n: dump_field(fv) for n, fv in taken.items()}}
+        after = {
+            "evidence": [s.model_dump() for s in evidence],
+            "fields": {n: dump_field(fv) for n, fv in taken.items()},
+        }
         self._record(doc, of, "span", before, after)
         reason = f"duplicate of {of}"
         before = {"decision": state.decision, "reason": state.reason}
@@ -374,8 +398,9 @@ class ReviewSession:
         if doc.done:
             raise DecisionError(f"document {doc_id} is already marked reviewed")
         if doc.unreviewed:
-            raise DecisionError(f"{len(doc.unreviewed)} event(s) still unreviewed: "
-                                + ", ".join(e.id for e in doc.unreviewed))
+            raise DecisionError(
+                f"{len(doc.unreviewed)} event(s) still unreviewed: " + ", ".join(e.id for e in doc.unreviewed)
+            )
         decision = self._record(doc, None, "done", {"done": False}, {"done": True})
         return Outcome(decision, f"document {doc_id} marked reviewed")
 
@@ -391,8 +416,7 @@ class ReviewSession:
 
     def undo(self) -> Outcome:
         """Take back this reviewer's latest decision still in force (an undo is logged too)."""
-        target = next((d for d in reversed(self._decisions)
-                       if self._active(d) and d.reviewer == self.reviewer), None)
+        target = next((d for d in reversed(self._decisions) if self._active(d) and d.reviewer == self.reviewer), None)
         if target is None:
             raise DecisionError("nothing to undo")
         doc = self.doc(target.document)
@@ -411,8 +435,7 @@ class ReviewSession:
             return None
         return saved
 
-    def next_unreviewed(self, doc_id: str | None = None, event_id: str | None = None
-                        ) -> tuple[str, str] | None:
+    def next_unreviewed(self, doc_id: str | None = None, event_id: str | None = None) -> tuple[str, str] | None:
         """The first unreviewed visible event after (doc_id, event_id), wrapping around."""
         items = [(d.id, e.id, e) for d in self.visible_docs() for e in self.visible(d)]
         if not items:
@@ -428,8 +451,10 @@ class ReviewSession:
         return None
 
     def progress(self) -> dict[str, int]:
-        counts = {"documents": len(self.visible_docs()),
-                  "reviewed_documents": sum(d.reviewed for d in self.visible_docs())}
+        counts = {
+            "documents": len(self.visible_docs()),
+            "reviewed_documents": sum(d.reviewed for d in self.visible_docs()),
+        }
         for doc in self.visible_docs():
             for state in self.visible(doc):
                 counts[state.status] = counts.get(state.status, 0) + 1
@@ -442,10 +467,16 @@ class ReviewSession:
         for doc in self.docs:
             if only_reviewed and not doc.reviewed:
                 continue
-            out.append(doc.coded.model_copy(update={
-                "events": [e.event.model_copy(deep=True) for e in doc.events if e.kept],
-                "coder": CoderInfo(name="review", codebook_version=self.codebook.version),
-                "status": "ok", "error": None}))
+            out.append(
+                doc.coded.model_copy(
+                    update={
+                        "events": [e.event.model_copy(deep=True) for e in doc.events if e.kept],
+                        "coder": CoderInfo(name="review", codebook_version=self.codebook.version),
+                        "status": "ok",
+                        "error": None,
+                    }
+                )
+            )
         return out
 
     def close(self) -> None:

@@ -90,8 +90,10 @@ class DecisionLog:
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise LogError(f"{self.path}: review log schema {version} is newer than this eventcoder "
-                           f"understands ({SCHEMA_VERSION}); upgrade eventcoder")
+            raise LogError(
+                f"{self.path}: review log schema {version} is newer than this eventcoder "
+                f"understands ({SCHEMA_VERSION}); upgrade eventcoder"
+            )
         while version < SCHEMA_VERSION:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -122,14 +124,24 @@ class DecisionLog:
         self.attachment = Attachment(proposals)
         return self.attachment
 
-    def append(self, reviewer: str, at: str, document: str, event: str | None, kind: str,
-               before: Any, after: Any, event_key: str | None = None) -> Decision:
+    def append(
+        self,
+        reviewer: str,
+        at: str,
+        document: str,
+        event: str | None,
+        kind: str,
+        before: Any,
+        after: Any,
+        event_key: str | None = None,
+    ) -> Decision:
         if event_key is None and self.attachment is not None:
             event_key = self.attachment.key_of(document, event)
         cur = self._db.execute(
             "INSERT INTO decisions (reviewer, at, document, event, kind, before, after, event_key) "
             "VALUES (?,?,?,?,?,?,?,?)",
-            (reviewer, at, document, event, kind, _dump(before), _dump(after), event_key))
+            (reviewer, at, document, event, kind, _dump(before), _dump(after), event_key),
+        )
         return Decision(cur.lastrowid, reviewer, at, document, event, kind, before, after, event_key)
 
     def decisions(self, document: str | None = None) -> list[Decision]:
@@ -149,9 +161,11 @@ class DecisionLog:
 
     # -- resuming ---------------------------------------------------------------------
     def save_cursor(self, reviewer: str, document: str, event: str | None) -> None:
-        self._db.execute("INSERT INTO cursor (reviewer, document, event) VALUES (?,?,?) "
-                         "ON CONFLICT(reviewer) DO UPDATE SET document=excluded.document, event=excluded.event",
-                         (reviewer, document, event))
+        self._db.execute(
+            "INSERT INTO cursor (reviewer, document, event) VALUES (?,?,?) "
+            "ON CONFLICT(reviewer) DO UPDATE SET document=excluded.document, event=excluded.event",
+            (reviewer, document, event),
+        )
 
     def cursor(self, reviewer: str) -> tuple[str, str | None] | None:
         row = self._db.execute("SELECT document, event FROM cursor WHERE reviewer = ?", (reviewer,)).fetchone()
@@ -162,8 +176,10 @@ class DecisionLog:
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self._db.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
-                         "ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value))
+        self._db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            (key, value),
+        )
 
 
 def _dump(value: Any) -> str | None:

@@ -79,9 +79,12 @@ class PlainReview:
         events = self.cursor.events
         waiting = sum(e.status == "unreviewed" for e in events)
         facts = ", ".join(str(x) for x in (d.source, d.publication_date) if x)
-        self.say(f"Document {self.cursor.doc_index + 1} of {len(self.cursor.docs)}: {doc.id}"
-                 + (f" ({facts})" if facts else "") + f". {len(events)} event(s), {waiting} unreviewed."
-                 + (" Marked reviewed." if doc.done else ""))
+        self.say(
+            f"Document {self.cursor.doc_index + 1} of {len(self.cursor.docs)}: {doc.id}"
+            + (f" ({facts})" if facts else "")
+            + f". {len(events)} event(s), {waiting} unreviewed."
+            + (" Marked reviewed." if doc.done else "")
+        )
         if d.title:
             self.say(f"Title: {d.title}")
         if doc.comment:
@@ -104,8 +107,9 @@ class PlainReview:
         position = next((i for i, e in enumerate(events) if e.id == state.id), 0) + 1
         confidence = f", confidence {state.event.confidence:.2f}" if state.event.confidence is not None else ""
         reason = f" ({state.reason})" if state.reason else ""
-        self.say(f"Event {state.id} ({position} of {len(events)}): {et.label} [{et.id}], "
-                 f"{state.status}{reason}{confidence}")
+        self.say(
+            f"Event {state.id} ({position} of {len(events)}): {et.label} [{et.id}], {state.status}{reason}{confidence}"
+        )
         for span in state.event.evidence:
             self.say(f"  evidence: {span.start}-{span.end} {span.text!r}")
         fields = session.codebook.fields_for(state.event.type)
@@ -136,8 +140,10 @@ class PlainReview:
     def list_events(self) -> None:
         for state in self.cursor.events:
             mark = ">" if state.id == self.cursor.event_id else " "
-            self.say(f"{mark} {state.id} {state.event.type} {state.status} "
-                     f"{state.event.value('actor1', '')} @ {state.event.value('location', '')}")
+            self.say(
+                f"{mark} {state.id} {state.event.type} {state.status} "
+                f"{state.event.value('actor1', '')} @ {state.event.value('location', '')}"
+            )
 
     # -- commands ---------------------------------------------------------------------------
     def run(self, stdin: TextIO) -> int:
@@ -199,7 +205,7 @@ class PlainReview:
             span = None
             if m := re.search(r"\s@(\d+\s*-\s*\d+)\s*$", " " + value):
                 span = _span(m.group(1))
-                value = (" " + value)[:m.start()].strip()
+                value = (" " + value)[: m.start()].strip()
             self.say("ok: " + session.edit(*self._here(), field.strip(), value, span=span).message)
             self.show_event()
         elif command == "t":
@@ -242,6 +248,7 @@ class PlainReview:
             self._uncovered()
         elif command == "%":
             from .progress import progress
+
             self.say(progress(session).line())
         elif command == "u":
             out = session.undo()
@@ -250,12 +257,23 @@ class PlainReview:
             self.say("ok: " + out.message)
             self.show_position()
         elif command in ("n", "p", "N", "P", "j"):
-            move = {"n": cursor.next_event, "p": cursor.prev_event, "N": cursor.next_doc,
-                    "P": cursor.prev_doc, "j": cursor.next_unreviewed}[command]
+            move = {
+                "n": cursor.next_event,
+                "p": cursor.prev_event,
+                "N": cursor.next_doc,
+                "P": cursor.prev_doc,
+                "j": cursor.next_unreviewed,
+            }[command]
             if not move():
-                self.say({"j": "Nothing left to review.", "n": "This is the last event.",
-                          "p": "This is the first event.", "N": "This is the last document.",
-                          "P": "This is the first document."}[command])
+                self.say(
+                    {
+                        "j": "Nothing left to review.",
+                        "n": "This is the last event.",
+                        "p": "This is the first event.",
+                        "N": "This is the last document.",
+                        "P": "This is the first document.",
+                    }[command]
+                )
             else:
                 self.show_position()
         elif command == "g":
@@ -284,6 +302,7 @@ class PlainReview:
 
     def _uncovered(self) -> None:
         from .uncovered import uncovered
+
         doc = self.cursor.doc
         if doc is None:
             raise DecisionError("no document here")
@@ -301,7 +320,7 @@ class PlainReview:
         if not hits:
             self.say(f"{words!r} is not in the text")
         for start in hits[:20]:
-            self.say(f"{start}-{start + len(words)} {doc.text[start:start + len(words)]!r}")
+            self.say(f"{start}-{start + len(words)} {doc.text[start : start + len(words)]!r}")
 
 
 def run_plain(session: ReviewSession, stdin: TextIO, stdout: TextIO, echo: bool | None = None) -> int:

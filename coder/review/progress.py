@@ -18,24 +18,26 @@ _NOT_REVIEWING = {"undo", "comment"}
 
 @dataclass
 class Share:
-    documents: int = 0   # reviewed documents credited to this reviewer
-    events: int = 0      # decided events credited to this reviewer
-    decisions: int = 0   # decisions in force (undone ones and comments not counted)
+    documents: int = 0  # reviewed documents credited to this reviewer
+    events: int = 0  # decided events credited to this reviewer
+    decisions: int = 0  # decisions in force (undone ones and comments not counted)
 
 
 @dataclass
 class Progress:
     documents: int
     reviewed_documents: int
-    events: int          # proposals and added events, rejected ones included
+    events: int  # proposals and added events, rejected ones included
     reviewed_events: int
     by_reviewer: dict[str, Share] = field(default_factory=dict)
 
     def line(self) -> str:
         """One line for a header: "2/9 documents, 14/31 events reviewed (maya 12, omar 2)"."""
         who = ", ".join(f"{name} {share.events}" for name, share in self.by_reviewer.items() if share.events)
-        return (f"{self.reviewed_documents}/{self.documents} documents, "
-                f"{self.reviewed_events}/{self.events} events reviewed" + (f" ({who})" if who else ""))
+        return (
+            f"{self.reviewed_documents}/{self.documents} documents, "
+            f"{self.reviewed_events}/{self.events} events reviewed" + (f" ({who})" if who else "")
+        )
 
 
 def progress(session: ReviewSession) -> Progress:

@@ -16,8 +16,8 @@ and the event's trigger words, see `coder.models.assign_event_ids`), and on load
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Iterable
 
 from ..models import CodedDocument, assign_event_ids
 from .log import Decision
@@ -75,16 +75,22 @@ class Attachment:
         """Lines for the reviewer: orphaned decisions one by one, moved ones counted."""
         lines = []
         if self.orphaned:
-            lines.append(f"{len(self.orphaned)} review decision(s) orphaned: their event is no longer proposed "
-                         "(re-coded with another codebook or coder?); kept in the log, not applied:")
+            lines.append(
+                f"{len(self.orphaned)} review decision(s) orphaned: their event is no longer proposed "
+                "(re-coded with another codebook or coder?); kept in the log, not applied:"
+            )
             for d in self.orphaned[:50]:
-                lines.append(f"  decision {d.id} ({d.kind}, {d.reviewer}, {d.at}) on {d.document} event {d.event} "
-                             f"[{d.event_key}]{_summary(d)}")
+                lines.append(
+                    f"  decision {d.id} ({d.kind}, {d.reviewer}, {d.at}) on {d.document} event {d.event} "
+                    f"[{d.event_key}]{_summary(d)}"
+                )
             if len(self.orphaned) > 50:
                 lines.append(f"  ... and {len(self.orphaned) - 50} more")
         if self.moved:
-            lines.append(f"{len(self.moved)} review decision(s) re-attached to their event at a new position "
-                         "(the events were re-numbered by re-coding)")
+            lines.append(
+                f"{len(self.moved)} review decision(s) re-attached to their event at a new position "
+                "(the events were re-numbered by re-coding)"
+            )
         if self.legacy:
             lines.append(f"{self.legacy} review decision(s) predate event identities and are replayed by position")
         return lines

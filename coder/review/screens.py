@@ -13,11 +13,14 @@ from textual.widgets.option_list import Option
 
 from ..codebook.model import Codebook
 
+
 def _modal_css(name: str) -> str:
     # DEFAULT_CSS is scoped to its class, so each screen names itself.
     return f"""
 {name} {{ align: center middle; }}
-{name} > Vertical, {name} > VerticalScroll {{ width: 80; height: auto; max-height: 90%; border: thick $accent; background: $surface; padding: 0 1; }}
+{name} > Vertical, {name} > VerticalScroll {{
+    width: 80; height: auto; max-height: 90%; border: thick $accent; background: $surface; padding: 0 1;
+}}
 {name} .hint {{ color: $text-muted; }}
 {name} OptionList {{ height: auto; max-height: 12; }}
 """
@@ -61,8 +64,9 @@ class TypeScreen(ModalScreen[str | None]):
         self._codebook, self._title, self._current = codebook, title, current
 
     def compose(self) -> ComposeResult:
-        options = [Option(Text.assemble((et.label, et.colour), f"  {et.id}"), id=et.id)
-                   for et in self._codebook.event_types]
+        options = [
+            Option(Text.assemble((et.label, et.colour), f"  {et.id}"), id=et.id) for et in self._codebook.event_types
+        ]
         with Vertical():
             yield Static(Text(self._title, style="bold"))
             yield OptionList(*options, id="types")
@@ -132,12 +136,14 @@ def reject_reasons(codebook: Codebook, type_id: str | None = None) -> list[tuple
         rules.sort(key=lambda r: (r.id not in named, named.index(r.id) if r.id in named else 0))
     out = [(r.id, r.description) for r in rules]
     known = {i for i, _ in out}
-    for rid, text in (("not_iran_backed", "the actor is not Iran-backed or not named as such"),
-                      ("out_of_scope", "not an event of this codebook's types or area"),
-                      ("duplicate", "the same event as another proposal")):
+    for rid, text in (
+        ("not_iran_backed", "the actor is not Iran-backed or not named as such"),
+        ("out_of_scope", "not an event of this codebook's types or area"),
+        ("duplicate", "the same event as another proposal"),
+    ):
         if rid not in known:
             out.append((rid, text))
-    return out[:len(REASON_KEYS)]
+    return out[: len(REASON_KEYS)]
 
 
 class RejectScreen(ModalScreen[str | None]):
@@ -145,30 +151,33 @@ class RejectScreen(ModalScreen[str | None]):
 
     DEFAULT_CSS = _modal_css("RejectScreen")
     BINDINGS = [Binding("escape", "cancel", "Cancel")] + [
-        Binding(key, f"pick({i})", show=False) for i, key in enumerate(REASON_KEYS)]
+        Binding(key, f"pick({i})", show=False) for i, key in enumerate(REASON_KEYS)
+    ]
 
     def __init__(self, title: str, reasons: list[tuple[str, str]]):
         super().__init__()
         self._title, self._reasons = title, reasons
 
     def compose(self) -> ComposeResult:
-        options = [Option(Text.assemble((f"{REASON_KEYS[i]} ", "bold"), (rid, "bold"), f"  {text}"), id=rid)
-                   for i, (rid, text) in enumerate(self._reasons)]
+        options = [
+            Option(Text.assemble((f"{REASON_KEYS[i]} ", "bold"), (rid, "bold"), f"  {text}"), id=rid)
+            for i, (rid, text) in enumerate(self._reasons)
+        ]
         with Vertical():
             yield Static(Text(self._title, style="bold"))
             yield OptionList(*options, id="reasons")
             yield Input(placeholder="or write a reason (Tab here), Enter saves", id="answer")
-            yield Static(Text("A key picks a reason; Enter the highlighted one; Tab to write your own; "
-                              "Escape cancels"), classes="hint")
+            yield Static(
+                Text("A key picks a reason; Enter the highlighted one; Tab to write your own; Escape cancels"),
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
 
     def check_action(self, action: str, parameters) -> bool | None:
         # Keys typed into the free-text box are text, not picks.
-        if action == "pick" and isinstance(self.focused, Input):
-            return False
-        return True
+        return not (action == "pick" and isinstance(self.focused, Input))
 
     def action_pick(self, index: int) -> None:
         if index < len(self._reasons):
@@ -196,15 +205,21 @@ class UncoveredScreen(ModalScreen[tuple[int, int] | None]):
         self._title, self._items = title, items
 
     def compose(self) -> ComposeResult:
-        options = [Option(Text.assemble((f"{item.kind:<20}", "bold"), f" {item.start}-{item.end}  ",
-                                        (_one_line(item.label), "")), id=str(i))
-                   for i, item in enumerate(self._items)]
+        options = [
+            Option(
+                Text.assemble((f"{item.kind:<20}", "bold"), f" {item.start}-{item.end}  ", (_one_line(item.label), "")),
+                id=str(i),
+            )
+            for i, item in enumerate(self._items)
+        ]
         with Vertical():
             yield Static(Text(self._title, style="bold"))
             if options:
                 yield OptionList(*options, id="uncovered")
-                hint = ("Enter selects those words in the document (then + adds an event from them, "
-                        "v takes their sentence); Escape closes")
+                hint = (
+                    "Enter selects those words in the document (then + adds an event from them, "
+                    "v takes their sentence); Escape closes"
+                )
             else:
                 hint = "The coder reports nothing it could not cover here. Escape closes."
             yield Static(Text(hint), classes="hint")
@@ -223,4 +238,4 @@ class UncoveredScreen(ModalScreen[tuple[int, int] | None]):
 
 def _one_line(text: str, width: int = 48) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"

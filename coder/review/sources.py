@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..io import load_coded
 from ..models import CodedDocument
@@ -29,6 +30,7 @@ def is_store(source: str | Path) -> bool:
 def load_proposals(source: str | Path, run_id: str | None = None) -> list[CodedDocument]:
     if is_store(source):
         from ..store import load_coded_documents  # lazy: the batch feature's module
+
         return list(load_coded_documents(Path(source), run_id=run_id))
     return load_coded(source)
 
@@ -41,7 +43,13 @@ def default_log_path(source: str | Path) -> Path:
 
 # -- filters --------------------------------------------------------------------------
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "<=": operator.le, ">=": operator.ge, "!=": operator.ne, "<": operator.lt, ">": operator.gt, "=": operator.eq}
+    "<=": operator.le,
+    ">=": operator.ge,
+    "!=": operator.ne,
+    "<": operator.lt,
+    ">": operator.gt,
+    "=": operator.eq,
+}
 _FILTER = re.compile(r"^\s*([a-z_]+)\s*(<=|>=|!=|<|>|=)\s*(.+?)\s*$")
 FILTER_HELP = "type=TYPE, status=unreviewed|accepted|rejected|edited|added, confidence<0.5 (also <=, >, >=, =, !=)"
 
@@ -82,8 +90,9 @@ def parse_filter(text: str, type_ids: list[str]) -> Filter:
     choices = type_ids if key == "type" else list(STATUSES)
     if value not in choices:
         near = closest(value, choices)
-        raise DecisionError(f"filter {text!r}: {key} is one of {', '.join(choices)}"
-                            + (f" (did you mean {near[0]}?)" if near else ""))
+        raise DecisionError(
+            f"filter {text!r}: {key} is one of {', '.join(choices)}" + (f" (did you mean {near[0]}?)" if near else "")
+        )
     return Filter(key, op, value, text)
 
 

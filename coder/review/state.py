@@ -21,7 +21,7 @@ STATUSES = ("unreviewed", "accepted", "rejected", "edited", "added")
 
 @dataclass
 class EventState:
-    id: str                      # "e1".. for proposals (source order), "n1".. for events the reviewer added
+    id: str  # "e1".. for proposals (source order), "n1".. for events the reviewer added
     event: Event
     decision: str | None = None  # "accepted" | "rejected"
     reason: str | None = None
@@ -44,11 +44,11 @@ class EventState:
 
 @dataclass
 class DocState:
-    coded: CodedDocument         # the proposals as loaded; never changed
+    coded: CodedDocument  # the proposals as loaded; never changed
     events: list[EventState] = field(default_factory=list)
     done: bool = False
-    decided: int = 0             # active decisions in this document
-    comment: str | None = None   # the reviewers' note on the document (the latest comment decision)
+    decided: int = 0  # active decisions in this document
+    comment: str | None = None  # the reviewers' note on the document (the latest comment decision)
 
     @property
     def id(self) -> str:

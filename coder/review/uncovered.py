@@ -21,8 +21,8 @@ UNVERIFIED = "unverified"  # FieldValue.detail of a name kept as written (coder.
 
 @dataclass(frozen=True)
 class Uncovered:
-    kind: str      # "uncoded airstrike", "unverified place", "unknown place", "unknown group"...
-    label: str     # what to show: the name, or "e2 location = Abu Hardub"
+    kind: str  # "uncoded airstrike", "unverified place", "unknown place", "unknown group"...
+    label: str  # what to show: the name, or "e2 location = Abu Hardub"
     start: int
     end: int
 
@@ -32,6 +32,7 @@ def _normalizer(session: ReviewSession):
     norm = getattr(session, "_uncovered_normalizer", None)
     if norm is None:
         from ..normalize import Normalizer
+
         norm = Normalizer(session.codebook)
         session._uncovered_normalizer = norm
     return norm
@@ -64,8 +65,11 @@ def uncovered(session: ReviewSession, doc: DocState) -> list[Uncovered]:
                 continue
             for span in fv.spans:
                 seen.add((span.start, span.end))
-                items.append(Uncovered(f"unverified {name}", f"{state.id} {name} = {format_value(fv.value)}",
-                                       span.start, span.end))
+                items.append(
+                    Uncovered(
+                        f"unverified {name}", f"{state.id} {name} = {format_value(fv.value)}", span.start, span.end
+                    )
+                )
     for u in _unresolved(session, doc):
         if (u.start, u.end) not in seen:
             items.append(Uncovered("unknown " + ("group" if u.kind == "actor" else u.kind), u.name, u.start, u.end))

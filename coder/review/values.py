@@ -64,8 +64,9 @@ class NameBook:
         self.place_spellings = {p.name: [p.name, *p.variants] for p in codebook.places}
 
     def canonical(self, kind: str, word: str) -> Parsed:
-        table, names, label = ((self.actors, self.actor_names, "actor") if kind == "actor"
-                               else (self.places, self.place_names, "place"))
+        table, names, label = (
+            (self.actors, self.actor_names, "actor") if kind == "actor" else (self.places, self.place_names, "place")
+        )
         name = table.get(fold(word))
         if name is None:
             raise DecisionError(_suggest(label, word, names))
@@ -79,8 +80,10 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$", re.I)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _EXPLICIT = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(?:/|~|\s)\s*([123])$")
 
-DATE_HELP = ("a date is YYYY-MM-DD (the day is known), YYYY-Www (only the week: its Thursday is coded), "
-             "YYYY-MM (only the month: the 15th is coded) or YYYY-MM-DD/P with P the time precision 1-3")
+DATE_HELP = (
+    "a date is YYYY-MM-DD (the day is known), YYYY-Www (only the week: its Thursday is coded), "
+    "YYYY-MM (only the month: the 15th is coded) or YYYY-MM-DD/P with P the time precision 1-3"
+)
 
 
 def parse_date(text: str) -> Parsed:
@@ -127,8 +130,10 @@ def _enum(text: str, spec: FieldSpec, name: str) -> Any:
         if fold(str(choice)) == fold(text):
             return choice
     near = closest(text, [str(c) for c in choices])
-    raise DecisionError(f"{name} is one of {', '.join(map(str, choices))}; {text!r} is not"
-                        + (f" (did you mean {near[0]}?)" if near else ""))
+    raise DecisionError(
+        f"{name} is one of {', '.join(map(str, choices))}; {text!r} is not"
+        + (f" (did you mean {near[0]}?)" if near else "")
+    )
 
 
 def split_list(text: str) -> list[str]:

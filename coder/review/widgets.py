@@ -23,17 +23,37 @@ from .values import format_value
 
 # Colours for fields, given in the order the event type lists its fields, so a
 # field keeps its colour from event to event of a type.
-PALETTE = ["cyan", "magenta", "yellow", "green", "bright_blue", "bright_red", "bright_magenta",
-           "bright_cyan", "bright_yellow", "bright_green", "blue", "red"]
+PALETTE = [
+    "cyan",
+    "magenta",
+    "yellow",
+    "green",
+    "bright_blue",
+    "bright_red",
+    "bright_magenta",
+    "bright_cyan",
+    "bright_yellow",
+    "bright_green",
+    "blue",
+    "red",
+]
 EVIDENCE_COLOUR = "grey70"
-STATUS_STYLE = {"unreviewed": "bold", "accepted": "green", "rejected": "red strike", "edited": "yellow",
-                "added": "cyan"}
+STATUS_STYLE = {
+    "unreviewed": "bold",
+    "accepted": "green",
+    "rejected": "red strike",
+    "edited": "yellow",
+    "added": "cyan",
+}
 
 
 def field_colours(codebook: Codebook, type_id: str) -> dict[str, str]:
     et = codebook.event_type(type_id)
-    grounded = [n for n in [*et.key_fields, *codebook.fields_for(type_id)]
-                if codebook.fields_for(type_id).get(n) and codebook.fields_for(type_id)[n].grounded]
+    grounded = [
+        n
+        for n in [*et.key_fields, *codebook.fields_for(type_id)]
+        if codebook.fields_for(type_id).get(n) and codebook.fields_for(type_id)[n].grounded
+    ]
     ordered = list(dict.fromkeys(grounded))
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(ordered)}
 
@@ -222,8 +242,7 @@ def span_marks(session: ReviewSession, doc: DocState, selected: EventState | Non
         for name, fv in state.event.fields.items():
             colour = colours.get(name, EVIDENCE_COLOUR)
             for span in fv.spans:
-                style = (Style(color="black", bgcolor=colour, bold=True) if chosen
-                         else Style(color=colour))
+                style = Style(color="black", bgcolor=colour, bold=True) if chosen else Style(color=colour)
                 marks.append((span.start, span.end, style))
     return marks
 
@@ -240,9 +259,16 @@ def event_row(session: ReviewSession, state: EventState, current: bool) -> list[
         flags.append(("missing " + ",".join(missing), "bold red"))
     flag_text = Text(", ").join(Text(t, style=s) for t, s in flags) if flags else Text("")
     conf = f"{event.confidence:.2f}" if event.confidence is not None else "-"
-    return [Text("▶" if current else " "), Text(state.id), Text(event.type, style=session.codebook.event_type(event.type).colour),
-            _status(state), Text(conf), flag_text,
-            Text(format_value(event.value("actor1"))), Text(format_value(event.value("location")))]
+    return [
+        Text("▶" if current else " "),
+        Text(state.id),
+        Text(event.type, style=session.codebook.event_type(event.type).colour),
+        _status(state),
+        Text(conf),
+        flag_text,
+        Text(format_value(event.value("actor1"))),
+        Text(format_value(event.value("location"))),
+    ]
 
 
 def _status(state: EventState) -> Text:
@@ -254,7 +280,7 @@ def _status(state: EventState) -> Text:
 
 
 def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _quoted(spans, width: int = 28) -> str:
@@ -276,10 +302,23 @@ def field_rows(session: ReviewSession, state: EventState) -> list[tuple[str, lis
     evidence = _quoted(event.evidence, 40) or "none"
     rows = []
     if state.status == "rejected":
-        rows.append(("rejected", [Text("✗", style="red"), Text("rejected", style="red"),
-                                  Text(_cut(state.reason or "", 40)), Text("")]))
-    rows.append(("evidence", [Text("■", style=Style(bgcolor="grey23")), Text("evidence", style="italic"),
-                              Text(f"{len(event.evidence)} span(s)"), Text(evidence)]))
+        rows.append(
+            (
+                "rejected",
+                [Text("✗", style="red"), Text("rejected", style="red"), Text(_cut(state.reason or "", 40)), Text("")],
+            )
+        )
+    rows.append(
+        (
+            "evidence",
+            [
+                Text("■", style=Style(bgcolor="grey23")),
+                Text("evidence", style="italic"),
+                Text(f"{len(event.evidence)} span(s)"),
+                Text(evidence),
+            ],
+        )
+    )
     key_fields = cb.event_type(event.type).key_fields
     order = list(dict.fromkeys([*key_fields, *fields, *event.fields]))
     for name in order:
@@ -308,7 +347,9 @@ def field_rows(session: ReviewSession, state: EventState) -> list[tuple[str, lis
     return rows
 
 
-def fill_table(table: DataTable, columns: list[str], rows: list[tuple[str, list[Text]]], cursor_key: str | None) -> None:
+def fill_table(
+    table: DataTable, columns: list[str], rows: list[tuple[str, list[Text]]], cursor_key: str | None
+) -> None:
     # Columns go too: DataTable widths only grow, and one long note would push
     # the evidence column off screen for every later event.
     table.clear(columns=True)

@@ -44,8 +44,9 @@ def _prepared(first: Coding | Iterable[CodedDocument], second: Coding | Iterable
     return aligned, prepare(aligned, codebook)
 
 
-def agreement(first: Coding | Iterable[CodedDocument], second: Coding | Iterable[CodedDocument],
-              codebook: Codebook) -> AgreementReport:
+def agreement(
+    first: Coding | Iterable[CodedDocument], second: Coding | Iterable[CodedDocument], codebook: Codebook
+) -> AgreementReport:
     aligned, p = _prepared(first, second, codebook)
     pairs, matching = p.matching.pairs, p.matching
     events: dict = {"a": len(p.pred), "b": len(p.gold), "matched": int(matching.primary.sum())}
@@ -57,9 +58,10 @@ def agreement(first: Coding | Iterable[CodedDocument], second: Coding | Iterable
     has_b = np.zeros((document_count, type_count), dtype=bool)
     has_a[p.pred.doc, p.pred.type] = True
     has_b[p.gold.doc, p.gold.type] = True
-    kappa = {"types": cohen_kappa(has_a.ravel().tolist(), has_b.ravel().tolist()),
-             "per_type": {t: cohen_kappa(has_a[:, n].tolist(), has_b[:, n].tolist())
-                          for n, t in enumerate(p.type_ids)}}
+    kappa = {
+        "types": cohen_kappa(has_a.ravel().tolist(), has_b.ravel().tolist()),
+        "per_type": {t: cohen_kappa(has_a[:, n].tolist(), has_b[:, n].tolist()) for n, t in enumerate(p.type_ids)},
+    }
 
     a_index, b_index = pairs.pred[matching.primary], pairs.gold[matching.primary]
     alpha: dict[str, dict] = {}
@@ -70,23 +72,31 @@ def agreement(first: Coding | Iterable[CodedDocument], second: Coding | Iterable
         a_values = p.pred.values[name][a_index] if name in p.pred.values else absent
         b_values = p.gold.values[name][b_index] if name in p.gold.values else absent
         units = [(a, b) for a, b in zip(a_values.tolist(), b_values.tolist()) if a >= 0 or b >= 0]
-        alpha[name] = {"alpha": krippendorff_alpha_nominal(units), "units": len(units),
-                       "agreed": sum(a == b for a, b in units)}
+        alpha[name] = {
+            "alpha": krippendorff_alpha_nominal(units),
+            "units": len(units),
+            "agreed": sum(a == b for a, b in units),
+        }
 
     notes = []
     if aligned.missing_left:
         notes.append(f"{len(aligned.missing_left)} document(s) only in B count as coded with no events by A")
     if aligned.missing_right:
         notes.append(f"{len(aligned.missing_right)} document(s) only in A count as coded with no events by B")
-    data = {"format": 1, "codebook_version": codebook.version,
-            "documents": {"compared": document_count, "only_a": aligned.missing_right,
-                          "only_b": aligned.missing_left},
-            "events": events, "kappa": kappa, "alpha": alpha}
+    data = {
+        "format": 1,
+        "codebook_version": codebook.version,
+        "documents": {"compared": document_count, "only_a": aligned.missing_right, "only_b": aligned.missing_left},
+        "events": events,
+        "kappa": kappa,
+        "alpha": alpha,
+    }
     return AgreementReport(data, notes)
 
 
-def disagreements(first: Coding | Iterable[CodedDocument], second: Coding | Iterable[CodedDocument],
-                  codebook: Codebook) -> str:
+def disagreements(
+    first: Coding | Iterable[CodedDocument], second: Coding | Iterable[CodedDocument], codebook: Codebook
+) -> str:
     """What an adjudicator must decide, per document: events only one coder found, and the
     fields of paired events (paired by the scorer's own matching) on which the coders differ.
 
@@ -109,11 +119,11 @@ def disagreements(first: Coding | Iterable[CodedDocument], second: Coding | Iter
             if b is None:
                 items.append(f"- only A: {a_name[a]} {_sketch(p.pred.events[a])}")
                 continue
-            differ = [name for name in p.field_order
-                      if _value(p, p.pred, name, a) != _value(p, p.gold, name, b)]
+            differ = [name for name in p.field_order if _value(p, p.pred, name, a) != _value(p, p.gold, name, b)]
             if differ:
-                detail = "; ".join(f"{name}: A {_value(p, p.pred, name, a)} | B {_value(p, p.gold, name, b)}"
-                                   for name in differ)
+                detail = "; ".join(
+                    f"{name}: A {_value(p, p.pred, name, a)} | B {_value(p, p.gold, name, b)}" for name in differ
+                )
                 items.append(f"- {a_name[a]} ~ {b_name[b]} {p.pred.events[a].type}: {detail}")
         for b in b_range:
             if b not in partner_of_b:
@@ -129,8 +139,19 @@ def _numbering(doc, side, indexes: range, letter: str) -> dict[int, str]:
     return {i: f"{letter}{own.get(id(side.events[i]), '?')}" for i in indexes}
 
 
-_NOT_COMPARED = {"notes", "source", "source_scale", "latitude", "longitude", "country", "admin1", "admin2",
-                 "inter1", "inter2", "fatalities"}
+_NOT_COMPARED = {
+    "notes",
+    "source",
+    "source_scale",
+    "latitude",
+    "longitude",
+    "country",
+    "admin1",
+    "admin2",
+    "inter1",
+    "inter2",
+    "fatalities",
+}
 
 
 def _value(p, side, name: str, index: int) -> str:
@@ -144,4 +165,4 @@ def _sketch(event) -> str:
     said = event.evidence[0].text if event.evidence else ""
     said = said if len(said) <= 100 else said[:97] + "..."
     where = f"{event.value('actor1')!r} at {event.value('location')!r} {event.value('event_date')}"
-    return f"{event.type} {where}: \"{said}\""
+    return f'{event.type} {where}: "{said}"'

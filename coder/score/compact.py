@@ -54,10 +54,10 @@ class Side:
     events: list[Event]
     doc: np.ndarray
     type: np.ndarray
-    location: np.ndarray      # interned folded name, -1 absent
+    location: np.ndarray  # interned folded name, -1 absent
     actor: np.ndarray
-    date_key: np.ndarray      # ordinal * 4 + precision, -1 absent
-    day: np.ndarray           # ordinal, -1 absent
+    date_key: np.ndarray  # ordinal * 4 + precision, -1 absent
+    day: np.ndarray  # ordinal, -1 absent
     cover_offsets: np.ndarray  # CSR: spans of event i are cover_*[offsets[i]:offsets[i+1]]
     cover_start: np.ndarray
     cover_end: np.ndarray
@@ -97,8 +97,12 @@ def _date_parts(value: object, precision: object) -> tuple[int, int, str | None]
     return ordinal * 4 + level, ordinal, text
 
 
-def build_side(events_per_doc: Sequence[Sequence[Event]], type_ids: list[str],
-               normalisers: dict[str, dict[str, Normaliser | None]], index: ValueIndex) -> Side:
+def build_side(
+    events_per_doc: Sequence[Sequence[Event]],
+    type_ids: list[str],
+    normalisers: dict[str, dict[str, Normaliser | None]],
+    index: ValueIndex,
+) -> Side:
     """Flatten the events of every document (documents already in their shared order)."""
     reader = _Reader(type_ids, normalisers, index)
     rows = [reader.read(doc_number, event) for doc_number, events in enumerate(events_per_doc) for event in events]
@@ -117,11 +121,17 @@ def build_side(events_per_doc: Sequence[Sequence[Event]], type_ids: list[str],
         owner = np.repeat(np.arange(n), cover_counts)
         lengths = np.bincount(owner, weights=cover[:, 1] - cover[:, 0], minlength=n).astype(np.int64)
     side = Side(
-        events=[r[4] for r in rows], doc=doc,
-        type=np.array(columns[1], dtype=np.int64), location=np.array(columns[2], dtype=np.int64),
-        actor=np.array(columns[3], dtype=np.int64), date_key=np.array(columns[4], dtype=np.int64),
+        events=[r[4] for r in rows],
+        doc=doc,
+        type=np.array(columns[1], dtype=np.int64),
+        location=np.array(columns[2], dtype=np.int64),
+        actor=np.array(columns[3], dtype=np.int64),
+        date_key=np.array(columns[4], dtype=np.int64),
         day=np.array(columns[5], dtype=np.int64),
-        cover_offsets=offsets, cover_start=cover[:, 0].copy(), cover_end=cover[:, 1].copy(), cover_length=lengths,
+        cover_offsets=offsets,
+        cover_start=cover[:, 0].copy(),
+        cover_end=cover[:, 1].copy(),
+        cover_length=lengths,
         evidence=[r[3] for r in rows],
     )
     evidence_counts = np.fromiter((len(r[3]) for r in rows), dtype=np.int64, count=n)
@@ -151,8 +161,12 @@ def _break_ties(rows: list, index: ValueIndex) -> None:
         while end < len(rows) and rows[end][0] == rows[start][0]:
             end += 1
         if end - start > 1:
-            rows[start:end] = sorted(rows[start:end], key=lambda row: sort_key(tuple(
-                (name, index.values[name][value_id]) for name, value_id in sorted(row[5]))))
+            rows[start:end] = sorted(
+                rows[start:end],
+                key=lambda row: sort_key(
+                    tuple((name, index.values[name][value_id]) for name, value_id in sorted(row[5]))
+                ),
+            )
         start = end
 
 
@@ -205,8 +219,9 @@ class _Reader:
         actor_id = self._name(actor.value) if actor is not None else -1
         date_value = fields.get(DATE_FIELD)
         precision = fields.get(PRECISION_FIELD)
-        date_key, day, date_text = self._dates(date_value.value if date_value is not None else None,
-                                               precision.value if precision is not None else None)
+        date_key, day, date_text = self._dates(
+            date_value.value if date_value is not None else None, precision.value if precision is not None else None
+        )
         # Plain loops, not comprehensions: this runs for every span of 100,000s of events.
         spans = []
         add_span = spans.append
@@ -248,7 +263,20 @@ class _Reader:
             if found >= 0:
                 value_ids.append((name, found))
         cover = _merge(spans)
-        cheap_key = (doc_number, type_number, date_key, location.value if location_id >= 0 else "",
-                     actor.value if actor_id >= 0 else "", cover, evidence)
-        return (cheap_key, (doc_number, type_number, location_id, actor_id, date_key, day),
-                cover, evidence, event, value_ids)
+        cheap_key = (
+            doc_number,
+            type_number,
+            date_key,
+            location.value if location_id >= 0 else "",
+            actor.value if actor_id >= 0 else "",
+            cover,
+            evidence,
+        )
+        return (
+            cheap_key,
+            (doc_number, type_number, location_id, actor_id, date_key, day),
+            cover,
+            evidence,
+            event,
+            value_ids,
+        )

@@ -15,8 +15,9 @@ from .compact import Side, ValueIndex
 from .metrics import prf, ratio
 
 
-def field_scores(pred: Side, gold: Side, pred_index: np.ndarray, gold_index: np.ndarray,
-                 values: ValueIndex, field_order: list[str]) -> dict[str, dict]:
+def field_scores(
+    pred: Side, gold: Side, pred_index: np.ndarray, gold_index: np.ndarray, values: ValueIndex, field_order: list[str]
+) -> dict[str, dict]:
     names = [name for name in field_order if name in pred.values or name in gold.values]
     names += sorted((pred.values.keys() | gold.values.keys()) - set(names))
     scores: dict[str, dict] = {}
@@ -31,8 +32,14 @@ def field_scores(pred: Side, gold: Side, pred_index: np.ndarray, gold_index: np.
         missing = int((has_gold & ~has_pred).sum())
         spurious = int((has_pred & ~has_gold).sum())
         compared = correct + incorrect + missing + spurious
-        entry = {"accuracy": ratio(correct, compared), "compared": compared, "correct": correct,
-                 "incorrect": incorrect, "missing": missing, "spurious": spurious}
+        entry = {
+            "accuracy": ratio(correct, compared),
+            "compared": compared,
+            "correct": correct,
+            "incorrect": incorrect,
+            "missing": missing,
+            "spurious": spurious,
+        }
         table = values.values.get(name, [])
         if any(isinstance(value, frozenset) for value in table):
             entry["items"] = _item_scores(predicted, expected, table)

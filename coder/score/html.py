@@ -50,8 +50,12 @@ def _text(value) -> str:
 
 def _table(cls: str, headers: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f'<td class="num">{c}</td>' if i >= numeric_from else f"<td>{c}</td>"
-                                    for i, c in enumerate(row)) + "</tr>" for row in rows)
+    body = "".join(
+        "<tr>"
+        + "".join(f'<td class="num">{c}</td>' if i >= numeric_from else f"<td>{c}</td>" for i, c in enumerate(row))
+        + "</tr>"
+        for row in rows
+    )
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
@@ -59,36 +63,87 @@ def _summary(report: ScoreReport) -> str:
     data = report.data
     events, spans, documents = data["events"], data["spans"], data["documents"]
     split = f" (split {escape(str(data['split']))})" if data.get("split") else ""
-    parts = [f'<p class="counts">{documents["scored"]} gold documents{split}, {events["gold"]} gold events, '
-             f'{events["predicted"]} predicted, {events["matched"]} matched</p>']
+    parts = [
+        f'<p class="counts">{documents["scored"]} gold documents{split}, {events["gold"]} gold events, '
+        f"{events['predicted']} predicted, {events['matched']} matched</p>"
+    ]
     rows = []
-    for label, row in (("events, relaxed (type, overlapping evidence)", events["relaxed"]),
-                       ("events, strict (type, place, date)", events["strict"])):
-        rows.append([escape(label), _number(row["precision"]), _number(row["recall"]), f"<b>{_number(row['f1'])}</b>",
-                     _interval(row.get("f1_ci")), f"{row['tp']} / {row['fp']} / {row['fn']}"])
-    rows.append(["evidence spans, overlap", _number(spans["overlap"]["precision"]), _number(spans["overlap"]["recall"]),
-                 _number(spans["overlap"]["f1"]), _interval(spans["overlap"].get("f1_ci")), ""])
-    rows.append(["document types", _number(documents["type_precision"]), _number(documents["type_recall"]),
-                 _number(documents["type_f1"]), _interval(documents.get("type_f1_ci")),
-                 f"{documents['type_tp']} / {documents['type_fp']} / {documents['type_fn']}"])
+    for label, row in (
+        ("events, relaxed (type, overlapping evidence)", events["relaxed"]),
+        ("events, strict (type, place, date)", events["strict"]),
+    ):
+        rows.append(
+            [
+                escape(label),
+                _number(row["precision"]),
+                _number(row["recall"]),
+                f"<b>{_number(row['f1'])}</b>",
+                _interval(row.get("f1_ci")),
+                f"{row['tp']} / {row['fp']} / {row['fn']}",
+            ]
+        )
+    rows.append(
+        [
+            "evidence spans, overlap",
+            _number(spans["overlap"]["precision"]),
+            _number(spans["overlap"]["recall"]),
+            _number(spans["overlap"]["f1"]),
+            _interval(spans["overlap"].get("f1_ci")),
+            "",
+        ]
+    )
+    rows.append(
+        [
+            "document types",
+            _number(documents["type_precision"]),
+            _number(documents["type_recall"]),
+            _number(documents["type_f1"]),
+            _interval(documents.get("type_f1_ci")),
+            f"{documents['type_tp']} / {documents['type_fp']} / {documents['type_fn']}",
+        ]
+    )
     parts.append("<h3>Headline (95% bootstrap interval over documents)</h3>")
     parts.append(_table("headline", ["measure", "precision", "recall", "F1", "95% CI", "tp / fp / fn"], rows))
     parts.append("<h3>Per event type</h3>")
-    parts.append(_table("per-type", ["type", "gold", "predicted", "relaxed P", "relaxed R", "relaxed F1", "strict F1",
-                                     "documents F1"],
-                        [[escape(t), str(r["gold"]), str(r["predicted"]), _number(r["precision"]), _number(r["recall"]),
-                          _number(r["f1"]), _number(r["strict"]["f1"]),
-                          _number(documents["per_type"].get(t, {}).get("f1"))]
-                         for t, r in data["per_type"].items()]))
+    parts.append(
+        _table(
+            "per-type",
+            ["type", "gold", "predicted", "relaxed P", "relaxed R", "relaxed F1", "strict F1", "documents F1"],
+            [
+                [
+                    escape(t),
+                    str(r["gold"]),
+                    str(r["predicted"]),
+                    _number(r["precision"]),
+                    _number(r["recall"]),
+                    _number(r["f1"]),
+                    _number(r["strict"]["f1"]),
+                    _number(documents["per_type"].get(t, {}).get("f1")),
+                ]
+                for t, r in data["per_type"].items()
+            ],
+        )
+    )
     parts.append("<h3>Fields of matched events</h3>")
     field_rows = []
     for name, r in data["per_field"].items():
         items = r.get("items")
-        field_rows.append([escape(name), _number(r["accuracy"]), str(r["correct"]), str(r["incorrect"]),
-                           str(r["missing"]), str(r["spurious"]),
-                           f"{_number(items['precision'])} / {_number(items['recall'])}" if items else ""])
-    parts.append(_table("per-field", ["field", "accuracy", "correct", "incorrect", "missing", "spurious",
-                                      "items P / R"], field_rows))
+        field_rows.append(
+            [
+                escape(name),
+                _number(r["accuracy"]),
+                str(r["correct"]),
+                str(r["incorrect"]),
+                str(r["missing"]),
+                str(r["spurious"]),
+                f"{_number(items['precision'])} / {_number(items['recall'])}" if items else "",
+            ]
+        )
+    parts.append(
+        _table(
+            "per-field", ["field", "accuracy", "correct", "incorrect", "missing", "spurious", "items P / R"], field_rows
+        )
+    )
     parts += [f'<p class="note">{escape(note)}</p>' for note in report.notes]
     return '<section id="summary"><h2>Summary</h2>' + "".join(parts) + "</section>"
 
@@ -99,9 +154,9 @@ class _Doc:
     id: str
     title: str | None
     text: str
-    gold: list[int]                      # global indexes into the gold side
+    gold: list[int]  # global indexes into the gold side
     pred: list[int]
-    pairs: list[tuple[int, int]] = field(default_factory=list)   # (gold, pred) matched
+    pairs: list[tuple[int, int]] = field(default_factory=list)  # (gold, pred) matched
     disagreements: dict[tuple[int, int], list[tuple[str, str, str, str]]] = field(default_factory=dict)
     missed: list[tuple[int, str]] = field(default_factory=list)  # (gold, cause)
     invented: list[tuple[int, str]] = field(default_factory=list)
@@ -142,10 +197,15 @@ def _analyse(report: ScoreReport) -> list[_Doc]:
     missing = set(prep.aligned.missing_left)
     docs = []
     for number, doc_id in enumerate(prep.aligned.ids):
-        doc = _Doc(number + 1, doc_id, prep.aligned.titles[number], prep.aligned.texts[number],
-                   list(range(gold.doc_start[number], gold.doc_start[number + 1])),
-                   list(range(pred.doc_start[number], pred.doc_start[number + 1])),
-                   prediction_missing=doc_id in missing)
+        doc = _Doc(
+            number + 1,
+            doc_id,
+            prep.aligned.titles[number],
+            prep.aligned.texts[number],
+            list(range(gold.doc_start[number], gold.doc_start[number + 1])),
+            list(range(pred.doc_start[number], pred.doc_start[number + 1])),
+            prediction_missing=doc_id in missing,
+        )
         record = prep.aligned.left[number]
         diagnostics = list(record.diagnostics) if record is not None else []
         for g in doc.gold:
@@ -160,8 +220,11 @@ def _analyse(report: ScoreReport) -> list[_Doc]:
         for p in doc.pred:
             if p not in matched_pred:
                 other = pred_as.get(p)
-                cause = (f"gold has a {gold.events[other].type} here" if other is not None
-                         and gold.events[other].type != pred.events[p].type else "no gold event here")
+                cause = (
+                    f"gold has a {gold.events[other].type} here"
+                    if other is not None and gold.events[other].type != pred.events[p].type
+                    else "no gold event here"
+                )
                 doc.invented.append((p, cause))
         docs.append(doc)
     return docs
@@ -180,8 +243,11 @@ def _missed_cause(event: Event, other: int | None, pred, diagnostics, prediction
 
 
 def _event_line(event: Event) -> str:
-    parts = [f"{name}: {_text(event.value(name))}" for name in ("event_date", "location", "actor1")
-             if event.value(name) is not None]
+    parts = [
+        f"{name}: {_text(event.value(name))}"
+        for name in ("event_date", "location", "actor1")
+        if event.value(name) is not None
+    ]
     return "; ".join(parts) or "no date, place or actor"
 
 
@@ -195,37 +261,58 @@ def _document(report: ScoreReport, doc: _Doc, colours: dict[str, str]) -> str:
     gold, pred = report.prepared.gold, report.prepared.pred
     title = f" — {escape(doc.title)}" if doc.title else ""
     if doc.errors:
-        said = [f"{len(doc.missed)} missed" if doc.missed else "",
-                f"{len(doc.invented)} invented" if doc.invented else "",
-                f"{sum(map(len, doc.disagreements.values()))} field disagreement(s)" if doc.disagreements else ""]
+        said = [
+            f"{len(doc.missed)} missed" if doc.missed else "",
+            f"{len(doc.invented)} invented" if doc.invented else "",
+            f"{sum(map(len, doc.disagreements.values()))} field disagreement(s)" if doc.disagreements else "",
+        ]
         badge = f'<span class="badge">{", ".join(s for s in said if s)}</span>'
     else:
         badge = '<span class="badge ok">no errors</span>'
     missing = ' <span class="note">(no prediction: scored as no events)</span>' if doc.prediction_missing else ""
-    out = [f'<section class="doc" id="doc-{doc.number}" data-errors="{doc.errors}">'
-           f"<h2>{escape(doc.id)}{title}{badge}{missing}</h2>", '<div class="pair">']
+    out = [
+        f'<section class="doc" id="doc-{doc.number}" data-errors="{doc.errors}">'
+        f"<h2>{escape(doc.id)}{title}{badge}{missing}</h2>",
+        '<div class="pair">',
+    ]
     for label, indexes, side in (("gold", doc.gold, gold), ("predicted", doc.pred, pred)):
         events = [side.events[i] for i in indexes]
-        out.append(f'<div class="side {label}"><h3>{label}</h3>'
-                   f'<div class="text">{highlighted(doc.text, _marks(events, colours))}</div></div>')
+        out.append(
+            f'<div class="side {label}"><h3>{label}</h3>'
+            f'<div class="text">{highlighted(doc.text, _marks(events, colours))}</div></div>'
+        )
     out.append("</div>")
     if doc.pairs:
         out.append("<h3>Matched events</h3>")
         for g, p in doc.pairs:
             rows = doc.disagreements.get((g, p), [])
-            caption = (f"{escape(gold.events[g].type)}: gold {doc.gold.index(g) + 1} ↔ "
-                       f"predicted {doc.pred.index(p) + 1}"
-                       f" — {len(rows) or 'no'} field disagreement(s)")
-            body = "".join(f'<tr class="{v}"><td>{escape(n)}</td><td class="v">{escape(a)}</td>'
-                           f'<td class="v">{escape(b)}</td><td>{v}</td></tr>' for n, a, b, v in rows)
-            out.append(f'<table class="matched"><caption>{caption}</caption>'
-                       + ("<thead><tr><th>field</th><th>gold</th><th>predicted</th><th></th></tr></thead>"
-                          f"<tbody>{body}</tbody>" if rows else "") + "</table>")
+            caption = (
+                f"{escape(gold.events[g].type)}: gold {doc.gold.index(g) + 1} ↔ "
+                f"predicted {doc.pred.index(p) + 1}"
+                f" — {len(rows) or 'no'} field disagreement(s)"
+            )
+            body = "".join(
+                f'<tr class="{v}"><td>{escape(n)}</td><td class="v">{escape(a)}</td>'
+                f'<td class="v">{escape(b)}</td><td>{v}</td></tr>'
+                for n, a, b, v in rows
+            )
+            out.append(
+                f'<table class="matched"><caption>{caption}</caption>'
+                + (
+                    "<thead><tr><th>field</th><th>gold</th><th>predicted</th><th></th></tr></thead>"
+                    f"<tbody>{body}</tbody>"
+                    if rows
+                    else ""
+                )
+                + "</table>"
+            )
     for label, items, side in (("Missed", doc.missed, gold), ("Invented", doc.invented, pred)):
         if items:
-            lis = "".join(f'<li class="{label.lower()}"><b>{escape(side.events[i].type)}</b>: '
-                          f'{escape(_event_line(side.events[i]))} <span class="cause">— {escape(cause)}</span></li>'
-                          for i, cause in items)
+            lis = "".join(
+                f'<li class="{label.lower()}"><b>{escape(side.events[i].type)}</b>: '
+                f'{escape(_event_line(side.events[i]))} <span class="cause">— {escape(cause)}</span></li>'
+                for i, cause in items
+            )
             out.append(f'<h3>{label} events</h3><ul class="{label.lower()}">{lis}</ul>')
     out.append("</section>")
     return "".join(out)
@@ -237,15 +324,20 @@ def html_report(report: ScoreReport, codebook: Codebook) -> str:
     docs = _analyse(report)
     # Missed and invented events before field disagreements: one wrong place also disagrees on its
     # coordinates and admin areas, so counts of fields alone would rank it above a missed event.
-    wrong = sorted((d for d in docs if d.errors),
-                   key=lambda d: (-(len(d.missed) + len(d.invented)), -d.errors, d.id))
+    wrong = sorted((d for d in docs if d.errors), key=lambda d: (-(len(d.missed) + len(d.invented)), -d.errors, d.id))
     right = [d for d in docs if not d.errors]
-    body = ["<h1>coder score</h1>", _summary(report),
-            f'<section id="documents"><h2>Documents with errors ({len(wrong)} of {len(docs)}), '
-            "most missed and invented first</h2>"
-            f'<p class="legend">evidence shaded by type: {legend}; field spans underlined</p></section>']
+    body = [
+        "<h1>coder score</h1>",
+        _summary(report),
+        f'<section id="documents"><h2>Documents with errors ({len(wrong)} of {len(docs)}), '
+        "most missed and invented first</h2>"
+        f'<p class="legend">evidence shaded by type: {legend}; field spans underlined</p></section>',
+    ]
     body += [_document(report, d, colours) for d in wrong]
     if right:
-        body.append(f'<section id="correct"><details><summary>Documents without errors ({len(right)})</summary>'
-                    + "".join(_document(report, d, colours) for d in right) + "</details></section>")
+        body.append(
+            f'<section id="correct"><details><summary>Documents without errors ({len(right)})</summary>'
+            + "".join(_document(report, d, colours) for d in right)
+            + "</details></section>"
+        )
     return page("coder score", _STYLE, body)

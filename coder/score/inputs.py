@@ -60,13 +60,19 @@ def check_spans(coding: Coding) -> None:
         text = doc.document.text
         for index, event in enumerate(doc.events):
             spans = [(f"evidence[{i}]", span) for i, span in enumerate(event.evidence)]
-            spans += [(f"{name}.spans[{i}]", span) for name, value in event.fields.items()
-                      for i, span in enumerate(value.spans)]
+            spans += [
+                (f"{name}.spans[{i}]", span)
+                for name, value in event.fields.items()
+                for i, span in enumerate(value.spans)
+            ]
             for label, span in spans:
                 problem = span_problem(span.start, span.end, span.text, text)
                 if problem:
-                    raise InputError(where, f"document '{doc.document.id}', event {index}, {label}: {problem} "
-                                            "(`coder validate` lists every such problem)")
+                    raise InputError(
+                        where,
+                        f"document '{doc.document.id}', event {index}, {label}: {problem} "
+                        "(`coder validate` lists every such problem)",
+                    )
 
 
 def check_types(coding: Coding, codebook: Codebook) -> None:
@@ -74,8 +80,11 @@ def check_types(coding: Coding, codebook: Codebook) -> None:
     for doc, where in zip(coding.documents, coding.locations):
         for index, event in enumerate(doc.events):
             if event.type not in known:
-                raise InputError(where, f"document '{doc.document.id}', event {index}: unknown event type "
-                                        f"'{event.type}'; expected one of: {', '.join(codebook.type_ids)}")
+                raise InputError(
+                    where,
+                    f"document '{doc.document.id}', event {index}: unknown event type "
+                    f"'{event.type}'; expected one of: {', '.join(codebook.type_ids)}",
+                )
 
 
 @dataclass
@@ -96,8 +105,11 @@ class Aligned:
 
 def _same_text(doc: CodedDocument, reference: CodedDocument, where: str, reference_where: str) -> None:
     if doc.document.text != reference.document.text:
-        raise InputError(where, f"document '{doc.document.id}': its text differs from the one at {reference_where}; "
-                                "span offsets could not be compared")
+        raise InputError(
+            where,
+            f"document '{doc.document.id}': its text differs from the one at {reference_where}; "
+            "span offsets could not be compared",
+        )
 
 
 def align_to_gold(predictions: Coding, gold: Coding, split: str | None = None) -> Aligned:
@@ -117,10 +129,14 @@ def align_to_gold(predictions: Coding, gold: Coding, split: str | None = None) -
         else:
             outside += 1
     ids = sorted(kept)
-    aligned = Aligned(ids=ids, texts=[kept[i][0].document.text for i in ids],
-                      titles=[kept[i][0].document.title for i in ids],
-                      left=[predicted.get(i) for i in ids], right=[kept[i][0] for i in ids],
-                      outside_split=outside)
+    aligned = Aligned(
+        ids=ids,
+        texts=[kept[i][0].document.text for i in ids],
+        titles=[kept[i][0].document.title for i in ids],
+        left=[predicted.get(i) for i in ids],
+        right=[kept[i][0] for i in ids],
+        outside_split=outside,
+    )
     aligned.missing_left = [i for i in ids if i not in predicted]
     aligned.failed_left = [i for i in ids if i in predicted and predicted[i].status == "failed"]
     return aligned
@@ -138,11 +154,15 @@ def align_union(first: Coding, second: Coding) -> Aligned:
     def pick(doc_id: str) -> CodedDocument:
         return (by_id_first.get(doc_id) or by_id_second[doc_id])[0]
 
-    return Aligned(ids=ids, texts=[pick(i).document.text for i in ids], titles=[pick(i).document.title for i in ids],
-                   left=[by_id_first[i][0] if i in by_id_first else None for i in ids],
-                   right=[by_id_second[i][0] if i in by_id_second else None for i in ids],
-                   missing_left=[i for i in ids if i not in by_id_first],
-                   missing_right=[i for i in ids if i not in by_id_second])
+    return Aligned(
+        ids=ids,
+        texts=[pick(i).document.text for i in ids],
+        titles=[pick(i).document.title for i in ids],
+        left=[by_id_first[i][0] if i in by_id_first else None for i in ids],
+        right=[by_id_second[i][0] if i in by_id_second else None for i in ids],
+        missing_left=[i for i in ids if i not in by_id_first],
+        missing_right=[i for i in ids if i not in by_id_second],
+    )
 
 
 def events_of(docs: Sequence[CodedDocument | None]) -> list[list]:

@@ -18,10 +18,13 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _describe(event: Event, text: str) -> str:
-    parts = [f"{name}={event.value(name)!s}" for name in ("event_date", "location", "actor1")
-             if event.value(name) is not None]
+    parts = [
+        f"{name}={event.value(name)!s}"
+        for name in ("event_date", "location", "actor1")
+        if event.value(name) is not None
+    ]
     if event.evidence:
-        quote = " ".join(text[event.evidence[0].start:event.evidence[0].end].split())
+        quote = " ".join(text[event.evidence[0].start : event.evidence[0].end].split())
         parts.append(f'"{quote[:120]}"')
     return _NOT_XML.sub("?", ", ".join(parts) or "(no date, place, actor or evidence)")
 
@@ -35,8 +38,7 @@ def junit_xml(report: ScoreReport) -> str:
         for type_id in type_ids:
             missed = [o.event for o in document.gold if o.type == type_id and not o.matched]
             invented = [o.event for o in document.predicted if o.type == type_id and not o.matched]
-            case = ET.SubElement(suite, "testcase", classname=f"score.{_NOT_XML.sub('?', document.id)}",
-                                 name=type_id)
+            case = ET.SubElement(suite, "testcase", classname=f"score.{_NOT_XML.sub('?', document.id)}", name=type_id)
             cases += 1
             if missed or invented:
                 failures += 1

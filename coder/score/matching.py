@@ -60,8 +60,9 @@ def covered_overlap(left: Side, right: Side, left_index: np.ndarray, right_index
     right_counts = right.cover_offsets[right_of_row + 1] - right.cover_offsets[right_of_row]
     row, right_interval = expand(right_counts, right.cover_offsets[right_of_row])
     left_interval = left_interval[row]
-    overlap = (np.minimum(left.cover_end[left_interval], right.cover_end[right_interval])
-               - np.maximum(left.cover_start[left_interval], right.cover_start[right_interval]))
+    overlap = np.minimum(left.cover_end[left_interval], right.cover_end[right_interval]) - np.maximum(
+        left.cover_start[left_interval], right.cover_start[right_interval]
+    )
     np.maximum(overlap, 0, out=overlap)
     return np.bincount(pair_of_left[row], weights=overlap, minlength=pairs)
 
@@ -77,7 +78,7 @@ class Pairs:
     overlaps: np.ndarray
     dice: np.ndarray
     similarity: np.ndarray
-    candidate: np.ndarray   # may be matched: same type and similarity >= MIN_SIMILARITY
+    candidate: np.ndarray  # may be matched: same type and similarity >= MIN_SIMILARITY
     place_and_date: np.ndarray  # place and date both right (both absent counts as right)
 
     def __len__(self) -> int:
@@ -97,18 +98,28 @@ def build_pairs(pred: Side, gold: Side) -> Pairs:
     pred_day, gold_day = pred.day[pred_index], gold.day[gold_index]
     same_date = (pred_date == gold_date) & (gold_date >= 0)
     near_date = (pred_day >= 0) & (gold_day >= 0) & (np.abs(pred_day - gold_day) <= NEAR_DATE_DAYS)
-    similarity = (WEIGHTS["overlap"] * overlaps + WEIGHTS["dice"] * dice
-                  + WEIGHTS["location"] * ((pred_location == gold_location) & (gold_location >= 0))
-                  + WEIGHTS["actor"] * ((pred_actor == gold_actor) & (gold_actor >= 0))
-                  + WEIGHTS["date"] * np.where(same_date, 1.0, np.where(near_date, 0.5, 0.0)))
+    similarity = (
+        WEIGHTS["overlap"] * overlaps
+        + WEIGHTS["dice"] * dice
+        + WEIGHTS["location"] * ((pred_location == gold_location) & (gold_location >= 0))
+        + WEIGHTS["actor"] * ((pred_actor == gold_actor) & (gold_actor >= 0))
+        + WEIGHTS["date"] * np.where(same_date, 1.0, np.where(near_date, 0.5, 0.0))
+    )
     candidate = same_type & (similarity >= MIN_SIMILARITY - _TOLERANCE)
     place_and_date = (pred_location == gold_location) & (pred_date == gold_date)
-    return Pairs(pred_index, gold_index, pred.doc[pred_index], same_type, overlaps, dice, similarity, candidate,
-                 place_and_date)
+    return Pairs(
+        pred_index, gold_index, pred.doc[pred_index], same_type, overlaps, dice, similarity, candidate, place_and_date
+    )
 
 
-def assign(left_index: np.ndarray, right_index: np.ndarray, groups: np.ndarray, weight: np.ndarray,
-           left_start: np.ndarray, right_start: np.ndarray) -> np.ndarray:
+def assign(
+    left_index: np.ndarray,
+    right_index: np.ndarray,
+    groups: np.ndarray,
+    weight: np.ndarray,
+    left_start: np.ndarray,
+    right_start: np.ndarray,
+) -> np.ndarray:
     """Maximum-weight one-to-one pairing within each group; pairs of weight 0 are never chosen.
 
     `groups` must be sorted; `left_start[g]` / `right_start[g]` is the first item of group g,
@@ -163,19 +174,21 @@ def cardinality_first(allowed: np.ndarray, tiebreak: np.ndarray, pred: Side, gol
 @dataclass
 class Matching:
     pairs: Pairs
-    primary: np.ndarray   # chosen pairs of the similarity matching (fields, JUnit, HTML, agreement)
-    strict: np.ndarray    # chosen pairs with type, place and date right
-    relaxed: np.ndarray   # chosen pairs with type right and evidence overlapping
+    primary: np.ndarray  # chosen pairs of the similarity matching (fields, JUnit, HTML, agreement)
+    strict: np.ndarray  # chosen pairs with type, place and date right
+    relaxed: np.ndarray  # chosen pairs with type right and evidence overlapping
     confusion: np.ndarray  # chosen pairs of any types with overlapping evidence
 
 
 def match(pred: Side, gold: Side) -> Matching:
     pairs = build_pairs(pred, gold)
     primary = assign_events(pairs, pred, gold, np.where(pairs.candidate, pairs.similarity, 0.0))
-    strict = assign_events(pairs, pred, gold, cardinality_first(pairs.candidate & pairs.place_and_date,
-                                                               pairs.similarity, pred, gold))
-    relaxed = assign_events(pairs, pred, gold, cardinality_first(pairs.candidate & pairs.overlaps,
-                                                                pairs.similarity, pred, gold))
+    strict = assign_events(
+        pairs, pred, gold, cardinality_first(pairs.candidate & pairs.place_and_date, pairs.similarity, pred, gold)
+    )
+    relaxed = assign_events(
+        pairs, pred, gold, cardinality_first(pairs.candidate & pairs.overlaps, pairs.similarity, pred, gold)
+    )
     # Across types: most overlapping pairs first, then most pairs of equal type, then most overlap.
     # Per pair: 2K^2 for overlapping at all, K for an equal type, under 0.5/K for the overlap itself.
     k = max(int(np.diff(pred.doc_start).max(initial=0)), int(np.diff(gold.doc_start).max(initial=0))) + 1.0

@@ -19,14 +19,18 @@ def ratio(numerator: float, denominator: float) -> float | None:
 def prf(true_positives: int, predicted: int, gold: int) -> dict:
     """P = TP / predicted, R = TP / gold, F1 = 2 TP / (predicted + gold)."""
     return {
-        "tp": int(true_positives), "fp": int(predicted - true_positives), "fn": int(gold - true_positives),
-        "precision": ratio(true_positives, predicted), "recall": ratio(true_positives, gold),
+        "tp": int(true_positives),
+        "fp": int(predicted - true_positives),
+        "fn": int(gold - true_positives),
+        "precision": ratio(true_positives, predicted),
+        "recall": ratio(true_positives, gold),
         "f1": ratio(2 * true_positives, predicted + gold),
     }
 
 
-def bootstrap_f1(per_document: dict[str, tuple[np.ndarray, np.ndarray]], samples: int, seed: int,
-                 confidence: float = 0.95) -> dict[str, list[float] | None]:
+def bootstrap_f1(
+    per_document: dict[str, tuple[np.ndarray, np.ndarray]], samples: int, seed: int, confidence: float = 0.95
+) -> dict[str, list[float] | None]:
     """Percentile intervals of F1 = 2 * sum(tp) / sum(denominator) over documents drawn with replacement.
 
     `per_document[name]` is (tp, predicted + gold) per document. Every measure
@@ -46,7 +50,7 @@ def bootstrap_f1(per_document: dict[str, tuple[np.ndarray, np.ndarray]], samples
         draws = rng.integers(0, documents, size=(size, documents))
         draws += (np.arange(size) * documents)[:, None]
         times_drawn = np.bincount(draws.ravel(), minlength=size * documents).reshape(size, documents)
-        sums[done:done + size] = times_drawn @ columns
+        sums[done : done + size] = times_drawn @ columns
     results = {}
     for number, name in enumerate(names):
         tops, bottoms = sums[:, 2 * number], sums[:, 2 * number + 1]
@@ -55,8 +59,9 @@ def bootstrap_f1(per_document: dict[str, tuple[np.ndarray, np.ndarray]], samples
     intervals: dict[str, list[float] | None] = {}
     for name in names:
         values = results[name][~np.isnan(results[name])]
-        intervals[name] = ([float(np.percentile(values, tail)), float(np.percentile(values, 100 - tail))]
-                           if values.size else None)
+        intervals[name] = (
+            [float(np.percentile(values, tail)), float(np.percentile(values, 100 - tail))] if values.size else None
+        )
     return intervals
 
 

@@ -111,18 +111,31 @@ class ScoreReport:
         missing = set(p.aligned.missing_left)
 
         def outcomes(side: Side, matched: np.ndarray, number: int) -> list[EventOutcome]:
-            return [EventOutcome(side.events[i], p.type_ids[side.type[i]], bool(matched[i]))
-                    for i in range(side.doc_start[number], side.doc_start[number + 1])]
+            return [
+                EventOutcome(side.events[i], p.type_ids[side.type[i]], bool(matched[i]))
+                for i in range(side.doc_start[number], side.doc_start[number + 1])
+            ]
 
         for number, doc_id in enumerate(p.aligned.ids):
-            yield DocumentOutcome(doc_id, p.aligned.titles[number], p.aligned.texts[number],
-                                  outcomes(p.gold, gold_matched, number), outcomes(p.pred, pred_matched, number),
-                                  doc_id in missing)
+            yield DocumentOutcome(
+                doc_id,
+                p.aligned.titles[number],
+                p.aligned.texts[number],
+                outcomes(p.gold, gold_matched, number),
+                outcomes(p.pred, pred_matched, number),
+                doc_id in missing,
+            )
 
 
-def score_documents(predictions: Coding | Iterable[CodedDocument], gold: Coding | Iterable[CodedDocument],
-                    codebook: Codebook, split: str | None = None, *, bootstrap_samples: int = BOOTSTRAP_SAMPLES,
-                    seed: int = 0) -> ScoreReport:
+def score_documents(
+    predictions: Coding | Iterable[CodedDocument],
+    gold: Coding | Iterable[CodedDocument],
+    codebook: Codebook,
+    split: str | None = None,
+    *,
+    bootstrap_samples: int = BOOTSTRAP_SAMPLES,
+    seed: int = 0,
+) -> ScoreReport:
     """Score predictions against gold; raises InputError (with file:line) on malformed input."""
     predictions = as_coding(predictions, "predictions")
     gold = as_coding(gold, "gold")
@@ -134,9 +147,12 @@ def score_documents(predictions: Coding | Iterable[CodedDocument], gold: Coding 
     data["format"] = 1
     data["codebook_version"] = codebook.version
     data["split"] = split
-    data["settings"] = {"min_similarity": MIN_SIMILARITY, "similarity_weights": WEIGHTS,
-                        "near_date_days": NEAR_DATE_DAYS,
-                        "bootstrap": {"samples": bootstrap_samples, "seed": seed, "confidence": CONFIDENCE}}
+    data["settings"] = {
+        "min_similarity": MIN_SIMILARITY,
+        "similarity_weights": WEIGHTS,
+        "near_date_days": NEAR_DATE_DAYS,
+        "bootstrap": {"samples": bootstrap_samples, "seed": seed, "confidence": CONFIDENCE},
+    }
     return ScoreReport(data, prepared, _notes(aligned, data))
 
 
@@ -144,17 +160,22 @@ def _notes(aligned: Aligned, data: dict) -> list[str]:
     notes = []
     if aligned.missing_left:
         shown = ", ".join(aligned.missing_left[:5]) + (" ..." if len(aligned.missing_left) > 5 else "")
-        notes.append(f"{len(aligned.missing_left)} gold document(s) have no prediction and count as coded with "
-                     f"no events: {shown}")
+        notes.append(
+            f"{len(aligned.missing_left)} gold document(s) have no prediction and count as coded with "
+            f"no events: {shown}"
+        )
     if aligned.failed_left:
         notes.append(f"{len(aligned.failed_left)} predicted document(s) have status 'failed'")
     if aligned.outside_split:
-        notes.append(f"{aligned.outside_split} prediction(s) for gold documents outside split "
-                     f"'{data['split']}' were left out")
+        notes.append(
+            f"{aligned.outside_split} prediction(s) for gold documents outside split '{data['split']}' were left out"
+        )
     false_events = data["documents"]["false_events"]
     if false_events["events"]:
-        notes.append(f"{false_events['events']} event(s) coded in {false_events['documents']} document(s) "
-                     "whose gold has no events")
+        notes.append(
+            f"{false_events['events']} event(s) coded in {false_events['documents']} document(s) "
+            "whose gold has no events"
+        )
     return notes
 
 
@@ -169,8 +190,9 @@ def _figures(p: Prepared, bootstrap_samples: int, seed: int) -> dict:
     events_denominator = pred_per_doc + gold_per_doc
 
     events = {"predicted": len(pred), "gold": len(gold), "matched": int(matching.primary.sum())}
-    per_type: dict[str, dict] = {t: {"predicted": int(pred_per_type[n]), "gold": int(gold_per_type[n])}
-                                 for n, t in enumerate(types)}
+    per_type: dict[str, dict] = {
+        t: {"predicted": int(pred_per_type[n]), "gold": int(gold_per_type[n])} for n, t in enumerate(types)
+    }
     per_document: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for mode in ("strict", "relaxed"):
         chosen = getattr(matching, mode)
@@ -179,8 +201,10 @@ def _figures(p: Prepared, bootstrap_samples: int, seed: int) -> dict:
         tp_per_type = np.bincount(pred.type[matched_pred], minlength=type_count)
         for n, t in enumerate(types):
             per_type[t][mode] = prf(int(tp_per_type[n]), int(pred_per_type[n]), int(gold_per_type[n]))
-        per_document[f"events.{mode}"] = (np.bincount(pred.doc[matched_pred], minlength=document_count),
-                                          events_denominator)
+        per_document[f"events.{mode}"] = (
+            np.bincount(pred.doc[matched_pred], minlength=document_count),
+            events_denominator,
+        )
     for t in types:
         for key in ("precision", "recall", "f1"):
             per_type[t][key] = per_type[t]["relaxed"][key]
@@ -197,15 +221,20 @@ def _figures(p: Prepared, bootstrap_samples: int, seed: int) -> dict:
     spans["overlap"]["f1_ci"] = intervals["spans.overlap"]
     documents["type_f1_ci"] = intervals["documents.type"]
     return {
-        "events": events, "per_type": per_type, "documents": documents, "spans": spans,
-        "per_field": field_scores(pred, gold, pairs.pred[matching.primary], pairs.gold[matching.primary],
-                                  p.values, p.field_order),
+        "events": events,
+        "per_type": per_type,
+        "documents": documents,
+        "spans": spans,
+        "per_field": field_scores(
+            pred, gold, pairs.pred[matching.primary], pairs.gold[matching.primary], p.values, p.field_order
+        ),
         "confusion": _confusion(p),
     }
 
 
-def _document_figures(p: Prepared, pred_per_doc: np.ndarray,
-                      gold_per_doc: np.ndarray) -> tuple[dict, tuple[np.ndarray, np.ndarray]]:
+def _document_figures(
+    p: Prepared, pred_per_doc: np.ndarray, gold_per_doc: np.ndarray
+) -> tuple[dict, tuple[np.ndarray, np.ndarray]]:
     """Does the document contain an event of type T? Scored over every (document, type)."""
     document_count, type_count = len(p.aligned.ids), len(p.type_ids)
     pred_has = np.zeros((document_count, type_count), dtype=bool)
@@ -222,12 +251,19 @@ def _document_figures(p: Prepared, pred_per_doc: np.ndarray,
         "missing_prediction_ids": list(p.aligned.missing_left),
         "failed_predictions": len(p.aligned.failed_left),
         "outside_split": p.aligned.outside_split,
-        "type_tp": overall["tp"], "type_fp": overall["fp"], "type_fn": overall["fn"],
-        "type_precision": overall["precision"], "type_recall": overall["recall"], "type_f1": overall["f1"],
-        "per_type": {t: prf(int(both[:, n].sum()), int(pred_has[:, n].sum()), int(gold_has[:, n].sum()))
-                     for n, t in enumerate(p.type_ids)},
+        "type_tp": overall["tp"],
+        "type_fp": overall["fp"],
+        "type_fn": overall["fn"],
+        "type_precision": overall["precision"],
+        "type_recall": overall["recall"],
+        "type_f1": overall["f1"],
+        "per_type": {
+            t: prf(int(both[:, n].sum()), int(pred_has[:, n].sum()), int(gold_has[:, n].sum()))
+            for n, t in enumerate(p.type_ids)
+        },
         "false_events": {
-            "documents": int(empty_gold.sum()), "events": int(pred_per_doc[empty_gold].sum()),
+            "documents": int(empty_gold.sum()),
+            "events": int(pred_per_doc[empty_gold].sum()),
             "document_ids": [p.aligned.ids[i] for i in np.flatnonzero(empty_gold)[:100].tolist()],
         },
     }
@@ -248,5 +284,7 @@ def _confusion(p: Prepared) -> dict:
     pred_left[pred_index] = False
     np.add.at(matrix, (p.gold.type[gold_left], none), 1)
     np.add.at(matrix, (none, p.pred.type[pred_left]), 1)
-    return {"labels": labels,
-            "matrix": {labels[g]: {labels[q]: int(matrix[g, q]) for q in range(none + 1)} for g in range(none + 1)}}
+    return {
+        "labels": labels,
+        "matrix": {labels[g]: {labels[q]: int(matrix[g, q]) for q in range(none + 1)} for g in range(none + 1)},
+    }

@@ -70,19 +70,31 @@ def span_scores(pred: Side, gold: Side, type_count: int, document_count: int) ->
     exact_gold = _rows_in(expected, predicted)
     rest_pred, rest_gold = predicted[~exact_pred], expected[~exact_gold]
     pred_index, gold_index = pairs_in_groups(rest_pred[:, 0], rest_gold[:, 0])
-    overlapping = (np.minimum(rest_pred[pred_index, 2], rest_gold[gold_index, 2])
-                   > np.maximum(rest_pred[pred_index, 1], rest_gold[gold_index, 1]))
+    overlapping = np.minimum(rest_pred[pred_index, 2], rest_gold[gold_index, 2]) > np.maximum(
+        rest_pred[pred_index, 1], rest_gold[gold_index, 1]
+    )
     group_count = document_count * type_count
-    chosen = assign(pred_index, gold_index, rest_pred[pred_index, 0], overlapping.astype(float),
-                    _group_starts(rest_pred[:, 0], group_count), _group_starts(rest_gold[:, 0], group_count))
+    chosen = assign(
+        pred_index,
+        gold_index,
+        rest_pred[pred_index, 0],
+        overlapping.astype(float),
+        _group_starts(rest_pred[:, 0], group_count),
+        _group_starts(rest_gold[:, 0], group_count),
+    )
     correct, partial = int(exact_pred.sum()), int(chosen.sum())
     missing, spurious = len(rest_gold) - partial, len(rest_pred) - partial
     result = {
-        "predicted": len(predicted), "gold": len(expected),
-        "correct": correct, "partial": partial, "missing": missing, "spurious": spurious,
+        "predicted": len(predicted),
+        "gold": len(expected),
+        "correct": correct,
+        "partial": partial,
+        "missing": missing,
+        "spurious": spurious,
         "exact": _without_counts(prf(correct, len(predicted), len(expected))),
         "overlap": _without_counts(prf(correct + partial, len(predicted), len(expected))),
     }
+
     def per_document(groups: np.ndarray) -> np.ndarray:
         return np.bincount(groups // type_count, minlength=document_count)
 
@@ -93,5 +105,3 @@ def span_scores(pred: Side, gold: Side, type_count: int, document_count: int) ->
 
 def _without_counts(figures: dict) -> dict:
     return {key: figures[key] for key in ("precision", "recall", "f1")}
-
-

@@ -67,11 +67,17 @@ def _list_of(item: Normaliser) -> Normaliser:
         if not isinstance(value, list):
             return _opaque(value)
         return frozenset(item(x) for x in value)
+
     return normalise
 
 
 _SCALAR: dict[str, Normaliser] = {
-    "string": _string, "enum": _enum, "integer": _number, "number": _number, "boolean": _boolean, "date": _date,
+    "string": _string,
+    "enum": _enum,
+    "integer": _number,
+    "number": _number,
+    "boolean": _boolean,
+    "date": _date,
 }
 
 
@@ -92,8 +98,10 @@ def normaliser_for(spec: FieldSpec | None) -> Normaliser | None:
 
 
 def normalisers(codebook: Codebook) -> dict[str, dict[str, Normaliser | None]]:
-    return {type_id: {name: normaliser_for(spec) for name, spec in codebook.fields_for(type_id).items()}
-            for type_id in codebook.type_ids}
+    return {
+        type_id: {name: normaliser_for(spec) for name, spec in codebook.fields_for(type_id).items()}
+        for type_id in codebook.type_ids
+    }
 
 
 def is_empty(value: Any) -> bool:

@@ -39,8 +39,17 @@ from .common import (
 )
 from .files import HTML_SUFFIXES, TEXT_SUFFIXES, dateline_date, iter_documents, read_document  # noqa: F401 (public API)
 
-__all__ = ["Item", "SourceOptions", "iter_documents", "iter_items", "read_document", "dateline_date",
-           "check_sources", "count_hint", "kind_of"]
+__all__ = [
+    "Item",
+    "SourceOptions",
+    "iter_documents",
+    "iter_items",
+    "read_document",
+    "dateline_date",
+    "check_sources",
+    "count_hint",
+    "kind_of",
+]
 
 
 def kind_of(name: str) -> str | None:
@@ -63,8 +72,9 @@ def _member_id(name: str) -> str:
     return safe_id(str(path.with_suffix("")) if path.suffix else str(path))
 
 
-def items_from_bytes(key: str, name: str, data: bytes, options: SourceOptions,
-                     meta: dict | None = None) -> Iterator[Item]:
+def items_from_bytes(
+    key: str, name: str, data: bytes, options: SourceOptions, meta: dict | None = None
+) -> Iterator[Item]:
     """Items of one file's bytes (an archive member), by its kind."""
     from .tabular import iter_csv, iter_json, iter_jsonl
 
@@ -72,8 +82,7 @@ def items_from_bytes(key: str, name: str, data: bytes, options: SourceOptions,
     try:
         if kind in ("text", "html"):
             fields = {"id": _member_id(name), **(meta or {})}
-            yield make_document(key, decode_html(data) if kind == "html" else decode(data), fields,
-                                html=kind == "html")
+            yield make_document(key, decode_html(data) if kind == "html" else decode(data), fields, html=kind == "html")
         elif kind == "json":
             yield from iter_json(key, data, options)
         elif kind == "jsonl":
@@ -108,8 +117,7 @@ def _file_items(path: Path, options: SourceOptions) -> Iterator[Item]:
         try:
             document = read_document(path)
         except InputError as exc:  # the sidecar beside it is named when it is the one at fault
-            yield failed(key, exc.message if exc.where == key else f"{Path(exc.where).name}: {exc.message}",
-                         path.stem)
+            yield failed(key, exc.message if exc.where == key else f"{Path(exc.where).name}: {exc.message}", path.stem)
             return
         if not document.text.strip():
             reason = "no main text found in the HTML" if kind == "html" else "empty text"
@@ -208,8 +216,11 @@ def check_sources(paths: Iterable[str | Path], options: SourceOptions | None = N
         if not path.exists():
             raise InputError(str(path), "no such file or directory")
         if path.is_file() and kind_of(path.name) is None:
-            raise InputError(str(path), "unknown kind of file; expected a directory, .txt, .html, .json, .jsonl, "
-                                        ".csv, .zip, .tar.gz or .warc(.gz)")
+            raise InputError(
+                str(path),
+                "unknown kind of file; expected a directory, .txt, .html, .json, .jsonl, "
+                ".csv, .zip, .tar.gz or .warc(.gz)",
+            )
         files = [path] if path.is_file() else [c for c in _walk(path) if kind_of(c.name) == "csv"]
         for file in files:
             if kind_of(file.name) == "csv":

@@ -103,21 +103,26 @@ def iter_zip(path: Path, options: SourceOptions) -> Iterator[Item]:
                 yield failed(key, "encrypted member")
                 continue
             if info.file_size > options.max_member_bytes:
-                yield failed(key, f"member too large: {info.file_size} bytes uncompressed "
-                                  f"(limit {options.max_member_bytes})")
+                yield failed(
+                    key, f"member too large: {info.file_size} bytes uncompressed (limit {options.max_member_bytes})"
+                )
                 continue
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > _RATIO_FLOOR and ratio > options.max_ratio:
-                yield failed(key, f"compression ratio {ratio:.0f}:1 exceeds {options.max_ratio:.0f}:1 "
-                                  "(a zip bomb?); not read")
+                yield failed(
+                    key, f"compression ratio {ratio:.0f}:1 exceeds {options.max_ratio:.0f}:1 (a zip bomb?); not read"
+                )
                 continue
             # The archive as a whole: many members each under the floor add up.
             # Only a member that is itself over the ratio is refused, so a
             # normal article after a bomb's members is still read.
             overall = (total + info.file_size) / max(compressed + info.compress_size, 1)
             if total + info.file_size > _RATIO_FLOOR and overall > options.max_ratio and ratio > options.max_ratio:
-                yield failed(key, f"compression ratio {ratio:.0f}:1 (archive so far {overall:.0f}:1) exceeds "
-                                  f"{options.max_ratio:.0f}:1 (a zip bomb?); not read")
+                yield failed(
+                    key,
+                    f"compression ratio {ratio:.0f}:1 (archive so far {overall:.0f}:1) exceeds "
+                    f"{options.max_ratio:.0f}:1 (a zip bomb?); not read",
+                )
                 continue
             limit = min(options.max_member_bytes, options.max_total_bytes - total)
             try:
@@ -179,8 +184,9 @@ def iter_tar(path: Path, options: SourceOptions) -> Iterator[Item]:
                     yield failed(f"{path}!", f"{damage.reason}; members from there on are missing")
 
 
-def _tar_members(path: Path, archive: tarfile.TarFile, counter: _Counting, scan: Scan,
-                 options: SourceOptions) -> Iterator[Item]:
+def _tar_members(
+    path: Path, archive: tarfile.TarFile, counter: _Counting, scan: Scan, options: SourceOptions
+) -> Iterator[Item]:
 
     total = 0
     current = f"{path}!"  # the member being read, to name it when the archive breaks under it
@@ -202,8 +208,11 @@ def _tar_members(path: Path, archive: tarfile.TarFile, counter: _Counting, scan:
                 continue
             if member.size > options.max_member_bytes:
                 # Skipping it would mean decompressing all of it: stop here instead.
-                yield failed(key, f"member too large: {member.size} bytes (limit {options.max_member_bytes}); "
-                                  "rest of the archive not read")
+                yield failed(
+                    key,
+                    f"member too large: {member.size} bytes (limit {options.max_member_bytes}); "
+                    "rest of the archive not read",
+                )
                 return
             if total + member.size > options.max_total_bytes:
                 yield failed(key, f"archive total over {options.max_total_bytes} bytes: rest not read")
@@ -220,8 +229,11 @@ def _tar_members(path: Path, archive: tarfile.TarFile, counter: _Counting, scan:
             total += len(data)
             ratio = total / max(counter.count, 1)
             if total > _RATIO_FLOOR and ratio > options.max_ratio:
-                yield failed(key, f"compression ratio {ratio:.0f}:1 exceeds {options.max_ratio:.0f}:1 "
-                                  "(a tar bomb?); rest of the archive not read")
+                yield failed(
+                    key,
+                    f"compression ratio {ratio:.0f}:1 exceeds {options.max_ratio:.0f}:1 "
+                    "(a tar bomb?); rest of the archive not read",
+                )
                 return
             yield from _member_items(key, member.name, data, options)
     except (tarfile.TarError, EOFError, OSError, TooLarge, zlib.error) as exc:
@@ -233,8 +245,11 @@ def _tar_members(path: Path, archive: tarfile.TarFile, counter: _Counting, scan:
     # tarfile ends quietly on a header it cannot parse; real content after
     # that point means members were lost, not that the archive was over.
     if scan.complete and scan.content_end > archive.offset:
-        yield failed(f"{path}!", f"damaged tar header at byte {archive.offset}: the rest of the archive "
-                                 f"({scan.content_end - archive.offset} bytes) not read")
+        yield failed(
+            f"{path}!",
+            f"damaged tar header at byte {archive.offset}: the rest of the archive "
+            f"({scan.content_end - archive.offset} bytes) not read",
+        )
 
 
 def _refuse_member(key: str, name: str):

@@ -170,8 +170,9 @@ def guarded(item: Item) -> Item:
             if isinstance(value, str) and _ANY_SURROGATE.search(value):
                 return failed(key, f"{name} holds a lone surrogate (not valid Unicode text)", doc_id)
     if key != item.key or doc_id != item.doc_id:
-        item = Item(key=key, document=item.document, error=item.error, skipped=item.skipped, doc_id=doc_id,
-                    extra=item.extra)
+        item = Item(
+            key=key, document=item.document, error=item.error, skipped=item.skipped, doc_id=doc_id, extra=item.extra
+        )
     return item
 
 
@@ -224,8 +225,12 @@ def make_document(key: str, text: str, fields: dict[str, Any], *, html: bool | N
         except Exception as exc:  # one broken page is one failure
             return failed(key, f"HTML extraction failed: {exc}", doc_id)
         text = extracted.text
-        for name, value in (("title", extracted.title), ("url", extracted.url), ("source", extracted.source),
-                            ("publication_date", extracted.publication_date)):
+        for name, value in (
+            ("title", extracted.title),
+            ("url", extracted.url),
+            ("source", extracted.source),
+            ("publication_date", extracted.publication_date),
+        ):
             if fields.get(name) in (None, ""):
                 fields[name] = value
         if not text.strip():

@@ -75,8 +75,11 @@ def dateline_date(text: str, head: int = 1500) -> date | None:
     """The date of a dateline near the top ("Deir Ezzor, March 14, 2021 - ..."), if one is clear."""
     from ..normalize import resolve_date
 
-    found = {resolve_date(m.group("date")).date for m in _DATELINE.finditer(text[:head])
-             if resolve_date(m.group("date")) is not None}
+    found = {
+        resolve_date(m.group("date")).date
+        for m in _DATELINE.finditer(text[:head])
+        if resolve_date(m.group("date")) is not None
+    }
     # Two different datelines: not clear, so not used.
     return found.pop() if len(found) == 1 else None
 
@@ -98,8 +101,13 @@ def read_document(path: str | Path, publication_date: date | None = None) -> Doc
     published = None
     if path.suffix.lower() in HTML_SUFFIXES or (path.suffix.lower() not in TEXT_SUFFIXES and looks_like_html(raw)):
         extracted = html_to_text(raw)
-        raw, title, url, source, published = (extracted.text, extracted.title, extracted.url, extracted.source,
-                                              extracted.publication_date)
+        raw, title, url, source, published = (
+            extracted.text,
+            extracted.title,
+            extracted.url,
+            extracted.source,
+            extracted.publication_date,
+        )
     fields: dict[str, Any] = {"id": doc_id, "text": raw, "title": title, "url": url, "source": source}
     fields.update({k: v for k, v in meta.items()})
     if publication_date is not None:

@@ -38,8 +38,8 @@ _RATIO_FLOOR = 1024 * 1024
 @dataclass
 class Damage:
     reason: str
-    c_start: int              # compressed offset of the unreliable data
-    u_start: int              # uncompressed offset of the unreliable data
+    c_start: int  # compressed offset of the unreliable data
+    u_start: int  # uncompressed offset of the unreliable data
     c_end: int | None = None  # None: to the end of the file
     u_end: int | None = None
     reported: bool = False
@@ -54,8 +54,8 @@ class Damage:
 @dataclass
 class Scan:
     damages: list[Damage] = field(default_factory=list)
-    size: int = 0          # uncompressed bytes seen
-    content_end: int = 0   # uncompressed offset just past the last non-zero byte (tar padding is zeros)
+    size: int = 0  # uncompressed bytes seen
+    content_end: int = 0  # uncompressed offset just past the last non-zero byte (tar padding is zeros)
     complete: bool = True  # False: stopped at the size budget or ratio (the readers refuse the rest anyway)
     members: list[int] = field(default_factory=list)  # compressed offsets where gzip members start
 
@@ -86,7 +86,7 @@ def _gzip_header_length(buf: bytes) -> int | None:
     if flags & 4:  # FEXTRA
         if len(buf) < pos + 2:
             return None
-        pos += 2 + struct.unpack("<H", buf[pos:pos + 2])[0]
+        pos += 2 + struct.unpack("<H", buf[pos : pos + 2])[0]
     for bit in (8, 16):  # FNAME, FCOMMENT: zero-terminated
         if flags & bit:
             end = buf.find(b"\0", pos)
@@ -133,8 +133,11 @@ def scan_gzip(path: Path, max_total: int, max_ratio: float) -> Scan:
             while not inflater.eof:
                 fill(1)
                 if not buf:
-                    scan.damages.append(Damage(f"archive truncated at byte {base} (cut short): data from here "
-                                               "is missing", base, scan.size))
+                    scan.damages.append(
+                        Damage(
+                            f"archive truncated at byte {base} (cut short): data from here is missing", base, scan.size
+                        )
+                    )
                     return scan
                 try:
                     out = inflater.decompress(buf, _CHUNK)
@@ -151,15 +154,23 @@ def scan_gzip(path: Path, max_total: int, max_ratio: float) -> Scan:
                     return scan
             fill(8)
             if len(buf) < 8:
-                scan.damages.append(Damage(f"archive truncated at byte {base + len(buf)} (gzip trailer missing)",
-                                           c_start, u_start))
+                scan.damages.append(
+                    Damage(f"archive truncated at byte {base + len(buf)} (gzip trailer missing)", c_start, u_start)
+                )
                 return scan
             want_crc, want_len = struct.unpack("<II", buf[:8])
             buf, base = buf[8:], base + 8
             if want_crc != crc or want_len != length & 0xFFFFFFFF:
                 what = "CRC-32" if want_crc != crc else "length"
-                scan.damages.append(Damage(f"archive fails its gzip {what} check: the content of bytes "
-                                           f"{c_start}-{base} is altered", c_start, u_start, base, scan.size))
+                scan.damages.append(
+                    Damage(
+                        f"archive fails its gzip {what} check: the content of bytes {c_start}-{base} is altered",
+                        c_start,
+                        u_start,
+                        base,
+                        scan.size,
+                    )
+                )
 
 
 def scan_stream(path: Path, kind: str, max_total: int, max_ratio: float) -> Scan:
@@ -178,8 +189,7 @@ def scan_stream(path: Path, kind: str, max_total: int, max_ratio: float) -> Scan
                     scan.complete = False
                     return scan
     except EOFError:
-        scan.damages.append(Damage(f"archive truncated (cut short after {scan.size} bytes of content)",
-                                   0, scan.size))
+        scan.damages.append(Damage(f"archive truncated (cut short after {scan.size} bytes of content)", 0, scan.size))
     except (OSError, lzma.LZMAError) as exc:
         scan.damages.append(Damage(f"archive fails its integrity check ({exc}): contents unreliable", 0, 0))
     return scan

@@ -36,8 +36,7 @@ def _item_from_record(key: str, record: Any, options: SourceOptions, default_id:
     if text is None:
         wanted = options.text_column or "/".join(TEXT_KEYS)
         found = ", ".join(map(str, record)) or "none"
-        return failed(key, f"no text: key {wanted!r} missing or null (keys found: {found})",
-                      str(fields["id"]))
+        return failed(key, f"no text: key {wanted!r} missing or null (keys found: {found})", str(fields["id"]))
     if not isinstance(text, str):
         return failed(key, f"text is a {type(text).__name__}, expected a string", str(fields["id"]))
     return make_document(key, text, fields)
@@ -89,8 +88,11 @@ def _check_columns(name: str, header: list[str], options: SourceOptions) -> None
         if options.text_column not in header:
             raise InputError(name, f"text column {options.text_column!r} not found; columns found: {found}")
     elif not any(k in header for k in TEXT_KEYS):
-        raise InputError(name, f"no text column: expected one of {', '.join(map(repr, TEXT_KEYS))} "
-                               f"(or name it with --text-column); columns found: {found}")
+        raise InputError(
+            name,
+            f"no text column: expected one of {', '.join(map(repr, TEXT_KEYS))} "
+            f"(or name it with --text-column); columns found: {found}",
+        )
     for option in ("id_column", "url_column", "title_column", "date_column", "source_column"):
         column = getattr(options, option)
         if column is not None and column not in header:

@@ -63,7 +63,8 @@ def _records(handle, path: Path):
     loader = iterator.loader
     parse = loader.load_http_headers
     loader.load_http_headers = lambda rec_type, uri, stream, length: (
-        None if uri is None else parse(rec_type, uri, stream, length))
+        None if uri is None else parse(rec_type, uri, stream, length)
+    )
     return iterator
 
 
@@ -135,8 +136,7 @@ def _warc_items(path: Path, handle, scan: Scan, options: SourceOptions, resume: 
                 continue
             if getattr(record.raw_stream, "limit", 0) > 0:
                 # Content-Length promised more than the file holds: a partial page is not the page.
-                yield failed(key, f"WARC truncated: record cut short ({record.raw_stream.limit} bytes missing)",
-                             doc_id)
+                yield failed(key, f"WARC truncated: record cut short ({record.raw_stream.limit} bytes missing)", doc_id)
                 continue
             text, reason = _decode(data, content_type)
             if text is None:

@@ -19,14 +19,16 @@ lose the last few commits, which a rerun then simply redoes.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..errors import StorageError
 from ..io import InputError
@@ -47,8 +49,10 @@ def _reason(exc: sqlite3.Error) -> str:
     if "not a database" in low or "malformed" in low:
         return f"not an eventcoder store (not an SQLite database, or a damaged one: {text})"
     if "disk is full" in low or "database or disk is full" in low:
-        return ("the disk is full; free some space and run the same command again (every result written "
-                f"so far is kept) ({text})")
+        return (
+            "the disk is full; free some space and run the same command again (every result written "
+            f"so far is kept) ({text})"
+        )
     if "readonly" in low or "read-only" in low:
         return f"the store is read-only: check the permissions of the file and of its folder ({text})"
     if "unable to open" in low:
@@ -62,12 +66,14 @@ def _reason(exc: sqlite3.Error) -> str:
 
 def _guarded(method):
     """Every store operation fails as one StoreError line, never a bare sqlite3 traceback."""
+
     @functools.wraps(method)
     def call(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
         except sqlite3.Error as exc:
             raise StoreError(str(self.path), _reason(exc)) from None
+
     return call
 
 
@@ -75,14 +81,12 @@ def _rollback(db: sqlite3.Connection) -> None:
     # After a full disk or an I/O error SQLite may have rolled back by itself, and a
     # second ROLLBACK would replace the real cause with "no transaction is active".
     if db.in_transaction:
-        try:
+        with contextlib.suppress(sqlite3.Error):
             db.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def document_hash(document: Document) -> str:
@@ -154,8 +158,11 @@ class Store:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
             if version == 0 and tables:  # another program's database: never add our tables to it
-                raise StoreError(str(self.path), f"not an eventcoder store (an SQLite database of another "
-                                                 f"program, with tables {', '.join(sorted(tables)[:5])})")
+                raise StoreError(
+                    str(self.path),
+                    f"not an eventcoder store (an SQLite database of another "
+                    f"program, with tables {', '.join(sorted(tables)[:5])})",
+                )
             migrate(db)
             return db
         except (sqlite3.Error, InputError) as exc:
@@ -170,7 +177,7 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -178,8 +185,14 @@ class Store:
 
     # -- runs ----------------------------------------------------------------------
     @_guarded
-    def get_run(self, coder: str, coder_version: str | None, model: str | None, codebook_version: str,
-                settings: dict[str, Any] | None = None) -> Run:
+    def get_run(
+        self,
+        coder: str,
+        coder_version: str | None,
+        model: str | None,
+        codebook_version: str,
+        settings: dict[str, Any] | None = None,
+    ) -> Run:
         """The run with these parameters, created if new."""
         settings = settings or {}
         key = json.dumps([coder, coder_version, model, codebook_version, settings], sort_keys=True, default=str)
@@ -187,8 +200,16 @@ class Store:
         self.db.execute(
             "INSERT OR IGNORE INTO runs (fingerprint, coder, coder_version, model, codebook_version, settings, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (fingerprint, coder, coder_version, model, codebook_version, json.dumps(settings, sort_keys=True,
-                                                                                     default=str), _now()))
+            (
+                fingerprint,
+                coder,
+                coder_version,
+                model,
+                codebook_version,
+                json.dumps(settings, sort_keys=True, default=str),
+                _now(),
+            ),
+        )
         row = self.db.execute("SELECT id FROM runs WHERE fingerprint = ?", (fingerprint,)).fetchone()
         return self.run(row[0])
 
@@ -224,9 +245,12 @@ class Store:
             self.db.executemany(
                 "INSERT OR IGNORE INTO documents (hash, id, text_hash, source_key, data, added_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                [(h, d.id, d.content_hash, key, d.model_dump_json(), now) for _, h, key, d, _ in rows if d is not None])
-            self.db.executemany("INSERT OR IGNORE INTO run_documents (run_id, doc_hash, seq) VALUES (?, ?, ?)",
-                                [(run_id, h, seq) for seq, h, _, _, _ in rows])
+                [(h, d.id, d.content_hash, key, d.model_dump_json(), now) for _, h, key, d, _ in rows if d is not None],
+            )
+            self.db.executemany(
+                "INSERT OR IGNORE INTO run_documents (run_id, doc_hash, seq) VALUES (?, ?, ?)",
+                [(run_id, h, seq) for seq, h, _, _, _ in rows],
+            )
             self.db.execute("COMMIT")
         except BaseException:
             _rollback(self.db)
@@ -236,16 +260,28 @@ class Store:
     def is_done(self, run_id: int, doc_hash: str, *, retry_failed: bool = True) -> bool:
         """Has this document a result in the run? A failed coding counts as not done when retrying:
         it was often transient (a rate limit, an unreachable endpoint, a refused key since fixed)."""
-        row = self.db.execute("SELECT status FROM results WHERE run_id = ? AND doc_hash = ?",
-                              (run_id, doc_hash)).fetchone()
+        row = self.db.execute(
+            "SELECT status FROM results WHERE run_id = ? AND doc_hash = ?", (run_id, doc_hash)
+        ).fetchone()
         if row is not None:
             return row[0] == "ok" or not retry_failed
-        return self.db.execute("SELECT 1 FROM errors WHERE run_id = ? AND doc_hash = ? AND stage != 'code'",
-                               (run_id, doc_hash)).fetchone() is not None
+        return (
+            self.db.execute(
+                "SELECT 1 FROM errors WHERE run_id = ? AND doc_hash = ? AND stage != 'code'", (run_id, doc_hash)
+            ).fetchone()
+            is not None
+        )
 
     @_guarded
-    def write_result(self, run_id: int, doc_hash: str, source_key: str, record: dict[str, Any],
-                     usage: dict[str, Any] | None = None, cost_usd: float | None = None) -> bool:
+    def write_result(
+        self,
+        run_id: int,
+        doc_hash: str,
+        source_key: str,
+        record: dict[str, Any],
+        usage: dict[str, Any] | None = None,
+        cost_usd: float | None = None,
+    ) -> bool:
         """Write one coded document and its events in one transaction; False if it was already there."""
         status = record.get("status", "ok")
         error = record.get("error")
@@ -253,8 +289,9 @@ class Store:
         document = record.get("document") or {}
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            row = self.db.execute("SELECT status FROM results WHERE run_id = ? AND doc_hash = ?",
-                                  (run_id, doc_hash)).fetchone()
+            row = self.db.execute(
+                "SELECT status FROM results WHERE run_id = ? AND doc_hash = ?", (run_id, doc_hash)
+            ).fetchone()
             if row is not None and (row[0] == "ok" or status == "failed"):
                 # Already coded (a duplicate in the input, or a retry that failed again): keep the first.
                 _rollback(self.db)
@@ -262,25 +299,39 @@ class Store:
             if row is not None:  # a failed coding now succeeded: it replaces the failure
                 for table in ("results", "events"):
                     self.db.execute(f"DELETE FROM {table} WHERE run_id = ? AND doc_hash = ?", (run_id, doc_hash))
-                self.db.execute("DELETE FROM errors WHERE run_id = ? AND doc_hash = ? AND stage = 'code'",
-                                (run_id, doc_hash))
+                self.db.execute(
+                    "DELETE FROM errors WHERE run_id = ? AND doc_hash = ? AND stage = 'code'", (run_id, doc_hash)
+                )
             self.db.execute(
                 "INSERT INTO results (run_id, doc_hash, status, error, record, coded_at, usage, cost_usd) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (run_id, doc_hash, status, error,
-                 # the text is in documents already; events have their own rows
-                 json.dumps({k: v for k, v in record.items() if k not in ("events", "document")},
-                            ensure_ascii=False),
-                 _now(), json.dumps(usage) if usage else None, cost_usd))
+                (
+                    run_id,
+                    doc_hash,
+                    status,
+                    error,
+                    # the text is in documents already; events have their own rows
+                    json.dumps(
+                        {k: v for k, v in record.items() if k not in ("events", "document")}, ensure_ascii=False
+                    ),
+                    _now(),
+                    json.dumps(usage) if usage else None,
+                    cost_usd,
+                ),
+            )
             self.db.executemany(
                 "INSERT INTO events (run_id, doc_hash, seq, type, data) VALUES (?, ?, ?, ?, ?)",
-                [(run_id, doc_hash, i, e.get("type", ""), json.dumps(e, ensure_ascii=False))
-                 for i, e in enumerate(events)])
+                [
+                    (run_id, doc_hash, i, e.get("type", ""), json.dumps(e, ensure_ascii=False))
+                    for i, e in enumerate(events)
+                ],
+            )
             if status == "failed":
                 self.db.execute(
                     "INSERT OR IGNORE INTO errors (run_id, key, doc_id, doc_hash, stage, reason, at) "
                     "VALUES (?, ?, ?, ?, 'code', ?, ?)",
-                    (run_id, source_key, document.get("id"), doc_hash, error or "failed", _now()))
+                    (run_id, source_key, document.get("id"), doc_hash, error or "failed", _now()),
+                )
             self.db.execute("COMMIT")
             return True
         except BaseException:
@@ -288,11 +339,22 @@ class Store:
             raise
 
     @_guarded
-    def write_error(self, run_id: int, key: str, reason: str, *, doc_id: str | None = None,
-                    doc_hash: str | None = None, stage: str = "read") -> None:
+    def write_error(
+        self,
+        run_id: int,
+        key: str,
+        reason: str,
+        *,
+        doc_id: str | None = None,
+        doc_hash: str | None = None,
+        stage: str = "read",
+    ) -> None:
         """Record a document that could not be read (or was skipped on purpose); idempotent."""
-        self.db.execute("INSERT OR IGNORE INTO errors (run_id, key, doc_id, doc_hash, stage, reason, at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)", (run_id, key, doc_id, doc_hash, stage, reason, _now()))
+        self.db.execute(
+            "INSERT OR IGNORE INTO errors (run_id, key, doc_id, doc_hash, stage, reason, at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (run_id, key, doc_id, doc_hash, stage, reason, _now()),
+        )
 
     # -- reading -------------------------------------------------------------------
     def coded(self, run_id: int) -> Iterator[tuple[str, CodedDocument, str]]:
@@ -301,12 +363,18 @@ class Store:
             rows = self.db.execute(
                 "SELECT r.doc_hash, r.record, d.data, r.coded_at FROM results r JOIN documents d "
                 "ON d.hash = r.doc_hash LEFT JOIN run_documents rd ON rd.run_id = r.run_id "
-                "AND rd.doc_hash = r.doc_hash WHERE r.run_id = ? ORDER BY rd.seq, r.rowid", (run_id,))
+                "AND rd.doc_hash = r.doc_hash WHERE r.run_id = ? ORDER BY rd.seq, r.rowid",
+                (run_id,),
+            )
             for doc_hash, record_json, doc_json, coded_at in rows:
                 record = json.loads(record_json)
                 record["document"] = json.loads(doc_json)
-                record["events"] = [json.loads(data) for (data,) in self.db.execute(
-                    "SELECT data FROM events WHERE run_id = ? AND doc_hash = ? ORDER BY seq", (run_id, doc_hash))]
+                record["events"] = [
+                    json.loads(data)
+                    for (data,) in self.db.execute(
+                        "SELECT data FROM events WHERE run_id = ? AND doc_hash = ? ORDER BY seq", (run_id, doc_hash)
+                    )
+                ]
                 yield doc_hash, CodedDocument.model_validate(record), coded_at
         except sqlite3.Error as exc:
             raise StoreError(str(self.path), _reason(exc)) from None
@@ -328,16 +396,27 @@ class Store:
         st.skipped = q("SELECT count(*) FROM errors WHERE run_id = ? AND stage = 'skip'", (run.id,)).fetchone()[0]
         st.failed = coded_failed + read_failed
         st.done = st.ok + st.failed + st.skipped
-        st.events_by_type = dict(q("SELECT type, count(*) FROM events WHERE run_id = ? GROUP BY type ORDER BY type",
-                                   (run.id,)).fetchall())
+        st.events_by_type = dict(
+            q("SELECT type, count(*) FROM events WHERE run_id = ? GROUP BY type ORDER BY type", (run.id,)).fetchall()
+        )
         st.events = sum(st.events_by_type.values())
-        st.failures = [(stage, reason, n) for stage, reason, n in q(
-            "SELECT stage, reason, count(*) AS n FROM errors WHERE run_id = ? AND stage != 'skip' "
-            "GROUP BY stage, reason ORDER BY n DESC, reason", (run.id,))]
-        st.skips = [(reason, n) for reason, n in q(
-            "SELECT reason, count(*) AS n FROM errors WHERE run_id = ? AND stage = 'skip' "
-            "GROUP BY reason ORDER BY n DESC, reason", (run.id,))]
-        cost, = q("SELECT sum(cost_usd) FROM results WHERE run_id = ?", (run.id,)).fetchone()
+        st.failures = [
+            (stage, reason, n)
+            for stage, reason, n in q(
+                "SELECT stage, reason, count(*) AS n FROM errors WHERE run_id = ? AND stage != 'skip' "
+                "GROUP BY stage, reason ORDER BY n DESC, reason",
+                (run.id,),
+            )
+        ]
+        st.skips = [
+            (reason, n)
+            for reason, n in q(
+                "SELECT reason, count(*) AS n FROM errors WHERE run_id = ? AND stage = 'skip' "
+                "GROUP BY reason ORDER BY n DESC, reason",
+                (run.id,),
+            )
+        ]
+        (cost,) = q("SELECT sum(cost_usd) FROM results WHERE run_id = ?", (run.id,)).fetchone()
         st.cost_usd = cost
         for (usage,) in q("SELECT usage FROM results WHERE run_id = ? AND usage IS NOT NULL", (run.id,)):
             data = json.loads(usage)

@@ -14,7 +14,6 @@ import sqlite3
 from ..errors import StorageError
 from ..io import InputError
 
-
 # Each migration is plain SQL (no ';' inside strings or triggers), run
 # statement by statement inside one transaction with its version bump.
 _M1_INITIAL = """
@@ -96,8 +95,11 @@ def migrate(db: sqlite3.Connection, target: int = LATEST) -> int:
     before = db.execute("PRAGMA user_version").fetchone()[0]
     if before > LATEST:
         where = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "") or "store"
-        raise SchemaTooNew(where, f"written by a newer eventcoder (store schema version {before}, this one knows "
-                                  f"up to {LATEST}); upgrade eventcoder to read it")
+        raise SchemaTooNew(
+            where,
+            f"written by a newer eventcoder (store schema version {before}, this one knows "
+            f"up to {LATEST}); upgrade eventcoder to read it",
+        )
     for version in range(before, target):
         # BEGIN IMMEDIATE: the step and its version bump are one transaction,
         # and two processes opening an old store do not both migrate it.

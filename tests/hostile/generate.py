@@ -42,23 +42,33 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
-ARTICLE = ("Deir Ezzor, March 14, 2021 - A convoy of Fatemiyoun fighters arrived in Albukamal from Iraq on Monday, "
-           "local sources said. Residents said the fighters set up two positions near the border crossing.")
-_WORDS = ("convoy fighters arrived town militia trucks fuel border crossing night reported residents checkpoint "
-          "brigade commander district river bridge desert village sources").split()
+ARTICLE = (
+    "Deir Ezzor, March 14, 2021 - A convoy of Fatemiyoun fighters arrived in Albukamal from Iraq on Monday, "
+    "local sources said. Residents said the fighters set up two positions near the border crossing."
+)
+_WORDS = (
+    "convoy fighters arrived town militia trucks fuel border crossing night reported residents checkpoint "
+    "brigade commander district river bridge desert village sources"
+).split()
 
 
 def filler(i: int, sentences: int = 12) -> bytes:
     """A distinct article per index (HTML extraction drops text it has seen before)."""
     rng = random.Random(i)
-    parts = (" ".join(rng.choice(_WORDS) for _ in range(12)).capitalize() + f" number {i}-{n}."
-             for n in range(sentences))
+    parts = (
+        " ".join(rng.choice(_WORDS) for _ in range(12)).capitalize() + f" number {i}-{n}." for n in range(sentences)
+    )
     return (" ".join(parts) + "\n").encode()
 
 
 def page(i: int) -> bytes:
-    return (b"<!DOCTYPE html><html><body><article><p>" + filler(i) + b"</p><p>" + filler(1000 + i)
-            + b"</p></article></body></html>")
+    return (
+        b"<!DOCTYPE html><html><body><article><p>"
+        + filler(i)
+        + b"</p><p>"
+        + filler(1000 + i)
+        + b"</p></article></body></html>"
+    )
 
 
 def tar_bytes(members: dict[str, bytes]) -> bytes:
@@ -79,8 +89,9 @@ def warc_bytes(pages: list[tuple[str | None, bytes]], gz: bool = True) -> bytes:
     writer = WARCWriter(out, gzip=gz)
     for index, (uri, body) in enumerate(pages):
         headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-        record = writer.create_warc_record(uri or f"https://x/{index}", "response", payload=io.BytesIO(body),
-                                           http_headers=headers)
+        record = writer.create_warc_record(
+            uri or f"https://x/{index}", "response", payload=io.BytesIO(body), http_headers=headers
+        )
         if uri is None:
             record.rec_headers.remove_header("WARC-Target-URI")
         writer.write_record(record)
@@ -95,7 +106,7 @@ def _pages(n: int, start: int = 0) -> list[tuple[str | None, bytes]]:
 class Case:
     name: str
     build: Callable[[Path], None]
-    argv: list[str]   # {case}: the case's folder, {db}: a store in it, {out}: an output file in it
+    argv: list[str]  # {case}: the case's folder, {db}: a store in it, {out}: an output file in it
     expect: dict = field(default_factory=dict)
     # A context manager factory the run happens inside: conditions that cannot be made for real
     # as root or without privileges (a read-only file, a full disk) are simulated by it.
@@ -113,10 +124,12 @@ def _code(source: str) -> list[str]:
 def _write(name: str, data: bytes | str) -> Callable[[Path], None]:
     def build(folder: Path) -> None:
         (folder / name).write_bytes(data.encode() if isinstance(data, str) else data)
+
     return build
 
 
 # --- sources --------------------------------------------------------------------------------------
+
 
 def _warc_without_uri(folder: Path) -> None:
     pages = _pages(3)
@@ -125,8 +138,7 @@ def _warc_without_uri(folder: Path) -> None:
 
 
 def _tar_bad_name(folder: Path) -> None:
-    (folder / "names.tar").write_bytes(tar_bytes({"a.txt": filler(1), "caf\udce9.txt": filler(2),
-                                                  "b.txt": filler(3)}))
+    (folder / "names.tar").write_bytes(tar_bytes({"a.txt": filler(1), "caf\udce9.txt": filler(2), "b.txt": filler(3)}))
 
 
 def _dir_bad_name(folder: Path) -> None:
@@ -168,7 +180,7 @@ def _warc_record_crc(folder: Path) -> None:
 def _tar_bad_header(folder: Path) -> None:
     data = bytearray(tar_bytes({f"d{i:02}.txt": filler(i) for i in range(6)}))
     header = bytes(data).index(b"d03.txt")
-    data[header + 148: header + 156] = b"9999999\0"
+    data[header + 148 : header + 156] = b"9999999\0"
     (folder / "header.tar").write_bytes(bytes(data))
 
 
@@ -215,9 +227,12 @@ def _xz_cut(folder: Path) -> None:
 
 
 def _jsonl_surrogates(folder: Path) -> None:
-    (folder / "dump.jsonl").write_text('{"id": "a", "text": "A convoy arrived."}\n'
-                                       '{"id": "b\\udce9", "text": "A convoy left."}\n'
-                                       '{"id": "c", "text": "x \\ud800 y"}\n', encoding="utf-8")
+    (folder / "dump.jsonl").write_text(
+        '{"id": "a", "text": "A convoy arrived."}\n'
+        '{"id": "b\\udce9", "text": "A convoy left."}\n'
+        '{"id": "c", "text": "x \\ud800 y"}\n',
+        encoding="utf-8",
+    )
 
 
 def _control_names(folder: Path) -> None:
@@ -226,10 +241,16 @@ def _control_names(folder: Path) -> None:
 
 # --- text ---------------------------------------------------------------------------------------------
 
+
 def _deep_html(depth: int) -> Callable[[Path], None]:
     body = "".join(f"<p>{ARTICLE} Paragraph {i} adds what residents saw.</p>" for i in range(3))
-    html = ("<!DOCTYPE html><html><head><title>Convoy</title></head><body>" + "<div>" * depth
-            + f"<article>{body}</article>" + "</div>" * depth + "</body></html>")
+    html = (
+        "<!DOCTYPE html><html><head><title>Convoy</title></head><body>"
+        + "<div>" * depth
+        + f"<article>{body}</article>"
+        + "</div>" * depth
+        + "</body></html>"
+    )
     return _write("deep.html", html)
 
 
@@ -241,6 +262,7 @@ def _one_line_no_stops(size: int) -> Callable[[Path], None]:
 
 # --- codebooks --------------------------------------------------------------------------------------
 
+
 def _codebook_with(file: str, old: str, new: str) -> Callable[[Path], None]:
     def build(folder: Path) -> None:
         target = folder / "codebook"
@@ -250,6 +272,7 @@ def _codebook_with(file: str, old: str, new: str) -> Callable[[Path], None]:
         assert old in text, f"corpus setup: {old!r} not in {file}"
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
         (folder / "a.txt").write_text("Shipments of " + "a" * 40 + "!\n" + ARTICLE + "\n", encoding="utf-8")
+
     return build
 
 
@@ -257,68 +280,142 @@ _SHIPMENT_REQUIRES = "requires: ['\\b(arms|weapons|ammunition|fuel|drugs|captago
 
 CASES: list[Case] = [
     # One bad member never stops the rest.
-    Case("warc-response-without-target-uri", _warc_without_uri, _batch("crawl.warc.gz"),
-         {"ok": 2, "failed": 1, "total": 3, "reasons": ["WARC-Target-URI"]}),
-    Case("tar-member-name-not-utf8", _tar_bad_name, _batch("names.tar"),
-         {"ok": 2, "failed": 1, "total": 3, "reasons": ["not UTF-8"]}),
-    Case("file-name-not-utf8", _dir_bad_name, _batch("pages"),
-         {"ok": 1, "failed": 1, "total": 2, "reasons": ["not UTF-8"]}),
-    Case("zip-symlink-member", _zip_symlink, _batch("links.zip"),
-         {"ok": 1, "skipped": 1, "total": 2, "reasons": ["link"]}),
-    Case("tar-links", _tar_links, _batch("links.tar.gz"),
-         {"ok": 1, "skipped": 2, "total": 3, "reasons": ["not followed"]}),
-    Case("zip-path-traversal", _zip_traversal, _batch("evil.zip"),
-         {"ok": 1, "failed": 2, "total": 3, "reasons": ["unsafe path"]}),
-    Case("jsonl-lone-surrogates", _jsonl_surrogates, _batch("dump.jsonl"),
-         {"ok": 1, "failed": 2, "total": 3, "reasons": ["surrogate"]}),
-    Case("member-names-with-terminal-escapes", _control_names, _batch("esc.tar"),
-         {"ok": 2, "total": 2}),
-    Case("folder-with-damaged-members", _folder_with_damage, _batch("."),
-         {"failed": 4, "total": 6, "reasons": ["truncated", "invalid JSON", "not UTF-8", "empty text"]}),
-    Case("csv-with-a-300kb-cell", _write("big.csv", "id,text\n1,\"" + ARTICLE * 1500 + "\"\n2,\"" + ARTICLE + "\"\n"),
-         _batch("big.csv"), {"ok": 2, "total": 2}),
+    Case(
+        "warc-response-without-target-uri",
+        _warc_without_uri,
+        _batch("crawl.warc.gz"),
+        {"ok": 2, "failed": 1, "total": 3, "reasons": ["WARC-Target-URI"]},
+    ),
+    Case(
+        "tar-member-name-not-utf8",
+        _tar_bad_name,
+        _batch("names.tar"),
+        {"ok": 2, "failed": 1, "total": 3, "reasons": ["not UTF-8"]},
+    ),
+    Case(
+        "file-name-not-utf8",
+        _dir_bad_name,
+        _batch("pages"),
+        {"ok": 1, "failed": 1, "total": 2, "reasons": ["not UTF-8"]},
+    ),
+    Case(
+        "zip-symlink-member",
+        _zip_symlink,
+        _batch("links.zip"),
+        {"ok": 1, "skipped": 1, "total": 2, "reasons": ["link"]},
+    ),
+    Case(
+        "tar-links",
+        _tar_links,
+        _batch("links.tar.gz"),
+        {"ok": 1, "skipped": 2, "total": 3, "reasons": ["not followed"]},
+    ),
+    Case(
+        "zip-path-traversal",
+        _zip_traversal,
+        _batch("evil.zip"),
+        {"ok": 1, "failed": 2, "total": 3, "reasons": ["unsafe path"]},
+    ),
+    Case(
+        "jsonl-lone-surrogates",
+        _jsonl_surrogates,
+        _batch("dump.jsonl"),
+        {"ok": 1, "failed": 2, "total": 3, "reasons": ["surrogate"]},
+    ),
+    Case("member-names-with-terminal-escapes", _control_names, _batch("esc.tar"), {"ok": 2, "total": 2}),
+    Case(
+        "folder-with-damaged-members",
+        _folder_with_damage,
+        _batch("."),
+        {"failed": 4, "total": 6, "reasons": ["truncated", "invalid JSON", "not UTF-8", "empty text"]},
+    ),
+    Case(
+        "csv-with-a-300kb-cell",
+        _write("big.csv", 'id,text\n1,"' + ARTICLE * 1500 + '"\n2,"' + ARTICLE + '"\n'),
+        _batch("big.csv"),
+        {"ok": 2, "total": 2},
+    ),
     Case("empty-zip", _write("empty.zip", b"PK\x05\x06" + b"\0" * 18), _batch("empty.zip"), {"ok": 0}),
     Case("empty-tar", _write("empty.tar", b"\0" * 10240), _batch("empty.tar"), {"ok": 0}),
     Case("zero-byte-warc-gz", _write("empty.warc.gz", b""), _batch("empty.warc.gz"), {"ok": 0}),
     # Damaged archives fail what they damaged and say so.
-    Case("tar-gz-failing-crc", _tgz_crc, _batch("altered.tar.gz"),
-         {"ok": 0, "failed": 20, "reasons": ["CRC"]}),
-    Case("tar-gz-truncated", _cut("cut.tar.gz", gzip.compress(tar_bytes({f"d{i:02}.txt": filler(i)
-                                                                         for i in range(20)}))),
-         _batch("cut.tar.gz"), {"failed": 1, "reasons": ["truncated"]}),
+    Case("tar-gz-failing-crc", _tgz_crc, _batch("altered.tar.gz"), {"ok": 0, "failed": 20, "reasons": ["CRC"]}),
+    Case(
+        "tar-gz-truncated",
+        _cut("cut.tar.gz", gzip.compress(tar_bytes({f"d{i:02}.txt": filler(i) for i in range(20)}))),
+        _batch("cut.tar.gz"),
+        {"failed": 1, "reasons": ["truncated"]},
+    ),
     Case("tar-xz-truncated", _xz_cut, _batch("cut.tar.xz"), {"failed": 1, "reasons": ["truncated"]}),
-    Case("warc-gz-truncated", _cut("cut.warc.gz", warc_bytes(_pages(6))), _batch("cut.warc.gz"),
-         {"failed": 1, "reasons": ["truncated"]}),
-    Case("warc-truncated", _cut("cut.warc", warc_bytes(_pages(6), gz=False)), _batch("cut.warc"),
-         {"failed": 1, "reasons": ["truncated"]}),
-    Case("warc-gz-record-failing-crc", _warc_record_crc, _batch("crc.warc.gz"),
-         {"ok": 3, "failed": 1, "total": 4, "reasons": ["CRC"]}),
-    Case("tar-damaged-header", _tar_bad_header, _batch("header.tar"),
-         {"ok": 3, "failed": 1, "reasons": ["damaged tar header"]}),
-    Case("zip-bomb-of-1mib-members", _zip_bomb, _batch("bomb.zip"),
-         {"failed": 58, "total": 61, "reasons": ["zip bomb"]}),
-    Case("zip-not-a-zip", _write("junk.zip", random.Random(1).randbytes(4000)), _batch("junk.zip"),
-         {"exit": 1, "error": "junk.zip"}),
-    Case("tar-gz-not-a-tar", _write("junk.tar.gz", random.Random(2).randbytes(4000)), _batch("junk.tar.gz"),
-         {"exit": 1, "error": "junk.tar.gz"}),
-    Case("warc-gz-garbage", _write("junk.warc.gz", random.Random(3).randbytes(4000)), _batch("junk.warc.gz"),
-         {"failed": 1, "reasons": ["WARC"]}),
+    Case(
+        "warc-gz-truncated",
+        _cut("cut.warc.gz", warc_bytes(_pages(6))),
+        _batch("cut.warc.gz"),
+        {"failed": 1, "reasons": ["truncated"]},
+    ),
+    Case(
+        "warc-truncated",
+        _cut("cut.warc", warc_bytes(_pages(6), gz=False)),
+        _batch("cut.warc"),
+        {"failed": 1, "reasons": ["truncated"]},
+    ),
+    Case(
+        "warc-gz-record-failing-crc",
+        _warc_record_crc,
+        _batch("crc.warc.gz"),
+        {"ok": 3, "failed": 1, "total": 4, "reasons": ["CRC"]},
+    ),
+    Case(
+        "tar-damaged-header",
+        _tar_bad_header,
+        _batch("header.tar"),
+        {"ok": 3, "failed": 1, "reasons": ["damaged tar header"]},
+    ),
+    Case(
+        "zip-bomb-of-1mib-members", _zip_bomb, _batch("bomb.zip"), {"failed": 58, "total": 61, "reasons": ["zip bomb"]}
+    ),
+    Case(
+        "zip-not-a-zip",
+        _write("junk.zip", random.Random(1).randbytes(4000)),
+        _batch("junk.zip"),
+        {"exit": 1, "error": "junk.zip"},
+    ),
+    Case(
+        "tar-gz-not-a-tar",
+        _write("junk.tar.gz", random.Random(2).randbytes(4000)),
+        _batch("junk.tar.gz"),
+        {"exit": 1, "error": "junk.tar.gz"},
+    ),
+    Case(
+        "warc-gz-garbage",
+        _write("junk.warc.gz", random.Random(3).randbytes(4000)),
+        _batch("junk.warc.gz"),
+        {"failed": 1, "reasons": ["WARC"]},
+    ),
     # Text preparation never drops a whole article.
     Case("one-line-article-with-bar", _write("bar.txt", ARTICLE + " | SOHR"), _code("bar.txt"), {"events": 1}),
-    Case("one-line-title-like-article", _write("title.txt", "50 fuel trucks of the Fatemiyoun enter Albukamal "
-                                                            "from Iraq | Deir Ezzor 24"), _code("title.txt"),
-         {"events": 1}),
+    Case(
+        "one-line-title-like-article",
+        _write("title.txt", "50 fuel trucks of the Fatemiyoun enter Albukamal from Iraq | Deir Ezzor 24"),
+        _code("title.txt"),
+        {"events": 1},
+    ),
     Case("html-nested-300-deep", _deep_html(300), _code("deep.html"), {"text": ["Fatemiyoun", "Paragraph 2"]}),
     Case("html-nested-6000-deep", _deep_html(6000), _code("deep.html"), {"text": ["Fatemiyoun", "Paragraph 2"]}),
     Case("one-line-200kb-without-stops", _one_line_no_stops(200_000), _code("flat.txt"), {"events": 1}),
     # Codebook patterns that would hang the coder are refused with file:line.
-    Case("codebook-catastrophic-cue", _codebook_with("codebook.yaml", "- '\\bupcoming\\b'", "- '(a+)+$'"),
-         ["codebook", "check", "{case}/codebook"], {"exit": 1, "error": "problem", "output": ["codebook.yaml:",
-                                                                                            "catastrophic"]}),
-    Case("codebook-catastrophic-requires", _codebook_with("event_types/smuggling.yaml", _SHIPMENT_REQUIRES,
-                                                          "requires: ['(\\w+\\s?)*$']"),
-         ["code", "{case}/a.txt", "--codebook", "{case}/codebook"],
-         {"exit": 1, "error": "problem", "output": ["smuggling.yaml:", "catastrophic"]}),
+    Case(
+        "codebook-catastrophic-cue",
+        _codebook_with("codebook.yaml", "- '\\bupcoming\\b'", "- '(a+)+$'"),
+        ["codebook", "check", "{case}/codebook"],
+        {"exit": 1, "error": "problem", "output": ["codebook.yaml:", "catastrophic"]},
+    ),
+    Case(
+        "codebook-catastrophic-requires",
+        _codebook_with("event_types/smuggling.yaml", _SHIPMENT_REQUIRES, "requires: ['(\\w+\\s?)*$']"),
+        ["code", "{case}/a.txt", "--codebook", "{case}/codebook"],
+        {"exit": 1, "error": "problem", "output": ["smuggling.yaml:", "catastrophic"]},
+    ),
 ]
 
 

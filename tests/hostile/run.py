@@ -51,8 +51,10 @@ def _store_problems(case: Case, folder: Path) -> list[str]:
     if "skipped" in expect and status.skipped != expect["skipped"]:
         problems.append(f"{status.skipped} skipped, expected {expect['skipped']}")
     if "total" in expect and status.ok + status.failed + status.skipped < expect["total"]:
-        problems.append(f"documents lost without a reason: {status.ok + status.failed + status.skipped} "
-                        f"accounted for of {expect['total']}")
+        problems.append(
+            f"documents lost without a reason: {status.ok + status.failed + status.skipped} "
+            f"accounted for of {expect['total']}"
+        )
     for text in expect.get("reasons", []):
         if not any(text in reason for reason in reasons):
             problems.append(f"no recorded reason mentions {text!r} (reasons: {reasons})")
@@ -136,8 +138,19 @@ def run(corpus: Path, results: Path, names: list[str] | None = None) -> None:
             verdict, problems = judge(case, folder, exit_code, output, crashed)
             if seconds > CASE_SECONDS and verdict != "traceback":
                 verdict, problems = "hang", [f"{seconds:.0f} s, the limit is {CASE_SECONDS} s", *problems]
-            sink.write(json.dumps({"case": case.name, "exit": exit_code, "seconds": round(seconds, 2),
-                                   "verdict": verdict, "problems": problems, "output": output[-1500:]}) + "\n")
+            sink.write(
+                json.dumps(
+                    {
+                        "case": case.name,
+                        "exit": exit_code,
+                        "seconds": round(seconds, 2),
+                        "verdict": verdict,
+                        "problems": problems,
+                        "output": output[-1500:],
+                    }
+                )
+                + "\n"
+            )
             sink.flush()
 
 

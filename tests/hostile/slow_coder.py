@@ -29,7 +29,7 @@ class SlowCoder:
 
     def code(self, document: Document) -> CodedDocument:
         if "BACKTRACK" in document.text:
-            _CATASTROPHIC.search("a" * 60 + "b")   # hours in the regex engine
+            _CATASTROPHIC.search("a" * 60 + "b")  # hours in the regex engine
         if "SLEEP" in document.text:
             try:  # noqa: SIM105 (written the careless way on purpose)
                 time.sleep(3600)

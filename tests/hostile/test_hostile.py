@@ -30,12 +30,23 @@ def results(tmp_path_factory) -> dict[str, dict]:
     corpus = tmp_path_factory.mktemp("hostile")
     generate(corpus)
     sink = corpus / "results.jsonl"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "CODER_CODEBOOK": str(ROOT / "codebook"),
-           "NO_COLOR": "1", "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "CODER_CODEBOOK": str(ROOT / "codebook"),
+        "NO_COLOR": "1",
+        "COLUMNS": "200",
+    }
     # On a timeout, the case that hung is the one started without a result.
     with contextlib.suppress(subprocess.TimeoutExpired):
-        subprocess.run([sys.executable, "-m", "tests.hostile.run", str(corpus), str(sink)], cwd=corpus,
-                       env=env, timeout=TOTAL_SECONDS, check=False, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "tests.hostile.run", str(corpus), str(sink)],
+            cwd=corpus,
+            env=env,
+            timeout=TOTAL_SECONDS,
+            check=False,
+            capture_output=True,
+        )
     found: dict[str, dict] = {}
     if sink.exists():
         for line in sink.read_text(encoding="utf-8").splitlines():

@@ -16,6 +16,7 @@ def _pages(marks: dict[int, str]) -> callable:
         pages.mkdir()
         for i in range(8):
             (pages / f"d{i}.txt").write_bytes(filler(i) + marks.get(i, "").encode())
+
     return build
 
 
@@ -33,17 +34,49 @@ def _slow_coder():
 
 
 def _batch(workers: int) -> list[str]:
-    return ["batch", "{case}/pages", "--db", "{db}", "-q", "--allow-failures", "--coder", "hostile-slow",
-            "--concurrency", str(workers), "--document-timeout", "1"]
+    return [
+        "batch",
+        "{case}/pages",
+        "--db",
+        "{db}",
+        "-q",
+        "--allow-failures",
+        "--coder",
+        "hostile-slow",
+        "--concurrency",
+        str(workers),
+        "--document-timeout",
+        "1",
+    ]
 
 
 CASES: list[Case] = [
-    Case("batch-document-backtracking-in-a-worker", _pages({3: " BACKTRACK"}), _batch(2),
-         {"ok": 7, "failed": 1, "total": 8, "reasons": ["time limit"]}, patch=_slow_coder),
-    Case("batch-document-backtracking-inline", _pages({3: " BACKTRACK"}), _batch(1),
-         {"ok": 7, "failed": 1, "total": 8, "reasons": ["time limit"]}, patch=_slow_coder),
-    Case("batch-documents-sleeping-in-workers", _pages({0: " SLEEP", 7: " SLEEP"}), _batch(2),
-         {"ok": 6, "failed": 2, "total": 8, "reasons": ["time limit"]}, patch=_slow_coder),
-    Case("batch-every-document-too-slow", _pages({i: " BACKTRACK" for i in range(8)}), _batch(2),
-         {"ok": 0, "failed": 8, "total": 8, "reasons": ["time limit"]}, patch=_slow_coder),
+    Case(
+        "batch-document-backtracking-in-a-worker",
+        _pages({3: " BACKTRACK"}),
+        _batch(2),
+        {"ok": 7, "failed": 1, "total": 8, "reasons": ["time limit"]},
+        patch=_slow_coder,
+    ),
+    Case(
+        "batch-document-backtracking-inline",
+        _pages({3: " BACKTRACK"}),
+        _batch(1),
+        {"ok": 7, "failed": 1, "total": 8, "reasons": ["time limit"]},
+        patch=_slow_coder,
+    ),
+    Case(
+        "batch-documents-sleeping-in-workers",
+        _pages({0: " SLEEP", 7: " SLEEP"}),
+        _batch(2),
+        {"ok": 6, "failed": 2, "total": 8, "reasons": ["time limit"]},
+        patch=_slow_coder,
+    ),
+    Case(
+        "batch-every-document-too-slow",
+        _pages({i: " BACKTRACK" for i in range(8)}),
+        _batch(2),
+        {"ok": 0, "failed": 8, "total": 8, "reasons": ["time limit"]},
+        patch=_slow_coder,
+    ),
 ]
