@@ -164,7 +164,8 @@ def test_coder_places_prints_geonames_rows():
     result = CliRunner().invoke(app, ["places", "Sinjar", "--json", "-n", "5"])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.splitlines() if line.strip()]
-    assert rows[0]["name"] == "Sinjar" and rows[0]["country"] == "Iraq"
+    assert rows[0]["name"] == "Sinjar" and rows[0]["country"] == "Iraq" and rows[0]["tier"] == "curated"
     syrian = [r for r in rows if r["how"] == "geonames"]
     assert syrian and syrian[0]["country"] == "Syria" and syrian[0]["acled_admin1"] == "Idleb"
+    assert {r["tier"] for r in syrian} == {"geonames"}
     assert CliRunner().invoke(app, ["places", "Sinjar"]).exit_code == 0  # the table takes GeoNames rows too

@@ -78,3 +78,9 @@ def test_unresolved_reads_a_batch_store(tmp_path):
     assert coded.exit_code == 0, coded.output
     rows = _lines(runner.invoke(app, ["unresolved", str(db), "--json"]))
     assert {(r["kind"], r["name"]) for r in rows} == {("actor", "Liwa al-Hamza"), ("place", "Abu Hardub")}
+
+
+def test_places_answers_the_same_twice_in_one_process():
+    first = _lines(runner.invoke(app, ["places", "Albukamal", "--json"]))
+    again = _lines(runner.invoke(app, ["places", "Albukamal", "--json"]))
+    assert first == again and [r["name"] for r in first].count("Al Bukamal") == 1

@@ -76,6 +76,7 @@ def places(
             "matched": surface,
             "how": how,
             "score": round(score, 1),
+            "tier": row.tier,
             "country": place.country,
             "admin1": place.admin1,
             "admin2": place.admin2,
@@ -94,6 +95,7 @@ def places(
             acled_location(place),
             surface,
             f"{how} {score:.0f}",
+            row.tier,
             place.country,
             acled_admin1(place.country, place.admin1) or place.admin1 or "",
             acled_admin2(place.country, place.admin2) or place.admin2 or "",
@@ -101,7 +103,18 @@ def places(
             place.kind,
         ]
 
-    header = ["name", "ACLED name", "matched", "how", "country", "admin1 (ACLED)", "admin2 (ACLED)", "lat, lon", "kind"]
+    header = [
+        "name",
+        "ACLED name",
+        "matched",
+        "how",
+        "tier",
+        "country",
+        "admin1 (ACLED)",
+        "admin2 (ACLED)",
+        "lat, lon",
+        "kind",
+    ]
     _show(lookup_places(cb, query, limit), as_json, record, header, cells, f"no place near {query!r} in the gazetteer")
 
 

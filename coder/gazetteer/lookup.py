@@ -67,7 +67,8 @@ def _rows(
         rows.append(Row(matched[0], query, matched[1], matched[2]))
     rows.extend(extra)
     for entry, surface, score in _near(query, entries, names_of, limit):
-        if matched is None or entry is not matched[0]:
+        # By name, not identity: the normaliser is shared between loads of the same codebook.
+        if matched is None or entry.name != matched[0].name:
             rows.append(Row(entry, surface, "near", score))
     return rows[:limit]
 
