@@ -8,7 +8,11 @@ independent of each other and of the tools that drive them.
 from __future__ import annotations
 
 import importlib
+import signal
+import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from types import FrameType
 from typing import Any, Protocol, cast, runtime_checkable
 
 from .codebook.model import Codebook
@@ -52,17 +56,66 @@ def make_coder(name: str, codebook: Codebook, **options: Any) -> Coder:
     return cast(Coder, factory(codebook, **options))
 
 
-def code_many(coder: Coder, documents: Iterable[Document], concurrency: int = 1) -> Iterator[CodedDocument]:
+# Per-document limit of the offline coder: it codes an article in milliseconds and a 5 MB
+# one-line page in seconds, so a minute means a pattern or a page it cannot cope with.
+DOCUMENT_SECONDS = 60.0
+
+
+class DocumentTimeout(BaseException):
+    """Raised inside a coder when its document is past the limit. A BaseException: a coder's own
+    `except Exception` must not swallow it and go on with the document."""
+
+
+@contextmanager
+def deadline(seconds: float | None) -> Iterator[None]:
+    """Interrupt the body after `seconds` (SIGALRM; the regex engine checks for signals, so a
+    backtracking pattern is stopped too). No limit off the main thread, where signals cannot go."""
+    if not seconds or seconds <= 0 or not hasattr(signal, "setitimer"):
+        yield
+        return
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: FrameType | None) -> None:
+        raise DocumentTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def code_within(coder: Coder, document: Document, seconds: float | None = None) -> CodedDocument:
+    """One document coded, or a failed record saying why: past the time limit, or the coder
+    raised (the protocol says coders return failures; a bug must still cost one document only)."""
+    try:
+        with deadline(seconds):
+            return coder.code(document)
+    except DocumentTimeout:
+        reason = f"time limit: not coded within {seconds:g} s (the per-document limit, --document-timeout)"
+    except Exception as exc:
+        reason = f"coder error: {type(exc).__name__}: {exc}"
+    return CodedDocument(document=document, status="failed", error=reason)
+
+
+def code_many(
+    coder: Coder, documents: Iterable[Document], concurrency: int = 1, seconds: float | None = None
+) -> Iterator[CodedDocument]:
     """Code documents in order, yielding each result as soon as it is ready.
 
     An async coder (the LLM coder) runs up to `concurrency` requests at once;
     results still come out in input order so that output files are stable.
+    A synchronous coder has `seconds` per document (the LLM coder bounds its own).
     """
     if concurrency > 1 and isinstance(coder, AsyncCoder):
         yield from _code_many_async(coder, documents, concurrency)
     else:
         for document in documents:
-            yield coder.code(document)
+            yield code_within(coder, document, seconds)
 
 
 def _code_many_async(coder: AsyncCoder, documents: Iterable[Document], concurrency: int) -> Iterator[CodedDocument]:

@@ -17,16 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from ..base import REGISTRY, make_coder
+from ..base import DOCUMENT_SECONDS, REGISTRY, code_within, make_coder
 from ..codebook.model import Codebook
 from ..models import CodedDocument, Document
 
@@ -52,53 +49,10 @@ def failed_record(document: Document, reason: str) -> dict[str, Any]:
     return CodedDocument(document=document, status="failed", error=reason).model_dump(mode="json")
 
 
-# Per-document limit of the offline coder: it codes an article in milliseconds and a 5 MB
-# one-line page in seconds, so a minute means a pattern or a page it cannot cope with.
-DOCUMENT_SECONDS = 60.0
-
-
-class DocumentTimeout(BaseException):
-    """Raised inside a coder when its document is past the limit. A BaseException: a coder's own
-    `except Exception` must not swallow it and go on with the document."""
-
-
-@contextmanager
-def deadline(seconds: float | None) -> Iterator[None]:
-    """Interrupt the body after `seconds` (SIGALRM; the regex engine checks for signals, so a
-    backtracking pattern is stopped too). No limit off the main thread, where signals cannot go."""
-    usable = (
-        seconds
-        and seconds > 0
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
-        yield
-        return
-
-    def expire(_signum, _frame):
-        raise DocumentTimeout()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def code_one(coder: Any, document: Document, seconds: float | None = None) -> dict[str, Any]:
-    try:
-        with deadline(seconds):
-            coded = coder.code(document)
-    except DocumentTimeout:
-        return failed_record(
-            document,
-            f"time limit: not coded within {seconds:g} s (the per-document limit, --document-timeout); the run went on",
-        )
-    except Exception as exc:  # the protocol says coders return failures; a bug must still cost one document
-        return failed_record(document, f"coder error: {type(exc).__name__}: {exc}")
+    coded = code_within(coder, document, seconds)
+    if coded.status == "failed" and coded.error and coded.error.startswith("time limit"):
+        coded.error += "; the run went on"
     return coded.model_dump(mode="json")
 
 

@@ -10,11 +10,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from ..base import DOCUMENT_SECONDS
+
 if TYPE_CHECKING:
     from ..store import Status
 
 from .common import (
     CodebookOption,
+    DocumentTimeoutOption,
     JsonOption,
     ReviewLogOption,
     RunOption,
@@ -80,15 +83,7 @@ def batch(
             "--allow-failures", help="Exit 0 even when documents of the run failed (they are still reported)."
         ),
     ] = False,
-    document_timeout: Annotated[
-        float,
-        typer.Option(
-            "--document-timeout",
-            min=0,
-            help="Offline coder: seconds one document may take; a document past it "
-            "is recorded as failed and the run goes on (0: no limit).",
-        ),
-    ] = 60.0,
+    document_timeout: DocumentTimeoutOption = DOCUMENT_SECONDS,
     codebook_path: CodebookOption = None,
 ) -> None:
     """Code an archive into a store; run the same command again to finish an interrupted run.

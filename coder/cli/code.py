@@ -9,11 +9,13 @@ from typing import Annotated, Any
 
 import typer
 
+from ..base import DOCUMENT_SECONDS
 from ..codebook.model import Codebook
 from ..models import CodedDocument
 from .common import (
     BaseUrlOption,
     CodebookOption,
+    DocumentTimeoutOption,
     ModelOption,
     OutOption,
     PublicationDateOption,
@@ -55,6 +57,7 @@ def code(
     base_url: BaseUrlOption = None,
     concurrency: ConcurrencyOption = None,
     publication_date: PublicationDateOption = None,
+    document_timeout: DocumentTimeoutOption = DOCUMENT_SECONDS,
     codebook_path: CodebookOption = None,
 ) -> None:
     """Code documents into events, every value tied to its evidence in the text."""
@@ -93,7 +96,7 @@ def code(
                 failures.append(f"{coded.document.id}: {coded.error}")
             yield coded
 
-    results = watched(code_many(engine, documents, concurrency=concurrency or 1))
+    results = watched(code_many(engine, documents, concurrency=concurrency or 1, seconds=document_timeout or None))
     if fmt is Format.pretty:
         results = _rendered(results, codebook)
     if fmt is Format.html:

@@ -46,6 +46,15 @@ ModelOption = Annotated[str | None, typer.Option("--model", help="LLM model name
 BaseUrlOption = Annotated[
     str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (llm coder).", show_default=False)
 ]
+DocumentTimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--document-timeout",
+        min=0,
+        help="Offline coder: seconds one document may take; a document past it "
+        "is recorded as failed and the run goes on (0: no limit).",
+    ),
+]
 RunOption = Annotated[
     str | None, typer.Option("--run", help="Run id in the batch store (default: the latest run).", show_default=False)
 ]
