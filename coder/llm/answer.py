@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 
 from ..codebook.model import Codebook
@@ -34,6 +35,29 @@ class AnswerChecker:
         shell = {**schema, "properties": {"events": {"type": "array", "items": {"type": "object"}}}}
         self._envelope = Draft202012Validator(shell)
         self._events = {v["properties"]["type"]["enum"][0]: Draft202012Validator(v) for v in variants}
+        # jsonschema walks a valid answer in ~1 ms of event-loop time; a compiled validator says
+        # "valid" in a tenth of that. jsonschema still explains an invalid answer (all its errors,
+        # with paths a model can repair from). The schema's keywords mean the same in draft-07.
+        # Each type is compiled when an answer first has it (0.04 s each, 0.4 s for all).
+        self._fast_envelope = fastjsonschema.compile(_draft7(shell))
+        self._variants = {v["properties"]["type"]["enum"][0]: v for v in variants}
+        self._fast: dict[str, Callable[[Any], Any]] = {}
+
+    def valid(self, data: Any) -> bool:
+        """Does the answer fit the response schema? (A fast yes; `check` says what is wrong.)"""
+        try:
+            self._fast_envelope(data)
+            for event in data["events"]:
+                etype = event.get("type")
+                if etype not in self._variants:
+                    return False
+                fast = self._fast.get(etype)
+                if fast is None:
+                    fast = self._fast[etype] = fastjsonschema.compile(_draft7(self._variants[etype]))
+                fast(event)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
 
     def parse(self, content: str) -> tuple[Any, list[str]]:
         text = content.strip()
@@ -48,6 +72,11 @@ class AnswerChecker:
             return None, [f"the answer is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"]
 
     def check(self, data: Any) -> list[str]:
+        if self.valid(data):
+            problems: list[str] = []
+            for i, event in enumerate(data["events"]):
+                problems.extend(self._codebook_checks(i, event["type"], event))
+            return problems[:MAX_PROBLEMS]
         problems = [f"{_path(e.absolute_path)}{e.message}" for e in self._envelope.iter_errors(data)]
         if problems or not isinstance(data, dict):
             return problems[:MAX_PROBLEMS]
@@ -96,6 +125,10 @@ class AnswerChecker:
                 if spec.maximum is not None and value > spec.maximum:
                     problems.append(f"{where}: {value} is above the maximum {spec.maximum:g}")
         return problems
+
+
+def _draft7(schema: dict[str, Any]) -> dict[str, Any]:
+    return {**{k: v for k, v in schema.items() if k != "$schema"}, "$schema": "http://json-schema.org/draft-07/schema#"}
 
 
 def _path(path) -> str:

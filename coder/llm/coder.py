@@ -379,16 +379,18 @@ class LLMCoder:
                 entry["repair"] = note.as_dict()
             if found:
                 entry["recall"] = found
+            # Encoded once, for the key check and the file both.
+            blob = self.cache.encode(entry)
             if self.settings.api_key:
                 # An answer that echoes the key (a server's error text as content) is kept without it.
-                blob = json.dumps(entry, ensure_ascii=False)
                 clean = self._clean(blob)
                 if clean != blob:
                     try:
-                        entry = json.loads(clean)
+                        json.loads(clean)
                     except ValueError:
                         return
-            self.cache.put(key, entry)
+                    blob = clean
+            self.cache.put_text(key, blob)
 
     def _clean(self, text: Any) -> str:
         return redact(str(text), self.settings.api_key)
