@@ -97,7 +97,10 @@ def test_json_object_mode_is_a_setting_and_puts_the_schema_in_the_prompt(make, s
     assert make(response_format="json_object").code(doc()).status == "ok"
     request = server.requests[0]
     assert request["response_format"] == {"type": "json_object"}
-    assert '"coded_events"' in request["messages"][0]["content"] and "JSON" in request["messages"][0]["content"]
+    from coder.llm.response import for_model, full_response_schema
+
+    schema = json.dumps(for_model(full_response_schema(codebook)), separators=(",", ":"), ensure_ascii=False)
+    assert schema in request["messages"][0]["content"] and "JSON" in request["messages"][0]["content"]
 
 
 def test_invalid_json_is_repaired(make, server, codebook):

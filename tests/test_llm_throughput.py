@@ -17,7 +17,8 @@ from jsonschema import Draft202012Validator
 from coder.llm.answer import AnswerChecker
 from coder.llm.prompt import estimate_tokens
 from coder.llm.secret import redact
-from coder.schema import llm_fields, llm_response_schema
+from coder.llm.response import full_response_schema
+from coder.schema import llm_fields
 
 from coder.llm.config import load_settings
 from coder.llm.cost import Usage
@@ -94,7 +95,7 @@ def _answer(codebook) -> dict:
     fields.update(actor1={"value": "Fatemiyoun Brigade", "quote": "Liwa Fatemiyoun"},
                   vehicle_count={"value": 15, "quote": "15 pickup vehicles"},
                   movement_kind={"value": "arrival", "quote": "arrived"})
-    return {"events": [{"type": "troop_movement", "evidence": "A convoy arrived.", "confidence": 0.9,
+    return {"events": [{"type": "troop_movement", "evidence": ["A convoy arrived."], "confidence": 0.9,
                         "fields": fields}]}
 
 
@@ -111,6 +112,8 @@ def _mutations(codebook):
         lambda a: a["events"][0].update(type="picnic"),
         lambda a: a["events"][0].pop("type"),
         lambda a: a["events"][0].pop("evidence"),
+        lambda a: a["events"][0].update(evidence="one string"),
+        lambda a: a["events"][0].update(evidence=[1]),
         lambda a: a["events"][0].update(confidence="high"),
         lambda a: a["events"][0].update(confidence=True),
         lambda a: a["events"][0].update(confidence=1),
@@ -137,7 +140,7 @@ def _mutations(codebook):
 
 def test_the_compiled_check_agrees_with_jsonschema(codebook):
     checker = AnswerChecker(codebook)
-    reference = Draft202012Validator(llm_response_schema(codebook))
+    reference = Draft202012Validator(full_response_schema(codebook))
     verdicts = []
     for data in _mutations(codebook):
         valid = not any(True for _ in reference.iter_errors(data))

@@ -18,7 +18,8 @@ import fastjsonschema
 from jsonschema import Draft202012Validator
 
 from ..codebook.model import Codebook
-from ..schema import llm_fields, llm_response_schema
+from ..schema import llm_fields
+from .response import full_response_schema
 
 MAX_PROBLEMS = 20
 _FENCE = re.compile(r"^\s*```(?:json)?\s*\n?(.*?)\n?\s*```\s*$", re.DOTALL)
@@ -27,7 +28,7 @@ _FENCE = re.compile(r"^\s*```(?:json)?\s*\n?(.*?)\n?\s*```\s*$", re.DOTALL)
 class AnswerChecker:
     def __init__(self, codebook: Codebook):
         self.codebook = codebook
-        schema = llm_response_schema(codebook)
+        schema = full_response_schema(codebook)
         variants = schema["properties"]["events"]["items"]["anyOf"]
         # The envelope and each event type are checked apart: an anyOf failure
         # only says "not valid under any of the given schemas", which no model
@@ -72,6 +73,9 @@ class AnswerChecker:
             return None, [f"the answer is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"]
 
     def check(self, data: Any) -> list[str]:
+        """What in the answer breaks the schema or the codebook (a one-string evidence is first
+        made a list, in place)."""
+        evidence_as_list(data)
         if self.valid(data):
             problems: list[str] = []
             for i, event in enumerate(data["events"]):
@@ -96,7 +100,7 @@ class AnswerChecker:
     def _codebook_checks(self, i: int, etype: str, event: dict[str, Any]) -> list[str]:
         """What strict mode cannot express: dates, ranges, required values."""
         problems = []
-        if not str(event.get("evidence") or "").strip():
+        if not any(str(sentence).strip() for sentence in event.get("evidence") or []):
             problems.append(f"events[{i}].evidence: give the sentence that reports the event")
         confidence = event.get("confidence")
         if isinstance(confidence, (int, float)) and not 0 <= confidence <= 1:
@@ -125,6 +129,16 @@ class AnswerChecker:
                 if spec.maximum is not None and value > spec.maximum:
                     problems.append(f"{where}: {value} is above the maximum {spec.maximum:g}")
         return problems
+
+
+def evidence_as_list(data: Any) -> Any:
+    """`evidence` as a list of sentences, also in answers given when it was one string (answers
+    recorded or cached then, a model that writes one sentence the old way)."""
+    if isinstance(data, dict) and isinstance(data.get("events"), list):
+        for event in data["events"]:
+            if isinstance(event, dict) and isinstance(event.get("evidence"), str):
+                event["evidence"] = [event["evidence"]]
+    return data
 
 
 def _draft7(schema: dict[str, Any]) -> dict[str, Any]:

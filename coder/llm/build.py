@@ -37,8 +37,7 @@ class EventBuilder:
     def event(self, raw: dict[str, Any], document: Document, aligner: Aligner,
               window: tuple[int, int] | None) -> Event:
         etype = raw["type"]
-        evidence_hit = aligner.align(raw.get("evidence"), window)
-        evidence = evidence_hit.spans if evidence_hit.grounded else []
+        evidence = self.evidence(raw.get("evidence"), aligner, window)
         # Field quotes are looked for in the evidence sentence first, then in the chunk.
         near = (evidence[0].start, evidence[-1].end) if evidence else window
         fields: dict[str, FieldValue] = {}
@@ -62,6 +61,17 @@ class EventBuilder:
                 event = filled
         self._mark_derived(event)
         return event
+
+    @staticmethod
+    def evidence(given: Any, aligner: Aligner, window: tuple[int, int] | None) -> list[Span]:
+        """The spans of the evidence sentences found in the document, in document order."""
+        sentences = [given] if isinstance(given, str) else [s for s in given or [] if isinstance(s, str)]
+        spans: list[Span] = []
+        for sentence in sentences:
+            hit = aligner.align(sentence, window)
+            if hit.grounded:
+                spans.extend(hit.spans)
+        return sorted(spans, key=lambda span: (span.start, span.end))
 
     def _mark_derived(self, event: Event) -> None:
         """A value looked up from a contradicted one (Palmyra's coordinates for a quote

@@ -37,6 +37,7 @@ from .repair import (Problem, RepairNote, annotate, grounded_count, grounding_pr
                      repair_request)
 from .secret import Secret, guard_logs, redact
 from .transport import DEADLINE, LLMError, Transport, make_client
+from .worked import check_worked, load_worked
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +95,15 @@ class LLMCoder:
         self.codebook = codebook
         self.concurrency = concurrency
         s = self.settings
-        self.prompt = build_prompt(codebook, s.response_format, s.schema_mode)
         self.checker = AnswerChecker(codebook)
         self.prices = PriceTable.load(s.prices_file, s.prices)
         self.cache = AnswerCache(s.cache_dir or default_cache_dir()) if s.cache else None
         self.transport = Transport(s, **({"sleep": sleep} if sleep else {}), rng=rng)
         self.builder = EventBuilder(codebook, _load_normalizer(codebook), threshold=s.fuzzy_threshold)
+        # The worked answers hold in their own examples, or the coder does not start.
+        worked = load_worked(codebook)
+        check_worked(worked, self.builder)
+        self.prompt = build_prompt(codebook, s.response_format, s.schema_mode, worked)
         self.usage = Usage()
         self.usage_by_document: dict[str, Usage] = {}
         self.documents = 0

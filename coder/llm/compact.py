@@ -21,10 +21,7 @@ from typing import Any
 
 from ..codebook.model import Codebook, FieldSpec
 from ..schema import llm_fields, value_schema
-
-# Structured outputs' limits: as first published, and as OpenAI documents them now.
-ORIGINAL_LIMITS = (100, 5)
-CURRENT_LIMITS = (5000, 10)
+from .response import EVIDENCE
 
 HOW = ("Each event's `fields` is a list of entries {\"name\", \"value\", \"quote\"}, one per value the document "
        "gives; leave out a field it does not give. A list field has one entry per item, each with its own quote.")
@@ -65,7 +62,7 @@ def compact_response_schema(codebook: Codebook) -> dict[str, Any]:
         "type": "object",
         "properties": {
             "type": {"type": "string", "enum": [et.id for et in codebook.event_types]},
-            "evidence": {"type": "string"},
+            "evidence": EVIDENCE,
             "confidence": {"type": "number"},
             "fields": {"type": "array", "items": {"anyOf": variants}},
         },
@@ -115,32 +112,3 @@ def expand(codebook: Codebook, data: Any) -> tuple[Any, list[str]]:
             fields[name]["quote"] = " ... ".join(said)
         events.append({**event, "fields": fields})
     return {**data, "events": events}, problems
-
-
-def limits(schema: Any) -> tuple[int, int]:
-    """(object properties, levels of objects and arrays) of a schema, as the limits count them."""
-    def walk(node: Any, depth: int) -> tuple[int, int]:
-        if isinstance(node, list):
-            found = [walk(item, depth) for item in node]
-            return sum(p for p, _ in found), max((d for _, d in found), default=depth)
-        if not isinstance(node, dict):
-            return 0, depth
-        kind = node.get("type")
-        kinds = kind if isinstance(kind, list) else [kind]
-        here = depth + (1 if "object" in kinds or "array" in kinds else 0)
-        props, deepest = 0, here
-        for key, value in node.items():
-            if key == "properties":
-                props += len(value)
-                value = list(value.values())
-            if isinstance(value, (dict, list)):
-                p, d = walk(value, here)
-                props, deepest = props + p, max(deepest, d)
-        return props, deepest
-
-    return walk(schema, 0)
-
-
-def within(schema: Any, bounds: tuple[int, int]) -> bool:
-    props, depth = limits(schema)
-    return props <= bounds[0] and depth <= bounds[1]

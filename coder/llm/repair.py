@@ -63,8 +63,9 @@ def grounding_problems(answer: dict[str, Any], events: list[Event]) -> list[Prob
     raws = answer.get("events") or []
     for i, (raw, event) in enumerate(zip(raws, events)):
         evidence = raw.get("evidence") if isinstance(raw, dict) else None
-        if evidence and not event.evidence:
-            problems.append(Problem(i, "evidence", f"the sentence \"{_short(evidence)}\" is not in the document"))
+        sentences = [evidence] if isinstance(evidence, str) else [s for s in evidence or [] if isinstance(s, str)]
+        if sentences and not event.evidence:
+            problems.append(Problem(i, "evidence", f"the sentence \"{_short(sentences[0])}\" is not in the document"))
         given = raw.get("fields") or {} if isinstance(raw, dict) else {}
         for name, fv in event.fields.items():
             quote = (given.get(name) or {}).get("quote") if isinstance(given.get(name), dict) else None
