@@ -8,8 +8,7 @@ import json
 from jsonschema import Draft202012Validator
 
 from coder.llm.compact import compact_response_schema
-from coder.llm.response import (CURRENT_LIMITS, ORIGINAL_LIMITS, for_model, full_response_schema, limits, measure,
-                                within)
+from coder.llm.response import CURRENT_LIMITS, ORIGINAL_LIMITS, for_model, full_response_schema, limits, measure, within
 from coder.models import Alignment
 from coder.schema import llm_fields
 

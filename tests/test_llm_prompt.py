@@ -101,8 +101,8 @@ def test_a_worked_answer_its_example_does_not_support_is_an_error_naming_it(code
 
 def test_a_worked_answer_must_match_its_examples_verdict(codebook, tmp_path):
     with pytest.raises(CodebookInvalid, match=r"answer 4 \(troop_movement example 3\).*is not coded"):
-        load_worked(codebook, _variant(tmp_path, "example = 5", "example = 3\n[answer.fields]\n"
-                                                                  'actor1 = { value = "Hezbollah", quote = "Hezbollah" }'))
+        fields = '\n[answer.fields]\nactor1 = { value = "Hezbollah", quote = "Hezbollah" }'
+        load_worked(codebook, _variant(tmp_path, "example = 5", "example = 3" + fields))
     with pytest.raises(CodebookInvalid, match="has 5 example"):
         load_worked(codebook, _variant(tmp_path, "example = 5", "example = 9"))
 

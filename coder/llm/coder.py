@@ -37,6 +37,7 @@ from .repair import (Problem, RepairNote, annotate, grounded_count, grounding_pr
                      repair_request)
 from .secret import Secret, guard_logs, redact
 from .transport import DEADLINE, LLMError, Transport, make_client
+from .pipeline import Chunk, LiveSource, Source
 from .worked import check_worked, load_worked
 
 log = logging.getLogger(__name__)
@@ -128,19 +129,25 @@ class LLMCoder:
     # -- entry points --------------------------------------------------------------
 
     def code(self, document: Document) -> CodedDocument:
-        return self._with_client(lambda client: self._code(document, client))
+        return self._with_client(lambda client: self.run(document, LiveSource(client)))
 
     def raw_answer(self, document: Document) -> dict[str, Any]:
         """The checked (and repaired) answer to a short document as the model gave it,
         before grounding: what `coder regress --record-llm` keeps. Raises LLMError or
         AnswerError when there is none."""
         async def work(client: openai.AsyncOpenAI) -> dict[str, Any]:
-            answered = await self._answer(client, document.text, document.publication_date, None, Usage(), raw=True)
-            if not answered.cached:
-                self.remember(answered.key, answered.data)
+            cached = self.cached(self.cache_key(document.text, document.publication_date, None))
+            if cached is not None:
+                return cached.data
+            answered = await self.ask(client, document.text, document.publication_date, None, Usage(), raw=True)
+            self.remember(answered.key, answered.data)
             return answered.data
 
         return self._with_client(work)
+
+    def run_sync(self, document: Document, source: Source, plan: list[Chunk] | None = None) -> CodedDocument:
+        """`run` from synchronous code, for sources that need no client (stored answers)."""
+        return self._sync(lambda: self.run(document, source, plan))
 
     def _with_client(self, work: Callable[[openai.AsyncOpenAI], Awaitable[T]]) -> T:
         """Run one async job with a client of its own, from synchronous code."""
@@ -151,6 +158,9 @@ class LLMCoder:
             finally:
                 await client.close()
 
+        return self._sync(run)
+
+    def _sync(self, run: Callable[[], Awaitable[T]]) -> T:
         try:
             asyncio.get_running_loop()
         except RuntimeError:
@@ -178,11 +188,14 @@ class LLMCoder:
         client = self._clients.get(loop)
         if client is None:
             client = self._clients[loop] = make_client(self.settings)
-        return await self._code(document, client)
+        return await self.run(document, LiveSource(client))
 
-    # -- the work ------------------------------------------------------------------
+    # -- the work: one pipeline whatever the source (pipeline.py) -------------------
 
-    async def _code(self, document: Document, client: openai.AsyncOpenAI) -> CodedDocument:
+    async def run(self, document: Document, source: Source, plan: list[Chunk] | None = None) -> CodedDocument:
+        """One document through the pipeline, from `source`, in `plan`'s chunks (default: the
+        document's chunks, numbered as they are asked). Never raises for a bad answer or a
+        failed request: the document comes back failed, with the reason."""
         usage = Usage()
         limit = self.settings.document_timeout or None
         # The transport reads the deadline to shorten its last wait and request; the
@@ -193,7 +206,7 @@ class LLMCoder:
                 return self.failed(document, self._fatal.message)
             # A second of grace: the transport's own limit, with its clearer reason, comes first.
             async with asyncio.timeout(limit + 1 if limit else None):
-                events = await self._events(client, document, usage)
+                events = await self._events(source, document, plan, usage)
             return CodedDocument(document=document, events=events, coder=self.info)
         except TimeoutError:
             return self.failed(document, f"time limit: not coded within {limit:g} s (document_timeout; requests, "
@@ -209,26 +222,33 @@ class LLMCoder:
             return self.failed(document, f"internal error: {type(exc).__name__}: {self._clean(exc)}")
         finally:
             DEADLINE.reset(token)
-            self._account(document, usage)
+            self._account(document, usage, discounted=source.discounted)
 
-    async def _events(self, client: openai.AsyncOpenAI, document: Document, usage: Usage) -> list[Event]:
+    async def _events(self, source: Source, document: Document, plan: list[Chunk] | None,
+                      usage: Usage) -> list[Event]:
         events: list[Event] = []
-        queue = chunks(document.text, self.settings.chunk_chars, self.settings.chunk_overlap)
+        queue = plan if plan is not None else [
+            Chunk(start, end) for start, end in chunks(document.text, self.settings.chunk_chars,
+                                                       self.settings.chunk_overlap)]
+        queue = list(queue)
         done = 0
         while queue:
-            start, end = queue.pop(0)
-            total = done + 1 + len(queue)
-            part = (done + 1, total) if total > 1 else None
+            chunk = queue.pop(0)
+            if chunk.key is None and chunk.custom_id is None:
+                # Numbered when asked: a cut-off answer's halves renumber what follows.
+                total = done + 1 + len(queue)
+                part = (done + 1, total) if total > 1 else None
+                text = document.text[chunk.start:chunk.end]
+                chunk = Chunk(chunk.start, chunk.end, part, self.cache_key(text, document.publication_date, part))
             try:
-                answered = await self._answer(client, document.text[start:end], document.publication_date,
-                                              part, usage)
+                answered = await source.answer(self, chunk, document, usage)
             except CutOff:
                 # Asking again "more briefly" makes a model drop events; half the text
                 # each time keeps them all.
-                queue[:0] = self._halves(document.text, start, end)
+                queue[:0] = [Chunk(a, b) for a, b in self._halves(document.text, chunk.start, chunk.end)]
                 continue
             done += 1
-            events.extend(await self._ground(client, answered, document, (start, end), usage))
+            events.extend(await source.ground(self, answered, document, (chunk.start, chunk.end), usage))
         return merge_events(events) if done > 1 else events
 
     def _halves(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -244,16 +264,13 @@ class LLMCoder:
         log.info("answer cut off at max_tokens: splitting characters %d-%d in two at %d", start, end, cut)
         return [(start, cut), (back if start < back < cut else cut, end)]
 
-    async def _answer(self, client: openai.AsyncOpenAI, text: str, published: date | None,
-                      part: tuple[int, int] | None, usage: Usage, raw: bool = False) -> Answered:
-        """A valid answer, from the cache or asked (with repair turns for invalid ones).
-        `raw`: for a recording, which cannot split; a cut answer is then re-asked as before."""
+    async def ask(self, client: openai.AsyncOpenAI, text: str, published: date | None,
+                  part: tuple[int, int] | None, usage: Usage, raw: bool = False, key: str | None = None) -> Answered:
+        """A valid answer from the model (with repair turns for invalid ones); CutOff when it
+        stops at max_tokens. `raw`: for a recording, which cannot split; a cut answer is then
+        re-asked as before."""
         s = self.settings
-        key = self.cache_key(text, published, part)
-        cached = self.cached(key)
-        if cached is not None:
-            usage.cache_hits += 1
-            return cached
+        key = key or self.cache_key(text, published, part)
         messages = self.prompt.messages(text, published, part)
         problems: list[str] = []
         for attempt in range(1 + s.repair_attempts):
@@ -274,24 +291,6 @@ class LLMCoder:
         more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
         raise AnswerError(f"invalid answer after {1 + s.repair_attempts} attempt(s): {shown}{more}")
 
-    async def _ground(self, client: openai.AsyncOpenAI, answered: Answered, document: Document,
-                      window: tuple[int, int], usage: Usage) -> list[Event]:
-        """Events of a valid answer; quotes that do not ground get one repair turn (a setting).
-        The answer kept, and what the repair did, go to the cache."""
-        if answered.cached:
-            return self.build(answered, document, window)
-        events = self.builder.events(answered.data, document, window)
-        data, note = answered.data, None
-        problems = grounding_problems(data, events) if self.settings.ground_repair else []
-        if problems:
-            usage.grounding_repairs += 1
-            data, events, note = await self._repair_grounding(client, answered, document, window, usage,
-                                                              events, problems)
-            annotate(events, note)
-        found = await recall.ask(self, client, answered.messages, usage) if self.settings.recall_passes else []
-        self.remember(answered.key, data, note, found)
-        return self._with_recall(events, found, document, window)
-
     def cached(self, key: str) -> Answered | None:
         """The cached answer under `key` with what came with it (repair notes, recall passes)."""
         entry = self.cache.get(key) if self.cache is not None else None
@@ -305,15 +304,15 @@ class LLMCoder:
         them: grounded, normalised, annotated with its repair, merged with its recall passes."""
         events = self.builder.events(answered.data, document, window)
         annotate(events, answered.note)
-        return self._with_recall(events, answered.recall, document, window)
+        return self.with_recall(events, answered.recall, document, window)
 
-    def _with_recall(self, events: list[Event], found: list[dict[str, Any]], document: Document,
+    def with_recall(self, events: list[Event], found: list[dict[str, Any]], document: Document,
                      window: tuple[int, int]) -> list[Event]:
         if not found:
             return events
         return recall.merge_passes([events, *(self.builder.events(a, document, window) for a in found)])
 
-    async def _repair_grounding(self, client: openai.AsyncOpenAI, answered: Answered, document: Document,
+    async def repair_grounding(self, client: openai.AsyncOpenAI, answered: Answered, document: Document,
                                 window: tuple[int, int], usage: Usage, events: list[Event],
                                 problems: list[Problem]) -> tuple[dict[str, Any], list[Event], RepairNote]:
         log.info("document %s: %d quote(s) not grounded; one repair turn: %s", document.id, len(problems),
@@ -403,9 +402,10 @@ class LLMCoder:
         """The document as not coded, with the reason (key redacted)."""
         return CodedDocument(document=document, coder=self.info, status="failed", error=self._clean(reason))
 
-    def _account(self, document: Document, usage: Usage) -> None:
+    def _account(self, document: Document, usage: Usage, discounted: bool = False) -> None:
         share = self.prompt.stable_share(document.text, document.publication_date)
         with self._lock:
+            self.batch_pricing = self.batch_pricing or discounted
             self.documents += 1
             self.usage.add(usage)
             self.usage_by_document[document.id] = usage
@@ -416,10 +416,6 @@ class LLMCoder:
                  usage.completion_tokens, f", ${cost:.4f}" if cost is not None else "")
 
     # -- reporting -----------------------------------------------------------------
-
-    def account_batch(self, document: Document, usage: Usage) -> None:
-        self.batch_pricing = True
-        self._account(document, usage)
 
     def cost(self, usage: Usage | None = None) -> float | None:
         return self.prices.cost(self.settings.model, usage or self.usage, batch=self.batch_pricing)

@@ -22,9 +22,9 @@ from typing import Any
 from ..codebook.model import Codebook, FieldSpec
 from ..schema import llm_fields
 from .compact import HOW, compact_response_schema
+from .config import ResponseFormat, SchemaMode
 from .response import for_model, full_response_schema
 from .worked import Worked, render_worked
-from .config import ResponseFormat, SchemaMode
 
 # Bump when the wording below changes: the cache is keyed by the prompt's hash
 # anyway, this just makes the change visible in cached entries.
