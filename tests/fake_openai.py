@@ -148,6 +148,9 @@ class FakeOpenAI:
                     self._error(404, f"no route {self.path}")
 
             def do_POST(self) -> None:
+                # The latency is the time to answer, counted from the request's arrival: this
+                # server's own parsing is part of it, as a provider's is part of its latency.
+                received = time.monotonic()
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 if not self.path.rstrip("/").endswith("/chat/completions"):
@@ -176,7 +179,7 @@ class FakeOpenAI:
                     return
                 step = fake._next_step(body, headers)
                 if fake.latency:
-                    time.sleep(fake.latency)
+                    time.sleep(max(0.0, fake.latency - (time.monotonic() - received)))
                 if "hang" in step:
                     fake._stop.wait(float(step["hang"]))
                     if fake._stop.is_set():
