@@ -45,15 +45,22 @@ def _tokens(text: str) -> int:
 
 
 class FakeOpenAI:
-    def __init__(self, script: list[dict[str, Any]] | None = None, *, default: dict[str, Any] | None = None,
-                 latency: float = 0.0, api_key: str | None = None, models: list[str] | None = None,
-                 port: int = 0):
+    def __init__(
+        self,
+        script: list[dict[str, Any]] | None = None,
+        *,
+        default: dict[str, Any] | None = None,
+        latency: float = 0.0,
+        api_key: str | None = None,
+        models: list[str] | None = None,
+        port: int = 0,
+    ):
         self.script = list(script or [])
         self.default = default if default is not None else EMPTY
         self.latency = latency
         self.api_key = api_key
         self.models = models
-        self.requests: list[dict[str, Any]] = []   # every request body, in arrival order
+        self.requests: list[dict[str, Any]] = []  # every request body, in arrival order
         self.headers: list[dict[str, str]] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -108,8 +115,12 @@ class FakeOpenAI:
         with self._lock:
             cached = _tokens(system) if system and system in self._seen_prefixes else 0
             self._seen_prefixes.add(system)
-        return {"prompt_tokens": prompt, "completion_tokens": _tokens(content), "total_tokens": prompt + _tokens(content),
-                "prompt_tokens_details": {"cached_tokens": cached}}
+        return {
+            "prompt_tokens": prompt,
+            "completion_tokens": _tokens(content),
+            "total_tokens": prompt + _tokens(content),
+            "prompt_tokens_details": {"cached_tokens": cached},
+        }
 
     def _handler(self):
         fake = self
@@ -137,17 +148,28 @@ class FakeOpenAI:
                     pass
 
             def _error(self, status: int, message: str, code: str | None = None, headers=None) -> None:
-                self._send(status, {"error": {"message": message, "type": "fake_error", "code": code, "param": None}},
-                           headers)
+                self._send(
+                    status, {"error": {"message": message, "type": "fake_error", "code": code, "param": None}}, headers
+                )
 
             def do_GET(self) -> None:
                 if self.path.rstrip("/").endswith("/models"):
-                    self._send(200, {"object": "list", "data": [{"id": m, "object": "model", "owned_by": "fake"}
-                                                                for m in (fake.models or ["fake"])]})
+                    self._send(
+                        200,
+                        {
+                            "object": "list",
+                            "data": [
+                                {"id": m, "object": "model", "owned_by": "fake"} for m in (fake.models or ["fake"])
+                            ],
+                        },
+                    )
                 else:
                     self._error(404, f"no route {self.path}")
 
             def do_POST(self) -> None:
+                # The latency is the time to answer, counted from the request's arrival: this
+                # server's own parsing is part of it, as a provider's is part of its latency.
+                received = time.monotonic()
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 if not self.path.rstrip("/").endswith("/chat/completions"):
@@ -171,32 +193,59 @@ class FakeOpenAI:
                     with fake._lock:
                         fake.requests.append(body)
                         fake.headers.append(headers)
-                    self._error(404, f"The model `{body.get('model')}` does not exist or you do not have access to it.",
-                                "model_not_found")
+                    self._error(
+                        404,
+                        f"The model `{body.get('model')}` does not exist or you do not have access to it.",
+                        "model_not_found",
+                    )
                     return
                 step = fake._next_step(body, headers)
                 if fake.latency:
-                    time.sleep(fake.latency)
+                    time.sleep(max(0.0, fake.latency - (time.monotonic() - received)))
                 if "hang" in step:
                     fake._stop.wait(float(step["hang"]))
                     if fake._stop.is_set():
                         return
                 status = int(step.get("status", 200))
                 if status != 200:
-                    payload = step.get("body") or {"error": {"message": step.get("message", f"fake error {status}"),
-                                                             "type": "fake_error", "code": None, "param": None}}
+                    payload = step.get("body") or {
+                        "error": {
+                            "message": step.get("message", f"fake error {status}"),
+                            "type": "fake_error",
+                            "code": None,
+                            "param": None,
+                        }
+                    }
                     self._send(status, payload, step.get("headers"))
                     return
-                content = step["content"] if "content" in step else (
-                    None if "refusal" in step else json.dumps(step.get("json", {"events": []})))
-                self._send(200, {
-                    "id": f"chatcmpl-fake-{fake.count}", "object": "chat.completion", "created": int(time.time()),
-                    "model": body.get("model", "fake"),
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": content,
-                                                         **({"refusal": step["refusal"]} if "refusal" in step else {})},
-                                 "finish_reason": step.get("finish_reason", "stop"), "logprobs": None}],
-                    "usage": fake._usage(body, content or ""),
-                }, step.get("headers"))
+                content = (
+                    step["content"]
+                    if "content" in step
+                    else (None if "refusal" in step else json.dumps(step.get("json", {"events": []})))
+                )
+                self._send(
+                    200,
+                    {
+                        "id": f"chatcmpl-fake-{fake.count}",
+                        "object": "chat.completion",
+                        "created": int(time.time()),
+                        "model": body.get("model", "fake"),
+                        "choices": [
+                            {
+                                "index": 0,
+                                "message": {
+                                    "role": "assistant",
+                                    "content": content,
+                                    **({"refusal": step["refusal"]} if "refusal" in step else {}),
+                                },
+                                "finish_reason": step.get("finish_reason", "stop"),
+                                "logprobs": None,
+                            }
+                        ],
+                        "usage": fake._usage(body, content or ""),
+                    },
+                    step.get("headers"),
+                )
 
         return Handler
 
@@ -217,8 +266,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", help="comma-separated model names to accept (else any)")
     args = parser.parse_args(argv)
     script, default = load_answers(args.answers) if args.answers else ([], None)
-    server = FakeOpenAI(script, default=default, latency=args.latency, api_key=args.api_key,
-                        models=args.models.split(",") if args.models else None, port=args.port)
+    server = FakeOpenAI(
+        script,
+        default=default,
+        latency=args.latency,
+        api_key=args.api_key,
+        models=args.models.split(",") if args.models else None,
+        port=args.port,
+    )
     print(f"fake OpenAI server on {server.base_url} ({len(script)} scripted step(s)); Ctrl-C to stop", flush=True)
     server.start()
     try:

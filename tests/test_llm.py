@@ -21,11 +21,15 @@ from coder.schema import llm_fields
 from .fake_openai import FakeOpenAI
 
 KEY = "sk-test-SECRET-0123456789abcdef"
-TEXT = ("Deir Ezzor, March 16: On Monday a convoy of 15 pickup vehicles carrying Liwa Fatemiyoun fighters "
-        "arrived in Albukamal from Iraq, local sources told \u201cDeir Ezzor 24\u201d. The convoy carried heavy "
-        "machine guns.")
-EVIDENCE = ("On Monday a convoy of 15 pickup vehicles carrying Liwa Fatemiyoun fighters arrived in Albukamal "
-            "from Iraq, local sources told \u201cDeir Ezzor 24\u201d.")
+TEXT = (
+    "Deir Ezzor, March 16: On Monday a convoy of 15 pickup vehicles carrying Liwa Fatemiyoun fighters "
+    "arrived in Albukamal from Iraq, local sources told \u201cDeir Ezzor 24\u201d. The convoy carried heavy "
+    "machine guns."
+)
+EVIDENCE = (
+    "On Monday a convoy of 15 pickup vehicles carrying Liwa Fatemiyoun fighters arrived in Albukamal "
+    "from Iraq, local sources told \u201cDeir Ezzor 24\u201d."
+)
 
 
 def doc(doc_id: str = "d1", text: str = TEXT) -> Document:
@@ -35,12 +39,14 @@ def doc(doc_id: str = "d1", text: str = TEXT) -> Document:
 def answer(codebook, **overrides) -> dict:
     """A complete troop_movement answer; every field the schema requires is present."""
     fields = {name: {"value": None, "quote": None} for name in llm_fields(codebook, "troop_movement")}
-    fields.update({
-        "actor1": {"value": "Fatemiyoun Brigade", "quote": "Liwa Fatemiyoun"},
-        "location": {"value": "Al Bukamal", "quote": "Albukamal"},
-        "vehicle_count": {"value": 15, "quote": "15 pickup vehicles"},
-        "movement_kind": {"value": "arrival", "quote": "arrived"},
-    })
+    fields.update(
+        {
+            "actor1": {"value": "Fatemiyoun Brigade", "quote": "Liwa Fatemiyoun"},
+            "location": {"value": "Al Bukamal", "quote": "Albukamal"},
+            "vehicle_count": {"value": 15, "quote": "15 pickup vehicles"},
+            "movement_kind": {"value": "arrival", "quote": "arrived"},
+        }
+    )
     fields.update(overrides)
     return {"events": [{"type": "troop_movement", "evidence": EVIDENCE, "confidence": 0.9, "fields": fields}]}
 
@@ -62,8 +68,17 @@ def make(codebook, server, tmp_path, sleeps):
         sleeps.append(seconds)
 
     def factory(**options):
-        settings = dict(model="fake-model", base_url=server.base_url, api_key=KEY, cache_dir=tmp_path / "cache",
-                        timeout=2.0, max_retries=2, backoff_base=0.01, sleep=no_sleep, config=tmp_path / "none.toml")
+        settings = dict(
+            model="fake-model",
+            base_url=server.base_url,
+            api_key=KEY,
+            cache_dir=tmp_path / "cache",
+            timeout=2.0,
+            max_retries=2,
+            backoff_base=0.01,
+            sleep=no_sleep,
+            config=tmp_path / "none.toml",
+        )
         settings.update(options)
         return make_coder("llm", codebook, **settings)
 
@@ -80,7 +95,7 @@ def test_a_valid_answer_becomes_grounded_events(make, server, codebook):
     assert event.evidence[0].text == EVIDENCE
     actor = event.fields["actor1"]
     assert actor.value == "Fatemiyoun Brigade" and actor.alignment == Alignment.exact and actor.grounded
-    assert TEXT[actor.spans[0].start:actor.spans[0].end] == "Liwa Fatemiyoun"
+    assert TEXT[actor.spans[0].start : actor.spans[0].end] == "Liwa Fatemiyoun"
     assert event.fields["vehicle_count"].value == 15
     assert "event_date" not in event.fields or event.fields["event_date"].value is not None
     assert result.coder.name == "llm" and result.coder.model == "fake-model"
@@ -97,7 +112,10 @@ def test_json_object_mode_is_a_setting_and_puts_the_schema_in_the_prompt(make, s
     assert make(response_format="json_object").code(doc()).status == "ok"
     request = server.requests[0]
     assert request["response_format"] == {"type": "json_object"}
-    assert '"coded_events"' in request["messages"][0]["content"] and "JSON" in request["messages"][0]["content"]
+    from coder.llm.response import for_model, full_response_schema
+
+    schema = json.dumps(for_model(full_response_schema(codebook)), separators=(",", ":"), ensure_ascii=False)
+    assert schema in request["messages"][0]["content"] and "JSON" in request["messages"][0]["content"]
 
 
 def test_invalid_json_is_repaired(make, server, codebook):
@@ -125,8 +143,11 @@ def test_schema_violation_is_sent_back_then_fails_after_bounded_repairs(make, se
 
 
 def test_codebook_checks_catch_what_strict_mode_cannot(make, server, codebook):
-    bad = answer(codebook, event_date={"value": "16 March", "quote": "March 16"},
-                 vehicle_count={"value": -3, "quote": "15 pickup vehicles"})
+    bad = answer(
+        codebook,
+        event_date={"value": "16 March", "quote": "March 16"},
+        vehicle_count={"value": -3, "quote": "15 pickup vehicles"},
+    )
     server.push({"json": bad}, {"json": answer(codebook)})
     assert make().code(doc()).status == "ok"
     problems = server.requests[1]["messages"][-1]["content"]
@@ -142,7 +163,9 @@ def test_an_invented_quote_is_flagged_never_grounded(make, server, codebook):
 
 
 def test_changed_case_and_curly_quotes_are_normalized(make, server, codebook):
-    changed = answer(codebook, equipment={"value": ["heavy machine guns"], "quote": "The Convoy Carried HEAVY machine guns"})
+    changed = answer(
+        codebook, equipment={"value": ["heavy machine guns"], "quote": "The Convoy Carried HEAVY machine guns"}
+    )
     changed["events"][0]["evidence"] = EVIDENCE.lower().replace("\u201c", '"').replace("\u201d", '"')
     server.push({"json": changed})
     result = make().code(doc())
@@ -229,16 +252,25 @@ def test_failed_answers_are_not_cached(make, server, codebook):
 
 def test_the_key_never_leaks(make, server, codebook, caplog, tmp_path):
     caplog.set_level(logging.DEBUG)
-    server.push({"json": answer(codebook)}, {"status": 500, "message": f"upstream said {KEY}"},
-                {"status": 500, "message": f"upstream said {KEY}"}, {"status": 500, "message": f"key {KEY[:6]}...{KEY[-4:]}"})
+    server.push(
+        {"json": answer(codebook)},
+        {"status": 500, "message": f"upstream said {KEY}"},
+        {"status": 500, "message": f"upstream said {KEY}"},
+        {"status": 500, "message": f"key {KEY[:6]}...{KEY[-4:]}"},
+    )
     coder = make()
     coder.code(doc("ok"))
     failed = coder.code(doc("boom", TEXT + " Boom."))
     assert failed.status == "failed"
     server.api_key = "something-else"
     refused = make(cache=False).code(doc("refused"))
-    texts = [record.getMessage() for record in caplog.records] + [failed.error, refused.error, repr(coder),
-                                                                    repr(coder.settings), str(coder.settings.api_key)]
+    texts = [record.getMessage() for record in caplog.records] + [
+        failed.error,
+        refused.error,
+        repr(coder),
+        repr(coder.settings),
+        str(coder.settings.api_key),
+    ]
     texts += [p.read_text() for p in (tmp_path / "cache").rglob("*") if p.is_file()]
     assert texts and all(KEY not in t for t in texts)
     assert all(KEY[:6] + "..." not in t for t in texts)
@@ -277,8 +309,10 @@ def test_config_file_and_environment(codebook, tmp_path, monkeypatch):
     from coder.llm.config import ConfigError, load_settings
 
     config = tmp_path / "config.toml"
-    config.write_text('[llm]\nmodel = "from-file"\nresponse_format = "json_object"\ntimeout = 5\n'
-                      'base_url = "http://file.example/v1"\n[prices."from-file"]\ninput = 1.0\noutput = 2.0\n')
+    config.write_text(
+        '[llm]\nmodel = "from-file"\nresponse_format = "json_object"\ntimeout = 5\n'
+        'base_url = "http://file.example/v1"\n[prices."from-file"]\ninput = 1.0\noutput = 2.0\n'
+    )
     settings = load_settings(config=config, env={"OPENAI_BASE_URL": "http://env.example/v1", "OPENAI_API_KEY": KEY})
     assert settings.model == "from-file" and settings.response_format == "json_object" and settings.timeout == 5
     assert settings.base_url == "http://env.example/v1" and settings.api_key.reveal() == KEY
@@ -321,7 +355,7 @@ def test_prompt_stable_prefix(codebook):
 def test_chunking_covers_the_text_with_overlap():
     from coder.llm.chunk import chunks
 
-    text = ("One sentence here. Another one follows.\n\n" * 300)
+    text = "One sentence here. Another one follows.\n\n" * 300
     parts = chunks(text, 2000, 300)
     assert parts[0][0] == 0 and parts[-1][1] == len(text)
     assert all(b[0] < a[1] and a[1] - b[0] >= 150 for a, b in zip(parts, parts[1:]))
@@ -332,19 +366,23 @@ def test_values_go_through_the_shared_normaliser(codebook):
     from coder.llm.build import EventBuilder
     from coder.normalize import Normalizer
 
-    raw = answer(codebook, actor1={"value": "Liwa Fatimiyoun", "quote": "Liwa Fatemiyoun"},
-                 location={"value": "Albu Kamal", "quote": "Albukamal"},
-                 event_date={"value": "2021-03-15", "quote": "On Monday"},
-                 movement_kind={"value": "arrived", "quote": "arrived"},
-                 origin={"value": "Iraq", "quote": "an invented quote that the article never says"},
-                 actor2={"value": "Unknown Group", "quote": "local sources"})
+    raw = answer(
+        codebook,
+        actor1={"value": "Liwa Fatimiyoun", "quote": "Liwa Fatemiyoun"},
+        location={"value": "Albu Kamal", "quote": "Albukamal"},
+        event_date={"value": "2021-03-15", "quote": "On Monday"},
+        movement_kind={"value": "arrived", "quote": "arrived"},
+        origin={"value": "Iraq", "quote": "an invented quote that the article never says"},
+        actor2={"value": "Unknown Group", "quote": "local sources"},
+    )
     (event,) = EventBuilder(codebook, Normalizer(codebook), threshold=90).events(raw, doc())
     assert event.value("actor1") == "Fatemiyoun Brigade" and event.value("location") == "Al Bukamal"
     # "On Monday" resolved against the publication date (Tuesday 16 March 2021), day precision.
     assert event.value("event_date") == "2021-03-15" and event.value("time_precision") == 1
     assert event.value("movement_kind") == "arrival"
     assert event.value("country") == "Syria" and event.value("admin1") == next(
-        p.admin1 for p in codebook.places if p.name == "Al Bukamal")  # the gazetteer's spelling
+        p.admin1 for p in codebook.places if p.name == "Al Bukamal"
+    )  # the gazetteer's spelling
     assert event.value("latitude") == 34.4533 and event.value("inter1") == 3
     assert event.fields["actor2"].detail == "not in the dictionary"
     origin = event.fields["origin"]
@@ -366,8 +404,18 @@ def test_cli_codes_against_the_fake_server_and_reruns_from_cache(server, codeboo
     monkeypatch.setenv("HOME", str(tmp_path))
     server.push({"json": answer(codebook)})
     out = tmp_path / "coded.jsonl"
-    args = ["code", str(article), "--coder", "llm", "--base-url", server.base_url, "--model", "fake-model",
-            "--out", str(out)]
+    args = [
+        "code",
+        str(article),
+        "--coder",
+        "llm",
+        "--base-url",
+        server.base_url,
+        "--model",
+        "fake-model",
+        "--out",
+        str(out),
+    ]
     runner = CliRunner()
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
@@ -391,8 +439,21 @@ def test_cli_wrong_key_is_one_line_exit_1_without_the_key(server, tmp_path, monk
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     monkeypatch.setenv("HOME", str(tmp_path))
     server.push({"status": 401})
-    result = CliRunner().invoke(app, ["code", str(article), "--coder", "llm", "--base-url", server.base_url,
-                                      "--model", "fake-model", "--out", str(tmp_path / "o.jsonl")])
+    result = CliRunner().invoke(
+        app,
+        [
+            "code",
+            str(article),
+            "--coder",
+            "llm",
+            "--base-url",
+            server.base_url,
+            "--model",
+            "fake-model",
+            "--out",
+            str(tmp_path / "o.jsonl"),
+        ],
+    )
     assert result.exit_code == 1
     assert "could not be coded" in result.output and "Traceback" not in result.output
     assert KEY not in result.output and KEY not in (tmp_path / "o.jsonl").read_text()

@@ -61,11 +61,18 @@ def test_a_number_its_quote_does_not_give_is_contradicted(make, server, codebook
 
 
 def test_number_words_and_sums_agree(make, server, codebook):
-    text = ("On Monday three trucks and two buses of Liwa Fatemiyoun fighters arrived in Albukamal. "
-            "Ten trucks and 5 buses followed.")
-    body = answer(codebook, vehicle_count={"value": 3, "quote": "three trucks"},
-                  personnel_count={"value": 15, "quote": "Ten trucks and 5 buses"})
-    body["events"][0]["evidence"] = "On Monday three trucks and two buses of Liwa Fatemiyoun fighters arrived in Albukamal."
+    text = (
+        "On Monday three trucks and two buses of Liwa Fatemiyoun fighters arrived in Albukamal. "
+        "Ten trucks and 5 buses followed."
+    )
+    body = answer(
+        codebook,
+        vehicle_count={"value": 3, "quote": "three trucks"},
+        personnel_count={"value": 15, "quote": "Ten trucks and 5 buses"},
+    )
+    body["events"][0]["evidence"] = (
+        "On Monday three trucks and two buses of Liwa Fatemiyoun fighters arrived in Albukamal."
+    )
     event = code_one(make, server, doc(text=text), body)
     assert event.fields["vehicle_count"].alignment == Alignment.exact
     assert event.fields["personnel_count"].alignment == Alignment.exact
@@ -117,8 +124,11 @@ def test_the_acled_csv_lists_the_fields_no_quote_supports(make, server, codebook
 
     from coder.export import write_acled_csv
 
-    body = answer(codebook, location={"value": "Palmyra", "quote": "Albukamal"},
-                  origin={"value": "Iraq", "quote": "words the article never says"})
+    body = answer(
+        codebook,
+        location={"value": "Palmyra", "quote": "Albukamal"},
+        origin={"value": "Iraq", "quote": "words the article never says"},
+    )
     server.push({"json": body})
     result = make(cache=False).code(doc())
     out = io.StringIO()
@@ -131,8 +141,10 @@ def test_the_acled_csv_lists_the_fields_no_quote_supports(make, server, codebook
 
 def test_an_answer_cut_at_max_tokens_splits_the_chunk_instead_of_asking_for_less(make, server, codebook):
     first = TEXT
-    second = ("In a separate report, a convoy of 20 trucks carrying Liwa Fatemiyoun fighters arrived in "
-              "Albukamal from Iraq on Monday. " * 6).strip()
+    second = (
+        "In a separate report, a convoy of 20 trucks carrying Liwa Fatemiyoun fighters arrived in "
+        "Albukamal from Iraq on Monday. " * 6
+    ).strip()
     text = first + "\n\n" + second
     cut = answer(codebook)
     server.push({"json": cut, "finish_reason": "length"}, {"json": answer(codebook)}, {"json": {"events": []}})
@@ -179,15 +191,28 @@ def test_what_human_coders_write_is_not_contradicted(codebook):
 
     n = Normalizer(codebook)
     spec = codebook.field_spec
-    assert disagreement(n, spec("troop_movement", "location"), "Deir ez-Zor governorate",
-                        "countryside west of Deir Ezzor") is None
-    assert disagreement(n, spec("troop_movement", "vehicle_count"), 20,
-                        "Each of the two convoys is made up of about 10 trucks") is None
+    assert (
+        disagreement(n, spec("troop_movement", "location"), "Deir ez-Zor governorate", "countryside west of Deir Ezzor")
+        is None
+    )
+    assert (
+        disagreement(
+            n, spec("troop_movement", "vehicle_count"), 20, "Each of the two convoys is made up of about 10 trucks"
+        )
+        is None
+    )
     assert disagreement(n, spec("troop_movement", "vehicle_count"), 3, "one bus ... two trucks") is None
     assert disagreement(n, spec("troop_movement", "vehicle_count"), 5, "five four-wheel-drive pickups") is None
     assert disagreement(n, spec("troop_movement", "vehicle_count"), 6, "five four-wheel-drive pickups")
-    assert disagreement(n, spec("troop_movement", "actor1"), "Iran-backed militias (unidentified)",
-                        "The militias affiliated with the IRGC") is None
+    assert (
+        disagreement(
+            n,
+            spec("troop_movement", "actor1"),
+            "Iran-backed militias (unidentified)",
+            "The militias affiliated with the IRGC",
+        )
+        is None
+    )
     assert date_reading("2021-03-16", "recently", date(2021, 3, 16)) == ("2021-03-16", None)
     assert date_reading("2021-03-10", "recently", date(2021, 3, 16))[1]
     assert date_reading("2022-09-01", "On September 1", None, "Report, 2022. On September 1 ...")[1] is None

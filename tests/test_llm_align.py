@@ -9,9 +9,11 @@ import pytest
 from coder.llm.align import Aligner, align_quote, fold
 from coder.models import Alignment
 
-TEXT = ("Deir Ezzor, March 16: On Monday a convoy of 15 pickup vehicles carrying Liwa Fatemiyoun fighters "
-        "arrived in Albukamal from Iraq, local sources told \u201cDeir Ezzor 24\u201d. The convoy carried heavy "
-        "machine guns \u2013 and rockets.\n\nIn a separate report, a convoy of   militiamen left Albukamal.")
+TEXT = (
+    "Deir Ezzor, March 16: On Monday a convoy of 15 pickup vehicles carrying Liwa Fatemiyoun fighters "
+    "arrived in Albukamal from Iraq, local sources told \u201cDeir Ezzor 24\u201d. The convoy carried heavy "
+    "machine guns \u2013 and rockets.\n\nIn a separate report, a convoy of   militiamen left Albukamal."
+)
 
 
 def test_exact_match_prefers_the_occurrence_near_the_evidence():
@@ -27,7 +29,7 @@ def test_normalized_match_maps_offsets_back_to_the_original():
     hit = align_quote(TEXT, 'local sources told "deir ezzor 24"')
     assert hit.alignment == Alignment.normalized
     span = hit.spans[0]
-    assert TEXT[span.start:span.end] == span.text == "local sources told \u201cDeir Ezzor 24\u201d"
+    assert TEXT[span.start : span.end] == span.text == "local sources told \u201cDeir Ezzor 24\u201d"
     dash = align_quote(TEXT, "machine guns - and rockets")
     assert dash.alignment == Alignment.normalized and dash.spans[0].text.endswith("and rockets")
     spaces = align_quote(TEXT, "a convoy of militiamen")
@@ -45,14 +47,17 @@ def test_short_quote_with_a_doubled_letter():
     assert hit.alignment == Alignment.fuzzy and hit.spans[0].text == "Albukamal"
 
 
-@pytest.mark.parametrize("quote", [
-    "a convoy of 50 pickup vehicles carrying Liwa Fatemiyoun fighters",   # number changed
-    "15 pickup vehicles carrying Kataib Hezbollah fighters",              # name swapped
-    "Iran",                                                               # "Iraq" is one letter away
-    "the fighters opened a recruitment office in al-Mayadin",             # made up
-    "",
-    None,
-])
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "a convoy of 50 pickup vehicles carrying Liwa Fatemiyoun fighters",  # number changed
+        "15 pickup vehicles carrying Kataib Hezbollah fighters",  # name swapped
+        "Iran",  # "Iraq" is one letter away
+        "the fighters opened a recruitment office in al-Mayadin",  # made up
+        "",
+        None,
+    ],
+)
 def test_invented_quotes_are_not_aligned(quote):
     hit = align_quote(TEXT, quote)
     assert hit.alignment == Alignment.unaligned and not hit.spans and not hit.grounded

@@ -12,9 +12,11 @@ import pytest
 from coder.llm.align import Aligner
 from coder.models import Alignment
 
-TEXT = ("Local sources said on Sunday that three buses carrying fighters of the Fatemiyoun Brigade arrived "
-        "in al-Mayadeen city from the Iraqi border, where they were stationed in the headquarters of the "
-        "militia near the old bridge. Two days later the Syrian army sent reinforcements to Palmyra.")
+TEXT = (
+    "Local sources said on Sunday that three buses carrying fighters of the Fatemiyoun Brigade arrived "
+    "in al-Mayadeen city from the Iraqi border, where they were stationed in the headquarters of the "
+    "militia near the old bridge. Two days later the Syrian army sent reinforcements to Palmyra."
+)
 
 
 @pytest.fixture(scope="module")
@@ -30,31 +32,37 @@ def aligner(normalizer):
 
 
 def span_text(hit):
-    return TEXT[hit.spans[0].start:hit.spans[-1].end]
+    return TEXT[hit.spans[0].start : hit.spans[-1].end]
 
 
-@pytest.mark.parametrize("quote, expected", [
-    ("3 buses carrying fighters", "three buses carrying fighters"),                     # number word -> digits
-    ("2 days later the Syrian army", "Two days later the Syrian army"),
-    ("fighters of Fatemiyoun Brigade arrived", "fighters of the Fatemiyoun Brigade arrived"),   # dropped "the"
-    ("stationed in headquarters of the militia", "stationed in the headquarters of the militia"),
-    ("carrying the fighters of the Fatemiyoun Brigade", "carrying fighters of the Fatemiyoun Brigade"),  # added
-    ("Mayadin", "al-Mayadeen"),                                                          # respelled name
-    ("arrived in al-Mayadin city from the Iraqi border", "arrived in al-Mayadeen city from the Iraqi border"),
-])
+@pytest.mark.parametrize(
+    "quote, expected",
+    [
+        ("3 buses carrying fighters", "three buses carrying fighters"),  # number word -> digits
+        ("2 days later the Syrian army", "Two days later the Syrian army"),
+        ("fighters of Fatemiyoun Brigade arrived", "fighters of the Fatemiyoun Brigade arrived"),  # dropped "the"
+        ("stationed in headquarters of the militia", "stationed in the headquarters of the militia"),
+        ("carrying the fighters of the Fatemiyoun Brigade", "carrying fighters of the Fatemiyoun Brigade"),  # added
+        ("Mayadin", "al-Mayadeen"),  # respelled name
+        ("arrived in al-Mayadin city from the Iraqi border", "arrived in al-Mayadeen city from the Iraqi border"),
+    ],
+)
 def test_word_level_changes_align_to_the_right_words(aligner, quote, expected):
     hit = aligner.align(quote)
     assert hit.grounded, quote
     assert span_text(hit) == expected
 
 
-@pytest.mark.parametrize("quote", [
-    "4 buses carrying fighters",                                    # a different figure
-    "three buses carrying fighters of the Zainabiyoun Brigade",      # another actor
-    "arrived in Palmyra city from the Iraqi border",                 # another place, in the same text
-    "fighters of the Fatemiyoun Brigade left al-Mayadeen city",      # a content word changed
-    "Homs",
-])
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "4 buses carrying fighters",  # a different figure
+        "three buses carrying fighters of the Zainabiyoun Brigade",  # another actor
+        "arrived in Palmyra city from the Iraqi border",  # another place, in the same text
+        "fighters of the Fatemiyoun Brigade left al-Mayadeen city",  # a content word changed
+        "Homs",
+    ],
+)
 def test_word_level_guards_still_refuse(aligner, quote):
     assert not aligner.align(quote).grounded, quote
 
@@ -62,8 +70,10 @@ def test_word_level_guards_still_refuse(aligner, quote):
 def test_the_next_best_window_is_tried_when_the_best_is_refused():
     # The first window is as close as the right one (same typos, another figure) and the
     # digit guard refuses it; the right one, further on, must still be found.
-    text = ("A convoy of 16 pickup vehicles carying fightrs was seen in March. "
-            "Later a convoy of 15 pickup vehicles carrying fighters arrived in the town.")
+    text = (
+        "A convoy of 16 pickup vehicles carying fightrs was seen in March. "
+        "Later a convoy of 15 pickup vehicles carrying fighters arrived in the town."
+    )
     hit = Aligner(text).align("convoy of 15 pickup vehicles carying fightrs")
     assert hit.grounded and hit.alignment == Alignment.fuzzy
-    assert text[hit.spans[0].start:hit.spans[0].end] == "convoy of 15 pickup vehicles carrying fighters"
+    assert text[hit.spans[0].start : hit.spans[0].end] == "convoy of 15 pickup vehicles carrying fighters"

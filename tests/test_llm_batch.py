@@ -28,16 +28,32 @@ def _docs() -> list[Document]:
 @pytest.fixture
 def coder(codebook, tmp_path):
     (tmp_path / "none.toml").write_text("")
-    return LLMCoder(codebook, model="gpt-4o-mini", api_key=KEY, cache_dir=tmp_path / "cache",
-                    config=tmp_path / "none.toml")
+    return LLMCoder(
+        codebook, model="gpt-4o-mini", api_key=KEY, cache_dir=tmp_path / "cache", config=tmp_path / "none.toml"
+    )
 
 
 def _line(custom_id: str, content: str | None = None, *, status: int = 200, error: dict | None = None) -> str:
-    body = {"choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
-            "usage": {"prompt_tokens": 5000, "completion_tokens": 300,
-                      "prompt_tokens_details": {"cached_tokens": 4000}}} if content is not None else {}
-    return json.dumps({"id": f"batch_req_{custom_id}", "custom_id": custom_id,
-                       "response": {"status_code": status, "body": body} if error is None else None, "error": error})
+    body = (
+        {
+            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
+            "usage": {
+                "prompt_tokens": 5000,
+                "completion_tokens": 300,
+                "prompt_tokens_details": {"cached_tokens": 4000},
+            },
+        }
+        if content is not None
+        else {}
+    )
+    return json.dumps(
+        {
+            "id": f"batch_req_{custom_id}",
+            "custom_id": custom_id,
+            "response": {"status_code": status, "body": body} if error is None else None,
+            "error": error,
+        }
+    )
 
 
 def test_prepare_writes_one_request_per_document_and_never_the_key(coder, tmp_path):
@@ -60,11 +76,16 @@ def test_read_grounds_valid_answers_and_fails_the_rest_with_reasons(coder, codeb
     requests = tmp_path / "requests.jsonl"
     prepare(coder, _docs(), requests)
     output = tmp_path / "output.jsonl"
-    output.write_text("\n".join([
-        _line("d0-c1", json.dumps(answer(codebook))),
-        _line("d1-c1", '{"events": [ not json'),
-        _line("d2-c1", error={"code": "server_error", "message": "boom"}),
-    ]) + "\n")
+    output.write_text(
+        "\n".join(
+            [
+                _line("d0-c1", json.dumps(answer(codebook))),
+                _line("d1-c1", '{"events": [ not json'),
+                _line("d2-c1", error={"code": "server_error", "message": "boom"}),
+            ]
+        )
+        + "\n"
+    )
     coded = list(read(coder, requests, [output]))
     assert [c.status for c in coded] == ["ok", "failed", "failed", "failed"]
     (event,) = coded[0].events
@@ -121,16 +142,19 @@ def test_cli_prepare_then_read(codebook, tmp_path, monkeypatch):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text(TEXT)
     requests = tmp_path / "requests.jsonl"
-    result = runner.invoke(app, ["llm-batch", "prepare", str(tmp_path / "in"), "--out", str(requests),
-                                 "--config", str(config)])
+    result = runner.invoke(
+        app, ["llm-batch", "prepare", str(tmp_path / "in"), "--out", str(requests), "--config", str(config)]
+    )
     assert result.exit_code == 0, result.output
     assert "1 request(s)" in result.output and KEY not in result.output
     custom_id = json.loads(requests.read_text().splitlines()[0])["custom_id"]
     output = tmp_path / "output.jsonl"
     output.write_text(_line(custom_id, json.dumps(answer(codebook))) + "\n")
     coded = tmp_path / "coded.jsonl"
-    result = runner.invoke(app, ["llm-batch", "read", str(output), "--requests", str(requests), "--out", str(coded),
-                                 "--config", str(config)])
+    result = runner.invoke(
+        app,
+        ["llm-batch", "read", str(output), "--requests", str(requests), "--out", str(coded), "--config", str(config)],
+    )
     assert result.exit_code == 0, result.output
     record = json.loads(coded.read_text())
     assert record["status"] == "ok" and record["events"][0]["type"] == "troop_movement"
@@ -140,11 +164,19 @@ def test_cli_prepare_then_read(codebook, tmp_path, monkeypatch):
 def test_a_refusal_in_the_batch_results_fails_that_document_with_the_refusal(coder, tmp_path):
     requests = tmp_path / "requests.jsonl"
     prepare(coder, _docs()[:1], requests)
-    body = {"choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": None, "refusal": "I can't help with that."}}]}
+    body = {
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": None, "refusal": "I can't help with that."},
+            }
+        ]
+    }
     output = tmp_path / "output.jsonl"
-    output.write_text(json.dumps({"custom_id": "d0-c1", "response": {"status_code": 200, "body": body},
-                                  "error": None}) + "\n")
+    output.write_text(
+        json.dumps({"custom_id": "d0-c1", "response": {"status_code": 200, "body": body}, "error": None}) + "\n"
+    )
     (coded,) = read(coder, requests, [output])
     assert coded.status == "failed"
     assert "refused" in coded.error and "I can't help with that." in coded.error
@@ -185,12 +217,21 @@ def test_requests_are_split_at_the_batch_limits_and_read_back_together(coder, co
     outputs = []
     for n, f in enumerate(done.files):
         out = tmp_path / f"out{n}.jsonl"
-        out.write_text("\n".join(_line(json.loads(request)["custom_id"], json.dumps(answer(codebook)))
-                                 for request in f.read_text().splitlines()) + "\n")
+        out.write_text(
+            "\n".join(
+                _line(json.loads(request)["custom_id"], json.dumps(answer(codebook)))
+                for request in f.read_text().splitlines()
+            )
+            + "\n"
+        )
         outputs.append(out)
     coded = list(read(coder, requests, outputs))
     assert [c.status for c in coded] == ["ok"] * 5
     # A smaller prepare later names the parts it did not rewrite.
-    again = prepare(LLMCoder(codebook, model="gpt-4o-mini", api_key=KEY, cache=False,
-                             config=tmp_path / "none.toml"), docs[:2], requests, max_requests=2)
+    again = prepare(
+        LLMCoder(codebook, model="gpt-4o-mini", api_key=KEY, cache=False, config=tmp_path / "none.toml"),
+        docs[:2],
+        requests,
+        max_requests=2,
+    )
     assert again.files == [requests] and again.stale == [part_path(requests, 2), part_path(requests, 3)]

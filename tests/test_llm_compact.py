@@ -7,9 +7,10 @@ import json
 
 from jsonschema import Draft202012Validator
 
-from coder.llm.compact import CURRENT_LIMITS, ORIGINAL_LIMITS, compact_response_schema, limits, within
+from coder.llm.compact import compact_response_schema
+from coder.llm.response import CURRENT_LIMITS, ORIGINAL_LIMITS, for_model, full_response_schema, limits, measure, within
 from coder.models import Alignment
-from coder.schema import llm_response_schema
+from coder.schema import llm_fields
 
 from .test_llm import answer, doc, make, server, sleeps  # noqa: F401  (fixtures)
 
@@ -30,19 +31,58 @@ def compact(full: dict) -> dict:
 
 
 def test_both_modes_against_both_sets_of_limits(codebook):
-    full, small = llm_response_schema(codebook), compact_response_schema(codebook)
+    full, small = for_model(full_response_schema(codebook)), for_model(compact_response_schema(codebook))
     # The full schema: fine for OpenAI now, refused where the original limits hold (issue 20).
-    assert limits(full)[0] > ORIGINAL_LIMITS[0] and limits(full)[1] > ORIGINAL_LIMITS[1]  # 200 and 6 today
+    assert limits(full)[0] > ORIGINAL_LIMITS.properties and limits(full)[1] > ORIGINAL_LIMITS.depth  # 200, 6
     assert within(full, CURRENT_LIMITS) and not within(full, ORIGINAL_LIMITS)
     assert within(small, CURRENT_LIMITS) and within(small, ORIGINAL_LIMITS)
     props, depth = limits(small)
     assert props <= 60 and depth == 5
+    # Typed enums count against the enum limits in both modes; both stay inside the original ones.
+    for schema in (full, small):
+        size = measure(schema)
+        assert 0 < size.enum_values <= ORIGINAL_LIMITS.enum_values and size.characters <= ORIGINAL_LIMITS.characters
     Draft202012Validator.check_schema(small)
+    Draft202012Validator.check_schema(full)
+
+
+def _enum_nodes(node):
+    if isinstance(node, dict):
+        if "enum" in node:
+            yield node
+        for value in node.values():
+            yield from _enum_nodes(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _enum_nodes(item)
+
+
+def test_enums_are_typed_in_the_full_schema_and_carry_their_values(codebook):
+    full = full_response_schema(codebook)
+    nodes = list(_enum_nodes(full))
+    assert nodes and all("type" in n for n in nodes)
+    for et in codebook.event_types:
+        variant = next(
+            v for v in full["properties"]["events"]["items"]["anyOf"] if v["properties"]["type"]["enum"] == [et.id]
+        )
+        for name, spec in llm_fields(codebook, et.id).items():
+            value = variant["properties"]["fields"]["properties"][name]["properties"]["value"]
+            if spec.type == "enum":
+                assert value == {"type": ["string", "null"], "enum": [*spec.values, None]}, name
+            elif spec.type == "list" and spec.items == "enum":
+                assert value["items"] == {"type": "string", "enum": list(spec.values)}, name
+    assert full["properties"]["events"]["items"]["anyOf"][0]["properties"]["evidence"]["type"] == "array"
+
+
+def test_what_is_sent_has_no_descriptions_but_keeps_fields_named_description(codebook):
+    sent = json.dumps(for_model(full_response_schema(codebook)))
+    assert '"description"' not in sent and '"$schema"' not in sent
+    assert for_model({"properties": {"description": {"type": "string", "description": "x"}}}) == {
+        "properties": {"description": {"type": "string"}}
+    }
 
 
 def test_enums_are_typed_and_every_field_has_one_kind(codebook):
-    from coder.schema import llm_fields
-
     event = compact_response_schema(codebook)["properties"]["events"]["items"]
     variants = event["properties"]["fields"]["items"]["anyOf"]
     named = [n for v in variants for n in v["properties"]["name"]["enum"]]
@@ -69,12 +109,16 @@ def test_a_compact_answer_codes_like_the_full_one(make, server, codebook):
 
 
 def test_list_items_quoted_apart_are_grounded_together(make, server, codebook):
-    text = ("On Monday a convoy of 15 pickup vehicles carrying Liwa Fatemiyoun fighters arrived in Albukamal from "
-            "Iraq. It carried heavy machine guns, and later drones were unloaded.")
+    text = (
+        "On Monday a convoy of 15 pickup vehicles carrying Liwa Fatemiyoun fighters arrived in Albukamal from "
+        "Iraq. It carried heavy machine guns, and later drones were unloaded."
+    )
     raw = compact(answer(codebook))
     raw["events"][0]["evidence"] = text.split(". ")[0] + "."
-    raw["events"][0]["fields"] += [{"name": "equipment", "value": "heavy machine guns", "quote": "heavy machine guns"},
-                                   {"name": "equipment", "value": "drones", "quote": "drones"}]
+    raw["events"][0]["fields"] += [
+        {"name": "equipment", "value": "heavy machine guns", "quote": "heavy machine guns"},
+        {"name": "equipment", "value": "drones", "quote": "drones"},
+    ]
     server.push({"json": raw})
     result = make(schema_mode="compact").code(doc(text=text))
     equipment = result.events[0].fields["equipment"]

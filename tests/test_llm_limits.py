@@ -13,7 +13,7 @@ from .test_llm import KEY, TEXT, answer, doc, make, server, sleeps  # noqa: F401
 
 
 def leaks(text: str, key: str = KEY, size: int = 8) -> list[str]:
-    return [key[i:i + size] for i in range(len(key) - size + 1) if key[i:i + size] in text]
+    return [key[i : i + size] for i in range(len(key) - size + 1) if key[i : i + size] in text]
 
 
 def test_defaults_bound_a_silent_server():
@@ -63,8 +63,10 @@ def test_each_concurrent_document_has_its_own_deadline(make, server, codebook):
 def test_no_fragment_of_the_key_in_errors_logs_or_cache(make, server, codebook, caplog, tmp_path):
     caplog.set_level(logging.DEBUG)
     # A server that cuts its echo of the key at 20 characters (issue 17), another that shows its middle.
-    server.push({"status": 500, "message": f"upstream rejected {KEY[:20]}"},
-                {"status": 500, "message": f"bad token ...{KEY[9:21]}..."})
+    server.push(
+        {"status": 500, "message": f"upstream rejected {KEY[:20]}"},
+        {"status": 500, "message": f"bad token ...{KEY[9:21]}..."},
+    )
     coder = make(max_retries=1)
     failed = coder.code(doc("boom"))
     assert failed.status == "failed" and "bad token ...***..." in failed.error

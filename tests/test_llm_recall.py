@@ -86,16 +86,28 @@ def test_compact_mode_repair_and_recall_together_from_the_command_line(server, c
     article.write_text(TEXT, encoding="utf-8")
     (tmp_path / "article.meta.json").write_text(json.dumps({"publication_date": "2021-03-16"}), encoding="utf-8")
     config = tmp_path / "llm.toml"
-    config.write_text('[llm]\nschema_mode = "compact"\nrecall_passes = 1\ndocument_timeout = 30\n'
-                      f'cache_dir = "{tmp_path / "cache"}"\n')
+    config.write_text(
+        '[llm]\nschema_mode = "compact"\nrecall_passes = 1\ndocument_timeout = 30\n'
+        f'cache_dir = "{tmp_path / "cache"}"\n'
+    )
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("EVENTCODER_CONFIG", str(config))
     invented = compact(answer(codebook, vehicle_count={"value": 40, "quote": "a column of 40 armoured trucks"}))
     server.push({"json": invented}, {"json": compact(answer(codebook))}, {"json": compact(both(codebook))})
     out = tmp_path / "coded.jsonl"
-    args = ["code", str(article), "--coder", "llm", "--base-url", server.base_url, "--model", "fake-model",
-            "--out", str(out)]
+    args = [
+        "code",
+        str(article),
+        "--coder",
+        "llm",
+        "--base-url",
+        server.base_url,
+        "--model",
+        "fake-model",
+        "--out",
+        str(out),
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert server.count == 3  # the answer, its grounding repair, one recall pass

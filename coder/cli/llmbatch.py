@@ -81,7 +81,12 @@ def prepare_command(
 @llm_batch.command("read")
 def read_command(
     results: Annotated[
-        list[Path], typer.Argument(help="The batch's output file, and its error file if any.", show_default=False)
+        list[Path],
+        typer.Argument(
+            help="The batch's output file, and its error file if any; or recorded answers (text_sha256, answer) "
+            "to play back.",
+            show_default=False,
+        ),
     ],
     requests: Annotated[Path, typer.Option("--requests", help="The requests file `prepare` wrote.")],
     out: Annotated[

@@ -27,12 +27,16 @@ _SINGULAR = re.compile(r"\b(?:a|an|one|single|lone)\b", re.I)
 # "IRGC-backed militia" names the IRGC as the patron of the group, not as the group.
 _PATRON = re.compile(r"\s*[-\u2010\u2011]\s*(?:" + PATRON_PARTICIPLES + r")\b", re.I)
 # ...and so does "militias affiliated with the IRGC", "allied to Iran's Revolutionary Guard".
-_PATRON_BEFORE = re.compile(r"\b(?:affiliated with|allied (?:to|with)|loyal to|backed by|linked to|supported by|"
-                            r"funded by|aligned with|led by|sponsored by)\s+(?:the\s+)?(?:\w+['\u2019]s\s+)?$", re.I)
+_PATRON_BEFORE = re.compile(
+    r"\b(?:affiliated with|allied (?:to|with)|loyal to|backed by|linked to|supported by|"
+    r"funded by|aligned with|led by|sponsored by)\s+(?:the\s+)?(?:\w+['\u2019]s\s+)?$",
+    re.I,
+)
 # Words that make a place a coarser or finer cut of the same name: "Deir ez-Zor governorate" and
 # "the countryside of Deir Ezzor", "Al Bukamal crossing" and "al-Boukamal".
-_PLACE_GENERIC = re.compile(r"\b(?:governorate|province|countryside|desert|city|town|border|crossing|crossings)\b",
-                            re.I)
+_PLACE_GENERIC = re.compile(
+    r"\b(?:governorate|province|countryside|desert|city|town|border|crossing|crossings)\b", re.I
+)
 # "four-wheel drive" is a kind of vehicle, not a figure.
 _NOT_A_FIGURE = re.compile(r"\bfour[\s\-\u2010\u2011]*wheel(?:[\s\-\u2010\u2011]*drive)?", re.I)
 _EACH = re.compile(r"\b(?:each|every|per)\b", re.I)
@@ -43,15 +47,21 @@ def disagreement(normalizer: Any, spec: FieldSpec, value: Any, said: str) -> str
     if normalizer is None or not said or value is None:
         return None
     if spec.normalize == "actor":
-        named = [m.match.name for m in normalizer.find_actors(said)
-                 if not _PATRON.match(said, m.end) and not _PATRON_BEFORE.search(said, 0, m.start)]
-        return _names(value, named,
-                      lambda item: normalizer.actor(item, whole=True))
+        named = [
+            m.match.name
+            for m in normalizer.find_actors(said)
+            if not _PATRON.match(said, m.end) and not _PATRON_BEFORE.search(said, 0, m.start)
+        ]
+        return _names(value, named, lambda item: normalizer.actor(item, whole=True))
     if spec.normalize == "place":
         _actors, places = normalizer.find_names(said)
         named = [m.match.name for m in places]
-        return _names(value, named, lambda item: normalizer.place(item, whole=True),
-                      same=lambda item, name: _place_base(item) == _place_base(name))
+        return _names(
+            value,
+            named,
+            lambda item: normalizer.place(item, whole=True),
+            same=lambda item, name: _place_base(item) == _place_base(name),
+        )
     if spec.type in ("integer", "number") and isinstance(value, (int, float)) and not isinstance(value, bool):
         return _number(value, said)
     if spec.is_enum:
@@ -77,8 +87,14 @@ def _names(value: Any, named: list[str], known, same=lambda item, name: False) -
     if not named:
         return None
     items = value if isinstance(value, list) else [value]
-    wrong = [item for item in items if isinstance(item, str) and item not in named and known(item) is not None
-             and not any(same(item, name) for name in named)]
+    wrong = [
+        item
+        for item in items
+        if isinstance(item, str)
+        and item not in named
+        and known(item) is not None
+        and not any(same(item, name) for name in named)
+    ]
     if wrong:
         return f"the quote names {', '.join(dict.fromkeys(named))}, not {', '.join(wrong)}"
     return None
@@ -132,10 +148,11 @@ def date_reading(value: Any, said: str, published: date | None, year_in_text: st
         given = date.fromisoformat(value)
     except ValueError:
         return resolved.iso, None
-    same = {1: given == resolved.date,
-            2: abs((given - resolved.date).days) <= 6,
-            3: (given.year, given.month) == (resolved.date.year, resolved.date.month)}.get(resolved.precision,
-                                                                                        given == resolved.date)
+    same = {
+        1: given == resolved.date,
+        2: abs((given - resolved.date).days) <= 6,
+        3: (given.year, given.month) == (resolved.date.year, resolved.date.month),
+    }.get(resolved.precision, given == resolved.date)
     if same:
         return resolved.iso, None
     return value, f"the quote gives {resolved.iso}, not {value}"

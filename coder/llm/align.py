@@ -186,8 +186,9 @@ class Aligner:
         if hit.grounded or self.normalizer is None or quote is None:
             return hit
         # Last: the names written as the document writes the same entities, and once more.
-        for respelled in align_words.respellings(self.normalizer, quote.strip(), self._doc_names(),
-                                                 self._near_first(near)):
+        for respelled in align_words.respellings(
+            self.normalizer, quote.strip(), self._doc_names(), self._near_first(near)
+        ):
             again = self._align(respelled, near)
             if again.grounded:
                 found = fold(" ".join(s.text for s in again.spans)).text
@@ -197,14 +198,16 @@ class Aligner:
     def _doc_names(self) -> list[tuple[int, int, str, str]]:
         if self._names is None:
             actors, places = self.normalizer.find_names(self.text)
-            self._names = ([(m.start, m.end, "actor", m.match.name) for m in actors]
-                           + [(m.start, m.end, "place", m.match.name) for m in places])
+            self._names = [(m.start, m.end, "actor", m.match.name) for m in actors] + [
+                (m.start, m.end, "place", m.match.name) for m in places
+            ]
         return self._names
 
     def _near_first(self, near):
         def order(candidates: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
             ranked = sorted(candidates, key=lambda se: (_distance(se[0], se[1], near), se[0]))
             return [(s, e, self.text[s:e]) for s, e in ranked]
+
         return order
 
     def _align(self, quote: str | None, near: tuple[int, int] | None) -> Aligned:
@@ -241,8 +244,11 @@ class Aligner:
                 return elided
         # Whole words first: a dropped "the" is a word-level change, and a character
         # window would cut the quote's first or last word to fit.
-        fuzzy = (self._by_words(folded_quote, near, edited=True) or self._fuzzy(folded_quote, near)
-                 or self._by_words(folded_quote, near))
+        fuzzy = (
+            self._by_words(folded_quote, near, edited=True)
+            or self._fuzzy(folded_quote, near)
+            or self._by_words(folded_quote, near)
+        )
         if fuzzy is not None:
             (start, end), score = fuzzy
             return Aligned([Span.of(self.text, start, end)], Alignment.fuzzy, round(score, 1))
@@ -270,7 +276,7 @@ class Aligner:
         return _pick(candidates, near)
 
     def _elided(self, quote: str, near) -> Aligned | None:
-        """"A convoy ... arrived in al-Bukamal": align each piece, in order, close together."""
+        """ "A convoy ... arrived in al-Bukamal": align each piece, in order, close together."""
         pieces = [p for p in _ELLIPSIS.split(quote) if p.strip()]
         if len(pieces) < 2:
             return None
@@ -327,7 +333,9 @@ class Aligner:
                 if e > len(text) or not _is_boundary(text, e):
                     continue
                 window = text[s:e]
-                if Indel.distance(quote, window, score_cutoff=1) <= 1 and _DIGITS.findall(quote) == _DIGITS.findall(window):
+                if Indel.distance(quote, window, score_cutoff=1) <= 1 and _DIGITS.findall(quote) == _DIGITS.findall(
+                    window
+                ):
                     candidates.append(_trim(self.text, *folded.source_span(s, e)))
         if not candidates:
             return None
@@ -435,7 +443,8 @@ def _words_follow(quote_words: list[str], span_words: list[str], reverse: bool =
     return True
 
 
-def align_quote(text: str, quote: str | None, near: tuple[int, int] | None = None,
-                threshold: float = DEFAULT_THRESHOLD) -> Aligned:
+def align_quote(
+    text: str, quote: str | None, near: tuple[int, int] | None = None, threshold: float = DEFAULT_THRESHOLD
+) -> Aligned:
     """One-off alignment; build an `Aligner` to align many quotes in one document."""
     return Aligner(text, threshold=threshold).align(quote, near)

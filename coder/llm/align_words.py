@@ -23,19 +23,41 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-          "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90}
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 NUMBER_WORDS = [*_UNITS, *_TENS]
 _VALUES = {**{w: i for i, w in enumerate(_UNITS)}, **_TENS}
-_NUMBER_WORD = re.compile(r"\b(?:(" + "|".join(_TENS) + r")-(one|two|three|four|five|six|seven|eight|nine)"
-                          r"|(" + "|".join(sorted(_VALUES, key=len, reverse=True)) + r"))\b")
+_NUMBER_WORD = re.compile(
+    r"\b(?:(" + "|".join(_TENS) + r")-(one|two|three|four|five|six|seven|eight|nine)"
+    r"|(" + "|".join(sorted(_VALUES, key=len, reverse=True)) + r"))\b"
+)
 # Words a model drops or adds without changing what the quote says. A list, not a
 # length: "not" and "no" are short and change everything.
 FUNCTION_WORDS = frozenset(
     "the a an of in on at by for from with to into onto and or as its their his her this that these those "
-    "which who whom was were is are has have had been be also some".split())
+    "which who whom was were is are has have had been be also some".split()
+)
 _TOKEN = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 
@@ -49,9 +71,9 @@ def canonical_numbers(text: str, index: list[int], stop: list[int]) -> tuple[str
     new_stop: list[int] = []
     last = 0
     for m in _NUMBER_WORD.finditer(text):
-        out.append(text[last:m.start()])
-        new_index.extend(index[last:m.start()])
-        new_stop.extend(stop[last:m.start()])
+        out.append(text[last : m.start()])
+        new_index.extend(index[last : m.start()])
+        new_stop.extend(stop[last : m.start()])
         value = _VALUES[m.group(1)] + _VALUES[m.group(2)] if m.group(1) else _VALUES[m.group(3)]
         digits = str(value)
         out.append(digits)
@@ -80,8 +102,7 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
-def token_matches(text_tokens: list[tuple[str, int, int]], quote: str, edited: bool = False
-                  ) -> list[tuple[int, int]]:
+def token_matches(text_tokens: list[tuple[str, int, int]], quote: str, edited: bool = False) -> list[tuple[int, int]]:
     """`edited`: only runs that needed a function word dropped or added.
     (start, end) in the folded text of each run of words that is the quote give or take
     one short word; the content words must all be there, in order."""
@@ -131,8 +152,21 @@ def _follow(q: list[str], words: list[str], k: int, j: int, edits: int) -> int |
 
 
 # The gazetteer reads "al-Mayadeen city" as one name; the quote may not say "city".
-_GENERIC = {"city", "town", "village", "countryside", "desert", "area", "province", "governorate", "region",
-            "district", "outskirts", "suburb", "camp"}
+_GENERIC = {
+    "city",
+    "town",
+    "village",
+    "countryside",
+    "desert",
+    "area",
+    "province",
+    "governorate",
+    "region",
+    "district",
+    "outskirts",
+    "suburb",
+    "camp",
+}
 
 
 def _without_generic(spelled: str, quoted: str) -> str:
@@ -140,11 +174,12 @@ def _without_generic(spelled: str, quoted: str) -> str:
     words = spelled.split()
     while len(words) > 1 and words[-1].casefold() in _GENERIC and words[-1].casefold() not in quoted_words:
         words.pop()
-    return spelled[:spelled.rindex(words[-1]) + len(words[-1])] if words else spelled
+    return spelled[: spelled.rindex(words[-1]) + len(words[-1])] if words else spelled
 
 
-def respellings(normalizer: Any, quote: str, mentions: list[tuple[int, int, str, str]],
-                near_first, limit: int = 8) -> list[str]:
+def respellings(
+    normalizer: Any, quote: str, mentions: list[tuple[int, int, str, str]], near_first, limit: int = 8
+) -> list[str]:
     """The quote with each name written as the document writes the same entity, one
     rewrite per combination of the document's spellings (nearest the evidence first,
     `limit` at most); none when a name has no mention in the document.
@@ -162,7 +197,8 @@ def respellings(normalizer: Any, quote: str, mentions: list[tuple[int, int, str,
         candidates = [(s, e) for s, e, k, n in mentions if k == kind and n == name]
         if not candidates:
             return []
-        spellings = list(dict.fromkeys(_without_generic(text, quote[start:end])
-                                       for _s, _e, text in near_first(candidates)))
+        spellings = list(
+            dict.fromkeys(_without_generic(text, quote[start:end]) for _s, _e, text in near_first(candidates))
+        )
         rewrites = [r[:start] + spelled + r[end:] for r in rewrites for spelled in spellings][:limit]
     return [r for r in rewrites if r.casefold() != quote.casefold()]

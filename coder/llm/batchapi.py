@@ -26,10 +26,10 @@ from typing import Any, Iterable
 
 from ..errors import CoderError
 from ..io import atomic_output
-from ..models import CodedDocument, Document, Event
-from .chunk import chunks, merge_events
-from .coder import Answered
+from ..models import CodedDocument, Document
+from .chunk import chunks
 from .cost import Usage
+from .pipeline import Chunk, RecordingError, Stored, StoredSource, is_recorded, load_recorded
 from .prompt import estimate_tokens
 
 MANIFEST_KIND = "eventcoder-batch-manifest"
@@ -48,11 +48,11 @@ def manifest_path(requests: Path) -> Path:
 class Prepared:
     documents: int = 0
     requests: int = 0
-    cached: int = 0              # chunks answered from the cache, not sent
-    prompt_tokens: int = 0       # estimated, for the cost before sending
+    cached: int = 0  # chunks answered from the cache, not sent
+    prompt_tokens: int = 0  # estimated, for the cost before sending
     cost_usd: float | None = None
-    files: list[Path] = field(default_factory=list)   # the requests files, each one batch
-    stale: list[Path] = field(default_factory=list)   # parts of an earlier prepare, not to be sent
+    files: list[Path] = field(default_factory=list)  # the requests files, each one batch
+    stale: list[Path] = field(default_factory=list)  # parts of an earlier prepare, not to be sent
 
 
 # One batch takes at most 50,000 requests and a file of at most 200 MB: past either,
@@ -79,8 +79,10 @@ class _Parts:
     def write(self, line: str) -> None:
         size = len(line.encode("utf-8")) + 1
         if size > self.max_bytes:
-            raise BatchFileError(f"one request is {size:,} bytes, over the {self.max_bytes:,} bytes a batch file "
-                                 "may hold; lower chunk_chars")
+            raise BatchFileError(
+                f"one request is {size:,} bytes, over the {self.max_bytes:,} bytes a batch file "
+                "may hold; lower chunk_chars"
+            )
         if self.handle is None or self.count >= self.max_requests or self.size + size > self.max_bytes:
             path = part_path(self.requests, len(self.files) + 1)
             self.handle = self.stack.enter_context(atomic_output(path, newline="\n"))
@@ -91,8 +93,14 @@ class _Parts:
         self.size += size
 
 
-def prepare(coder: Any, documents: Iterable[Document], requests: Path, *, max_requests: int = MAX_REQUESTS,
-            max_bytes: int = MAX_BYTES) -> Prepared:
+def prepare(
+    coder: Any,
+    documents: Iterable[Document],
+    requests: Path,
+    *,
+    max_requests: int = MAX_REQUESTS,
+    max_bytes: int = MAX_BYTES,
+) -> Prepared:
     """Write the Batch API requests file(s) and the manifest for `documents`."""
     s = coder.settings
     done = Prepared()
@@ -104,9 +112,18 @@ def prepare(coder: Any, documents: Iterable[Document], requests: Path, *, max_re
     with ExitStack() as stack:
         man = stack.enter_context(atomic_output(manifest, newline="\n"))
         parts = _Parts(stack, requests, max_requests, max_bytes)
-        man.write(json.dumps({"kind": MANIFEST_KIND, "model": s.model, "prompt_hash": coder.prompt.hash,
-                              "codebook_version": coder.codebook.version,
-                              "response_format": s.response_format}) + "\n")
+        man.write(
+            json.dumps(
+                {
+                    "kind": MANIFEST_KIND,
+                    "model": s.model,
+                    "prompt_hash": coder.prompt.hash,
+                    "codebook_version": coder.codebook.version,
+                    "response_format": s.response_format,
+                }
+            )
+            + "\n"
+        )
         for doc_no, document in enumerate(documents):
             windows = chunks(document.text, s.chunk_chars, s.chunk_overlap)
             entry = []
@@ -119,16 +136,24 @@ def prepare(coder: Any, documents: Iterable[Document], requests: Path, *, max_re
                     entry.append({"window": [start, end], "part": part, "key": key, "custom_id": None})
                     continue
                 custom_id = f"d{doc_no}-c{number}"
-                body = {"model": s.model, "messages": coder.prompt.messages(text, document.publication_date, part),
-                        "response_format": coder.prompt.response_format, "temperature": s.temperature,
-                        "max_tokens": s.max_tokens}
-                parts.write(json.dumps({"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": body},
-                                       ensure_ascii=False))
+                body = {
+                    "model": s.model,
+                    "messages": coder.prompt.messages(text, document.publication_date, part),
+                    "response_format": coder.prompt.response_format,
+                    "temperature": s.temperature,
+                    "max_tokens": s.max_tokens,
+                }
+                parts.write(
+                    json.dumps(
+                        {"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": body}, ensure_ascii=False
+                    )
+                )
                 done.requests += 1
                 estimate.prompt_tokens += coder.prompt.stable_tokens + estimate_tokens(text)
                 entry.append({"window": [start, end], "part": part, "key": key, "custom_id": custom_id})
-            man.write(json.dumps({"document": document.model_dump(mode="json"), "chunks": entry},
-                                 ensure_ascii=False) + "\n")
+            man.write(
+                json.dumps({"document": document.model_dump(mode="json"), "chunks": entry}, ensure_ascii=False) + "\n"
+            )
             done.documents += 1
         if not parts.files:
             parts.stack.enter_context(atomic_output(requests, newline="\n"))  # nothing to send: an empty file
@@ -143,36 +168,45 @@ def prepare(coder: Any, documents: Iterable[Document], requests: Path, *, max_re
     return done
 
 
-@dataclass
-class Result:
-    content: str | None = None
-    finish_reason: str | None = None
-    error: str | None = None
-    usage: Usage = field(default_factory=Usage)
-
-
-def load_results(paths: Iterable[Path]) -> dict[str, Result]:
-    """custom_id -> what the provider answered, from output and error files."""
-    results: dict[str, Result] = {}
+def load_results(paths: Iterable[Path]) -> tuple[dict[str, Stored], dict[str, Stored]]:
+    """What the provider answered, by custom_id, from output and error files; and recorded
+    answers, by the hash of their text, from files of them (JSON Lines, or one object a file as
+    `coder regress --record-llm` writes), which `read` plays back the same way."""
+    results: dict[str, Stored] = {}
+    recorded: dict[str, Stored] = {}
     for path in paths:
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise BatchFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
-        for line_no, line in enumerate(lines, 1):
+        try:
+            whole = json.loads(text)
+        except json.JSONDecodeError:
+            whole = None
+        if is_recorded(whole):
+            recorded.update(load_recorded([path]))
+            continue
+        for line_no, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
+                if is_recorded(record):
+                    recorded[record["text_sha256"]] = Stored(
+                        content=json.dumps(record["answer"], ensure_ascii=False), finish_reason="stop"
+                    )
+                    continue
                 custom_id = record["custom_id"]
             except (json.JSONDecodeError, KeyError, TypeError):
-                raise BatchFileError(f"{path}:{line_no}: not a Batch API result line "
-                                     "(expected JSON with custom_id, response, error)") from None
+                raise BatchFileError(
+                    f"{path}:{line_no}: not a Batch API result line (expected JSON with "
+                    "custom_id, response, error) nor a recorded answer (text_sha256, answer)"
+                ) from None
             results[custom_id] = _result(record)
-    return results
+    return results, recorded
 
 
-def _result(record: dict[str, Any]) -> Result:
+def _result(record: dict[str, Any]) -> Stored:
     response = record.get("response") or {}
     error = record.get("error")
     status = response.get("status_code")
@@ -180,26 +214,28 @@ def _result(record: dict[str, Any]) -> Result:
     if error or (status is not None and status != 200):
         detail = (error or {}).get("message") if isinstance(error, dict) else error
         detail = detail or (body.get("error") or {}).get("message") or f"HTTP {status}"
-        return Result(error=f"the batch request failed: {str(detail)[:300]}")
+        return Stored(error=f"the batch request failed: {str(detail)[:300]}")
     usage = Usage(requests=1, attempts=1)
     usage.add_reported(body.get("usage"))
     choices = body.get("choices") or []
     if not choices:
-        return Result(error="the batch answer has no choices", usage=usage)
+        return Stored(error="the batch answer has no choices", usage=usage)
     message = choices[0].get("message") or {}
     if message.get("refusal"):
-        return Result(error=f"the model refused to answer: {str(message['refusal'])[:300]}", usage=usage)
-    return Result(content=message.get("content") or "", finish_reason=choices[0].get("finish_reason"), usage=usage)
+        return Stored(error=f"the model refused to answer: {str(message['refusal'])[:300]}", usage=usage)
+    return Stored(content=message.get("content") or "", finish_reason=choices[0].get("finish_reason"), usage=usage)
 
 
 def read(coder: Any, requests: Path, results: Iterable[Path]) -> Iterable[CodedDocument]:
-    """Coded documents, in manifest order, from the provider's result files."""
+    """Coded documents, in manifest order, from the provider's result files (or recorded
+    answers): through the pipeline live coding uses, answers from a StoredSource."""
     manifest = manifest_path(requests)
     try:
         lines = manifest.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise BatchFileError(f"{manifest}: cannot read the manifest written by `prepare` "
-                             f"({exc.strerror or exc})") from None
+        raise BatchFileError(
+            f"{manifest}: cannot read the manifest written by `prepare` ({exc.strerror or exc})"
+        ) from None
     header = json.loads(lines[0]) if lines else {}
     if header.get("kind") != MANIFEST_KIND:
         raise BatchFileError(f"{manifest}:1: not an eventcoder batch manifest")
@@ -207,53 +243,27 @@ def read(coder: Any, requests: Path, results: Iterable[Path]) -> Iterable[CodedD
         raise BatchFileError(
             f"{manifest}: prepared for model {header.get('model')!r}, codebook {header.get('codebook_version')} "
             f"and another prompt; read it with the same model, codebook and settings "
-            f"(now: model {coder.settings.model!r}, codebook {coder.codebook.version})")
-    answers = load_results(results)
+            f"(now: model {coder.settings.model!r}, codebook {coder.codebook.version})"
+        )
+    try:
+        answers, recorded = load_results(results)
+    except RecordingError as exc:
+        raise BatchFileError(str(exc)) from None
+    source = StoredSource(answers, recorded, discounted=bool(answers) or not recorded)
     for line_no, line in enumerate(lines[1:], 2):
         try:
             record = json.loads(line)
             document = Document.model_validate(record["document"])
-        except (json.JSONDecodeError, KeyError, ValueError) as exc:
+            plan = [
+                Chunk(
+                    c["window"][0],
+                    c["window"][1],
+                    tuple(c["part"]) if c.get("part") else None,
+                    c["key"],
+                    c.get("custom_id"),
+                )
+                for c in record.get("chunks") or []
+            ]
+        except (json.JSONDecodeError, KeyError, ValueError, TypeError, IndexError) as exc:
             raise BatchFileError(f"{manifest}:{line_no}: damaged manifest line ({type(exc).__name__})") from None
-        yield _code_one(coder, document, record.get("chunks") or [], answers)
-
-
-def _code_one(coder: Any, document: Document, chunk_list: list[dict], answers: dict[str, Result]) -> CodedDocument:
-    usage = Usage()
-    events: list[Event] = []
-    try:
-        for chunk in chunk_list:
-            window = tuple(chunk["window"])
-            answered = _answer(coder, chunk, answers, usage)
-            if isinstance(answered, str):
-                return coder.failed(document, answered)
-            events.extend(coder.build(answered, document, window))
-        if len(chunk_list) > 1:
-            events = merge_events(events)
-        return CodedDocument(document=document, events=events, coder=coder.info)
-    finally:
-        coder.account_batch(document, usage)
-
-
-def _answer(coder: Any, chunk: dict, answers: dict[str, Result], usage: Usage) -> Answered | str:
-    """The checked answer for one chunk, or the reason there is none."""
-    custom_id = chunk.get("custom_id")
-    if custom_id is None:
-        cached = coder.cached(chunk["key"])
-        if cached is None:
-            return "the answer prepared from the cache is no longer there; prepare the batch again"
-        usage.cache_hits += 1
-        return cached
-    result = answers.get(custom_id)
-    if result is None:
-        return (f"no result for request {custom_id}: the batch may not be finished, "
-                "or give its error file too")
-    usage.add(result.usage)
-    if result.error:
-        return result.error
-    data, problems = coder.judge(result.content, result.finish_reason)
-    if problems:
-        shown = "; ".join(str(p) for p in problems[:3])
-        return f"invalid answer in the batch (no repair turn in batch mode; run `coder code --coder llm` on it): {shown}"
-    coder.remember(chunk["key"], data)
-    return Answered(data, chunk["key"])
+        yield coder.run_sync(document, source, plan)

@@ -34,11 +34,9 @@ class EventBuilder:
         aligner = Aligner(document.text, threshold=self.threshold, normalizer=self.normalizer)
         return [self.event(raw, document, aligner, window) for raw in answer.get("events", [])]
 
-    def event(self, raw: dict[str, Any], document: Document, aligner: Aligner,
-              window: tuple[int, int] | None) -> Event:
+    def event(self, raw: dict[str, Any], document: Document, aligner: Aligner, window: tuple[int, int] | None) -> Event:
         etype = raw["type"]
-        evidence_hit = aligner.align(raw.get("evidence"), window)
-        evidence = evidence_hit.spans if evidence_hit.grounded else []
+        evidence = self.evidence(raw.get("evidence"), aligner, window)
         # Field quotes are looked for in the evidence sentence first, then in the chunk.
         near = (evidence[0].start, evidence[-1].end) if evidence else window
         fields: dict[str, FieldValue] = {}
@@ -63,6 +61,17 @@ class EventBuilder:
         self._mark_derived(event)
         return event
 
+    @staticmethod
+    def evidence(given: Any, aligner: Aligner, window: tuple[int, int] | None) -> list[Span]:
+        """The spans of the evidence sentences found in the document, in document order."""
+        sentences = [given] if isinstance(given, str) else [s for s in given or [] if isinstance(s, str)]
+        spans: list[Span] = []
+        for sentence in sentences:
+            hit = aligner.align(sentence, window)
+            if hit.grounded:
+                spans.extend(hit.spans)
+        return sorted(spans, key=lambda span: (span.start, span.end))
+
     def _mark_derived(self, event: Event) -> None:
         """A value looked up from a contradicted one (Palmyra's coordinates for a quote
         naming Deir Ezzor) is no better than its source: it is marked the same way."""
@@ -73,8 +82,15 @@ class EventBuilder:
                 fv.alignment = Alignment.contradicted
                 fv.detail = f"derived from {spec.derived_from}, which its quote contradicts"
 
-    def field(self, spec: FieldSpec, value: Any, quote: str | None, aligner: Aligner,
-              near: tuple[int, int] | None, document: Document) -> FieldValue:
+    def field(
+        self,
+        spec: FieldSpec,
+        value: Any,
+        quote: str | None,
+        aligner: Aligner,
+        near: tuple[int, int] | None,
+        document: Document,
+    ) -> FieldValue:
         if quote is None and isinstance(value, str) and spec.grounded:
             quote = value  # no quote given: the value itself may be the document's words
         hit: Aligned | None = aligner.align(quote, near) if quote else None
@@ -102,8 +118,9 @@ class EventBuilder:
             detail = f"{detail}; {norm_detail}" if detail else norm_detail
         return FieldValue(value=value, spans=spans, alignment=alignment, quote=kept_quote, detail=detail)
 
-    def normalize(self, spec: FieldSpec, value: Any, spans: list[Span], quote: str | None,
-                  document: Document) -> tuple[Any, str | None]:
+    def normalize(
+        self, spec: FieldSpec, value: Any, spans: list[Span], quote: str | None, document: Document
+    ) -> tuple[Any, str | None]:
         """Canonical value via the shared normaliser: from the value, else from the grounded words."""
         n = self.normalizer
         if n is None:

@@ -32,6 +32,7 @@ def cache_key(**parts: Any) -> str:
 class AnswerCache:
     def __init__(self, directory: Path):
         self.directory = Path(directory)
+        self._made: set[Path] = set()  # directories known to exist: one mkdir each, not one per entry
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
@@ -50,14 +51,24 @@ class AnswerCache:
             return None
         return entry
 
+    @staticmethod
+    def encode(entry: dict[str, Any]) -> str:
+        """An entry as it is written: what `put_text` takes."""
+        return json.dumps({"format": CACHE_FORMAT, **entry}, ensure_ascii=False)
+
     def put(self, key: str, entry: dict[str, Any]) -> None:
+        self.put_text(key, self.encode(entry))
+
+    def put_text(self, key: str, text: str) -> None:
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in self._made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._made.add(path.parent)
             # Write-then-rename: concurrent coders never see half an entry.
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"format": CACHE_FORMAT, **entry}, handle, ensure_ascii=False)
+                handle.write(text)
             os.replace(tmp, path)
         except OSError as exc:
             log.warning("could not write cache entry %s: %s", path, exc)

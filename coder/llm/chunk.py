@@ -38,7 +38,9 @@ def chunks(text: str, size: int, overlap: int) -> list[tuple[int, int]]:
         end = cut_at(text, start + size // 2, start + size)
         out.append((start, end))
         # Start the next chunk `overlap` back, at a boundary, and always move forward.
-        back = cut_at(text, max(start + 1, end - overlap - overlap // 2), end - overlap) if end - overlap > start else end
+        back = (
+            cut_at(text, max(start + 1, end - overlap - overlap // 2), end - overlap) if end - overlap > start else end
+        )
         start = back if start < back < end else end
 
 

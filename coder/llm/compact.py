@@ -21,13 +21,12 @@ from typing import Any
 
 from ..codebook.model import Codebook, FieldSpec
 from ..schema import llm_fields, value_schema
+from .response import EVIDENCE
 
-# Structured outputs' limits: as first published, and as OpenAI documents them now.
-ORIGINAL_LIMITS = (100, 5)
-CURRENT_LIMITS = (5000, 10)
-
-HOW = ("Each event's `fields` is a list of entries {\"name\", \"value\", \"quote\"}, one per value the document "
-       "gives; leave out a field it does not give. A list field has one entry per item, each with its own quote.")
+HOW = (
+    'Each event\'s `fields` is a list of entries {"name", "value", "quote"}, one per value the document '
+    "gives; leave out a field it does not give. A list field has one entry per item, each with its own quote."
+)
 
 
 def _nullable_typed(schema: dict[str, Any]) -> dict[str, Any]:
@@ -51,29 +50,36 @@ def compact_response_schema(codebook: Codebook) -> dict[str, Any]:
             names = kinds.setdefault(key, (item, []))[1]
             if name not in names:
                 names.append(name)
-    variants = [{
-        "type": "object",
-        "properties": {
-            "name": {"type": "string", "enum": names},
-            "value": _nullable_typed(item),
-            "quote": {"type": ["string", "null"]},
-        },
-        "required": ["name", "value", "quote"],
-        "additionalProperties": False,
-    } for item, names in kinds.values()]
+    variants = [
+        {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "enum": names},
+                "value": _nullable_typed(item),
+                "quote": {"type": ["string", "null"]},
+            },
+            "required": ["name", "value", "quote"],
+            "additionalProperties": False,
+        }
+        for item, names in kinds.values()
+    ]
     event = {
         "type": "object",
         "properties": {
             "type": {"type": "string", "enum": [et.id for et in codebook.event_types]},
-            "evidence": {"type": "string"},
+            "evidence": EVIDENCE,
             "confidence": {"type": "number"},
             "fields": {"type": "array", "items": {"anyOf": variants}},
         },
         "required": ["type", "evidence", "confidence", "fields"],
         "additionalProperties": False,
     }
-    return {"type": "object", "properties": {"events": {"type": "array", "items": event}},
-            "required": ["events"], "additionalProperties": False}
+    return {
+        "type": "object",
+        "properties": {"events": {"type": "array", "items": event}},
+        "required": ["events"],
+        "additionalProperties": False,
+    }
 
 
 def expand(codebook: Codebook, data: Any) -> tuple[Any, list[str]]:
@@ -93,7 +99,7 @@ def expand(codebook: Codebook, data: Any) -> tuple[Any, list[str]]:
         for j, entry in enumerate(event["fields"]):
             name = entry.get("name") if isinstance(entry, dict) else None
             if name is None:
-                problems.append(f"events[{i}].fields[{j}]: an entry is {{\"name\", \"value\", \"quote\"}}")
+                problems.append(f'events[{i}].fields[{j}]: an entry is {{"name", "value", "quote"}}')
                 continue
             value, quote = entry.get("value"), entry.get("quote")
             if value is None:
@@ -105,8 +111,9 @@ def expand(codebook: Codebook, data: Any) -> tuple[Any, list[str]]:
                     quotes[name].append(quote)
                 continue
             if name in fields and fields[name]["value"] is not None:
-                problems.append(f"events[{i}].fields: {name} is given twice; give one value (a list field "
-                                "takes one entry per item)")
+                problems.append(
+                    f"events[{i}].fields: {name} is given twice; give one value (a list field takes one entry per item)"
+                )
                 continue
             fields[name] = {"value": value, "quote": quote}
         for name, said in quotes.items():
@@ -115,32 +122,3 @@ def expand(codebook: Codebook, data: Any) -> tuple[Any, list[str]]:
             fields[name]["quote"] = " ... ".join(said)
         events.append({**event, "fields": fields})
     return {**data, "events": events}, problems
-
-
-def limits(schema: Any) -> tuple[int, int]:
-    """(object properties, levels of objects and arrays) of a schema, as the limits count them."""
-    def walk(node: Any, depth: int) -> tuple[int, int]:
-        if isinstance(node, list):
-            found = [walk(item, depth) for item in node]
-            return sum(p for p, _ in found), max((d for _, d in found), default=depth)
-        if not isinstance(node, dict):
-            return 0, depth
-        kind = node.get("type")
-        kinds = kind if isinstance(kind, list) else [kind]
-        here = depth + (1 if "object" in kinds or "array" in kinds else 0)
-        props, deepest = 0, here
-        for key, value in node.items():
-            if key == "properties":
-                props += len(value)
-                value = list(value.values())
-            if isinstance(value, (dict, list)):
-                p, d = walk(value, here)
-                props, deepest = props + p, max(deepest, d)
-        return props, deepest
-
-    return walk(schema, 0)
-
-
-def within(schema: Any, bounds: tuple[int, int]) -> bool:
-    props, depth = limits(schema)
-    return props <= bounds[0] and depth <= bounds[1]

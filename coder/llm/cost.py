@@ -17,14 +17,14 @@ from typing import Any
 
 @dataclass
 class Usage:
-    requests: int = 0           # HTTP requests that returned an answer (retries included)
-    attempts: int = 0           # every HTTP attempt, failed ones included
+    requests: int = 0  # HTTP requests that returned an answer (retries included)
+    attempts: int = 0  # every HTTP attempt, failed ones included
     cache_hits: int = 0
     prompt_tokens: int = 0
-    cached_tokens: int = 0      # prompt tokens the provider served from its prompt cache
+    cached_tokens: int = 0  # prompt tokens the provider served from its prompt cache
     completion_tokens: int = 0
-    repairs: int = 0            # re-asks for an invalid answer
-    recall_passes: int = 0      # "what did you miss?" turns answered
+    repairs: int = 0  # re-asks for an invalid answer
+    recall_passes: int = 0  # "what did you miss?" turns answered
     grounding_repairs: int = 0  # re-asks for quotes not in the document (one per piece of text at most)
 
     def add(self, other: "Usage") -> None:
@@ -80,6 +80,9 @@ class PriceTable:
             return None
         uncached = max(0, usage.prompt_tokens - usage.cached_tokens)
         cached_price = price.get("cached_input", price.get("input", 0.0))
-        dollars = (uncached * price.get("input", 0.0) + usage.cached_tokens * cached_price
-                   + usage.completion_tokens * price.get("output", 0.0)) / 1_000_000
+        dollars = (
+            uncached * price.get("input", 0.0)
+            + usage.cached_tokens * cached_price
+            + usage.completion_tokens * price.get("output", 0.0)
+        ) / 1_000_000
         return dollars * (self.batch_discount if batch else 1.0)

@@ -20,17 +20,20 @@ from datetime import date
 from typing import Any
 
 from ..codebook.model import Codebook, FieldSpec
-from ..schema import llm_fields, llm_response_schema
+from ..schema import llm_fields
 from .compact import HOW, compact_response_schema
 from .config import ResponseFormat, SchemaMode
+from .response import for_model, full_response_schema
+from .worked import Worked, render_worked
 
 # Bump when the wording below changes: the cache is keyed by the prompt's hash
 # anyway, this just makes the change visible in cached entries.
-PROMPT_VERSION = "2"
+PROMPT_VERSION = "3"
 
 QUOTE_RULES = """\
 Rules for quotes (they are checked against the document, character by character):
-- `evidence` is the sentence of the document that reports the event, copied verbatim.
+- `evidence` is the list of sentences of the document that report the event (usually one), each
+  copied verbatim. `confidence` (0 to 1) is how sure you are the event belongs in the dataset.
 - Every field's `quote` is the shortest passage of the document that supports its value, copied
   verbatim: same spelling, same case, same punctuation. Do not paraphrase, translate, correct or
   join passages. Copy a name as the document spells it ("Liwa Fatimiyoun"), even when `value`
@@ -62,9 +65,7 @@ def _field_line(name: str, spec: FieldSpec) -> str:
     line = f"  - {name} ({kind}{', required' if spec.required else ''}): {' '.join(spec.description.split())}"
     if spec.values:
         line += f" One of: {', '.join(str(v) for v in spec.values)}."
-    if spec.lexicon:
-        hints = "; ".join(f"{value} <- {', '.join(words[:8])}" for value, words in spec.lexicon.items())
-        line += f" Cue words: {hints}."
+    # No cue words: they are the offline coder's pattern lists; a model reads the meaning.
     return line
 
 
@@ -103,7 +104,7 @@ def render_codebook(codebook: Codebook) -> str:
         out.append("Examples:")
         for ex in et.examples:
             verdict = "code" if ex.code else "do not code"
-            out.append(f"  - \"{ex.text}\" -> {verdict}: {ex.why}")
+            out.append(f'  - "{ex.text}" -> {verdict}: {ex.why}')
     # Grouped by side: names alike across sides (Local Defence Forces, National Defence
     # Forces) are told apart by the side each type allows as actor1.
     out += ["", "Actors (canonical names), by side:"]
@@ -122,13 +123,16 @@ def estimate_tokens(text: str) -> int:
     pieces of roughly four to five characters, and punctuation is a token of
     its own. Within ~15% of cl100k/o200k on English news text.
     """
-    tokens = 0
-    for piece in re.findall(r"\w+|[^\w\s]", text):
-        if piece[0].isalnum() or piece[0] == "_":
-            tokens += 1 if len(piece) <= 7 else math.ceil(len(piece) / 5)
-        else:
-            tokens += 1
+    # One token a word or punctuation mark, and more for words over 7 characters; counted
+    # with two scans in C rather than a Python loop over every word (this runs per document).
+    tokens = len(_PIECE.findall(text))
+    for word in _LONG_WORD.findall(text):
+        tokens += math.ceil(len(word) / 5) - 1
     return tokens
+
+
+_PIECE = re.compile(r"\w+|[^\w\s]")
+_LONG_WORD = re.compile(r"\w{8,}")
 
 
 @dataclass(frozen=True)
@@ -138,9 +142,13 @@ class Prompt:
     hash: str
     stable_tokens: int
 
-    def messages(self, text: str, publication_date: date | None, part: tuple[int, int] | None = None) -> list[dict[str, str]]:
-        return [{"role": "system", "content": self.system},
-                {"role": "user", "content": user_message(text, publication_date, part)}]
+    def messages(
+        self, text: str, publication_date: date | None, part: tuple[int, int] | None = None
+    ) -> list[dict[str, str]]:
+        return [
+            {"role": "system", "content": self.system},
+            {"role": "user", "content": user_message(text, publication_date, part)},
+        ]
 
     def stable_share(self, text: str, publication_date: date | None) -> float:
         total = self.stable_tokens + estimate_tokens(user_message(text, publication_date, None))
@@ -155,27 +163,34 @@ def user_message(text: str, publication_date: date | None, part: tuple[int, int]
     return f"{head}\nDocument:\n<<<\n{text}\n>>>"
 
 
-def build_prompt(codebook: Codebook, mode: ResponseFormat, schema_mode: SchemaMode = "full") -> Prompt:
-    schema = llm_response_schema(codebook) if schema_mode == "full" else compact_response_schema(codebook)
+def build_prompt(
+    codebook: Codebook, mode: ResponseFormat, schema_mode: SchemaMode = "full", worked: list[Worked] | None = None
+) -> Prompt:
+    """The prompt; `worked` answers (load_worked) are shown after the codebook, checked or not
+    (the coder checks them against their examples before it builds its prompt)."""
+    schema = for_model(full_response_schema(codebook) if schema_mode == "full" else compact_response_schema(codebook))
     if mode == "json_schema":
-        # The file on disk is a standalone Draft 2020-12 document; the API wants only
-        # the schema body, and strict mode is picky about keys it does not know.
-        body = {k: v for k, v in schema.items() if k not in ("$schema", "title")}
+        # The schema as sent (for_model): without `$schema`/`title`, which strict mode does not
+        # know, and without descriptions, which the prompt already gives.
         response_format: dict[str, Any] = {
             "type": "json_schema",
-            "json_schema": {"name": "coded_events", "strict": True, "schema": body},
+            "json_schema": {"name": "coded_events", "strict": True, "schema": schema},
         }
         answer = "Answer with JSON in the response schema you are given."
     else:
         # JSON mode guarantees JSON, not this shape: the schema goes in the prompt
         # (and the word "JSON" must appear in it, OpenAI refuses JSON mode otherwise).
         response_format = {"type": "json_object"}
-        answer = ("Answer with a single JSON object that validates against this JSON Schema "
-                  "(every listed property present; null where the document gives nothing):\n"
-                  + json.dumps(schema, separators=(",", ":"), ensure_ascii=False))
+        answer = (
+            "Answer with a single JSON object that validates against this JSON Schema "
+            "(every listed property present; null where the document gives nothing):\n"
+            + json.dumps(schema, separators=(",", ":"), ensure_ascii=False)
+        )
     if schema_mode == "compact":
         answer += "\n" + HOW
-    system = "\n\n".join([TASK, QUOTE_RULES, render_codebook(codebook), answer])
-    digest = hashlib.sha256(json.dumps([PROMPT_VERSION, system, response_format], sort_keys=True,
-                                       ensure_ascii=False).encode("utf-8")).hexdigest()
+    examples = [render_worked(worked, schema_mode == "compact")] if worked else []
+    system = "\n\n".join([TASK, QUOTE_RULES, render_codebook(codebook), *examples, answer])
+    digest = hashlib.sha256(
+        json.dumps([PROMPT_VERSION, system, response_format], sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
     return Prompt(system, response_format, digest, estimate_tokens(system) + 8)  # + role/format overhead

@@ -24,7 +24,8 @@ RECALL_REQUEST = (
     "Read the document again, sentence by sentence, for events of the defined types that your answer missed: "
     "another day, place or actor, a second type in the same passage (a convoy carrying weapons), an event told "
     "in a later paragraph. Answer with the complete JSON object again: every event you still find in the "
-    "document, those in your answer included, and the ones you missed; quotes verbatim as before.")
+    "document, those in your answer included, and the ones you missed; quotes verbatim as before."
+)
 
 
 async def ask(coder: Any, client: Any, messages: list[dict[str, str]], usage: Any) -> list[dict[str, Any]]:
@@ -68,5 +69,6 @@ def merge_passes(passes: list[list[Event]]) -> list[Event]:
             else:
                 merged.append(event)
                 found.append({number})
-    return [event.model_copy(update={"confidence": round(len(seen) / len(passes), 3)})
-            for event, seen in zip(merged, found)]
+    return [
+        event.model_copy(update={"confidence": round(len(seen) / len(passes), 3)}) for event, seen in zip(merged, found)
+    ]

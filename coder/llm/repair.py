@@ -25,9 +25,9 @@ MAX_LISTED = 20
 
 @dataclass(frozen=True)
 class Problem:
-    event: int          # index in the answer's events (the built events keep its order)
-    field: str          # a field name, or "evidence"
-    message: str        # for the model
+    event: int  # index in the answer's events (the built events keep its order)
+    field: str  # a field name, or "evidence"
+    message: str  # for the model
 
     @property
     def path(self) -> str:
@@ -39,8 +39,8 @@ class Problem:
 class RepairNote:
     """What the repair turn did, kept with the cached answer so a rerun says the same."""
 
-    repaired: list[list[Any]] = field(default_factory=list)     # [event, field, what was wrong]
-    unrepaired: list[list[Any]] = field(default_factory=list)   # [event, field, why it stays]
+    repaired: list[list[Any]] = field(default_factory=list)  # [event, field, what was wrong]
+    unrepaired: list[list[Any]] = field(default_factory=list)  # [event, field, why it stays]
 
     def as_dict(self) -> dict[str, Any]:
         return {"repaired": self.repaired, "unrepaired": self.unrepaired}
@@ -54,7 +54,7 @@ class RepairNote:
 
 def _short(text: Any, limit: int = 160) -> str:
     text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 def grounding_problems(answer: dict[str, Any], events: list[Event]) -> list[Problem]:
@@ -63,16 +63,23 @@ def grounding_problems(answer: dict[str, Any], events: list[Event]) -> list[Prob
     raws = answer.get("events") or []
     for i, (raw, event) in enumerate(zip(raws, events)):
         evidence = raw.get("evidence") if isinstance(raw, dict) else None
-        if evidence and not event.evidence:
-            problems.append(Problem(i, "evidence", f"the sentence \"{_short(evidence)}\" is not in the document"))
+        sentences = [evidence] if isinstance(evidence, str) else [s for s in evidence or [] if isinstance(s, str)]
+        if sentences and not event.evidence:
+            problems.append(Problem(i, "evidence", f'the sentence "{_short(sentences[0])}" is not in the document'))
         given = raw.get("fields") or {} if isinstance(raw, dict) else {}
         for name, fv in event.fields.items():
             quote = (given.get(name) or {}).get("quote") if isinstance(given.get(name), dict) else None
             if fv.alignment == Alignment.unaligned and quote:
-                problems.append(Problem(i, name, f"the quote \"{_short(quote)}\" is not in the document"))
+                problems.append(Problem(i, name, f'the quote "{_short(quote)}" is not in the document'))
             elif fv.alignment == Alignment.contradicted and not (fv.detail or "").startswith("derived from"):
-                problems.append(Problem(i, name, f"the value {_short(fv.value)!s} is not what its quote "
-                                                 f"\"{_short(quote or fv.quote or '')}\" says ({fv.detail})"))
+                problems.append(
+                    Problem(
+                        i,
+                        name,
+                        f"the value {_short(fv.value)!s} is not what its quote "
+                        f'"{_short(quote or fv.quote or "")}" says ({fv.detail})',
+                    )
+                )
     return problems
 
 
@@ -83,22 +90,28 @@ def grounded_count(events: list[Event]) -> int:
 def repair_request(problems: list[Problem]) -> str:
     listed = "\n".join(f"- {p.path}: {p.message}" for p in problems[:MAX_LISTED])
     more = f"\n- ... and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
-    return ("Some quotes in your answer are not in the document, or say something other than their value:\n"
-            + listed + more +
-            "\nAnswer again with the complete JSON object (every event, not only these), nothing else. Copy each "
-            "quote verbatim from the document; give the value its quote says; set a value and its quote to null "
-            "when the document does not say it.")
+    return (
+        "Some quotes in your answer are not in the document, or say something other than their value:\n"
+        + listed
+        + more
+        + "\nAnswer again with the complete JSON object (every event, not only these), nothing else. Copy each "
+        "quote verbatim from the document; give the value its quote says; set a value and its quote to null "
+        "when the document does not say it."
+    )
 
 
-def judge_repair(first: list[Problem], first_grounded: int, second: list[Problem] | None,
-                 second_grounded: int, invalid: str | None) -> str | None:
+def judge_repair(
+    first: list[Problem], first_grounded: int, second: list[Problem] | None, second_grounded: int, invalid: str | None
+) -> str | None:
     """None when the repaired answer is to be used, else why it is not."""
     if invalid:
         return invalid
     assert second is not None
     if second_grounded < first_grounded:
-        return (f"the repaired answer grounds fewer values ({second_grounded} < {first_grounded}): "
-                "it dropped events or values")
+        return (
+            f"the repaired answer grounds fewer values ({second_grounded} < {first_grounded}): "
+            "it dropped events or values"
+        )
     if len(second) >= len(first):
         return f"the repaired answer still has {len(second)} grounding problem(s)"
     return None

@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import email.utils
+import inspect
+import json
 import logging
 import random
 import time
@@ -83,11 +85,18 @@ def retry_after(headers: Any) -> float | None:
 
 
 class Transport:
-    def __init__(self, settings: LLMSettings, *, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 rng: random.Random | None = None):
+    def __init__(
+        self,
+        settings: LLMSettings,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rng: random.Random | None = None,
+    ):
         self.settings = settings
         self.sleep = sleep
         self.rng = rng or random.Random()
+        self._heads: dict[int, tuple[dict[str, Any], bytes]] = {}
+        self._systems: dict[str, bytes] = {}
 
     def backoff(self, retry: int, hint: float | None) -> float:
         s = self.settings
@@ -97,8 +106,48 @@ class Transport:
             return min(hint, s.retry_after_max)
         # "Equal jitter": half the exponential step fixed, half random, so
         # concurrent workers that failed together do not retry together.
-        step = min(s.backoff_max, s.backoff_base * (2 ** retry))
+        step = min(s.backoff_max, s.backoff_base * (2**retry))
         return step / 2 + self.rng.uniform(0, step / 2)
+
+    def body(self, messages: list[dict[str, str]], response_format: dict[str, Any]) -> bytes:
+        """The request as JSON bytes. The SDK's `create()` walks every parameter through its
+        type transforms (the 200-property response schema included) and encodes the whole
+        body again for each request: milliseconds of event-loop time per document, which
+        throughput pays C times per latency. The parts every request shares (settings, response
+        format, the system message) are encoded once; only the rest is encoded per request."""
+        s = self.settings
+        head = self._heads.get(id(response_format))
+        if head is None or head[0] is not response_format:
+            params = {
+                "model": s.model,
+                "temperature": s.temperature,
+                "max_tokens": s.max_tokens,
+                "response_format": response_format,
+            }
+            settings = _dumps({k: v for k, v in params.items() if v is not None})
+            head = (response_format, settings[:-1] + b',"messages":[')
+            self._heads[id(response_format)] = head
+        return head[1] + b",".join(self._message(m) for m in messages) + b"]}"
+
+    def _post(
+        self, client: openai.AsyncOpenAI, messages: list[dict[str, str]], response_format: dict[str, Any]
+    ) -> Awaitable[bytes]:
+        # `post` is the SDK's way to any endpoint: its auth, headers and status errors, no transforms.
+        if _RAW_CONTENT:
+            return client.post("/chat/completions", content=self.body(messages, response_format), cast_to=bytes)
+        # Older SDKs take only a body to encode.
+        return client.post("/chat/completions", body=json.loads(self.body(messages, response_format)), cast_to=bytes)
+
+    def _message(self, message: dict[str, str]) -> bytes:
+        if message.get("role") != "system":
+            return _dumps(message)
+        content = message["content"]
+        encoded = self._systems.get(content)
+        if encoded is None:
+            if len(self._systems) >= 8:  # a handful of prompts per coder; never grows without bound
+                self._systems.clear()
+            encoded = self._systems[content] = _dumps(message)
+        return encoded
 
     def _clean(self, text: str) -> str:
         return redact(str(text), self.settings.api_key)
@@ -108,14 +157,16 @@ class Transport:
         deadline = DEADLINE.get()
         return None if deadline is None else deadline - asyncio.get_running_loop().time()
 
-    async def complete(self, client: openai.AsyncOpenAI, messages: list[dict[str, str]],
-                       response_format: dict[str, Any], usage: Usage) -> Completion:
+    async def complete(
+        self, client: openai.AsyncOpenAI, messages: list[dict[str, str]], response_format: dict[str, Any], usage: Usage
+    ) -> Completion:
         s = self.settings
         if s.api_key is None and s.needs_key:
             # Asked before the first request: without it the hosted API answers 401 only
             # after retries, or the failure reads like a network problem.
-            raise LLMError(f"No key found for {s.endpoint}: {s.key_hint()} (a local server needs none)",
-                           kind="auth", fatal=True)
+            raise LLMError(
+                f"No key found for {s.endpoint}: {s.key_hint()} (a local server needs none)", kind="auth", fatal=True
+            )
         retry = 0
         while True:
             left = self._time_left()
@@ -123,66 +174,104 @@ class Transport:
             usage.attempts += 1
             hint: float | None = None
             try:
-                response = await asyncio.wait_for(
-                    client.chat.completions.create(
-                        model=s.model, messages=messages, response_format=response_format,
-                        temperature=s.temperature, max_tokens=s.max_tokens),
-                    timeout=wait)
+                raw = await asyncio.wait_for(self._post(client, messages, response_format), timeout=wait)
+                response = _parse(raw)
             except (asyncio.TimeoutError, openai.APITimeoutError):
                 reason = f"no answer within {wait:.3g}s"
                 if retry >= s.max_retries:
-                    raise LLMError(f"{s.endpoint}: {reason} after {retry + 1} attempt(s) "
-                                   f"(raise `timeout` if the model is slow)", kind="timeout") from None
+                    raise LLMError(
+                        f"{s.endpoint}: {reason} after {retry + 1} attempt(s) (raise `timeout` if the model is slow)",
+                        kind="timeout",
+                    ) from None
             except openai.APIConnectionError as exc:
                 reason = f"cannot connect ({self._clean(exc.__cause__ or exc)})"
                 if retry >= s.max_retries:
-                    raise LLMError(f"cannot reach {s.endpoint} after {retry + 1} attempt(s): {reason}; "
-                                   "is the server running? check --base-url / OPENAI_BASE_URL / base_url",
-                                   kind="unreachable") from None
+                    raise LLMError(
+                        f"cannot reach {s.endpoint} after {retry + 1} attempt(s): {reason}; "
+                        "is the server running? check --base-url / OPENAI_BASE_URL / base_url",
+                        kind="unreachable",
+                    ) from None
             except openai.APIStatusError as exc:
                 status = exc.status_code
                 detail = self._clean(_server_message(exc))
                 if status in (401, 403):
-                    raise LLMError(f"{s.endpoint} refused the API key (HTTP {status}); {s.key_hint()}",
-                                   kind="auth", fatal=True, status=status) from None
+                    raise LLMError(
+                        f"{s.endpoint} refused the API key (HTTP {status}); {s.key_hint()}",
+                        kind="auth",
+                        fatal=True,
+                        status=status,
+                    ) from None
                 if status == 404:
-                    raise LLMError(f"model {s.model!r} not found at {s.endpoint} (HTTP 404: {detail}); "
-                                   "check --model / `model` (and that the base URL ends in /v1)",
-                                   kind="model", fatal=True, status=status) from None
+                    raise LLMError(
+                        f"model {s.model!r} not found at {s.endpoint} (HTTP 404: {detail}); "
+                        "check --model / `model` (and that the base URL ends in /v1)",
+                        kind="model",
+                        fatal=True,
+                        status=status,
+                    ) from None
                 if status not in RETRYABLE_STATUS and status < 500:
                     hint_text = ""
                     if status == 400 and s.response_format == "json_schema" and "response_format" in detail:
-                        hint_text = "; this server may not support json_schema: set response_format = \"json_object\""
-                    raise LLMError(f"{s.endpoint} rejected the request (HTTP {status}): {detail}{hint_text}",
-                                   kind="bad_request", status=status) from None
+                        hint_text = '; this server may not support json_schema: set response_format = "json_object"'
+                    raise LLMError(
+                        f"{s.endpoint} rejected the request (HTTP {status}): {detail}{hint_text}",
+                        kind="bad_request",
+                        status=status,
+                    ) from None
                 reason = f"HTTP {status}: {detail}"
                 hint = retry_after(exc.response.headers)
                 if retry >= s.max_retries:
                     kind = "rate_limit" if status == 429 else "server"
-                    raise LLMError(f"{s.endpoint} still failing after {retry + 1} attempt(s): {reason}",
-                                   kind=kind, status=status) from None
+                    raise LLMError(
+                        f"{s.endpoint} still failing after {retry + 1} attempt(s): {reason}", kind=kind, status=status
+                    ) from None
             else:
                 usage.requests += 1
-                usage.add_reported(getattr(response, "usage", None))
-                choice = response.choices[0] if response.choices else None
-                refusal = getattr(choice.message, "refusal", None) if choice and choice.message else None
+                usage.add_reported(response.get("usage"))
+                choices = response.get("choices")
+                choice = choices[0] if isinstance(choices, list) and choices and isinstance(choices[0], dict) else {}
+                message = choice.get("message") if isinstance(choice.get("message"), dict) else {}
+                refusal = message.get("refusal")
                 if refusal:
                     # Structured outputs report a refusal instead of content: an answer, not a
                     # fault, so it is neither retried nor repaired.
                     raise LLMError(f"the model refused to answer: {self._clean(refusal)[:300]}", kind="refused")
-                content = (choice.message.content if choice and choice.message else None) or ""
-                return Completion(content, choice.finish_reason if choice else None, usage)
+                content = message.get("content")
+                return Completion(content if isinstance(content, str) else "", choice.get("finish_reason"), usage)
             delay = self.backoff(retry, hint)
             left = self._time_left()
             if left is not None and delay >= left:
                 # Waiting would only end in the time limit: say why now, without the wait.
-                asked = f"the server asked to wait {hint:g}s" if hint is not None else f"the next retry is in {delay:.1f}s"
-                raise LLMError(f"{s.endpoint}: {reason}; {asked}, past the document's time limit "
-                               f"({s.document_timeout:g}s, document_timeout; {max(0.0, left):.1f}s left)",
-                               kind="time_limit", status=None)
+                asked = (
+                    f"the server asked to wait {hint:g}s" if hint is not None else f"the next retry is in {delay:.1f}s"
+                )
+                raise LLMError(
+                    f"{s.endpoint}: {reason}; {asked}, past the document's time limit "
+                    f"({s.document_timeout:g}s, document_timeout; {max(0.0, left):.1f}s left)",
+                    kind="time_limit",
+                    status=None,
+                )
             log.info("request failed (%s); retry %d of %d in %.2fs", reason, retry + 1, s.max_retries, delay)
             await self.sleep(delay)
             retry += 1
+
+
+# Recent SDKs take the request as bytes (`content=`); older ones only a body to encode.
+_RAW_CONTENT = "content" in inspect.signature(openai.AsyncOpenAI.post).parameters
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _parse(raw: bytes) -> dict[str, Any]:
+    """A 200 answer's body; one that is not a JSON object reads as an answer without content."""
+    try:
+        response = json.loads(raw)
+    except ValueError:
+        log.warning("the server answered 200 with a body that is not JSON (%d bytes)", len(raw))
+        return {}
+    return response if isinstance(response, dict) else {}
 
 
 def _server_message(exc: openai.APIStatusError) -> str:
