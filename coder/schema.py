@@ -44,9 +44,11 @@ def value_schema(spec: FieldSpec, *, strict: bool = False) -> dict[str, Any]:
     """Schema of a single field value; `strict` drops keywords strict mode refuses."""
     kind = spec.type
     if kind == "enum":
-        return {"enum": list(spec.values or [])}
+        return _enum(list(spec.values or []), typed=strict)
     if kind == "list":
-        items: dict[str, Any] = {"enum": list(spec.values or [])} if spec.items == "enum" else {"type": "string"}
+        items: dict[str, Any] = (
+            _enum(list(spec.values or []), typed=strict) if spec.items == "enum" else {"type": "string"}
+        )
         schema: dict[str, Any] = {"type": "array", "items": items}
         if not strict:
             schema["uniqueItems"] = True
@@ -65,9 +67,31 @@ def value_schema(spec: FieldSpec, *, strict: bool = False) -> dict[str, Any]:
     return schema
 
 
+def _enum(values: list[Any], *, typed: bool) -> dict[str, Any]:
+    """An enum; typed ({"type": "string", "enum": [...]}) as strict mode's own examples write it."""
+    if not typed:
+        return {"enum": values}
+    kinds = sorted({_json_type(v) for v in values})
+    return {"type": kinds[0] if len(kinds) == 1 else kinds, "enum": values}
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    return "string"
+
+
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     if "enum" in schema:
-        return {**schema, "enum": [*schema["enum"], None]}
+        nullable = {**schema, "enum": [*schema["enum"], None]}
+        if "type" in schema:
+            kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+            nullable["type"] = [*kinds, "null"]
+        return nullable
     return {**schema, "type": [schema["type"], "null"]}
 
 
@@ -227,9 +251,11 @@ def llm_response_schema(codebook: Codebook) -> dict[str, Any]:
                 "description": f"{et.label}: {et.definition.strip()}",
                 "properties": {
                     "type": {"type": "string", "enum": [et.id]},
+                    # A list: an event is often told across two sentences.
                     "evidence": {
-                        "type": "string",
-                        "description": "The sentence that reports the event, copied verbatim.",
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "The sentence or sentences that report the event, each copied verbatim.",
                     },
                     "confidence": {
                         "type": "number",

@@ -1,9 +1,7 @@
 """The response schemas the model gets, and structured outputs' limits on them.
 
-The full form starts from `coder.schema.llm_response_schema` (what the schemas/ file
-documents) and changes what a model needs: enum values typed ({"type": "string", "enum":
-[...]}, as strict mode's own examples write them), and `evidence` a list of sentences, since
-an event is often told across two. What is sent carries no descriptions: the prompt says
+The full form is `coder.schema.llm_response_schema`, what the schemas/ file documents
+(typed enums, evidence a list of sentences). What is sent carries no descriptions: the prompt says
 what each field means once, in the codebook's words (a schema's descriptions are shown to
 the model too, so keeping both would say everything twice).
 """
@@ -21,39 +19,7 @@ EVIDENCE = {"type": "array", "items": {"type": "string"}}
 
 
 def full_response_schema(codebook: Codebook) -> dict[str, Any]:
-    schema = copy.deepcopy(llm_response_schema(codebook))
-    for variant in schema["properties"]["events"]["items"]["anyOf"]:
-        variant["properties"]["evidence"] = {
-            **EVIDENCE,
-            "description": "The sentence or sentences that report the event, each copied verbatim.",
-        }
-    _type_enums(schema)
-    return schema
-
-
-def _type_enums(node: Any) -> None:
-    if isinstance(node, list):
-        for item in node:
-            _type_enums(item)
-    elif isinstance(node, dict):
-        if "enum" in node and "type" not in node:
-            values = node["enum"]
-            kinds = sorted({_json_type(v) for v in values}, key=lambda k: (k == "null", k))
-            node["type"] = kinds[0] if len(kinds) == 1 else kinds
-        for value in node.values():
-            _type_enums(value)
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    return "string"
+    return copy.deepcopy(llm_response_schema(codebook))
 
 
 def for_model(schema: dict[str, Any]) -> dict[str, Any]:
