@@ -177,7 +177,8 @@ class RuleCoder:
     def _prepare(self, document: Document) -> Ctx:
         text = document.text
         blocks = classify_blocks(text)
-        regions = [(b.start, b.end) for b in blocks if b.kept]
+        kept = [b for b in blocks if b.kept]
+        regions = [(b.start, b.end) for b in kept]
         sentences = split_sentences(text, regions)
         ctx = Ctx(
             document, sentences, [s.start for s in sentences], headline=headline(text, blocks), patterns=self._patterns
@@ -187,21 +188,21 @@ class RuleCoder:
         ctx.places = [[] for _ in range(n)]
         ctx.dates = [[] for _ in range(n)]
         anchor: date | None = None
-        for start, end in regions:
+        for block, words in zip(kept, ctx.region_words(kept)):
+            start, end = block.start, block.end
             actors, places = self.normalizer.find_names(text, start, end, fuzzy=self.fuzzy)
             # A village no gazetteer tier knows is kept as written (unverified), never replaced
             # by a known place nearby.
-            places = sorted(
-                places + self.normalizer.find_unknown_places(text, start, end, known=places, actors=actors),
-                key=lambda m: m.start,
-            )
+            unknown = self.normalizer.find_unknown_places(text, start, end, known=places, actors=actors, words=words)
+            if unknown:
+                places = sorted(places + unknown, key=lambda m: m.start)
             for m in actors:
                 ctx.actors[ctx.index_of(m.start)].append(m)
             actor_starts = frozenset(m.start for m in actors)
             for m in places:
                 if not names_an_organisation(text, m, actor_starts):
                     ctx.places[ctx.index_of(m.start)].append(m)
-            for d in find_dates(text, document.publication_date, start, end, anchor, chain=True):
+            for d in find_dates(text, document.publication_date, start, end, anchor, chain=True, words=words):
                 anchor = d.date
                 if _DATELINE.match(text, start, d.start) and _DATELINE_END.match(text, d.end):
                     continue  # "City, March 14, 2021 -": the report's date, not the event's

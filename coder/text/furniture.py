@@ -25,7 +25,7 @@ The heuristics are about page shape, not about any article's words:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .prefilter import _FOLD, Prefilter, words_of
 
@@ -91,6 +91,9 @@ class Block:
     start: int
     end: int
     kind: str  # "body", "heading", "furniture", "repeat", "after_end"
+    # words_of(text, start, end) when classifying needed them: the coder's date, place and
+    # pattern prefilters ask the same words of the same line, and need not fold them again.
+    words: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def kept(self) -> bool:
@@ -182,12 +185,13 @@ def classify_blocks(text: str) -> list[Block]:
             blocks.append(Block(start, end, "after_end"))
             continue
         folded = " ".join(found).casefold()  # _fold(line): casefold maps each character alone
+        line_words = words_of(line) if words <= 60 else None
         if (
             _meta_line(line)
             or _looks_like_menu(line, words)
             or (words <= 60 and _may_be_caption(line) and _CAPTION.search(line))
             or words <= 60
-            and (_strong(line, words_of(line)) or (words <= _SHORT_BLOCK and _weak(line, words_of(line))))
+            and (_strong(line, line_words) or (words <= _SHORT_BLOCK and _weak(line, line_words)))
         ):
             kind = "furniture"
         elif not _is_prose(line, words):
@@ -199,14 +203,14 @@ def classify_blocks(text: str) -> list[Block]:
             body_started = True
         if folded:
             seen.add(folded)
-        blocks.append(Block(start, end, kind))
+        blocks.append(Block(start, end, kind, line_words))
     if blocks and all(b.kind == "heading" for b in blocks):
         # Nothing but heading-like lines, and no page furniture around them:
         # they are the article (a one-line piece such as "50 trucks enter
         # al-Bukamal | SOHR"), not the title of a missing one. Dropping them
         # would code an article as empty. (Beside menus and banners, a lone
         # heading is a teaser and stays out.)
-        blocks = [Block(b.start, b.end, "body") for b in blocks]
+        blocks = [Block(b.start, b.end, "body", b.words) for b in blocks]
     return blocks
 
 
