@@ -236,10 +236,11 @@ class RuleCoder:
                 else:
                     candidates = where.get(key, ())
                 # Hits outside the kept sentences (furniture) are dropped.
+                pattern, searched = ctx.matcher(trigger.pattern)
                 for m in (
                     m
                     for ci in candidates
-                    for m in trigger.pattern.finditer(text, ctx.sentences[ci].start, ctx.sentences[ci].end)
+                    for m in pattern.finditer(searched, ctx.sentences[ci].start, ctx.sentences[ci].end)
                 ):
                     si = ctx.index_of(m.start())
                     sentence = ctx.sentences[si]
@@ -386,7 +387,11 @@ def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str, ctx: Ct
     key = (id(pattern), a, b)
     found = cache.get(key)
     if found is None:
-        found = cache[key] = ctx.allows(key[0], si) and pattern.search(text, a, b) is not None
+        found = False
+        if ctx.allows(key[0], si):
+            pattern, searched = ctx.matcher(pattern)
+            found = pattern.search(searched, a, b) is not None
+        cache[key] = found
     return found
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from ..models import Document
 from ..normalize import DateResolution
 from ..text import Sentence
-from ..text.prefilter import PatternIndex, words_of
+from ..text.prefilter import PatternIndex, folded_text, words_of
 
 # How far back (in sentences) an argument may come from when its sentence lacks it.
 LOOKBACK = 2
@@ -28,6 +29,18 @@ class Ctx:
     _words: dict[int, frozenset[str]] = field(default_factory=dict)
     _hits: dict[int, set] = field(default_factory=dict)
     patterns: PatternIndex | None = None
+    _folded: str | None | bool = False  # folded_text(doc.text), made on first use
+
+    def matcher(self, pattern: re.Pattern) -> tuple[re.Pattern, str]:
+        """(pattern, text) to search for the pattern's spans in the document: its case-free copy
+        on the lower-cased text where both exist (text/prefilter.py case_free), else itself."""
+        lower = self.patterns.lower.get(id(pattern))
+        if lower is not None:
+            if self._folded is False:
+                self._folded = folded_text(self.doc.text)
+            if self._folded is not None:
+                return lower, self._folded
+        return pattern, self.doc.text
 
     def index_of(self, pos: int) -> int:
         return bisect.bisect_right(self.starts, pos) - 1

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .prefilter import _FOLD, Prefilter, words_of
+from .prefilter import _FOLD, Prefilter, case_free, folded_text, words_of
 
 _LINE = re.compile(r"[^\n\r]+")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
@@ -120,13 +120,23 @@ def _may_be_caption(line: str) -> bool:
     return any(needed in low for needed in _CAPTION_NEEDS)
 
 
+# Case-free copies (prefilter.case_free), run on the lower-cased line where folded_text allows.
+_STRONG_LOW = case_free(_STRONG_WORDS)
+_WEAK_LOW = case_free(_WEAK)
+
+
+def _search(pattern: re.Pattern, lower: re.Pattern | None, line: str) -> bool:
+    low = folded_text(line) if lower is not None else None
+    return (pattern.search(line) if low is None else lower.search(low)) is not None
+
+
 def _strong(line: str, line_words: frozenset[str]) -> bool:
     """_STRONG.search(line), the © alternative and the words asked apart."""
-    return "©" in line or (_STRONG_FIRST.allows(line_words) and _STRONG_WORDS.search(line) is not None)
+    return "©" in line or (_STRONG_FIRST.allows(line_words) and _search(_STRONG_WORDS, _STRONG_LOW, line))
 
 
 def _weak(line: str, line_words: frozenset[str]) -> bool:
-    return _WEAK_FIRST.allows(line_words) and _WEAK.search(line) is not None
+    return _WEAK_FIRST.allows(line_words) and _search(_WEAK, _WEAK_LOW, line)
 
 
 # A line this long is an article flattened into one line, whatever its
@@ -148,7 +158,14 @@ def _is_prose(line: str, words: int) -> bool:
     return any(_is_prose(part, len(_WORD.findall(part))) for part in _TITLE_SEP.split(line))
 
 
+_MENU_MARKS = "|•·/»>"
+_WIDE_GAP = re.compile(r"\s{3}")
+
+
 def _looks_like_menu(line: str, words: int) -> bool:
+    # A menu has separators; most lines hold none of their marks (a quick look in C for each).
+    if not any(mark in line for mark in _MENU_MARKS) and _WIDE_GAP.search(line) is None:
+        return False
     parts = [p for p in _MENU_SEP.split(line) if p.strip()]
     return len(parts) >= 3 and words / max(len(parts), 1) <= 3.5
 
