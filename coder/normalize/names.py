@@ -153,6 +153,7 @@ def _tokens_of(text: str, start: int, end: int, out: list[Token]) -> None:
 
 _FIRST_CHAR = itemgetter(0)
 _TEXT, _CAPITAL = itemgetter(0), itemgetter(4)  # Token.text, Token.capital
+_UNSET = object()
 
 
 @lru_cache(maxsize=4096)
@@ -208,6 +209,8 @@ class NameIndex(Generic[T]):
         self._leads = frozenset(k[:n] for k in self.exact for n in range(1, len(k) + 1))
         self.first_tokens = frozenset(k[0] for k in self.exact)
         self._openers = self.first_tokens | ARTICLES  # words a scan looks at (with capitals)
+        self._singles = frozenset(k[0] for k in self.exact if len(k) == 1)
+        self._fuzzy_words: dict[str, tuple[T, float] | None] = {}  # fuzzy() of one word, asked most
         self.fuzzy_threshold = fuzzy_threshold
         self.fuzzy_min_len = fuzzy_min_len
         # Short keys are left out of fuzzy matching: "Syrian" is not a misspelt
@@ -263,13 +266,20 @@ class NameIndex(Generic[T]):
         if fuzzy:
             starts.update(compress(range(len(toks)), map(_CAPITAL, toks)))
         after = 0  # the token after the last mention: mentions never overlap
+        singles, leads, n_tok = self._singles, self._leads, len(toks)
         for i in sorted(starts):
             if i < after:
                 continue
             hit = None
             t = toks[i]
-            if t.text in first_tokens or t.article:
+            if t.article or t.text in singles:
                 hit = self._longest(toks, i)
+            elif t.text in first_tokens and i + 1 < n_tok:
+                # Not a name alone ("the", "local"): only with the next word ("the Badia"), which
+                # most often leads to no key, as _longest would find one step later.
+                nxt = toks[i + 1]
+                if nxt.article or (nxt.start - t.end <= 3 and (t.text, nxt.text) in leads):
+                    hit = self._longest(toks, i)
             if hit is None and fuzzy and t.capital and not t.article:
                 hit = self._fuzzy_at(toks, i)
             if hit is not None:
@@ -315,7 +325,11 @@ class NameIndex(Generic[T]):
                 got = self.fuzzy(first.text + " " + second.text)
                 if got is not None:
                     best = (i + 1, got[0], "fuzzy", got[1])
-        got = self.fuzzy(first.text)
+        got = self._fuzzy_words.get(first.text, _UNSET)
+        if got is _UNSET:
+            if len(self._fuzzy_words) > 20000:
+                self._fuzzy_words.clear()
+            got = self._fuzzy_words[first.text] = self.fuzzy(first.text)
         if got is not None and (best is None or got[1] > best[3]):
             best = (i, got[0], "fuzzy", got[1])
         return best

@@ -235,6 +235,8 @@ class RuleCoder:
                     candidates = [ci for ci in range(len(ctx.sentences)) if ctx.allows(key, ci)]
                 else:
                     candidates = where.get(key, ())
+                if not candidates:
+                    continue
                 # Hits outside the kept sentences (furniture) are dropped.
                 pattern, searched = ctx.matcher(trigger.pattern)
                 for m in (
@@ -384,14 +386,13 @@ class RuleCoder:
 def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str, ctx: Ctx, si: int) -> bool:
     """Does the pattern match in text[a:b] (inside sentence si, whose words rule most patterns out)?
     Keyed by id(pattern): a compiled pattern's hash is computed over its whole code at every call."""
+    if not ctx.allows(id(pattern), si):
+        return False  # most cues: no word of the sentence can start them
     key = (id(pattern), a, b)
     found = cache.get(key)
     if found is None:
-        found = False
-        if ctx.allows(key[0], si):
-            pattern, searched = ctx.matcher(pattern)
-            found = pattern.search(searched, a, b) is not None
-        cache[key] = found
+        pattern, searched = ctx.matcher(pattern)
+        found = cache[key] = pattern.search(searched, a, b) is not None
     return found
 
 

@@ -84,8 +84,13 @@ class Ctx:
 
     def allows(self, key: int, si: int) -> bool:
         """Could the pattern (key: its id) match in sentence si, or a clause of it? No means no match."""
-        hits = self.hits(si)
-        return key in hits or self.patterns.allows(key, self.words(si), hits)
+        hits = self._hits.get(si)
+        if hits is None:
+            hits = self.hits(si)
+        if key in hits:
+            return True
+        prefixes = self.patterns.prefixed.get(key)  # PatternIndex.allows, inlined: asked per cue
+        return prefixes is not None and any(w.startswith(prefixes) for w in self.words(si))
 
     def back(self, si: int) -> list[int]:
         """Earlier sentences to borrow a missing argument from, nearest first."""
