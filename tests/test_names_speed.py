@@ -89,3 +89,4 @@ def test_scan_of_openers_finds_what_a_scan_of_every_token_finds():
                 found += len(got)
     assert found > 5000
     assert ARTICLES <= idx.actors._openers
+

@@ -266,7 +266,7 @@ class NameIndex(Generic[T]):
         if fuzzy:
             starts.update(compress(range(len(toks)), map(_CAPITAL, toks)))
         after = 0  # the token after the last mention: mentions never overlap
-        singles, leads, n_tok = self._singles, self._leads, len(toks)
+        singles, leads, n_tok, fuzzy_words = self._singles, self._leads, len(toks), self._fuzzy_words
         for i in sorted(starts):
             if i < after:
                 continue
@@ -281,7 +281,15 @@ class NameIndex(Generic[T]):
                 if nxt.article or (nxt.start - t.end <= 3 and (t.text, nxt.text) in leads):
                     hit = self._longest(toks, i)
             if hit is None and fuzzy and t.capital and not t.article:
-                hit = self._fuzzy_at(toks, i)
+                # Most capitalised words are no near miss of a name and no first of two: known
+                # from the word's own answer (kept by _fuzzy_at) without asking again.
+                alone = fuzzy_words.get(t.text, _UNSET)
+                if alone is not None:
+                    hit = self._fuzzy_at(toks, i)
+                elif i + 1 < n_tok:
+                    nxt = toks[i + 1]
+                    if nxt.capital and not nxt.article and nxt.start - t.end <= 2:
+                        hit = self._fuzzy_at(toks, i)
             if hit is not None:
                 j, entry, how, score = hit
                 found.append(Mention(toks[i].start, toks[j].end, (entry, how, score)))

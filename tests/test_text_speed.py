@@ -1,0 +1,39 @@
+"""Text preparation's short cuts never change an answer: the quick looks before a costly pattern
+let through every line or region where the pattern can match."""
+
+from __future__ import annotations
+
+import random
+
+from coder.text import furniture, sentences
+
+
+def test_sentence_splitting_looks_for_bullets_only_where_one_can_be():
+    class Always:  # the pre-check that lets every region through
+        @staticmethod
+        def search(*_a):
+            return True
+
+    rng = random.Random(7)
+    pieces = ["al-Bukamal", "Fighters", "arrived.", "- item", "* star", "• dot", "  - dash", "\n", "\n- x", "3.5",
+              "U.S.", "Gen.", "Then", "(A.A.)", "·", "x-y", "-", "*"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) + rng.choice([" ", "  ", "", "\n", ". "]) for _ in range(rng.randint(1, 12)))
+        a = rng.randint(0, len(text))
+        b = rng.randint(a, len(text))
+        got = sentences._split_region(text, a, b)
+        saved = sentences._BULLET_ONE
+        sentences._BULLET_ONE = Always
+        try:
+            assert got == sentences._split_region(text, a, b), (text, a, b)
+        finally:
+            sentences._BULLET_ONE = saved
+
+
+def test_a_menu_needs_what_the_quick_look_finds():
+    rng = random.Random(8)
+    pieces = ["Home", "News", "|", "•", "·", "/", "»", ">", "and", "a", "\t", "   ", "\u00a0", " "]
+    for _ in range(3000):
+        line = "".join(rng.choice(pieces) + rng.choice([" ", "", "  "]) for _ in range(rng.randint(1, 10)))
+        if furniture._MENU_SEP.search(line):
+            assert furniture._MENU_HINT.search(line), line
