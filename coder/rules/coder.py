@@ -222,9 +222,10 @@ class RuleCoder:
         cache: dict[tuple, bool] = {}
         # Each trigger runs only on the sentences holding a word it can start with; a
         # sentence's words are folded once (ctx.words) and shared by every pattern.
-        where: dict[int, list[int]] = {}  # id(pattern) -> sentences
+        where: dict[int, list[int]] = {}  # id(trigger pattern) -> sentences
+        triggers = {id(t.pattern) for ct in self.types for t in ct.triggers}
         for si in range(len(ctx.sentences)):
-            for key in ctx.hits(si):
+            for key in triggers.intersection(ctx.hits(si)):
                 where.setdefault(key, []).append(si)
         prefixed = self._patterns.prefixed
         for ct in self.types:

@@ -185,6 +185,7 @@ class PatternIndex:
             if first.prefixes:
                 self.prefixed[key] = first.prefixes
         self._vocabulary = frozenset(self._by_word)
+        self._always_set = set(self._always)  # hits() unions onto it: a new set every time
         # Case-free copies (case_free) by id: run on folded_text(text) where there is one.
         self.lower: dict[int, re.Pattern] = {}
         for p in self._patterns:
@@ -193,10 +194,7 @@ class PatternIndex:
 
     def hits(self, words: frozenset[str]) -> set[int]:
         """The ids of the patterns these words allow by a whole word (prefix patterns: see allows)."""
-        out = set(self._always)
-        for w in words & self._vocabulary:
-            out.update(self._by_word[w])
-        return out
+        return self._always_set.union(*map(self._by_word.__getitem__, words & self._vocabulary))
 
     def allows(self, key: int, words: frozenset[str], hits: set[int]) -> bool:
         """May the pattern id(pattern) == key match where these words (and hits) were found?"""
