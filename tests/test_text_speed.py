@@ -36,4 +36,24 @@ def test_a_menu_needs_what_the_quick_look_finds():
     for _ in range(3000):
         line = "".join(rng.choice(pieces) + rng.choice([" ", "", "  "]) for _ in range(rng.randint(1, 10)))
         if furniture._MENU_SEP.search(line):
-            assert furniture._MENU_HINT.search(line), line
+            assert furniture._MENU_MARK.search(line) or furniture._WIDE_GAP.search(line), line
+
+
+def test_words_of_ascii_text_are_the_word_runs():
+    import re
+
+    from coder.text.prefilter import _DIGIT_HEAD, words_of
+
+    def plain(part: str) -> frozenset[str]:
+        found = re.findall(r"\w+", part.lower())
+        if re.search(r"\b\d", part):
+            found.append(_DIGIT_HEAD)
+        return frozenset(found)
+
+    rng = random.Random(9)
+    alphabet = "abcXYZ_019 \t\n.,;:'\"-()[]{}!?/\\|@#$%^&*+=<>~`\x1c\x1f\x7f"
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        a = rng.randint(0, len(text))
+        b = rng.randint(a, len(text))
+        assert words_of(text, a, b) == plain(text[a:b]), repr(text[a:b])
