@@ -57,3 +57,11 @@ def test_words_of_ascii_text_are_the_word_runs():
         a = rng.randint(0, len(text))
         b = rng.randint(a, len(text))
         assert words_of(text, a, b) == plain(text[a:b]), repr(text[a:b])
+
+
+def test_furniture_words_are_the_word_pattern_runs():
+    rng = random.Random(10)
+    alphabet = "abXY019_ '’.,-\t()é"
+    for _ in range(5000):
+        line = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25)))
+        assert furniture._words(line) == furniture._WORD.findall(line), repr(line)

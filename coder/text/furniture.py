@@ -100,6 +100,28 @@ class Block:
         return self.kind == "body"
 
 
+# ASCII characters that are neither letter, digit nor apostrophe, as spaces: on an ASCII line,
+# translate() and split() give _WORD's runs several times faster than findall; a run with an
+# apostrophe in it is split by _WORD itself ("a'b'c" is "a'b" and "c").
+_NOT_WORD_ASCII = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "'")})
+
+
+def _words(line: str) -> list[str]:
+    """_WORD.findall(line)."""
+    if not line.isascii():
+        return _WORD.findall(line)
+    runs = line.translate(_NOT_WORD_ASCII).split()
+    if "'" not in line:
+        return runs
+    out: list[str] = []
+    for run in runs:
+        if "'" in run:
+            out += _WORD.findall(run)
+        else:
+            out.append(run)
+    return out
+
+
 def _fold(text: str) -> str:
     return " ".join(w.casefold() for w in _WORD.findall(text))
 
@@ -189,7 +211,7 @@ def classify_blocks(text: str) -> list[Block]:
         trail = len(raw) - len(raw.rstrip())
         start, end = start + lead, end - trail
         line = text[start:end]
-        found = _WORD.findall(line)
+        found = _words(line)
         words = len(found)
         if ended:
             blocks.append(Block(start, end, "after_end"))
