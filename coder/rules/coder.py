@@ -223,7 +223,9 @@ class RuleCoder:
         # Each trigger runs only on the sentences holding a word it can start with; a
         # sentence's words are folded once (ctx.words) and shared by every pattern.
         where: dict[int, list[int]] = {}  # id(trigger pattern) -> sentences
-        triggers = {id(t.pattern) for ct in self.types for t in ct.triggers}
+        triggers = getattr(self, "_trigger_keys", None)
+        if triggers is None:
+            triggers = self._trigger_keys = frozenset(id(t.pattern) for ct in self.types for t in ct.triggers)
         for si in range(len(ctx.sentences)):
             for key in triggers.intersection(ctx.hits(si)):
                 where.setdefault(key, []).append(si)
@@ -282,7 +284,10 @@ class RuleCoder:
     @staticmethod
     def _excluded(text: str, sentence: Sentence, pos: int, ct: CompiledType, cache: dict, ctx: Ctx, si: int) -> bool:
         clause = None
+        hits = ctx.hits(si)
         for rule in ct.rules:
+            if id(rule.cues) not in hits and not ctx.allows(id(rule.cues), si):
+                continue  # no word of the sentence can start the cue (as _cached would answer)
             if rule.scope == "sentence":
                 a, b = sentence.start, sentence.end
             else:
