@@ -1,6 +1,6 @@
 """Throughput and memory of the offline coder on a synthetic archive.
 
-    python bench/offline.py [--docs 10000] [--seed 7] [--no-memory]
+    python bench/offline.py [--docs 10000] [--seed 7] [--no-memory] [--digest]
 
 Documents are generated from the codebook itself: its worked examples with
 their actor and place names swapped for other dictionary spellings, lexicon
@@ -18,6 +18,7 @@ with the number of documents (the coder keeps nothing per document).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import random
 import sys
@@ -134,7 +135,9 @@ def generate(codebook, count: int, seed: int = 7) -> Iterator[Document]:
         )
 
 
-def run(codebook, count: int, seed: int, trace: bool) -> tuple[float, int, int, int]:
+def run(codebook, count: int, seed: int, trace: bool, digest=None) -> tuple[float, int, int, int, float]:
+    """Code `count` documents; `digest` (a hashlib object), if given, takes every serialised record:
+    speed work must leave the bytes out unchanged, and one hash says so for the whole archive."""
     coder = make_coder("rules", codebook)
     if trace:
         tracemalloc.start()
@@ -142,7 +145,9 @@ def run(codebook, count: int, seed: int, trace: bool) -> tuple[float, int, int, 
     events = chars = 0
     for document in generate(codebook, count, seed):
         coded = coder.code(document)
-        dump_record(coded)
+        line = dump_record(coded)
+        if digest is not None:
+            digest.update(line.encode("utf-8") + b"\n")
         events += len(coded.events)
         chars += len(document.text)
     elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu_began
@@ -176,6 +181,9 @@ def main() -> None:
         help="also run the unknown-place finder on every region, as coder.rules will once it is "
         "wired (issue 14), to time its cost",
     )
+    parser.add_argument(
+        "--digest", action="store_true", help="print a sha256 of all serialised records (same input, same bytes)"
+    )
     args = parser.parse_args()
     codebook = load_codebook(Path(__file__).resolve().parents[1] / "codebook")
     if args.unknown_places:
@@ -194,12 +202,15 @@ def main() -> None:
         f"{'MB text':>8} {'peak MB':>8}  (load {os.getloadavg()[0]:.2f})"
     )
     for size in sizes:
-        elapsed, _, events, chars, cpu = run(codebook, size, args.seed, trace=False)
+        digest = hashlib.sha256() if args.digest else None
+        elapsed, _, events, chars, cpu = run(codebook, size, args.seed, trace=False, digest=digest)
         peak = run(codebook, size, args.seed, trace=True)[1] if not args.no_memory else 0
         print(
             f"{size:>10} {elapsed:>8.2f} {size / elapsed:>8.0f} {cpu:>8.2f} {size / cpu:>10.0f} {events:>8} "
             f"{chars / 1e6:>8.1f} {(peak / 1e6 if peak else float('nan')):>8.1f}  (load {os.getloadavg()[0]:.2f})"
         )
+        if digest is not None:
+            print(f"{'':>10} sha256 {digest.hexdigest()}")
 
 
 if __name__ == "__main__":

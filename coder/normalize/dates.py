@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..text.prefilter import PatternIndex, Prefilter, words_of
+from ..text.prefilter import _FOLD, PatternIndex, Prefilter, words_of
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -103,6 +103,41 @@ _WINDOW = 40
 _CUE_FIRST = Prefilter.of(_CUE)
 _FIRST = PatternIndex([pattern for _kind, pattern in _PATTERNS])
 
+# A word every match of the pattern holds (whole, as a \w+ run: each is bounded by \b, a space,
+# "." or a non-word mark in the pattern), beside the word it starts with: "the", "on", "a" and
+# "in" let half the patterns through by their first word, the day, week or month they name
+# lets through the one or two that can match. (tests/test_dates_speed.py checks that every
+# match holds one.)
+_MONTH_WORDS = frozenset(_MONTHS)
+_NEEDS: dict[str, frozenset[str]] = {
+    "mdy": _MONTH_WORDS,
+    "dmy": _MONTH_WORDS,
+    "md": _MONTH_WORDS,
+    "dm": _MONTH_WORDS,
+    "part_month": _MONTH_WORDS,
+    "month_year": _MONTH_WORDS,
+    "in_month": _MONTH_WORDS,
+    "day_before_yesterday": frozenset({"yesterday"}),
+    "today": frozenset({"today", "morning", "afternoon", "evening", "tonight"}),
+    "last_night": frozenset({"night", "overnight"}),
+    "days_ago": frozenset({"ago"}),
+    "weekday": frozenset(_WEEKDAYS),
+    "last_week": frozenset({"week"}),
+    "this_week": frozenset({"week"}),
+    "last_month": frozenset({"month"}),
+    "this_month": frozenset({"month"}),
+    "next_day": frozenset({"day"}),
+    "same_day": frozenset({"day"}),
+    "day_before": frozenset({"day"}),
+}
+# (order, kind, pattern, the same pattern case-sensitive, needed words) by id(pattern). Every
+# pattern's letters are lower case: on lower-cased ASCII text the case-sensitive copy finds the
+# IGNORECASE matches, several times faster (see _CUE_LOWER).
+_TABLE = {
+    id(pattern): (order, kind, pattern, re.compile(pattern.pattern), _NEEDS.get(kind))
+    for order, (kind, pattern) in enumerate(_PATTERNS)
+}
+
 
 # _CUE without IGNORECASE, for lower-cased ASCII text: the same matches (the pattern's letters
 # are all lower case), five times faster (re checks a case-sensitive branch's first letter
@@ -120,10 +155,11 @@ def _cues(text: str, start: int, end: int):
     return [(m.start() + shift, m.end() + shift) for m in _CUE_LOWER.finditer(part.lower(), lead)]
 
 
-def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Merged windows around date cues, widened to whitespace so no word is cut."""
+def _windows(text: str, start: int, end: int, words: frozenset[str] | None = None) -> list[tuple[int, int]]:
+    """Merged windows around date cues, widened to whitespace so no word is cut.
+    `words`: words_of(text, start, end), when the caller has them already."""
     out: list[list[int]] = []
-    if not _CUE_FIRST.allows(words_of(text, start, end)):
+    if not _CUE_FIRST.allows(words_of(text, start, end) if words is None else words):
         return []
     for m_start, m_end in _cues(text, start, end):
         a = max(start, m_start - _WINDOW)
@@ -137,6 +173,29 @@ def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
         else:
             out.append([a, b])
     return [(a, b) for a, b in out]
+
+
+def _window_hits(text: str, a: int, b: int) -> list[tuple[int, int, int, str, re.Pattern, int]]:
+    """(start, -length, order, kind, pattern, b) of every match of every pattern in text[a:b]."""
+    words = words_of(text, a, b)
+    allowed = _FIRST.hits(words)
+    allowed.update(k for k in _FIRST.prefixed if _FIRST.allows(k, words, allowed))
+    lead = 1 if a > 0 else 0  # \b at `a` looks at the character before
+    part = text[a - lead : b]
+    low = part.lower() if part.isascii() else None
+    shift = a - lead
+    hits = []
+    for key in allowed:
+        order, kind, pattern, lower, needs = _TABLE[key]
+        if needs is not None and needs.isdisjoint(words):
+            continue
+        if low is not None:
+            for m in lower.finditer(low, lead):
+                hits.append((m.start() + shift, m.start() - m.end(), order, kind, pattern, b))
+        else:
+            for m in pattern.finditer(text, a, b):
+                hits.append((m.start(), m.start() - m.end(), order, kind, pattern, b))
+    return hits
 
 
 @dataclass(frozen=True)
@@ -186,23 +245,29 @@ def _week_middle(day: date) -> date:
     return day - timedelta(days=day.weekday()) + timedelta(days=3)
 
 
+def _folded(word: str) -> str:
+    """A matched word as the tables spell it: IGNORECASE also matches "ſunday" (long s) and
+    "İn" (dotted capital I), which lower() alone leaves out of every table."""
+    return word.lower() if word.isascii() else word.translate(_FOLD).lower()
+
+
 def _resolve(kind: str, m: re.Match, pub: date | None, anchor: date | None) -> tuple[date, int] | None:
     g = m.groupdict()
     if kind in ("iso", "dmy_num"):
         d = _safe_date(int(g["year"]), int(g["m"]), int(g["day"]))
         return (d, 1) if d else None
     if kind in ("mdy", "dmy"):
-        d = _safe_date(int(g["year"]), _MONTHS[g["month"].lower()], int(g["day"]))
+        d = _safe_date(int(g["year"]), _MONTHS[_folded(g["month"])], int(g["day"]))
         return (d, 1) if d else None
     if kind in ("md", "dm"):
-        month, day = _MONTHS[g["month"].lower()], int(g["day"])
-        if g["month"].lower() == "may" and kind == "md" and not m.group(0)[0].isupper():
+        month, day = _MONTHS[_folded(g["month"])], int(g["day"])
+        if _folded(g["month"]) == "may" and kind == "md" and not m.group(0)[0].isupper():
             return None  # "may 3" as a verb
         year = _infer_year(month, day, pub, anchor)
         d = _safe_date(year, month, day) if year else None
         return (d, 1) if d else None
     if kind in ("part_month", "month_year", "in_month"):
-        month_word = g["month"].lower()
+        month_word = _folded(g["month"])
         if month_word == "may" and not g["month"][0].isupper():
             return None
         month = _MONTHS[month_word]
@@ -220,13 +285,13 @@ def _resolve(kind: str, m: re.Match, pub: date | None, anchor: date | None) -> t
     if kind == "today":
         return pub, 1
     if kind == "days_ago":
-        n = g["n"].lower()
+        n = _folded(g["n"])
         days = int(n) if n.isdigit() else _NUM_WORDS[n]
         return pub - timedelta(days=days), 1
     if kind == "weekday":
-        target = _WEEKDAYS[g["wd"].lower()]
+        target = _WEEKDAYS[_folded(g["wd"])]
         back = (pub.weekday() - target) % 7
-        mod = (g.get("mod") or "").lower()
+        mod = _folded(g.get("mod") or "")
         if back == 0 and mod in ("last", "past", "this past"):
             back = 7  # "last Monday" written on a Monday is a week ago
         return pub - timedelta(days=back), 1
@@ -256,31 +321,29 @@ def find_dates(
     anchor: date | None = None,
     *,
     chain: bool = False,
+    words: frozenset[str] | None = None,
 ) -> list[DateResolution]:
     """Every resolvable date expression in text[start:end], left to right, non-overlapping.
 
     With chain=True each date found becomes the anchor of the next relative
     one, so "a day after" and "the same day" follow the latest date mentioned.
+    `words`: words_of(text, start, end) (text/prefilter.py), when the caller has them.
     """
     end = len(text) if end is None else end
-    hits: list[tuple[int, int, str, re.Match]] = []
+    hits: list[tuple[int, int, int, str, re.Pattern, int]] = []
     # Most text holds no date: find the few windows around date-like words
     # first and run the full patterns there only (keeps the coder fast).
-    for a, b in _windows(text, start, end):
-        words = words_of(text, a, b)
-        allowed = _FIRST.hits(words)
-        for order, (kind, pattern) in enumerate(_PATTERNS):
-            key = id(pattern)
-            if key not in allowed and not _FIRST.allows(key, words, allowed):
-                continue
-            for m in pattern.finditer(text, a, b):
-                hits.append((m.start(), -(m.end() - m.start()), order, kind, m))
+    for a, b in _windows(text, start, end, words):
+        hits += _window_hits(text, a, b)
     hits.sort(key=lambda h: (h[0], h[1], h[2]))
     out: list[DateResolution] = []
     taken_until = -1
-    for s, _neg_len, _order, kind, m in hits:
+    for s, _neg_len, _order, kind, pattern, b in hits:
         if s < taken_until:
             continue
+        # The match found (on lower-cased text, maybe) again, on the text itself: the same
+        # span, as the pattern matches there and then; its words keep their case ("May").
+        m = pattern.match(text, s, b)
         resolved = _resolve(kind, m, publication_date, anchor)
         if resolved is None:
             continue

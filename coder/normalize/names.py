@@ -17,6 +17,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, compress, repeat
+from operator import itemgetter
 from typing import Generic, NamedTuple, TypeVar
 
 from rapidfuzz import fuzz, process
@@ -63,43 +65,95 @@ class Token(NamedTuple):  # a tuple: created for every word, so it must be cheap
 
 
 _new_token = tuple.__new__  # Token(...) through the class's Python __new__ costs twice as much
+# The token pattern as one group: split() then gives the text between tokens and the tokens in
+# turn, and the lengths' running sum gives every offset, with no match object made per word.
+_SPLIT = re.compile(f"({_TOKEN.pattern})", re.UNICODE)
+# The same on ASCII text, where [^\W_] is [A-Za-z0-9] and the only marks are ' and `: a plain
+# class is matched several times faster than a negated category.
+_SPLIT_ASCII = re.compile(r"([A-Za-z0-9]+(?:['`](?!s\b)[A-Za-z0-9]+)?)")
+# Text split at a time (at a space, which no token holds): a one-line megabyte is never one list.
+_CHUNK = 1 << 16
+_SPACE = re.compile(r"\s")
+
+
+def _is_article(folded: str, text: str, e: int) -> bool:
+    if folded not in ARTICLES:
+        return False
+    if folded in _AMBIGUOUS_ARTICLES:
+        # "as-Safira" is an article, "as" in "as well" is not.
+        nxt = text[e : e + 1]
+        return nxt != "" and nxt in "-‐‑–"  # "" is in every string: a final "an" is no article
+    return True
+
+
+def _slow_tokens(text: str, raw: str, s: int, e: int) -> list[Token]:
+    """The tokens of one match that is not a plain ASCII word (marks inside, other scripts)."""
+    out = []
+    if not raw.isalnum():
+        mark = _INNER_MARK.search(raw)
+        if mark is not None and mark.start() > _MAX_JOINED_HEAD:
+            # "Fatimiyoun’militia": a quote mark between two words, not inside one.
+            head = raw[: mark.start()]
+            out.append(Token(fold_token(head), s, s + len(head), False, head[:1].isupper(), head.isupper()))
+            raw, s = raw[mark.end() :], s + mark.end()
+    folded = fold_token(raw)
+    out.append(Token(folded, s, e, _is_article(folded, text, e), raw[:1].isupper(), raw.isupper()))
+    return out
 
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
-    """Word tokens of text[start:end] with offsets into `text`."""
+    """Word tokens of text[start:end] with offsets into `text`.
+
+    Every step runs in C over a whole piece of text (split, running sums, map): a Python loop
+    over every word was a third of the name finder's time. A plain ASCII word folds to lower();
+    the few others (marks inside, other scripts, articles that may be English words) are redone
+    one by one."""
     out: list[Token] = []
-    append = out.append
     end = len(text) if end is None else end
-    for m in _TOKEN.finditer(text, start, end):
-        raw = m.group()
-        s, e = m.span()
-        if raw.isascii() and raw.isalnum():
-            # The common case, inlined (fold_token of a plain ASCII word is lower()).
-            folded = raw.lower()
-            if folded in ARTICLES:
-                article = True
-                if folded in _AMBIGUOUS_ARTICLES:
-                    nxt = text[e : e + 1]
-                    article = nxt != "" and nxt in "-‐‑–"
-            else:
-                article = False
-            append(_new_token(Token, (folded, s, e, article, raw[0].isupper(), raw.isupper())))
-            continue
-        if not raw.isalnum():
-            mark = _INNER_MARK.search(raw)
-            if mark is not None and mark.start() > _MAX_JOINED_HEAD:
-                # "Fatimiyoun’militia": a quote mark between two words, not inside one.
-                head = raw[: mark.start()]
-                out.append(Token(fold_token(head), s, s + len(head), False, head[:1].isupper(), head.isupper()))
-                raw, s = raw[mark.end() :], s + mark.end()
-        folded = fold_token(raw)
-        article = folded in ARTICLES
-        if article and folded in _AMBIGUOUS_ARTICLES:
-            # "as-Safira" is an article, "as" in "as well" is not.
-            nxt = text[e : e + 1]
-            article = nxt != "" and nxt in "-‐‑–"  # "" is in every string: a final "an" is no article
-        out.append(Token(folded, s, e, article, raw[:1].isupper(), raw.isupper()))
+    while start < end:
+        stop = end
+        if end - start > _CHUNK:
+            space = _SPACE.search(text, start + _CHUNK, end)
+            stop = space.start() if space is not None else end
+        _tokens_of(text, start, stop, out)
+        start = stop
     return out
+
+
+def _tokens_of(text: str, start: int, end: int, out: list[Token]) -> None:
+    part = text[start:end]
+    pieces = (_SPLIT_ASCII if part.isascii() else _SPLIT).split(part)
+    offsets = list(accumulate(map(len, pieces), initial=start))
+    raws, starts, ends = pieces[1::2], offsets[1::2], offsets[2::2]
+    lows = list(map(str.lower, raws))
+    articles = list(map(ARTICLES.__contains__, lows))
+    chunk = list(
+        map(
+            _new_token,
+            repeat(Token),
+            zip(lows, starts, ends, articles, map(str.isupper, map(_FIRST_CHAR, raws)), map(str.isupper, raws)),
+        )
+    )
+    for i in compress(range(len(lows)), articles):
+        if lows[i] in _AMBIGUOUS_ARTICLES:
+            if not _is_article(lows[i], text, ends[i]):
+                chunk[i] = _new_token(Token, (lows[i], starts[i], ends[i], False, *chunk[i][4:]))
+    plain = "".join(raws)
+    if plain.isascii() and plain.isalnum():
+        out += chunk
+        return
+    pos = 0
+    for i, raw in enumerate(raws):
+        if not (raw.isascii() and raw.isalnum()):
+            out += chunk[pos:i]
+            out += _slow_tokens(text, raw, starts[i], ends[i])
+            pos = i + 1
+    out += chunk[pos:]
+
+
+_FIRST_CHAR = itemgetter(0)
+_TEXT, _CAPITAL = itemgetter(0), itemgetter(4)  # Token.text, Token.capital
+_UNSET = object()
 
 
 @lru_cache(maxsize=4096)
@@ -154,6 +208,9 @@ class NameIndex(Generic[T]):
         # into a name, so the longest-match loop stops there instead of at max_n words.
         self._leads = frozenset(k[:n] for k in self.exact for n in range(1, len(k) + 1))
         self.first_tokens = frozenset(k[0] for k in self.exact)
+        self._openers = self.first_tokens | ARTICLES  # words a scan looks at (with capitals)
+        self._singles = frozenset(k[0] for k in self.exact if len(k) == 1)
+        self._fuzzy_words: dict[str, tuple[T, float] | None] = {}  # fuzzy() of one word, asked most
         self.fuzzy_threshold = fuzzy_threshold
         self.fuzzy_min_len = fuzzy_min_len
         # Short keys are left out of fuzzy matching: "Syrian" is not a misspelt
@@ -201,21 +258,42 @@ class NameIndex(Generic[T]):
         capitalised tokens (names), which keeps it rare and cheap.
         """
         found: list[Mention] = []
-        i, n_tok = 0, len(toks)
         first_tokens = self.first_tokens
-        while i < n_tok:
+        # Only a token that may start a name can: a key's first word, an article, or (fuzzy) a
+        # capitalised word. Picked out in C (map, compress) instead of a step per token.
+        texts = list(map(_TEXT, toks))
+        starts = set(compress(range(len(toks)), map(self._openers.__contains__, texts)))
+        if fuzzy:
+            starts.update(compress(range(len(toks)), map(_CAPITAL, toks)))
+        after = 0  # the token after the last mention: mentions never overlap
+        singles, leads, n_tok, fuzzy_words = self._singles, self._leads, len(toks), self._fuzzy_words
+        for i in sorted(starts):
+            if i < after:
+                continue
             hit = None
             t = toks[i]
-            if t.text in first_tokens or t.article:
+            if t.article or t.text in singles:
                 hit = self._longest(toks, i)
+            elif t.text in first_tokens and i + 1 < n_tok:
+                # Not a name alone ("the", "local"): only with the next word ("the Badia"), which
+                # most often leads to no key, as _longest would find one step later.
+                nxt = toks[i + 1]
+                if nxt.article or (nxt.start - t.end <= 3 and (t.text, nxt.text) in leads):
+                    hit = self._longest(toks, i)
             if hit is None and fuzzy and t.capital and not t.article:
-                hit = self._fuzzy_at(toks, i)
+                # Most capitalised words are no near miss of a name and no first of two: known
+                # from the word's own answer (kept by _fuzzy_at) without asking again.
+                alone = fuzzy_words.get(t.text, _UNSET)
+                if alone is not None:
+                    hit = self._fuzzy_at(toks, i)
+                elif i + 1 < n_tok:
+                    nxt = toks[i + 1]
+                    if nxt.capital and not nxt.article and nxt.start - t.end <= 2:
+                        hit = self._fuzzy_at(toks, i)
             if hit is not None:
                 j, entry, how, score = hit
                 found.append(Mention(toks[i].start, toks[j].end, (entry, how, score)))
-                i = j + 1
-            else:
-                i += 1
+                after = j + 1
         return found
 
     def _longest(self, toks: list[Token], i: int):
@@ -255,7 +333,11 @@ class NameIndex(Generic[T]):
                 got = self.fuzzy(first.text + " " + second.text)
                 if got is not None:
                     best = (i + 1, got[0], "fuzzy", got[1])
-        got = self.fuzzy(first.text)
+        got = self._fuzzy_words.get(first.text, _UNSET)
+        if got is _UNSET:
+            if len(self._fuzzy_words) > 20000:
+                self._fuzzy_words.clear()
+            got = self._fuzzy_words[first.text] = self.fuzzy(first.text)
         if got is not None and (best is None or got[1] > best[3]):
             best = (i, got[0], "fuzzy", got[1])
         return best

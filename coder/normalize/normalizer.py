@@ -252,19 +252,25 @@ class Normalizer:
         *,
         known: list[Mention[PlaceMatch]] | None = None,
         actors: list[Mention[ActorMatch]] | None = None,
+        words: frozenset[str] | None = None,
     ) -> list[Mention[PlaceMatch]]:
         """Places the text presents as such ("the village of X", "X town") that no tier knows,
         kept as written (how="unverified", place.unverified) with the admin areas and coordinates
         of the known place named nearest in the text; none when no known place is named at all.
-        `known` and `actors` are find_names' answer for the same span (computed if omitted)."""
+        `known` and `actors` are find_names' answer for the same span (computed if omitted);
+        `words` its words_of (text/prefilter.py), if at hand."""
         if known is None or actors is None:
             actors, known = self.find_names(text, start, end)
+        # With no known place to locate it by, no candidate is kept: most paragraphs end here.
+        candidates = place_candidates(text, start, end, words) if known else []
+        if not candidates:
+            return []
         out: list[Mention[PlaceMatch]] = []
         # Indexed once per call: a one-line article of megabytes has thousands of candidates.
         known_spans, actor_spans = Intervals(known), Intervals(actors)
         local = {m.start for m in known if m.match.geo_precision == 1}
         located = Intervals([m for m in known if m.match.place.kind != "region"] or known)
-        for s, e, name in place_candidates(text, start, end):
+        for s, e, name in candidates:
             # A dictionary word inside a longer name the text calls a place ("Jdeid Bakara town"
             # holds the Bakara tribe's spelling) does not make the place known.
             inside = [

@@ -82,11 +82,15 @@ def _clean(name: str) -> str | None:
     return cleaned if cleaned[:1].isalpha() else None
 
 
-def place_candidates(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
-    """(start, end, name) of every name the text presents as a place, known or not."""
+def place_candidates(
+    text: str, start: int = 0, end: int | None = None, words: frozenset[str] | None = None
+) -> list[tuple[int, int, str]]:
+    """(start, end, name) of every name the text presents as a place, known or not.
+    `words`: words_of(text, start, end), when the caller has them."""
     end = len(text) if end is None else end
     out: dict[int, tuple[int, int, str]] = {}
-    words = words_of(text, start, end)
+    if words is None:
+        words = words_of(text, start, end)
     for pattern, first in ((_BEFORE, _BEFORE_FIRST), (_AFTER, _AFTER_FIRST)):
         if not first.allows(words):
             continue

@@ -154,19 +154,30 @@ class Consolidator:
         index: dict[str, dict] = {}
         keys: list[tuple] = []
         together: dict[tuple, bool] = {}
+        # (The memo is read inline: this loop asks it tens of thousands of times on a long line.)
         for event in events:
             key = _key(event)
+            actor1, location, when1 = key
             home = None
             for actor, by_place in index.get(event.type, {}).items():
-                if not self._memo(together, ("a", actor, key[0]), self._values_actors, actor, key[0]):
+                ok = together.get(("a", actor, actor1))
+                if ok is None:
+                    ok = together[("a", actor, actor1)] = self._values_actors(actor, actor1)
+                if not ok:
                     continue
                 for place, by_when in by_place.items():
-                    if not self._memo(together, ("p", place, key[1]), self._values_places, place, key[1]):
+                    ok = together.get(("p", place, location))
+                    if ok is None:
+                        ok = together[("p", place, location)] = self._values_places(place, location)
+                    if not ok:
                         continue
                     for when, positions in by_when.items():
                         if home is not None and positions[0] > home:
                             continue  # an earlier kept event already takes it
-                        if not self._memo(together, ("d", when, key[2]), self._values_when, when, key[2]):
+                        ok = together.get(("d", when, when1))
+                        if ok is None:
+                            ok = together[("d", when, when1)] = self._values_when(when, when1)
+                        if not ok:
                             continue
                         for pos in positions:
                             if home is not None and pos > home:
@@ -186,13 +197,6 @@ class Consolidator:
                     _put(index, event.type, moved, home)
                     keys[home] = moved
         return kept
-
-    @staticmethod
-    def _memo(memo: dict, key: tuple, ask, a, b) -> bool:
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = ask(a, b)
-        return found
 
     def _values_actors(self, a: Any, b: Any) -> bool:
         return self._actors_together(self._actors.get(a), self._actors.get(b))

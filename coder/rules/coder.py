@@ -178,7 +178,8 @@ class RuleCoder:
     def _prepare(self, document: Document) -> Ctx:
         text = document.text
         blocks = classify_blocks(text)
-        regions = [(b.start, b.end) for b in blocks if b.kept]
+        kept = [b for b in blocks if b.kept]
+        regions = [(b.start, b.end) for b in kept]
         sentences = split_sentences(text, regions)
         ctx = Ctx(
             document,
@@ -193,21 +194,21 @@ class RuleCoder:
         ctx.places = [[] for _ in range(n)]
         ctx.dates = [[] for _ in range(n)]
         anchor: date | None = None
-        for start, end in regions:
+        for block, words in zip(kept, ctx.region_words(kept)):
+            start, end = block.start, block.end
             actors, places = self.normalizer.find_names(text, start, end, fuzzy=self.fuzzy)
             # A village no gazetteer tier knows is kept as written (unverified), never replaced
             # by a known place nearby.
-            places = sorted(
-                places + self.normalizer.find_unknown_places(text, start, end, known=places, actors=actors),
-                key=lambda m: m.start,
-            )
+            unknown = self.normalizer.find_unknown_places(text, start, end, known=places, actors=actors, words=words)
+            if unknown:
+                places = sorted(places + unknown, key=lambda m: m.start)
             for m in actors:
                 ctx.actors[ctx.index_of(m.start)].append(m)
             actor_starts = frozenset(m.start for m in actors)
             for m in places:
                 if not names_an_organisation(text, m, actor_starts):
                     ctx.places[ctx.index_of(m.start)].append(m)
-            for d in find_dates(text, document.publication_date, start, end, anchor, chain=True):
+            for d in find_dates(text, document.publication_date, start, end, anchor, chain=True, words=words):
                 anchor = d.date
                 if _DATELINE.match(text, start, d.start) and _DATELINE_END.match(text, d.end):
                     continue  # "City, March 14, 2021 -": the report's date, not the event's
@@ -227,9 +228,12 @@ class RuleCoder:
         cache: dict[tuple, bool] = {}
         # Each trigger runs only on the sentences holding a word it can start with; a
         # sentence's words are folded once (ctx.words) and shared by every pattern.
-        where: dict[int, list[int]] = {}  # id(pattern) -> sentences
+        where: dict[int, list[int]] = {}  # id(trigger pattern) -> sentences
+        triggers = getattr(self, "_trigger_keys", None)
+        if triggers is None:
+            triggers = self._trigger_keys = frozenset(id(t.pattern) for ct in self.types for t in ct.triggers)
         for si in range(len(ctx.sentences)):
-            for key in ctx.hits(si):
+            for key in triggers.intersection(ctx.hits(si)):
                 where.setdefault(key, []).append(si)
         prefixed = self._patterns.prefixed
         for ct in self.types:
@@ -240,11 +244,14 @@ class RuleCoder:
                     candidates = [ci for ci in range(len(ctx.sentences)) if ctx.allows(key, ci)]
                 else:
                     candidates = where.get(key, ())
+                if not candidates:
+                    continue
                 # Hits outside the kept sentences (furniture) are dropped.
+                pattern, searched = ctx.matcher(trigger.pattern)
                 for m in (
                     m
                     for ci in candidates
-                    for m in trigger.pattern.finditer(text, ctx.sentences[ci].start, ctx.sentences[ci].end)
+                    for m in pattern.finditer(searched, ctx.sentences[ci].start, ctx.sentences[ci].end)
                 ):
                     si = ctx.index_of(m.start())
                     sentence = ctx.sentences[si]
@@ -283,7 +290,10 @@ class RuleCoder:
     @staticmethod
     def _excluded(text: str, sentence: Sentence, pos: int, ct: CompiledType, cache: dict, ctx: Ctx, si: int) -> bool:
         clause = None
+        hits = ctx.hits(si)
         for rule in ct.rules:
+            if id(rule.cues) not in hits and not ctx.allows(id(rule.cues), si):
+                continue  # no word of the sentence can start the cue (as _cached would answer)
             if rule.scope == "sentence":
                 a, b = sentence.start, sentence.end
             else:
@@ -405,10 +415,13 @@ class RuleCoder:
 def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str, ctx: Ctx, si: int) -> bool:
     """Does the pattern match in text[a:b] (inside sentence si, whose words rule most patterns out)?
     Keyed by id(pattern): a compiled pattern's hash is computed over its whole code at every call."""
+    if not ctx.allows(id(pattern), si):
+        return False  # most cues: no word of the sentence can start them
     key = (id(pattern), a, b)
     found = cache.get(key)
     if found is None:
-        found = cache[key] = ctx.allows(key[0], si) and pattern.search(text, a, b) is not None
+        pattern, searched = ctx.matcher(pattern)
+        found = cache[key] = pattern.search(searched, a, b) is not None
     return found
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from ..models import Document
 from ..normalize import DateResolution
 from ..text import Sentence
-from ..text.prefilter import PatternIndex, words_of
+from ..text.prefilter import PatternIndex, folded_text, words_of
 
 # How far back (in sentences) an argument may come from when its sentence lacks it.
 LOOKBACK = 2
@@ -28,8 +29,20 @@ class Ctx:
     _words: dict[int, frozenset[str]] = field(default_factory=dict)
     _hits: dict[int, set] = field(default_factory=dict)
     patterns: PatternIndex | None = None
+    _folded: str | None | bool = False  # folded_text(doc.text), made on first use
     # governorate name -> the city it is named after ("Deir ez-Zor province" -> Deir ez-Zor)
     seats: dict = field(default_factory=dict)
+
+    def matcher(self, pattern: re.Pattern) -> tuple[re.Pattern, str]:
+        """(pattern, text) to search for the pattern's spans in the document: its case-free copy
+        on the lower-cased text where both exist (text/prefilter.py case_free), else itself."""
+        lower = self.patterns.lower.get(id(pattern))
+        if lower is not None:
+            if self._folded is False:
+                self._folded = folded_text(self.doc.text)
+            if self._folded is not None:
+                return lower, self._folded
+        return pattern, self.doc.text
 
     def index_of(self, pos: int) -> int:
         return bisect.bisect_right(self.starts, pos) - 1
@@ -42,6 +55,28 @@ class Ctx:
             found = self._words[si] = words_of(self.doc.text, s.start, s.end)
         return found
 
+    def region_words(self, blocks: list) -> list[frozenset[str]]:
+        """words_of each kept block (its sentences' words are made here too): the block's own
+        when classifying it made them, else the union of its sentences' (a sentence never cuts
+        a word but where text/sentences.py cuts a 1,000-character run without a space, and the
+        pieces of such a word still start with its start, which is all a prefilter asks)."""
+        by_block: list[list[int]] = [[] for _ in blocks]
+        for si, s in enumerate(self.sentences):
+            by_block[s.block].append(si)
+        out = []
+        for block, members in zip(blocks, by_block):
+            words = block.words
+            if words is not None and len(members) == 1:
+                s = self.sentences[members[0]]
+                if (s.start, s.end) == (block.start, block.end):
+                    self._words[members[0]] = words
+            elif words is None and members:
+                words = frozenset().union(*(self.words(si) for si in members))
+            elif words is None:
+                words = words_of(self.doc.text, block.start, block.end)
+            out.append(words)
+        return out
+
     def hits(self, si: int) -> set:
         """The patterns the sentence's words allow by a whole word (PatternIndex.hits)."""
         found = self._hits.get(si)
@@ -51,8 +86,13 @@ class Ctx:
 
     def allows(self, key: int, si: int) -> bool:
         """Could the pattern (key: its id) match in sentence si, or a clause of it? No means no match."""
-        hits = self.hits(si)
-        return key in hits or self.patterns.allows(key, self.words(si), hits)
+        hits = self._hits.get(si)
+        if hits is None:
+            hits = self.hits(si)
+        if key in hits:
+            return True
+        prefixes = self.patterns.prefixed.get(key)  # PatternIndex.allows, inlined: asked per cue
+        return prefixes is not None and any(w.startswith(prefixes) for w in self.words(si))
 
     def back(self, si: int) -> list[int]:
         """Earlier sentences to borrow a missing argument from, nearest first."""

@@ -25,9 +25,9 @@ The heuristics are about page shape, not about any article's words:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .prefilter import _FOLD, Prefilter, words_of
+from .prefilter import _FOLD, Prefilter, case_free, folded_text, words_of
 
 _LINE = re.compile(r"[^\n\r]+")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
@@ -91,10 +91,35 @@ class Block:
     start: int
     end: int
     kind: str  # "body", "heading", "furniture", "repeat", "after_end"
+    # words_of(text, start, end) when classifying needed them: the coder's date, place and
+    # pattern prefilters ask the same words of the same line, and need not fold them again.
+    words: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def kept(self) -> bool:
         return self.kind == "body"
+
+
+# ASCII characters that are neither letter, digit nor apostrophe, as spaces: on an ASCII line,
+# translate() and split() give _WORD's runs several times faster than findall; a run with an
+# apostrophe in it is split by _WORD itself ("a'b'c" is "a'b" and "c").
+_NOT_WORD_ASCII = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "'")})
+
+
+def _words(line: str) -> list[str]:
+    """_WORD.findall(line)."""
+    if not line.isascii():
+        return _WORD.findall(line)
+    runs = line.translate(_NOT_WORD_ASCII).split()
+    if "'" not in line:
+        return runs
+    out: list[str] = []
+    for run in runs:
+        if "'" in run:
+            out += _WORD.findall(run)
+        else:
+            out.append(run)
+    return out
 
 
 def _fold(text: str) -> str:
@@ -117,13 +142,23 @@ def _may_be_caption(line: str) -> bool:
     return any(needed in low for needed in _CAPTION_NEEDS)
 
 
+# Case-free copies (prefilter.case_free), run on the lower-cased line where folded_text allows.
+_STRONG_LOW = case_free(_STRONG_WORDS)
+_WEAK_LOW = case_free(_WEAK)
+
+
+def _search(pattern: re.Pattern, lower: re.Pattern | None, line: str) -> bool:
+    low = folded_text(line) if lower is not None else None
+    return (pattern.search(line) if low is None else lower.search(low)) is not None
+
+
 def _strong(line: str, line_words: frozenset[str]) -> bool:
     """_STRONG.search(line), the © alternative and the words asked apart."""
-    return "©" in line or (_STRONG_FIRST.allows(line_words) and _STRONG_WORDS.search(line) is not None)
+    return "©" in line or (_STRONG_FIRST.allows(line_words) and _search(_STRONG_WORDS, _STRONG_LOW, line))
 
 
 def _weak(line: str, line_words: frozenset[str]) -> bool:
-    return _WEAK_FIRST.allows(line_words) and _WEAK.search(line) is not None
+    return _WEAK_FIRST.allows(line_words) and _search(_WEAK, _WEAK_LOW, line)
 
 
 # A line this long is an article flattened into one line, whatever its
@@ -145,7 +180,15 @@ def _is_prose(line: str, words: int) -> bool:
     return any(_is_prose(part, len(_WORD.findall(part))) for part in _TITLE_SEP.split(line))
 
 
+# What every _MENU_SEP match holds, asked apart (re scans for one class of characters quickly,
+# for an alternation position by position): most lines are ruled out before the split.
+_MENU_MARK = re.compile(r"[|•·/»>]")
+_WIDE_GAP = re.compile(r"\s\s\s")
+
+
 def _looks_like_menu(line: str, words: int) -> bool:
+    if _MENU_MARK.search(line) is None and _WIDE_GAP.search(line) is None:
+        return False
     parts = [p for p in _MENU_SEP.split(line) if p.strip()]
     return len(parts) >= 3 and words / max(len(parts), 1) <= 3.5
 
@@ -168,7 +211,7 @@ def classify_blocks(text: str) -> list[Block]:
         trail = len(raw) - len(raw.rstrip())
         start, end = start + lead, end - trail
         line = text[start:end]
-        found = _WORD.findall(line)
+        found = _words(line)
         words = len(found)
         if ended:
             blocks.append(Block(start, end, "after_end"))
@@ -182,12 +225,13 @@ def classify_blocks(text: str) -> list[Block]:
             blocks.append(Block(start, end, "after_end"))
             continue
         folded = " ".join(found).casefold()  # _fold(line): casefold maps each character alone
+        line_words = words_of(line) if words <= 60 else None
         if (
             _meta_line(line)
             or _looks_like_menu(line, words)
             or (words <= 60 and _may_be_caption(line) and _CAPTION.search(line))
             or words <= 60
-            and (_strong(line, words_of(line)) or (words <= _SHORT_BLOCK and _weak(line, words_of(line))))
+            and (_strong(line, line_words) or (words <= _SHORT_BLOCK and _weak(line, line_words)))
         ):
             kind = "furniture"
         elif not _is_prose(line, words):
@@ -199,14 +243,14 @@ def classify_blocks(text: str) -> list[Block]:
             body_started = True
         if folded:
             seen.add(folded)
-        blocks.append(Block(start, end, kind))
+        blocks.append(Block(start, end, kind, line_words))
     if blocks and all(b.kind == "heading" for b in blocks):
         # Nothing but heading-like lines, and no page furniture around them:
         # they are the article (a one-line piece such as "50 trucks enter
         # al-Bukamal | SOHR"), not the title of a missing one. Dropping them
         # would code an article as empty. (Beside menus and banners, a lone
         # heading is a teaser and stays out.)
-        blocks = [Block(b.start, b.end, "body") for b in blocks]
+        blocks = [Block(b.start, b.end, "body", b.words) for b in blocks]
     return blocks
 
 

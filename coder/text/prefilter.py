@@ -41,12 +41,24 @@ _MAX_CLASS = 12
 # str.isdecimal), and among a pattern's for a pattern that starts with \b\d.
 _DIGIT_HEAD = "\0digit"
 _DIGIT_START = re.compile(r"\b\d")
+_DIGIT_WORDS = frozenset({_DIGIT_HEAD})
+
+
+# ASCII characters that are no word character, as spaces: on ASCII text, translate() then
+# split() gives the \\w runs several times faster than findall (asked of every line and sentence).
+_NOT_WORD_ASCII = str.maketrans({chr(c): " " for c in range(128) if not _IS_WORD.match(chr(c))})
 
 
 def words_of(text: str, start: int = 0, end: int | None = None) -> frozenset[str]:
     """The folded words (\\w runs) of text[start:end], and _DIGIT_HEAD if one starts with a digit."""
     part = text[start:end]
-    found = _WORD.findall(part.lower()) if part.isascii() else [w.translate(_FOLD).lower() for w in _WORD.findall(part)]
+    if part.isascii():
+        words = frozenset(part.lower().translate(_NOT_WORD_ASCII).split())
+        # Digits sort before "_" and every lower-case letter: the least word starts with one if any does.
+        if words and min(words)[0] <= "9":
+            return words | _DIGIT_WORDS
+        return words
+    found = [w.translate(_FOLD).lower() for w in _WORD.findall(part)]
     if _DIGIT_START.search(part):
         found.append(_DIGIT_HEAD)
     return frozenset(found)
@@ -54,6 +66,75 @@ def words_of(text: str, start: int = 0, end: int | None = None) -> frozenset[str
 
 class _GiveUp(Exception):
     pass
+
+
+# -- case-blind patterns matched case-sensitively on lower-cased text ---------------------------
+# re tries an IGNORECASE alternation in full at every position, a case-sensitive one only where
+# its first letter is: the same pattern without IGNORECASE, on the text lower-cased, is several
+# times faster and finds the same spans, wherever (1) the pattern names no upper-case letter, no
+# letter outside ASCII and no range that holds either, and (2) lower() keeps every character in
+# its place and leaves none that IGNORECASE would have matched with an ASCII letter (dotless i,
+# long s: the dotted capital I grows to two characters and fails the length test).
+_CASELESS_TEXT_BLOCKERS = ("\u0131", "\u017f")
+
+
+def folded_text(text: str) -> str | None:
+    """text.lower() if case-free patterns (case_free) may be matched on it at the same offsets."""
+    low = text.lower()
+    if len(low) != len(text) or (not text.isascii() and any(c in text for c in _CASELESS_TEXT_BLOCKERS)):
+        return None
+    return low
+
+
+def case_free(pattern: re.Pattern) -> re.Pattern | None:
+    """The pattern without IGNORECASE, if it matches on folded_text(text) exactly where the
+    pattern matches on text; else None."""
+    if not isinstance(pattern.pattern, str) or not pattern.flags & re.I or pattern.flags & (re.A | re.L):
+        return None
+    try:
+        _check_case_free(list(_sre_parse.parse(pattern.pattern, pattern.flags)))
+    except (_GiveUp, re.error, RecursionError, TypeError, ValueError, AttributeError):
+        return None
+    return re.compile(pattern.pattern, pattern.flags & ~re.I)
+
+
+def _free_char(code: int) -> bool:
+    ch = chr(code)
+    return (ch.isascii() and not ch.isupper()) or not (ch.isalpha() or ch.lower() != ch or ch.upper() != ch)
+
+
+def _check_case_free(items) -> None:
+    for op, av in items:
+        if op in (_c.LITERAL, _c.NOT_LITERAL):
+            if not _free_char(av):
+                raise _GiveUp
+        elif op is _c.IN:
+            for item_op, item_av in av:
+                if item_op in (_c.LITERAL, _c.NOT_LITERAL):
+                    if not _free_char(item_av):
+                        raise _GiveUp
+                elif item_op is _c.RANGE:
+                    low, high = item_av
+                    if high > 127 or (low <= ord("Z") and high >= ord("A")):
+                        raise _GiveUp
+                elif item_op not in (_c.CATEGORY, _c.NEGATE):
+                    raise _GiveUp
+        elif op is _c.SUBPATTERN:
+            _group, add_flags, del_flags, sub = av
+            if add_flags or del_flags:
+                raise _GiveUp
+            _check_case_free(sub)
+        elif op is _c.BRANCH:
+            for alternative in av[1]:
+                _check_case_free(alternative)
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+            _check_case_free(av[2])
+        elif op in (_c.ASSERT, _c.ASSERT_NOT):
+            _check_case_free(av[1])
+        elif getattr(_c, "ATOMIC_GROUP", None) is not None and op is _c.ATOMIC_GROUP:
+            _check_case_free(av)
+        elif op not in (_c.AT, _c.ANY):
+            raise _GiveUp  # back-references, conditionals, anything not read here
 
 
 @dataclass(frozen=True)
@@ -116,13 +197,16 @@ class PatternIndex:
             if first.prefixes:
                 self.prefixed[key] = first.prefixes
         self._vocabulary = frozenset(self._by_word)
+        self._always_set = set(self._always)  # hits() unions onto it: a new set every time
+        # Case-free copies (case_free) by id: run on folded_text(text) where there is one.
+        self.lower: dict[int, re.Pattern] = {}
+        for p in self._patterns:
+            if id(p) not in self.lower and (cf := case_free(p)) is not None:
+                self.lower[id(p)] = cf
 
     def hits(self, words: frozenset[str]) -> set[int]:
         """The ids of the patterns these words allow by a whole word (prefix patterns: see allows)."""
-        out = set(self._always)
-        for w in words & self._vocabulary:
-            out.update(self._by_word[w])
-        return out
+        return self._always_set.union(*map(self._by_word.__getitem__, words & self._vocabulary))
 
     def allows(self, key: int, words: frozenset[str], hits: set[int]) -> bool:
         """May the pattern id(pattern) == key match where these words (and hits) were found?"""

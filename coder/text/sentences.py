@@ -25,7 +25,8 @@ _BULLET = re.compile(r"(?:^|(?<=\s))[•▪●◦‣∙·]\s+|(?:^|(?<=\n))\s*[-
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?$")
 # Compiled once (re.search with a string looks the pattern up in re's cache on every call).
 _DOTTED = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
-_BULLET_CHAR = re.compile(r"[•▪●◦‣∙·\-*]")
+_BULLET_ONE = re.compile(r"[•▪●◦‣∙·]")
+_DASH_OPENS = re.compile(r"\s*[-*]")
 _BULLET_MARK = re.compile(r"[•▪●◦‣∙·\-*]\s+")
 
 
@@ -60,9 +61,14 @@ def _split_region(text: str, start: int, end: int) -> list[tuple[int, int]]:
     pieces: list[tuple[int, int]] = []
     # Bullets start new sentences: cut the region at each bullet first.
     cuts = [start]
-    # (_BULLET tries its lookbehinds at every position: a quick look for a bullet character
-    # first, which every match holds, skips it on almost every region.)
-    if _BULLET_CHAR.search(text, start, end):
+    # (_BULLET tries its lookbehinds at every position: a quick look first for what every match
+    # needs skips it on almost every region: a bullet character, or a "-" or "*" that opens a
+    # line, at the region's start or after a line break in it; hyphens inside words are common.)
+    if (
+        _BULLET_ONE.search(text, start, end)
+        or text.find("\n", start, end) >= 0
+        or _DASH_OPENS.match(text, start, end)
+    ):
         for m in _BULLET.finditer(text, start, end):
             if m.start() > start:
                 cuts.append(m.start())
