@@ -46,8 +46,12 @@ def _generator():
 def write_archive(path: Path, codebook, count: int) -> None:
     with path.open("w", encoding="utf-8") as out:
         for doc in _generator()(codebook, count):
-            out.write(json.dumps({"id": doc.id, "text": doc.text, "date": str(doc.publication_date or ""),
-                                  "source": doc.source}) + "\n")
+            out.write(
+                json.dumps(
+                    {"id": doc.id, "text": doc.text, "date": str(doc.publication_date or ""), "source": doc.source}
+                )
+                + "\n"
+            )
 
 
 class PeakRSS:
@@ -93,13 +97,17 @@ def offline(codebook, sizes: list[int], concurrency: int | None, tmp: Path) -> N
         with PeakRSS() as memory:
             summary = run_batch([archive], db, "rules", concurrency, codebook=codebook)
         assert summary.coded == size, summary
-        print(f"  {size:>6} documents: {summary.rate:7.1f} documents/s ({summary.seconds:.1f} s, "
-              f"{summary.events} events, {summary.failed} failed); peak RSS {memory.peak / 2**20:.0f} MiB "
-              f"(parent {memory.peak_parent / 2**20:.0f} MiB); store {db.stat().st_size / 2**20:.1f} MiB")
+        print(
+            f"  {size:>6} documents: {summary.rate:7.1f} documents/s ({summary.seconds:.1f} s, "
+            f"{summary.events} events, {summary.failed} failed); peak RSS {memory.peak / 2**20:.0f} MiB "
+            f"(parent {memory.peak_parent / 2**20:.0f} MiB); store {db.stat().st_size / 2**20:.1f} MiB"
+        )
         started = time.monotonic()
         again = run_batch([archive], db, "rules", concurrency, codebook=codebook)
-        print(f"          rerun: {again.already_done} already done, {again.coded} coded, "
-              f"{time.monotonic() - started:.1f} s")
+        print(
+            f"          rerun: {again.already_done} already done, {again.coded} coded, "
+            f"{time.monotonic() - started:.1f} s"
+        )
 
 
 def _free_port() -> int:
@@ -115,24 +123,46 @@ def llm(codebook, count: int, concurrency: int, latency: float, tmp: Path) -> No
     (tmp / "answers.json").write_text(json.dumps({"default": {"json": {"events": []}}}))
     (tmp / "none.toml").write_text("")
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "tests.fake_openai", "--port", str(port), "--answers",
-                               str(tmp / "answers.json"), "--latency", str(latency)],
-                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.fake_openai",
+            "--port",
+            str(port),
+            "--answers",
+            str(tmp / "answers.json"),
+            "--latency",
+            str(latency),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         server.stdout.readline()  # listening
         write_archive(tmp / "llm.jsonl", codebook, count)
-        options = {"model": "fake-model", "base_url": f"http://127.0.0.1:{port}/v1", "api_key": "bench",
-                   "cache": False, "config": str(tmp / "none.toml")}
-        summary = run_batch([tmp / "llm.jsonl"], tmp / "llm.sqlite", "llm", concurrency, codebook=codebook,
-                            coder_options=options)
+        options = {
+            "model": "fake-model",
+            "base_url": f"http://127.0.0.1:{port}/v1",
+            "api_key": "bench",
+            "cache": False,
+            "config": str(tmp / "none.toml"),
+        }
+        summary = run_batch(
+            [tmp / "llm.jsonl"], tmp / "llm.sqlite", "llm", concurrency, codebook=codebook, coder_options=options
+        )
     finally:
         server.terminate()
         server.wait(timeout=10)
     bound = concurrency / latency
     cost = f"${summary.cost_usd:.4f}" if summary.cost_usd is not None else "no price for the fake model"
     print(f"LLM coder against the fake server ({count} documents, concurrency {concurrency}, latency {latency:g} s):")
-    print(f"  {summary.rate:.1f} documents/s; bound C/L = {bound:.1f}; {100 * summary.rate / bound:.0f}% of the "
-          f"bound; {summary.failed} failed; {summary.tokens:,} tokens; cost {cost}")
+    print(
+        f"  {summary.rate:.1f} documents/s; bound C/L = {bound:.1f}; {100 * summary.rate / bound:.0f}% of the "
+        f"bound; {summary.failed} failed; {summary.tokens:,} tokens; cost {cost}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

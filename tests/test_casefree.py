@@ -12,15 +12,45 @@ from tests.test_prefilter import _noise, _patterns
 
 def test_case_free_copies_find_the_same_spans():
     rng = random.Random(6)
-    patterns = _patterns() + [re.compile(p, re.I) for p in (
-        r"(?<=,)\s*(?:a|two) days? (?:after|before)\b", r"[a-z]+ly\b", r"\bthe\s+[^\W\d]+", r"\d+\s*km",
-        r"(?:^|(?<=\. ))in\b", r"[^a-c]x", r"café|naïve", r"\w+’s\b", r"–\s*\d+", r"\bs\w+",
-    )]
+    patterns = _patterns() + [
+        re.compile(p, re.I)
+        for p in (
+            r"(?<=,)\s*(?:a|two) days? (?:after|before)\b",
+            r"[a-z]+ly\b",
+            r"\bthe\s+[^\W\d]+",
+            r"\d+\s*km",
+            r"(?:^|(?<=\. ))in\b",
+            r"[^a-c]x",
+            r"café|naïve",
+            r"\w+’s\b",
+            r"–\s*\d+",
+            r"\bs\w+",
+        )
+    ]
     free = [(p, case_free(p)) for p in patterns]
     assert sum(cf is not None for _p, cf in free) > len(patterns) * 0.8
     vocabulary = sorted({w for p in patterns for w in re.findall(r"[a-z]{2,}", p.pattern)}) + [
-        "The", "CONVOY", "Café", "NAÏVE", "ſmuggling", "İn", "ınto", "Kılo", "\u212aM", "ΣΑΣ", "straße", "STRASSE",
-        "3 km", "two days after", "A Day Before", "x", "Bx", "–", "’s", "\n"]
+        "The",
+        "CONVOY",
+        "Café",
+        "NAÏVE",
+        "ſmuggling",
+        "İn",
+        "ınto",
+        "Kılo",
+        "\u212aM",
+        "ΣΑΣ",
+        "straße",
+        "STRASSE",
+        "3 km",
+        "two days after",
+        "A Day Before",
+        "x",
+        "Bx",
+        "–",
+        "’s",
+        "\n",
+    ]
     checked = 0
     for _ in range(2500):
         text = _noise(rng, vocabulary)

@@ -7,8 +7,7 @@ from __future__ import annotations
 import random
 
 from coder.codebook import load_codebook
-from coder.normalize import Normalizer
-from coder.normalize import names
+from coder.normalize import Normalizer, names
 from coder.normalize.names import _TOKEN, ARTICLES, Mention, Token, _is_article, _slow_tokens, tokens
 
 
@@ -24,9 +23,44 @@ def _plain_tokens(text: str, start: int, end: int) -> list[Token]:
     return out
 
 
-_WORDS = ["al", "Al", "as", "As", "an", "at", "ash", "el", "the", "Kata'ib", "Kata’ib", "Fatimiyoun’militia",
-          "Iran's", "Ḥasakah", "Deir", "ez-Zor", "Mayadin", "IS", "KH", "convoy", "_x", "x_", "٣", "é", "ﬁve",
-          "Sha'itat", "rock`n", "Liwa", "Fatemiyoun", "Albu", "Kamal", "Bukamal", "Hezbollah", "Kataib", "3rd", "MAY"]
+_WORDS = [
+    "al",
+    "Al",
+    "as",
+    "As",
+    "an",
+    "at",
+    "ash",
+    "el",
+    "the",
+    "Kata'ib",
+    "Kata’ib",
+    "Fatimiyoun’militia",
+    "Iran's",
+    "Ḥasakah",
+    "Deir",
+    "ez-Zor",
+    "Mayadin",
+    "IS",
+    "KH",
+    "convoy",
+    "_x",
+    "x_",
+    "٣",
+    "é",
+    "ﬁve",
+    "Sha'itat",
+    "rock`n",
+    "Liwa",
+    "Fatemiyoun",
+    "Albu",
+    "Kamal",
+    "Bukamal",
+    "Hezbollah",
+    "Kataib",
+    "3rd",
+    "MAY",
+]
 
 
 def _text(rng: random.Random, n: int) -> str:
@@ -88,5 +122,4 @@ def test_scan_of_openers_finds_what_a_scan_of_every_token_finds():
                 assert got == _plain_scan(index, toks, fuzzy)
                 found += len(got)
     assert found > 5000
-    assert ARTICLES <= idx.actors._openers
-
+    assert idx.actors._openers >= ARTICLES

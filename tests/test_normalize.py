@@ -13,8 +13,9 @@ def norm(codebook):
     return Normalizer(codebook)
 
 
-@pytest.mark.parametrize("written", ["Liwa Fatimiyoun", "FATEMIYOUN", "Liwa al-Fatemiyoun", "fatimiyun",
-                                     "Fatemiyoun Brigade"])
+@pytest.mark.parametrize(
+    "written", ["Liwa Fatimiyoun", "FATEMIYOUN", "Liwa al-Fatemiyoun", "fatimiyun", "Fatemiyoun Brigade"]
+)
 def test_actor_spelling_family(norm, written):
     assert norm.actor(written).name == "Fatemiyoun Brigade"
 
@@ -51,8 +52,8 @@ def test_place_precision_by_kind(norm):
 def test_find_mentions_longest_non_overlapping(norm):
     text = "Fighters of Kataib Hezbollah moved from Abu Kamal crossing to the al-Omar oil field."
     actors = norm.find_actors(text)
-    assert [(text[m.start:m.end], m.match.name) for m in actors] == [("Kataib Hezbollah", "Kataib Hezbollah")]
-    places = [(text[m.start:m.end], m.match.name) for m in norm.find_places(text)]
+    assert [(text[m.start : m.end], m.match.name) for m in actors] == [("Kataib Hezbollah", "Kataib Hezbollah")]
+    places = [(text[m.start : m.end], m.match.name) for m in norm.find_places(text)]
     assert places == [("Abu Kamal crossing", "Al Bukamal crossing"), ("al-Omar oil field", "Al-Omar oil field")]
 
 
@@ -65,23 +66,26 @@ def test_find_respects_window(norm):
 PUB = date(2022, 3, 2)  # a Wednesday
 
 
-@pytest.mark.parametrize("words, expected, precision", [
-    ("on Monday", date(2022, 2, 28), 1),              # across a month boundary
-    ("yesterday", date(2022, 3, 1), 1),
-    ("the day before yesterday", date(2022, 2, 28), 1),
-    ("last week", date(2022, 2, 24), 2),                # middle day of the previous week
-    ("this week", date(2022, 3, 2), 2),                 # the middle day is after publication: capped
-    ("last month", date(2022, 2, 15), 3),
-    ("February 3", date(2022, 2, 3), 1),
-    ("November 9, 2020", date(2020, 11, 9), 1),
-    ("9 November 2020", date(2020, 11, 9), 1),
-    ("mid-January", date(2022, 1, 15), 3),
-    ("two days ago", date(2022, 2, 28), 1),
-])
+@pytest.mark.parametrize(
+    "words, expected, precision",
+    [
+        ("on Monday", date(2022, 2, 28), 1),  # across a month boundary
+        ("yesterday", date(2022, 3, 1), 1),
+        ("the day before yesterday", date(2022, 2, 28), 1),
+        ("last week", date(2022, 2, 24), 2),  # middle day of the previous week
+        ("this week", date(2022, 3, 2), 2),  # the middle day is after publication: capped
+        ("last month", date(2022, 2, 15), 3),
+        ("February 3", date(2022, 2, 3), 1),
+        ("November 9, 2020", date(2020, 11, 9), 1),
+        ("9 November 2020", date(2020, 11, 9), 1),
+        ("mid-January", date(2022, 1, 15), 3),
+        ("two days ago", date(2022, 2, 28), 1),
+    ],
+)
 def test_dates(words, expected, precision):
     got = resolve_date(f"It happened {words}.", PUB)
     assert (got.date, got.precision) == (expected, precision)
-    assert f"It happened {words}."[got.start:got.end].lower().endswith(words.split()[-1].lower())
+    assert f"It happened {words}."[got.start : got.end].lower().endswith(words.split()[-1].lower())
 
 
 def test_dates_across_year_boundary():
@@ -100,11 +104,22 @@ def test_dates_never_invented():
     assert resolve_date("they may 3 times", PUB) is None
 
 
-@pytest.mark.parametrize("words, value", [
-    ("some 1,000 fighters", 1000), ("a 150-strong unit", 150), ("dozens of men", 12), ("tens of recruits", 10),
-    ("more than 205", 205), ("between 40 and 60", 40), ("15 pickup vehicles", 15), ("twenty-two trucks", 22),
-    ("three hundred men", 300), ("hundreds", 100), ("no figure", None),
-])
+@pytest.mark.parametrize(
+    "words, value",
+    [
+        ("some 1,000 fighters", 1000),
+        ("a 150-strong unit", 150),
+        ("dozens of men", 12),
+        ("tens of recruits", 10),
+        ("more than 205", 205),
+        ("between 40 and 60", 40),
+        ("15 pickup vehicles", 15),
+        ("twenty-two trucks", 22),
+        ("three hundred men", 300),
+        ("hundreds", 100),
+        ("no figure", None),
+    ],
+)
 def test_numbers(words, value):
     assert parse_number(words) == value
 
@@ -126,11 +141,14 @@ def test_enum_values(norm, codebook):
 def test_fill_derived(norm):
     text = "Kataib Hezbollah reached Albukamal last week."
     doc = Document(id="x", text=text, publication_date=date(2021, 3, 16), source="Test", source_scale="local")
-    ev = Event(type="troop_movement", fields={
-        "actor1": FieldValue(value="Kataib Hezbollah", spans=[Span.of(text, 0, 16)]),
-        "location": FieldValue(value="Al Bukamal", spans=[Span.of(text, 25, 34)]),
-        "event_date": FieldValue(value="2021-03-11", spans=[Span.of(text, 35, 44)]),
-    })
+    ev = Event(
+        type="troop_movement",
+        fields={
+            "actor1": FieldValue(value="Kataib Hezbollah", spans=[Span.of(text, 0, 16)]),
+            "location": FieldValue(value="Al Bukamal", spans=[Span.of(text, 25, 34)]),
+            "event_date": FieldValue(value="2021-03-11", spans=[Span.of(text, 35, 44)]),
+        },
+    )
     norm.fill_derived(ev, doc)
     assert ev.value("inter1") == 3 and ev.value("country") == "Syria" and ev.value("geo_precision") == 1
     assert ev.value("latitude") == pytest.approx(34.4533) and ev.fields["latitude"].alignment == Alignment.derived
@@ -141,8 +159,7 @@ def test_a_day_without_a_year_takes_the_year_the_text_gave_when_there_is_no_publ
     from coder.normalize import find_dates
 
     text = "A summary of April 2021 follows. On April 5 trucks crossed; on December 30 more came."
-    found = [(text[d.start:d.end], d.date.isoformat(), d.precision) for d in find_dates(text, None, chain=True)]
-    assert found == [("of April 2021", "2021-04-15", 3), ("April 5", "2021-04-05", 1),
-                     ("December 30", "2020-12-30", 1)]
+    found = [(text[d.start : d.end], d.date.isoformat(), d.precision) for d in find_dates(text, None, chain=True)]
+    assert found == [("of April 2021", "2021-04-15", 3), ("April 5", "2021-04-05", 1), ("December 30", "2020-12-30", 1)]
     # Without any year in the text, still no invented date.
     assert find_dates("On April 5 trucks crossed.", None, chain=True) == []

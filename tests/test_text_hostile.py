@@ -10,8 +10,10 @@ import pytest
 from coder.text import classify_blocks, main_regions, split_sentences
 from coder.text.html import html_to_text
 
-ARTICLE = ("A convoy of Fatemiyoun fighters arrived in Albukamal from Iraq on Monday, local sources said. "
-           "The fighters set up two new positions near the border crossing, residents added.")
+ARTICLE = (
+    "A convoy of Fatemiyoun fighters arrived in Albukamal from Iraq on Monday, local sources said. "
+    "The fighters set up two new positions near the border crossing, residents added."
+)
 _WORDS = "convoy fighters arrived town militia trucks fuel border crossing night reported residents".split()
 
 
@@ -69,7 +71,7 @@ def test_long_sentence_is_cut_at_spaces_and_offsets_stay_original():
     sentences = split_sentences(text)
     assert len(sentences) >= 4
     for s in sentences:
-        piece = text[s.start:s.end]
+        piece = text[s.start : s.end]
         assert piece == piece.strip() and not piece.startswith("ord")
     blob = "x" * 2500  # no space at all: cut anyway
     assert [s.end - s.start for s in split_sentences(blob)] == [1000, 1000, 500]
@@ -78,8 +80,13 @@ def test_long_sentence_is_cut_at_spaces_and_offsets_stay_original():
 @pytest.mark.parametrize("depth", [300, 1000, 6000])
 def test_deeply_nested_html_keeps_its_text(depth):
     body = "".join(f"<p>{ARTICLE} Paragraph {i} adds what residents of the town saw.</p>" for i in range(4))
-    html = ("<!DOCTYPE html><html><head><title>Convoy</title></head><body>" + "<div>" * depth
-            + f"<article>{body}</article>" + "</div>" * depth + "</body></html>")
+    html = (
+        "<!DOCTYPE html><html><head><title>Convoy</title></head><body>"
+        + "<div>" * depth
+        + f"<article>{body}</article>"
+        + "</div>" * depth
+        + "</body></html>"
+    )
     got = html_to_text(html)
     assert "Fatemiyoun" in got.text and "Paragraph 3" in got.text
 

@@ -15,8 +15,26 @@ def test_sentence_splitting_looks_for_bullets_only_where_one_can_be():
             return True
 
     rng = random.Random(7)
-    pieces = ["al-Bukamal", "Fighters", "arrived.", "- item", "* star", "• dot", "  - dash", "\n", "\n- x", "3.5",
-              "U.S.", "Gen.", "Then", "(A.A.)", "·", "x-y", "-", "*"]
+    pieces = [
+        "al-Bukamal",
+        "Fighters",
+        "arrived.",
+        "- item",
+        "* star",
+        "• dot",
+        "  - dash",
+        "\n",
+        "\n- x",
+        "3.5",
+        "U.S.",
+        "Gen.",
+        "Then",
+        "(A.A.)",
+        "·",
+        "x-y",
+        "-",
+        "*",
+    ]
     for _ in range(3000):
         text = "".join(rng.choice(pieces) + rng.choice([" ", "  ", "", "\n", ". "]) for _ in range(rng.randint(1, 12)))
         a = rng.randint(0, len(text))

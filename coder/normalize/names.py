@@ -135,9 +135,8 @@ def _tokens_of(text: str, start: int, end: int, out: list[Token]) -> None:
         )
     )
     for i in compress(range(len(lows)), articles):
-        if lows[i] in _AMBIGUOUS_ARTICLES:
-            if not _is_article(lows[i], text, ends[i]):
-                chunk[i] = _new_token(Token, (lows[i], starts[i], ends[i], False, *chunk[i][4:]))
+        if lows[i] in _AMBIGUOUS_ARTICLES and not _is_article(lows[i], text, ends[i]):
+            chunk[i] = _new_token(Token, (lows[i], starts[i], ends[i], False, *chunk[i][4:]))
     plain = "".join(raws)
     if plain.isascii() and plain.isalnum():
         out += chunk

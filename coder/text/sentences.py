@@ -64,11 +64,7 @@ def _split_region(text: str, start: int, end: int) -> list[tuple[int, int]]:
     # (_BULLET tries its lookbehinds at every position: a quick look first for what every match
     # needs skips it on almost every region: a bullet character, or a "-" or "*" that opens a
     # line, at the region's start or after a line break in it; hyphens inside words are common.)
-    if (
-        _BULLET_ONE.search(text, start, end)
-        or text.find("\n", start, end) >= 0
-        or _DASH_OPENS.match(text, start, end)
-    ):
+    if _BULLET_ONE.search(text, start, end) or text.find("\n", start, end) >= 0 or _DASH_OPENS.match(text, start, end):
         for m in _BULLET.finditer(text, start, end):
             if m.start() > start:
                 cuts.append(m.start())
