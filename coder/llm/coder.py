@@ -33,16 +33,7 @@ from .config import LLMSettings, default_cache_dir, load_settings
 from .cost import PriceTable, Usage
 from . import recall
 from .prompt import build_prompt, estimate_tokens
-from .repair import (
-    Problem,
-    RepairNote,
-    annotate,
-    grounded_count,
-    grounding_problems,
-    judge_repair,
-    note_for,
-    repair_request,
-)
+from .repair import RepairNote, annotate
 from .secret import Secret, guard_logs, redact
 from .transport import DEADLINE, LLMError, Transport, make_client
 from .pipeline import Chunk, LiveSource, Source
@@ -372,56 +363,6 @@ class LLMCoder:
         if not found:
             return events
         return recall.merge_passes([events, *(self.builder.events(a, document, window) for a in found)])
-
-    async def repair_grounding(
-        self,
-        client: openai.AsyncOpenAI,
-        answered: Answered,
-        document: Document,
-        window: tuple[int, int],
-        usage: Usage,
-        events: list[Event],
-        problems: list[Problem],
-    ) -> tuple[dict[str, Any], list[Event], RepairNote]:
-        log.info(
-            "document %s: %d quote(s) not grounded; one repair turn: %s",
-            document.id,
-            len(problems),
-            self._clean(problems[0].path + ": " + problems[0].message),
-        )
-        messages = [*answered.messages, {"role": "user", "content": repair_request(problems)}]
-        second: list[Problem] | None = None
-        new_events: list[Event] = []
-        invalid: str | None = None
-        data: Any = None
-        try:
-            completion = await self.transport.complete(client, messages, self.prompt.response_format, usage)
-            data, checks = self.judge(completion.content, completion.finish_reason)
-            if completion.finish_reason == "length":
-                invalid = "the repaired answer was cut off at max_tokens"
-            elif checks:
-                invalid = "the repaired answer is invalid: " + "; ".join(self._clean(c) for c in checks[:2])
-        except LLMError as exc:
-            if exc.fatal:
-                self._fatal = exc
-            invalid = f"the repair request failed: {exc.message}"
-        if invalid is None:
-            new_events = self.builder.events(data, document, window)
-            second = grounding_problems(data, new_events)
-        rejected = judge_repair(problems, grounded_count(events), second, grounded_count(new_events), invalid)
-        note = note_for(problems, second, rejected)
-        if rejected is not None:
-            log.info("document %s: repair rejected: %s", document.id, rejected)
-            return answered.data, events, note
-        # The conversation goes on (a recall pass) from the answer that was kept.
-        answered.messages = [*messages, {"role": "assistant", "content": completion.content}]
-        log.info(
-            "document %s: repair accepted: %d of %d grounding problem(s) fixed",
-            document.id,
-            len(note.repaired),
-            len(problems),
-        )
-        return data, new_events, note
 
     def judge(self, content: str | None, finish_reason: str | None) -> tuple[Any, list[str]]:
         """A model answer parsed and checked against the schema and the codebook:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..models import Document, Event
 from .cost import Usage
-from .repair import annotate, grounding_problems
+from .repair import annotate, grounding_problems, repair_grounding
 
 if TYPE_CHECKING:
     from .coder import Answered, LLMCoder
@@ -94,8 +94,8 @@ class LiveSource(Source):
         problems = grounding_problems(data, events) if coder.settings.ground_repair else []
         if problems:
             usage.grounding_repairs += 1
-            data, events, note = await coder.repair_grounding(
-                self.client, answered, document, window, usage, events, problems
+            data, events, note = await repair_grounding(
+                coder, self.client, answered, document, window, usage, events, problems
             )
             annotate(events, note)
         from . import recall

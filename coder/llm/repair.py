@@ -15,10 +15,20 @@ why (the repair was rejected, or not made).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..models import Alignment, Event
+from ..models import Alignment, Document, Event
+from .cost import Usage
+from .transport import LLMError
+
+if TYPE_CHECKING:
+    import openai
+
+    from .coder import Answered, LLMCoder
+
+log = logging.getLogger("coder.llm.coder")  # the coder's logger: its records are scrubbed of the key
 
 MAX_LISTED = 20
 
@@ -141,3 +151,56 @@ def annotate(events: list[Event], note: RepairNote | None) -> None:
                 continue
             said = prefix.format(text)
             fv.detail = f"{fv.detail}; {said}" if fv.detail else said
+
+
+async def repair_grounding(
+    coder: LLMCoder,
+    client: openai.AsyncOpenAI,
+    answered: Answered,
+    document: Document,
+    window: tuple[int, int],
+    usage: Usage,
+    events: list[Event],
+    problems: list[Problem],
+) -> tuple[dict[str, Any], list[Event], RepairNote]:
+    """The repair turn: ask once more about the problems, keep the better answer (the answer,
+    its events and the note of what the turn did)."""
+    log.info(
+        "document %s: %d quote(s) not grounded; one repair turn: %s",
+        document.id,
+        len(problems),
+        coder._clean(problems[0].path + ": " + problems[0].message),
+    )
+    messages = [*answered.messages, {"role": "user", "content": repair_request(problems)}]
+    second: list[Problem] | None = None
+    new_events: list[Event] = []
+    invalid: str | None = None
+    data: Any = None
+    try:
+        completion = await coder.transport.complete(client, messages, coder.prompt.response_format, usage)
+        data, checks = coder.judge(completion.content, completion.finish_reason)
+        if completion.finish_reason == "length":
+            invalid = "the repaired answer was cut off at max_tokens"
+        elif checks:
+            invalid = "the repaired answer is invalid: " + "; ".join(coder._clean(c) for c in checks[:2])
+    except LLMError as exc:
+        if exc.fatal:
+            coder._fatal = exc
+        invalid = f"the repair request failed: {exc.message}"
+    if invalid is None:
+        new_events = coder.builder.events(data, document, window)
+        second = grounding_problems(data, new_events)
+    rejected = judge_repair(problems, grounded_count(events), second, grounded_count(new_events), invalid)
+    note = note_for(problems, second, rejected)
+    if rejected is not None:
+        log.info("document %s: repair rejected: %s", document.id, rejected)
+        return answered.data, events, note
+    # The conversation goes on (a recall pass) from the answer that was kept.
+    answered.messages = [*messages, {"role": "assistant", "content": completion.content}]
+    log.info(
+        "document %s: repair accepted: %d of %d grounding problem(s) fixed",
+        document.id,
+        len(note.repaired),
+        len(problems),
+    )
+    return data, new_events, note
