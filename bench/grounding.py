@@ -37,6 +37,7 @@ from rapidfuzz import fuzz  # noqa: E402
 from coder.codebook.loader import load_codebook  # noqa: E402
 from coder.llm.align import Aligner, fold  # noqa: E402
 from coder.normalize import Normalizer  # noqa: E402
+from coder.normalize.numbers import NUMBER_WORD_VALUES  # noqa: E402
 
 SEEDS = Path("/work/shared/seeds")
 WORD = re.compile(r"\S+")
@@ -117,29 +118,8 @@ def perturb(rng: random.Random, quote: str, kind: str) -> tuple[str, int]:
 KINDS = ["exact", "case", "whitespace", "quotes", "drop", "double", "truncate"]
 WORD_KINDS = ["drop_word", "add_word", "number", "respell"]
 SHORT_WORDS = ["the", "of", "in", "a", "to", "and", "on", "at", "by", "for", "from", "with"]
-NUMBER_WORDS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-]
+# zero to twenty, in order: a number word's index is its value
+NUMBER_WORDS = [w for w, v in sorted(NUMBER_WORD_VALUES.items(), key=lambda item: item[1]) if v <= 20]
 
 
 def _variants(codebook) -> dict[str, list[str]]:

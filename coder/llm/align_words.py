@@ -23,33 +23,12 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-_UNITS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-NUMBER_WORDS = [*_UNITS, *_TENS]
-_VALUES = {**{w: i for i, w in enumerate(_UNITS)}, **_TENS}
+from ..normalize.numbers import NUMBER_WORD_VALUES, TENS_WORDS
+
+NUMBER_WORDS = list(NUMBER_WORD_VALUES)
+_VALUES = NUMBER_WORD_VALUES
 _NUMBER_WORD = re.compile(
-    r"\b(?:(" + "|".join(_TENS) + r")-(one|two|three|four|five|six|seven|eight|nine)"
+    r"\b(?:(" + "|".join(TENS_WORDS) + r")-(one|two|three|four|five|six|seven|eight|nine)"
     r"|(" + "|".join(sorted(_VALUES, key=len, reverse=True)) + r"))\b"
 )
 # Words a model drops or adds without changing what the quote says. A list, not a

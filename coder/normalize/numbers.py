@@ -30,10 +30,12 @@ _UNITS = {
     "seventeen": 17,
     "eighteen": 18,
     "nineteen": 19,
-    "a dozen": 12,
-    "dozen": 12,
 }
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+# The number words, zero to ninety: also what the LLM's quote alignment reads as digits.
+NUMBER_WORD_VALUES = {**_UNITS, **_TENS}
+TENS_WORDS = tuple(_TENS)
+_UNITS.update({"a dozen": 12, "dozen": 12})
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 # Vague plurals, ACLED's lowest reading.
 _VAGUE = {
