@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from .models import Alignment, FieldValue
+
 # The most days apart two dates of one incident can be, by the vaguer precision.
 WINDOW_DAYS = {1: 0, 2: 6, 3: 30}
 
@@ -51,3 +53,14 @@ def dates_together(a: date, b: date, precision_a: Any = 1, precision_b: Any = 1,
     if precision >= 3:
         return (a.year, a.month) == (b.year, b.month)
     return abs((a - b).days) <= WINDOW_DAYS[precision] + slack_days
+
+
+def reported_date(published: date) -> dict[str, FieldValue]:
+    """ACLED's reported-date convention, for an event the text gives no date for: the
+    publication date, known to the week (time_precision 2). Every coder fills it the same way."""
+    return {
+        "event_date": FieldValue(
+            value=published.isoformat(), alignment=Alignment.none, detail="publication date (reported-date convention)"
+        ),
+        "time_precision": FieldValue(value=2, alignment=Alignment.derived),
+    }

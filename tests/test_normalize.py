@@ -163,3 +163,16 @@ def test_a_day_without_a_year_takes_the_year_the_text_gave_when_there_is_no_publ
     assert found == [("of April 2021", "2021-04-15", 3), ("April 5", "2021-04-05", 1), ("December 30", "2020-12-30", 1)]
     # Without any year in the text, still no invented date.
     assert find_dates("On April 5 trucks crossed.", None, chain=True) == []
+
+
+def test_an_undated_event_takes_the_reported_date_convention(norm):
+    event = Event(
+        type="troop_movement",
+        fields={"location": FieldValue(value="Al Bukamal"), "event_date": FieldValue(value=None)},
+    )
+    norm.fill_derived(event, Document(id="d", text="x", publication_date=date(2024, 3, 9)))
+    assert event.value("event_date") == "2024-03-09" and event.value("time_precision") == 2
+    assert "reported-date convention" in event.fields["event_date"].detail
+    undated = Event(type="troop_movement", fields={"location": FieldValue(value="Al Bukamal")})
+    norm.fill_derived(undated, Document(id="d", text="x"))
+    assert undated.value("event_date") is None  # no publication date: nothing to fall back on

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..codebook.model import Actor, Codebook, FieldSpec, Place
+from ..dates import reported_date
 from ..models import Alignment, Document, Event, FieldValue
 from .dates import resolve_date
 from .intervals import Intervals
@@ -387,6 +388,16 @@ class Normalizer:
                 if match is not None:
                     put(inter_field, match.inter)
         when = fields.get("event_date")
+        published = document.publication_date if document is not None else None
+        if (
+            (when is None or when.value is None)
+            and published is not None
+            and (spec_names is None or "event_date" in spec_names)
+        ):
+            # A coder that found no date (the LLM answers null) gets the same convention as the
+            # offline coder: the report's date, to the week.
+            fields.update(reported_date(published))
+            when = fields["event_date"]
         if when is not None and when.value and "time_precision" not in fields:
             precision = 1
             said = " ".join(s.text for s in when.spans)

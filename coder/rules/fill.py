@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..dates import reported_date
 from ..models import Alignment, ConfidenceReason, Event, FieldValue, Span
 from ..normalize import Mention, Normalizer, find_money, find_numbers
 from .args import count_fields, is_patron, pick_actor, unnamed_force
@@ -140,10 +141,7 @@ def fill_date(draft: Draft, when, plans: dict, published=None) -> None:
         return
     draft.adjust("no date in the text", -0.05)
     if published is not None and "event_date" in plans:
-        draft.fields["event_date"] = FieldValue(
-            value=published.isoformat(), alignment=Alignment.none, detail="publication date (reported-date convention)"
-        )
-        draft.derive("time_precision", 2)
+        draft.fields.update(reported_date(published))
 
 
 def fill_type_fields(
