@@ -28,7 +28,7 @@ from .worked import Worked, render_worked
 
 # Bump when the wording below changes: the cache is keyed by the prompt's hash
 # anyway, this just makes the change visible in cached entries.
-PROMPT_VERSION = "3"
+PROMPT_VERSION = "4"
 
 QUOTE_RULES = """\
 Rules for quotes (they are checked against the document, character by character):
@@ -42,9 +42,11 @@ Rules for quotes (they are checked against the document, character by character)
   or a quote. A quote that cannot be found in the document is flagged and the value is not used.
 - `value` for actors and places is the canonical name from the lists below when one fits,
   otherwise the name as written. Dates are ISO (YYYY-MM-DD), resolved against the publication date.
-- When the publication date is unknown, a date the text gives without a year ("on Sunday",
-  "March 29", "last week") cannot be resolved: event_date is null (quote null) and the words go
-  in notes. A date with its year ("29 March 2021") is still given."""
+- When the publication date is unknown, a date the text gives without a year ("March 29") takes
+  the year the document itself states for it (a report "during April 2021" dates "April 5" to
+  2021-04-05); a relative date ("on Sunday", "last week") or a day with no year anywhere cannot be
+  resolved: event_date is null (quote null) and the words go in notes. A date with its year
+  ("29 March 2021") is always given."""
 
 TASK = """\
 You code news articles about Iran-backed forces in eastern Syria and on the Iraq-Syria-Lebanon
