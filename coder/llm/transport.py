@@ -2,10 +2,12 @@
 
 The openai client's own retries are off (max_retries=0) so that the policy is
 ours and testable: exponential backoff with jitter on 429, 408/409, 5xx,
-timeouts and connection errors, honouring Retry-After; a deadline per request;
-and errors a user can act on for a refused key (401/403), an unknown model
-(404) and an endpoint that cannot be reached. Every message that leaves this
-module has the key redacted, whatever the server echoed.
+timeouts and connection errors, honouring Retry-After (capped); a deadline per
+request and per document; and errors a user can act on for a refused key
+(401/403), an unknown model (404) and an endpoint that cannot be reached.
+tenacity runs the loop; this module decides what is retried, how long each
+wait is and which error ends it. Every message that leaves this module has the
+key redacted, whatever the server echoed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 
 import openai
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 
 from ..errors import CoderError
 from .config import LLMSettings
@@ -167,93 +170,150 @@ class Transport:
             raise LLMError(
                 f"No key found for {s.endpoint}: {s.key_hint()} (a local server needs none)", kind="auth", fatal=True
             )
-        retry = 0
-        while True:
-            left = self._time_left()
-            wait = s.timeout if left is None else max(0.0, min(s.timeout, left))
-            usage.attempts += 1
-            hint: float | None = None
-            try:
-                raw = await asyncio.wait_for(self._post(client, messages, response_format), timeout=wait)
-                response = _parse(raw)
-            except (asyncio.TimeoutError, openai.APITimeoutError):
-                reason = f"no answer within {wait:.3g}s"
-                if retry >= s.max_retries:
-                    raise LLMError(
-                        f"{s.endpoint}: {reason} after {retry + 1} attempt(s) (raise `timeout` if the model is slow)",
-                        kind="timeout",
-                    ) from None
-            except openai.APIConnectionError as exc:
-                reason = f"cannot connect ({self._clean(exc.__cause__ or exc)})"
-                if retry >= s.max_retries:
-                    raise LLMError(
-                        f"cannot reach {s.endpoint} after {retry + 1} attempt(s): {reason}; "
-                        "is the server running? check --base-url / OPENAI_BASE_URL / base_url",
-                        kind="unreachable",
-                    ) from None
-            except openai.APIStatusError as exc:
-                status = exc.status_code
-                detail = self._clean(_server_message(exc))
-                if status in (401, 403):
-                    raise LLMError(
-                        f"{s.endpoint} refused the API key (HTTP {status}); {s.key_hint()}",
-                        kind="auth",
-                        fatal=True,
-                        status=status,
-                    ) from None
-                if status == 404:
-                    raise LLMError(
-                        f"model {s.model!r} not found at {s.endpoint} (HTTP 404: {detail}); "
-                        "check --model / `model` (and that the base URL ends in /v1)",
-                        kind="model",
-                        fatal=True,
-                        status=status,
-                    ) from None
-                if status not in RETRYABLE_STATUS and status < 500:
-                    hint_text = ""
-                    if status == 400 and s.response_format == "json_schema" and "response_format" in detail:
-                        hint_text = '; this server may not support json_schema: set response_format = "json_object"'
-                    raise LLMError(
-                        f"{s.endpoint} rejected the request (HTTP {status}): {detail}{hint_text}",
-                        kind="bad_request",
-                        status=status,
-                    ) from None
-                reason = f"HTTP {status}: {detail}"
-                hint = retry_after(exc.response.headers)
-                if retry >= s.max_retries:
-                    kind = "rate_limit" if status == 429 else "server"
-                    raise LLMError(
-                        f"{s.endpoint} still failing after {retry + 1} attempt(s): {reason}", kind=kind, status=status
-                    ) from None
-            else:
-                usage.requests += 1
-                usage.add_reported(response.get("usage"))
-                choices = response.get("choices")
-                choice = choices[0] if isinstance(choices, list) and choices and isinstance(choices[0], dict) else {}
-                message = choice.get("message") if isinstance(choice.get("message"), dict) else {}
-                refusal = message.get("refusal")
-                if refusal:
-                    # Structured outputs report a refusal instead of content: an answer, not a
-                    # fault, so it is neither retried nor repaired.
-                    raise LLMError(f"the model refused to answer: {self._clean(refusal)[:300]}", kind="refused")
-                content = message.get("content")
-                return Completion(content if isinstance(content, str) else "", choice.get("finish_reason"), usage)
-            delay = self.backoff(retry, hint)
-            left = self._time_left()
-            if left is not None and delay >= left:
-                # Waiting would only end in the time limit: say why now, without the wait.
-                asked = (
-                    f"the server asked to wait {hint:g}s" if hint is not None else f"the next retry is in {delay:.1f}s"
-                )
+        # tenacity runs the loop; this module keeps what is ours: which failures are worth
+        # another attempt (_attempt raises _Retryable for those), how long to wait (backoff),
+        # the deadline and the messages. The deadline is checked in before_sleep, not in
+        # stop: tenacity asks stop before it computes the wait, and the rule is "give up if
+        # the wait would end past the deadline", told with the wait in the message.
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type(_Retryable),
+            stop=stop_after_attempt(s.max_retries + 1),
+            wait=self._wait,
+            before_sleep=self._before_sleep,
+            # Looked up at each wait (tests swap the sleep), given a plain float (tenacity's is a subclass).
+            sleep=lambda seconds: self.sleep(float(seconds)),
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    completion = await self._attempt(
+                        client, messages, response_format, usage, attempt.retry_state.attempt_number
+                    )
+        except _Retryable as failure:
+            # Out of retries: the error this last failure said to raise.
+            raise failure.error from None
+        return completion
+
+    def _wait(self, state: RetryCallState) -> float:
+        failure = state.outcome.exception() if state.outcome else None
+        hint = failure.hint if isinstance(failure, _Retryable) else None
+        return self.backoff(state.attempt_number - 1, hint)
+
+    def _before_sleep(self, state: RetryCallState) -> None:
+        s = self.settings
+        failure = state.outcome.exception() if state.outcome else None
+        reason = failure.reason if isinstance(failure, _Retryable) else str(failure)
+        hint = failure.hint if isinstance(failure, _Retryable) else None
+        delay = state.next_action.sleep if state.next_action else 0.0
+        left = self._time_left()
+        if left is not None and delay >= left:
+            # Waiting would only end in the time limit: say why now, without the wait.
+            asked = f"the server asked to wait {hint:g}s" if hint is not None else f"the next retry is in {delay:.1f}s"
+            raise LLMError(
+                f"{s.endpoint}: {reason}; {asked}, past the document's time limit "
+                f"({s.document_timeout:g}s, document_timeout; {max(0.0, left):.1f}s left)",
+                kind="time_limit",
+                status=None,
+            )
+        log.info("request failed (%s); retry %d of %d in %.2fs", reason, state.attempt_number, s.max_retries, delay)
+
+    async def _attempt(
+        self,
+        client: openai.AsyncOpenAI,
+        messages: list[dict[str, str]],
+        response_format: dict[str, Any],
+        usage: Usage,
+        number: int,
+    ) -> Completion:
+        """One request. A failure another attempt may cure raises _Retryable, carrying the
+        error for when no attempt is left; any other failure raises LLMError at once."""
+        s = self.settings
+        left = self._time_left()
+        wait = s.timeout if left is None else max(0.0, min(s.timeout, left))
+        usage.attempts += 1
+        try:
+            raw = await asyncio.wait_for(self._post(client, messages, response_format), timeout=wait)
+            response = _parse(raw)
+        except (asyncio.TimeoutError, openai.APITimeoutError):
+            reason = f"no answer within {wait:.3g}s"
+            raise _Retryable(
+                reason,
+                LLMError(
+                    f"{s.endpoint}: {reason} after {number} attempt(s) (raise `timeout` if the model is slow)",
+                    kind="timeout",
+                ),
+            ) from None
+        except openai.APIConnectionError as exc:
+            reason = f"cannot connect ({self._clean(exc.__cause__ or exc)})"
+            raise _Retryable(
+                reason,
+                LLMError(
+                    f"cannot reach {s.endpoint} after {number} attempt(s): {reason}; "
+                    "is the server running? check --base-url / OPENAI_BASE_URL / base_url",
+                    kind="unreachable",
+                ),
+            ) from None
+        except openai.APIStatusError as exc:
+            status = exc.status_code
+            detail = self._clean(_server_message(exc))
+            if status in (401, 403):
                 raise LLMError(
-                    f"{s.endpoint}: {reason}; {asked}, past the document's time limit "
-                    f"({s.document_timeout:g}s, document_timeout; {max(0.0, left):.1f}s left)",
-                    kind="time_limit",
-                    status=None,
-                )
-            log.info("request failed (%s); retry %d of %d in %.2fs", reason, retry + 1, s.max_retries, delay)
-            await self.sleep(delay)
-            retry += 1
+                    f"{s.endpoint} refused the API key (HTTP {status}); {s.key_hint()}",
+                    kind="auth",
+                    fatal=True,
+                    status=status,
+                ) from None
+            if status == 404:
+                raise LLMError(
+                    f"model {s.model!r} not found at {s.endpoint} (HTTP 404: {detail}); "
+                    "check --model / `model` (and that the base URL ends in /v1)",
+                    kind="model",
+                    fatal=True,
+                    status=status,
+                ) from None
+            if status not in RETRYABLE_STATUS and status < 500:
+                hint_text = ""
+                if status == 400 and s.response_format == "json_schema" and "response_format" in detail:
+                    hint_text = '; this server may not support json_schema: set response_format = "json_object"'
+                raise LLMError(
+                    f"{s.endpoint} rejected the request (HTTP {status}): {detail}{hint_text}",
+                    kind="bad_request",
+                    status=status,
+                ) from None
+            reason = f"HTTP {status}: {detail}"
+            raise _Retryable(
+                reason,
+                LLMError(
+                    f"{s.endpoint} still failing after {number} attempt(s): {reason}",
+                    kind="rate_limit" if status == 429 else "server",
+                    status=status,
+                ),
+                hint=retry_after(exc.response.headers),
+            ) from None
+        usage.requests += 1
+        usage.add_reported(response.get("usage"))
+        choices = response.get("choices")
+        choice = choices[0] if isinstance(choices, list) and choices and isinstance(choices[0], dict) else {}
+        message = choice.get("message") if isinstance(choice.get("message"), dict) else {}
+        refusal = message.get("refusal")
+        if refusal:
+            # Structured outputs report a refusal instead of content: an answer, not a
+            # fault, so it is neither retried nor repaired.
+            raise LLMError(f"the model refused to answer: {self._clean(refusal)[:300]}", kind="refused")
+        content = message.get("content")
+        return Completion(content if isinstance(content, str) else "", choice.get("finish_reason"), usage)
+
+
+class _Retryable(Exception):
+    """A failed attempt another may cure: why (for the log), the server's Retry-After
+    hint, and the error to raise if it was the last attempt allowed."""
+
+    def __init__(self, reason: str, error: LLMError, *, hint: float | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.error = error
+        self.hint = hint
 
 
 # Recent SDKs take the request as bytes (`content=`); older ones only a body to encode.
