@@ -76,7 +76,7 @@ class PeakRSS:
             self.peak = max(self.peak, parent + children)
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "PeakRSS":
+    def __enter__(self) -> PeakRSS:
         self._thread.start()
         return self
 

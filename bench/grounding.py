@@ -242,7 +242,8 @@ def invented_cases(rng: random.Random, texts: dict[str, str], count: int) -> lis
         if kind == "template":
             quote = rng.choice(
                 [
-                    f"a convoy of {rng.randint(3, 90)} vehicles carrying {rng.choice(ACTORS)} fighters arrived in {rng.choice(PLACES)}",
+                    f"a convoy of {rng.randint(3, 90)} vehicles carrying {rng.choice(ACTORS)} fighters "
+                    f"arrived in {rng.choice(PLACES)}",
                     f"{rng.choice(ACTORS)} opened a recruitment office in {rng.choice(PLACES)}",
                     f"{rng.randint(2, 400)} young men joined the ranks of {rng.choice(ACTORS)}",
                     f"a shipment of weapons was smuggled through {rng.choice(PLACES)}",
@@ -424,7 +425,8 @@ def main(argv: list[str] | None = None) -> int:
     r = run(texts, args.quotes, args.invented, args.seed)
     print(f"documents: {r['documents']}")
     print(
-        f"perturbed quotes aligned to the right span: {r['right']}/{r['quotes']} = {100 * r['right_share']:.2f}%  (aim >= 99%)"
+        f"perturbed quotes aligned to the right span: {r['right']}/{r['quotes']} = "
+        f"{100 * r['right_share']:.2f}%  (aim >= 99%)"
     )
     print(f"  by method: {r['by_method']}")
     print(
@@ -433,7 +435,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("  by kind: " + ", ".join(f"{k} {ok}/{n}" for k, (ok, n) in sorted(r["word_by_kind"].items())))
     print(
-        f"invented quotes wrongly aligned: {r['invented_aligned']}/{r['invented']} = {100 * r['invented_aligned_share']:.2f}%  (aim 0)"
+        f"invented quotes wrongly aligned: {r['invented_aligned']}/{r['invented']} = "
+        f"{100 * r['invented_aligned_share']:.2f}%  (aim 0)"
     )
     print(f"time: {r['ms_per_quote']:.2f} ms per quote")
     lx: dict | None = None

@@ -137,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.response_format}: {elapsed:.2f}s, {len(failed)} failed"
     )
     print(
-        f"throughput: {rate:.1f} documents/s; bound C/L = {bound:.1f}; {100 * rate / bound:.1f}% of the bound (aim >= 90%)"
+        f"throughput: {rate:.1f} documents/s; bound C/L = {bound:.1f}; "
+        f"{100 * rate / bound:.1f}% of the bound (aim >= 90%)"
     )
     # The coder's own cost, which load on the machine does not inflate as much as wall time:
     # what one event-loop thread spends per document bounds the documents per second it can serve.
@@ -152,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"stable prefix: {summary['stable_prefix_tokens']} tokens, {100 * summary['stable_prefix_share']:.1f}% "
-        f"of the prompt; served from the fake provider cache: {100 * summary['cached_tokens'] / max(1, summary['prompt_tokens']):.1f}% of prompt tokens"
+        "of the prompt; served from the fake provider cache: "
+        f"{100 * summary['cached_tokens'] / max(1, summary['prompt_tokens']):.1f}% of prompt tokens"
     )
     print(f"rerun from the answer cache: {rerun_requests} request(s), {rerun:.2f}s")
     return 0 if not failed and rate >= 0.9 * bound and rerun_requests == 0 else 1

@@ -30,6 +30,7 @@ Without --answers every request gets {"events": []}.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import threading
 import time
@@ -86,7 +87,7 @@ class FakeOpenAI:
         with self._lock:
             self.script.extend(steps)
 
-    def start(self) -> "FakeOpenAI":
+    def start(self) -> FakeOpenAI:
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self
@@ -96,7 +97,7 @@ class FakeOpenAI:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> "FakeOpenAI":
+    def __enter__(self) -> FakeOpenAI:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
@@ -142,10 +143,8 @@ class FakeOpenAI:
                 for name, value in (headers or {}).items():
                     self.send_header(name, str(value))
                 self.end_headers()
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             def _error(self, status: int, message: str, code: str | None = None, headers=None) -> None:
                 self._send(

@@ -6,7 +6,6 @@ Timeouts and backoffs are shrunk so the whole file runs in a few seconds.
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import socket
@@ -328,8 +327,9 @@ def test_config_file_and_environment(codebook, tmp_path, monkeypatch):
 
 
 def test_secret_and_redaction():
-    from coder.llm.secret import Secret, redact
     import pickle
+
+    from coder.llm.secret import Secret, redact
 
     secret = Secret(KEY)
     assert KEY not in repr(secret) and KEY not in f"{secret}" and KEY not in str([secret])

@@ -14,7 +14,7 @@ def test_actors_are_grouped_by_side_and_each_type_names_its_sides(codebook):
     for side in sides:
         assert re.search(rf"^Actors on the side {side}:", text, re.M), side
     ldf = next(a for a in codebook.actors if a.side != "iran_backed")
-    line = next(l for l in text.splitlines() if l.startswith(f"Actors on the side {ldf.side}:"))
+    line = next(row for row in text.splitlines() if row.startswith(f"Actors on the side {ldf.side}:"))
     assert ldf.name in line
     for et in codebook.event_types:
         block = text.split(f"EVENT TYPE {et.id} ")[1].split("EVENT TYPE ")[0]

@@ -19,10 +19,11 @@ The key is never written: requests hold the prompt and the model name only.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import CoderError
 from ..io import atomic_output

@@ -14,16 +14,18 @@ import json
 import logging
 import threading
 import weakref
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Awaitable, Callable, TypeVar
+from typing import Any, TypeVar
 
 import openai
 
 from ..codebook.model import Codebook
 from ..errors import CoderError
 from ..models import CodedDocument, CoderInfo, Document, Event
+from . import recall
 from .answer import AnswerChecker, repair_message
 from .build import EventBuilder
 from .cache import AnswerCache, cache_key
@@ -31,12 +33,11 @@ from .chunk import chunks, cut_at, merge_events
 from .compact import expand
 from .config import LLMSettings, default_cache_dir, load_settings
 from .cost import PriceTable, Usage
-from . import recall
+from .pipeline import Chunk, LiveSource, Source
 from .prompt import build_prompt, estimate_tokens
 from .repair import RepairNote, annotate
 from .secret import Secret, guard_logs, redact
 from .transport import DEADLINE, LLMError, Transport, make_client
-from .pipeline import Chunk, LiveSource, Source
 from .worked import check_worked, load_worked
 
 log = logging.getLogger(__name__)
@@ -129,7 +130,7 @@ class LLMCoder:
         self.batch_pricing = False  # answers read from a Batch API job cost half
         self._lock = threading.Lock()
         guard_logs(s.api_key, *LOGGERS)
-        self._clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, openai.AsyncOpenAI]" = (
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, openai.AsyncOpenAI] = (
             weakref.WeakKeyDictionary()
         )
 
@@ -481,7 +482,8 @@ class LLMCoder:
         share = "-" if r["stable_prefix_share"] is None else f"{100 * r['stable_prefix_share']:.0f}%"
         return (
             f"{r['documents']} document(s), {r['requests']} request(s), {r['cache_hits']} cache hit(s), "
-            f"{r['repairs']} repair(s), {r['grounding_repairs']} grounding repair(s); tokens: {r['prompt_tokens']} prompt ({r['cached_tokens']} cached), "
+            f"{r['repairs']} repair(s), {r['grounding_repairs']} grounding repair(s); "
+            f"tokens: {r['prompt_tokens']} prompt ({r['cached_tokens']} cached), "
             f"{r['completion_tokens']} completion; stable prefix {share} of the prompt; cost {cost}"
         )
 

@@ -27,7 +27,7 @@ class Usage:
     recall_passes: int = 0  # "what did you miss?" turns answered
     grounding_repairs: int = 0  # re-asks for quotes not in the document (one per piece of text at most)
 
-    def add(self, other: "Usage") -> None:
+    def add(self, other: Usage) -> None:
         for f in fields(self):
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
@@ -54,7 +54,7 @@ class PriceTable:
         self.batch_discount = batch_discount
 
     @classmethod
-    def load(cls, path: Path | None = None, overrides: dict[str, Any] | None = None) -> "PriceTable":
+    def load(cls, path: Path | None = None, overrides: dict[str, Any] | None = None) -> PriceTable:
         text = resources.files(__package__).joinpath("prices.toml").read_text(encoding="utf-8")
         data = tomllib.loads(text)
         models = {k: dict(v) for k, v in data.get("models", {}).items()}

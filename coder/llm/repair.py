@@ -56,7 +56,7 @@ class RepairNote:
         return {"repaired": self.repaired, "unrepaired": self.unrepaired}
 
     @classmethod
-    def from_dict(cls, data: Any) -> "RepairNote | None":
+    def from_dict(cls, data: Any) -> RepairNote | None:
         if not isinstance(data, dict):
             return None
         return cls(list(data.get("repaired") or []), list(data.get("unrepaired") or []))

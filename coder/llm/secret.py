@@ -71,7 +71,7 @@ def _fragments(text: str, value: str) -> list[tuple[int, int]]:
     return runs
 
 
-def redact(text: str, *secrets: "Secret | str | None") -> str:
+def redact(text: str, *secrets: Secret | str | None) -> str:
     """Remove every secret, and any piece of it of FRAGMENT characters or more, from text."""
     for secret in secrets:
         value = secret.reveal() if isinstance(secret, Secret) else secret
@@ -118,7 +118,7 @@ class RedactingFilter(logging.Filter):
 _FILTER = RedactingFilter()
 
 
-def guard_logs(secret: "Secret | None", *loggers: str) -> None:
+def guard_logs(secret: Secret | None, *loggers: str) -> None:
     """Have these loggers redact `secret` from every record, for as long as it lives."""
     if not secret:
         return

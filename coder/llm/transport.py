@@ -20,8 +20,9 @@ import json
 import logging
 import random
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import openai
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
@@ -235,7 +236,7 @@ class Transport:
         try:
             raw = await asyncio.wait_for(self._post(client, messages, response_format), timeout=wait)
             response = _parse(raw)
-        except (asyncio.TimeoutError, openai.APITimeoutError):
+        except (TimeoutError, openai.APITimeoutError):
             reason = f"no answer within {wait:.3g}s"
             raise _Retryable(
                 reason,
