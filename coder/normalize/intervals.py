@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from typing import Any
 
 _SMALL = 12
 
@@ -23,7 +24,7 @@ class Intervals:
 
     __slots__ = ("items", "starts", "ends", "ordered")
 
-    def __init__(self, items: Sequence):
+    def __init__(self, items: Sequence[Any]):
         self.items = items
         if len(items) <= _SMALL:  # a paragraph's few names: the plain pass is cheaper than an index
             self.starts = self.ends = []
@@ -39,7 +40,7 @@ class Intervals:
             and all(a < b for a, b in zip(self.starts, self.starts[1:]))
         )
 
-    def overlapping(self, start: int, end: int) -> Sequence:
+    def overlapping(self, start: int, end: int) -> Sequence[Any]:
         """The items with item.start < end and start < item.end, in list order."""
         if not self.ordered:
             return [m for m in self.items if m.start < end and start < m.end]
@@ -49,7 +50,7 @@ class Intervals:
     def any(self, start: int, end: int) -> bool:
         return bool(self.overlapping(start, end))
 
-    def nearest(self, pos: int):
+    def nearest(self, pos: int) -> Any:
         """min(items, key=abs(item.start - pos)): the first such item in list order; None if empty."""
         if not self.items:
             return None
@@ -65,7 +66,7 @@ class Intervals:
             best = left if pos - left <= right - pos else right
         return self.items[bisect_left(self.starts, best)]
 
-    def closest(self, pos: int, k: int) -> list:
+    def closest(self, pos: int, k: int) -> list[Any]:
         """sorted(items, key=abs(item.start - pos))[:k] (ties in list order)."""
         if not self.ordered:
             return sorted(self.items, key=lambda m: abs(m.start - pos))[:k]

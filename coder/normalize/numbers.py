@@ -139,9 +139,9 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Numb
         elif m.group("vague"):
             out.append(NumberMention(_VAGUE[m.group("vague").lower()], m.start(), m.end(), vague=True))
         else:
-            value = _words_value(m.group("words"))
-            if value is not None and m.group("words").lower() not in ("one",):
-                out.append(NumberMention(value, m.start(), m.end()))
+            said = _words_value(m.group("words"))
+            if said is not None and m.group("words").lower() not in ("one",):
+                out.append(NumberMention(said, m.start(), m.end()))
     return out
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Any
 
 from ..codebook.model import Place
 from .names import key_of
@@ -100,7 +101,7 @@ _GROUP_KIND = {
 }
 
 
-def own_groups(mentions: list, toks: list) -> list:
+def own_groups(mentions: list[Any], toks: list[Any]) -> list[Any]:
     """Drop actor mentions that are the inside of a longer, different group name."""
     if not mentions:
         return mentions
