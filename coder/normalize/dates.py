@@ -28,7 +28,7 @@ _WD = r"(?P<wd>" + "|".join(_WEEKDAYS) + r")"
 
 # Order matters: the first pattern to match at a position wins, so the more
 # specific forms come first.
-_PATTERNS: list[tuple[str, re.Pattern]] = [
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<day>[0-3]\d)\b")),
     ("dmy_num", re.compile(r"\b(?P<day>[0-3]?\d)/(?P<m>[01]?\d)/(?P<year>(?:19|20)\d\d)\b")),
     ("mdy", re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"(?:\s*,\s*|\s+)" + _YEAR + r"\b", re.I)),
@@ -145,7 +145,7 @@ _TABLE = {
 _CUE_LOWER = re.compile(_CUE.pattern)
 
 
-def _cues(text: str, start: int, end: int):
+def _cues(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """(start, end) of each _CUE.finditer(text, start, end) match."""
     lead = 1 if start > 0 else 0  # the character before: \b at `start` looks at it
     part = text[start - lead : end]
@@ -175,7 +175,7 @@ def _windows(text: str, start: int, end: int, words: frozenset[str] | None = Non
     return [(a, b) for a, b in out]
 
 
-def _window_hits(text: str, a: int, b: int) -> list[tuple[int, int, int, str, re.Pattern, int]]:
+def _window_hits(text: str, a: int, b: int) -> list[tuple[int, int, int, str, re.Pattern[str], int]]:
     """(start, -length, order, kind, pattern, b) of every match of every pattern in text[a:b]."""
     words = words_of(text, a, b)
     allowed = _FIRST.hits(words)
@@ -251,7 +251,7 @@ def _folded(word: str) -> str:
     return word.lower() if word.isascii() else word.translate(_FOLD).lower()
 
 
-def _resolve(kind: str, m: re.Match, pub: date | None, anchor: date | None) -> tuple[date, int] | None:
+def _resolve(kind: str, m: re.Match[str], pub: date | None, anchor: date | None) -> tuple[date, int] | None:
     g = m.groupdict()
     if kind in ("iso", "dmy_num"):
         d = _safe_date(int(g["year"]), int(g["m"]), int(g["day"]))
@@ -330,7 +330,7 @@ def find_dates(
     `words`: words_of(text, start, end) (text/prefilter.py), when the caller has them.
     """
     end = len(text) if end is None else end
-    hits: list[tuple[int, int, int, str, re.Pattern, int]] = []
+    hits: list[tuple[int, int, int, str, re.Pattern[str], int]] = []
     # Most text holds no date: find the few windows around date-like words
     # first and run the full patterns there only (keeps the coder fast).
     for a, b in _windows(text, start, end, words):
@@ -344,6 +344,7 @@ def find_dates(
         # The match found (on lower-cased text, maybe) again, on the text itself: the same
         # span, as the pattern matches there and then; its words keep their case ("May").
         m = pattern.match(text, s, b)
+        assert m is not None  # it matched here on this text or its lower-cased copy
         resolved = _resolve(kind, m, publication_date, anchor)
         if resolved is None:
             continue

@@ -256,7 +256,7 @@ class NameIndex(Generic[T]):
         a mention never ends on an article. Fuzzy matching is only tried on
         capitalised tokens (names), which keeps it rare and cheap.
         """
-        found: list[Mention] = []
+        found: list[Mention[tuple[T, str, float]]] = []
         first_tokens = self.first_tokens
         # Only a token that may start a name can: a key's first word, an article, or (fuzzy) a
         # capitalised word. Picked out in C (map, compress) instead of a step per token.
@@ -295,9 +295,9 @@ class NameIndex(Generic[T]):
                 after = j + 1
         return found
 
-    def _longest(self, toks: list[Token], i: int):
+    def _longest(self, toks: list[Token], i: int) -> tuple[int, T, str, float] | None:
         words: list[str] = []
-        best = None
+        best: tuple[int, T, str, float] | None = None
         last = min(len(toks), i + self.max_n + 2)  # +2: articles inside the name
         for j in range(i, last):
             t = toks[j]
@@ -319,21 +319,22 @@ class NameIndex(Generic[T]):
                 continue
         return best
 
-    def _fuzzy_at(self, toks: list[Token], i: int):
+    def _fuzzy_at(self, toks: list[Token], i: int) -> tuple[int, T, str, float] | None:
         # One or two capitalised words: "Fatimiyoon", "Abou Kamal".
         # (Unrolled: this runs for every capitalised word of the text, in both indexes.)
         first = toks[i]
         if not first.capital or first.article:
             return None
-        best = None
+        best: tuple[int, T, str, float] | None = None
         if i + 1 < len(toks):
             second = toks[i + 1]
             if second.capital and not second.article and second.start - first.end <= 2:
                 got = self.fuzzy(first.text + " " + second.text)
                 if got is not None:
                     best = (i + 1, got[0], "fuzzy", got[1])
-        got = self._fuzzy_words.get(first.text, _UNSET)
-        if got is _UNSET:
+        if first.text in self._fuzzy_words:
+            got = self._fuzzy_words[first.text]
+        else:
             if len(self._fuzzy_words) > 20000:
                 self._fuzzy_words.clear()
             got = self._fuzzy_words[first.text] = self.fuzzy(first.text)

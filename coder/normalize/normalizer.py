@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from ..codebook.model import Actor, Codebook, FieldSpec, Place
 from ..dates import reported_date
@@ -94,7 +95,8 @@ class _Indexes:
             + [(v, p, False) for p in codebook.places for v in p.variants]
             + bases
         )
-        self.lexicons: dict[int, list[tuple[re.Pattern, Any]]] = {}
+        # id(spec) -> (spec, its patterns): the spec kept to check the id was not reused
+        self.lexicons: dict[int, tuple[FieldSpec, list[tuple[re.Pattern[str], Any]]]] = {}
 
 
 _CACHE: dict[str, _Indexes] = {}
@@ -142,13 +144,15 @@ class Normalizer:
         whole=True accepts only the whole text as a name or alias: a hand-written value
         such as "Abu al-Fadl al-Abbas Forces" must not become the Brigade it contains.
         """
-        return self._one(text, self._idx.actors, actor_match, whole)
+        return cast("ActorMatch | None", self._one(text, self._idx.actors, actor_match, whole))
 
     def place(self, text: str | None, *, whole: bool = False) -> PlaceMatch | None:
         """The gazetteer place a name (or a short phrase holding one) refers to."""
-        return self._one(text, self._idx.places, _place_match, whole)
+        return cast("PlaceMatch | None", self._one(text, self._idx.places, _place_match, whole))
 
-    def _one(self, text, index: NameIndex, make, whole: bool = False):
+    def _one(
+        self, text: str | None, index: NameIndex[Any], make: Callable[[Any, str, float], Any], whole: bool = False
+    ) -> Any:
         if not text or not isinstance(text, str):
             return None
         hit = index.lookup(text)
@@ -298,8 +302,8 @@ class Normalizer:
 
     def unresolved(self, text: str, start: int = 0, end: int | None = None) -> list[Unresolved]:
         """Place-like and group-like names in text[start:end] that no dictionary resolves."""
-        actors, places = self.find_names(text, start, end)
-        actors, places = Intervals(actors), Intervals(places)
+        actor_mentions, place_mentions = self.find_names(text, start, end)
+        actors, places = Intervals(actor_mentions), Intervals(place_mentions)
         found = [
             Unresolved("place", name, s, e)
             for s, e, name in place_candidates(text, start, end)
@@ -317,7 +321,7 @@ class Normalizer:
         return sorted(found, key=lambda u: u.start)
 
     # -- enums --------------------------------------------------------------------
-    def enum_values(self, field_spec: FieldSpec, text: str | None) -> list:
+    def enum_values(self, field_spec: FieldSpec, text: str | None) -> list[Any]:
         """Values of an enum field whose lexicon cues (or the value itself) occur in
         the text, in order of first occurrence."""
         return [value for value, _s, _e in self.enum_mentions(field_spec, text or "")]
@@ -335,11 +339,11 @@ class Normalizer:
                 found[value] = (m.start(), m.end())
         return sorted(((v, s, e) for v, (s, e) in found.items()), key=lambda t: (t[1], t[2]))
 
-    def _lexicon_patterns(self, spec: FieldSpec) -> list[tuple[re.Pattern, Any]]:
+    def _lexicon_patterns(self, spec: FieldSpec) -> list[tuple[re.Pattern[str], Any]]:
         cached = self._idx.lexicons.get(id(spec))
         if cached is not None and cached[0] is spec:
             return cached[1]
-        patterns = []
+        patterns: list[tuple[re.Pattern[str], Any]] = []
         for value in spec.values or []:
             cues = list((spec.lexicon or {}).get(str(value), []))
             if isinstance(value, str) and value not in cues:

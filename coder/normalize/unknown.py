@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ..codebook.model import Place
 from ..text.prefilter import Prefilter, words_of
@@ -132,5 +133,5 @@ def unverified_place(name: str, near: Place) -> Place:
     )
 
 
-def overlaps(start: int, end: int, mentions: list[Mention]) -> bool:
+def overlaps(start: int, end: int, mentions: list[Mention[Any]]) -> bool:
     return any(m.start < end and start < m.end for m in mentions)
