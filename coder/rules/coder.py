@@ -134,7 +134,7 @@ class RuleCoder:
                     continue
                 m = pattern.search(text, sentence.start, sentence.end)
                 if m:
-                    found.append(Diagnostic(kind=kind, span=Span.of(text, m.start(), m.end())))
+                    found.append(Diagnostic.trusted(kind=kind, span=Span.found(text, m.start(), m.end())))
         return found
 
     def _events(self, ctx: Ctx) -> list[Event]:
@@ -167,7 +167,7 @@ class RuleCoder:
         type_order = {t.id: i for i, t in enumerate(self.types)}
         events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, type_order.get(e.type, 99)))
         for event in events:
-            event.fields["notes"] = FieldValue(
+            event.fields["notes"] = FieldValue.trusted(
                 value=render_notes(self.codebook.event_type(event.type), event), alignment=Alignment.none
             )
             self.normalizer.fill_derived(event, document)
@@ -344,7 +344,7 @@ class RuleCoder:
             [(ctx.sentences[i].start, ctx.sentences[i].end) for i in (si + 1, si - 1) if 0 <= i < len(ctx.sentences)],
         )
         fill_counterpart(draft, tribal or (others if flagged else []), plans)
-        return events_at(draft, ct, locations, near, Span.of(ctx.doc.text, sentence.start, sentence.end))
+        return events_at(draft, ct, locations, near, Span.found(ctx.doc.text, sentence.start, sentence.end))
 
     def _without_yielded(self, ctx: Ctx, events: list[Event]) -> list[Event]:
         """Drop an event whose every sentence codes the type it yields to, unless a cue keeps it:

@@ -1,0 +1,30 @@
+"""Speed work on the offline coder must not change a value: each fast path against the plain one."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from coder.models import _Occurrences
+
+
+@pytest.mark.parametrize("gram", [1, 2, 3])
+def test_occurrences_equal_str_count(monkeypatch, gram):
+    # Overlapping repeats ("abab" in "ababab...") are where an index could count differently
+    # from str.count, which takes non-overlapping matches left to right. Small pieces and no
+    # long-text threshold put every quote through the indexed path and the direct one.
+    monkeypatch.setattr(_Occurrences, "LONG_TEXT", 0)
+    monkeypatch.setattr(_Occurrences, "GRAM", gram)
+    rng = random.Random(gram)
+    for _ in range(300):
+        text = "".join(rng.choice("ab ") for _ in range(rng.randint(0, 80)))
+        occurrences = _Occurrences(text)
+        for _ in range(20):
+            if text and rng.random() < 0.7:  # evidence quotes are pieces of the text itself
+                a = rng.randrange(len(text))
+                quote, start = text[a : rng.randint(a + 1, min(len(text), a + 12))], a
+            else:
+                quote = "".join(rng.choice("ab ") for _ in range(rng.randint(1, 8)))
+                start = rng.randint(0, len(text) + 2)
+            assert occurrences.before(quote, start) == text.count(quote, 0, start), (text, quote, start)
