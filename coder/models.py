@@ -7,6 +7,7 @@ is JSON Lines, one `CodedDocument` per line (see schemas/README.md).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from bisect import bisect_right
 from datetime import date
@@ -43,17 +44,17 @@ class Model(BaseModel):
         thousands of spans and fields per long article, and validating each cost more than
         finding it. Validation stays where values come from outside (files, model answers).
         Same `__dict__` (defaults filled in field order) and fields set as validation gives."""
-        fields = _FIELDS.get(cls)
-        if fields is None:
-            fields = _FIELDS[cls] = [(n, f.default_factory, f.default) for n, f in cls.model_fields.items()]
-        values = {}
-        for name, factory, default in fields:
-            if name in given:
-                values[name] = given[name]
-            else:
-                values[name] = factory() if factory is not None else default
-        if len(given) != sum(1 for name in given if name in values):
-            raise TypeError(f"{cls.__name__}: unknown field in {sorted(given)}")
+        spec = _FIELDS.get(cls)
+        if spec is None:
+            spec = _FIELDS[cls] = _defaults(cls)
+        template, factories, required = spec
+        values = template.copy()  # field order, static defaults
+        values.update(given)
+        for name, factory in factories:
+            if name not in given:
+                values[name] = factory()
+        if len(values) != len(template) or not required.issubset(given):
+            raise TypeError(f"{cls.__name__}: unknown or missing field in {sorted(given)}")
         made = _new(cls)
         _set(made, "__dict__", values)
         _set(made, "__pydantic_fields_set__", set(given))
@@ -62,7 +63,23 @@ class Model(BaseModel):
         return made
 
 
-_FIELDS: dict[type, list[tuple[str, Any, Any]]] = {}
+def _defaults(cls: type[BaseModel]) -> tuple[dict[str, Any], list[tuple[str, Any]], frozenset[str]]:
+    """A model's fields in order with their static defaults, its default factories, its required fields."""
+    template, factories, required = {}, [], set()
+    for name, field in cls.model_fields.items():
+        template[name] = None
+        if field.default_factory is not None:
+            factories.append((name, field.default_factory))
+        elif field.is_required():
+            required.add(name)
+        elif field.default.__hash__ is None:  # a mutable default: a copy each time, as pydantic does
+            factories.append((name, lambda default=field.default: copy.deepcopy(default)))
+        else:
+            template[name] = field.default
+    return template, factories, frozenset(required)
+
+
+_FIELDS: dict[type, tuple[dict[str, Any], list[tuple[str, Any]], frozenset[str]]] = {}
 _new, _set = object.__new__, object.__setattr__
 
 
@@ -204,7 +221,7 @@ class _Occurrences:
     that end within it, so each distinct quote's matches are found once and every count is a
     bisect into their ends. Matches of a quote of 2*GRAM characters or more are found through an
     index of the text's GRAM-character pieces at every GRAM-th offset: any match covers one such
-    offset, at one of the quote's first GRAM positions. Shorter quotes are searched for directly.
+    offset at any GRAM consecutive positions of the quote. Shorter quotes are searched directly.
     """
 
     GRAM = 12
@@ -235,9 +252,16 @@ class _Occurrences:
                 self._grams = {}
                 for t in range(0, len(text) - gram + 1, gram):
                     self._grams.setdefault(text[t : t + gram], []).append(t)
+            grams = self._grams
+            # Any GRAM consecutive offsets of the quote will do: start them where a piece is
+            # rarest in the text (a sentence's opening words are often a formula repeated).
+            # Pieces tried every half GRAM: the rarity of one piece is a fair guess for its window.
+            lo = min(
+                range(0, size - 2 * gram + 1, gram // 2 or 1), key=lambda j: len(grams.get(quote[j : j + gram], ()))
+            )
             found = set()
-            for j in range(gram):
-                for t in self._grams.get(quote[j : j + gram], ()):
+            for j in range(lo, lo + gram):
+                for t in grams.get(quote[j : j + gram], ()):
                     if t >= j and text.startswith(quote, t - j):
                         found.add(t - j)
             starts = sorted(found)

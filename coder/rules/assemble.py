@@ -321,7 +321,9 @@ def absorb(into: Event, other: Event, evidence: EvidenceIndex | None = None) -> 
     into.confidence = round(min(0.99, max(before, other.confidence or 0) + 0.05), 2)
     if into.confidence != before:
         into.confidence_reasons.append(
-            ConfidenceReason.trusted(reason="told again in the article", delta=float(round(into.confidence - before, 2)))
+            ConfidenceReason.trusted(
+                reason="told again in the article", delta=float(round(into.confidence - before, 2))
+            )
         )
 
 

@@ -44,7 +44,9 @@ class Draft:
     fields: dict[str, FieldValue] = field(default_factory=dict)
 
     def put(self, name: str, value: Any, spans: list[tuple[int, int]], detail: str | None = None) -> None:
-        self.fields[name] = FieldValue.trusted(value=value, spans=[Span.found(self.text, a, b) for a, b in spans], detail=detail)
+        self.fields[name] = FieldValue.trusted(
+            value=value, spans=[Span.found(self.text, a, b) for a, b in spans], detail=detail
+        )
 
     def derive(self, name: str, value: Any) -> None:
         self.fields[name] = FieldValue.trusted(value=value, alignment=Alignment.derived)
@@ -247,7 +249,9 @@ def events_at(draft: Draft, ct: CompiledType, locations: list, near: bool, evide
                 fields=fields,
                 confidence=draft.confidence,
                 evidence=[evidence],
-                confidence_reasons=[ConfidenceReason.trusted(reason=r, delta=float(round(d, 2))) for r, d in draft.reasons],
+                confidence_reasons=[
+                    ConfidenceReason.trusted(reason=r, delta=float(round(d, 2))) for r, d in draft.reasons
+                ],
             )
         )
     return events
