@@ -56,3 +56,22 @@ def test_trusted_models_equal_validated_ones():
         FieldValue.trusted(value=1, colour="red")
     with pytest.raises(TypeError):
         Event.trusted(confidence=0.5)  # no type
+
+
+def test_cycle_collector_paused_only_while_coding():
+    import gc
+
+    from coder.base import make_coder
+    from coder.codebook import load_codebook
+    from coder.models import Document
+
+    coder = make_coder("rules", load_codebook("codebook"))
+    assert gc.isenabled()
+    coder.code(Document(id="d", text="Hezbollah sent a convoy of 20 trucks to al-Bukamal on Monday."))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        coder.code(Document(id="d", text="Nothing here."))
+        assert not gc.isenabled()  # a caller that paused it keeps it paused
+    finally:
+        gc.enable()
