@@ -30,32 +30,17 @@ def test_occurrences_equal_str_count(monkeypatch, gram):
             assert occurrences.before(quote, start) == text.count(quote, 0, start), (text, quote, start)
 
 
-def test_trusted_models_equal_validated_ones():
+def test_found_span_equals_validated_one():
     from coder.io import dump_record
-    from coder.models import Alignment, CodedDocument, ConfidenceReason, Document, Event, FieldValue, Span
+    from coder.models import CodedDocument, Document, Event, Span
 
     text = "Hezbollah sent a convoy to Homs on Monday."
     span = Span.found(text, 17, 23)
     assert span == Span.of(text, 17, 23) and span.model_fields_set == {"start", "end", "text"}
-    field = FieldValue.trusted(value="Homs", spans=[Span.found(text, 27, 31)])
-    assert field == FieldValue(value="Homs", spans=[Span.of(text, 27, 31)])
-    assert field.model_fields_set == {"value", "spans"}
-    assert FieldValue.trusted(value=1, alignment=Alignment.derived).spans == []
-    assert FieldValue.trusted(value=1).spans is not FieldValue.trusted(value=2).spans
-    reasons = [ConfidenceReason.trusted(reason="trigger", delta=0.7)]
-    fast = Event.trusted(
-        type="t", fields={"location": field}, confidence=0.7, evidence=[span], confidence_reasons=reasons
-    )
-    slow = Event(type="t", fields={"location": field}, confidence=0.7, evidence=[span], confidence_reasons=reasons)
-    assert fast == slow
     document = Document(id="d", text=text)
-    assert dump_record(CodedDocument(document=document, events=[fast])) == dump_record(
-        CodedDocument(document=document, events=[slow])
-    )
-    with pytest.raises(TypeError):
-        FieldValue.trusted(value=1, colour="red")
-    with pytest.raises(TypeError):
-        Event.trusted(confidence=0.5)  # no type
+    fast = CodedDocument(document=document, events=[Event(type="t", evidence=[span])])
+    slow = CodedDocument(document=document, events=[Event(type="t", evidence=[Span.of(text, 17, 23)])])
+    assert dump_record(fast) == dump_record(slow)
 
 
 def test_cycle_collector_paused_only_while_coding():

@@ -44,12 +44,12 @@ class Draft:
     fields: dict[str, FieldValue] = field(default_factory=dict)
 
     def put(self, name: str, value: Any, spans: list[tuple[int, int]], detail: str | None = None) -> None:
-        self.fields[name] = FieldValue.trusted(
+        self.fields[name] = FieldValue(
             value=value, spans=[Span.found(self.text, a, b) for a, b in spans], detail=detail
         )
 
     def derive(self, name: str, value: Any) -> None:
-        self.fields[name] = FieldValue.trusted(value=value, alignment=Alignment.derived)
+        self.fields[name] = FieldValue(value=value, alignment=Alignment.derived)
 
     def adjust(self, reason: str, delta: float) -> None:
         self.reasons.append((reason, delta))
@@ -142,7 +142,7 @@ def fill_date(draft: Draft, when, plans: dict, published=None) -> None:
         return
     draft.adjust("no date in the text", -0.05)
     if published is not None and "event_date" in plans:
-        draft.fields["event_date"] = FieldValue.trusted(
+        draft.fields["event_date"] = FieldValue(
             value=published.isoformat(), alignment=Alignment.none, detail="publication date (reported-date convention)"
         )
         draft.derive("time_precision", 2)
@@ -233,25 +233,23 @@ def events_at(draft: Draft, ct: CompiledType, locations: list, near: bool, evide
     for place in locations:
         fields = dict(draft.fields)
         match = place.mention.match
-        fields["location"] = FieldValue.trusted(
+        fields["location"] = FieldValue(
             value=match.name,
             spans=[Span.found(draft.text, *place.mention.span)],
             detail=match.how if match.how in ("fuzzy", "unverified") else None,
         )
         if near or place.role == "near":
-            fields["geo_precision"] = FieldValue.trusted(value=max(2, match.geo_precision), alignment=Alignment.derived)
+            fields["geo_precision"] = FieldValue(value=max(2, match.geo_precision), alignment=Alignment.derived)
         for name in ("origin", "destination"):
             if name in fields and fields[name].value == match.name:
                 del fields[name]
         events.append(
-            Event.trusted(
+            Event(
                 type=ct.id,
                 fields=fields,
                 confidence=draft.confidence,
                 evidence=[evidence],
-                confidence_reasons=[
-                    ConfidenceReason.trusted(reason=r, delta=float(round(d, 2))) for r, d in draft.reasons
-                ],
+                confidence_reasons=[ConfidenceReason(reason=r, delta=round(d, 2)) for r, d in draft.reasons],
             )
         )
     return events
