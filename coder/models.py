@@ -177,18 +177,20 @@ class _Occurrences:
     evidence spans that was most of the coding time. str.count counts the non-overlapping matches
     found left to right; those inside a prefix are exactly the whole text's left-to-right matches
     that end within it, so each distinct quote's matches are found once and every count is a
-    bisect into their ends. Matches of a quote of 2*GRAM characters or more are found through an
-    index of the text's GRAM-character pieces at every GRAM-th offset: any match covers one such
-    offset at any GRAM consecutive positions of the quote. Shorter quotes are searched directly.
+    bisect into their ends. A quote's matches are found through an index of the text's pieces
+    of PIECES characters at every STEP-th offset: any match covers one such offset, at one of any
+    STEP consecutive positions of the quote (long pieces pick out the varying words of a
+    formulaic sentence; shorter quotes use shorter pieces, the shortest are searched directly).
     """
 
-    GRAM = 12
+    STEP = 12
+    PIECES = (48, 12)
     LONG_TEXT = 100_000  # below this a count per span is cheaper than any index
 
     def __init__(self, text: str):
         self.text = text
         self._ends: dict[str, list[int]] = {}
-        self._grams: dict[str, list[int]] | None = None
+        self._index: dict[int, dict[str, list[int]]] = {}
 
     def before(self, quote: str, start: int) -> int:
         if len(self.text) < self.LONG_TEXT:
@@ -199,27 +201,28 @@ class _Occurrences:
         return bisect_right(ends, start)
 
     def _match_ends(self, quote: str) -> list[int]:
-        text, size, gram = self.text, len(quote), self.GRAM
-        if size < 2 * gram:
+        text, size, step = self.text, len(quote), self.STEP
+        piece = next((n for n in self.PIECES if size >= step + n - 1), 0)
+        if not piece:
             starts, at = [], text.find(quote)
             while at >= 0:
                 starts.append(at)
                 at = text.find(quote, at + 1)
         else:
-            if self._grams is None:
-                self._grams = {}
-                for t in range(0, len(text) - gram + 1, gram):
-                    self._grams.setdefault(text[t : t + gram], []).append(t)
-            grams = self._grams
-            # Any GRAM consecutive offsets of the quote will do: start them where a piece is
-            # rarest in the text (a sentence's opening words are often a formula repeated).
-            # Pieces tried every half GRAM: the rarity of one piece is a fair guess for its window.
+            index = self._index.get(piece)
+            if index is None:
+                index = self._index[piece] = {}
+                for t in range(0, len(text) - piece + 1, step):
+                    index.setdefault(text[t : t + piece], []).append(t)
+            # The STEP offsets start where a piece is rarest in the text (tried every half STEP:
+            # one piece's rarity is a fair guess for its neighbours').
             lo = min(
-                range(0, size - 2 * gram + 1, gram // 2 or 1), key=lambda j: len(grams.get(quote[j : j + gram], ()))
+                range(0, size - step - piece + 2, step // 2 or 1),
+                key=lambda j: len(index.get(quote[j : j + piece], ())),
             )
             found = set()
-            for j in range(lo, lo + gram):
-                for t in grams.get(quote[j : j + gram], ()):
+            for j in range(lo, lo + step):
+                for t in index.get(quote[j : j + piece], ()):
                     if t >= j and text.startswith(quote, t - j):
                         found.add(t - j)
             starts = sorted(found)

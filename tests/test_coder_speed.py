@@ -15,7 +15,8 @@ def test_occurrences_equal_str_count(monkeypatch, gram):
     # from str.count, which takes non-overlapping matches left to right. Small pieces and no
     # long-text threshold put every quote through the indexed path and the direct one.
     monkeypatch.setattr(_Occurrences, "LONG_TEXT", 0)
-    monkeypatch.setattr(_Occurrences, "GRAM", gram)
+    monkeypatch.setattr(_Occurrences, "STEP", gram)
+    monkeypatch.setattr(_Occurrences, "PIECES", (gram + 2, gram))
     rng = random.Random(gram)
     for _ in range(300):
         text = "".join(rng.choice("ab ") for _ in range(rng.randint(0, 80)))
