@@ -11,6 +11,7 @@ every change of a value (`fresh_notes`), and must not import the rule coder.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from .codebook.model import Codebook, EventType
@@ -30,8 +31,19 @@ def _text(value: Any) -> str | None:
 
 
 def render_notes(et: EventType, event: Event) -> str:
-    template = et.notes_template
-    missing = [name for name in et.template_fields() if _text(event.value(name)) is None]
+    template = _without(
+        et.notes_template, tuple(name for name in et.template_fields() if _text(event.value(name)) is None)
+    )
+    note = _PLACEHOLDER.sub(lambda m: _text(event.value(m.group(1))) or "", template)
+    note = re.sub(r"\s+([,.)])", r"\1", re.sub(r"\s{2,}", " ", note)).strip()
+    return note[:1].upper() + note[1:]
+
+
+@lru_cache(maxsize=2048)
+def _without(template: str, missing: tuple[str, ...]) -> str:
+    """The template with the phrases of its missing placeholders taken out. A type's notes have
+    a handful of shapes (which fields are missing), so its up to four pattern
+    substitutions per missing field, for every event, are done once per shape."""
     for name in missing:
         token = re.escape("{" + name + "}")
         # The bracketed phrase holding it, else the comma clause, else the word.
@@ -44,9 +56,7 @@ def render_notes(et: EventType, event: Event) -> str:
             template, count = re.subn(pattern, "", template, count=1)
             if count:
                 break
-    note = _PLACEHOLDER.sub(lambda m: _text(event.value(m.group(1))) or "", template)
-    note = re.sub(r"\s+([,.)])", r"\1", re.sub(r"\s{2,}", " ", note)).strip()
-    return note[:1].upper() + note[1:]
+    return template
 
 
 # Notes a reviewer wrote are the reviewer's: never regenerated over.

@@ -45,7 +45,9 @@ class Draft:
     fields: dict[str, FieldValue] = field(default_factory=dict)
 
     def put(self, name: str, value: Any, spans: list[tuple[int, int]], detail: str | None = None) -> None:
-        self.fields[name] = FieldValue(value=value, spans=[Span.of(self.text, a, b) for a, b in spans], detail=detail)
+        self.fields[name] = FieldValue(
+            value=value, spans=[Span.found(self.text, a, b) for a, b in spans], detail=detail
+        )
 
     def derive(self, name: str, value: Any) -> None:
         self.fields[name] = FieldValue(value=value, alignment=Alignment.derived)
@@ -231,7 +233,7 @@ def events_at(draft: Draft, ct: CompiledType, locations: list, near: bool, evide
         match = place.mention.match
         fields["location"] = FieldValue(
             value=match.name,
-            spans=[Span.of(draft.text, *place.mention.span)],
+            spans=[Span.found(draft.text, *place.mention.span)],
             detail=match.how if match.how in ("fuzzy", "unverified") else None,
         )
         if near or place.role == "near":
