@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
 from operator import itemgetter
-from typing import Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -152,7 +152,7 @@ def _tokens_of(text: str, start: int, end: int, out: list[Token]) -> None:
 
 _FIRST_CHAR = itemgetter(0)
 _TEXT, _CAPITAL = itemgetter(0), itemgetter(4)  # Token.text, Token.capital
-_UNSET = object()
+_UNSET: Any = object()  # "not asked yet" in the fuzzy caches (None is a cached "no match")
 
 
 @lru_cache(maxsize=4096)
@@ -332,9 +332,8 @@ class NameIndex(Generic[T]):
                 got = self.fuzzy(first.text + " " + second.text)
                 if got is not None:
                     best = (i + 1, got[0], "fuzzy", got[1])
-        if first.text in self._fuzzy_words:
-            got = self._fuzzy_words[first.text]
-        else:
+        got = self._fuzzy_words.get(first.text, _UNSET)
+        if got is _UNSET:
             if len(self._fuzzy_words) > 20000:
                 self._fuzzy_words.clear()
             got = self._fuzzy_words[first.text] = self.fuzzy(first.text)

@@ -405,8 +405,7 @@ class Normalizer:
         if when is not None and when.value and "time_precision" not in fields:
             precision = 1
             said = " ".join(s.text for s in when.spans)
-            pub = document.publication_date if document is not None else None
-            resolved = resolve_date(said, pub) if said else None
+            resolved = resolve_date(said, published) if said else None
             if resolved is not None:
                 precision = resolved.precision
             put("time_precision", precision)

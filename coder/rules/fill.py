@@ -113,10 +113,10 @@ def fill_actors(
                     text, (ctx.sentences[earlier].end, ctx.sentences[earlier].end), ctx.actors[earlier], ct.sides
                 )
                 if actor is not None:
-                    if assoc and fallback is not None and _GENERIC_FORCE.search(text, sentence.start, sentence.end):
+                    at = _GENERIC_FORCE.search(text, sentence.start, sentence.end) if assoc else None
+                    if at is not None and fallback is not None:
                         # "...escorted by Hezbollah and the IRGC. The militias then moved": with
                         # several forces just named, "the militias" is none of them in particular.
-                        at = _GENERIC_FORCE.search(text, sentence.start, sentence.end)
                         actor, assoc = Mention(at.start(), at.end(), fallback), []
                         draft.adjust("unnamed force", -0.05)
                         break

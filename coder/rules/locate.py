@@ -15,14 +15,14 @@ _SUBJECT_OF = re.compile(
     r"\s+(?:has|have|had|is|was|will|would|also|recently|then|now|began|sent|sends|\w+ed|\w+s)\b(?!\s+(?:of|in)\b)",
     re.I,
 )
-_TOWN_ANAPHOR = re.compile(
-    r"\b(?:in|into|to|at|reached|entered)\s+(?:the|that|this)\s+(?:city|town|village)\b(?!\s+of\b)", re.I
-)
+# The words that send a force to a place named before: "into the city", "reached the area".
+_TO_THE = r"\b(?:in|into|to|at|reached|entered)\s+"
+_TOWN_ANAPHOR = re.compile(_TO_THE + r"(?:the|that|this)\s+(?:city|town|village)\b(?!\s+of\b)", re.I)
 # "into the city", after a governorate named like its capital: that city.
-_THE_CITY = re.compile(r"\b(?:in|into|to|at|reached|entered)\s+(the\s+city)\b(?!\s+of\b)", re.I)
+_THE_CITY = re.compile(_TO_THE + r"(the\s+city)\b(?!\s+of\b)", re.I)
 # "in the area", "into the city", "there": a place named before.
 _ANAPHOR = re.compile(
-    r"\b(?:in|into|to|at|reached|entered)\s+(?:the|that|this)\s+(?:area|city|town|village|region|"
+    _TO_THE + r"(?:the|that|this)\s+(?:area|city|town|village|region|"
     r"place|province|countryside|border|crossing|camp|base)\b|\bthere\b",
     re.I,
 )
