@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from coder.notes import render_notes
 from coder.review import DecisionError, DecisionLog, open_session, reviewed_documents
 from coder.review.log import SCHEMA_VERSION, LogError
 from coder.review.sources import default_log_path
@@ -163,6 +164,10 @@ def test_retype_reports_and_drops_fields_of_the_old_type(session):
     event = session.doc("d1").event("e2").event
     assert event.type == "troop_movement" and "recruits_count" not in event.fields
     assert "dropped fields not in troop_movement: activity, recruits_count" in out.message
+    # The notes now tell a troop movement, from the troop-movement template, and say so.
+    assert "notes rewritten" in out.message
+    assert event.value("notes") == render_notes(session.codebook.event_type("troop_movement"), event)
+    assert "recruited" not in event.value("notes")
     with pytest.raises(DecisionError, match="did you mean smuggling"):
         session.retype("d1", "e2", "smugling")
     session.undo()

@@ -24,6 +24,7 @@ from typing import Any
 
 from ..codebook.model import Codebook, FieldSpec
 from ..models import Alignment, CodedDocument, CoderInfo, Event, FieldValue, Span
+from ..notes import fresh_notes
 from .derive import rederive
 from .evidence import anchor_of, find_evidence
 from .log import Decision, DecisionLog
@@ -272,11 +273,22 @@ class ReviewSession:
         valid = self.codebook.fields_for(type_id)
         dropped = [n for n in state.event.fields if n not in valid]
         before = {"type": state.event.type, "fields": {n: dump_field(state.event.fields[n]) for n in dropped}}
-        after = {"type": type_id, "fields": {n: None for n in dropped}}
+        after: dict[str, Any] = {"type": type_id, "fields": {n: None for n in dropped}}
+        # The old type's notes sentence would now describe the wrong kind of event.
+        probe = state.event.model_copy(deep=True)
+        probe.type = type_id
+        for name in dropped:
+            probe.fields.pop(name, None)
+        notes = fresh_notes(self.codebook, probe) if "notes" in valid else None
+        if notes is not None:
+            before["fields"]["notes"] = dump_field(state.event.fields.get("notes"))
+            after["fields"]["notes"] = dump_field(notes)
         decision = self._record(doc, event_id, "retype", before, after)
         parts = [f"{event_id} is now {type_id}"]
         if dropped:
             parts.append(f"dropped fields not in {type_id}: {', '.join(dropped)}")
+        if notes is not None:
+            parts.append("notes rewritten")
         missing = [n for n, s in valid.items() if s.required and n not in state.event.fields]
         if missing:
             parts.append(f"still to fill: {', '.join(missing)}")
