@@ -20,7 +20,7 @@ from typing import Any
 
 from .codebook.model import Codebook
 from .models import CodedDocument, Document, Event, FieldValue
-from .notes import fresh_notes
+from .notes import REVIEWER_DETAILS, fresh_notes
 
 # Pairs of fields whose values must differ: (field, field, what it means when they do not).
 CONTRADICTIONS = [
@@ -79,10 +79,6 @@ def contradictions(event: Event | Callable[[str], Any]) -> list[str]:
         if x not in (None, "", []) and y not in (None, "", []) and _same(x, y):
             out.append(message)
     return out
-
-
-# Field details the review writes on what a reviewer set (coder.review.core).
-REVIEWER_DETAILS = ("set by reviewer", "anchored by reviewer")
 
 
 def refreshed(codebook: Codebook, coded: CodedDocument) -> CodedDocument:

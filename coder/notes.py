@@ -59,8 +59,11 @@ def _without(template: str, missing: tuple[str, ...]) -> str:
     return template
 
 
-# Notes a reviewer wrote are the reviewer's: never regenerated over.
-REVIEWER_DETAILS = {"set by reviewer"}
+# The field details the review writes on what a reviewer set or re-anchored; read by the
+# exports (coder.derived) to know which fields to derive again.
+SET_BY_REVIEWER = "set by reviewer"
+ANCHORED_BY_REVIEWER = "anchored by reviewer"
+REVIEWER_DETAILS = (SET_BY_REVIEWER, ANCHORED_BY_REVIEWER)
 
 
 def fresh_notes(codebook: Codebook, event: Event) -> FieldValue | None:
@@ -73,7 +76,7 @@ def fresh_notes(codebook: Codebook, event: Event) -> FieldValue | None:
     if "notes" not in codebook.fields_for(event.type) or not et.notes_template:
         return None
     current = event.fields.get("notes")
-    if current is not None and current.detail in REVIEWER_DETAILS:
+    if current is not None and current.detail == SET_BY_REVIEWER:  # the reviewer's own words stay
         return None
     text = render_notes(et, event)
     if current is not None and current.value == text:

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..codebook.model import Codebook, FieldSpec
 from ..models import Alignment, CodedDocument, CoderInfo, Event, FieldValue, Span
-from ..notes import fresh_notes
+from ..notes import ANCHORED_BY_REVIEWER, SET_BY_REVIEWER, fresh_notes
 from .derive import rederive
 from .evidence import anchor_of, find_evidence
 from .log import Decision, DecisionLog
@@ -204,7 +204,7 @@ class ReviewSession:
             spans, alignment = self._evidence(doc, state, spec, parsed.value, old, given)
             if old is not None and old.value == parsed.value and given is None:
                 raise DecisionError(f"{field} is already {format_value(parsed.value)}")
-            changes[field] = FieldValue(value=parsed.value, spans=spans, alignment=alignment, detail="set by reviewer")
+            changes[field] = FieldValue(value=parsed.value, spans=spans, alignment=alignment, detail=SET_BY_REVIEWER)
             if parsed.note:
                 notes.append(parsed.note)
             if spec.grounded and not spans:
@@ -311,7 +311,7 @@ class ReviewSession:
                 raise DecisionError(f"{target} has no value yet: set it (e {target}=VALUE) with the text selected")
             spans = [s for s in fv.spans if add and s != span] + [span]
             new = fv.model_copy(
-                update={"spans": spans, "alignment": Alignment.exact, "quote": None, "detail": "anchored by reviewer"}
+                update={"spans": spans, "alignment": Alignment.exact, "quote": None, "detail": ANCHORED_BY_REVIEWER}
             )
             before = {"fields": {target: dump_field(fv)}}
             after = {"fields": {target: dump_field(new)}}
