@@ -108,3 +108,23 @@ def test_rows_without_date_or_source_are_counted(reviewed_store: Path, tmp_path:
         assert f"{without_date} of 9 row(s) have no event_date" in result.output
     else:
         assert "no event_date" not in result.output
+
+
+def test_reviewers_comments_reach_the_csv_and_jsonl_says_it_has_no_place(
+    reviewed_store: Path, tmp_path: Path, codebook
+):
+    session = open_session(reviewed_store, reviewer="tester", codebook=codebook)
+    try:
+        session.comment("a", "the second convoy may be the first one told again")
+    finally:
+        session.close()
+    out = tmp_path / "events.csv"
+    result = _export(reviewed_store, "--format", "acled-csv", "--no-dedup", "--reviewed", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    rows = _rows(out)
+    assert rows and all(row["review_comment"] == "the second convoy may be the first one told again" for row in rows)
+    plain = _export(reviewed_store, "--format", "acled-csv", "--no-dedup", "--out", str(tmp_path / "raw.csv"))
+    assert plain.exit_code == 0 and "review_comment" not in _rows(tmp_path / "raw.csv")[0]
+    jsonl = _export(reviewed_store, "--format", "jsonl", "--reviewed", "--out", str(tmp_path / "events.jsonl"))
+    assert jsonl.exit_code == 0, jsonl.output
+    assert "1 document comment(s) from the review are not carried by --format jsonl" in jsonl.output

@@ -348,7 +348,7 @@ def export(
     if (merges or accept_merges) and not dedup:
         fail("--merges and --accept-merges go with --dedup (the default)", 2)
     codebook = open_codebook(codebook_path)
-    undecided = None
+    undecided = comments = None
     try:
         if reviewed:
             from ..review import DecisionError, reviewed_export
@@ -360,11 +360,19 @@ def export(
             _report_left_out(export.left_out, include_partial)
             documents = export.documents
             undecided = export.undecided if include_partial else None
+            comments = export.comments
         else:
             documents = load_coded_documents(db, run_id=run)
     except InputError as exc:
         fail(str(exc))
     documents = _current(codebook, documents)
+    if comments and fmt != "acled-csv":
+        # Said, not dropped in silence: only the CSV has a place for a reviewer's comment.
+        err_console.print(
+            f"note: {len(comments)} document comment(s) from the review are not carried by --format {fmt}; "
+            "--format acled-csv has a review_comment column",
+            markup=False,
+        )
     accepted = _merges(documents, merges, accept_merges) if dedup else None
     if fmt == "gold":
         count = write_gold(documents, out, dedup=dedup, accepted=accepted)
@@ -379,7 +387,14 @@ def export(
                 what = "document(s)"
             else:
                 count = write_acled_csv(
-                    documents, codebook, handle, dedup=dedup, accepted=accepted, undecided=undecided, stats=stats
+                    documents,
+                    codebook,
+                    handle,
+                    dedup=dedup,
+                    accepted=accepted,
+                    undecided=undecided,
+                    comments=comments,
+                    stats=stats,
                 )
                 what = "event row(s)"
     except InputError as exc:

@@ -260,6 +260,7 @@ def write_acled_csv(
     accepted: Iterable[Iterable[str]] | None = None,
     timestamp: int | None = None,
     undecided: dict[str, set[int]] | None = None,
+    comments: dict[str, str] | None = None,
     stats: dict[str, int] | None = None,
 ) -> int:
     """Write the events as ACLED rows; returns the number of rows.
@@ -270,6 +271,9 @@ def write_acled_csv(
     undecided: document id -> indices of events no reviewer decided (a partly
     reviewed export); when given, a `review_status` column says "undecided" for
     a row with any such member and "reviewed" otherwise.
+    comments: document id -> the reviewers' comment on it (a reviewed export);
+    when given, a `review_comment` column carries the comments of the row's
+    documents (an incident two outlets reported gets both, each after its id).
     stats: filled with how many rows lack an event_date ("no_event_date") or a
     source ("no_source"), so the caller can warn: such rows are valid CSV but
     not usable ACLED data; and how many have contradictory values ("contradictory").
@@ -277,7 +281,11 @@ def write_acled_csv(
     merged = merge_events(documents, enabled=dedup, accepted=accepted)
     ids = event_ids(merged)
     stamp = int(timestamp if timestamp is not None else time.time())
-    names = columns(codebook) + (["review_status"] if undecided is not None else [])
+    names = (
+        columns(codebook)
+        + (["review_status"] if undecided is not None else [])
+        + (["review_comment"] if comments is not None else [])
+    )
     writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n")
     writer.writeheader()
     missing = {"no_event_date": 0, "no_source": 0, "contradictory": 0}
@@ -290,10 +298,19 @@ def write_acled_csv(
         if undecided is not None:
             open_ = any(m.event_index in undecided.get(m.document.id, ()) for m in cluster.members)
             cells["review_status"] = "undecided" if open_ else "reviewed"
+        if comments is not None:
+            cells["review_comment"] = _comments_of(cluster, comments)
         writer.writerow(cells)
     if stats is not None:
         stats.update(missing, rows=len(merged))
     return len(merged)
+
+
+def _comments_of(cluster: MergedEvent, comments: dict[str, str]) -> str:
+    ids = list(dict.fromkeys(m.document.id for m in cluster.members if m.document.id in comments))
+    if len(ids) == 1:
+        return comments[ids[0]]
+    return "; ".join(f"{i}: {comments[i]}" for i in ids)
 
 
 def dtypes(codebook: Codebook | None = None) -> dict[str, str]:
