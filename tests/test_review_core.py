@@ -334,3 +334,12 @@ def test_review_package_depends_only_on_the_core():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_an_edit_that_makes_the_event_contradict_itself_is_saved_and_said(session):
+    event = session.doc("d1").event("e1").event
+    out = session.edit("d1", "e1", "origin", event.value("location"))
+    assert event.value("origin") == event.value("location")
+    assert "warning: the location is also the origin" in out.message
+    fixed = session.edit("d1", "e1", "origin", "")
+    assert "warning" not in fixed.message

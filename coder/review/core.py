@@ -25,7 +25,7 @@ from typing import Any
 from ..codebook.model import Codebook, FieldSpec
 from ..models import Alignment, CodedDocument, CoderInfo, Event, FieldValue, Span
 from ..notes import ANCHORED_BY_REVIEWER, SET_BY_REVIEWER, fresh_notes
-from .derive import rederive
+from .derive import contradictions, rederive
 from .evidence import anchor_of, find_evidence
 from .log import Decision, DecisionLog
 from .sources import Filter, parse_filter, visible_events
@@ -227,6 +227,9 @@ class ReviewSession:
         shown = "cleared" if changes[field] is None else f"= {format_value(changes[field].value)}"
         follow = [n for n in changes if n != field]
         message = f"{event_id}: {field} {shown}" + (f" (updated {', '.join(follow)})" if follow else "")
+        # Saved all the same (the reviewer may be mid-way through a fix), but said at once, not
+        # first in the export's warnings column.
+        notes += [f"warning: {c}" for c in contradictions(state.event)]
         return Outcome(decision, "; ".join([message, *notes]))
 
     def _evidence(
