@@ -21,6 +21,19 @@ from ..codebook.model import Codebook
 from ..models import Event
 from ..report.markup import Mark, highlighted, page, shade
 from .scorer import ScoreReport
+from .tables import (
+    F1_COLUMN,
+    FIELDS_COLUMNS,
+    FIELDS_TITLE,
+    HEADLINE_COLUMNS,
+    HEADLINE_TITLE,
+    PER_TYPE_COLUMNS,
+    PER_TYPE_TITLE,
+    counts_line,
+    field_rows,
+    headline_rows,
+    per_type_rows,
+)
 
 _STYLE = """
 .pair{display:grid;grid-template-columns:1fr 1fr;gap:1.2em}
@@ -32,14 +45,6 @@ li.missed,li.invented{color:#a00}
 .cause{color:#555;font-style:italic}
 caption{text-align:left;font-weight:600;padding:.2em 0}
 """
-
-
-def _number(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
-
-
-def _interval(bounds) -> str:
-    return "—" if not bounds else f"{bounds[0]:.3f}–{bounds[1]:.3f}"
 
 
 def _text(value) -> str:
@@ -60,90 +65,17 @@ def _table(cls: str, headers: list[str], rows: list[list[str]], numeric_from: in
 
 
 def _summary(report: ScoreReport) -> str:
-    data = report.data
-    events, spans, documents = data["events"], data["spans"], data["documents"]
-    split = f" (split {escape(str(data['split']))})" if data.get("split") else ""
-    parts = [
-        f'<p class="counts">{documents["scored"]} gold documents{split}, {events["gold"]} gold events, '
-        f"{events['predicted']} predicted, {events['matched']} matched</p>"
-    ]
-    rows = []
-    for label, row in (
-        ("events, relaxed (type, overlapping evidence)", events["relaxed"]),
-        ("events, strict (type, place, date)", events["strict"]),
+    parts = [f'<p class="counts">{escape(counts_line(report))}</p>']
+    headline = [[escape(cell) for cell in row] for row in headline_rows(report)]
+    for row in headline[:2]:  # the events' F1, the figures a reader looks for first
+        row[F1_COLUMN] = f"<b>{row[F1_COLUMN]}</b>"
+    for title, cls, columns, rows in (
+        (HEADLINE_TITLE, "headline", HEADLINE_COLUMNS, headline),
+        (PER_TYPE_TITLE, "per-type", PER_TYPE_COLUMNS, [[escape(c) for c in r] for r in per_type_rows(report)]),
+        (FIELDS_TITLE, "per-field", FIELDS_COLUMNS, [[escape(c) for c in r] for r in field_rows(report)]),
     ):
-        rows.append(
-            [
-                escape(label),
-                _number(row["precision"]),
-                _number(row["recall"]),
-                f"<b>{_number(row['f1'])}</b>",
-                _interval(row.get("f1_ci")),
-                f"{row['tp']} / {row['fp']} / {row['fn']}",
-            ]
-        )
-    rows.append(
-        [
-            "evidence spans, overlap",
-            _number(spans["overlap"]["precision"]),
-            _number(spans["overlap"]["recall"]),
-            _number(spans["overlap"]["f1"]),
-            _interval(spans["overlap"].get("f1_ci")),
-            "",
-        ]
-    )
-    rows.append(
-        [
-            "document types",
-            _number(documents["type_precision"]),
-            _number(documents["type_recall"]),
-            _number(documents["type_f1"]),
-            _interval(documents.get("type_f1_ci")),
-            f"{documents['type_tp']} / {documents['type_fp']} / {documents['type_fn']}",
-        ]
-    )
-    parts.append("<h3>Headline (95% bootstrap interval over documents)</h3>")
-    parts.append(_table("headline", ["measure", "precision", "recall", "F1", "95% CI", "tp / fp / fn"], rows))
-    parts.append("<h3>Per event type</h3>")
-    parts.append(
-        _table(
-            "per-type",
-            ["type", "gold", "predicted", "relaxed P", "relaxed R", "relaxed F1", "strict F1", "documents F1"],
-            [
-                [
-                    escape(t),
-                    str(r["gold"]),
-                    str(r["predicted"]),
-                    _number(r["precision"]),
-                    _number(r["recall"]),
-                    _number(r["f1"]),
-                    _number(r["strict"]["f1"]),
-                    _number(documents["per_type"].get(t, {}).get("f1")),
-                ]
-                for t, r in data["per_type"].items()
-            ],
-        )
-    )
-    parts.append("<h3>Fields of matched events</h3>")
-    field_rows = []
-    for name, r in data["per_field"].items():
-        items = r.get("items")
-        field_rows.append(
-            [
-                escape(name),
-                _number(r["accuracy"]),
-                str(r["correct"]),
-                str(r["incorrect"]),
-                str(r["missing"]),
-                str(r["spurious"]),
-                f"{_number(items['precision'])} / {_number(items['recall'])}" if items else "",
-            ]
-        )
-    parts.append(
-        _table(
-            "per-field", ["field", "accuracy", "correct", "incorrect", "missing", "spurious", "items P / R"], field_rows
-        )
-    )
+        parts.append(f"<h3>{escape(title)}</h3>")
+        parts.append(_table(cls, columns, rows))
     parts += [f'<p class="note">{escape(note)}</p>' for note in report.notes]
     return '<section id="summary"><h2>Summary</h2>' + "".join(parts) + "</section>"
 
