@@ -22,7 +22,7 @@ from .dates import resolve_date
 from .intervals import Intervals
 from .names import Mention, NameIndex, key_of, tokens
 from .unknown import Unresolved, group_candidates, place_candidates, unverified_place
-from .usage import WITHIN_PLACE, adjectival, nearest, organisational, own_groups
+from .usage import WITHIN_PLACE, adjectival, inside_longer_place_name, nearest, organisational, own_groups
 
 _BRACKET = re.compile(r"\s*\([^)]*\)\s*$")
 
@@ -216,7 +216,11 @@ class Normalizer:
                 keep_a.append(Mention(a.start, a.end, actor_match(*a.match)))
         actor_spans = Intervals(keep_a)
         for p in places:
-            if adjectival(text, p.start, p.end) or organisational(text, p.end):
+            if (
+                adjectival(text, p.start, p.end)
+                or organisational(text, p.end)
+                or inside_longer_place_name(text, p.start)
+            ):
                 continue
             if not actor_spans.any(p.start, p.end):
                 keep_p.append(Mention(p.start, p.end, _place_match(*p.match)))

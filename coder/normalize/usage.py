@@ -56,6 +56,20 @@ def adjectival(text: str, start: int, end: int) -> bool:
     return bool(_ADJ_BEFORE.search(text, max(0, start - 5), start) or _ADJ_AFTER.match(text, end))
 
 
+# The first words of Arabic compound place names. Written with a capital right before a known
+# name, they make it the tail of a longer one the gazetteer does not hold: "Umm Hamdan" is not
+# Al-Hamdan, "Tal Hamis" not Hamis. Such a name is left for the unknown-place finder to keep as
+# written rather than resolved to a different place.
+_PLACE_HEAD_BEFORE = re.compile(
+    r"(?<![\w-])(?:Umm|Um|Abu|Tal|Tall|Tell|Ain|Ayn|Ein|Deir|Dayr|Jabal|Jebel|Khirbet|Khirbat|Kafr|Kfar|Beit|Bayt|"
+    r"Bir|Ras|Wadi|Marj|Qasr|Hawi|Huwayjat|Hawijat|Mazraat|Sheikh)\s$"
+)
+
+
+def inside_longer_place_name(text: str, start: int) -> bool:
+    return bool(_PLACE_HEAD_BEFORE.search(text, max(0, start - 10), start))
+
+
 # The words that make a name part of a longer one, another group's: "Kataeb Hizballah" is not
 # Hezbollah, "Abu al-Fadl al-Abbas Forces" is not the Brigade, "Liwa al-Baqir" is not al-Baqir
 # the man. Written with a capital, next to a known name but outside the match, they mean the
