@@ -117,6 +117,7 @@ ADMIN2: dict[str, dict[str, list[str]]] = {
         "Rural Damascus": ["Markaz Rif Dimashq"],
         "Az Zabdani": ["Az-Zabdani", "Al-Zabadani", "Zabadani"],
         "Al Qutayfah": ["Al-Qutayfah"],
+        "An Nabk": ["An-Nabk", "Al-Nabk", "Nabk"],
         "Hama": [],
         "As Salamiyeh": ["Al-Salamiyah", "Salamiyah"],
         "Banyas": ["Baniyas"],
