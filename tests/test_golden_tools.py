@@ -152,6 +152,14 @@ def test_splits_keep_incident_groups_whole_and_balance_strata():
     assert assign_splits(docs, 0.5, {"d0": "dev"}) == splits  # deterministic
 
 
+def test_a_new_report_of_an_incident_already_split_joins_its_side():
+    docs = [_coded("old", "A", ["troop_movement"], "the-convoy"), _coded("new", "B", ["troop_movement"], "the-convoy")]
+    docs += [_coded(f"d{i}", "A", ["recruitment"]) for i in range(4)]
+    for side in ("test", "dev"):
+        splits = assign_splits(docs, 0.5, {"old": side})
+        assert splits["new"] == side and all(splits[f"d{i}"] in ("dev", "test") for i in range(4))
+
+
 def test_freeze_detects_a_changed_test_document_and_admits_new_ones(tmp_path: Path):
     docs = [
         CodedDocument(document=Document(id=f"d{i}", text=f"text {i}", split="test" if i < 2 else "dev"))

@@ -151,7 +151,17 @@ def assign_splits(documents: list[CodedDocument], test_share: float, fixed: dict
     by_id = {d.document.id: d for d in documents}
     splits = dict(fixed)
     taken: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])  # stratum -> [test, all]
-    groups = [g for g in incident_groups(documents) if not any(i in fixed for i in g)]
+    groups = []
+    for group in incident_groups(documents):
+        sides = {fixed[i] for i in group if i in fixed}
+        if not sides:
+            groups.append(group)
+            continue
+        # A new report of an incident already split joins its other reports: dev rules must never
+        # have read a test incident. (Should its reports ever sit on both sides, test wins.)
+        side = "test" if "test" in sides else "dev"
+        for doc_id in group:
+            splits.setdefault(doc_id, side)
     groups.sort(key=lambda g: hashlib.sha256("|".join(g).encode()).hexdigest())
     for number, group in enumerate(groups):
         kind, outlet = _stratum([by_id[i] for i in group])
