@@ -181,6 +181,14 @@ def test_new_event_type_needs_no_python(codebook):
     )
 
 
+def test_aircraft_that_hit_a_convoy_are_listed_as_an_airstrike(rules):
+    # The shipment is still coded (a struck shipment is the shipment); the strike is a mention.
+    text = "Unidentified aircraft hit three trucks of the Iran-backed militias bringing ammunition into Syria from Iraq near Albukamal on Sunday night."
+    coded = rules.code(Document(id="hit", text=text, publication_date=PUB))
+    assert [e.type for e in coded.events] == ["smuggling"]
+    assert [d.kind for d in coded.diagnostics] == ["airstrike"]
+
+
 def test_what_the_codebook_does_not_code_is_listed_not_coded(rules, codebook):
     text = (
         "Israeli warplanes struck a weapons depot of Hezbollah near al-Qusayr on Sunday night. "
