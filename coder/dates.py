@@ -10,6 +10,7 @@ allows for.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -64,3 +65,18 @@ def reported_date(published: date) -> dict[str, FieldValue]:
         ),
         "time_precision": FieldValue(value=2, alignment=Alignment.derived),
     }
+
+
+# A year with no month ("in 2019", "mid-2019", "early 2020", "last year"): the manual leaves such
+# an event undated rather than coding it to the publication date, which may be years later.
+_ONLY_A_YEAR = re.compile(
+    r"\b(?:in|during|since|throughout|until|by|of)\s+(?:(?:early|mid|late)[-\s])?(?:19|20)\d\d\b(?![-/.]\d)"
+    r"|\b(?:early|mid|late)[-\s](?:19|20)\d\d\b"
+    r"|\b(?:last|this|that|the previous|the same) year\b",
+    re.I,
+)
+
+
+def only_a_year(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] places its event in a year and no finer (see _ONLY_A_YEAR)."""
+    return _ONLY_A_YEAR.search(text, start, end) is not None

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from ..codebook.model import Actor, Codebook, FieldSpec, Place
-from ..dates import reported_date
+from ..dates import only_a_year, reported_date
 from ..models import Alignment, Document, Event, FieldValue
 from .dates import resolve_date
 from .intervals import Intervals
@@ -401,6 +401,7 @@ class Normalizer:
             (when is None or when.value is None)
             and published is not None
             and (spec_names is None or "event_date" in spec_names)
+            and not (document is not None and _told_in_a_year(document.text, event))
         ):
             # A coder that found no date (the LLM answers null) gets the same convention as the
             # offline coder: the report's date, to the week.
@@ -428,3 +429,9 @@ class Normalizer:
             match = self.place(value)
             place = match.place if match is not None else None
         return place
+
+
+def _told_in_a_year(text: str, event: Event) -> bool:
+    """The event's own words place it in a year and no finer ("in 2019"): left undated, as the
+    manual says, rather than given a publication date that may be years later."""
+    return any(only_a_year(text, span.start, span.end) for span in event.evidence if span.end <= len(text))

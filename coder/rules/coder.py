@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from ..codebook.model import Codebook
+from ..dates import only_a_year
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
 from ..normalize import DateResolution, Normalizer, find_dates
 from ..text import Sentence, classify_blocks, headline, split_sentences
@@ -346,7 +347,13 @@ class RuleCoder:
             return []
         if borrowed:
             draft.adjust("place from another sentence", -0.1)
-        fill_date(draft, self._date(ctx, si, trig, actor.match.name), plans, ctx.doc.publication_date)
+        fill_date(
+            draft,
+            self._date(ctx, si, trig, actor.match.name),
+            plans,
+            ctx.doc.publication_date,
+            year_only=only_a_year(ctx.doc.text, sentence.start, sentence.end),
+        )
         lo, hi = sentence.start, sentence.end
         flagged = fill_type_fields(
             draft, self.normalizer, ct, lo, hi, trig, tribal, lambda plan: self._enum_near(ctx, si, plan)

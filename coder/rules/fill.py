@@ -134,15 +134,16 @@ def put_actors(draft: Draft, actor: Mention, assoc: list[Mention], plans: dict) 
         draft.put("assoc_actor_1", [m.match.name for m in assoc], [m.span for m in assoc])
 
 
-def fill_date(draft: Draft, when, plans: dict, published=None) -> None:
+def fill_date(draft: Draft, when, plans: dict, published=None, *, year_only: bool = False) -> None:
     """The date the text gives, else ACLED's reported-date convention: news with no date of its
-    own ("recently", or none at all) is coded to the publication date, precision 2 (the week)."""
+    own ("recently", or none at all) is coded to the publication date, precision 2 (the week).
+    An event the text puts in a year and no finer ("in 2019") is not news of the week: undated."""
     if when is not None and "event_date" in plans:
         draft.put("event_date", when.iso, [(when.start, when.end)])
         draft.derive("time_precision", when.precision)
         return
     draft.adjust("no date in the text", -0.05)
-    if published is not None and "event_date" in plans:
+    if published is not None and not year_only and "event_date" in plans:
         draft.fields.update(reported_date(published))
 
 
