@@ -183,7 +183,10 @@ def test_new_event_type_needs_no_python(codebook):
 
 def test_aircraft_that_hit_a_convoy_are_listed_as_an_airstrike(rules):
     # The shipment is still coded (a struck shipment is the shipment); the strike is a mention.
-    text = "Unidentified aircraft hit three trucks of the Iran-backed militias bringing ammunition into Syria from Iraq near Albukamal on Sunday night."
+    text = (
+        "Unidentified aircraft hit three trucks of the Iran-backed militias bringing ammunition into Syria "
+        "from Iraq near Albukamal on Sunday night."
+    )
     coded = rules.code(Document(id="hit", text=text, publication_date=PUB))
     assert [e.type for e in coded.events] == ["smuggling"]
     assert [d.kind for d in coded.diagnostics] == ["airstrike"]

@@ -237,6 +237,10 @@ class Actor(Strict):
     acled_name: str | None = None
 
 
+_AIRFIELD_WORDS = ("airbase", "air base", "airport", "military airport", "military airbase", "airfield")
+_AIRFIELD_SUFFIX = re.compile(r"\s(?:military\s+)?(?:airbase|air base|airport|airfield|air field)$", re.I)
+
+
 class Place(Strict):
     name: str
     variants: list[str] = Field(default_factory=list)
@@ -253,6 +257,26 @@ class Place(Strict):
     # A place the text presents as one ("the village of X") that no gazetteer tier knows:
     # kept as written, with admin areas and coordinates of the nearest known place.
     unverified: bool = False
+
+    @model_validator(mode="after")
+    def _airfield_spellings(self) -> Place:
+        # Reports call one airbase an airport, an air base or a military airport at will
+        # ("the T-4 military airport"); the gazetteer lists each base once.
+        if self.kind != "base":
+            return self
+        spellings = [self.name, *self.variants]
+        known = {s.casefold() for s in spellings}
+        for spelling in spellings:
+            m = _AIRFIELD_SUFFIX.search(spelling)
+            if m is None:
+                continue
+            stem = spelling[: m.start()].rstrip()
+            for word in _AIRFIELD_WORDS:
+                variant = f"{stem} {word}"
+                if variant.casefold() not in known:
+                    known.add(variant.casefold())
+                    self.variants.append(variant)
+        return self
 
 
 class Codebook(Strict):

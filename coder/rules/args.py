@@ -99,7 +99,9 @@ _UNNAMED_FORCE = re.compile(
     r"|\b(?:Iraqi|Afghan|Afghani|Pakistani)\s+(?:armed\s+|Shia\s+|Shiite\s+)?(?:militias?|factions?|fighters|gunmen|"
     r"militiamen|armed groups)\b"
     # "Iran ... its militias", "Tehran's proxies": the patron's forces, none named.
-    r"|\b(?:its|their|Iran[’']s|Tehran[’']s)\s+(?:own\s+)?(?:militias|proxies|proxy forces|proxy militias)\b",
+    r"|\b(?:its|their|Iran[’']s|Tehran[’']s)\s+(?:own\s+)?(?:militias|proxies|proxy forces|proxy militias)\b"
+    # "trucks carrying Iranian weapons": in this theatre Iran's arms on the move are its proxies'.
+    r"|\bIranian(?:-made)?\s+(?:weapons|arms|missiles|rockets|munitions|ammunition|drones)\b",
     re.I,
 )
 _POSSESSIVE = re.compile(r"^[’']s\b")
