@@ -17,18 +17,18 @@ from __future__ import annotations
 
 import gc
 import re
-from datetime import date
 from typing import Any
 
 from ..codebook.model import Codebook
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
-from ..normalize import DateResolution, Normalizer, find_dates
+from ..normalize import DateResolution, Normalizer
 from ..text import Sentence, classify_blocks, headline, split_sentences
 from ..text.prefilter import PatternIndex
-from .args import catch_all_actors, is_generic, names_an_organisation, spoken_on
+from .args import catch_all_actors, is_generic, spoken_on
 from .assemble import Consolidator, EvidenceIndex, absorb
 from .compiled import CompiledType, any_of, compile_codebook
 from .context import Ctx
+from .facts import RegionFacts
 from .fill import (
     events_at,
     fill_actors,
@@ -48,9 +48,6 @@ __version__ = "0.1.0"
 
 # Clause boundaries for clause-scoped exclusion rules.
 _CLAUSE = re.compile(r"[,;:()–—]|\s-\s|\b(?:but|while|whereas|although|though|however)\b", re.I)
-# A dateline opens a block: a place name, a comma, the date, a dash or colon.
-_DATELINE = re.compile(r"[^\n.!?]{0,60}$")
-_DATELINE_END = re.compile(r"\s*(?:\([^)]{0,30}\))?\s*[-–—:]")
 # Exclusion rules that, in a headline, speak for the whole story.
 _STORY_MODALITIES = {"planned", "postponed", "negated", "hypothetical", "threatened"}
 # A trigger noun with a definite determiner ("the convoy", "these two convoys", "the same
@@ -205,30 +202,9 @@ class RuleCoder:
             patterns=self._patterns,
             seats=self._seats,
         )
-        n = len(sentences)
-        ctx.actors = [[] for _ in range(n)]
-        ctx.places = [[] for _ in range(n)]
-        ctx.dates = [[] for _ in range(n)]
-        anchor: date | None = None
-        for block, words in zip(kept, ctx.region_words(kept)):
-            start, end = block.start, block.end
-            actors, places = self.normalizer.find_names(text, start, end, fuzzy=self.fuzzy)
-            # A village no gazetteer tier knows is kept as written (unverified), never replaced
-            # by a known place nearby.
-            unknown = self.normalizer.find_unknown_places(text, start, end, known=places, actors=actors, words=words)
-            if unknown:
-                places = sorted(places + unknown, key=lambda m: m.start)
-            for m in actors:
-                ctx.actors[ctx.index_of(m.start)].append(m)
-            actor_starts = frozenset(m.start for m in actors)
-            for m in places:
-                if not names_an_organisation(text, m, actor_starts):
-                    ctx.places[ctx.index_of(m.start)].append(m)
-            for d in find_dates(text, document.publication_date, start, end, anchor, chain=True, words=words):
-                anchor = d.date
-                if _DATELINE.match(text, start, d.start) and _DATELINE_END.match(text, d.end):
-                    continue  # "City, March 14, 2021 -": the report's date, not the event's
-                ctx.dates[ctx.index_of(d.start)].append(d)
+        ctx.seed_words(kept)
+        # Names and dates are found region by region when a sentence's are first asked (facts.py).
+        RegionFacts(ctx, kept, self.normalizer, self.fuzzy)
         return ctx
 
     # -- 3: triggers and negative evidence -------------------------------------------

@@ -55,27 +55,25 @@ class Ctx:
             found = self._words[si] = words_of(self.doc.text, s.start, s.end)
         return found
 
-    def region_words(self, blocks: list) -> list[frozenset[str]]:
-        """words_of each kept block (its sentences' words are made here too): the block's own
-        when classifying it made them, else the union of its sentences' (a sentence never cuts
-        a word but where text/sentences.py cuts a 1,000-character run without a space, and the
-        pieces of such a word still start with its start, which is all a prefilter asks)."""
-        by_block: list[list[int]] = [[] for _ in blocks]
+    def seed_words(self, blocks: list) -> None:
+        """A kept block that is one sentence, whose words classifying it made (block.words),
+        lends them to the sentence: the pattern prefilters ask them of every sentence."""
         for si, s in enumerate(self.sentences):
-            by_block[s.block].append(si)
-        out = []
-        for block, members in zip(blocks, by_block):
-            words = block.words
-            if words is not None and len(members) == 1:
-                s = self.sentences[members[0]]
-                if (s.start, s.end) == (block.start, block.end):
-                    self._words[members[0]] = words
-            elif words is None and members:
-                words = frozenset().union(*(self.words(si) for si in members))
-            elif words is None:
-                words = words_of(self.doc.text, block.start, block.end)
-            out.append(words)
-        return out
+            words = blocks[s.block].words
+            if words is not None and (s.start, s.end) == (blocks[s.block].start, blocks[s.block].end):
+                self._words[si] = words
+
+    def block_words(self, block, members: list[int]) -> frozenset[str]:
+        """words_of the kept block (its sentences: `members`): the block's own when classifying
+        it made them, else the union of its sentences' (a sentence never cuts a word but where
+        text/sentences.py cuts a 1,000-character run without a space, and the pieces of such a
+        word still start with its start, which is all a prefilter asks)."""
+        words = block.words
+        if words is None and members:
+            words = frozenset().union(*(self.words(si) for si in members))
+        elif words is None:
+            words = words_of(self.doc.text, block.start, block.end)
+        return words
 
     def hits(self, si: int) -> set:
         """The patterns the sentence's words allow by a whole word (PatternIndex.hits)."""
