@@ -368,7 +368,8 @@ class Normalizer:
         def put(name: str, value: Any, alignment: Alignment = Alignment.derived, detail: str | None = None) -> None:
             if value is None or (spec_names is not None and name not in spec_names):
                 return
-            fields[name] = FieldValue(value=value, spans=[], alignment=alignment, detail=detail)
+            # Built unvalidated (FieldValue.found): the values come from the codebook, the spans are none.
+            fields[name] = FieldValue.found(value, [], alignment, detail)
 
         location = fields.get("location")
         place = self._place_value(location.value) if location is not None else None

@@ -147,7 +147,7 @@ class RuleCoder:
                     continue
                 m = pattern.search(text, sentence.start, sentence.end)
                 if m:
-                    found.append(Diagnostic(kind=kind, span=Span.found(text, m.start(), m.end())))
+                    found.append(Diagnostic.found(kind, Span.found(text, m.start(), m.end())))
         return found
 
     def _events(self, ctx: Ctx) -> list[Event]:
@@ -180,8 +180,8 @@ class RuleCoder:
         type_order = {t.id: i for i, t in enumerate(self.types)}
         events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, type_order.get(e.type, 99)))
         for event in events:
-            event.fields["notes"] = FieldValue(
-                value=render_notes(self.codebook.event_type(event.type), event), alignment=Alignment.none
+            event.fields["notes"] = FieldValue.found(
+                render_notes(self.codebook.event_type(event.type), event), alignment=Alignment.none
             )
             self.normalizer.fill_derived(event, document)
             event.fields = _ordered(self.codebook.fields_for(event.type), event.fields)
