@@ -325,7 +325,7 @@ class RuleCoder:
         fill_date(draft, self._date(ctx, si, trig, actor.match.name), plans, ctx.doc.publication_date)
         lo, hi = sentence.start, sentence.end
         flagged = fill_type_fields(
-            draft, self.normalizer, ct, lo, hi, trig, tribal, lambda plan: self._enum_near(ctx, si, plan)
+            draft, self.normalizer, ct, lo, hi, trig, tribal, lambda plan: self._enum_near(ctx, si, plan), ctx.words(si)
         )
         fill_counts(draft, ct, lo, hi, [(d.start, d.end) for d in ctx.dates[si]])
         fill_money(
@@ -398,7 +398,7 @@ class RuleCoder:
         for other in (si - 1, si + 1):
             if 0 <= other < len(ctx.sentences):
                 s = ctx.sentences[other]
-                found = self.normalizer.enum_mentions(plan.spec, ctx.doc.text, s.start, s.end)
+                found = self.normalizer.enum_mentions(plan.spec, ctx.doc.text, s.start, s.end, ctx.words(other))
                 if found:
                     return found
         return []

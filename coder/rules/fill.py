@@ -153,13 +153,15 @@ def fill_type_fields(
     trig: tuple[int, int],
     tribal: list[Mention],
     enum_near,
+    words: frozenset[str] | None = None,
 ) -> bool:
-    """Enums from their lexicons, flags (seized), tribe names. True when a flag was raised."""
+    """Enums from their lexicons, flags (seized), tribe names. True when a flag was raised.
+    `words`: words_of(text, lo, hi), which rule most lexicon cues out without a search."""
     text = draft.text
     flagged = False
     for plan in ct.plans:
         if plan.how == "enum":
-            found = normalizer.enum_mentions(plan.spec, text, lo, hi)
+            found = normalizer.enum_mentions(plan.spec, text, lo, hi, words)
             if not found and plan.spec.required:
                 found = enum_near(plan)
                 if found:
