@@ -46,8 +46,6 @@ from .notes import render_notes
 # The coder's version goes into every record; bump it when the rules change.
 __version__ = "0.1.0"
 
-# Clause boundaries for clause-scoped exclusion rules.
-_CLAUSE = re.compile(r"[,;:()–—]|\s-\s|\b(?:but|while|whereas|although|though|however)\b", re.I)
 # Exclusion rules that, in a headline, speak for the whole story.
 _STORY_MODALITIES = {"planned", "postponed", "negated", "hypothetical", "threatened"}
 # A trigger noun with a definite determiner ("the convoy", "these two convoys", "the same
@@ -270,7 +268,7 @@ class RuleCoder:
         the sentence names elsewhere: its own of-phrase names it ("a convoy of three Russian armoured
         vehicles"), or it is the last force named before the trigger in the trigger's clause."""
         text = ctx.doc.text
-        clause_start = _clause(text, ctx.sentences[si], start)[0]
+        clause_start = ctx.clause(si, start)[0]
         before = None
         for m in ctx.actors[si]:
             if end <= m.start <= end + 50 and m.match.side not in ct.sides and _OF_PHRASE.fullmatch(text, end, m.start):
@@ -290,7 +288,7 @@ class RuleCoder:
                 a, b = sentence.start, sentence.end
             else:
                 if clause is None:
-                    clause = _clause(text, sentence, pos)
+                    clause = ctx.clause(si, pos)
                 a, b = clause
             # A clause is inside its sentence: the sentence's words are a superset of its own.
             if _cached(cache, rule.cues, a, b, text, ctx, si):
@@ -415,17 +413,6 @@ def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str, ctx: Ct
         pattern, searched = ctx.matcher(pattern)
         found = cache[key] = pattern.search(searched, a, b) is not None
     return found
-
-
-def _clause(text: str, sentence: Sentence, pos: int) -> tuple[int, int]:
-    a, b = sentence.start, sentence.end
-    for m in _CLAUSE.finditer(text, sentence.start, sentence.end):
-        if m.end() <= pos:
-            a = m.end()
-        elif m.start() >= pos:
-            b = m.start()
-            break
-    return a, b
 
 
 def _ordered(spec_fields: dict, fields: dict[str, FieldValue]) -> dict[str, FieldValue]:

@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 from ..models import Document
 from ..normalize import DateResolution
 from ..text import Sentence
-from ..text.prefilter import PatternIndex, folded_text, words_of
+from ..text.prefilter import PatternIndex, case_free, folded_text, words_of
 
 # How far back (in sentences) an argument may come from when its sentence lacks it.
 LOOKBACK = 2
+# Clause boundaries for clause-scoped exclusion rules.
+CLAUSE = re.compile(r"[,;:()–—]|\s-\s|\b(?:but|while|whereas|although|though|however)\b", re.I)
+_CLAUSE_LOW = case_free(CLAUSE)
 
 
 @dataclass
@@ -28,6 +31,7 @@ class Ctx:
     headline: tuple[int, int] | None = None
     _words: dict[int, frozenset[str]] = field(default_factory=dict)
     _hits: dict[int, set] = field(default_factory=dict)
+    _marks: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     patterns: PatternIndex | None = None
     _folded: str | None | bool = False  # folded_text(doc.text), made on first use
     # governorate name -> the city it is named after ("Deir ez-Zor province" -> Deir ez-Zor)
@@ -38,11 +42,38 @@ class Ctx:
         on the lower-cased text where both exist (text/prefilter.py case_free), else itself."""
         lower = self.patterns.lower.get(id(pattern))
         if lower is not None:
-            if self._folded is False:
-                self._folded = folded_text(self.doc.text)
-            if self._folded is not None:
-                return lower, self._folded
+            folded = self.folded()
+            if folded is not None:
+                return lower, folded
         return pattern, self.doc.text
+
+    def folded(self) -> str | None:
+        """folded_text(doc.text), made once."""
+        if self._folded is False:
+            self._folded = folded_text(self.doc.text)
+        return self._folded if isinstance(self._folded, str) else None
+
+    def clause(self, si: int, pos: int) -> tuple[int, int]:
+        """(start, end) of the clause of sentence si around pos: between the CLAUSE marks before and
+        after it. The sentence's marks are found once: every trigger and exclusion rule asks."""
+        marks = self._marks.get(si)
+        if marks is None:
+            s = self.sentences[si]
+            folded = self.folded() if _CLAUSE_LOW is not None else None
+            if _CLAUSE_LOW is not None and folded is not None:
+                found = _CLAUSE_LOW.finditer(folded, s.start, s.end)
+            else:
+                found = CLAUSE.finditer(self.doc.text, s.start, s.end)
+            marks = self._marks[si] = [m.span() for m in found]
+        s = self.sentences[si]
+        a, b = s.start, s.end
+        for start, end in marks:
+            if end <= pos:
+                a = end
+            elif start >= pos:
+                b = start
+                break
+        return a, b
 
     def index_of(self, pos: int) -> int:
         return bisect.bisect_right(self.starts, pos) - 1
