@@ -78,7 +78,10 @@ class RuleCoder:
         patterns = [t.pattern for ct in self.types for t in ct.triggers]
         patterns += [r for ct in self.types for t in ct.triggers for r in t.requires]
         patterns += [r.cues for ct in self.types for r in ct.rules] + [p for _k, p in self._uncoded]
-        self._patterns = PatternIndex(patterns)
+        cues = [r for ct in self.types for t in ct.triggers for r in t.requires] + [
+            r.cues for ct in self.types for r in ct.rules
+        ]
+        self._patterns = PatternIndex(patterns, needs_of=cues)
         self._seats = governorate_seats(codebook.places)
 
     def info(self) -> CoderInfo:
@@ -410,6 +413,12 @@ def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str, ctx: Ct
     key = (id(pattern), a, b)
     found = cache.get(key)
     if found is None:
+        needs = ctx.patterns.needs.get(key[0])
+        if needs is not None and not needs.allows(ctx.words(si)):
+            # Its first word is there ("was", "in"), not the rest: a clause's words are the
+            # sentence's or fewer, so no match in it either.
+            found = cache[key] = False
+            return found
         pattern, searched = ctx.matcher(pattern)
         found = cache[key] = pattern.search(searched, a, b) is not None
     return found
