@@ -414,11 +414,15 @@ def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str, ctx: Ct
     found = cache.get(key)
     if found is None:
         needs = ctx.patterns.needs.get(key[0])
-        if needs is not None and not needs.allows(ctx.words(si)):
-            # Its first word is there ("was", "in"), not the rest: a clause's words are the
-            # sentence's or fewer, so no match in it either.
-            found = cache[key] = False
-            return found
+        if needs is not None:
+            # Its first word is there ("was", "in"), maybe not the rest: a clause's words are the
+            # sentence's or fewer, so without them no match in any clause of it either.
+            allowed = cache.get((key[0], si))
+            if allowed is None:
+                allowed = cache[(key[0], si)] = needs.allows(ctx.words(si))
+            if not allowed:
+                found = cache[key] = False
+                return found
         pattern, searched = ctx.matcher(pattern)
         found = cache[key] = pattern.search(searched, a, b) is not None
     return found

@@ -189,7 +189,20 @@ class Needs:
     alternatives: tuple[tuple[Prefilter, ...], ...]
 
     def allows(self, words: frozenset[str]) -> bool:
-        return any(all(p.allows(words) for p in alternative) for alternative in self.alternatives)
+        # Prefilter.allows unrolled, each prefix tuple asked once: asked per cue and sentence.
+        prefixed: dict[tuple[str, ...], bool] = {}
+        for alternative in self.alternatives:
+            for place in alternative:
+                if place.always or not place.words.isdisjoint(words):
+                    continue
+                found = prefixed.get(place.prefixes) if place.prefixes else False
+                if found is None:
+                    found = prefixed[place.prefixes] = any(w.startswith(place.prefixes) for w in words)
+                if not found:
+                    break
+            else:
+                return True
+        return False
 
     @classmethod
     def of(cls, pattern: re.Pattern) -> Needs | None:
