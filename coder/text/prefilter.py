@@ -216,7 +216,7 @@ class Needs:
                 places = _places(items)
                 if not places:
                     return None
-                out.append(tuple(places))
+                out.append(tuple(reversed(places)))  # the later words are the rarer: asked first
         except (_GiveUp, re.error, RecursionError, TypeError, ValueError, AttributeError):
             return None
         return cls(tuple(out))
