@@ -32,6 +32,8 @@ class Ctx:
     _words: dict[int, frozenset[str]] = field(default_factory=dict)
     _hits: dict[int, set] = field(default_factory=dict)
     _marks: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    # sentence -> args.place_roles of its places (locate.roles_of): asked again for every trigger near it
+    role_memo: dict[int, list] = field(default_factory=dict)
     patterns: PatternIndex | None = None
     _folded: str | None | bool = False  # folded_text(doc.text), made on first use
     # governorate name -> the city it is named after ("Deir ez-Zor province" -> Deir ez-Zor)
