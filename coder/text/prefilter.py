@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 try:  # Python 3.11+: the parser behind re.compile
     from re import _constants as _c
@@ -68,6 +69,17 @@ class _GiveUp(Exception):
     pass
 
 
+@lru_cache(maxsize=1024)
+def _parse(pattern: str, flags: int) -> tuple:
+    return tuple(_sre_parse.parse(pattern, flags))
+
+
+def _parsed(pattern: str, flags: int) -> list:
+    """The items of re's parse tree of the pattern: parsed once for the first words (Prefilter),
+    the case-free test and Needs, which each only read it."""
+    return list(_parse(pattern, flags))
+
+
 # -- case-blind patterns matched case-sensitively on lower-cased text ---------------------------
 # re tries an IGNORECASE alternation in full at every position, a case-sensitive one only where
 # its first letter is: the same pattern without IGNORECASE, on the text lower-cased, is several
@@ -92,7 +104,7 @@ def case_free(pattern: re.Pattern) -> re.Pattern | None:
     if not isinstance(pattern.pattern, str) or not pattern.flags & re.I or pattern.flags & (re.A | re.L):
         return None
     try:
-        _check_case_free(list(_sre_parse.parse(pattern.pattern, pattern.flags)))
+        _check_case_free(_parsed(pattern.pattern, pattern.flags))
     except (_GiveUp, re.error, RecursionError, TypeError, ValueError, AttributeError):
         return None
     return re.compile(pattern.pattern, pattern.flags & ~re.I)
@@ -162,7 +174,7 @@ class Prefilter:
         if not isinstance(pattern, str):
             return cls()
         try:
-            heads = _heads(list(_sre_parse.parse(pattern, flags)), "", False)
+            heads = _heads(_parsed(pattern, flags), "", False)
         except (_GiveUp, re.error, RecursionError, TypeError, ValueError, AttributeError):
             return cls()
         return _from_heads(heads)
@@ -210,7 +222,7 @@ class Needs:
         if not isinstance(pattern.pattern, str):
             return None
         try:
-            alternatives = _alternatives(list(_sre_parse.parse(pattern.pattern, pattern.flags)))
+            alternatives = _alternatives(_parsed(pattern.pattern, pattern.flags))
             out = []
             for items in alternatives:
                 places = _places(items)
@@ -302,7 +314,10 @@ class PatternIndex:
         """`needs_of`: patterns (among `patterns`) asked often enough about sentences their first
         words let through to be worth a Needs check too (exclusion and `requires` cues)."""
         self._patterns = list(patterns)  # held, so the ids below stay valid
-        self.first = {id(p): Prefilter.of(p) for p in self._patterns}
+        self.first: dict[int, Prefilter] = {}
+        for p in self._patterns:  # a pattern may be listed more than once (shared cues)
+            if id(p) not in self.first:
+                self.first[id(p)] = Prefilter.of(p)
         self._by_word: dict[str, list[int]] = {}
         self._always: list[int] = []
         self.prefixed: dict[int, tuple[str, ...]] = {}  # asked only when the pattern is
@@ -318,7 +333,7 @@ class PatternIndex:
         self._always_set = set(self._always)  # hits() unions onto it: a new set every time
         # Needs by id, where one says more than the first words (some alternative has two places).
         self.needs: dict[int, Needs] = {}
-        for p in needs_of:
+        for p in {id(p): p for p in needs_of}.values():
             needs = Needs.of(p)
             if needs is not None and any(len(places) > 1 for places in needs.alternatives):
                 self.needs[id(p)] = needs
