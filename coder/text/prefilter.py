@@ -195,22 +195,16 @@ class Needs:
     words at each place in it where a word certainly starts (the start, after a \\b, a space or
     another mark). "\\b(did|does) not\\b" needs "did" or "does", and "not"; an exclusion cue
     whose first word is as common as "was" or "in" is ruled out by its other words.
-    A text's words allow the pattern when, for some alternative, every place's Prefilter
-    allows them."""
+    A text's words allow the pattern when, for some alternative, each place's words meet them.
+    Only places of whole words are kept (a prefix is asked of every word of the text, which
+    cost more than the search it saved)."""
 
-    alternatives: tuple[tuple[Prefilter, ...], ...]
+    alternatives: tuple[tuple[frozenset[str], ...], ...]
 
     def allows(self, words: frozenset[str]) -> bool:
-        # Prefilter.allows unrolled, each prefix tuple asked once: asked per cue and sentence.
-        prefixed: dict[tuple[str, ...], bool] = {}
         for alternative in self.alternatives:
             for place in alternative:
-                if place.always or not place.words.isdisjoint(words):
-                    continue
-                found = prefixed.get(place.prefixes) if place.prefixes else False
-                if found is None:
-                    found = prefixed[place.prefixes] = any(w.startswith(place.prefixes) for w in words)
-                if not found:
+                if place.isdisjoint(words):
                     break
             else:
                 return True
@@ -225,7 +219,7 @@ class Needs:
             alternatives = _alternatives(_parsed(pattern.pattern, pattern.flags))
             out = []
             for items in alternatives:
-                places = _places(items)
+                places = [p.words for p in _places(items) if not p.prefixes]
                 if not places:
                     return None
                 out.append(tuple(reversed(places)))  # the later words are the rarer: asked first
