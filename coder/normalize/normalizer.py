@@ -18,6 +18,7 @@ from typing import Any, cast
 from ..codebook.model import Actor, Codebook, FieldSpec, Place
 from ..dates import only_a_year, reported_date
 from ..models import Alignment, Document, Event, FieldValue
+from ..text.prefilter import Prefilter
 from .dates import resolve_date
 from .intervals import Intervals
 from .names import Mention, NameIndex, key_of, tokens
@@ -95,8 +96,8 @@ class _Indexes:
             + [(v, p, False) for p in codebook.places for v in p.variants]
             + bases
         )
-        # id(spec) -> (spec, its patterns): the spec kept to check the id was not reused
-        self.lexicons: dict[int, tuple[FieldSpec, list[tuple[re.Pattern[str], Any]]]] = {}
+        # id(spec) -> (spec, its patterns, their prefilters): the spec kept to check the id was not reused
+        self.lexicons: dict[int, tuple[FieldSpec, list[tuple[re.Pattern[str], Any]], list[Prefilter]]] = {}
 
 
 _CACHE: dict[str, _Indexes] = {}
@@ -331,10 +332,20 @@ class Normalizer:
         return [value for value, _s, _e in self.enum_mentions(field_spec, text or "")]
 
     def enum_mentions(
-        self, field_spec: FieldSpec, text: str, start: int = 0, end: int | None = None
+        self,
+        field_spec: FieldSpec,
+        text: str,
+        start: int = 0,
+        end: int | None = None,
+        words: frozenset[str] | None = None,
     ) -> list[tuple[Any, int, int]]:
-        """(value, start, end) of each enum value's first cue in text[start:end]."""
+        """(value, start, end) of each enum value's first cue in text[start:end].
+        `words`: words_of(text, start, end) (text/prefilter.py), when the caller has them: a value
+        none of whose cues can start with one of the words is not searched for (most are not)."""
         patterns = self._lexicon_patterns(field_spec)
+        if words is not None:
+            firsts = self._idx.lexicons[id(field_spec)][2]
+            patterns = [p for p, first in zip(patterns, firsts) if first.allows(words)]
         end = len(text) if end is None else end
         found: dict[Any, tuple[int, int]] = {}
         for pattern, value in patterns:
@@ -355,7 +366,7 @@ class Normalizer:
             cues = sorted({c for c in cues if c}, key=len, reverse=True)
             if cues:
                 patterns.append((re.compile("|".join(_cue_pattern(c) for c in cues), re.I), value))
-        self._idx.lexicons[id(spec)] = (spec, patterns)
+        self._idx.lexicons[id(spec)] = (spec, patterns, [Prefilter.of(p) for p, _value in patterns])
         return patterns
 
     # -- derived fields -------------------------------------------------------------
@@ -372,7 +383,8 @@ class Normalizer:
         def put(name: str, value: Any, alignment: Alignment = Alignment.derived, detail: str | None = None) -> None:
             if value is None or (spec_names is not None and name not in spec_names):
                 return
-            fields[name] = FieldValue(value=value, spans=[], alignment=alignment, detail=detail)
+            # Built unvalidated (FieldValue.found): the values come from the codebook, the spans are none.
+            fields[name] = FieldValue.found(value, [], alignment, detail)
 
         location = fields.get("location")
         place = self._place_value(location.value) if location is not None else None

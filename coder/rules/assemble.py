@@ -321,7 +321,7 @@ def absorb(into: Event, other: Event, evidence: EvidenceIndex | None = None) -> 
     into.confidence = round(min(0.99, max(before, other.confidence or 0) + 0.05), 2)
     if into.confidence != before:
         into.confidence_reasons.append(
-            ConfidenceReason(reason="told again in the article", delta=round(into.confidence - before, 2))
+            ConfidenceReason.found("told again in the article", round(into.confidence - before, 2))
         )
 
 
@@ -351,7 +351,7 @@ def _add_assoc(event: Event, actor: FieldValue) -> None:
         return
     spans: list[Span] = list(current.spans) if current is not None else []
     spans += [s for s in actor.spans if all((s.start, s.end) != (t.start, t.end) for t in spans)]
-    event.fields["assoc_actor_1"] = FieldValue(value=values + [actor.value], spans=spans)
+    event.fields["assoc_actor_1"] = FieldValue.found(values + [actor.value], spans)
 
 
 def _km(a: Place, b: Place) -> float:

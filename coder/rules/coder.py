@@ -17,19 +17,19 @@ from __future__ import annotations
 
 import gc
 import re
-from datetime import date
 from typing import Any
 
 from ..codebook.model import Codebook
 from ..dates import only_a_year
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
-from ..normalize import DateResolution, Normalizer, find_dates
+from ..normalize import DateResolution, Normalizer
 from ..text import Sentence, classify_blocks, headline, split_sentences
 from ..text.prefilter import PatternIndex
-from .args import catch_all_actors, is_generic, names_an_organisation, spoken_on
+from .args import catch_all_actors, is_generic, spoken_on
 from .assemble import Consolidator, EvidenceIndex, absorb
 from .compiled import CompiledType, any_of, compile_codebook
 from .context import Ctx
+from .facts import RegionFacts
 from .fill import (
     events_at,
     fill_actors,
@@ -47,11 +47,6 @@ from .notes import render_notes
 # The coder's version goes into every record; bump it when the rules change.
 __version__ = "0.1.0"
 
-# Clause boundaries for clause-scoped exclusion rules.
-_CLAUSE = re.compile(r"[,;:()–—]|\s-\s|\b(?:but|while|whereas|although|though|however)\b", re.I)
-# A dateline opens a block: a place name, a comma, the date, a dash or colon.
-_DATELINE = re.compile(r"[^\n.!?]{0,60}$")
-_DATELINE_END = re.compile(r"\s*(?:\([^)]{0,30}\))?\s*[-–—:]")
 # Exclusion rules that, in a headline, speak for the whole story.
 _STORY_MODALITIES = {"planned", "postponed", "negated", "hypothetical", "threatened"}
 # A trigger noun with a definite determiner ("the convoy", "these two convoys", "the same
@@ -84,7 +79,10 @@ class RuleCoder:
         patterns = [t.pattern for ct in self.types for t in ct.triggers]
         patterns += [r for ct in self.types for t in ct.triggers for r in t.requires]
         patterns += [r.cues for ct in self.types for r in ct.rules] + [p for _k, p in self._uncoded]
-        self._patterns = PatternIndex(patterns)
+        cues = [r for ct in self.types for t in ct.triggers for r in t.requires] + [
+            r.cues for ct in self.types for r in ct.rules
+        ]
+        self._patterns = PatternIndex(patterns, needs_of=cues)
         self._seats = governorate_seats(codebook.places)
 
     def info(self) -> CoderInfo:
@@ -151,7 +149,7 @@ class RuleCoder:
                     continue
                 m = pattern.search(text, sentence.start, sentence.end)
                 if m:
-                    found.append(Diagnostic(kind=kind, span=Span.found(text, m.start(), m.end())))
+                    found.append(Diagnostic.found(kind, Span.found(text, m.start(), m.end())))
         return found
 
     def _events(self, ctx: Ctx) -> list[Event]:
@@ -184,8 +182,8 @@ class RuleCoder:
         type_order = {t.id: i for i, t in enumerate(self.types)}
         events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, type_order.get(e.type, 99)))
         for event in events:
-            event.fields["notes"] = FieldValue(
-                value=render_notes(self.codebook.event_type(event.type), event), alignment=Alignment.none
+            event.fields["notes"] = FieldValue.found(
+                render_notes(self.codebook.event_type(event.type), event), alignment=Alignment.none
             )
             self.normalizer.fill_derived(event, document)
             event.fields = _ordered(self.codebook.fields_for(event.type), event.fields)
@@ -206,30 +204,9 @@ class RuleCoder:
             patterns=self._patterns,
             seats=self._seats,
         )
-        n = len(sentences)
-        ctx.actors = [[] for _ in range(n)]
-        ctx.places = [[] for _ in range(n)]
-        ctx.dates = [[] for _ in range(n)]
-        anchor: date | None = None
-        for block, words in zip(kept, ctx.region_words(kept)):
-            start, end = block.start, block.end
-            actors, places = self.normalizer.find_names(text, start, end, fuzzy=self.fuzzy)
-            # A village no gazetteer tier knows is kept as written (unverified), never replaced
-            # by a known place nearby.
-            unknown = self.normalizer.find_unknown_places(text, start, end, known=places, actors=actors, words=words)
-            if unknown:
-                places = sorted(places + unknown, key=lambda m: m.start)
-            for m in actors:
-                ctx.actors[ctx.index_of(m.start)].append(m)
-            actor_starts = frozenset(m.start for m in actors)
-            for m in places:
-                if not names_an_organisation(text, m, actor_starts):
-                    ctx.places[ctx.index_of(m.start)].append(m)
-            for d in find_dates(text, document.publication_date, start, end, anchor, chain=True, words=words):
-                anchor = d.date
-                if _DATELINE.match(text, start, d.start) and _DATELINE_END.match(text, d.end):
-                    continue  # "City, March 14, 2021 -": the report's date, not the event's
-                ctx.dates[ctx.index_of(d.start)].append(d)
+        ctx.seed_words(kept)
+        # Names and dates are found region by region when a sentence's are first asked (facts.py).
+        RegionFacts(ctx, kept, self.normalizer, self.fuzzy)
         return ctx
 
     # -- 3: triggers and negative evidence -------------------------------------------
@@ -295,7 +272,7 @@ class RuleCoder:
         the sentence names elsewhere: its own of-phrase names it ("a convoy of three Russian armoured
         vehicles"), or it is the last force named before the trigger in the trigger's clause."""
         text = ctx.doc.text
-        clause_start = _clause(text, ctx.sentences[si], start)[0]
+        clause_start = ctx.clause(si, start)[0]
         before = None
         for m in ctx.actors[si]:
             if end <= m.start <= end + 50 and m.match.side not in ct.sides and _OF_PHRASE.fullmatch(text, end, m.start):
@@ -315,7 +292,7 @@ class RuleCoder:
                 a, b = sentence.start, sentence.end
             else:
                 if clause is None:
-                    clause = _clause(text, sentence, pos)
+                    clause = ctx.clause(si, pos)
                 a, b = clause
             # A clause is inside its sentence: the sentence's words are a superset of its own.
             if _cached(cache, rule.cues, a, b, text, ctx, si):
@@ -356,7 +333,7 @@ class RuleCoder:
         )
         lo, hi = sentence.start, sentence.end
         flagged = fill_type_fields(
-            draft, self.normalizer, ct, lo, hi, trig, tribal, lambda plan: self._enum_near(ctx, si, plan)
+            draft, self.normalizer, ct, lo, hi, trig, tribal, lambda plan: self._enum_near(ctx, si, plan), ctx.words(si)
         )
         fill_counts(draft, ct, lo, hi, [(d.start, d.end) for d in ctx.dates[si]])
         fill_money(
@@ -429,7 +406,7 @@ class RuleCoder:
         for other in (si - 1, si + 1):
             if 0 <= other < len(ctx.sentences):
                 s = ctx.sentences[other]
-                found = self.normalizer.enum_mentions(plan.spec, ctx.doc.text, s.start, s.end)
+                found = self.normalizer.enum_mentions(plan.spec, ctx.doc.text, s.start, s.end, ctx.words(other))
                 if found:
                     return found
         return []
@@ -443,20 +420,19 @@ def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str, ctx: Ct
     key = (id(pattern), a, b)
     found = cache.get(key)
     if found is None:
+        needs = ctx.patterns.needs.get(key[0])
+        if needs is not None:
+            # Its first word is there ("was", "in"), maybe not the rest: a clause's words are the
+            # sentence's or fewer, so without them no match in any clause of it either.
+            allowed = cache.get((key[0], si))
+            if allowed is None:
+                allowed = cache[(key[0], si)] = needs.allows(ctx.words(si))
+            if not allowed:
+                found = cache[key] = False
+                return found
         pattern, searched = ctx.matcher(pattern)
         found = cache[key] = pattern.search(searched, a, b) is not None
     return found
-
-
-def _clause(text: str, sentence: Sentence, pos: int) -> tuple[int, int]:
-    a, b = sentence.start, sentence.end
-    for m in _CLAUSE.finditer(text, sentence.start, sentence.end):
-        if m.end() <= pos:
-            a = m.end()
-        elif m.start() >= pos:
-            b = m.start()
-            break
-    return a, b
 
 
 def _ordered(spec_fields: dict, fields: dict[str, FieldValue]) -> dict[str, FieldValue]:

@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 from ..models import Document
 from ..normalize import DateResolution
 from ..text import Sentence
-from ..text.prefilter import PatternIndex, folded_text, words_of
+from ..text.prefilter import PatternIndex, case_free, folded_text, words_of
 
 # How far back (in sentences) an argument may come from when its sentence lacks it.
 LOOKBACK = 2
+# Clause boundaries for clause-scoped exclusion rules.
+CLAUSE = re.compile(r"[,;:()–—]|\s-\s|\b(?:but|while|whereas|although|though|however)\b", re.I)
+_CLAUSE_LOW = case_free(CLAUSE)
 
 
 @dataclass
@@ -28,6 +31,9 @@ class Ctx:
     headline: tuple[int, int] | None = None
     _words: dict[int, frozenset[str]] = field(default_factory=dict)
     _hits: dict[int, set] = field(default_factory=dict)
+    _marks: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    # sentence -> args.place_roles of its places (locate.roles_of): asked again for every trigger near it
+    role_memo: dict[int, list] = field(default_factory=dict)
     patterns: PatternIndex | None = None
     _folded: str | None | bool = False  # folded_text(doc.text), made on first use
     # governorate name -> the city it is named after ("Deir ez-Zor province" -> Deir ez-Zor)
@@ -38,11 +44,38 @@ class Ctx:
         on the lower-cased text where both exist (text/prefilter.py case_free), else itself."""
         lower = self.patterns.lower.get(id(pattern))
         if lower is not None:
-            if self._folded is False:
-                self._folded = folded_text(self.doc.text)
-            if self._folded is not None:
-                return lower, self._folded
+            folded = self.folded()
+            if folded is not None:
+                return lower, folded
         return pattern, self.doc.text
+
+    def folded(self) -> str | None:
+        """folded_text(doc.text), made once."""
+        if self._folded is False:
+            self._folded = folded_text(self.doc.text)
+        return self._folded if isinstance(self._folded, str) else None
+
+    def clause(self, si: int, pos: int) -> tuple[int, int]:
+        """(start, end) of the clause of sentence si around pos: between the CLAUSE marks before and
+        after it. The sentence's marks are found once: every trigger and exclusion rule asks."""
+        marks = self._marks.get(si)
+        if marks is None:
+            s = self.sentences[si]
+            folded = self.folded() if _CLAUSE_LOW is not None else None
+            if _CLAUSE_LOW is not None and folded is not None:
+                found = _CLAUSE_LOW.finditer(folded, s.start, s.end)
+            else:
+                found = CLAUSE.finditer(self.doc.text, s.start, s.end)
+            marks = self._marks[si] = [m.span() for m in found]
+        s = self.sentences[si]
+        a, b = s.start, s.end
+        for start, end in marks:
+            if end <= pos:
+                a = end
+            elif start >= pos:
+                b = start
+                break
+        return a, b
 
     def index_of(self, pos: int) -> int:
         return bisect.bisect_right(self.starts, pos) - 1
@@ -55,27 +88,25 @@ class Ctx:
             found = self._words[si] = words_of(self.doc.text, s.start, s.end)
         return found
 
-    def region_words(self, blocks: list) -> list[frozenset[str]]:
-        """words_of each kept block (its sentences' words are made here too): the block's own
-        when classifying it made them, else the union of its sentences' (a sentence never cuts
-        a word but where text/sentences.py cuts a 1,000-character run without a space, and the
-        pieces of such a word still start with its start, which is all a prefilter asks)."""
-        by_block: list[list[int]] = [[] for _ in blocks]
+    def seed_words(self, blocks: list) -> None:
+        """A kept block that is one sentence, whose words classifying it made (block.words),
+        lends them to the sentence: the pattern prefilters ask them of every sentence."""
         for si, s in enumerate(self.sentences):
-            by_block[s.block].append(si)
-        out = []
-        for block, members in zip(blocks, by_block):
-            words = block.words
-            if words is not None and len(members) == 1:
-                s = self.sentences[members[0]]
-                if (s.start, s.end) == (block.start, block.end):
-                    self._words[members[0]] = words
-            elif words is None and members:
-                words = frozenset().union(*(self.words(si) for si in members))
-            elif words is None:
-                words = words_of(self.doc.text, block.start, block.end)
-            out.append(words)
-        return out
+            words = blocks[s.block].words
+            if words is not None and (s.start, s.end) == (blocks[s.block].start, blocks[s.block].end):
+                self._words[si] = words
+
+    def block_words(self, block, members: list[int]) -> frozenset[str]:
+        """words_of the kept block (its sentences: `members`): the block's own when classifying
+        it made them, else the union of its sentences' (a sentence never cuts a word but where
+        text/sentences.py cuts a 1,000-character run without a space, and the pieces of such a
+        word still start with its start, which is all a prefilter asks)."""
+        words = block.words
+        if words is None and members:
+            words = frozenset().union(*(self.words(si) for si in members))
+        elif words is None:
+            words = words_of(self.doc.text, block.start, block.end)
+        return words
 
     def hits(self, si: int) -> set:
         """The patterns the sentence's words allow by a whole word (PatternIndex.hits)."""

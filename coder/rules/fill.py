@@ -45,12 +45,10 @@ class Draft:
     fields: dict[str, FieldValue] = field(default_factory=dict)
 
     def put(self, name: str, value: Any, spans: list[tuple[int, int]], detail: str | None = None) -> None:
-        self.fields[name] = FieldValue(
-            value=value, spans=[Span.found(self.text, a, b) for a, b in spans], detail=detail
-        )
+        self.fields[name] = FieldValue.found(value, [Span.found(self.text, a, b) for a, b in spans], detail=detail)
 
     def derive(self, name: str, value: Any) -> None:
-        self.fields[name] = FieldValue(value=value, alignment=Alignment.derived)
+        self.fields[name] = FieldValue.found(value, alignment=Alignment.derived)
 
     def adjust(self, reason: str, delta: float) -> None:
         self.reasons.append((reason, delta))
@@ -156,13 +154,15 @@ def fill_type_fields(
     trig: tuple[int, int],
     tribal: list[Mention],
     enum_near,
+    words: frozenset[str] | None = None,
 ) -> bool:
-    """Enums from their lexicons, flags (seized), tribe names. True when a flag was raised."""
+    """Enums from their lexicons, flags (seized), tribe names. True when a flag was raised.
+    `words`: words_of(text, lo, hi), which rule most lexicon cues out without a search."""
     text = draft.text
     flagged = False
     for plan in ct.plans:
         if plan.how == "enum":
-            found = normalizer.enum_mentions(plan.spec, text, lo, hi)
+            found = normalizer.enum_mentions(plan.spec, text, lo, hi, words)
             if not found and plan.spec.required:
                 found = enum_near(plan)
                 if found:
@@ -232,23 +232,23 @@ def events_at(draft: Draft, ct: CompiledType, locations: list, near: bool, evide
     for place in locations:
         fields = dict(draft.fields)
         match = place.mention.match
-        fields["location"] = FieldValue(
-            value=match.name,
-            spans=[Span.found(draft.text, *place.mention.span)],
+        fields["location"] = FieldValue.found(
+            match.name,
+            [Span.found(draft.text, *place.mention.span)],
             detail=match.how if match.how in ("fuzzy", "unverified") else None,
         )
         if near or place.role == "near":
-            fields["geo_precision"] = FieldValue(value=max(2, match.geo_precision), alignment=Alignment.derived)
+            fields["geo_precision"] = FieldValue.found(max(2, match.geo_precision), alignment=Alignment.derived)
         for name in ("origin", "destination"):
             if name in fields and fields[name].value == match.name:
                 del fields[name]
         events.append(
-            Event(
-                type=ct.id,
-                fields=fields,
-                confidence=draft.confidence,
-                evidence=[evidence],
-                confidence_reasons=[ConfidenceReason(reason=r, delta=round(d, 2)) for r, d in draft.reasons],
+            Event.found(
+                ct.id,
+                fields,
+                draft.confidence,
+                [evidence],
+                [ConfidenceReason.found(r, round(d, 2)) for r, d in draft.reasons],
             )
         )
     return events

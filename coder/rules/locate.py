@@ -39,16 +39,14 @@ def choose_location(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
 
 def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
     text = ctx.doc.text
-    roles = [r for r in place_roles(text, ctx.sentences[si].start, ctx.places[si]) if r.role != "informant"]
+    roles = [r for r in roles_of(ctx, si) if r.role != "informant"]
     # "Iran has started a campaign": a country that is the subject of a verb is the one acting.
     roles = [
         r for r in roles if not (r.role == "other" and precision_of(r) == 4 and _SUBJECT_OF.match(text, r.mention.end))
     ]
     if not roles:
         for back in ctx.back(si):
-            roles = [
-                r for r in place_roles(text, ctx.sentences[back].start, ctx.places[back]) if r.role in _PLACES_OF_EVENT
-            ]
+            roles = [r for r in roles_of(ctx, back) if r.role in _PLACES_OF_EVENT]
             if roles:
                 break
     by_role: dict[str, list] = {}
@@ -128,6 +126,14 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
     return [], False, False
 
 
+def roles_of(ctx: Ctx, si: int) -> list[PlaceRole]:
+    """place_roles of sentence si's places, made once per sentence (shared: callers never change it)."""
+    found = ctx.role_memo.get(si)
+    if found is None:
+        found = ctx.role_memo[si] = place_roles(ctx.doc.text, ctx.sentences[si].start, ctx.places[si])
+    return found
+
+
 def governorate_seats(places) -> dict:
     """Each governorate to the city in it that it is named after ("Raqqa governorate" -> Raqqa)."""
     seats = {}
@@ -164,7 +170,7 @@ def listed_next(ctx: Ctx, si: int, vague: list):
         return []
     admin1 = {r.mention.match.place.admin1 or r.mention.match.place.name for r in vague}
     groups: dict[int, list] = {}
-    for r in place_roles(ctx.doc.text, ctx.sentences[after].start, ctx.places[after]):
+    for r in roles_of(ctx, after):
         groups.setdefault(r.group, []).append(r)
     for group in groups.values():
         if (
@@ -188,11 +194,7 @@ def finer_before(ctx: Ctx, si: int, precision: int):
 def finer_in(ctx: Ctx, si: int, precision: int):
     if not 0 <= si < len(ctx.sentences):
         return None
-    finer = [
-        r
-        for r in place_roles(ctx.doc.text, ctx.sentences[si].start, ctx.places[si])
-        if r.role in _PLACES_OF_EVENT and precision_of(r) <= precision
-    ]
+    finer = [r for r in roles_of(ctx, si) if r.role in _PLACES_OF_EVENT and precision_of(r) <= precision]
     return finer[0] if finer else None
 
 

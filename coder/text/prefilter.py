@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 try:  # Python 3.11+: the parser behind re.compile
     from re import _constants as _c
@@ -68,6 +69,17 @@ class _GiveUp(Exception):
     pass
 
 
+@lru_cache(maxsize=1024)
+def _parse(pattern: str, flags: int) -> tuple:
+    return tuple(_sre_parse.parse(pattern, flags))
+
+
+def _parsed(pattern: str, flags: int) -> list:
+    """The items of re's parse tree of the pattern: parsed once for the first words (Prefilter),
+    the case-free test and Needs, which each only read it."""
+    return list(_parse(pattern, flags))
+
+
 # -- case-blind patterns matched case-sensitively on lower-cased text ---------------------------
 # re tries an IGNORECASE alternation in full at every position, a case-sensitive one only where
 # its first letter is: the same pattern without IGNORECASE, on the text lower-cased, is several
@@ -92,7 +104,7 @@ def case_free(pattern: re.Pattern) -> re.Pattern | None:
     if not isinstance(pattern.pattern, str) or not pattern.flags & re.I or pattern.flags & (re.A | re.L):
         return None
     try:
-        _check_case_free(list(_sre_parse.parse(pattern.pattern, pattern.flags)))
+        _check_case_free(_parsed(pattern.pattern, pattern.flags))
     except (_GiveUp, re.error, RecursionError, TypeError, ValueError, AttributeError):
         return None
     return re.compile(pattern.pattern, pattern.flags & ~re.I)
@@ -162,15 +174,125 @@ class Prefilter:
         if not isinstance(pattern, str):
             return cls()
         try:
-            heads = _heads(list(_sre_parse.parse(pattern, flags)), "", False)
+            heads = _heads(_parsed(pattern, flags), "", False)
         except (_GiveUp, re.error, RecursionError, TypeError, ValueError, AttributeError):
             return cls()
-        words = {h for h, whole in heads if whole}
-        if (_DIGIT_HEAD, False) in heads:
-            heads.discard((_DIGIT_HEAD, False))
-            words.add(_DIGIT_HEAD)
-        prefixes = tuple(sorted({h for h, whole in heads if not whole}))
-        return cls(frozenset(words), prefixes, False)
+        return _from_heads(heads)
+
+
+def _from_heads(heads: set[tuple[str, bool]]) -> Prefilter:
+    words = {h for h, whole in heads if whole}
+    if (_DIGIT_HEAD, False) in heads:
+        heads.discard((_DIGIT_HEAD, False))
+        words.add(_DIGIT_HEAD)
+    prefixes = tuple(sorted({h for h, whole in heads if not whole}))
+    return Prefilter(frozenset(words), prefixes, False)
+
+
+@dataclass(frozen=True)
+class Needs:
+    """Every word a match must hold, not just its first: per alternative of the pattern, the
+    words at each place in it where a word certainly starts (the start, after a \\b, a space or
+    another mark). "\\b(did|does) not\\b" needs "did" or "does", and "not"; an exclusion cue
+    whose first word is as common as "was" or "in" is ruled out by its other words.
+    A text's words allow the pattern when, for some alternative, each place's words meet them.
+    Only places of whole words are kept (a prefix is asked of every word of the text, which
+    cost more than the search it saved)."""
+
+    alternatives: tuple[tuple[frozenset[str], ...], ...]
+
+    def allows(self, words: frozenset[str]) -> bool:
+        for alternative in self.alternatives:
+            for place in alternative:
+                if place.isdisjoint(words):
+                    break
+            else:
+                return True
+        return False
+
+    @classmethod
+    def of(cls, pattern: re.Pattern) -> Needs | None:
+        """None when some alternative gives no word at all (the pattern may match anywhere)."""
+        if not isinstance(pattern.pattern, str):
+            return None
+        try:
+            alternatives = _alternatives(_parsed(pattern.pattern, pattern.flags))
+            out = []
+            for items in alternatives:
+                places = [p.words for p in _places(items) if not p.prefixes]
+                if not places:
+                    return None
+                out.append(tuple(reversed(places)))  # the later words are the rarer: asked first
+        except (_GiveUp, re.error, RecursionError, TypeError, ValueError, AttributeError):
+            return None
+        return cls(tuple(out))
+
+
+def _alternatives(items: list) -> list[list]:
+    """The sequences the pattern is a choice of: its groups inlined and a final alternation spread
+    out (the codebook's "(?:cue)|(?:cue)", and re's parser moves a prefix common to all the
+    alternatives in front of them), so each word place is seen in the sequence it stands in.
+    An alternation further in is left whole (_heads reads its words). Past _MAX_ALTERNATIVES,
+    the sequence as it is."""
+    try:
+        return _spread(items)
+    except _GiveUp:
+        return [items]
+
+
+def _spread(items: list) -> list[list]:
+    flat = _inlined(items)
+    if flat and flat[-1][0] is _c.BRANCH:
+        out: list[list] = []
+        for alternative in flat[-1][1][1]:
+            out += _spread(flat[:-1] + list(alternative))
+            _check(out)
+        return out
+    return [flat]
+
+
+def _inlined(items: list) -> list:
+    """Groups without flags, inlined: their items stand in the sequence themselves."""
+    out: list = []
+    for op, av in items:
+        if op is _c.SUBPATTERN and not av[1] and not av[2]:
+            out += _inlined(list(av[3]))
+        else:
+            out.append((op, av))
+    return out
+
+
+def _ends_word(item: tuple) -> bool:
+    """The item always ends on a character that is no word character, whatever the case."""
+    op, av = item
+    if op is _c.LITERAL:
+        ch = chr(av)
+        return ch.isascii() and not _is_word_char(ch)
+    if op is _c.IN:
+        chars = _class_chars(av)
+        return chars is not None and all(ch.isascii() and not _is_word_char(ch) for ch in chars)
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        low, _high, sub = av
+        sub = list(sub)
+        return low >= 1 and bool(sub) and _ends_word(sub[-1])
+    return False
+
+
+def _places(items: list) -> list[Prefilter]:
+    """A Prefilter for each place of the sequence where a word certainly starts."""
+    out = []
+    for i, (op, av) in enumerate(items):
+        if i == 0 or (op is _c.AT and av is _c.AT_BOUNDARY):
+            anchored = False  # _heads reads a leading \b itself
+        elif _ends_word(items[i - 1]):
+            anchored = True
+        else:
+            continue
+        try:
+            out.append(_from_heads(_heads(items[i:], "", anchored)))
+        except _GiveUp:
+            continue
+    return out
 
 
 class PatternIndex:
@@ -182,9 +304,14 @@ class PatternIndex:
     which for the big cue alternations cost more than the look-up saved. The caller keeps
     the patterns alive (they are the coder's), so their ids stay theirs."""
 
-    def __init__(self, patterns) -> None:
+    def __init__(self, patterns, needs_of=()) -> None:
+        """`needs_of`: patterns (among `patterns`) asked often enough about sentences their first
+        words let through to be worth a Needs check too (exclusion and `requires` cues)."""
         self._patterns = list(patterns)  # held, so the ids below stay valid
-        self.first = {id(p): Prefilter.of(p) for p in self._patterns}
+        self.first: dict[int, Prefilter] = {}
+        for p in self._patterns:  # a pattern may be listed more than once (shared cues)
+            if id(p) not in self.first:
+                self.first[id(p)] = Prefilter.of(p)
         self._by_word: dict[str, list[int]] = {}
         self._always: list[int] = []
         self.prefixed: dict[int, tuple[str, ...]] = {}  # asked only when the pattern is
@@ -198,6 +325,12 @@ class PatternIndex:
                 self.prefixed[key] = first.prefixes
         self._vocabulary = frozenset(self._by_word)
         self._always_set = set(self._always)  # hits() unions onto it: a new set every time
+        # Needs by id, where one says more than the first words (some alternative has two places).
+        self.needs: dict[int, Needs] = {}
+        for p in {id(p): p for p in needs_of}.values():
+            needs = Needs.of(p)
+            if needs is not None and any(len(places) > 1 for places in needs.alternatives):
+                self.needs[id(p)] = needs
         # Case-free copies (case_free) by id: run on folded_text(text) where there is one.
         self.lower: dict[int, re.Pattern] = {}
         for p in self._patterns:
