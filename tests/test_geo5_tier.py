@@ -208,3 +208,13 @@ def test_the_package_data_is_decoded_once_per_process(tmp_path, monkeypatch):
     second = geonames.load_index(tmp_path / "b")  # another cache directory, same package version
     assert decoded == [1] and second is first
     assert geonames.cache_path(tmp_path / "b", "t2").exists()  # still cached where asked
+
+
+def test_a_long_article_asks_the_tier_once_per_name(norm, monkeypatch):
+    asked = []
+    decide = context.decide
+    monkeypatch.setattr(context, "decide", lambda name, *a, **k: asked.append(name) or decide(name, *a, **k))
+    text = "Fighters were seen in the village of al-Jala, south of Al Bukamal. " * 2000
+    found = unknown(norm, text)
+    assert len(found) == 2000 and {m.match.place.name for m in found} == {"Al Jala"}
+    assert asked == ["al-Jala"]

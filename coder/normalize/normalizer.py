@@ -277,6 +277,9 @@ class Normalizer:
         known_spans, actor_spans = Intervals(known), Intervals(actors)
         local = {m.start for m in known if m.match.geo_precision == 1}
         located = Intervals([m for m in known if m.match.place.kind != "region"] or known)
+        # The GeoNames tier decides by the span's distinct known places, once per name.
+        near_places = list({id(m.match.place): m.match.place for m in known}.values())
+        tried: dict[str, Place | None] = {}
         for s, e, name in candidates:
             # A dictionary word inside a longer name the text calls a place ("Jdeid Bakara town"
             # holds the Bakara tribe's spelling) does not make the place known.
@@ -294,7 +297,7 @@ class Normalizer:
                 continue
             if len(self._unverified) > 5000:
                 self._unverified.clear()
-            found = geonames_place(text, s, e, name, [m.match.place for m in known], self.codebook.places)
+            found = geonames_place(text, s, e, name, near_places, self.codebook.places, tried)
             if found is not None:
                 self._unverified[found.name] = found
                 out.append(Mention(s, e, PlaceMatch(found, 100.0, "geonames", GEO_PRECISION.get(found.kind, 2))))

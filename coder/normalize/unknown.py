@@ -143,13 +143,22 @@ _NOT_SETTLEMENT = re.compile(r"desert|region|(?:sub-?)?district|neighbou?rhood")
 _SETTLEMENT = frozenset({"village", "town", "city", "hamlet"})
 
 
-def geonames_place(text: str, start: int, end: int, name: str, near: list[Place], places: list[Place]) -> Place | None:
+def geonames_place(
+    text: str,
+    start: int,
+    end: int,
+    name: str,
+    near: list[Place],
+    places: list[Place],
+    tried: dict[str, Place | None] | None = None,
+) -> Place | None:
     """The GeoNames tier's place for a name text[start:end] that the text presents as a place
     and the curated tier does not know, decided by the known places `near` it
     (coder.gazetteer.context). None when no known place is named, the phrase presents no
     populated place ("the X desert", "the district of X"), the name is used as an adjective
     ("X-based"), the tier has no such place near them, or the name may be a word ("Hit", "Sur")
-    that the text does not present as a settlement ("the town of Hit")."""
+    that the text does not present as a settlement ("the town of Hit"). `tried` keeps the tier's
+    answer per name for one `near` (a megabyte article repeats its names thousands of times)."""
     if not near or adjectival(text, start, end):
         return None
     before = _KIND_BEFORE.search(text, max(0, start - 40), start)
@@ -161,8 +170,13 @@ def geonames_place(text: str, start: int, end: int, name: str, near: list[Place]
 
     if context.word_like(name) and not (before is not None and before.group(1) in _SETTLEMENT):
         return None
+    if tried is not None and name in tried:
+        return tried[name]
     found = context.decide(name, places, near)
-    return context.place_of(found, places, name) if found is not None else None
+    place = context.place_of(found, places, name) if found is not None else None
+    if tried is not None:
+        tried[name] = place
+    return place
 
 
 def overlaps(start: int, end: int, mentions: list[Mention[Any]]) -> bool:
