@@ -33,25 +33,25 @@ def only(norm, text):
 def test_a_village_only_geonames_knows_is_coded_at_its_own_coordinates(codebook):
     text = (
         "Deir ez-Zor, March 14, 2021 - A convoy of Iranian-backed militia fighters from Liwa Fatemiyoun "
-        "arrived in the village of al-Jala, south of Al Bukamal, on Monday, local sources said."
+        "arrived in the town of al-Tibni, west of Deir ez-Zor, on Monday, local sources said."
     )
-    coded = make_coder("rules", codebook).code(Document(id="jala", text=text, publication_date=date(2021, 3, 15)))
+    coded = make_coder("rules", codebook).code(Document(id="tibni", text=text, publication_date=date(2021, 3, 15)))
     [event] = coded.events
     fields = {name: fv.value for name, fv in event.fields.items()}
-    # GeoNames' Al Jala' lies 22 km north-west of Al Bukamal; the town's own point is elsewhere.
-    assert fields["location"] == "Al Jala"
-    assert (round(fields["latitude"], 2), round(fields["longitude"], 2)) == (34.63, 40.84)
-    assert fields["geo_precision"] == 1  # a populated place, not "near Al Bukamal"
+    # GeoNames' At Tibni lies 40 km up the Euphrates from Deir ez-Zor, whose point is not it.
+    assert fields["location"] == "At Tibni"
+    assert (round(fields["latitude"], 2), round(fields["longitude"], 2)) == (35.61, 39.82)
+    assert fields["geo_precision"] == 1  # a populated place, not "near Deir ez-Zor"
     # admin areas spelled as the rest of the output spells them (the curated tier's spelling)
-    assert (fields["country"], fields["admin1"], fields["admin2"]) == ("Syria", "Deir ez-Zor", "Abu Kamal")
-    assert event.fields["location"].spans[0].text == "al-Jala"
+    assert (fields["country"], fields["admin1"], fields["admin2"]) == ("Syria", "Deir ez-Zor", "Deir ez-Zor")
+    assert event.fields["location"].spans[0].text == "al-Tibni"
 
 
 def test_the_match_says_it_came_from_geonames(norm):
-    match = only(norm, "Fighters were seen in the village of al-Jala, south of Al Bukamal.")
+    match = only(norm, "Fighters were seen in the town of al-Tibni, west of Deir ez-Zor.")
     assert match.how == "geonames" and match.geo_precision == 1
     assert not match.place.unverified and match.place.geonames_id is not None
-    assert match.place.variants == ["al-Jala"]  # the spelling written, beside GeoNames' name
+    assert match.place.variants == ["al-Tibni"]  # the spelling written, beside GeoNames' name
 
 
 def test_a_homonym_is_the_one_near_the_other_places(norm):
@@ -83,9 +83,11 @@ def test_words_are_places_only_where_the_text_says_settlement(norm):
 
 
 def test_only_populated_places_and_never_an_organisation_or_adjective(norm):
-    assert only(norm, "Fighters crossed the al-Jala desert south of Al Bukamal.").how == "unverified"
-    assert unknown(norm, "Fighters entered the village of al-Jala authorities said, south of Al Bukamal.") == []
-    assert [m.match.how for m in unknown(norm, "The town of al-Jala-based fighters left Al Bukamal.")] != ["geonames"]
+    assert only(norm, "Fighters crossed the al-Tibni desert west of Deir ez-Zor.").how == "unverified"
+    assert only(norm, "They met in the district of al-Tibni, west of Deir ez-Zor.").how == "unverified"
+    assert unknown(norm, "Fighters entered the town of al-Tibni authorities said, west of Deir ez-Zor.") == []
+    said = unknown(norm, "The town of al-Tibni-based fighters left Deir ez-Zor.")
+    assert [m.match.how for m in said] != ["geonames"]
 
 
 def test_a_curated_place_still_wins(norm):
@@ -96,11 +98,15 @@ def test_a_curated_place_still_wins(norm):
     # GeoNames lists Abu Hardub among Hajin's names; the curated Hajin does not: a village of its own.
     match = only(norm, "Fighters were seen in the village of Abu Hardub, near Al Bukamal.")
     assert (match.how, match.place.name) == ("unverified", "Abu Hardub")
-    # A region named next to a village GeoNames knows: the region stays, the village is added.
-    text = "Fighters were seen in al-Jala village in the countryside of Deir ez-Zor governorate."
+    # GeoNames' Al Jala' is the curated Al-Jalaa, a letter and 10 km apart: the curated entry.
+    jala = only(norm, "Fighters were seen in the village of al-Jala, south of Al Bukamal.")
+    assert (jala.how, jala.place.name, jala.place.latitude) == ("geonames", "Al-Jalaa", 34.55)
+    # A region named next to a village GeoNames knows: the region stays, the village is added
+    # (the Tibni inside the governorate, not Jordan's).
+    text = "Fighters were seen in al-Tibni village in the countryside of Deir ez-Zor governorate."
     actors, places = norm.find_names(text)
     assert [m.match.name for m in places] == ["Deir ez-Zor governorate"]
-    assert only(norm, text).place.name == "Al Jala"
+    assert only(norm, text).place.name == "At Tibni"
 
 
 def test_a_name_no_tier_knows_is_kept_as_written(norm):
@@ -214,7 +220,7 @@ def test_a_long_article_asks_the_tier_once_per_name(norm, monkeypatch):
     asked = []
     decide = context.decide
     monkeypatch.setattr(context, "decide", lambda name, *a, **k: asked.append(name) or decide(name, *a, **k))
-    text = "Fighters were seen in the village of al-Jala, south of Al Bukamal. " * 2000
+    text = "Fighters were seen in the town of al-Tibni, west of Deir ez-Zor. " * 2000
     found = unknown(norm, text)
-    assert len(found) == 2000 and {m.match.place.name for m in found} == {"Al Jala"}
-    assert asked == ["al-Jala"]
+    assert len(found) == 2000 and {m.match.place.name for m in found} == {"At Tibni"}
+    assert asked == ["al-Tibni"]

@@ -21,6 +21,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from rapidfuzz import fuzz
+
 from ..codebook.model import Place
 from ..geo import distance_km
 from ..normalize.names import key_of
@@ -31,8 +33,12 @@ from .geonames import Candidate, GeoNamesIndex
 # Farther than this from every place named in the paragraph: a homonym, not the place meant.
 # The Euphrates valley's villages lie within 30-50 km of the town a report names with them.
 WITHIN_KM = 60.0
-# A curated place this near whose spelling GeoNames gives the same row is that place.
+# A curated place this near whose spelling GeoNames gives the same row, or whose name is spelled
+# almost as the row's or the text's, is that place.
 SAME_PLACE_KM = 10.0
+# "Al-Jalaa" (curated) and GeoNames' "Al Jala'" 9.7 km apart: one village. Every other pair within
+# 10 km of each other scores 71 or less ("Judaydat Yabus" and the "Jdeidet Yabous crossing").
+SAME_NAME_RATIO = 85.0
 # Spellings the tier holds (names and alternate names of places of the theatre) that are also
 # English words (wordfreq's Zipf frequency 3 or more, place names themselves left out). Names of
 # three letters or fewer (Hit, Ana, Sur, Tal, Bab, and abbreviations such as "dez") count too.
@@ -131,6 +137,9 @@ def place_of(c: Candidate, places: Sequence[Place], written: str | None = None) 
     twin = curated.twins.get(c.geonames_id)
     if twin is not None:
         return twin if written is None or key_of(written) == key_of(c.name) else None
+    twin = _spelled_alike(c, places, written)
+    if twin is not None:
+        return twin
     admin1 = curated.admin1.get((c.country, c.admin1), c.admin1) if c.admin1 else None
     admin2 = curated.admin2.get((c.country, c.admin2), c.admin2) if c.admin2 else None
     name = ascii_name(c.name)
@@ -150,6 +159,22 @@ def place_of(c: Candidate, places: Sequence[Place], written: str | None = None) 
         kind=kind,
         geonames_id=c.geonames_id,
     )
+
+
+def _spelled_alike(c: Candidate, places: Sequence[Place], written: str | None) -> Place | None:
+    """A curated place within SAME_PLACE_KM whose name is spelled almost as GeoNames' or the
+    text's: the curated tier knows the village under a spelling a letter off."""
+    names = {" ".join(key_of(n)) for n in (ascii_name(c.name), written) if n}
+    best, best_score = None, SAME_NAME_RATIO
+    for p in places:
+        if p.unverified or p.kind == "region" or _km(p, c) > SAME_PLACE_KM:
+            continue
+        for spelling in (p.name, *p.variants):
+            key = " ".join(key_of(spelling))
+            score = max(fuzz.ratio(key, name) for name in names)
+            if score >= best_score:
+                best, best_score = p, score
+    return best
 
 
 def _homonyms(c: Candidate) -> bool:
