@@ -22,7 +22,7 @@ from ..text.prefilter import Prefilter
 from .dates import resolve_date
 from .intervals import Intervals
 from .names import Mention, NameIndex, key_of, tokens
-from .unknown import Unresolved, group_candidates, place_candidates, unverified_place
+from .unknown import Unresolved, geonames_place, group_candidates, place_candidates, unverified_place
 from .usage import WITHIN_PLACE, adjectival, inside_longer_place_name, nearest, organisational, own_groups
 
 _BRACKET = re.compile(r"\s*\([^)]*\)\s*$")
@@ -133,8 +133,8 @@ class Normalizer:
                 idx = _CACHE[key] = _Indexes(codebook)
         self._idx = idx
         self._places_by_name = {p.name: p for p in codebook.places}
-        # Places kept as written by find_unknown_places, so fill_derived locates them as found
-        # (never by a fuzzy guess at a known place). Bounded: an archive meets many.
+        # Places find_unknown_places kept as written or found in the GeoNames tier, so fill_derived
+        # locates them as found (never by a fuzzy guess at a known place). Bounded: an archive meets many.
         self._unverified: dict[str, Place] = {}
         self._actors_by_name = {a.name: a for a in codebook.actors}
 
@@ -264,9 +264,11 @@ class Normalizer:
         actors: list[Mention[ActorMatch]] | None = None,
         words: frozenset[str] | None = None,
     ) -> list[Mention[PlaceMatch]]:
-        """Places the text presents as such ("the village of X", "X town") that no tier knows,
-        kept as written (how="unverified", place.unverified) with the admin areas and coordinates
-        of the known place named nearest in the text; none when no known place is named at all.
+        """Places the text presents as such ("the village of X", "X town") that the curated tier
+        does not know: the GeoNames place of that spelling nearest the known places named in the
+        span (how="geonames", geo_precision 1; coder.gazetteer.context), else kept as written
+        (how="unverified", place.unverified) with the admin areas and coordinates of the known
+        place named nearest in the text; none when no known place is named at all.
         `known` and `actors` are find_names' answer for the same span (computed if omitted);
         `words` its words_of (text/prefilter.py), if at hand."""
         if known is None or actors is None:
@@ -280,6 +282,9 @@ class Normalizer:
         known_spans, actor_spans = Intervals(known), Intervals(actors)
         local = {m.start for m in known if m.match.geo_precision == 1}
         located = Intervals([m for m in known if m.match.place.kind != "region"] or known)
+        # The GeoNames tier decides by the span's distinct known places, once per name.
+        near_places = list({id(m.match.place): m.match.place for m in known}.values())
+        tried: dict[str, Place | None] = {}
         for s, e, name in candidates:
             # A dictionary word inside a longer name the text calls a place ("Jdeid Bakara town"
             # holds the Bakara tribe's spelling) does not make the place known.
@@ -295,12 +300,17 @@ class Normalizer:
                 continue  # "al-Sikka area, in the city of Albu Kamal": a quarter of a known place
             if self._idx.places.lookup(name) is not None or self._idx.actors.lookup(name) is not None:
                 continue
+            if len(self._unverified) > 5000:
+                self._unverified.clear()
+            found = geonames_place(text, s, e, name, near_places, self.codebook.places, tried)
+            if found is not None:
+                self._unverified[found.name] = found
+                out.append(Mention(s, e, PlaceMatch(found, 100.0, "geonames", GEO_PRECISION.get(found.kind, 2))))
+                continue
             if not located.items:
                 continue
             near = located.nearest(s).match.place
             place = unverified_place(name, near)
-            if len(self._unverified) > 5000:
-                self._unverified.clear()
             self._unverified[name] = place
             out.append(Mention(s, e, PlaceMatch(place, 0.0, "unverified", GEO_PRECISION.get(place.kind, 2))))
         return out

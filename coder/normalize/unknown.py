@@ -20,6 +20,7 @@ from typing import Any
 from ..codebook.model import Place
 from ..text.prefilter import Prefilter, words_of
 from .names import Mention
+from .usage import adjectival
 
 # A transliterated name: capitalised words, articles and name-forming prefixes joined by
 # hyphens or spaces ("al-Baghiliyah", "Abu Hamam", "Hawijat Katie", "Tal al-Sultan").
@@ -131,6 +132,51 @@ def unverified_place(name: str, near: Place) -> Place:
         kind=kind,
         unverified=True,
     )
+
+
+# What the phrase presenting a name says it is: "the village of X" (before) or "X town" (after).
+_KIND_BEFORE = re.compile(rf"\b({_KINDS})s?\s+of\s+$")
+_KIND_AFTER = re.compile(rf"\s+({_AFTER_KINDS})\b")
+# GeoNames' cities500 holds populated places: a desert, region, district or city quarter named
+# like a village is not that village.
+_NOT_SETTLEMENT = re.compile(r"desert|region|(?:sub-?)?district|neighbou?rhood")
+_SETTLEMENT = frozenset({"village", "town", "city", "hamlet"})
+
+
+def geonames_place(
+    text: str,
+    start: int,
+    end: int,
+    name: str,
+    near: list[Place],
+    places: list[Place],
+    tried: dict[str, Place | None] | None = None,
+) -> Place | None:
+    """The GeoNames tier's place for a name text[start:end] that the text presents as a place
+    and the curated tier does not know, decided by the known places `near` it
+    (coder.gazetteer.context). None when no known place is named, the phrase presents no
+    populated place ("the X desert", "the district of X"), the name is used as an adjective
+    ("X-based"), the tier has no such place near them, or the name may be a word ("Hit", "Sur")
+    that the text does not present as a settlement ("the town of Hit"). `tried` keeps the tier's
+    answer per name for one `near` (a megabyte article repeats its names thousands of times)."""
+    if not near or adjectival(text, start, end):
+        return None
+    before = _KIND_BEFORE.search(text, max(0, start - 40), start)
+    after = _KIND_AFTER.match(text, end)
+    kinds = [m.group(1) for m in (before, after) if m is not None]
+    if not kinds or any(_NOT_SETTLEMENT.fullmatch(k) for k in kinds):
+        return None
+    from ..gazetteer import context  # the tier loads on the first name that needs it
+
+    if context.word_like(name) and not (before is not None and before.group(1) in _SETTLEMENT):
+        return None
+    if tried is not None and name in tried:
+        return tried[name]
+    found = context.decide(name, places, near)
+    place = context.place_of(found, places, name) if found is not None else None
+    if tried is not None:
+        tried[name] = place
+    return place
 
 
 def overlaps(start: int, end: int, mentions: list[Mention[Any]]) -> bool:
