@@ -25,6 +25,8 @@ _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _WD = r"(?P<wd>" + "|".join(_WEEKDAYS) + r")"
+# "21 July of this month": the month said twice, one date.
+_OF_THIS_MONTH = r"(?:\s+of\s+(?:this|the current|the same)\s+month\b)?"
 
 # Order matters: the first pattern to match at a position wins, so the more
 # specific forms come first.
@@ -40,11 +42,24 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             + _MONTH
             + r"\s+"
             + _DAY
-            + r"\b(?!\s*(?:,\s*)?(?:19|20)\d\d)(?![\d,.]*\s*(?:km|kilomet|mile|%|percent))",
+            + r"\b(?!\s*(?:,\s*)?(?:19|20)\d\d)(?![\d,.]*\s*(?:km|kilomet|mile|%|percent))"
+            + _OF_THIS_MONTH,
             re.I,
         ),
     ),
-    ("dm", re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"\b(?!\s*,?\s*(?:19|20)\d\d)", re.I)),
+    (
+        "dm",
+        re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"\b(?!\s*,?\s*(?:19|20)\d\d)" + _OF_THIS_MONTH, re.I),
+    ),
+    # "the 21st of this month": a day of the publication's month (or of the month before it).
+    (
+        "day_of_month",
+        re.compile(
+            r"\bthe\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\s+of\s+"
+            r"(?P<rel>this|the current|last|the previous|the past)\s+month\b",
+            re.I,
+        ),
+    ),
     (
         "part_month",
         re.compile(
@@ -114,6 +129,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "dmy": _MONTH_WORDS,
     "md": _MONTH_WORDS,
     "dm": _MONTH_WORDS,
+    "day_of_month": frozenset({"month"}),
     "part_month": _MONTH_WORDS,
     "month_year": _MONTH_WORDS,
     "in_month": _MONTH_WORDS,
@@ -299,6 +315,12 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None, anchor: date | None)
         return _week_middle(pub - timedelta(days=7)), 2
     if kind == "this_week":
         return min(_week_middle(pub), pub), 2
+    if kind == "day_of_month":
+        month_start = pub.replace(day=1)
+        if _folded(g["rel"]) in ("last", "the previous", "the past"):
+            month_start = (month_start - timedelta(days=1)).replace(day=1)
+        d = _safe_date(month_start.year, month_start.month, int(g["day"]))
+        return (d, 1) if d is not None and d <= pub else None
     if kind == "last_month":
         first = pub.replace(day=1) - timedelta(days=1)
         return first.replace(day=15), 3
