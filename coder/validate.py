@@ -144,9 +144,10 @@ class RecordValidator:
                             f"actor {item!r} is not a canonical name in the actor dictionary",
                         )
                     )
-        if spec.normalize == "place" and fv.get("detail") != "unverified":
+        if spec.normalize == "place" and fv.get("detail") not in ("unverified", "geonames"):
             # An unverified place is a name the text presents as a place that no gazetteer
-            # tier knows, kept as written on purpose.
+            # tier knows, kept as written on purpose; a geonames one, a place the GeoNames tier
+            # found under the curated one (coder.gazetteer.context).
             for item in names:
                 if isinstance(item, str) and _fold(item) not in self._places:
                     problems.append(

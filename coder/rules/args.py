@@ -88,6 +88,10 @@ _PATRON_BEFORE = re.compile(
 )
 # "an Iran-sponsored Iraqi militia", "a recently-formed group": a force the
 # sentence introduces without naming it.
+# How a place was matched, recorded as its detail when review should see it: a guess (fuzzy),
+# a name no tier knows (unverified), one only the GeoNames tier knows (geonames).
+SHOWN_HOW = ("fuzzy", "unverified", "geonames")
+
 _UNNAMED_FORCE = re.compile(
     r"\b(?:an?|another|one)\s+(?:[\w’'-]+\s+){0,4}?(?:militia|militias|group|force|forces|brigade|regiment|"
     r"battalion|faction|unit|detachment)\b"

@@ -15,7 +15,7 @@ from typing import Any
 from ..dates import reported_date
 from ..models import Alignment, ConfidenceReason, Event, FieldValue, Span
 from ..normalize import Mention, Normalizer, find_money, find_numbers
-from .args import count_fields, is_patron, pick_actor, unnamed_force
+from .args import SHOWN_HOW, count_fields, is_patron, pick_actor, unnamed_force
 from .compiled import CompiledType
 
 # Words that point back to a force named before ("the militia", "these forces", "its fighters").
@@ -235,7 +235,7 @@ def events_at(draft: Draft, ct: CompiledType, locations: list, near: bool, evide
         fields["location"] = FieldValue.found(
             match.name,
             [Span.found(draft.text, *place.mention.span)],
-            detail=match.how if match.how in ("fuzzy", "unverified") else None,
+            detail=match.how if match.how in SHOWN_HOW else None,
         )
         if near or place.role == "near":
             fields["geo_precision"] = FieldValue.found(max(2, match.geo_precision), alignment=Alignment.derived)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..normalize import Mention, PlaceMatch
-from .args import PlaceRole, place_roles
+from .args import SHOWN_HOW, PlaceRole, place_roles
 from .context import Ctx
 
 # The roles a place borrowed from a neighbouring sentence may have: not an origin or an informant's.
@@ -64,7 +64,7 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
                 name,
                 pick[0].mention.match.name,
                 [pick[0].mention.span],
-                detail=how if how in ("fuzzy", "unverified") else None,
+                detail=how if how in SHOWN_HOW else None,
             )
     # A place the force is only heading for ranks after the crossing it was seen at.
     for role in ("in", "destination", "crossing", "entered", "heading", "based", "other", "near", "origin"):
