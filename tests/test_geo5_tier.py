@@ -224,3 +224,15 @@ def test_a_long_article_asks_the_tier_once_per_name(norm, monkeypatch):
     found = unknown(norm, text)
     assert len(found) == 2000 and {m.match.place.name for m in found} == {"At Tibni"}
     assert asked == ["al-Tibni"]
+
+
+def test_a_name_the_geonames_tier_resolves_is_not_listed_as_unresolved(norm):
+    # `coder unresolved` lists what the codebook should grow by: a village GeoNames places is
+    # found already, one no tier knows is still listed.
+    text = (
+        "Fatemiyoun fighters arrived in the town of al-Tibni, west of Deir ez-Zor, and in the village "
+        "of Umm Qarwash near it, local sources said."
+    )
+    names = [u.name for u in norm.unresolved(text) if u.kind == "place"]
+    assert not any("Tibni" in n for n in names)
+    assert any("Qarwash" in n for n in names)

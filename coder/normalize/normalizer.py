@@ -318,7 +318,13 @@ class Normalizer:
     def unresolved(self, text: str, start: int = 0, end: int | None = None) -> list[Unresolved]:
         """Place-like and group-like names in text[start:end] that no dictionary resolves."""
         actor_mentions, place_mentions = self.find_names(text, start, end)
-        actors, places = Intervals(actor_mentions), Intervals(place_mentions)
+        # A name the GeoNames tier resolves is resolved: only what no tier knows is listed.
+        tiered = [
+            m
+            for m in self.find_unknown_places(text, start, end, known=place_mentions, actors=actor_mentions)
+            if m.match.how == "geonames"
+        ]
+        actors, places = Intervals(actor_mentions), Intervals(sorted(place_mentions + tiered, key=lambda m: m.start))
         found = [
             Unresolved("place", name, s, e)
             for s, e, name in place_candidates(text, start, end)
