@@ -27,6 +27,13 @@ _FORCE_ANAPHOR = re.compile(
 _ANAPHOR_LOOKBACK = 6
 # A force named by its kind only: "the militias", "militiamen", "the militia's commanders".
 _GENERIC_FORCE = re.compile(r"\b(?:the\s+)?(?:militias|militiamen|militia|factions|fighters|gunmen)\b", re.I)
+# A state's own troops, unnamed ("sending extra army and security units", "police
+# reinforcements"): the sentence's movers are a state's, not a militia named earlier.
+_STATE_TROOPS = re.compile(
+    r"\b(?:army|security|police|border guard|border police|gendarmerie)\s+(?:units?|forces|troops|reinforcements|"
+    r"patrols?|personnel|detachments?)\b|\b(?:the\s+)?(?:army|police)\s+(?:sent|deployed|moved|dispatched)\b",
+    re.I,
+)
 # The unnamed force a patron phrase follows: "militias allied to", "groups backed by".
 _FORCE_BEFORE_PATRON = re.compile(
     r"\b(militias|militiamen|groups|factions|fighters|gunmen|forces)\s+(?:[\w-]+\s+)?"
@@ -102,6 +109,8 @@ def fill_actors(
             # the article may name it later (assemble.py merges it then).
             actor, assoc = Mention(unnamed[0], unnamed[1], fallback), []
             draft.adjust("unnamed force", -0.05)
+        elif _STATE_TROOPS.search(text, sentence.start, sentence.end):
+            return None
         else:
             if _FORCE_ANAPHOR.search(text, sentence.start, sentence.end):
                 # "the militia", "these forces": the force named last, even a paragraph back.
