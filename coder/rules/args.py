@@ -27,7 +27,8 @@ _ROLE_WORDS: list[tuple[str, str]] = [
     (
         "origin",
         r"(?:from|out of|leaving|left|departing|departed|coming from|withdrew from|withdrawn from|pulled out of|"
-        r"evacuated)",
+        r"evacuated|cleared out(?: of)?|vacated|emptied|abandoned|stripped|moved out of|pulled back from|"
+        r"retreated from)",
     ),
     # Where a force is still going: not where it was seen.
     (
@@ -86,12 +87,12 @@ _PATRON_BEFORE = re.compile(
     r"(?:\s+(?:the|its|their|a|[\w-]+[’']s))?\s*$",
     re.I,
 )
-# "an Iran-sponsored Iraqi militia", "a recently-formed group": a force the
-# sentence introduces without naming it.
 # How a place was matched, recorded as its detail when review should see it: a guess (fuzzy),
 # a name no tier knows (unverified), one only the GeoNames tier knows (geonames).
 SHOWN_HOW = ("fuzzy", "unverified", "geonames")
 
+# "an Iran-sponsored Iraqi militia", "a recently-formed group": a force the
+# sentence introduces without naming it.
 _UNNAMED_FORCE = re.compile(
     r"\b(?:an?|another|one)\s+(?:[\w’'-]+\s+){0,4}?(?:militia|militias|group|force|forces|brigade|regiment|"
     r"battalion|faction|unit|detachment)\b"
