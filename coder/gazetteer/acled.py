@@ -123,6 +123,7 @@ ADMIN2: dict[str, dict[str, list[str]]] = {
         "Banyas": ["Baniyas"],
         "Quneitra": [],
         "Dara": ["Daraa"],
+        "Izra": ["Izraa", "Izra'"],
         "Lattakia": ["Latakia"],
         "Tartous": ["Tartus"],
         "Idleb": ["Idlib"],
