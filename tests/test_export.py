@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from coder.base import make_coder
 from coder.cli import app
 from coder.export import ACLED_COLUMNS, merge_events, pair_scores, read_acled_csv, write_acled_csv, write_gold
 from coder.io import load_coded
@@ -173,3 +174,34 @@ def test_cli_export_formats(tmp_path: Path):
     assert result.exit_code == 0 and len(list((tmp_path / "g").glob("*.txt"))) == 5
     assert runner.invoke(app, ["export", "--db", str(db), "--format", "gold"]).exit_code == 2
     assert runner.invoke(app, ["export", "--db", str(db), "--format", "xml"]).exit_code == 2
+
+
+def test_acled_names_rewrite_admin_areas_places_and_actors_in_acleds_spelling(tmp_path: Path, codebook):
+    import csv
+    import io
+
+    text = "On Monday a convoy of Fatemiyoun fighters arrived in Palmyra from al-Mayadin, escorted by Kataib Hezbollah."
+    coded = make_coder("rules", codebook).code(Document(id="tadmor", text=text, publication_date=date(2022, 5, 4)))
+    assert coded.events, "the example must code an event"
+
+    def rows(**options):
+        out = io.StringIO()
+        write_acled_csv([coded], codebook, out, timestamp=1_700_000_000, **options)
+        return list(csv.DictReader(io.StringIO(out.getvalue())))
+
+    ours, theirs = rows()[0], rows(acled_names=True)[0]
+    assert (ours["location"], ours["admin1"]) == ("Palmyra", "Homs")
+    assert theirs["location"] == "Tadmor"  # ACLED's name; Palmyra stays the codebook's
+    assert theirs["admin2"] == "Tadmor"
+    assert theirs["actor1"] == "Liwa Fatemiyoun" and ours["actor1"] == "Fatemiyoun Brigade"
+    # Everything that is not a name is the same row.
+    assert {k: v for k, v in ours.items() if k not in ("location", "admin1", "admin2", "actor1", "assoc_actor_1")} == {
+        k: v for k, v in theirs.items() if k not in ("location", "admin1", "admin2", "actor1", "assoc_actor_1")
+    }
+
+
+def test_acled_names_are_refused_outside_the_csv(tmp_path: Path):
+    result = CliRunner().invoke(
+        app, ["export", "--db", str(tmp_path / "none.sqlite"), "--format", "jsonl", "--acled-names"]
+    )
+    assert result.exit_code == 2 and "--acled-names goes with --format acled-csv" in result.output

@@ -312,6 +312,14 @@ def export(
         ),
     ] = False,
     review_log: ReviewLogOption = None,
+    acled_names: Annotated[
+        bool,
+        typer.Option(
+            "--acled-names",
+            help="acled-csv: write ACLED's spellings of admin areas, places and actors "
+            "(Deir ez Zor, Tadmor, Liwa Fatemiyoun) instead of the codebook's.",
+        ),
+    ] = False,
     include_partial: Annotated[
         bool,
         typer.Option(
@@ -339,6 +347,8 @@ def export(
         fail("--format gold writes a directory: give it with --out DIR", 2)
     if include_partial and not reviewed:
         fail("--include-partial goes with --reviewed", 2)
+    if acled_names and fmt != "acled-csv":
+        fail("--acled-names goes with --format acled-csv (the other formats keep the codebook's names)", 2)
     if include_partial and fmt != "acled-csv":
         # The coded-documents format has no place to say an event is undecided; exporting
         # such events unmarked would pass them off as reviewed.
@@ -394,6 +404,7 @@ def export(
                     accepted=accepted,
                     undecided=undecided,
                     comments=comments,
+                    acled_names=acled_names,
                     stats=stats,
                 )
                 what = "event row(s)"

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 
 from ..codebook.model import Codebook
 from ..derived import contradictions
+from ..gazetteer.acled import acled_admin1, acled_admin2, acled_location
 from ..models import Alignment, CodedDocument
 from .dedup import MergedEvent, merge_events
 
@@ -261,6 +262,7 @@ def write_acled_csv(
     timestamp: int | None = None,
     undecided: dict[str, set[int]] | None = None,
     comments: dict[str, str] | None = None,
+    acled_names: bool = False,
     stats: dict[str, int] | None = None,
 ) -> int:
     """Write the events as ACLED rows; returns the number of rows.
@@ -271,6 +273,9 @@ def write_acled_csv(
     undecided: document id -> indices of events no reviewer decided (a partly
     reviewed export); when given, a `review_status` column says "undecided" for
     a row with any such member and "reviewed" otherwise.
+    acled_names: write ACLED's own spellings where they differ from the codebook's: admin1 and
+    admin2 from the ACLED table ("Deir ez Zor"), a place's and an actor's `acled_name` ("Tadmor",
+    "Liwa Fatemiyoun"); the codebook's names stay what matching and scoring use.
     comments: document id -> the reviewers' comment on it (a reviewed export);
     when given, a `review_comment` column carries the comments of the row's
     documents (an incident two outlets reported gets both, each after its id).
@@ -292,6 +297,8 @@ def write_acled_csv(
     type_fields = type_field_columns(codebook)
     for n, cluster in enumerate(merged):
         cells = row(cluster, codebook, ids[n], stamp, type_fields)
+        if acled_names:
+            _acled_spellings(cells, codebook)
         missing["no_event_date"] += not cells["event_date"]
         missing["no_source"] += not cells["source"]
         missing["contradictory"] += bool(cells["warnings"])
@@ -304,6 +311,26 @@ def write_acled_csv(
     if stats is not None:
         stats.update(missing, rows=len(merged))
     return len(merged)
+
+
+def _acled_spellings(cells: dict[str, Any], codebook: Codebook) -> None:
+    """Rewrite a row's names in ACLED's spelling (see write_acled_csv's acled_names)."""
+    country = cells.get("country") or None
+    for column, lookup in (("admin1", acled_admin1), ("admin2", acled_admin2)):
+        if cells.get(column):
+            cells[column] = lookup(country, cells[column]) or cells[column]
+    if cells.get("location"):
+        place = _by_name(codebook.places).get(cells["location"])
+        cells["location"] = acled_location(place) if place is not None else cells["location"]
+    actors = _by_name(codebook.actors)
+    for column in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2"):
+        if cells.get(column):
+            names = [n.strip() for n in str(cells[column]).split(";")]
+            cells[column] = "; ".join((getattr(actors.get(n), "acled_name", None) or n) for n in names)
+
+
+def _by_name(entries: Iterable[Any]) -> dict[str, Any]:
+    return {entry.name: entry for entry in entries}
 
 
 def _comments_of(cluster: MergedEvent, comments: dict[str, str]) -> str:
