@@ -295,10 +295,11 @@ def write_acled_csv(
     writer.writeheader()
     missing = {"no_event_date": 0, "no_source": 0, "contradictory": 0}
     type_fields = type_field_columns(codebook)
+    names = _Names(codebook) if acled_names else None
     for n, cluster in enumerate(merged):
         cells = row(cluster, codebook, ids[n], stamp, type_fields)
         if acled_names:
-            _acled_spellings(cells, codebook)
+            _acled_spellings(cells, names)
         missing["no_event_date"] += not cells["event_date"]
         missing["no_source"] += not cells["source"]
         missing["contradictory"] += bool(cells["warnings"])
@@ -313,24 +314,28 @@ def write_acled_csv(
     return len(merged)
 
 
-def _acled_spellings(cells: dict[str, Any], codebook: Codebook) -> None:
+class _Names:
+    """The codebook's places and actors by canonical name, made once per export."""
+
+    def __init__(self, codebook: Codebook) -> None:
+        self.places = {place.name: place for place in codebook.places}
+        self.actors = {actor.name: actor for actor in codebook.actors}
+
+
+def _acled_spellings(cells: dict[str, Any], names: _Names | None) -> None:
     """Rewrite a row's names in ACLED's spelling (see write_acled_csv's acled_names)."""
+    assert names is not None
     country = cells.get("country") or None
     for column, lookup in (("admin1", acled_admin1), ("admin2", acled_admin2)):
         if cells.get(column):
             cells[column] = lookup(country, cells[column]) or cells[column]
-    if cells.get("location"):
-        place = _by_name(codebook.places).get(cells["location"])
-        cells["location"] = acled_location(place) if place is not None else cells["location"]
-    actors = _by_name(codebook.actors)
+    place = names.places.get(cells.get("location") or "")
+    if place is not None:
+        cells["location"] = acled_location(place)
     for column in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2"):
         if cells.get(column):
-            names = [n.strip() for n in str(cells[column]).split(";")]
-            cells[column] = "; ".join((getattr(actors.get(n), "acled_name", None) or n) for n in names)
-
-
-def _by_name(entries: Iterable[Any]) -> dict[str, Any]:
-    return {entry.name: entry for entry in entries}
+            given = [n.strip() for n in str(cells[column]).split(";")]
+            cells[column] = "; ".join((getattr(names.actors.get(n), "acled_name", None) or n) for n in given)
 
 
 def _comments_of(cluster: MergedEvent, comments: dict[str, str]) -> str:
