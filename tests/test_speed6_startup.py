@@ -72,3 +72,18 @@ def test_the_cli_starts_without_the_scorer() -> None:
     code = "import sys, coder.cli; print(any(m.startswith(('scipy', 'coder.score')) for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path.cwd())
     assert out.stdout.strip() == "False"
+
+
+def test_case_free_copies_are_compiled_when_first_asked_for() -> None:
+    import re
+
+    from coder.text.prefilter import PatternIndex, case_free
+
+    blind, exact = re.compile(r"\bconvoys?\b", re.I), re.compile(r"\bConvoy\b")
+    index = PatternIndex([blind, exact, blind])
+    assert index._lower == {}
+    copy = index.lower_of(blind)
+    assert copy is not None and copy.pattern == case_free(blind).pattern and not copy.flags & re.I
+    assert index.lower_of(blind) is copy
+    assert index.lower_of(exact) is None  # no IGNORECASE: nothing to gain
+    assert index.lower_of(re.compile(r"\bother\b", re.I)) is None  # not the index's
