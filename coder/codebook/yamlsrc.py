@@ -84,14 +84,15 @@ class _MarkingLoader(_Marking, yaml.SafeLoader):
 # libyaml parses a codebook ~8x faster (most of `coder code`'s start-up). Its error texts differ
 # from PyYAML's, so it is used only for input it accepts; anything it rejects is parsed again by
 # the pure-Python loader, whose message (and line number) is the one reported.
-_FastLoader: type | None = None
+_FastLoader: Any = None
 if getattr(yaml, "__with_libyaml__", False):
 
-    class _CMarkingLoader(_Marking, yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+    class _CMarkingLoader(_Marking, yaml.CSafeLoader):
         pass
 
     _FastLoader = _CMarkingLoader
 
+_loader: Any
 for _loader in (_MarkingLoader, _FastLoader):
     if _loader is not None:
         _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _loader.construct_mapping)

@@ -335,9 +335,9 @@ class PatternIndex:
         # on first use (lower_of), since compiling them all was a tenth of `coder code`'s start-up
         # and a one-document run asks for a few.
         self._by_id = {id(p): p for p in self._patterns}
-        self._lower: dict[int, re.Pattern | None] = {}
+        self._lower: dict[int, re.Pattern[str] | None] = {}
 
-    def lower_of(self, pattern: re.Pattern) -> re.Pattern | None:
+    def lower_of(self, pattern: re.Pattern[str]) -> re.Pattern[str] | None:
         """case_free(pattern) if the pattern is one of the index's (else None), compiled once."""
         key = id(pattern)
         try:
