@@ -9,8 +9,6 @@ import typer
 from rich.table import Table
 
 from ..codebook.loader import default_codebook_path
-from ..schema import stale_schemas, write_schemas
-from ..validate import validate_path
 from .common import CodebookOption, console, err_console, fail, no_stdio, open_codebook
 
 codebook_app = typer.Typer(help="Check and inspect the codebook.", no_args_is_help=True)
@@ -75,6 +73,8 @@ def schema(
     codebook: CodebookOption = None,
 ) -> None:
     """Write the JSON Schemas derived from the codebook (or check they are fresh)."""
+    from ..schema import stale_schemas, write_schemas  # jsonschema: loaded by the commands that use it
+
     no_stdio(out, "--out", "the schemas are several files, written to a directory")
     cb = open_codebook(codebook)
     out = out or schema_dir_for(codebook)
@@ -93,6 +93,8 @@ def validate(
     codebook: CodebookOption = None,
 ) -> None:
     """Check coded documents against the schema and every span against its text."""
+    from ..validate import validate_path  # jsonschema: loaded by the commands that use it
+
     cb = open_codebook(codebook)
     count, problems = validate_path(path, cb)
     for problem in problems:

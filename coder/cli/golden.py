@@ -5,20 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from types import ModuleType
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from ..golden.corpus import (
-    FreezeLog,
-    add_document,
-    assign_splits,
-    corpus_stats,
-    freeze,
-    import_codings,
-    write_adjudicated,
-)
 from ..io import atomic_output, is_stdin, is_stdout, load_coded, read_stdin_text, read_text, write_coded
 from .common import (
     CodebookOption,
@@ -31,6 +23,15 @@ from .common import (
     open_codebook,
     parse_date_option,
 )
+
+
+def _corpus() -> ModuleType:
+    """coder.golden.corpus, imported when a golden command runs: it pulls in jsonschema, which
+    every other command (`coder code` above all) would otherwise load at start-up for nothing."""
+    from ..golden import corpus
+
+    return corpus
+
 
 golden_app = typer.Typer(
     help="Build the golden corpus: add documents, import quote codings, split, freeze.", no_args_is_help=True
@@ -64,7 +65,7 @@ def add(
         "source_scale": source_scale,
         "title": title or (text.strip().splitlines() or [""])[0].strip() or None,
     }
-    paths = add_document(text, golden / "incoming", doc_id, meta)
+    paths = _corpus().add_document(text, golden / "incoming", doc_id, meta)
     console.print(f"added {paths[0]} and {paths[1]}", markup=False)
 
 
@@ -81,7 +82,7 @@ def import_(
 ) -> None:
     """Locate every quote of quote codings in their texts and build coded documents."""
     cb = open_codebook(codebook)
-    documents, problems = import_codings(codings, [golden, golden / "incoming"], cb)
+    documents, problems = _corpus().import_codings(codings, [golden, golden / "incoming"], cb)
     for problem in problems:
         err_console.print(str(problem), markup=False, soft_wrap=True)
     if problems:
@@ -96,7 +97,7 @@ def import_(
         with atomic_output(out, newline="\n") as handle:
             write_coded(documents, handle)
     if gold:
-        write_adjudicated(documents, golden, {})
+        _corpus().write_adjudicated(documents, golden, {})
     # With --out - the records are on stdout: the summary goes to stderr so they stay parseable.
     where = err_console if is_stdout(out) else console
     where.print(f"{len(documents)} document(s), {events} event(s) imported", markup=False)
@@ -110,9 +111,9 @@ def split(
     """Give every document without a split one: incident groups kept whole, stratified by type and outlet."""
     documents = load_coded(golden)
     fixed: dict[str, str] = {d.document.id: d.document.split for d in documents if d.document.split}
-    splits = assign_splits(documents, test_share, fixed)
-    write_adjudicated([d for d in documents if d.document.id not in fixed], golden, splits)
-    console.print(json.dumps(corpus_stats(load_coded(golden))["documents_by_split"]), markup=False)
+    splits = _corpus().assign_splits(documents, test_share, fixed)
+    _corpus().write_adjudicated([d for d in documents if d.document.id not in fixed], golden, splits)
+    console.print(json.dumps(_corpus().corpus_stats(load_coded(golden))["documents_by_split"]), markup=False)
 
 
 @golden_app.command("freeze")
@@ -124,9 +125,9 @@ def freeze_cmd(
 ) -> None:
     """Freeze the test documents not yet frozen (their ids and a fingerprint), or check the freeze."""
     if check:
-        log = FreezeLog.read(golden)
+        log = _corpus().FreezeLog.read(golden)
         if log is None:
-            fail(f"{golden}/{FreezeLog.FILE} not found: the test split was never frozen")
+            fail(f"{golden}/{_corpus().FreezeLog.FILE} not found: the test split was never frozen")
         problems = log.check(golden)
         if problems:
             fail("; ".join(problems))
@@ -134,7 +135,7 @@ def freeze_cmd(
             f"test split unchanged: {len(log.documents)} documents in {len(log.freezes)} freeze(s)", markup=False
         )
         return
-    frozen = freeze(golden, dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%MZ"))
+    frozen = _corpus().freeze(golden, dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%MZ"))
     console.print(f"froze {len(frozen.documents)} test documents, fingerprint {frozen.fingerprint}", markup=False)
 
 
@@ -144,7 +145,7 @@ def stats(
     golden: GoldenOption = Path("golden"),
 ) -> None:
     """Documents and events by split, type, outlet and year."""
-    figures = corpus_stats(load_coded(golden))
+    figures = _corpus().corpus_stats(load_coded(golden))
     if as_json:
         typer.echo(json.dumps(figures, indent=2, sort_keys=True))
         return

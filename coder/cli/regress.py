@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from ..io import write_text_atomic
-from ..regress.report import junit_xml, markdown_summary
-from ..regress.run import RegressOptions, run_regress
 from .common import BaseUrlOption, CodebookOption, GoldenOption, ModelOption, console, err_console
+
+if TYPE_CHECKING:
+    from ..regress.run import RegressOptions, RegressResult
 
 
 def regress(
@@ -52,6 +53,9 @@ def regress(
     """Check that a codebook change did not break the codebook, the golden set or the scores."""
     codebook = codebook_path or Path("codebook")
     llm = {k: v for k, v in (("model", model), ("base_url", base_url)) if v is not None} if record_llm else None
+    from ..regress.report import junit_xml, markdown_summary
+    from ..regress.run import RegressOptions
+
     options = RegressOptions(
         codebook,
         golden,
@@ -107,3 +111,11 @@ def regress(
 
 def register(app: typer.Typer) -> None:
     app.command("regress")(regress)
+
+
+def run_regress(options: RegressOptions) -> RegressResult:
+    """coder.regress.run.run_regress, imported when `coder regress` runs: it pulls in jsonschema,
+    which the other commands need not load at start-up."""
+    from ..regress.run import run_regress as run
+
+    return run(options)

@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
 
 from ..io import write_text_atomic
-from ..score import AgreementReport, ScoreReport, agreement, load_coding, score_documents
-from ..score.agree import disagreements
-from ..score.html import html_report
-from ..score.junit import junit_xml
-from ..score.render import print_agreement, print_score
 from .common import CodebookOption, JsonOption, console, err_console, fail, open_codebook
+
+if TYPE_CHECKING:
+    from ..score import AgreementReport, ScoreReport
+
+# coder.score pulls in scipy (~0.7 s): imported inside the commands that use it, so the other
+# commands (`coder code` above all) start without it.
 
 
 class Split(str, Enum):
@@ -58,6 +59,11 @@ def score(
     codebook: CodebookOption = None,
 ) -> None:
     """Score predictions against gold: events, fields, spans, types, with bootstrap intervals."""
+    from ..score import load_coding, score_documents
+    from ..score.html import html_report
+    from ..score.junit import junit_xml
+    from ..score.render import print_score
+
     cb = open_codebook(codebook)
     report = score_documents(load_coding(predictions), load_coding(gold), cb, split.value if split else None)
     if junit is not None:
@@ -78,6 +84,10 @@ def agree(
     codebook: CodebookOption = None,
 ) -> None:
     """Inter-coder agreement: event F1 of A against B, Cohen's kappa, Krippendorff's alpha per field."""
+    from ..score import agreement, load_coding
+    from ..score.agree import disagreements
+    from ..score.render import print_agreement
+
     cb = open_codebook(codebook)
     first, second = load_coding(coding_a), load_coding(coding_b)
     report = agreement(first, second, cb)
@@ -86,7 +96,7 @@ def agree(
     _show(report, as_json, print_agreement)
 
 
-Report = TypeVar("Report", ScoreReport, AgreementReport)
+Report = TypeVar("Report", "ScoreReport", "AgreementReport")
 
 
 def _show(report: Report, as_json: bool, print_table: Callable[[Report, Console], None]) -> None:

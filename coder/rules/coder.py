@@ -141,8 +141,13 @@ class RuleCoder:
         text = ctx.doc.text
         found = []
         prefixed = self._patterns.prefixed
+        # Most sentences' words allow none of the kinds: one set test instead of a step per kind.
+        keys = frozenset(id(p) for _kind, p in self._uncoded)
+        whole_words = keys.isdisjoint(prefixed)
         for si, sentence in enumerate(ctx.sentences):
             hits = ctx.hits(si)
+            if whole_words and keys.isdisjoint(hits):
+                continue
             for kind, pattern in self._uncoded:
                 key = id(pattern)
                 if key not in hits and (key not in prefixed or not ctx.allows(key, si)):

@@ -42,7 +42,7 @@ class Ctx:
     def matcher(self, pattern: re.Pattern) -> tuple[re.Pattern, str]:
         """(pattern, text) to search for the pattern's spans in the document: its case-free copy
         on the lower-cased text where both exist (text/prefilter.py case_free), else itself."""
-        lower = self.patterns.lower.get(id(pattern))
+        lower = self.patterns.lower_of(pattern)
         if lower is not None:
             folded = self.folded()
             if folded is not None:

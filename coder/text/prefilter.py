@@ -331,11 +331,21 @@ class PatternIndex:
             needs = Needs.of(p)
             if needs is not None and any(len(places) > 1 for places in needs.alternatives):
                 self.needs[id(p)] = needs
-        # Case-free copies (case_free) by id: run on folded_text(text) where there is one.
-        self.lower: dict[int, re.Pattern] = {}
-        for p in self._patterns:
-            if id(p) not in self.lower and (cf := case_free(p)) is not None:
-                self.lower[id(p)] = cf
+        # Case-free copies (case_free) by id, run on folded_text(text) where there is one: compiled
+        # on first use (lower_of), since compiling them all was a tenth of `coder code`'s start-up
+        # and a one-document run asks for a few.
+        self._by_id = {id(p): p for p in self._patterns}
+        self._lower: dict[int, re.Pattern[str] | None] = {}
+
+    def lower_of(self, pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+        """case_free(pattern) if the pattern is one of the index's (else None), compiled once."""
+        key = id(pattern)
+        try:
+            return self._lower[key]
+        except KeyError:
+            own = self._by_id.get(key)
+            found = self._lower[key] = case_free(own) if own is not None else None
+            return found
 
     def hits(self, words: frozenset[str]) -> set[int]:
         """The ids of the patterns these words allow by a whole word (prefix patterns: see allows)."""
