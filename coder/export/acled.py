@@ -298,7 +298,7 @@ def write_acled_csv(
     names = _Names(codebook) if acled_names else None
     for n, cluster in enumerate(merged):
         cells = row(cluster, codebook, ids[n], stamp, type_fields)
-        if acled_names:
+        if names is not None:
             _acled_spellings(cells, names)
         missing["no_event_date"] += not cells["event_date"]
         missing["no_source"] += not cells["source"]
@@ -322,9 +322,8 @@ class _Names:
         self.actors = {actor.name: actor for actor in codebook.actors}
 
 
-def _acled_spellings(cells: dict[str, Any], names: _Names | None) -> None:
+def _acled_spellings(cells: dict[str, Any], names: _Names) -> None:
     """Rewrite a row's names in ACLED's spelling (see write_acled_csv's acled_names)."""
-    assert names is not None
     country = cells.get("country") or None
     for column, lookup in (("admin1", acled_admin1), ("admin2", acled_admin2)):
         if cells.get(column):
