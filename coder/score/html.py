@@ -21,19 +21,7 @@ from ..codebook.model import Codebook
 from ..models import Event
 from ..report.markup import Mark, highlighted, page, shade
 from .scorer import ScoreReport
-from .tables import (
-    F1_COLUMN,
-    FIELDS_COLUMNS,
-    FIELDS_TITLE,
-    HEADLINE_COLUMNS,
-    HEADLINE_TITLE,
-    PER_TYPE_COLUMNS,
-    PER_TYPE_TITLE,
-    counts_line,
-    field_rows,
-    headline_rows,
-    per_type_rows,
-)
+from .tables import F1_COLUMN, counts_line, summary_tables
 
 _STYLE = """
 .pair{display:grid;grid-template-columns:1fr 1fr;gap:1.2em}
@@ -66,16 +54,13 @@ def _table(cls: str, headers: list[str], rows: list[list[str]], numeric_from: in
 
 def _summary(report: ScoreReport) -> str:
     parts = [f'<p class="counts">{escape(counts_line(report))}</p>']
-    headline = [[escape(cell) for cell in row] for row in headline_rows(report)]
-    for row in headline[:2]:  # the events' F1, the figures a reader looks for first
-        row[F1_COLUMN] = f"<b>{row[F1_COLUMN]}</b>"
-    for title, cls, columns, rows in (
-        (HEADLINE_TITLE, "headline", HEADLINE_COLUMNS, headline),
-        (PER_TYPE_TITLE, "per-type", PER_TYPE_COLUMNS, [[escape(c) for c in r] for r in per_type_rows(report)]),
-        (FIELDS_TITLE, "per-field", FIELDS_COLUMNS, [[escape(c) for c in r] for r in field_rows(report)]),
-    ):
-        parts.append(f"<h3>{escape(title)}</h3>")
-        parts.append(_table(cls, columns, rows))
+    for table in summary_tables(report):
+        rows = [[escape(cell) for cell in row] for row in table.rows]
+        if table.name == "headline":
+            for row in rows[:2]:  # the events' F1, the figures a reader looks for first
+                row[F1_COLUMN] = f"<b>{row[F1_COLUMN]}</b>"
+        parts.append(f"<h3>{escape(table.title)}</h3>")
+        parts.append(_table(table.name, table.columns, rows))
     parts += [f'<p class="note">{escape(note)}</p>' for note in report.notes]
     return '<section id="summary"><h2>Summary</h2>' + "".join(parts) + "</section>"
 

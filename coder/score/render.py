@@ -8,19 +8,7 @@ from rich.text import Text
 
 from .agree import AgreementReport
 from .scorer import ScoreReport
-from .tables import (
-    FIELDS_COLUMNS,
-    FIELDS_TITLE,
-    HEADLINE_COLUMNS,
-    HEADLINE_TITLE,
-    PER_TYPE_COLUMNS,
-    PER_TYPE_TITLE,
-    counts_line,
-    field_rows,
-    figure,
-    headline_rows,
-    per_type_rows,
-)
+from .tables import counts_line, figure, summary_tables
 
 
 def _rich_table(title: str, columns: list[str], rows: list[list[str]]) -> Table:
@@ -36,9 +24,8 @@ def print_score(report: ScoreReport, console: Console) -> None:
     data = report.data
     spans = data["spans"]
     console.print(Text(counts_line(report)))
-    console.print(_rich_table(HEADLINE_TITLE, HEADLINE_COLUMNS, headline_rows(report)))
-    console.print(_rich_table(PER_TYPE_TITLE, PER_TYPE_COLUMNS, per_type_rows(report)))
-    console.print(_rich_table(FIELDS_TITLE, FIELDS_COLUMNS, field_rows(report)))
+    for table in summary_tables(report):
+        console.print(_rich_table(table.title, table.columns, table.rows))
 
     console.print(
         Text(

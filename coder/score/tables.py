@@ -7,6 +7,7 @@ event rows differently). Renderers only style the cells.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from .scorer import ScoreReport
@@ -113,3 +114,20 @@ def field_rows(report: ScoreReport) -> list[list[str]]:
             ]
         )
     return rows
+
+
+@dataclass(frozen=True)
+class SummaryTable:
+    title: str
+    name: str  # a stable identifier ("headline", "per-type", "per-field"): the HTML's class
+    columns: list[str]
+    rows: list[list[str]]
+
+
+def summary_tables(report: ScoreReport) -> list[SummaryTable]:
+    """The summary's three tables in the order every renderer shows them."""
+    return [
+        SummaryTable(HEADLINE_TITLE, "headline", HEADLINE_COLUMNS, headline_rows(report)),
+        SummaryTable(PER_TYPE_TITLE, "per-type", PER_TYPE_COLUMNS, per_type_rows(report)),
+        SummaryTable(FIELDS_TITLE, "per-field", FIELDS_COLUMNS, field_rows(report)),
+    ]
