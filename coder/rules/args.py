@@ -68,7 +68,9 @@ _PHRASE_OF = re.compile(
 )
 _ROLE_RE = [(role, re.compile(r"\b" + words + _FILLER, re.I)) for role, words in _ROLE_WORDS]
 _COORD = re.compile(
-    r"^\s*(?:,\s*(?:and\s+|as well as\s+)?|and\s+|as well as\s+|&\s*)(?:the\s+)?"
+    r"^\s*(?:,\s*(?:and\s+|as well as\s+)?|and\s+|as well as\s+|&\s*)"
+    # "to the city of X and to Y": the preposition said again keeps the list (and its role).
+    r"(?:(?:to|in|into|towards?|at)\s+)?(?:the\s+)?"
     r"(?:(?:city|town|village|towns|cities|villages|areas?)\s+of\s+)?"
     # "Maskanah, al-Sfirah": a fuzzy match may leave the article outside the name.
     r"(?:(?:al|el|as|ash|ad|ar|az|an|at)-)?$",
@@ -321,8 +323,22 @@ def pick_actor(
 
     ranked = sorted(allowed, key=lambda m: (cost(m), m.start))
     best = ranked[0]
+    if best.end <= trigger[0] and not is_generic(best.match) and not is_patron(text, best):
+        # "The Fatemiyoun and the Nujaba reached...": forces named together as one subject, none
+        # said to lead; the first named is actor1, as the manual codes it (the others associated).
+        for m in sorted(allowed, key=lambda m: m.start):
+            if m.start >= best.start:
+                break
+            if (
+                m.match.name != best.match.name
+                and not is_generic(m.match)
+                and not is_patron(text, m)
+                and _COORDINATED.fullmatch(text, m.end, best.start)
+            ):
+                best = m
+                break
     assoc = []
-    for m in ranked[1:]:
+    for m in ranked:
         # A patron named beside the force ("IRGC-backed", "trained by Hezbollah") is an associated
         # actor, as ACLED codes it; a catch-all "militias" adds nothing to a named force.
         if m.match.name == best.match.name or is_generic(m.match):
@@ -333,6 +349,13 @@ def pick_actor(
 
 
 _HEAD_WORD = re.compile(r"[A-Za-z]+")
+# Between two forces named as one subject: "X militia and the Iraqi Y", "X, Y".
+_COORDINATED = re.compile(
+    r"[\"'”’]?(?:\s+(?:militias?|brigades?|forces|movement|group|fighters|members))?[\"'”’]?"
+    r"\s*(?:,|and|as well as|along with|together with)\s+(?:the\s+)?"
+    r"(?:(?:Iraqi|Afghan|Pakistani|Lebanese|Syrian|Iranian)\s+)?[\"'“‘]?",
+    re.I,
+)
 
 
 # A range's upper bound ("between 100 and 150", "100 to 150", "100-150") is not a count.

@@ -238,6 +238,8 @@ def fill_counterpart(draft: Draft, second: list[Mention], plans: dict) -> None:
 def events_at(draft: Draft, ct: CompiledType, locations: list, near: bool, evidence: Span) -> list[Event]:
     """One event per location, each with its own location, geo precision and place roles."""
     events = []
+    # "reached X and Y": one event each, and neither town is the other's destination.
+    listed = {place.mention.match.name for place in locations}
     for place in locations:
         fields = dict(draft.fields)
         match = place.mention.match
@@ -249,7 +251,7 @@ def events_at(draft: Draft, ct: CompiledType, locations: list, near: bool, evide
         if near or place.role == "near":
             fields["geo_precision"] = FieldValue.found(max(2, match.geo_precision), alignment=Alignment.derived)
         for name in ("origin", "destination"):
-            if name in fields and fields[name].value == match.name:
+            if name in fields and fields[name].value in listed:
                 del fields[name]
         events.append(
             Event.found(
