@@ -139,6 +139,13 @@ def test_enum_default_outside_values(codebook_copy):
     assert any("fields.route" in p and "'air'" in p for p in problems), problems
 
 
+def test_apart_value_outside_values_names_field_and_value(codebook_copy):
+    path = codebook_copy / "event_types" / "troop_movement.yaml"
+    _edit(path, "apart: {withdrawal: [arrival,", "apart: {withdrawal: [landing,")
+    problems = _problems(codebook_copy)
+    assert any("movement_kind" in p and "'landing'" in p for p in problems), problems
+
+
 def test_template_using_undefined_field(codebook_copy):
     path = codebook_copy / "event_types" / "troop_movement.yaml"
     _edit(path, "(from {origin})", "(from {origin_town})")

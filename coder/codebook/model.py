@@ -71,6 +71,9 @@ class FieldSpec(Strict):
     counts: list[str] = Field(default_factory=list)
     # A flag's cues: "seized", "intercepted" set `seized`.
     cues: list[Pattern] = Field(default_factory=list)
+    # Values that never share one incident with the listed others: a withdrawal and an arrival
+    # told in one article are two movements, however close their places.
+    apart: dict[str, list[str]] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> FieldSpec:
@@ -94,6 +97,12 @@ class FieldSpec(Strict):
             bad = [d for d in defaults if d not in (self.values or [])]
             if bad:
                 raise ValueError(f"default {bad[0]!r} is not one of the values {self.values}")
+        if self.apart is not None:
+            if not is_enum:
+                raise ValueError("'apart' is only allowed on enum fields")
+            bad = [v for k, vs in self.apart.items() for v in (k, *vs) if v not in (self.values or [])]
+            if bad:
+                raise ValueError(f"apart value {bad[0]!r} is not one of the values {self.values}")
         if self.lexicon is not None:
             if not is_enum:
                 raise ValueError("'lexicon' is only allowed on enum fields")

@@ -37,6 +37,14 @@ class Consolidator:
     def __init__(self, codebook: Codebook):
         self._actors = {a.name: a for a in codebook.actors}
         self._places = {p.name: p for p in codebook.places}
+        # type -> [(field, {(value, value) pairs that are two incidents})], from the fields' `apart`
+        self._kinds_apart: dict[str, list[tuple[str, set[tuple[Any, Any]]]]] = {}
+        for event_type in codebook.event_types:
+            for name, spec in event_type.fields.items():
+                if spec.apart:
+                    pairs = {(k, v) for k, vs in spec.apart.items() for v in vs}
+                    pairs |= {(v, k) for k, v in pairs}
+                    self._kinds_apart.setdefault(event_type.id, []).append((name, pairs))
 
     # -- relations between values ------------------------------------------------------
     def _actor(self, event: Event) -> Actor | None:
@@ -129,10 +137,15 @@ class Consolidator:
             return False
         return bool({(s.start, s.end) for s in a.evidence} & {(s.start, s.end) for s in b.evidence})
 
+    def _kinds_differ(self, a: Event, b: Event) -> bool:
+        """Values the codebook says never share an incident ("withdrawal" and "arrival")."""
+        return any((a.value(name), b.value(name)) in pairs for name, pairs in self._kinds_apart.get(a.type, ()))
+
     def belong_together(self, a: Event, b: Event) -> bool:
         return (
             a.type == b.type
             and not self._listed_apart(a, b)
+            and not self._kinds_differ(a, b)
             and self._actors_together(self._actor(a), self._actor(b))
             and self._places_together(self._place(a), self._place(b))
             and self._dates_together(a, b)
@@ -207,9 +220,10 @@ class Consolidator:
     def _values_when(self, a: tuple, b: tuple) -> bool:
         return self._when_together(a[0], a[1], b[0], b[1])
 
-    @staticmethod
-    def _apart(a: Event, b: Event, evidence: EvidenceIndex) -> bool:
-        """_listed_apart, with the kept event's spans from the index."""
+    def _apart(self, a: Event, b: Event, evidence: EvidenceIndex) -> bool:
+        """_listed_apart (with the kept event's spans from the index) or _kinds_differ."""
+        if self._kinds_apart and self._kinds_differ(a, b):
+            return True
         la, lb = a.value("location"), b.value("location")
         if la is None or lb is None or la == lb:
             return False
