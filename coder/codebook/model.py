@@ -145,6 +145,9 @@ class Trigger(Strict):
     # "coded": the force doing it must be of a side the type codes (a convoy of Russian vehicles is
     # not an Iran-backed movement); "any": another side usually does it (border guards seize a truck).
     subject: Literal["coded", "any"] = "coded"
+    # "object": a verb that moves someone ("the IRGC sent the Fatemiyoun to Palmyra"): a named force
+    # right after it is the one that acted (actor1), the subject who sent it is associated.
+    mover: Literal["subject", "object"] = "subject"
 
     @model_validator(mode="after")
     def _compiles(self) -> Trigger:

@@ -187,13 +187,25 @@ _BEARING_FROM = re.compile(
 )
 
 
+# "the T2 station, which lies in the town of X": where the first place is, whatever its size.
+_WHICH_LIES_IN = re.compile(
+    r"[’']?\s*,?\s*(?:which|that)\s+(?:lies|is|sits|stands)\s+(?:located\s+|situated\s+)?(?:in|near|by)\s+"
+    r"(?:the\s+)?(?:(?:town|city|village|area|countryside|outskirts)\s+of\s+)?(?:(?:al|el|as|ash|ad|ar|az|an|at)-)?$",
+    re.I,
+)
+
+
 def _apposition(text: str, prev: PlaceRole | None, m: Mention[PlaceMatch]) -> bool:
     if prev is None:
         return False
-    if _BEARING_FROM.fullmatch(text, prev.mention.end, m.start):
+    if _BEARING_FROM.fullmatch(text, prev.mention.end, m.start) or _WHICH_LIES_IN.fullmatch(
+        text, prev.mention.end, m.start
+    ):
         return True
     if not _APPOSITION.fullmatch(text, prev.mention.end, m.start):
         return False
+    if m.match.place.kind in _TOWN_KINDS and _AROUND_AFTER.match(text, m.end):
+        return True  # "X, in the Y countryside": the area around a town is wider than the place in it
     return m.match.geo_precision > prev.mention.match.geo_precision or m.match.place.kind == "region"
 
 
@@ -207,7 +219,9 @@ def place_roles(text: str, sentence_start: int, places: list[Mention[PlaceMatch]
     group = -1
     prev: PlaceRole | None = None
     for m in places:
-        if _apposition(text, prev, m):
+        # "the T2 station, which lies in the town of X in the Y countryside": Y says where X is.
+        chained = out[-1] if out and out[-1].role == "apposition" else None
+        if _apposition(text, prev, m) or _apposition(text, chained, m):
             group += 1
             out.append(PlaceRole(m, "apposition", group))
             continue
@@ -346,6 +360,31 @@ def pick_actor(
         if m.match.name not in [a.match.name for a in assoc]:
             assoc.append(m)
     return best, assoc[:2]
+
+
+# Between a verb that moves someone and the force it moves: "sent the", "moved fighters of the",
+# "pulled the clan militia headed by".
+_OBJECT_GAP = re.compile(
+    r"\s+(?:(?:the|its|their|his|some|dozens of|hundreds of|scores of|\d[\d,]*)\s+)*"
+    r"(?:(?:fighters|members|militiamen|elements|units|troops|groups?|forces|men|personnel|"
+    r"(?:[\w-]+\s+)?militia(?:\s+(?:headed|led|commanded)\s+by)?)\s+(?:of\s+|from\s+)?(?:the\s+)?)?[\"“‘']?",
+    re.I,
+)
+
+
+def object_mover(
+    text: str, trigger: tuple[int, int], actors: list[Mention[ActorMatch]], sides: frozenset[str]
+) -> Mention[ActorMatch] | None:
+    """The named force a moving verb takes as its object ("sent the Fatemiyoun"), if any."""
+    for m in actors:
+        if m.start < trigger[1]:
+            continue
+        if m.start - trigger[1] > 60:
+            return None
+        if m.match.side in sides and not is_generic(m.match) and _OBJECT_GAP.fullmatch(text, trigger[1], m.start):
+            return m
+        return None  # only the first name after the verb can be its object
+    return None
 
 
 _HEAD_WORD = re.compile(r"[A-Za-z]+")

@@ -39,6 +39,7 @@ class CompiledTrigger:
     requires: list[re.Pattern]
     meaning: str
     any_subject: bool = False
+    object_moves: bool = False
 
     @classmethod
     def of(cls, trigger: Trigger) -> CompiledTrigger:
@@ -48,6 +49,7 @@ class CompiledTrigger:
             [re.compile(r, re.I) for r in trigger.requires],
             trigger.meaning,
             trigger.subject == "any",
+            trigger.mover == "object",
         )
 
 

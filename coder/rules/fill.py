@@ -15,7 +15,7 @@ from typing import Any
 from ..dates import reported_date
 from ..models import Alignment, ConfidenceReason, Event, FieldValue, Span
 from ..normalize import Mention, Normalizer, find_money, find_numbers
-from .args import SHOWN_HOW, count_fields, is_patron, pick_actor, unnamed_force
+from .args import SHOWN_HOW, count_fields, is_patron, object_mover, pick_actor, unnamed_force
 from .compiled import CompiledType
 
 # Words that point back to a force named before ("the militia", "these forces", "its fighters").
@@ -87,6 +87,12 @@ def fill_actors(
     text = ctx.doc.text
     sentence = ctx.sentences[si]
     actor, assoc = pick_actor(text, trig, ctx.actors[si], ct.sides)
+    if actor is not None and actor.end <= trig[0]:
+        mover = object_mover(text, trig, ctx.actors[si], ct.sides)
+        if mover is not None and mover.match.name != actor.match.name and _moves_object(ct, text, trig):
+            # "The IRGC pulled the Nawaf al-Bashir militia out of T2": the militia moved; the IRGC sent it.
+            assoc = [actor, *[m for m in assoc if m.match.name not in (actor.match.name, mover.match.name)]][:2]
+            actor = mover
     if actor is not None and is_patron(text, actor):
         # "Militias allied to the IRGC began a course": the militias act, none named; the
         # IRGC is their patron.
@@ -132,6 +138,16 @@ def fill_actors(
     if actor is None:
         return None
     return actor, assoc
+
+
+def _moves_object(ct: CompiledType, text: str, trig: tuple[int, int]) -> bool:
+    """Is the trigger at trig one the codebook declares a verb that moves its object?"""
+    for t in ct.triggers:
+        if t.object_moves:
+            m = t.pattern.match(text, trig[0])
+            if m is not None and m.end() == trig[1]:
+                return True
+    return False
 
 
 def put_actors(draft: Draft, actor: Mention, assoc: list[Mention], plans: dict) -> None:

@@ -11,6 +11,8 @@ from .context import Ctx
 
 # The roles a place borrowed from a neighbouring sentence may have: not an origin or an informant's.
 _PLACES_OF_EVENT = ("in", "entered", "other", "near", "destination", "heading", "based")
+# A trigger that leaves a place: "pulled ... out of X", "withdrew from X", "evacuated X".
+_LEAVING = re.compile(r"\b(?:pulled|pull|withdr[ae]w|withdrawn|withdrawal|evacuated|vacated|emptied|retreated)\b", re.I)
 _SUBJECT_OF = re.compile(
     r"\s+(?:has|have|had|is|was|will|would|also|recently|then|now|began|sent|sends|\w+ed|\w+s)\b(?!\s+(?:of|in)\b)",
     re.I,
@@ -84,6 +86,14 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
         if role == "near":
             best = best[:1]  # "a base close to X and Y" is one place, not one event per town
         if role == "origin":
+            if (
+                _LEAVING.match(text, trig[0])
+                and all(r.role in ("origin", "apposition") for r in roles)
+                and all(precision_of(r) <= 3 for r in best)
+            ):
+                # "pulled the militia out of the T2 station": the positions left are where it happened
+                # (a country left is not a position: the usual search for the place goes on).
+                return best, False, False
             # Where they came from is not where it happened: "arrived in the
             # area from X" took place in the area named before.
             if _ANAPHOR.search(text, ctx.sentences[si].start, ctx.sentences[si].end):
