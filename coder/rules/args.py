@@ -101,6 +101,10 @@ _UNNAMED_FORCE = re.compile(
     # "Iranian-backed factions", "IRGC-affiliated groups": unnamed, whatever the noun.
     r"|\b(?:Iran|Iranian|IRGC|Tehran|pro-Iran|pro-Iranian)[-\s](?:backed|aligned|affiliated|sponsored|supported|linked|"
     r"loyal|allied)\s+(?:[\w’'-]+\s+)?(?:militias?|groups?|factions?|forces|fighters|gunmen|armed groups|formations?)\b"
+    # "local militias backed by Iran", "groups loyal to Tehran": the same, the patron named after.
+    r"|\b(?:militias?|groups?|factions?|forces|fighters|gunmen|armed groups)\s+(?:(?:backed|supported|sponsored|funded|"
+    r"financed|run|armed|trained)\s+by|(?:loyal|allied)\s+to|affiliated\s+(?:with|to))\s+(?:the\s+)?"
+    r"(?:Iran|Tehran|IRGC|Iranian\s+Revolutionary\s+Guards?)\b"
     # "Iraqi factions", "Afghan fighters": in this theatre the foreign militias are Iran's. Not
     # "Iraqi forces" (the state's army) and not a named force ("Iraqi Hezbollah" is in the dictionary).
     r"|\b(?:Iraqi|Afghan|Afghani|Pakistani)\s+(?:armed\s+|Shia\s+|Shiite\s+)?(?:militias?|factions?|fighters|gunmen|"

@@ -72,7 +72,8 @@ class Consolidator:
         return a.affiliation == b.affiliation and (self._is_patron(a) or self._is_patron(b))
 
     def _actor_rank(self, actor: Actor | None) -> int:
-        """Lower is more specific: a named force, then its patron, then a catch-all."""
+        """Lower wins a merge: a named force, then a catch-all "militias" (the force that acted,
+        unnamed), then a patron (IRGC, Hezbollah as an affiliation), which the manual associates."""
         if actor is None:
             return 3
         return 1 if is_catch_all(actor.name) else 2 if self._is_patron(actor) else 0
