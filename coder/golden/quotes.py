@@ -167,9 +167,6 @@ class QuoteImporter:
             value = self._field(name, spec, given, locate, problem)
             if value is not None:
                 fields[name] = value
-        for name, spec in self.codebook.fields_for(etype).items():
-            if name not in fields and spec.default is not None and name not in DERIVED:
-                fields[name] = FieldValue(value=spec.default, spans=[], alignment=Alignment.none)
         if "notes" in fields and isinstance(fields["notes"].value, str):
             fields["notes"] = FieldValue(value=fields["notes"].value.strip(), alignment=Alignment.none)
         event = Event(

@@ -445,8 +445,12 @@ class Normalizer:
         if document is not None:
             put("source", document.source, Alignment.none)
             put("source_scale", document.source_scale, Alignment.none)
-        if "fatalities" not in fields:
-            put("fatalities", 0, Alignment.none)
+        # What the codebook says a field is when the text says nothing (fatalities 0, seized false):
+        # written out, as the golden importer writes it, so review shows it and scores compare it.
+        if spec_names is not None:
+            for name, spec in self.codebook.fields_for(event.type).items():
+                if name not in fields and spec.default is not None:
+                    put(name, spec.default, Alignment.none)
         return event
 
     def _place_value(self, value: Any) -> Place | None:
