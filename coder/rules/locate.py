@@ -20,6 +20,11 @@ _SUBJECT_OF = re.compile(
 # The words that send a force to a place named before: "into the city", "reached the area".
 _TO_THE = r"\b(?:in|into|to|at|reached|entered)\s+"
 _TOWN_ANAPHOR = re.compile(_TO_THE + r"(?:the|that|this)\s+(?:city|town|village)\b(?!\s+of\b)", re.I)
+# The trigger's own phrase pointing at a town already named: "arrived in the city".
+_THE_TOWN = re.compile(
+    r"[\w\s-]{0,30}?\b(?:in|into|to|at)\s+(?:the|that|this)\s+(city|town|village)\b(?!\s+of\b)", re.I
+)
+_KINDS_OF_NOUN = {"city": {"city", "town"}, "town": {"city", "town", "village"}, "village": {"village", "town"}}
 # "into the city", after a governorate named like its capital: that city.
 _THE_CITY = re.compile(_TO_THE + r"(the\s+city)\b(?!\s+of\b)", re.I)
 # "in the area", "into the city", "there": a place named before.
@@ -41,6 +46,9 @@ def choose_location(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
 
 def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
     text = ctx.doc.text
+    said_before = _town_said_before(ctx, si, trig)
+    if said_before is not None:
+        return [said_before], False, False
     roles = [r for r in roles_of(ctx, si) if r.role != "informant"]
     # "Iran has started a campaign": a country that is the subject of a verb is the one acting.
     roles = [
@@ -134,6 +142,22 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
                 return listed, False, True
         return best, role == "near", False
     return [], False, False
+
+
+def _town_said_before(ctx: Ctx, si: int, trig: tuple[int, int]) -> PlaceRole | None:
+    """ "Sources in the X city say a militia has arrived in the city": the town the same sentence
+    named before "the city" (even as where the sources are), when the trigger's phrase points at it."""
+    sentence = ctx.sentences[si]
+    anaphor = _THE_TOWN.match(ctx.doc.text, trig[0], sentence.end)
+    if anaphor is None:
+        return None
+    kinds = _KINDS_OF_NOUN[anaphor.group(1).lower()]
+    named = [
+        r
+        for r in roles_of(ctx, si)
+        if r.mention.end <= anaphor.start() and r.role != "origin" and r.mention.match.place.kind in kinds
+    ]
+    return named[-1] if named else None
 
 
 def roles_of(ctx: Ctx, si: int) -> list[PlaceRole]:
