@@ -235,3 +235,23 @@ def test_confidence_is_the_sum_of_named_reasons_review_can_show():
     recruitment, movement = sorted(events, key=lambda e: e.type)
     assert "unnamed force" in [r.reason for r in recruitment.confidence_reasons]
     assert "told again in the article" in [r.reason for r in movement.confidence_reasons]
+
+
+def test_a_sum_of_money_is_never_a_count(rules):
+    e = one(
+        code(
+            rules,
+            "On Monday the Fatemiyoun Brigade recruited civilians in al-Mayadin in return for monthly "
+            "salaries of about 350,000 Syrian pounds per member.",
+        ),
+        "recruitment",
+    )
+    assert e.value("recruits_count") is None
+    assert (e.value("salary_amount"), e.value("salary_period")) == (350000, "month")
+
+
+def test_defaults_are_written_out(rules):
+    e = one(
+        code(rules, "Ten fuel tankers escorted by Kataib Hezbollah entered Syria at al-Bukamal on Friday."), "smuggling"
+    )
+    assert (e.value("seized"), e.value("fatalities")) == (False, 0)

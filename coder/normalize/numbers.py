@@ -228,7 +228,11 @@ MONEY_RE = re.compile(
     re.I,
 )
 _PERIOD_WORD = {"monthly": "month", "weekly": "week", "daily": "day"}
-_PERIOD_BEFORE = re.compile(r"\b(monthly|weekly|daily)\s+(?:[\w-]+\s+){0,2}?(?:of|worth)\s*$", re.I)
+_PERIOD_BEFORE = re.compile(
+    r"\b(monthly|weekly|daily)\s+(?:[\w-]+\s+){0,2}?(?:of|worth)\s+"
+    r"(?:(?:about|around|some|nearly|almost|roughly|approximately|up to|over|more than)\s+)?$",
+    re.I,
+)
 _PERIOD_RE = [(re.compile(r"^\W{0,3}\s*(?:" + p + r")\b", re.I), v) for p, v in _PERIODS]
 
 
