@@ -252,6 +252,10 @@ def test_a_sum_of_money_is_never_a_count(rules):
 
 def test_defaults_are_written_out(rules):
     e = one(
-        code(rules, "Ten fuel tankers escorted by Kataib Hezbollah entered Syria at al-Bukamal on Friday."), "smuggling"
+        code(
+            rules,
+            "Ten fuel tankers escorted by Kataib Hezbollah entered Syria through the al-Bukamal crossing on Friday.",
+        ),
+        "smuggling",
     )
     assert (e.value("seized"), e.value("fatalities")) == (False, 0)
