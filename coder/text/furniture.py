@@ -103,14 +103,16 @@ class Block:
 # ASCII characters that are neither letter, digit nor apostrophe, as spaces: on an ASCII line,
 # translate() and split() give _WORD's runs several times faster than findall; a run with an
 # apostrophe in it is split by _WORD itself ("a'b'c" is "a'b" and "c").
-_NOT_WORD_ASCII = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "'")})
+# A byte table: bytes.translate is one look-up per byte, str.translate with a mapping a dictionary
+# look-up per character.
+_NOT_WORD_ASCII = bytes(c if c < 128 and (chr(c).isalnum() or chr(c) == "'") else 32 for c in range(256))
 
 
 def _words(line: str) -> list[str]:
     """_WORD.findall(line)."""
     if not line.isascii():
         return _WORD.findall(line)
-    runs = line.translate(_NOT_WORD_ASCII).split()
+    runs = line.encode("ascii").translate(_NOT_WORD_ASCII).decode("ascii").split()
     if "'" not in line:
         return runs
     out: list[str] = []

@@ -45,16 +45,18 @@ _DIGIT_START = re.compile(r"\b\d")
 _DIGIT_WORDS = frozenset({_DIGIT_HEAD})
 
 
-# ASCII characters that are no word character, as spaces: on ASCII text, translate() then
-# split() gives the \\w runs several times faster than findall (asked of every line and sentence).
-_NOT_WORD_ASCII = str.maketrans({chr(c): " " for c in range(128) if not _IS_WORD.match(chr(c))})
+# ASCII characters that are no word character as spaces, the others lower-cased: on ASCII text,
+# translate() then split() gives the folded \\w runs several times faster than findall (asked of
+# every line and sentence). A byte table: bytes.translate is one look-up per byte, str.translate
+# with a mapping a dictionary look-up per character (it was half the time of words_of).
+LOWER_WORDS_ASCII = bytes(ord(chr(c).lower()) if c < 128 and _IS_WORD.match(chr(c)) else 32 for c in range(256))
 
 
 def words_of(text: str, start: int = 0, end: int | None = None) -> frozenset[str]:
     """The folded words (\\w runs) of text[start:end], and _DIGIT_HEAD if one starts with a digit."""
     part = text[start:end]
     if part.isascii():
-        words = frozenset(part.lower().translate(_NOT_WORD_ASCII).split())
+        words = frozenset(part.encode("ascii").translate(LOWER_WORDS_ASCII).decode("ascii").split())
         # Digits sort before "_" and every lower-case letter: the least word starts with one if any does.
         if words and min(words)[0] <= "9":
             return words | _DIGIT_WORDS
