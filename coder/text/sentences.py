@@ -10,7 +10,7 @@ line break always starts a new sentence: blocks are segmented separately.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _ABBREVIATIONS = frozenset(
     """
@@ -30,8 +30,10 @@ _DASH_OPENS = re.compile(r"\s*[-*]")
 _BULLET_MARK = re.compile(r"[•▪●◦‣∙·\-*]\s+")
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
+    """A tuple, not a frozen dataclass: one is made for every sentence of every document, and a
+    frozen dataclass sets each field through object.__setattr__ (five times the cost)."""
+
     start: int
     end: int
     block: int  # index of the kept region it is in
@@ -86,13 +88,16 @@ def _split_region(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out = []
     for a, b in pieces:
         seg = text[a:b]
-        lead = len(seg) - len(seg.lstrip())
-        trail = len(seg) - len(seg.rstrip())
-        a, b = a + lead, b - trail
+        kept = seg.strip()
+        if not kept:
+            continue
+        # kept[0] is no space: its first place in seg is where the spaces before it end.
+        a += seg.find(kept[0])
+        b = a + len(kept)
         # A bullet mark is not part of the sentence.
-        m = _BULLET_MARK.match(text[a:b])
+        m = _BULLET_MARK.match(text, a, b)
         if m:
-            a += m.end()
+            a = m.end()
         if b > a:
             out.append((a, b))
     return out
