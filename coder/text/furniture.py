@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .prefilter import _FOLD, Prefilter, case_free, folded_text, words_of
+from .prefilter import _FOLD, Prefilter, case_free, folded_text, words_of, words_of_runs
 
 _LINE = re.compile(r"[^\n\r]+")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
@@ -199,35 +199,55 @@ def _meta_line(line: str) -> bool:
     return bool(_DATE_ONLY.match(line) or _READ_TIME.match(line) or _BYLINE.match(line))
 
 
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-blank line, its surrounding whitespace trimmed: regions start and
+    end on characters."""
+    out = []
+    for m in _LINE.finditer(text):
+        raw = m.group()
+        line = raw.strip()
+        if line:
+            # line[0] is no space: its first place in raw is where the spaces before it end.
+            start = m.start() + raw.find(line[0])
+            out.append((start, start + len(line)))
+    return out
+
+
+def _line_words(line: str, found: list[str], folded: str) -> frozenset[str]:
+    """words_of(line), from the line's _WORD runs where they are its \\w runs (ASCII, no
+    apostrophe to join two runs, no underscore to join or split them): one fold fewer."""
+    if line.isascii() and "'" not in line and "_" not in line:
+        return words_of_runs(folded.split())
+    return words_of(line)
+
+
 def classify_blocks(text: str) -> list[Block]:
     """Every non-blank line of the text with what it is."""
-    lines = [(m.start(), m.end()) for m in _LINE.finditer(text) if m.group().strip()]
+    lines = _lines(text)
     blocks: list[Block] = []
     seen: set[str] = set()
     body_started = False
     ended = False
     for index, (start, end) in enumerate(lines):
-        # Trim the surrounding whitespace: regions start and end on characters.
-        raw = text[start:end]
-        lead = len(raw) - len(raw.lstrip())
-        trail = len(raw) - len(raw.rstrip())
-        start, end = start + lead, end - trail
-        line = text[start:end]
-        found = _words(line)
-        words = len(found)
         if ended:
             blocks.append(Block(start, end, "after_end"))
             continue
-        if body_started and _END_OF_ARTICLE.match(line):
-            ended = True
-            blocks.append(Block(start, end, "after_end"))
-            continue
-        if body_started and not _is_prose(line, words) and _second_article_starts(text, lines, index):
-            ended = True
-            blocks.append(Block(start, end, "after_end"))
-            continue
+        line = text[start:end]
+        found = _words(line)
+        words = len(found)
+        prose = None  # _is_prose(line, words), asked at most once
+        if body_started:
+            if _END_OF_ARTICLE.match(line):
+                ended = True
+                blocks.append(Block(start, end, "after_end"))
+                continue
+            prose = _is_prose(line, words)
+            if not prose and _second_article_starts(text, lines, index):
+                ended = True
+                blocks.append(Block(start, end, "after_end"))
+                continue
         folded = " ".join(found).casefold()  # _fold(line): casefold maps each character alone
-        line_words = words_of(line) if words <= 60 else None
+        line_words = _line_words(line, found, folded) if words <= 60 else None
         if (
             _meta_line(line)
             or _looks_like_menu(line, words)
@@ -236,7 +256,7 @@ def classify_blocks(text: str) -> list[Block]:
             and (_strong(line, line_words) or (words <= _SHORT_BLOCK and _weak(line, line_words)))
         ):
             kind = "furniture"
-        elif not _is_prose(line, words):
+        elif not (_is_prose(line, words) if prose is None else prose):
             kind = "heading"
         elif folded in seen:
             kind = "repeat"

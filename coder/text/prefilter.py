@@ -67,6 +67,14 @@ def words_of(text: str, start: int = 0, end: int | None = None) -> frozenset[str
     return frozenset(found)
 
 
+def words_of_runs(runs: list[str]) -> frozenset[str]:
+    """words_of(text) given the text's \\w runs, lower-cased (ASCII text)."""
+    words = frozenset(runs)
+    if words and min(words)[0] <= "9":
+        return words | _DIGIT_WORDS
+    return words
+
+
 class _GiveUp(Exception):
     pass
 
