@@ -27,11 +27,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .prefilter import _FOLD, Prefilter, case_free, folded_text, words_of, words_of_runs
+from .prefilter import _DIGIT_HEAD, _FOLD, Prefilter, case_free, folded_text, words_of, words_of_runs
 
 _LINE = re.compile(r"[^\n\r]+")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
+_STOPS = frozenset(".!?…")
 
 # Furniture everywhere on the web, matched case-insensitively. Strong cues mark
 # a block of up to 60 words (a cookie banner is a sentence or two); weak cues
@@ -168,8 +169,19 @@ def _weak(line: str, line_words: frozenset[str]) -> bool:
 _LONG_LINE_WORDS = 150
 
 
+# _SENTENCE_END's closing marks: what may stand between the stop and the spaces at the end.
+_CLOSERS = "\"'”’»)]"
+
+
+def _ends_sentence(line: str) -> bool:
+    """_SENTENCE_END.search(line): the line without its final spaces, then without the closing
+    marks before them, ends on a stop (the pattern, searched from every stop in the line, was
+    asked of every line)."""
+    return line.rstrip().rstrip(_CLOSERS)[-1:] in _STOPS
+
+
 def _is_prose(line: str, words: int) -> bool:
-    if _SENTENCE_END.search(line):
+    if _ends_sentence(line):
         return words >= 7
     # No sentence ending: a paragraph only when long and not a title with
     # "Headline | Site" or "Headline • Site" separators...
@@ -189,7 +201,11 @@ _WIDE_GAP = re.compile(r"\s\s\s")
 
 
 def _looks_like_menu(line: str, words: int) -> bool:
-    if _MENU_MARK.search(line) is None and _WIDE_GAP.search(line) is None:
+    # Three spaces in a row need two spaces or another kind of space, and every space but " " is
+    # unprintable (tests/test_speed7_text.py checks every code point): most lines have neither.
+    if _MENU_MARK.search(line) is None and (
+        ("  " not in line and line.isprintable()) or _WIDE_GAP.search(line) is None
+    ):
         return False
     parts = [p for p in _MENU_SEP.split(line) if p.strip()]
     return len(parts) >= 3 and words / max(len(parts), 1) <= 3.5
@@ -197,6 +213,18 @@ def _looks_like_menu(line: str, words: int) -> bool:
 
 def _meta_line(line: str) -> bool:
     return bool(_DATE_ONLY.match(line) or _READ_TIME.match(line) or _BYLINE.match(line))
+
+
+# The first word of a byline (the pattern is case-sensitive).
+_BYLINE_HEADS = frozenset({"by", "written", "author"})
+
+
+def _meta_of(line: str, found: list[str], line_words: frozenset[str] | None) -> bool:
+    """_meta_line(line), given its _WORD runs and (if made) its words: a date or read-time line
+    holds a word that starts with a digit, a byline starts with one of _BYLINE_HEADS."""
+    if (line_words is None or _DIGIT_HEAD in line_words) and (_DATE_ONLY.match(line) or _READ_TIME.match(line)):
+        return True
+    return bool(found) and found[0] in _BYLINE_HEADS and _BYLINE.match(line) is not None
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -211,6 +239,23 @@ def _lines(text: str) -> list[tuple[int, int]]:
             start = m.start() + raw.find(line[0])
             out.append((start, start + len(line)))
     return out
+
+
+# The first word of every _END_OF_ARTICLE line, folded as IGNORECASE folds it ("tags?:?.*" lets any
+# word starting with "tag" through).
+_END_HEADS = frozenset(
+    "related read also see you recommended more most latest trending this helpful comment comments".split()
+)
+
+
+def _ends_article(line: str, found: list[str]) -> bool:
+    """_END_OF_ARTICLE.match(line), given the line's _WORD runs: most lines start with no word it
+    can start with."""
+    if found:
+        first = found[0].translate(_FOLD).lower()
+        if first not in _END_HEADS and not first.startswith("tag"):
+            return False
+    return _END_OF_ARTICLE.match(line) is not None
 
 
 def _line_words(line: str, found: list[str], folded: str) -> frozenset[str]:
@@ -237,7 +282,7 @@ def classify_blocks(text: str) -> list[Block]:
         words = len(found)
         prose = None  # _is_prose(line, words), asked at most once
         if body_started:
-            if _END_OF_ARTICLE.match(line):
+            if _ends_article(line, found):
                 ended = True
                 blocks.append(Block(start, end, "after_end"))
                 continue
@@ -249,7 +294,7 @@ def classify_blocks(text: str) -> list[Block]:
         folded = " ".join(found).casefold()  # _fold(line): casefold maps each character alone
         line_words = _line_words(line, found, folded) if words <= 60 else None
         if (
-            _meta_line(line)
+            _meta_of(line, found, line_words)
             or _looks_like_menu(line, words)
             or (words <= 60 and _may_be_caption(line) and _CAPTION.search(line))
             or words <= 60
