@@ -30,13 +30,29 @@ def _text(value: Any) -> str | None:
     return str(value).replace("_", " ") if not isinstance(value, str) or " " in value else value.replace("_", " ")
 
 
+_RUNS_OF_SPACES = re.compile(r"\s{2,}")
+_SPACE_BEFORE_MARK = re.compile(r"\s+([,.)])")
+
+
+@lru_cache(maxsize=256)
+def _fields_of(template: str) -> tuple[str, ...]:
+    """EventType.template_fields, found once per template (notes are rendered for every event)."""
+    return tuple(_PLACEHOLDER.findall(template))
+
+
 def render_notes(et: EventType, event: Event) -> str:
-    template = _without(
-        et.notes_template, tuple(name for name in et.template_fields() if _text(event.value(name)) is None)
-    )
-    note = _PLACEHOLDER.sub(lambda m: _text(event.value(m.group(1))) or "", template)
-    note = re.sub(r"\s+([,.)])", r"\1", re.sub(r"\s{2,}", " ", note)).strip()
+    # Each placeholder's words, worked out once: the missing ones shape the template, the others fill it.
+    fields = _fields_of(et.notes_template)
+    texts = {name: _text(event.value(name)) for name in fields}
+    template = _without(et.notes_template, tuple(name for name in fields if texts[name] is None))
+    note = _PLACEHOLDER.sub(lambda m: _filled(m.group(1), texts, event), template)
+    note = _SPACE_BEFORE_MARK.sub(r"\1", _RUNS_OF_SPACES.sub(" ", note)).strip()
     return note[:1].upper() + note[1:]
+
+
+def _filled(name: str, texts: dict[str, str | None], event: Event) -> str:
+    text = texts[name] if name in texts else _text(event.value(name))
+    return text or ""
 
 
 @lru_cache(maxsize=2048)

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, compress, repeat
-from operator import itemgetter
-from typing import Any, Generic, NamedTuple, TypeVar
+from itertools import accumulate, compress, count, repeat
+from operator import add, itemgetter, not_
+from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 from rapidfuzz import fuzz, process
 
@@ -101,14 +101,73 @@ def _slow_tokens(text: str, raw: str, s: int, e: int) -> list[Token]:
     return out
 
 
-def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+class Tokens(Sequence[Token]):
+    """tokens()' answer: the tokens' fields as columns, a Token made only when one is asked for.
+
+    Most tokens of a paragraph are never looked at one by one (a scan picks out the few that
+    may open a name from the columns), and making a tuple for each was a third of tokenising."""
+
+    __slots__ = ("texts", "starts", "ends", "articles", "capitals", "uppers")
+
+    def __init__(
+        self,
+        texts: list[str],
+        starts: list[int],
+        ends: list[int],
+        articles: list[bool],
+        capitals: list[bool],
+        uppers: list[bool],
+    ) -> None:
+        self.texts, self.starts, self.ends = texts, starts, ends
+        self.articles, self.capitals, self.uppers = articles, capitals, uppers
+
+    @classmethod
+    def of(cls, toks: Iterable[Token]) -> Tokens:
+        columns: list[list[Any]] = [[], [], [], [], [], []]
+        for t in toks:
+            for column, value in zip(columns, t):
+                column.append(value)
+        return cls(*columns)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @overload
+    def __getitem__(self, i: int) -> Token: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Token]: ...
+
+    def __getitem__(self, i: int | slice) -> Token | list[Token]:
+        if isinstance(i, slice):
+            return list(self)[i]
+        return _new_token(
+            Token, (self.texts[i], self.starts[i], self.ends[i], self.articles[i], self.capitals[i], self.uppers[i])
+        )
+
+    def __iter__(self) -> Iterator[Token]:
+        return map(
+            _new_token,
+            repeat(Token),
+            zip(self.texts, self.starts, self.ends, self.articles, self.capitals, self.uppers),
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Tokens, list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # a list's equality, a list's (lack of) hash
+
+
+def tokens(text: str, start: int = 0, end: int | None = None) -> Tokens:
     """Word tokens of text[start:end] with offsets into `text`.
 
     Every step runs in C over a whole piece of text (split, running sums, map): a Python loop
     over every word was a third of the name finder's time. A plain ASCII word folds to lower();
     the few others (marks inside, other scripts, articles that may be English words) are redone
     one by one."""
-    out: list[Token] = []
+    out = Tokens([], [], [], [], [], [])
     end = len(text) if end is None else end
     while start < end:
         stop = end
@@ -120,38 +179,54 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return out
 
 
-def _tokens_of(text: str, start: int, end: int, out: list[Token]) -> None:
+# ASCII characters that are no letter or digit, as spaces (a byte table: one look-up per byte).
+_NOT_ALNUM_ASCII = bytes(c if c < 128 and chr(c).isalnum() else 32 for c in range(256))
+
+
+def _tokens_of(text: str, start: int, end: int, out: Tokens) -> None:
     part = text[start:end]
-    pieces = (_SPLIT_ASCII if part.isascii() else _SPLIT).split(part)
-    offsets = list(accumulate(map(len, pieces), initial=start))
-    raws, starts, ends = pieces[1::2], offsets[1::2], offsets[2::2]
+    if part.isascii() and "'" not in part and "`" not in part:
+        # No inner mark: the tokens are the runs of ASCII letters and digits, which a byte table
+        # and split(" ") give faster than the pattern; a piece's start is the lengths before it
+        # plus one space after each ("" between two spaces).
+        pieces = part.encode("ascii").translate(_NOT_ALNUM_ASCII).decode("ascii").split(" ")
+        starts = list(compress(map(add, accumulate(map(len, pieces), initial=start), count()), pieces))
+        raws = list(filter(None, pieces))
+        ends = list(map(add, starts, map(len, raws)))
+        plain = True
+    else:
+        pieces = (_SPLIT_ASCII if part.isascii() else _SPLIT).split(part)
+        offsets = list(accumulate(map(len, pieces), initial=start))
+        raws, starts, ends = pieces[1::2], offsets[1:-1:2], offsets[2::2]
+        joined = "".join(raws)
+        plain = joined.isascii() and joined.isalnum()
     lows = list(map(str.lower, raws))
     articles = list(map(ARTICLES.__contains__, lows))
-    chunk = list(
-        map(
-            _new_token,
-            repeat(Token),
-            zip(lows, starts, ends, articles, map(str.isupper, map(_FIRST_CHAR, raws)), map(str.isupper, raws)),
-        )
-    )
     for i in compress(range(len(lows)), articles):
         if lows[i] in _AMBIGUOUS_ARTICLES and not _is_article(lows[i], text, ends[i]):
-            chunk[i] = _new_token(Token, (lows[i], starts[i], ends[i], False, *chunk[i][4:]))
-    plain = "".join(raws)
-    if plain.isascii() and plain.isalnum():
-        out += chunk
-        return
-    pos = 0
-    for i, raw in enumerate(raws):
-        if not (raw.isascii() and raw.isalnum()):
-            out += chunk[pos:i]
-            out += _slow_tokens(text, raw, starts[i], ends[i])
-            pos = i + 1
-    out += chunk[pos:]
+            articles[i] = False
+    capitals = list(map(str.isupper, map(_FIRST_CHAR, raws)))
+    uppers = list(map(str.isupper, raws))
+    if not plain:
+        # Marks inside a word or other scripts: those words are redone one by one.
+        chunk: list[Token] = []
+        for i, raw in enumerate(raws):
+            if raw.isascii() and raw.isalnum():
+                chunk.append(_new_token(Token, (lows[i], starts[i], ends[i], articles[i], capitals[i], uppers[i])))
+            else:
+                chunk += _slow_tokens(text, raw, starts[i], ends[i])
+        redone = Tokens.of(chunk)
+        lows, starts, ends = redone.texts, redone.starts, redone.ends
+        articles, capitals, uppers = redone.articles, redone.capitals, redone.uppers
+    out.texts += lows
+    out.starts += starts
+    out.ends += ends
+    out.articles += articles
+    out.capitals += capitals
+    out.uppers += uppers
 
 
 _FIRST_CHAR = itemgetter(0)
-_TEXT, _CAPITAL = itemgetter(0), itemgetter(4)  # Token.text, Token.capital
 _UNSET: Any = object()  # "not asked yet" in the fuzzy caches (None is a cached "no match")
 
 
@@ -159,10 +234,10 @@ _UNSET: Any = object()  # "not asked yet" in the fuzzy caches (None is a cached 
 def key_of(name: str) -> tuple[str, ...]:
     """The folded key of a dictionary name: tokens without articles (cached: the same
     dictionary names are asked about for every mention)."""
-    toks = [t for t in tokens(name) if not t.article]
-    if not toks:  # a name that is only an article: keep it literal
-        toks = tokens(name)
-    return tuple(t.text for t in toks)
+    found = tokens(name)
+    key = tuple(compress(found.texts, map(not_, found.articles)))
+    # a name that is only an article: kept literal
+    return key if key else tuple(found.texts)
 
 
 T = TypeVar("T")
@@ -249,7 +324,7 @@ class NameIndex(Generic[T]):
         return entry, float(score)
 
     # -- scanning running text ------------------------------------------------
-    def scan(self, toks: list[Token], *, fuzzy: bool = True) -> list[Mention[tuple[T, str, float]]]:
+    def scan(self, toks: Sequence[Token], *, fuzzy: bool = True) -> list[Mention[tuple[T, str, float]]]:
         """Longest non-overlapping mentions, left to right.
 
         At each token the longest n-gram whose article-free key is known wins;
@@ -260,58 +335,60 @@ class NameIndex(Generic[T]):
         first_tokens = self.first_tokens
         # Only a token that may start a name can: a key's first word, an article, or (fuzzy) a
         # capitalised word. Picked out in C (map, compress) instead of a step per token.
-        texts = list(map(_TEXT, toks))
-        starts = set(compress(range(len(toks)), map(self._openers.__contains__, texts)))
+        cols = toks if isinstance(toks, Tokens) else Tokens.of(toks)
+        texts, articles, capitals, t_starts, t_ends = cols.texts, cols.articles, cols.capitals, cols.starts, cols.ends
+        n_tok = len(texts)
+        starts = set(compress(range(n_tok), map(self._openers.__contains__, texts)))
         if fuzzy:
-            starts.update(compress(range(len(toks)), map(_CAPITAL, toks)))
+            starts.update(compress(range(n_tok), capitals))
         after = 0  # the token after the last mention: mentions never overlap
-        singles, leads, n_tok, fuzzy_words = self._singles, self._leads, len(toks), self._fuzzy_words
+        singles, leads, fuzzy_words = self._singles, self._leads, self._fuzzy_words
         for i in sorted(starts):
             if i < after:
                 continue
             hit = None
-            t = toks[i]
-            if t.article or t.text in singles:
-                hit = self._longest(toks, i)
-            elif t.text in first_tokens and i + 1 < n_tok:
+            text = texts[i]
+            if articles[i] or text in singles:
+                hit = self._longest(cols, i)
+            elif (
+                text in first_tokens
+                and i + 1 < n_tok
+                and (articles[i + 1] or (t_starts[i + 1] - t_ends[i] <= 3 and (text, texts[i + 1]) in leads))
+            ):
                 # Not a name alone ("the", "local"): only with the next word ("the Badia"), which
                 # most often leads to no key, as _longest would find one step later.
-                nxt = toks[i + 1]
-                if nxt.article or (nxt.start - t.end <= 3 and (t.text, nxt.text) in leads):
-                    hit = self._longest(toks, i)
-            if hit is None and fuzzy and t.capital and not t.article:
+                hit = self._longest(cols, i)
+            if hit is None and fuzzy and capitals[i] and not articles[i]:
                 # Most capitalised words are no near miss of a name and no first of two: known
                 # from the word's own answer (kept by _fuzzy_at) without asking again.
-                alone = fuzzy_words.get(t.text, _UNSET)
-                if alone is not None:
-                    hit = self._fuzzy_at(toks, i)
-                elif i + 1 < n_tok:
-                    nxt = toks[i + 1]
-                    if nxt.capital and not nxt.article and nxt.start - t.end <= 2:
-                        hit = self._fuzzy_at(toks, i)
+                alone = fuzzy_words.get(text, _UNSET)
+                if alone is not None or (
+                    i + 1 < n_tok and capitals[i + 1] and not articles[i + 1] and t_starts[i + 1] - t_ends[i] <= 2
+                ):
+                    hit = self._fuzzy_at(cols, i)
             if hit is not None:
                 j, entry, how, score = hit
-                found.append(Mention(toks[i].start, toks[j].end, (entry, how, score)))
+                found.append(Mention(t_starts[i], t_ends[j], (entry, how, score)))
                 after = j + 1
         return found
 
-    def _longest(self, toks: list[Token], i: int) -> tuple[int, T, str, float] | None:
+    def _longest(self, toks: Tokens, i: int) -> tuple[int, T, str, float] | None:
+        texts, articles, starts, ends = toks.texts, toks.articles, toks.starts, toks.ends
         words: list[str] = []
         best: tuple[int, T, str, float] | None = None
-        last = min(len(toks), i + self.max_n + 2)  # +2: articles inside the name
+        last = min(len(texts), i + self.max_n + 2)  # +2: articles inside the name
         for j in range(i, last):
-            t = toks[j]
-            if j > i and toks[j].start - toks[j - 1].end > 3:
+            if j > i and starts[j] - ends[j - 1] > 3:
                 break  # a name does not span punctuation or a line break gap
-            if not t.article:
-                words.append(t.text)
+            if not articles[j]:
+                words.append(texts[j])
                 if len(words) > self.max_n:
                     break
                 key = tuple(words)
                 if key not in self._leads:
                     break  # no key starts with these words: no longer match either
                 hit = self.exact.get(key)
-                if hit is not None and len(words) == 1 and key in self.acronyms and not t.upper:
+                if hit is not None and len(words) == 1 and key in self.acronyms and not toks.uppers[j]:
                     hit = None
                 if hit is not None:
                     best = (j, hit[0], "exact" if hit[1] else "alias", 100.0)
@@ -319,24 +396,22 @@ class NameIndex(Generic[T]):
                 continue
         return best
 
-    def _fuzzy_at(self, toks: list[Token], i: int) -> tuple[int, T, str, float] | None:
+    def _fuzzy_at(self, toks: Tokens, i: int) -> tuple[int, T, str, float] | None:
         # One or two capitalised words: "Fatimiyoon", "Abou Kamal".
         # (Unrolled: this runs for every capitalised word of the text, in both indexes.)
-        first = toks[i]
-        if not first.capital or first.article:
+        capitals, articles, first = toks.capitals, toks.articles, toks.texts[i]
+        if not capitals[i] or articles[i]:
             return None
         best: tuple[int, T, str, float] | None = None
-        if i + 1 < len(toks):
-            second = toks[i + 1]
-            if second.capital and not second.article and second.start - first.end <= 2:
-                got = self.fuzzy(first.text + " " + second.text)
-                if got is not None:
-                    best = (i + 1, got[0], "fuzzy", got[1])
-        got = self._fuzzy_words.get(first.text, _UNSET)
+        if i + 1 < len(capitals) and capitals[i + 1] and not articles[i + 1] and toks.starts[i + 1] - toks.ends[i] <= 2:
+            got = self.fuzzy(first + " " + toks.texts[i + 1])
+            if got is not None:
+                best = (i + 1, got[0], "fuzzy", got[1])
+        got = self._fuzzy_words.get(first, _UNSET)
         if got is _UNSET:
             if len(self._fuzzy_words) > 20000:
                 self._fuzzy_words.clear()
-            got = self._fuzzy_words[first.text] = self.fuzzy(first.text)
+            got = self._fuzzy_words[first] = self.fuzzy(first)
         if got is not None and (best is None or got[1] > best[3]):
             best = (i, got[0], "fuzzy", got[1])
         return best

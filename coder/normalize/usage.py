@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from typing import Any
 
 from ..codebook.model import Place
-from .names import key_of
+from .names import Tokens, key_of
 
 # "pro-Iran", "anti-Damascus", "Iraq-based", "Tehran-backed": a place name used
 # as an adjective about a group, not the place where something happened.
@@ -115,25 +117,31 @@ _GROUP_KIND = {
 }
 
 
-def own_groups(mentions: list[Any], toks: list[Any]) -> list[Any]:
+def own_groups(mentions: list[Any], toks: Sequence[Any]) -> list[Any]:
     """Drop actor mentions that are the inside of a longer, different group name."""
     if not mentions:
         return mentions
-    by_start = {t.start: i for i, t in enumerate(toks)}
-    by_end = {t.end: i for i, t in enumerate(toks)}
+    # The token columns (names.Tokens): a mention's first and last token found by bisection,
+    # their neighbours read from the columns, no map of every token nor a Token made.
+    cols = toks if isinstance(toks, Tokens) else Tokens.of(toks)
+    starts, ends, texts, capitals, n = cols.starts, cols.ends, cols.texts, cols.capitals, len(cols)
     kept = []
     for m in mentions:
-        i, j = by_start.get(m.start), by_end.get(m.end)
-        if i is not None and i > 0:
-            before = toks[i - 1]
-            if before.capital and before.text in _GROUP_HEADS and m.start - before.end <= 2:
-                continue
-        if j is not None and j + 1 < len(toks):
-            after = toks[j + 1]
+        i = bisect_left(starts, m.start)
+        if (
+            0 < i < n
+            and starts[i] == m.start
+            and capitals[i - 1]
+            and texts[i - 1] in _GROUP_HEADS
+            and m.start - ends[i - 1] <= 2
+        ):
+            continue
+        j = bisect_left(ends, m.end)
+        if j < n and ends[j] == m.end and j + 1 < n:
             name_key = key_of(m.match[0].name) if hasattr(m.match[0], "name") else ()
             own_kind = _GROUP_KIND.get(name_key[-1]) if name_key else None
-            said_kind = _GROUP_KIND.get(after.text)
-            if after.capital and said_kind and own_kind and said_kind != own_kind and after.start - m.end <= 1:
+            said_kind = _GROUP_KIND.get(texts[j + 1])
+            if capitals[j + 1] and said_kind and own_kind and said_kind != own_kind and starts[j + 1] - m.end <= 1:
                 continue
         kept.append(m)
     return kept

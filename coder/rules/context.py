@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..models import Document
 from ..normalize import DateResolution
@@ -39,10 +40,12 @@ class Ctx:
     # governorate name -> the city it is named after ("Deir ez-Zor province" -> Deir ez-Zor)
     seats: dict = field(default_factory=dict)
 
-    def matcher(self, pattern: re.Pattern) -> tuple[re.Pattern, str]:
+    def matcher(self, pattern: re.Pattern) -> tuple[Any, str]:
         """(pattern, text) to search for the pattern's spans in the document: its case-free copy
-        on the lower-cased text where both exist (text/prefilter.py case_free), else itself."""
-        lower = self.patterns.lower_of(pattern)
+        on the lower-cased text where both exist (text/prefilter.py case_free), searched where a
+        word it can start with starts if that is faster (text/headsearch.py), else itself; each
+        has the re.Pattern methods search and finditer."""
+        lower = self.patterns.searcher_of(pattern)
         if lower is not None:
             folded = self.folded()
             if folded is not None:

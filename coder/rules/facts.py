@@ -10,7 +10,8 @@ Dates chain across regions ("the next day" follows the last date mentioned, what
 region it was in), so a region's dates may depend on every region before it. They do only
 through find_dates' anchor, and the anchor changes an answer only where a pattern that reads
 it can match: with a publication date, the day-relative ones ("the next day", "the same
-day", "the day before"), which all need the word "day". A region without that word is
+day", "the day before"), which all need the word "day" and one of _DAY_RELATIVE (tests/
+test_speed7_facts.py checks it against the patterns). A region without them is
 resolved without looking back; one with it takes the anchor its predecessors leave, found
 the same way, region by region back until one needs no anchor or the document starts.
 """
@@ -30,6 +31,10 @@ from .args import names_an_organisation
 _DATELINE = re.compile(r"[^\n.!?]{0,60}$")
 _DATELINE_END = re.compile(r"\s*(?:\([^)]{0,30}\))?\s*[-–—:]")
 _UNKNOWN: Any = object()  # an anchor not worked out yet (None is "no date before")
+# Beside "day", every match of a pattern that reads the anchor holds one of these words ("the day
+# after", "a day later", "the next day", "the same day", "a day earlier", "the previous day"):
+# "throughout the day", common in reports, needs no anchor.
+_DAY_RELATIVE = frozenset({"after", "later", "next", "following", "same", "before", "earlier", "previous"})
 
 
 class BySentence:
@@ -109,7 +114,10 @@ class RegionFacts:
 
     def _independent(self, b: int) -> bool:
         """Region b's dates are the same whatever anchor comes in (see the module's doc)."""
-        return self.ctx.doc.publication_date is not None and "day" not in self.words(b)
+        if self.ctx.doc.publication_date is None:
+            return False
+        words = self.words(b)
+        return "day" not in words or words.isdisjoint(_DAY_RELATIVE)
 
     def _find(self, b: int, anchor: date | None) -> list[DateResolution]:
         doc, block = self.ctx.doc, self.kept[b]

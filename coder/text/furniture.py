@@ -27,11 +27,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .prefilter import _FOLD, Prefilter, case_free, folded_text, words_of
+from .prefilter import _DIGIT_HEAD, _FOLD, Prefilter, case_free, folded_text, words_of, words_of_runs
 
 _LINE = re.compile(r"[^\n\r]+")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
+_STOPS = frozenset(".!?…")
 
 # Furniture everywhere on the web, matched case-insensitively. Strong cues mark
 # a block of up to 60 words (a cookie banner is a sentence or two); weak cues
@@ -103,14 +104,16 @@ class Block:
 # ASCII characters that are neither letter, digit nor apostrophe, as spaces: on an ASCII line,
 # translate() and split() give _WORD's runs several times faster than findall; a run with an
 # apostrophe in it is split by _WORD itself ("a'b'c" is "a'b" and "c").
-_NOT_WORD_ASCII = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "'")})
+# A byte table: bytes.translate is one look-up per byte, str.translate with a mapping a dictionary
+# look-up per character.
+_NOT_WORD_ASCII = bytes(c if c < 128 and (chr(c).isalnum() or chr(c) == "'") else 32 for c in range(256))
 
 
 def _words(line: str) -> list[str]:
     """_WORD.findall(line)."""
     if not line.isascii():
         return _WORD.findall(line)
-    runs = line.translate(_NOT_WORD_ASCII).split()
+    runs = line.encode("ascii").translate(_NOT_WORD_ASCII).decode("ascii").split()
     if "'" not in line:
         return runs
     out: list[str] = []
@@ -166,8 +169,19 @@ def _weak(line: str, line_words: frozenset[str]) -> bool:
 _LONG_LINE_WORDS = 150
 
 
+# _SENTENCE_END's closing marks: what may stand between the stop and the spaces at the end.
+_CLOSERS = "\"'”’»)]"
+
+
+def _ends_sentence(line: str) -> bool:
+    """_SENTENCE_END.search(line): the line without its final spaces, then without the closing
+    marks before them, ends on a stop (the pattern, searched from every stop in the line, was
+    asked of every line)."""
+    return line.rstrip().rstrip(_CLOSERS)[-1:] in _STOPS
+
+
 def _is_prose(line: str, words: int) -> bool:
-    if _SENTENCE_END.search(line):
+    if _ends_sentence(line):
         return words >= 7
     # No sentence ending: a paragraph only when long and not a title with
     # "Headline | Site" or "Headline • Site" separators...
@@ -187,7 +201,11 @@ _WIDE_GAP = re.compile(r"\s\s\s")
 
 
 def _looks_like_menu(line: str, words: int) -> bool:
-    if _MENU_MARK.search(line) is None and _WIDE_GAP.search(line) is None:
+    # Three spaces in a row need two spaces or another kind of space, and every space but " " is
+    # unprintable (tests/test_speed7_text.py checks every code point): most lines have neither.
+    if _MENU_MARK.search(line) is None and (
+        ("  " not in line and line.isprintable()) or _WIDE_GAP.search(line) is None
+    ):
         return False
     parts = [p for p in _MENU_SEP.split(line) if p.strip()]
     return len(parts) >= 3 and words / max(len(parts), 1) <= 3.5
@@ -197,44 +215,93 @@ def _meta_line(line: str) -> bool:
     return bool(_DATE_ONLY.match(line) or _READ_TIME.match(line) or _BYLINE.match(line))
 
 
+# The first word of a byline (the pattern is case-sensitive).
+_BYLINE_HEADS = frozenset({"by", "written", "author"})
+
+
+def _meta_of(line: str, found: list[str], line_words: frozenset[str] | None) -> bool:
+    """_meta_line(line), given its _WORD runs and (if made) its words: a date or read-time line
+    holds a word that starts with a digit, a byline starts with one of _BYLINE_HEADS."""
+    if (line_words is None or _DIGIT_HEAD in line_words) and (_DATE_ONLY.match(line) or _READ_TIME.match(line)):
+        return True
+    return bool(found) and found[0] in _BYLINE_HEADS and _BYLINE.match(line) is not None
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-blank line, its surrounding whitespace trimmed: regions start and
+    end on characters."""
+    out = []
+    for m in _LINE.finditer(text):
+        raw = m.group()
+        line = raw.strip()
+        if line:
+            # line[0] is no space: its first place in raw is where the spaces before it end.
+            start = m.start() + raw.find(line[0])
+            out.append((start, start + len(line)))
+    return out
+
+
+# The first word of every _END_OF_ARTICLE line, folded as IGNORECASE folds it ("tags?:?.*" lets any
+# word starting with "tag" through).
+_END_HEADS = frozenset(
+    "related read also see you recommended more most latest trending this helpful comment comments".split()
+)
+
+
+def _ends_article(line: str, found: list[str]) -> bool:
+    """_END_OF_ARTICLE.match(line), given the line's _WORD runs: most lines start with no word it
+    can start with."""
+    if found:
+        first = found[0].translate(_FOLD).lower()
+        if first not in _END_HEADS and not first.startswith("tag"):
+            return False
+    return _END_OF_ARTICLE.match(line) is not None
+
+
+def _line_words(line: str, found: list[str], folded: str) -> frozenset[str]:
+    """words_of(line), from the line's _WORD runs where they are its \\w runs (ASCII, no
+    apostrophe to join two runs, no underscore to join or split them): one fold fewer."""
+    if line.isascii() and "'" not in line and "_" not in line:
+        return words_of_runs(folded.split())
+    return words_of(line)
+
+
 def classify_blocks(text: str) -> list[Block]:
     """Every non-blank line of the text with what it is."""
-    lines = [(m.start(), m.end()) for m in _LINE.finditer(text) if m.group().strip()]
+    lines = _lines(text)
     blocks: list[Block] = []
     seen: set[str] = set()
     body_started = False
     ended = False
     for index, (start, end) in enumerate(lines):
-        # Trim the surrounding whitespace: regions start and end on characters.
-        raw = text[start:end]
-        lead = len(raw) - len(raw.lstrip())
-        trail = len(raw) - len(raw.rstrip())
-        start, end = start + lead, end - trail
-        line = text[start:end]
-        found = _words(line)
-        words = len(found)
         if ended:
             blocks.append(Block(start, end, "after_end"))
             continue
-        if body_started and _END_OF_ARTICLE.match(line):
-            ended = True
-            blocks.append(Block(start, end, "after_end"))
-            continue
-        if body_started and not _is_prose(line, words) and _second_article_starts(text, lines, index):
-            ended = True
-            blocks.append(Block(start, end, "after_end"))
-            continue
+        line = text[start:end]
+        found = _words(line)
+        words = len(found)
+        prose = None  # _is_prose(line, words), asked at most once
+        if body_started:
+            if _ends_article(line, found):
+                ended = True
+                blocks.append(Block(start, end, "after_end"))
+                continue
+            prose = _is_prose(line, words)
+            if not prose and _second_article_starts(text, lines, index):
+                ended = True
+                blocks.append(Block(start, end, "after_end"))
+                continue
         folded = " ".join(found).casefold()  # _fold(line): casefold maps each character alone
-        line_words = words_of(line) if words <= 60 else None
+        line_words = _line_words(line, found, folded) if words <= 60 else None
         if (
-            _meta_line(line)
+            _meta_of(line, found, line_words)
             or _looks_like_menu(line, words)
             or (words <= 60 and _may_be_caption(line) and _CAPTION.search(line))
             or words <= 60
             and (_strong(line, line_words) or (words <= _SHORT_BLOCK and _weak(line, line_words)))
         ):
             kind = "furniture"
-        elif not _is_prose(line, words):
+        elif not (_is_prose(line, words) if prose is None else prose):
             kind = "heading"
         elif folded in seen:
             kind = "repeat"

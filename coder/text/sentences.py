@@ -10,7 +10,8 @@ line break always starts a new sentence: blocks are segmented separately.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import string
+from typing import NamedTuple
 
 _ABBREVIATIONS = frozenset(
     """
@@ -28,10 +29,15 @@ _DOTTED = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
 _BULLET_ONE = re.compile(r"[•▪●◦‣∙·]")
 _DASH_OPENS = re.compile(r"\s*[-*]")
 _BULLET_MARK = re.compile(r"[•▪●◦‣∙·\-*]\s+")
+_BULLET_MARKS = frozenset("•▪●◦‣∙·-*")  # the first character of every _BULLET_MARK match
+_ASCII_LETTERS = string.ascii_letters
+_LETTERS = frozenset(_ASCII_LETTERS)  # _WORD_BEFORE's
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
+    """A tuple, not a frozen dataclass: one is made for every sentence of every document, and a
+    frozen dataclass sets each field through object.__setattr__ (five times the cost)."""
+
     start: int
     end: int
     block: int  # index of the kept region it is in
@@ -44,7 +50,19 @@ def _is_abbreviation(text: str, dot: int, start: int) -> bool:
     """True if the '.' at text[dot] closes an abbreviation or an initial."""
     if text[dot] != ".":
         return False
-    before = text[max(start, dot - 12) : dot]
+    low = max(start, dot - 12)
+    if dot > low:
+        # Most stops end a word of two letters or more ("said."): its letters are the word, and a
+        # dotted acronym is ruled out (its last letter stands alone); or follow no letter at all.
+        # A stop or a line break before the dot is left to the patterns ("$" matches before "\n").
+        last = text[dot - 1]
+        if last in _LETTERS:
+            if dot - 1 > low and text[dot - 2] in _LETTERS:
+                before = text[low:dot]
+                return before[len(before.rstrip(_ASCII_LETTERS)) :].lower() in _ABBREVIATIONS
+        elif last != "." and last != "\n":
+            return False
+    before = text[low:dot]
     m = _WORD_BEFORE.search(before)
     if not m:
         return False
@@ -86,13 +104,17 @@ def _split_region(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out = []
     for a, b in pieces:
         seg = text[a:b]
-        lead = len(seg) - len(seg.lstrip())
-        trail = len(seg) - len(seg.rstrip())
-        a, b = a + lead, b - trail
+        kept = seg.strip()
+        if not kept:
+            continue
+        # kept[0] is no space: its first place in seg is where the spaces before it end.
+        a += seg.find(kept[0])
+        b = a + len(kept)
         # A bullet mark is not part of the sentence.
-        m = _BULLET_MARK.match(text[a:b])
-        if m:
-            a += m.end()
+        if text[a] in _BULLET_MARKS:
+            m = _BULLET_MARK.match(text, a, b)
+            if m:
+                a = m.end()
         if b > a:
             out.append((a, b))
     return out
