@@ -268,7 +268,8 @@ class RuleCoder:
             for si, hits in per_sentence.items():
                 weight, a, b = max(hits, key=lambda h: (h[0], -h[1]))
                 out.append((si, ct, (a, b), weight, len(hits)))
-        out.sort(key=lambda o: (o[0], self.types.index(o[1])))
+        rank = {id(ct): i for i, ct in enumerate(self.types)}
+        out.sort(key=lambda o: (o[0], rank[id(o[1])]))
         return out
 
     @staticmethod
@@ -289,10 +290,15 @@ class RuleCoder:
     @staticmethod
     def _excluded(text: str, sentence: Sentence, pos: int, ct: CompiledType, cache: dict, ctx: Ctx, si: int) -> bool:
         clause = None
-        hits = ctx.hits(si)
-        for rule in ct.rules:
-            if id(rule.cues) not in hits and not ctx.allows(id(rule.cues), si):
-                continue  # no word of the sentence can start the cue (as _cached would answer)
+        # The type's rules whose cue the sentence's words allow, listed once per sentence and type
+        # (a sentence holds several trigger words, a long line tens of thousands of sentences).
+        rules = cache.get(("rules", id(ct), si))
+        if rules is None:
+            hits = ctx.hits(si)
+            rules = cache[("rules", id(ct), si)] = [
+                rule for rule in ct.rules if id(rule.cues) in hits or ctx.allows(id(rule.cues), si)
+            ]  # the others: no word of the sentence can start the cue (as _cached would answer)
+        for rule in rules:
             if rule.scope == "sentence":
                 a, b = sentence.start, sentence.end
             else:
