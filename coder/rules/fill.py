@@ -86,8 +86,9 @@ def fill_actors(
     """
     text = ctx.doc.text
     sentence = ctx.sentences[si]
-    actor, assoc = pick_actor(text, trig, ctx.actors[si], ct.sides)
-    if actor is not None and is_patron(text, actor):
+    folded = ctx.folded()
+    actor, assoc = pick_actor(text, trig, ctx.actors[si], ct.sides, folded)
+    if actor is not None and is_patron(text, actor, folded):
         # "Militias allied to the IRGC began a course": the militias act, none named; the
         # IRGC is their patron.
         head = _FORCE_BEFORE_PATRON.search(text[max(sentence.start, actor.start - 50) : actor.start])
@@ -117,7 +118,11 @@ def fill_actors(
                 back = list(range(si - 1, max(-1, si - 1 - _ANAPHOR_LOOKBACK), -1))
             for earlier in back:
                 actor, assoc = pick_actor(
-                    text, (ctx.sentences[earlier].end, ctx.sentences[earlier].end), ctx.actors[earlier], ct.sides
+                    text,
+                    (ctx.sentences[earlier].end, ctx.sentences[earlier].end),
+                    ctx.actors[earlier],
+                    ct.sides,
+                    folded,
                 )
                 if actor is not None:
                     at = _GENERIC_FORCE.search(text, sentence.start, sentence.end) if assoc else None
