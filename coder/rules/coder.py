@@ -20,11 +20,11 @@ import re
 from typing import Any
 
 from ..codebook.model import Codebook
-from ..dates import only_a_year
+from ..dates import _ONLY_A_YEAR, only_a_year
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
 from ..normalize import DateResolution, Normalizer
 from ..text import Sentence, classify_blocks, headline, split_sentences
-from ..text.prefilter import PatternIndex
+from ..text.prefilter import PatternIndex, case_free
 from .args import catch_all_actors, is_generic, spoken_on
 from .assemble import Consolidator, EvidenceIndex, absorb
 from .compiled import CompiledType, any_of, compile_codebook
@@ -340,7 +340,7 @@ class RuleCoder:
             self._date(ctx, si, trig, actor.match.name),
             plans,
             ctx.doc.publication_date,
-            year_only=only_a_year(ctx.doc.text, sentence.start, sentence.end),
+            year_only=_year_only(ctx, sentence.start, sentence.end),
         )
         lo, hi = sentence.start, sentence.end
         flagged = fill_type_fields(
@@ -444,6 +444,18 @@ def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str, ctx: Ct
         pattern, searched = ctx.matcher(pattern)
         found = cache[key] = pattern.search(searched, a, b) is not None
     return found
+
+
+# only_a_year's pattern without IGNORECASE, for the folded text (its words are all lower case)
+_YEAR_ONLY_FREE = case_free(_ONLY_A_YEAR)
+
+
+def _year_only(ctx: Ctx, start: int, end: int) -> bool:
+    """only_a_year(text, start, end), searched on the document's folded text when there is one."""
+    folded = ctx.folded()
+    if folded is None or _YEAR_ONLY_FREE is None:
+        return only_a_year(ctx.doc.text, start, end)
+    return _YEAR_ONLY_FREE.search(folded, start, end) is not None
 
 
 def _ordered(spec_fields: dict, fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
