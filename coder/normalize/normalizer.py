@@ -8,6 +8,7 @@ milliseconds; `Normalizer(codebook)` reuses them for the same codebook content.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import threading
@@ -19,6 +20,7 @@ from ..codebook.model import Actor, Codebook, FieldSpec, Place
 from ..dates import only_a_year, reported_date
 from ..models import Alignment, Document, Event, FieldValue
 from ..text.prefilter import Prefilter
+from . import unknown
 from .dates import resolve_date
 from .intervals import Intervals
 from .names import Mention, NameIndex, key_of, tokens
@@ -274,7 +276,7 @@ class Normalizer:
         if known is None or actors is None:
             actors, known = self.find_names(text, start, end)
         # With no known place to locate it by, no candidate is kept: most paragraphs end here.
-        candidates = place_candidates(text, start, end, words) if known else []
+        candidates = _place_candidates(text, start, end, words) if known else []
         if not candidates:
             return []
         out: list[Mention[PlaceMatch]] = []
@@ -463,3 +465,36 @@ def _told_in_a_year(text: str, event: Event) -> bool:
     """The event's own words place it in a year and no finer ("in 2019"): left undated, as the
     manual says, rather than given a publication date that may be years later."""
     return any(only_a_year(text, span.start, span.end) for span in event.evidence if span.end <= len(text))
+
+
+# A span this long (a one-line page) is not searched whole for place candidates (unknown.py tries
+# a name at every capital): a candidate holds a kind word ("village": its patterns' prefilter words,
+# as written) and only letters, digits, spaces, hyphens and apostrophes, so only the stretches
+# between other characters that hold a kind word are searched, as within the whole span.
+_LONG_SPAN = 20_000
+_NOT_IN_A_CANDIDATE = re.compile(r"[^\w\s'\u2019\u02bf-]")
+_FIRSTS = (unknown._BEFORE_FIRST, unknown._AFTER_FIRST)
+_KIND_WORDS = sorted({w for first in _FIRSTS for w in (*first.words, *first.prefixes)})
+
+
+def _place_candidates(
+    text: str, start: int, end: int | None, words: frozenset[str] | None
+) -> list[tuple[int, int, str]]:
+    end = len(text) if end is None else end
+    if end - start < _LONG_SPAN or any(first.always for first in _FIRSTS):
+        return place_candidates(text, start, end, words)
+    kinds, out, searched = [], [], start
+    for word in _KIND_WORDS:
+        at = text.find(word, start, end)
+        while at >= 0:
+            kinds.append(at)
+            at = text.find(word, at + 1, end)
+    breaks = [m.start() for m in _NOT_IN_A_CANDIDATE.finditer(text, start, end)]
+    for at in sorted(kinds):
+        if at < searched:
+            continue  # its stretch is searched already
+        i = bisect.bisect_right(breaks, at)
+        a, b = (breaks[i - 1] + 1 if i else start), (breaks[i] if i < len(breaks) else end)
+        out += place_candidates(text, a, b)
+        searched = b
+    return out
