@@ -69,6 +69,7 @@ class RuleCoder:
         self.normalizer = Normalizer(codebook)
         self.types: list[CompiledType] = compile_codebook(codebook)
         self._compiled = {ct.id: ct for ct in self.types}
+        self._plans = {ct.id: {p.name: p for p in ct.plans} for ct in self.types}  # read, never changed
         self.consolidator = Consolidator(codebook)
         self._catch_all = catch_all_actors(codebook.actors)
         self.min_confidence = min_confidence
@@ -324,7 +325,7 @@ class RuleCoder:
         if is_generic(actor.match) and not any(reason == "unnamed force" for reason, _ in draft.reasons):
             # One fact, one reason: a force the sentence introduces unnamed is already marked down.
             draft.adjust("unnamed or generic actor", -0.05)
-        plans = {p.name: p for p in ct.plans}
+        plans = self._plans[ct.id]
         put_actors(draft, actor, assoc, plans)
         used = {actor.match.name} | {m.match.name for m in assoc}
         others = [m for m in ctx.actors[si] if m.match.name not in used and m.match.side not in ct.sides]
