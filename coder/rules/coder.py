@@ -279,13 +279,16 @@ class RuleCoder:
         the sentence names elsewhere: its own of-phrase names it ("a convoy of three Russian armoured
         vehicles"), or it is the last force named before the trigger in the trigger's clause."""
         text = ctx.doc.text
-        clause_start = ctx.clause(si, start)[0]
+        clause_start = None  # the clause is looked for only when a force is named before the trigger
         before = None
         for m in ctx.actors[si]:
             if end <= m.start <= end + 50 and m.match.side not in ct.sides and _OF_PHRASE.fullmatch(text, end, m.start):
                 return True
-            if clause_start <= m.start and m.end <= start:
-                before = m
+            if m.end <= start:
+                if clause_start is None:
+                    clause_start = ctx.clause(si, start)[0]
+                if clause_start <= m.start:
+                    before = m
         return before is not None and before.match.side not in ct.sides
 
     @staticmethod
