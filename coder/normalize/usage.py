@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
+from operator import itemgetter
 from typing import Any
 
 from ..codebook.model import Place
@@ -119,11 +121,11 @@ def own_groups(mentions: list[Any], toks: list[Any]) -> list[Any]:
     """Drop actor mentions that are the inside of a longer, different group name."""
     if not mentions:
         return mentions
-    by_start = {t.start: i for i, t in enumerate(toks)}
-    by_end = {t.end: i for i, t in enumerate(toks)}
     kept = []
     for m in mentions:
-        i, j = by_start.get(m.start), by_end.get(m.end)
+        # The tokens starting and ending where the mention does, by bisection (toks are in text
+        # order): a one-line page has a million tokens, and a few thousand mentions ask.
+        i, j = _at(toks, m.start, _START), _at(toks, m.end, _END)
         if i is not None and i > 0:
             before = toks[i - 1]
             if before.capital and before.text in _GROUP_HEADS and m.start - before.end <= 2:
@@ -137,3 +139,11 @@ def own_groups(mentions: list[Any], toks: list[Any]) -> list[Any]:
                 continue
         kept.append(m)
     return kept
+
+
+_START, _END = itemgetter(1), itemgetter(2)  # Token.start, Token.end
+
+
+def _at(toks: list[Any], pos: int, field: Any) -> int | None:
+    i = bisect_left(toks, pos, key=field)
+    return i if i < len(toks) and field(toks[i]) == pos else None
