@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from .models import Alignment, FieldValue
+from .text.prefilter import case_free
 
 # The most days apart two dates of one incident can be, by the vaguer precision.
 WINDOW_DAYS = {1: 0, 2: 6, 3: 30}
@@ -77,6 +78,14 @@ _ONLY_A_YEAR = re.compile(
 )
 
 
-def only_a_year(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] places its event in a year and no finer (see _ONLY_A_YEAR)."""
+# The same pattern without IGNORECASE, for a document's folded text (its words are all lower case):
+# about three times faster a search, asked of every trigger's sentence.
+_ONLY_A_YEAR_FOLDED = case_free(_ONLY_A_YEAR)
+
+
+def only_a_year(text: str, start: int, end: int, folded: str | None = None) -> bool:
+    """Whether text[start:end] places its event in a year and no finer (see _ONLY_A_YEAR).
+    `folded`: the text's folded copy (text.prefilter.folded_text), when the caller has it."""
+    if folded is not None and _ONLY_A_YEAR_FOLDED is not None:
+        return _ONLY_A_YEAR_FOLDED.search(folded, start, end) is not None
     return _ONLY_A_YEAR.search(text, start, end) is not None

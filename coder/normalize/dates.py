@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..text.prefilter import _FOLD, PatternIndex, Prefilter, words_of
+from ..text.prefilter import _FOLD, PatternIndex, Prefilter, folded_text, words_of
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -165,10 +165,13 @@ def _cues(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """(start, end) of each _CUE.finditer(text, start, end) match."""
     lead = 1 if start > 0 else 0  # the character before: \b at `start` looks at it
     part = text[start - lead : end]
-    if not part.isascii():
+    # Not only ASCII text: a page with one "Ḥ" or curly quote is still folded (folded_text says
+    # when lower() keeps every offset and IGNORECASE match), not searched case-blind in full.
+    low = part.lower() if part.isascii() else folded_text(part)
+    if low is None:
         return [m.span() for m in _CUE.finditer(text, start, end)]
     shift = start - lead
-    return [(m.start() + shift, m.end() + shift) for m in _CUE_LOWER.finditer(part.lower(), lead)]
+    return [(m.start() + shift, m.end() + shift) for m in _CUE_LOWER.finditer(low, lead)]
 
 
 def _windows(text: str, start: int, end: int, words: frozenset[str] | None = None) -> list[tuple[int, int]]:
@@ -198,7 +201,7 @@ def _window_hits(text: str, a: int, b: int) -> list[tuple[int, int, int, str, re
     allowed.update(k for k in _FIRST.prefixed if _FIRST.allows(k, words, allowed))
     lead = 1 if a > 0 else 0  # \b at `a` looks at the character before
     part = text[a - lead : b]
-    low = part.lower() if part.isascii() else None
+    low = part.lower() if part.isascii() else folded_text(part)
     shift = a - lead
     hits = []
     for key in allowed:

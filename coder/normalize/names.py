@@ -71,8 +71,10 @@ _SPLIT = re.compile(f"({_TOKEN.pattern})", re.UNICODE)
 # The same on ASCII text, where [^\W_] is [A-Za-z0-9] and the only marks are ' and `: a plain
 # class is matched several times faster than a negated category.
 _SPLIT_ASCII = re.compile(r"([A-Za-z0-9]+(?:['`](?!s\b)[A-Za-z0-9]+)?)")
-# Text split at a time (at a space, which no token holds): a one-line megabyte is never one list.
-_CHUNK = 1 << 16
+# Text split at a time (at a space, which no token holds): a one-line megabyte is never one list,
+# and a piece is short enough that most pieces of a page with a curly quote every few thousand
+# characters are all ASCII (the fast split, no word-by-word pass): 5 MB line 1.7 -> 0.8 s.
+_CHUNK = 1 << 10
 _SPACE = re.compile(r"\s")
 
 

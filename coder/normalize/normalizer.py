@@ -22,7 +22,14 @@ from ..text.prefilter import Prefilter
 from .dates import resolve_date
 from .intervals import Intervals
 from .names import Mention, NameIndex, key_of, tokens
-from .unknown import Unresolved, geonames_place, group_candidates, place_candidates, unverified_place
+from .unknown import (
+    Unresolved,
+    geonames_place,
+    group_candidates,
+    place_candidates,
+    place_candidates_in,
+    unverified_place,
+)
 from .usage import WITHIN_PLACE, adjectival, inside_longer_place_name, nearest, organisational, own_groups
 
 _BRACKET = re.compile(r"\s*\([^)]*\)\s*$")
@@ -274,7 +281,7 @@ class Normalizer:
         if known is None or actors is None:
             actors, known = self.find_names(text, start, end)
         # With no known place to locate it by, no candidate is kept: most paragraphs end here.
-        candidates = place_candidates(text, start, end, words) if known else []
+        candidates = place_candidates_in(text, start, end, words) if known else []
         if not candidates:
             return []
         out: list[Mention[PlaceMatch]] = []

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..normalize import PATRON_PARTICIPLES, ActorMatch, Mention, PlaceMatch, actor_match
 from ..normalize.numbers import NumberMention
+from ..text.prefilter import case_free
 from .compiled import FieldPlan, _singular
 
 # Words between a preposition and a name that do not change its role:
@@ -89,6 +90,7 @@ _PATRON_BEFORE = re.compile(
     r"(?:\s+(?:the|its|their|a|[\w-]+[’']s))?\s*$",
     re.I,
 )
+
 # How a place was matched, recorded as its detail when review should see it: a guess (fuzzy),
 # a name no tier knows (unverified), one only the GeoNames tier knows (geonames).
 SHOWN_HOW = ("fuzzy", "unverified", "geonames")
@@ -213,15 +215,41 @@ def _apposition(text: str, prev: PlaceRole | None, m: Mention[PlaceMatch]) -> bo
     return m.match.geo_precision > prev.mention.match.geo_precision or m.match.place.kind == "region"
 
 
+def _free(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """case_free(pattern): the same matches on the folded text (text/prefilter.py folded_text),
+    several times faster than IGNORECASE on these alternations of words, tried at every offset."""
+    found = case_free(pattern)
+    assert found is not None, pattern.pattern  # every pattern given here is written in lower case
+    return found
+
+
+_ROLE_FREE = [(role, _free(pattern)) for role, pattern in _ROLE_RE]
+_INFORMANT_FREE, _PHRASE_OF_FREE, _BASED_IN_FREE = _free(_INFORMANT), _free(_PHRASE_OF), _free(_BASED_IN)
+_PATRON_FREE, _PATRON_BEFORE_FREE = _free(_PATRON), _free(_PATRON_BEFORE)
+
+
 def spoken_on(text: str, sentence_start: int, date_start: int) -> bool:
     """Is this date the day a source spoke rather than the day the event happened?"""
     return _SPOKEN_ON.search(text, max(sentence_start, date_start - 60), date_start) is not None
 
 
-def place_roles(text: str, sentence_start: int, places: list[Mention[PlaceMatch]]) -> list[PlaceRole]:
+def place_roles(
+    text: str, sentence_start: int, places: list[Mention[PlaceMatch]], folded: str | None = None
+) -> list[PlaceRole]:
+    """`folded`: folded_text(text) when the caller has it (the words before each place are read there)."""
     out: list[PlaceRole] = []
     group = -1
     prev: PlaceRole | None = None
+    if folded is None:
+        said, roles, informant, phrase_of, based_in = text, _ROLE_RE, _INFORMANT, _PHRASE_OF, _BASED_IN
+    else:
+        said, roles, informant, phrase_of, based_in = (
+            folded,
+            _ROLE_FREE,
+            _INFORMANT_FREE,
+            _PHRASE_OF_FREE,
+            _BASED_IN_FREE,
+        )
     for m in places:
         # "the T2 station, which lies in the town of X in the Y countryside": Y says where X is.
         chained = out[-1] if out and out[-1].role == "apposition" else None
@@ -233,25 +261,25 @@ def place_roles(text: str, sentence_start: int, places: list[Mention[PlaceMatch]
             role = prev.role  # listed with the previous place: same role
         else:
             group += 1
-            before = text[max(sentence_start, m.start - 60) : m.start]
+            before = said[max(sentence_start, m.start - 60) : m.start]
             role = "other"
-            for name, pattern in _ROLE_RE:
+            for name, pattern in roles:
                 if pattern.search(before):
                     role = name
                     break
             # "SOHR sources in X confirmed that ...": where the informant is, not the event.
-            if _INFORMANT.search(before):
+            if informant.search(before):
                 out.append(PlaceRole(m, "informant", group))
                 prev = out[-1]
                 continue
             # "from its camps in X", "to their bases near X": the place of the
             # phrase the preposition opens.
             if role in ("in", "near"):
-                phrase = _PHRASE_OF.search(before)
+                phrase = phrase_of.search(before)
                 if phrase:
                     role = "origin" if phrase.group(1).lower() in ("from", "out of") else "destination"
             # "the factions in X recalled...": where the force is based, not (yet) where it acted.
-            if role == "in" and _BASED_IN.search(before):
+            if role == "in" and based_in.search(before):
                 role = "based"
             if m.match.place.kind in _TOWN_KINDS and role in ("in", "other") and _AROUND_AFTER.match(text, m.end):
                 role = "near"
@@ -288,8 +316,12 @@ def place_roles(text: str, sentence_start: int, places: list[Mention[PlaceMatch]
     return out
 
 
-def is_patron(text: str, m: Mention) -> bool:
-    """ "IRGC-backed militia", "trained by the IRGC": the IRGC is the patron, the militia acts."""
+def is_patron(text: str, m: Mention, folded: str | None = None) -> bool:
+    """ "IRGC-backed militia", "trained by the IRGC": the IRGC is the patron, the militia acts.
+    `folded`: folded_text(text), when the caller has it."""
+    if folded is not None:
+        after, before = _PATRON_FREE, _PATRON_BEFORE_FREE
+        return bool(after.match(folded[m.end : m.end + 14]) or before.search(folded[max(0, m.start - 40) : m.start]))
     return bool(_PATRON.match(text[m.end : m.end + 14]) or _PATRON_BEFORE.search(text[max(0, m.start - 40) : m.start]))
 
 
@@ -318,13 +350,17 @@ def is_generic(actor: ActorMatch) -> bool:
 
 
 def pick_actor(
-    text: str, trigger: tuple[int, int], actors: list[Mention[ActorMatch]], sides: frozenset[str]
+    text: str,
+    trigger: tuple[int, int],
+    actors: list[Mention[ActorMatch]],
+    sides: frozenset[str],
+    folded: str | None = None,
 ) -> tuple[Mention[ActorMatch] | None, list[Mention[ActorMatch]]]:
     """actor1 (and associated actors) among the mentions of allowed sides.
 
     The nearest named actor wins, before the trigger (the subject) rather than
     after it; catch-all "militias" and patrons ("IRGC-backed") only when no
-    named actor is there.
+    named actor is there. `folded`: folded_text(text), when the caller has it.
     """
     allowed = [m for m in actors if m.match.side in sides]
     if not allowed:
@@ -335,13 +371,13 @@ def pick_actor(
         distance = (t0 - m.end) if m.end <= t0 else (m.start - t1) * 1.5 if m.start >= t1 else 0
         if is_generic(m.match):
             distance += 400
-        if is_patron(text, m):
+        if is_patron(text, m, folded):
             distance += 800
         return distance
 
     ranked = sorted(allowed, key=lambda m: (cost(m), m.start))
     best = ranked[0]
-    if best.end <= trigger[0] and not is_generic(best.match) and not is_patron(text, best):
+    if best.end <= trigger[0] and not is_generic(best.match) and not is_patron(text, best, folded):
         # "The Fatemiyoun and the Nujaba reached...": forces named together as one subject, none
         # said to lead; the first named is actor1, as the manual codes it (the others associated).
         for m in sorted(allowed, key=lambda m: m.start):
@@ -350,7 +386,7 @@ def pick_actor(
             if (
                 m.match.name != best.match.name
                 and not is_generic(m.match)
-                and not is_patron(text, m)
+                and not is_patron(text, m, folded)
                 and _COORDINATED.fullmatch(text, m.end, best.start)
             ):
                 best = m

@@ -37,6 +37,8 @@ class Consolidator:
     def __init__(self, codebook: Codebook):
         self._actors = {a.name: a for a in codebook.actors}
         self._places = {p.name: p for p in codebook.places}
+        # asked per merge and per pair of actors: the casefolded names once per codebook
+        self._patrons = {name for name, actor in self._actors.items() if self._is_patron(actor)}
         # type -> [(field, {(value, value) pairs that are two incidents})], from the fields' `apart`
         self._kinds_apart: dict[str, list[tuple[str, set[tuple[Any, Any]]]]] = {}
         for event_type in codebook.event_types:
@@ -69,14 +71,14 @@ class Consolidator:
         # "an Iran-sponsored militia" may be any force of its side; a patron only its own.
         if is_catch_all(a.name) or is_catch_all(b.name):
             return True
-        return a.affiliation == b.affiliation and (self._is_patron(a) or self._is_patron(b))
+        return a.affiliation == b.affiliation and (a.name in self._patrons or b.name in self._patrons)
 
     def _actor_rank(self, actor: Actor | None) -> int:
         """Lower wins a merge: a named force, then a catch-all "militias" (the force that acted,
         unnamed), then a patron (IRGC, Hezbollah as an affiliation), which the manual associates."""
         if actor is None:
             return 3
-        return 1 if is_catch_all(actor.name) else 2 if self._is_patron(actor) else 0
+        return 1 if is_catch_all(actor.name) else 2 if actor.name in self._patrons else 0
 
     @staticmethod
     def _place_level(place: Place) -> int:
@@ -168,23 +170,53 @@ class Consolidator:
         index: dict[str, dict] = {}
         keys: list[tuple] = []
         together: dict[tuple, bool] = {}
+        # Each actor and place value indexed so far (any type), and per value asked the ones it
+        # belongs with, brought up to date on each ask: a town belongs with a few of the hundreds
+        # of places a long line names, so only those are looked up (not every place per event).
+        seen: dict[str, list] = {"a": [], "p": []}
+        known: dict[str, set] = {"a": set(), "p": set()}
+        fits: dict[tuple, list] = {}  # (kind, value) -> [how many of seen[kind] asked, fitting list, as a set]
+        ask = {"a": self._values_actors, "p": self._values_places}
+
+        def fitting(kind: str, value: Any) -> list:
+            entry = fits.get((kind, value))
+            if entry is None:
+                entry = fits[(kind, value)] = [0, [], set()]
+            values = seen[kind]
+            if entry[0] < len(values):
+                for other in values[entry[0] :]:
+                    ok = together.get((kind, other, value))
+                    if ok is None:
+                        ok = together[(kind, other, value)] = ask[kind](other, value)
+                    if ok:
+                        entry[1].append(other)
+                        entry[2].add(other)
+                entry[0] = len(values)
+            return entry
+
+        def register(key: tuple) -> None:
+            for kind, value in (("a", key[0]), ("p", key[1])):
+                if value not in known[kind]:
+                    known[kind].add(value)
+                    seen[kind].append(value)
+
         # (The memo is read inline: this loop asks it tens of thousands of times on a long line.)
         for event in events:
             key = _key(event)
             actor1, location, when1 = key
             home = None
-            for actor, by_place in index.get(event.type, {}).items():
-                ok = together.get(("a", actor, actor1))
-                if ok is None:
-                    ok = together[("a", actor, actor1)] = self._values_actors(actor, actor1)
-                if not ok:
+            by_actor = index.get(event.type)
+            actors = fitting("a", actor1)[1] if by_actor else []
+            _, places, place_set = fitting("p", location) if by_actor else (0, [], set())
+            for actor in actors:
+                by_place = by_actor.get(actor)
+                if not by_place:
                     continue
-                for place, by_when in by_place.items():
-                    ok = together.get(("p", place, location))
-                    if ok is None:
-                        ok = together[("p", place, location)] = self._values_places(place, location)
-                    if not ok:
-                        continue
+                if len(places) < len(by_place):
+                    pairs = [(p, by_place[p]) for p in places if p in by_place]
+                else:
+                    pairs = [(p, w) for p, w in by_place.items() if p in place_set]
+                for _place, by_when in pairs:
                     for when, positions in by_when.items():
                         if home is not None and positions[0] > home:
                             continue  # an earlier kept event already takes it
@@ -201,6 +233,7 @@ class Consolidator:
                                 break
             if home is None:
                 _put(index, event.type, key, len(kept))
+                register(key)
                 keys.append(key)
                 kept.append(event)
             else:
@@ -209,6 +242,7 @@ class Consolidator:
                 if moved != keys[home]:  # the merge took a finer actor or place, or a date
                     _drop(index, event.type, keys[home], home)
                     _put(index, event.type, moved, home)
+                    register(moved)
                     keys[home] = moved
         return kept
 
@@ -245,7 +279,7 @@ class Consolidator:
             _take(into, other, ("event_date", "time_precision"))
         # The patron named in the other mention is an associated actor.
         loser = self._actors.get(loser_field.value) if loser_field is not None else None
-        if loser is not None and loser.name != into.value("actor1") and self._is_patron(loser):
+        if loser is not None and loser.name != into.value("actor1") and loser.name in self._patrons:
             _add_assoc(into, loser_field)
         absorb(into, other, evidence)
 

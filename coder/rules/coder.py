@@ -69,6 +69,7 @@ class RuleCoder:
         self.normalizer = Normalizer(codebook)
         self.types: list[CompiledType] = compile_codebook(codebook)
         self._compiled = {ct.id: ct for ct in self.types}
+        self._plans = {ct.id: {p.name: p for p in ct.plans} for ct in self.types}  # read, never changed
         self.consolidator = Consolidator(codebook)
         self._catch_all = catch_all_actors(codebook.actors)
         self.min_confidence = min_confidence
@@ -268,7 +269,8 @@ class RuleCoder:
             for si, hits in per_sentence.items():
                 weight, a, b = max(hits, key=lambda h: (h[0], -h[1]))
                 out.append((si, ct, (a, b), weight, len(hits)))
-        out.sort(key=lambda o: (o[0], self.types.index(o[1])))
+        rank = {id(ct): i for i, ct in enumerate(self.types)}
+        out.sort(key=lambda o: (o[0], rank[id(o[1])]))
         return out
 
     @staticmethod
@@ -277,22 +279,30 @@ class RuleCoder:
         the sentence names elsewhere: its own of-phrase names it ("a convoy of three Russian armoured
         vehicles"), or it is the last force named before the trigger in the trigger's clause."""
         text = ctx.doc.text
-        clause_start = ctx.clause(si, start)[0]
+        clause_start = None  # the clause is looked for only when a force is named before the trigger
         before = None
         for m in ctx.actors[si]:
             if end <= m.start <= end + 50 and m.match.side not in ct.sides and _OF_PHRASE.fullmatch(text, end, m.start):
                 return True
-            if clause_start <= m.start and m.end <= start:
-                before = m
+            if m.end <= start:
+                if clause_start is None:
+                    clause_start = ctx.clause(si, start)[0]
+                if clause_start <= m.start:
+                    before = m
         return before is not None and before.match.side not in ct.sides
 
     @staticmethod
     def _excluded(text: str, sentence: Sentence, pos: int, ct: CompiledType, cache: dict, ctx: Ctx, si: int) -> bool:
         clause = None
-        hits = ctx.hits(si)
-        for rule in ct.rules:
-            if id(rule.cues) not in hits and not ctx.allows(id(rule.cues), si):
-                continue  # no word of the sentence can start the cue (as _cached would answer)
+        # The type's rules whose cue the sentence's words allow, listed once per sentence and type
+        # (a sentence holds several trigger words, a long line tens of thousands of sentences).
+        rules = cache.get(("rules", id(ct), si))
+        if rules is None:
+            hits = ctx.hits(si)
+            rules = cache[("rules", id(ct), si)] = [
+                rule for rule in ct.rules if id(rule.cues) in hits or ctx.allows(id(rule.cues), si)
+            ]  # the others: no word of the sentence can start the cue (as _cached would answer)
+        for rule in rules:
             if rule.scope == "sentence":
                 a, b = sentence.start, sentence.end
             else:
@@ -318,7 +328,7 @@ class RuleCoder:
         if is_generic(actor.match) and not any(reason == "unnamed force" for reason, _ in draft.reasons):
             # One fact, one reason: a force the sentence introduces unnamed is already marked down.
             draft.adjust("unnamed or generic actor", -0.05)
-        plans = {p.name: p for p in ct.plans}
+        plans = self._plans[ct.id]
         put_actors(draft, actor, assoc, plans)
         used = {actor.match.name} | {m.match.name for m in assoc}
         others = [m for m in ctx.actors[si] if m.match.name not in used and m.match.side not in ct.sides]
@@ -334,7 +344,7 @@ class RuleCoder:
             self._date(ctx, si, trig, actor.match.name),
             plans,
             ctx.doc.publication_date,
-            year_only=only_a_year(ctx.doc.text, sentence.start, sentence.end),
+            year_only=only_a_year(ctx.doc.text, sentence.start, sentence.end, ctx.folded()),
         )
         lo, hi = sentence.start, sentence.end
         flagged = fill_type_fields(

@@ -86,14 +86,15 @@ def fill_actors(
     """
     text = ctx.doc.text
     sentence = ctx.sentences[si]
-    actor, assoc = pick_actor(text, trig, ctx.actors[si], ct.sides)
+    folded = ctx.folded()
+    actor, assoc = pick_actor(text, trig, ctx.actors[si], ct.sides, folded)
     if actor is not None and actor.end <= trig[0]:
         mover = object_mover(text, trig, ctx.actors[si], ct.sides)
         if mover is not None and mover.match.name != actor.match.name and _moves_object(ct, text, trig):
             # "The IRGC pulled the Nawaf al-Bashir militia out of T2": the militia moved; the IRGC sent it.
             assoc = [actor, *[m for m in assoc if m.match.name not in (actor.match.name, mover.match.name)]][:2]
             actor = mover
-    if actor is not None and is_patron(text, actor):
+    if actor is not None and is_patron(text, actor, folded):
         # "Militias allied to the IRGC began a course": the militias act, none named; the
         # IRGC is their patron.
         head = _FORCE_BEFORE_PATRON.search(text[max(sentence.start, actor.start - 50) : actor.start])
@@ -123,7 +124,11 @@ def fill_actors(
                 back = list(range(si - 1, max(-1, si - 1 - _ANAPHOR_LOOKBACK), -1))
             for earlier in back:
                 actor, assoc = pick_actor(
-                    text, (ctx.sentences[earlier].end, ctx.sentences[earlier].end), ctx.actors[earlier], ct.sides
+                    text,
+                    (ctx.sentences[earlier].end, ctx.sentences[earlier].end),
+                    ctx.actors[earlier],
+                    ct.sides,
+                    folded,
                 )
                 if actor is not None:
                     at = _GENERIC_FORCE.search(text, sentence.start, sentence.end) if assoc else None
