@@ -118,6 +118,7 @@ ADMIN2: dict[str, dict[str, list[str]]] = {
         "Az Zabdani": ["Az-Zabdani", "Al-Zabadani", "Zabadani"],
         "Al Qutayfah": ["Al-Qutayfah"],
         "An Nabk": ["An-Nabk", "Al-Nabk", "Nabk"],
+        "Yabroud": ["Yabrud", "Yabrod"],
         "Hama": [],
         "As Salamiyeh": ["Al-Salamiyah", "Salamiyah"],
         "Banyas": ["Baniyas"],
