@@ -236,6 +236,7 @@ class RuleCoder:
             for key in triggers.intersection(ctx.hits(si)):
                 where.setdefault(key, []).append(si)
         prefixed = self._patterns.prefixed
+        sentences, index_of = ctx.sentences, ctx.index_of
         for ct in self.types:
             per_sentence: dict[int, list[tuple[float, int, int]]] = {}
             for trigger in ct.triggers:
@@ -248,24 +249,24 @@ class RuleCoder:
                     continue
                 # Hits outside the kept sentences (furniture) are dropped.
                 pattern, searched = ctx.matcher(trigger.pattern)
-                for m in (
-                    m
-                    for ci in candidates
-                    for m in pattern.finditer(searched, ctx.sentences[ci].start, ctx.sentences[ci].end)
-                ):
-                    si = ctx.index_of(m.start())
-                    sentence = ctx.sentences[si]
-                    if si < 0 or m.end() > sentence.end:
-                        continue
-                    if any(
-                        not _cached(cache, r, sentence.start, sentence.end, text, ctx, si) for r in trigger.requires
-                    ):
-                        continue
-                    if self._excluded(text, sentence, m.start(), ct, cache, ctx, si):
-                        continue
-                    if not trigger.any_subject and self._owned_by_other_side(ctx, si, m.start(), m.end(), ct):
-                        continue
-                    per_sentence.setdefault(si, []).append((trigger.weight, m.start(), m.end()))
+                finditer, requires = pattern.finditer, trigger.requires
+                for ci in candidates:
+                    # Plain loops, not a generator of matches: a frame switch per match adds up.
+                    bounds = sentences[ci]
+                    for m in finditer(searched, bounds.start, bounds.end):
+                        si = index_of(m.start())
+                        sentence = sentences[si]
+                        if si < 0 or m.end() > sentence.end:
+                            continue
+                        if requires and any(
+                            not _cached(cache, r, sentence.start, sentence.end, text, ctx, si) for r in requires
+                        ):
+                            continue
+                        if self._excluded(text, sentence, m.start(), ct, cache, ctx, si):
+                            continue
+                        if not trigger.any_subject and self._owned_by_other_side(ctx, si, m.start(), m.end(), ct):
+                            continue
+                        per_sentence.setdefault(si, []).append((trigger.weight, m.start(), m.end()))
             for si, hits in per_sentence.items():
                 weight, a, b = max(hits, key=lambda h: (h[0], -h[1]))
                 out.append((si, ct, (a, b), weight, len(hits)))
