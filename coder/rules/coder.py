@@ -351,7 +351,7 @@ class RuleCoder:
         flagged = fill_type_fields(
             draft, self.normalizer, ct, lo, hi, trig, tribal, lambda plan: self._enum_near(ctx, si, plan), ctx.words(si)
         )
-        fill_counts(draft, ct, lo, hi, [(d.start, d.end) for d in ctx.dates[si]])
+        fill_counts(draft, ct, lo, hi, [(d.start, d.end) for d in ctx.dates[si]], ctx.folded())
         fill_money(
             draft,
             ct,
