@@ -311,7 +311,8 @@ class RuleCoder:
                     clause = ctx.clause(si, pos)
                 a, b = clause
             # A clause is inside its sentence: the sentence's words are a superset of its own.
-            if _cached(cache, rule.cues, a, b, text, ctx, si):
+            # (The rules listed are those ctx.allows: not asked again.)
+            if _cached_allowed(cache, rule.cues, a, b, ctx, si):
                 return True
         return False
 
@@ -433,6 +434,11 @@ def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str, ctx: Ct
     Keyed by id(pattern): a compiled pattern's hash is computed over its whole code at every call."""
     if not ctx.allows(id(pattern), si):
         return False  # most cues: no word of the sentence can start them
+    return _cached_allowed(cache, pattern, a, b, ctx, si)
+
+
+def _cached_allowed(cache: dict, pattern: re.Pattern, a: int, b: int, ctx: Ctx, si: int) -> bool:
+    """_cached for a pattern the sentence's words are known to allow (ctx.allows)."""
     key = (id(pattern), a, b)
     found = cache.get(key)
     if found is None:
