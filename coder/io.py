@@ -169,6 +169,11 @@ def load_coded(path: str | Path) -> list[CodedDocument]:
     return [doc for _, doc in load_located(path)]
 
 
+# json.dumps(..., ensure_ascii=False) without a new encoder per record and without the circular
+# check (a record from model_dump is a tree: it keeps an id per container for nothing).
+_RECORD_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+
+
 def dump_record(doc: CodedDocument) -> str:
     """One JSONL line; deterministic so the same coding gives the same bytes."""
     # A long article's record is hundreds of thousands of new dicts and strings, and their
@@ -177,7 +182,7 @@ def dump_record(doc: CodedDocument) -> str:
     paused = gc.isenabled()
     gc.disable()
     try:
-        return json.dumps(doc.model_dump(mode="json", exclude_none=False), ensure_ascii=False, sort_keys=False)
+        return _RECORD_ENCODER.encode(doc.model_dump(mode="json", exclude_none=False))
     finally:
         if paused:
             gc.enable()

@@ -293,6 +293,7 @@ class NameIndex(Generic[T]):
         # "Syria", and a 4-letter acronym has no near misses worth guessing.
         self._choice_keys = [k for k in self.exact if len(" ".join(k)) >= fuzzy_min_len]
         self._choices = [" ".join(k) for k in self._choice_keys]
+        self._by_length: dict[int, tuple[list[str], list[int]]] = {}  # _of_length's answers
         # Fuzzy lookups repeat a lot across an archive (the same misspelt town);
         # a bounded per-index cache keeps them cheap and memory flat.
         self._fuzzy_cached = lru_cache(maxsize=20000)(self._fuzzy_uncached)
@@ -311,9 +312,11 @@ class NameIndex(Generic[T]):
         return self._fuzzy_cached(folded)
 
     def _fuzzy_uncached(self, folded: str) -> tuple[T, float] | None:
-        found = process.extract(folded, self._choices, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold, limit=4)
+        choices, indexes = self._of_length(len(folded))
+        found = process.extract(folded, choices, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold, limit=4)
         if not found:
             return None
+        found = [(c, sc, indexes[i]) for c, sc, i in found]
         choice, score, index = found[0]
         if choice[0] != folded[0]:
             return None  # misspellings rarely touch the first letter; guessing there invents names
@@ -324,6 +327,18 @@ class NameIndex(Generic[T]):
             if self.exact[self._choice_keys[other_index]][0] is not entry and score - other_score < 4:
                 return None
         return entry, float(score)
+
+    def _of_length(self, n: int) -> tuple[list[str], list[int]]:
+        """The choices (and their indexes) a string of n characters may reach the threshold with.
+        fuzz.ratio is at most 100 * (1 - |n - m| / (n + m)) for lengths n and m: the others cannot
+        match, and leaving them out (a point of margin) makes a look-up a third as long. The order
+        is kept, so ties still go to the same choice."""
+        found = self._by_length.get(n)
+        if found is None:
+            floor = self.fuzzy_threshold - 1
+            kept = [i for i, c in enumerate(self._choices) if 100 * (1 - abs(n - len(c)) / (n + len(c))) >= floor]
+            found = self._by_length[n] = ([self._choices[i] for i in kept], kept)
+        return found
 
     # -- scanning running text ------------------------------------------------
     def scan(self, toks: Sequence[Token], *, fuzzy: bool = True) -> list[Mention[tuple[T, str, float]]]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..text.prefilter import case_free
+
 _UNITS = {
     "zero": 0,
     "one": 1,
@@ -128,11 +130,23 @@ class NumberMention:
         return int(self.value)
 
 
-def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[NumberMention]:
-    """Every number in text[start:end] (digits, words, vague plurals), left to right."""
+# NUMBER_RE without IGNORECASE, for a folded text (text.prefilter.folded_text): the same spans,
+# twice as fast (re tries an IGNORECASE alternation in full at every position). Its groups read
+# the same values: every one is lower-cased before it is looked up.
+_NUMBER_LOW = case_free(NUMBER_RE)
+
+
+def find_numbers(text: str, start: int = 0, end: int | None = None, folded: str | None = None) -> list[NumberMention]:
+    """Every number in text[start:end] (digits, words, vague plurals), left to right.
+    `folded`: folded_text(text), when the caller has it."""
     end = len(text) if end is None else end
     out: list[NumberMention] = []
-    for m in NUMBER_RE.finditer(text, start, end):
+    found = (
+        _NUMBER_LOW.finditer(folded, start, end)
+        if folded is not None and _NUMBER_LOW is not None
+        else NUMBER_RE.finditer(text, start, end)
+    )
+    for m in found:
         if m.group("digits"):
             value = float(m.group("digits").replace(",", "")) * _scale(m.group("scale"))
             out.append(NumberMention(value, m.start(), m.end()))

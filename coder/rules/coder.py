@@ -236,6 +236,7 @@ class RuleCoder:
             for key in triggers.intersection(ctx.hits(si)):
                 where.setdefault(key, []).append(si)
         prefixed = self._patterns.prefixed
+        sentences, index_of = ctx.sentences, ctx.index_of
         for ct in self.types:
             per_sentence: dict[int, list[tuple[float, int, int]]] = {}
             for trigger in ct.triggers:
@@ -248,24 +249,24 @@ class RuleCoder:
                     continue
                 # Hits outside the kept sentences (furniture) are dropped.
                 pattern, searched = ctx.matcher(trigger.pattern)
-                for m in (
-                    m
-                    for ci in candidates
-                    for m in pattern.finditer(searched, ctx.sentences[ci].start, ctx.sentences[ci].end)
-                ):
-                    si = ctx.index_of(m.start())
-                    sentence = ctx.sentences[si]
-                    if si < 0 or m.end() > sentence.end:
-                        continue
-                    if any(
-                        not _cached(cache, r, sentence.start, sentence.end, text, ctx, si) for r in trigger.requires
-                    ):
-                        continue
-                    if self._excluded(text, sentence, m.start(), ct, cache, ctx, si):
-                        continue
-                    if not trigger.any_subject and self._owned_by_other_side(ctx, si, m.start(), m.end(), ct):
-                        continue
-                    per_sentence.setdefault(si, []).append((trigger.weight, m.start(), m.end()))
+                finditer, requires = pattern.finditer, trigger.requires
+                for ci in candidates:
+                    # Plain loops, not a generator of matches: a frame switch per match adds up.
+                    bounds = sentences[ci]
+                    for m in finditer(searched, bounds.start, bounds.end):
+                        si = index_of(m.start())
+                        sentence = sentences[si]
+                        if si < 0 or m.end() > sentence.end:
+                            continue
+                        if requires and any(
+                            not _cached(cache, r, sentence.start, sentence.end, text, ctx, si) for r in requires
+                        ):
+                            continue
+                        if self._excluded(text, sentence, m.start(), ct, cache, ctx, si):
+                            continue
+                        if not trigger.any_subject and self._owned_by_other_side(ctx, si, m.start(), m.end(), ct):
+                            continue
+                        per_sentence.setdefault(si, []).append((trigger.weight, m.start(), m.end()))
             for si, hits in per_sentence.items():
                 weight, a, b = max(hits, key=lambda h: (h[0], -h[1]))
                 out.append((si, ct, (a, b), weight, len(hits)))
@@ -310,7 +311,8 @@ class RuleCoder:
                     clause = ctx.clause(si, pos)
                 a, b = clause
             # A clause is inside its sentence: the sentence's words are a superset of its own.
-            if _cached(cache, rule.cues, a, b, text, ctx, si):
+            # (The rules listed are those ctx.allows: not asked again.)
+            if _cached_allowed(cache, rule.cues, a, b, ctx, si):
                 return True
         return False
 
@@ -350,7 +352,7 @@ class RuleCoder:
         flagged = fill_type_fields(
             draft, self.normalizer, ct, lo, hi, trig, tribal, lambda plan: self._enum_near(ctx, si, plan), ctx.words(si)
         )
-        fill_counts(draft, ct, lo, hi, [(d.start, d.end) for d in ctx.dates[si]])
+        fill_counts(draft, ct, lo, hi, [(d.start, d.end) for d in ctx.dates[si]], ctx.folded())
         fill_money(
             draft,
             ct,
@@ -432,6 +434,11 @@ def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str, ctx: Ct
     Keyed by id(pattern): a compiled pattern's hash is computed over its whole code at every call."""
     if not ctx.allows(id(pattern), si):
         return False  # most cues: no word of the sentence can start them
+    return _cached_allowed(cache, pattern, a, b, ctx, si)
+
+
+def _cached_allowed(cache: dict, pattern: re.Pattern, a: int, b: int, ctx: Ctx, si: int) -> bool:
+    """_cached for a pattern the sentence's words are known to allow (ctx.allows)."""
     key = (id(pattern), a, b)
     found = cache.get(key)
     if found is None:

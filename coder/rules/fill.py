@@ -215,10 +215,12 @@ def fill_type_fields(
     return flagged
 
 
-def fill_counts(draft: Draft, ct: CompiledType, lo: int, hi: int, skip: list[tuple[int, int]]) -> None:
+def fill_counts(
+    draft: Draft, ct: CompiledType, lo: int, hi: int, skip: list[tuple[int, int]], folded: str | None = None
+) -> None:
     """Counts of the sentence's numbers, but those of dates (`skip`) and sums of money ("salaries of
-    350,000 pounds per member" counts no members)."""
-    numbers = find_numbers(draft.text, lo, hi)
+    350,000 pounds per member" counts no members). `folded`: folded_text(draft.text), if at hand."""
+    numbers = find_numbers(draft.text, lo, hi, folded)
     if numbers and any(p.how in ("amount", "currency", "period") for p in ct.plans):
         skip = [*skip, *((m.start, m.end) for m in find_money(draft.text, lo, hi))]
     for name, number in count_fields(draft.text, numbers, ct.plans, skip).items():

@@ -334,6 +334,8 @@ class PatternIndex:
                 self._by_word.setdefault(w, []).append(key)
             if first.prefixes:
                 self.prefixed[key] = first.prefixes
+        # As frozensets: union() takes a set's items in bulk, a list's one by one (asked per sentence).
+        self._by_word_sets = {w: frozenset(keys) for w, keys in self._by_word.items()}
         self._vocabulary = frozenset(self._by_word)
         self._always_set = set(self._always)  # hits() unions onto it: a new set every time
         # Needs by id, where one says more than the first words (some alternative has two places).
@@ -374,7 +376,7 @@ class PatternIndex:
 
     def hits(self, words: frozenset[str]) -> set[int]:
         """The ids of the patterns these words allow by a whole word (prefix patterns: see allows)."""
-        return self._always_set.union(*map(self._by_word.__getitem__, words & self._vocabulary))
+        return self._always_set.union(*map(self._by_word_sets.__getitem__, words & self._vocabulary))
 
     def allows(self, key: int, words: frozenset[str], hits: set[int]) -> bool:
         """May the pattern id(pattern) == key match where these words (and hits) were found?"""
