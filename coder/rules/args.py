@@ -68,13 +68,13 @@ _PHRASE_OF = re.compile(
     re.I,
 )
 _ROLE_RE = [(role, re.compile(r"\b" + words + _FILLER, re.I)) for role, words in _ROLE_WORDS]
+# "Maskanah, al-Sfirah": a fuzzy match may leave the article outside the name, in the gap before it.
+_ARTICLE_LEFT = r"(?:(?:al|el|as|ash|ad|ar|az|an|at)-)?$"
 _COORD = re.compile(
     r"^\s*(?:,\s*(?:and\s+|as well as\s+)?|and\s+|as well as\s+|&\s*)"
     # "to the city of X and to Y": the preposition said again keeps the list (and its role).
     r"(?:(?:to|in|into|towards?|at)\s+)?(?:the\s+)?"
-    r"(?:(?:city|town|village|towns|cities|villages|areas?)\s+of\s+)?"
-    # "Maskanah, al-Sfirah": a fuzzy match may leave the article outside the name.
-    r"(?:(?:al|el|as|ash|ad|ar|az|an|at)-)?$",
+    r"(?:(?:city|town|village|towns|cities|villages|areas?)\s+of\s+)?" + _ARTICLE_LEFT,
     re.I,
 )
 _PATRON = re.compile(r"^[\s\-–]*(?:" + PATRON_PARTICIPLES + r")\b", re.I)
@@ -196,7 +196,7 @@ _BEARING_FROM = re.compile(
 # "the T2 station, which lies in the town of X": where the first place is, whatever its size.
 _WHICH_LIES_IN = re.compile(
     r"[’']?\s*,?\s*(?:which|that)\s+(?:lies|is|sits|stands)\s+(?:located\s+|situated\s+)?(?:in|near|by)\s+"
-    r"(?:the\s+)?(?:(?:town|city|village|area|countryside|outskirts)\s+of\s+)?(?:(?:al|el|as|ash|ad|ar|az|an|at)-)?$",
+    r"(?:the\s+)?(?:(?:town|city|village|area|countryside|outskirts)\s+of\s+)?" + _ARTICLE_LEFT,
     re.I,
 )
 

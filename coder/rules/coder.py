@@ -39,6 +39,7 @@ from .fill import (
     fill_money,
     fill_type_fields,
     put_actors,
+    sentence_money,
     start_draft,
 )
 from .locate import choose_location, governorate_seats
@@ -164,8 +165,8 @@ class RuleCoder:
         order: list[tuple] = []
         last_of_type: dict[str, tuple[int, Event]] = {}  # type -> (sentence, event) last coded
         evidence = EvidenceIndex()  # keeps repeated absorbs into one event linear
-        for si, ct, trig, weight, n_hits in self._triggers(ctx):
-            built = self._build(ctx, si, ct, trig, weight, n_hits)
+        for si, ct, trig, weight, n_hits, moves_object in self._triggers(ctx):
+            built = self._build(ctx, si, ct, trig, weight, n_hits, moves_object)
             antecedent = self._antecedent(ctx, si, trig, last_of_type.get(ct.id))
             for event in built:
                 if antecedent is not None and self.consolidator.dates_agree(antecedent, event):
@@ -238,7 +239,7 @@ class RuleCoder:
         prefixed = self._patterns.prefixed
         sentences, index_of = ctx.sentences, ctx.index_of
         for ct in self.types:
-            per_sentence: dict[int, list[tuple[float, int, int]]] = {}
+            per_sentence: dict[int, list[tuple[float, int, int, bool]]] = {}
             for trigger in ct.triggers:
                 key = id(trigger.pattern)
                 if key in prefixed:
@@ -266,10 +267,12 @@ class RuleCoder:
                             continue
                         if not trigger.any_subject and self._owned_by_other_side(ctx, si, m.start(), m.end(), ct):
                             continue
-                        per_sentence.setdefault(si, []).append((trigger.weight, m.start(), m.end()))
+                        per_sentence.setdefault(si, []).append(
+                            (trigger.weight, m.start(), m.end(), trigger.object_moves)
+                        )
             for si, hits in per_sentence.items():
-                weight, a, b = max(hits, key=lambda h: (h[0], -h[1]))
-                out.append((si, ct, (a, b), weight, len(hits)))
+                weight, a, b, moves_object = max(hits, key=lambda h: (h[0], -h[1]))
+                out.append((si, ct, (a, b), weight, len(hits), moves_object))
         rank = {id(ct): i for i, ct in enumerate(self.types)}
         out.sort(key=lambda o: (o[0], rank[id(o[1])]))
         return out
@@ -318,12 +321,20 @@ class RuleCoder:
 
     # -- 4-5: arguments and events ---------------------------------------------------
     def _build(
-        self, ctx: Ctx, si: int, ct: CompiledType, trig: tuple[int, int], weight: float, n_hits: int
+        self,
+        ctx: Ctx,
+        si: int,
+        ct: CompiledType,
+        trig: tuple[int, int],
+        weight: float,
+        n_hits: int,
+        moves_object: bool = False,
     ) -> list[Event]:
-        """The events one trigger makes: arguments filled one by one (fill.py), one event per location."""
+        """The events one trigger makes: arguments filled one by one (fill.py), one event per location.
+        `moves_object`: the trigger is a verb that moves a force named as its object (`mover: object`)."""
         sentence = ctx.sentences[si]
         draft = start_draft(ctx.doc.text, weight, n_hits, trig)
-        picked = fill_actors(draft, ctx, si, ct, trig, self._catch_all, ctx.back(si))
+        picked = fill_actors(draft, ctx, si, ct, trig, self._catch_all, ctx.back(si), moves_object)
         if picked is None:
             return []
         actor, assoc = picked
@@ -352,12 +363,12 @@ class RuleCoder:
         flagged = fill_type_fields(
             draft, self.normalizer, ct, lo, hi, trig, tribal, lambda plan: self._enum_near(ctx, si, plan), ctx.words(si)
         )
-        fill_counts(draft, ct, lo, hi, [(d.start, d.end) for d in ctx.dates[si]], ctx.folded())
+        money = sentence_money(ct, ctx.doc.text, lo, hi)
+        fill_counts(draft, ct, lo, hi, [(d.start, d.end) for d in ctx.dates[si]], money, ctx.folded())
         fill_money(
             draft,
             ct,
-            lo,
-            hi,
+            money,
             [(ctx.sentences[i].start, ctx.sentences[i].end) for i in (si + 1, si - 1) if 0 <= i < len(ctx.sentences)],
         )
         fill_counterpart(draft, tribal or (others if flagged else []), plans)

@@ -9,6 +9,7 @@ proposal is weak ("actor from an earlier sentence", "no date").
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,19 +79,27 @@ def start_draft(text: str, weight: float, hits: int, trigger: tuple[int, int] | 
 
 
 def fill_actors(
-    draft: Draft, ctx, si: int, ct: CompiledType, trig: tuple[int, int], catch_all: dict, back: list[int]
+    draft: Draft,
+    ctx,
+    si: int,
+    ct: CompiledType,
+    trig: tuple[int, int],
+    catch_all: dict,
+    back: list[int],
+    moves_object: bool = False,
 ) -> tuple[Mention, list[Mention]] | None:
     """actor1 and assoc_actor_1: the sentence's force, a force it introduces, else one named just before.
 
     None when there is no actor of a side the type allows, or when another side is the subject.
+    `moves_object`: the trigger moves the force it names as object (the codebook's `mover: object`).
     """
     text = ctx.doc.text
     sentence = ctx.sentences[si]
     folded = ctx.folded()
     actor, assoc = pick_actor(text, trig, ctx.actors[si], ct.sides, folded)
-    if actor is not None and actor.end <= trig[0]:
+    if moves_object and actor is not None and actor.end <= trig[0]:
         mover = object_mover(text, trig, ctx.actors[si], ct.sides)
-        if mover is not None and mover.match.name != actor.match.name and _moves_object(ct, text, trig):
+        if mover is not None and mover.match.name != actor.match.name:
             # "The IRGC pulled the Nawaf al-Bashir militia out of T2": the militia moved; the IRGC sent it.
             assoc = [actor, *[m for m in assoc if m.match.name not in (actor.match.name, mover.match.name)]][:2]
             actor = mover
@@ -143,16 +152,6 @@ def fill_actors(
     if actor is None:
         return None
     return actor, assoc
-
-
-def _moves_object(ct: CompiledType, text: str, trig: tuple[int, int]) -> bool:
-    """Is the trigger at trig one the codebook declares a verb that moves its object?"""
-    for t in ct.triggers:
-        if t.object_moves:
-            m = t.pattern.match(text, trig[0])
-            if m is not None and m.end() == trig[1]:
-                return True
-    return False
 
 
 def put_actors(draft: Draft, actor: Mention, assoc: list[Mention], plans: dict) -> None:
@@ -215,24 +214,38 @@ def fill_type_fields(
     return flagged
 
 
+def sentence_money(ct: CompiledType, text: str, lo: int, hi: int) -> list[Any]:
+    """The sums of money in text[lo:hi], for a type with money fields (none asked otherwise): read once,
+    by the counts (a sum is no count) and by the money fields."""
+    if not any(p.how in ("amount", "currency", "period") for p in ct.plans):
+        return []
+    return find_money(text, lo, hi)
+
+
 def fill_counts(
-    draft: Draft, ct: CompiledType, lo: int, hi: int, skip: list[tuple[int, int]], folded: str | None = None
+    draft: Draft,
+    ct: CompiledType,
+    lo: int,
+    hi: int,
+    skip: list[tuple[int, int]],
+    money: Sequence[Any] = (),
+    folded: str | None = None,
 ) -> None:
-    """Counts of the sentence's numbers, but those of dates (`skip`) and sums of money ("salaries of
-    350,000 pounds per member" counts no members). `folded`: folded_text(draft.text), if at hand."""
+    """Counts of the sentence's numbers, but those of dates (`skip`) and of its sums of money
+    (`money`: "salaries of 350,000 pounds per member" counts no members). `folded`:
+    folded_text(draft.text), if at hand."""
     numbers = find_numbers(draft.text, lo, hi, folded)
-    if numbers and any(p.how in ("amount", "currency", "period") for p in ct.plans):
-        skip = [*skip, *((m.start, m.end) for m in find_money(draft.text, lo, hi))]
+    if numbers and money:
+        skip = [*skip, *((m.start, m.end) for m in money)]
     for name, number in count_fields(draft.text, numbers, ct.plans, skip).items():
         draft.put(name, number.int_value, [(number.start, number.end)])
 
 
-def fill_money(draft: Draft, ct: CompiledType, lo: int, hi: int, nearby: list[tuple[int, int]] = ()) -> None:
-    """Amount, currency and period from the trigger's sentence, else the sentence after or before it
-    ("Hezbollah recruited 50 young men. Each is paid $200 a month.")."""
+def fill_money(draft: Draft, ct: CompiledType, money: Sequence[Any], nearby: list[tuple[int, int]] = ()) -> None:
+    """Amount, currency and period from the trigger's sentence (`money`: sentence_money), else the
+    sentence after or before it ("Hezbollah recruited 50 young men. Each is paid $200 a month.")."""
     if not any(p.how in ("amount", "currency", "period") for p in ct.plans):
         return
-    money = find_money(draft.text, lo, hi)
     for a, b in nearby:
         if money:
             break

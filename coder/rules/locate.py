@@ -19,11 +19,11 @@ _SUBJECT_OF = re.compile(
 )
 # The words that send a force to a place named before: "into the city", "reached the area".
 _TO_THE = r"\b(?:in|into|to|at|reached|entered)\s+"
-_TOWN_ANAPHOR = re.compile(_TO_THE + r"(?:the|that|this)\s+(?:city|town|village)\b(?!\s+of\b)", re.I)
+# "the city", "that town" (not "the city of X"): a town named before; the noun is group 1.
+_THAT_TOWN = r"(?:the|that|this)\s+(city|town|village)\b(?!\s+of\b)"
+_TOWN_ANAPHOR = re.compile(_TO_THE + _THAT_TOWN, re.I)
 # The trigger's own phrase pointing at a town already named: "arrived in the city".
-_THE_TOWN = re.compile(
-    r"[\w\s-]{0,30}?\b(?:in|into|to|at)\s+(?:the|that|this)\s+(city|town|village)\b(?!\s+of\b)", re.I
-)
+_THE_TOWN = re.compile(r"[\w\s-]{0,30}?\b(?:in|into|to|at)\s+" + _THAT_TOWN, re.I)
 _KINDS_OF_NOUN = {"city": {"city", "town"}, "town": {"city", "town", "village"}, "village": {"village", "town"}}
 # "into the city", after a governorate named like its capital: that city.
 _THE_CITY = re.compile(_TO_THE + r"(the\s+city)\b(?!\s+of\b)", re.I)
