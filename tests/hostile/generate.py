@@ -276,7 +276,7 @@ def _codebook_with(file: str, old: str, new: str) -> Callable[[Path], None]:
     return build
 
 
-_SHIPMENT_REQUIRES = "requires: ['\\b(arms|weapons|ammunition|fuel|drugs|captagon|cash|missiles|rockets)\\b']"
+_SHIPMENT_REQUIRES = "requires: ['\\b{contraband}\\b']"
 
 CASES: list[Case] = [
     # One bad member never stops the rest.
