@@ -24,7 +24,7 @@ WORKFLOW: dict[str, tuple[str, ...]] = {
     "Batch": ("batch", "status", "llm-batch"),
     "Review": ("review",),
     "Export": ("export",),
-    "Score": ("score", "agree", "golden"),
+    "Score": ("score", "score-sentences", "agree", "golden"),
     "Regress": ("regress",),
     "Codebook": ("init", "codebook", "schema", "validate", "places", "actors", "unresolved"),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
@@ -28,6 +29,7 @@ class Split(str, Enum):
 def register(app: typer.Typer) -> None:
     app.command("score")(score)
     app.command("agree")(agree)
+    app.command("score-sentences")(score_sentences)
 
 
 def _write(path: Path, content: str) -> None:
@@ -107,3 +109,68 @@ def _show(report: Report, as_json: bool, print_table: Callable[[Report, Console]
         typer.echo(report.to_json())
     else:
         print_table(report, console)
+
+
+def score_sentences(
+    corpus: Annotated[
+        list[Path], typer.Argument(help="Sentence-labelled JSONL files or folders of them.", show_default=False)
+    ],
+    predictions: Annotated[
+        Path | None,
+        typer.Option(
+            "--predictions",
+            help="Coded documents of the corpus' reports (JSONL); without it the offline coder codes them.",
+            show_default=False,
+        ),
+    ] = None,
+    errors: Annotated[int, typer.Option("--errors", help="List this many missed and invented sentences.")] = 0,
+    as_json: JsonOption = False,
+    codebook: CodebookOption = None,
+) -> None:
+    """Score a coder on sentence-labelled reports: per type, sentences found, missed and invented."""
+    from rich.table import Table
+
+    from ..base import code_many, make_coder
+    from ..batch.progress import Bar
+    from ..io import InputError
+    from ..score import load_coding
+    from ..score.sentences import read_corpus
+    from ..score.sentences import score_sentences as score_labels
+
+    cb = open_codebook(codebook)
+    try:
+        reports = read_corpus(corpus, cb.type_ids)
+    except InputError as exc:
+        fail(str(exc))
+    if predictions is not None:
+        coded = load_coding(predictions).documents
+    else:
+        engine, bar = make_coder("rules", cb), Bar(err_console)
+        bar.start(len(reports))
+        coded = []
+        try:
+            for done in code_many(engine, (r.document() for r in reports)):
+                coded.append(done)
+                bar.update(advance=1, errors=int(done.status == "failed"))
+        finally:
+            bar.stop()
+    report = score_labels(reports, coded, cb.type_ids)
+    if as_json:
+        data = report.as_dict()
+        data["errors"] = [dict(zip(("kind", "type", "report", "sentence"), e)) for e in report.errors[: errors or None]]
+        typer.echo(json.dumps(data, indent=2))
+        return
+    table = Table(title=f"{len(reports)} labelled reports", title_justify="left")
+    for column in ("type", "found", "missed", "invented", "precision", "recall", "F1"):
+        table.add_column(column, justify="left" if column == "type" else "right")
+    for type_id in [*cb.type_ids, None]:
+        f = report.figures(type_id)
+        table.add_row(
+            type_id or "all",
+            *(str(f[k]) for k in ("tp", "fn", "fp")),
+            *(f"{f[k]:.3f}" for k in ("precision", "recall", "f1")),
+            end_section=type_id == cb.type_ids[-1],
+        )
+    console.print(table)
+    for kind, type_id, report_id, sentence in report.errors[:errors]:
+        console.print(f"[bold]{kind}[/] {type_id} [dim]{report_id}[/] {sentence}", highlight=False)
