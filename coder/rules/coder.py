@@ -59,7 +59,8 @@ _DEFINITE = re.compile(
 )
 _REFERENCE_BACK = 6
 # Between a trigger noun and the force that owns it: " of three ", " of the ", " belonging to ".
-_OF_PHRASE = re.compile(r"\s+(?:of|belonging to|owned by)\s+(?:[\w-]+\s+){0,3}?", re.I)
+# "a convoy of the regime's 4th Division": the words between may carry a possessive.
+_OF_PHRASE = re.compile(r"\s+(?:of|belonging to|owned by)\s+(?:[\w'’-]+\s+){0,3}?", re.I)
 
 
 class RuleCoder:
