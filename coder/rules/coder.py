@@ -24,7 +24,7 @@ from ..dates import only_a_year
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
 from ..normalize import DateResolution, Normalizer
 from ..text import Sentence, classify_blocks, headline, split_sentences
-from ..text.prefilter import PatternIndex
+from ..text.prefilter import Needs, PatternIndex
 from .args import catch_all_actors, is_generic, spoken_on
 from .assemble import Consolidator, EvidenceIndex, absorb
 from .compiled import CompiledType, any_of, compile_codebook
@@ -58,6 +58,8 @@ _DEFINITE = re.compile(
     re.I,
 )
 _REFERENCE_BACK = 6
+# A trigger's Needs is kept up to this many spread-out alternatives (each one asked in Python).
+_TRIGGER_SPREAD = 8
 # Between a trigger noun and the force that owns it: " of three ", " of the ", " belonging to ".
 _OF_PHRASE = re.compile(r"\s+(?:of|belonging to|owned by)\s+(?:[\w-]+\s+){0,3}?", re.I)
 
@@ -85,6 +87,15 @@ class RuleCoder:
             r.cues for ct in self.types for r in ct.rules
         ]
         self._patterns = PatternIndex(patterns, needs_of=cues)
+        # A trigger whose first words are common ("as", "by", "for": "as a cover") is let through by
+        # a third of all sentences and runs on each; the other words its match needs (Needs, every
+        # alternation spread out) rule most of them out first.
+        self._trigger_needs: dict[int, Needs] = {}
+        for ct in self.types:
+            for t in ct.triggers:
+                needs = Needs.of(t.pattern, spread=_TRIGGER_SPREAD)
+                if needs is not None and any(len(places) > 1 for places in needs.alternatives):
+                    self._trigger_needs[id(t.pattern)] = needs
         self._seats = governorate_seats(codebook.places)
 
     def info(self) -> CoderInfo:
@@ -248,6 +259,11 @@ class RuleCoder:
                     candidates = where.get(key, ())
                 if not candidates:
                     continue
+                needs = self._trigger_needs.get(key)
+                if needs is not None:
+                    candidates = [ci for ci in candidates if needs.allows(ctx.words(ci))]
+                    if not candidates:
+                        continue
                 # Hits outside the kept sentences (furniture) are dropped.
                 pattern, searched = ctx.matcher(trigger.pattern)
                 finditer, requires = pattern.finditer, trigger.requires

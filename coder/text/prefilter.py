@@ -222,12 +222,15 @@ class Needs:
         return False
 
     @classmethod
-    def of(cls, pattern: re.Pattern) -> Needs | None:
-        """None when some alternative gives no word at all (the pattern may match anywhere)."""
+    def of(cls, pattern: re.Pattern, spread: int = 0) -> Needs | None:
+        """None when some alternative gives no word at all (the pattern may match anywhere).
+        `spread`: up to this many alternatives, every alternation and optional item of the
+        pattern is spread out too, not only a final alternation (see _spread_all)."""
         if not isinstance(pattern.pattern, str):
             return None
         try:
-            alternatives = _alternatives(_parsed(pattern.pattern, pattern.flags))
+            items = _parsed(pattern.pattern, pattern.flags)
+            alternatives = (_spread_all(items, spread) if spread else None) or _alternatives(items)
             out = []
             for items in alternatives:
                 places = [p.words for p in _places(items) if not p.prefixes]
@@ -260,6 +263,29 @@ def _spread(items: list) -> list[list]:
             _check(out)
         return out
     return [flat]
+
+
+def _spread_all(items: list, limit: int) -> list[list] | None:
+    """The sequences the pattern is a choice of, every alternation and optional item ("(a )?")
+    anywhere in it spread out: "\\b(by way of camouflage|as (a )?cover)\\b" needs "camouflage" or
+    "cover" besides its first words, which a final alternation alone does not show. None past
+    `limit` sequences (each is asked in turn, in Python)."""
+    out: list[list] = []
+    todo = [_inlined(items)]
+    while todo:
+        flat = todo.pop()
+        for i, (op, av) in enumerate(flat):
+            if op is _c.BRANCH:
+                todo += [flat[:i] + _inlined(list(alternative)) + flat[i + 1 :] for alternative in av[1]]
+                break
+            if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
+                todo += [flat[:i] + _inlined(list(av[2])) + flat[i + 1 :], flat[:i] + flat[i + 1 :]]
+                break
+        else:
+            out.append(flat)
+        if len(out) + len(todo) > limit:
+            return None
+    return out
 
 
 def _inlined(items: list) -> list:
