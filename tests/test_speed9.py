@@ -77,3 +77,109 @@ def test_notes_match_the_substitution_they_replace():
     old = notes._PLACEHOLDER.sub(lambda m: texts.get(m.group(1)) or "", shaped)
     assert "".join(parts) == old
     assert notes._SPACE_BEFORE_MARK.sub(notes._MARK, old) == notes._SPACE_BEFORE_MARK.sub(r"\1", old)
+
+
+def test_word_matches_are_the_finditer_matches():
+    from coder.text.headsearch import word_matches
+    from coder.text.prefilter import Prefilter, case_free, folded_text
+
+    rng = random.Random(19)
+    patterns = []
+    for p in _triggers():
+        first, lower = Prefilter.of(p), case_free(p)
+        if lower is not None and not first.always and not first.prefixes:
+            patterns.append((lower, first.words))
+    assert len(patterns) > 20
+    vocabulary = sorted({w for p, _h in patterns for w in re.findall(r"[a-z]{2,}", p.pattern)})
+    vocabulary += ["the", "a", "of", "to", "Syria", "convoys", "s", "_", "K"]
+    checked = 0
+    for _ in range(600):
+        text = folded_text(_noise(rng, vocabulary))
+        if text is None:
+            continue
+        a = rng.randint(0, max(0, len(text) - 1))
+        b = rng.randint(a, len(text))
+        words = words_of(text, a, b)
+        for p, heads in patterns:
+            expected = [m.span() for m in p.finditer(text, a, b)]
+            checked += bool(expected)
+            assert [m.span() for m in word_matches(p, text, a, b, heads & words)] == expected, (p.pattern, text[a:b])
+    assert checked > 100
+
+
+def test_clause_marks_are_the_clause_pattern_matches():
+    from coder.rules import context
+    from coder.text.prefilter import folded_text
+
+    rng = random.Random(23)
+    vocabulary = ["but", "while", "whereas", "although", "though", "however", "the", "convoy", "-", "(", ")"]
+    vocabulary += [",", ";", ":", "–", "—", "Butter", "meanwhile", "x"]
+    for _ in range(800):
+        text = _noise(rng, vocabulary)
+        a = rng.randint(0, max(0, len(text) - 1))
+        b = rng.randint(a, len(text))
+        expected = [m.span() for m in context.CLAUSE.finditer(text, a, b)]
+        folded = folded_text(text)
+        for searched, word in ((text, context._CLAUSE_WORD), (folded, context._CLAUSE_WORD_LOW)):
+            if searched is None:
+                continue
+            marks = [m.span() for m in context._CLAUSE_MARK.finditer(searched, a, b)]
+            marks += [m.span() for m in context._CLAUSE_DASH.finditer(searched, a, b)]
+            if not context._CLAUSE_WORDS.isdisjoint(words_of(text, a, b)):
+                marks += [m.span() for m in word.finditer(searched, a, b)]
+            assert sorted(marks) == expected, text[a:b]
+
+
+def test_date_patterns_found_from_their_words_as_by_a_full_search(monkeypatch):
+    from datetime import date
+
+    from coder.normalize import dates
+
+    rng = random.Random(29)
+    vocabulary = ["the", "next", "day", "on", "monday", "last", "week", "in", "march", "3", "2021", "early"]
+    vocabulary += ["a", "day", "after", "ago", "two", "days", "this", "month", "of", "mid", "june", "12", "İ", "ſ"]
+    texts = [_noise(rng, vocabulary) for _ in range(1500)]
+    published = date(2021, 6, 15)
+    fast = [dates.find_dates(t, published, chain=True) for t in texts]
+    monkeypatch.setattr(dates, "_HEADS", {})
+    assert [dates.find_dates(t, published, chain=True) for t in texts] == fast
+    assert sum(map(len, fast)) > 300
+
+
+def test_furniture_words_searched_where_they_stand():
+    from coder.text import furniture
+
+    rng = random.Random(31)
+    vocabulary = ["accept", "all", "cookies", "this", "article", "was", "translated", "share", "on", "has", "not"]
+    vocabulary += ["verified", "the", "story", "sign", "up", "read", "more", "menu", "home", "log", "in", "tags", "©"]
+    seen = 0
+    for _ in range(3000):
+        line = _noise(rng, vocabulary).strip()
+        words = words_of(line)
+        strong = "©" in line or furniture._STRONG_WORDS.search(line) is not None
+        weak = furniture._WEAK.search(line) is not None
+        assert furniture._strong(line, words) == strong, line
+        assert furniture._weak(line, words) == weak, line
+        seen += strong + weak
+    assert seen > 500
+
+
+def test_numbers_without_a_figure_found_from_their_words():
+    from coder.normalize import find_numbers
+    from coder.text.prefilter import folded_text
+
+    rng = random.Random(37)
+    vocabulary = ["a", "few", "dozen", "dozens", "of", "twenty", "one", "hundred", "and", "five", "several", "tens"]
+    vocabulary += ["a", "couple", "handful", "thousands", "seventeen", "Fighters", "area", "3", "2,000", "İ", ".", ","]
+    seen = 0
+    for _ in range(3000):
+        text = _noise(rng, vocabulary)
+        folded = folded_text(text)
+        if folded is None:
+            continue
+        a = rng.randint(0, max(0, len(text) - 1))
+        b = rng.randint(a, len(text))
+        plain = find_numbers(text, a, b)  # NUMBER_RE on the text itself
+        assert find_numbers(text, a, b, folded) == plain, text[a:b]
+        seen += len(plain)
+    assert seen > 500

@@ -7,9 +7,11 @@ ACLED codes the lowest figure a source gives: "more than 205" is 205, "20 to
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..text.prefilter import case_free
+from ..text.headsearch import word_matches
+from ..text.prefilter import _DIGIT_HEAD, case_free, words_of
 
 _UNITS = {
     "zero": 0,
@@ -134,6 +136,9 @@ class NumberMention:
 # twice as fast (re tries an IGNORECASE alternation in full at every position). Its groups read
 # the same values: every one is lower-cased before it is looked up.
 _NUMBER_LOW = case_free(NUMBER_RE)
+# The word a NUMBER_RE match starts with when it is no figure: its look behind puts the start at a
+# word's start, and each alternative's first word runs to a space, a hyphen or the match's end.
+_NUMBER_HEADS = frozenset(re.match(r"\w+", w).group() for w in (*_UNITS, *_TENS, *_VAGUE))  # type: ignore[union-attr]
 
 
 def find_numbers(text: str, start: int = 0, end: int | None = None, folded: str | None = None) -> list[NumberMention]:
@@ -141,11 +146,17 @@ def find_numbers(text: str, start: int = 0, end: int | None = None, folded: str 
     `folded`: folded_text(text), when the caller has it."""
     end = len(text) if end is None else end
     out: list[NumberMention] = []
-    found = (
-        _NUMBER_LOW.finditer(folded, start, end)
-        if folded is not None and _NUMBER_LOW is not None
-        else NUMBER_RE.finditer(text, start, end)
-    )
+    found: Iterable[re.Match[str]]
+    if folded is not None and _NUMBER_LOW is not None:
+        words = words_of(text, start, end)
+        if _DIGIT_HEAD in words:
+            found = _NUMBER_LOW.finditer(folded, start, end)
+        else:
+            # No figure: a match is a number word or a vague plural, tried only where one stands
+            # (re tries NUMBER_RE, which starts with a look behind, at every position).
+            found = word_matches(_NUMBER_LOW, folded, start, end, _NUMBER_HEADS.intersection(words))
+    else:
+        found = NUMBER_RE.finditer(text, start, end)
     for m in found:
         if m.group("digits"):
             value = float(m.group("digits").replace(",", "")) * _scale(m.group("scale"))

@@ -24,7 +24,8 @@ from ..dates import only_a_year
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
 from ..normalize import DateResolution, Normalizer
 from ..text import Sentence, classify_blocks, headline, split_sentences
-from ..text.prefilter import Needs, PatternIndex
+from ..text.headsearch import word_matches
+from ..text.prefilter import _DIGIT_HEAD, Needs, PatternIndex
 from .args import catch_all_actors, is_generic, spoken_on
 from .assemble import Consolidator, EvidenceIndex, absorb
 from .compiled import CompiledType, any_of, compile_codebook
@@ -91,8 +92,14 @@ class RuleCoder:
         # a third of all sentences and runs on each; the other words its match needs (Needs, every
         # alternation spread out) rule most of them out first.
         self._trigger_needs: dict[int, Needs] = {}
+        # The whole words a trigger's every match starts with (none where a match may start
+        # otherwise: a prefix, a digit, anything its first words do not say).
+        self._trigger_heads: dict[int, frozenset[str]] = {}
         for ct in self.types:
             for t in ct.triggers:
+                first = self._patterns.first[id(t.pattern)]
+                if not first.always and not first.prefixes and _DIGIT_HEAD not in first.words:
+                    self._trigger_heads[id(t.pattern)] = first.words
                 needs = Needs.of(t.pattern, spread=_TRIGGER_SPREAD)
                 if needs is not None and any(len(places) > 1 for places in needs.alternatives):
                     self._trigger_needs[id(t.pattern)] = needs
@@ -267,10 +274,20 @@ class RuleCoder:
                 # Hits outside the kept sentences (furniture) are dropped.
                 pattern, searched = ctx.matcher(trigger.pattern)
                 finditer, requires = pattern.finditer, trigger.requires
+                # On the lower-cased text a match is looked for only where one of the sentence's
+                # words it can start with stands (headsearch.word_matches).
+                heads = self._trigger_heads.get(key) if pattern is not trigger.pattern else None
+                lower = self._patterns.lower_of(trigger.pattern) if heads is not None else None
                 for ci in candidates:
                     # Plain loops, not a generator of matches: a frame switch per match adds up.
                     bounds = sentences[ci]
-                    for m in finditer(searched, bounds.start, bounds.end):
+                    if lower is not None:
+                        found = word_matches(
+                            lower, searched, bounds.start, bounds.end, heads.intersection(ctx.words(ci))
+                        )
+                    else:
+                        found = finditer(searched, bounds.start, bounds.end)
+                    for m in found:
                         si = index_of(m.start())
                         sentence = sentences[si]
                         if si < 0 or m.end() > sentence.end:

@@ -16,7 +16,15 @@ from ..text.prefilter import PatternIndex, case_free, folded_text, words_of
 LOOKBACK = 2
 # Clause boundaries for clause-scoped exclusion rules.
 CLAUSE = re.compile(r"[,;:()–—]|\s-\s|\b(?:but|while|whereas|although|though|however)\b", re.I)
-_CLAUSE_LOW = case_free(CLAUSE)
+# CLAUSE's three alternatives apart. Each starts with characters the others cannot (a mark, a
+# space, a letter), so their matches never overlap and together are CLAUSE's. re tries an
+# alternation at every position of the text, but scans for a pattern that starts with a class;
+# the words are asked only of a sentence holding one of them (most hold none).
+_CLAUSE_MARK = re.compile(r"[,;:()–—]")
+_CLAUSE_DASH = re.compile(r"\s-\s")
+_CLAUSE_WORD = re.compile(r"\b(?:but|while|whereas|although|though|however)\b", re.I)
+_CLAUSE_WORD_LOW = case_free(_CLAUSE_WORD)
+_CLAUSE_WORDS = frozenset({"but", "while", "whereas", "although", "though", "however"})
 
 
 @dataclass
@@ -64,12 +72,14 @@ class Ctx:
         marks = self._marks.get(si)
         if marks is None:
             s = self.sentences[si]
-            folded = self.folded() if _CLAUSE_LOW is not None else None
-            if _CLAUSE_LOW is not None and folded is not None:
-                found = _CLAUSE_LOW.finditer(folded, s.start, s.end)
-            else:
-                found = CLAUSE.finditer(self.doc.text, s.start, s.end)
-            marks = self._marks[si] = [m.span() for m in found]
+            folded = self.folded() if _CLAUSE_WORD_LOW is not None else None
+            text, word = (folded, _CLAUSE_WORD_LOW) if folded is not None else (self.doc.text, _CLAUSE_WORD)
+            marks = [m.span() for m in _CLAUSE_MARK.finditer(text, s.start, s.end)]
+            marks += [m.span() for m in _CLAUSE_DASH.finditer(text, s.start, s.end)]
+            if not _CLAUSE_WORDS.isdisjoint(self.words(si)):
+                marks += [m.span() for m in word.finditer(text, s.start, s.end)]
+            marks.sort()
+            self._marks[si] = marks
         s = self.sentences[si]
         a, b = s.start, s.end
         for start, end in marks:
