@@ -183,3 +183,35 @@ def test_numbers_without_a_figure_found_from_their_words():
         assert find_numbers(text, a, b, folded) == plain, text[a:b]
         seen += len(plain)
     assert seen > 500
+
+
+def test_only_a_year_ruled_out_without_a_figure_or_year():
+    from coder.dates import _ONLY_A_YEAR, only_a_year
+    from coder.text.prefilter import folded_text
+
+    rng = random.Random(41)
+    vocabulary = ["in", "2019", "mid", "early", "last", "year", "Year", "the", "same", "since", "1999", "x", "İ", "-"]
+    seen = 0
+    for _ in range(3000):
+        text = _noise(rng, vocabulary)
+        folded = folded_text(text)
+        a = rng.randint(0, max(0, len(text) - 1))
+        b = rng.randint(a, len(text))
+        expected = _ONLY_A_YEAR.search(text, a, b) is not None
+        assert only_a_year(text, a, b, folded) == expected, text[a:b]
+        seen += expected
+    assert seen > 50
+
+
+def test_sentence_boundary_pattern_unchanged_by_its_first_class():
+    from coder.text import sentences
+
+    before = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+)")
+    rng = random.Random(43)
+    vocabulary = ["word", ".", "...", "!", "?", "…", '"', "”", ")", "]", "U.S.", "x", "\n"]
+    for _ in range(3000):
+        text = _noise(rng, vocabulary)
+        a = rng.randint(0, max(0, len(text) - 1))
+        b = rng.randint(a, len(text))
+        expected = [m.span() for m in before.finditer(text, a, b)]
+        assert [m.span() for m in sentences._BOUNDARY.finditer(text, a, b)] == expected
