@@ -138,6 +138,11 @@ class NumberMention:
 _NUMBER_LOW = case_free(NUMBER_RE)
 # The word a NUMBER_RE match starts with when it is no figure: its look behind puts the start at a
 # word's start, and each alternative's first word runs to a space, a hyphen or the match's end.
+# A match that starts with "a" goes on with one of these ("a dozen", "a few", "a couple of"...).
+_AFTER_A = frozenset(w.split()[1] for w in (*_UNITS, *_VAGUE) if w.startswith("a "))
+# A figure's first digit starts a run of digits (the look behind: no digit, letter, "." or "," before).
+_FIGURE = re.compile(r"\d+")
+_A = frozenset({"a"})
 _NUMBER_HEADS = frozenset(re.match(r"\w+", w).group() for w in (*_UNITS, *_TENS, *_VAGUE))  # type: ignore[union-attr]
 
 
@@ -148,13 +153,14 @@ def find_numbers(text: str, start: int = 0, end: int | None = None, folded: str 
     out: list[NumberMention] = []
     found: Iterable[re.Match[str]]
     if folded is not None and _NUMBER_LOW is not None:
+        # A match is a figure, a number word or a vague plural, and is tried only where one starts
+        # (re tries NUMBER_RE, which starts with a look behind, at every position).
         words = words_of(text, start, end)
-        if _DIGIT_HEAD in words:
-            found = _NUMBER_LOW.finditer(folded, start, end)
-        else:
-            # No figure: a match is a number word or a vague plural, tried only where one stands
-            # (re tries NUMBER_RE, which starts with a look behind, at every position).
-            found = word_matches(_NUMBER_LOW, folded, start, end, _NUMBER_HEADS.intersection(words))
+        heads = _NUMBER_HEADS.intersection(words)
+        if "a" in heads and _AFTER_A.isdisjoint(words):
+            heads = heads - _A  # "a" is in most sentences, "a few" or "a dozen" in few
+        figures = [m.start() for m in _FIGURE.finditer(folded, start, end)] if _DIGIT_HEAD in words else ()
+        found = word_matches(_NUMBER_LOW, folded, start, end, heads, figures)
     else:
         found = NUMBER_RE.finditer(text, start, end)
     for m in found:

@@ -82,14 +82,14 @@ def _slow_alternation(items: list[Any]) -> bool:
 
 
 def word_matches(
-    pattern: re.Pattern[str], string: str, start: int, end: int, heads: Iterable[str]
+    pattern: re.Pattern[str], string: str, start: int, end: int, heads: Iterable[str], more: Iterable[int] = ()
 ) -> list[re.Match[str]]:
     """list(pattern.finditer(string, start, end)) for a pattern every match of which starts a word
     that is one of `heads` (whole words, lower case, no digit head: Prefilter.words; the pattern
     runs on lower-cased text, prefilter.case_free), given the heads that are words of
-    string[start:end] (all others have no place to start a match). str.find goes to their places
-    in C, where re would try the pattern at every position of the text."""
-    places = []
+    string[start:end] (all others have no place to start a match), or at one of the places `more`.
+    str.find goes to their places in C, where re would try the pattern at every position."""
+    places = list(more)
     for head in heads:
         at = string.find(head, start, end)
         while at >= 0:
