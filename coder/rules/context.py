@@ -141,3 +141,31 @@ class Ctx:
     def back(self, si: int) -> list[int]:
         """Earlier sentences to borrow a missing argument from, nearest first."""
         return list(range(si - 1, max(-1, si - 1 - LOOKBACK), -1))
+
+
+def cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str, ctx: Ctx, si: int) -> bool:
+    """Does the pattern match in text[a:b] (inside sentence si, whose words rule most patterns out)?
+    Keyed by id(pattern): a compiled pattern's hash is computed over its whole code at every call."""
+    if not ctx.allows(id(pattern), si):
+        return False  # most cues: no word of the sentence can start them
+    return cached_allowed(cache, pattern, a, b, ctx, si)
+
+
+def cached_allowed(cache: dict, pattern: re.Pattern, a: int, b: int, ctx: Ctx, si: int) -> bool:
+    """cached for a pattern the sentence's words are known to allow (ctx.allows)."""
+    key = (id(pattern), a, b)
+    found = cache.get(key)
+    if found is None:
+        needs = ctx.patterns.needs.get(key[0])
+        if needs is not None:
+            # Its first word is there ("was", "in"), maybe not the rest: a clause's words are the
+            # sentence's or fewer, so without them no match in any clause of it either.
+            allowed = cache.get((key[0], si))
+            if allowed is None:
+                allowed = cache[(key[0], si)] = needs.allows(ctx.words(si))
+            if not allowed:
+                found = cache[key] = False
+                return found
+        pattern, searched = ctx.matcher(pattern)
+        found = cache[key] = pattern.search(searched, a, b) is not None
+    return found
