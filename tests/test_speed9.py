@@ -19,6 +19,11 @@ def _triggers():
     return [t.pattern for ct in compile_codebook(codebook) for t in ct.triggers]
 
 
+def _cues():
+    types = compile_codebook(load_codebook("codebook"))
+    return [r.cues for ct in types for r in ct.rules] + [r for ct in types for t in ct.triggers for r in t.requires]
+
+
 def test_spread_needs_never_rule_out_a_match():
     rng = random.Random(9)
     patterns = (
@@ -85,7 +90,7 @@ def test_word_matches_are_the_finditer_matches():
 
     rng = random.Random(19)
     patterns = []
-    for p in _triggers():
+    for p in _triggers() + _cues():
         first, lower = Prefilter.of(p), case_free(p)
         if lower is not None and not first.always and not first.prefixes:
             patterns.append((lower, first.words))

@@ -25,7 +25,7 @@ from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, 
 from ..normalize import DateResolution, Normalizer
 from ..text import Sentence, classify_blocks, headline, split_sentences
 from ..text.headsearch import word_matches
-from ..text.prefilter import _DIGIT_HEAD, Needs, PatternIndex
+from ..text.prefilter import Needs, PatternIndex
 from .args import catch_all_actors, is_generic, spoken_on
 from .assemble import Consolidator, EvidenceIndex, absorb
 from .compiled import CompiledType, any_of, compile_codebook
@@ -94,11 +94,7 @@ class RuleCoder:
         self._trigger_needs: dict[int, Needs] = {}
         # The whole words every match of a pattern (a trigger, an uncoded kind) starts with; none
         # where a match may start otherwise: a prefix, a digit, anything its first words do not say.
-        self._heads: dict[int, frozenset[str]] = {
-            key: first.words
-            for key, first in self._patterns.first.items()
-            if not first.always and not first.prefixes and _DIGIT_HEAD not in first.words
-        }
+        self._heads = self._patterns.heads
         for ct in self.types:
             for t in ct.triggers:
                 needs = Needs.of(t.pattern, spread=_TRIGGER_SPREAD)

@@ -10,6 +10,7 @@ from typing import Any
 from ..models import Document
 from ..normalize import DateResolution
 from ..text import Sentence
+from ..text.headsearch import word_matches
 from ..text.prefilter import PatternIndex, case_free, folded_text, words_of
 
 # How far back (in sentences) an argument may come from when its sentence lacks it.
@@ -166,6 +167,13 @@ def cached_allowed(cache: dict, pattern: re.Pattern, a: int, b: int, ctx: Ctx, s
             if not allowed:
                 found = cache[key] = False
                 return found
-        pattern, searched = ctx.matcher(pattern)
-        found = cache[key] = pattern.search(searched, a, b) is not None
+        heads = ctx.patterns.heads.get(key[0])
+        lower = ctx.patterns.lower_of(pattern) if heads is not None else None
+        folded = ctx.folded() if lower is not None else None
+        if lower is not None and folded is not None:
+            # Tried only where a word of the sentence it can start with stands (word_matches).
+            found = cache[key] = bool(word_matches(lower, folded, a, b, heads.intersection(ctx.words(si))))  # type: ignore[union-attr]
+        else:
+            pattern, searched = ctx.matcher(pattern)
+            found = cache[key] = pattern.search(searched, a, b) is not None
     return found

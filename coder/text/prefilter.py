@@ -360,6 +360,13 @@ class PatternIndex:
                 self._by_word.setdefault(w, []).append(key)
             if first.prefixes:
                 self.prefixed[key] = first.prefixes
+        # The whole words every match of a pattern starts with, where they say where all its matches
+        # start (no prefix, no digit): headsearch.word_matches looks for it only there.
+        self.heads: dict[int, frozenset[str]] = {
+            key: first.words
+            for key, first in self.first.items()
+            if not first.always and not first.prefixes and _DIGIT_HEAD not in first.words
+        }
         # As frozensets: union() takes a set's items in bulk, a list's one by one (asked per sentence).
         self._by_word_sets = {w: frozenset(keys) for w, keys in self._by_word.items()}
         self._vocabulary = frozenset(self._by_word)
