@@ -220,3 +220,25 @@ def test_sentence_boundary_pattern_unchanged_by_its_first_class():
         b = rng.randint(a, len(text))
         expected = [m.span() for m in before.finditer(text, a, b)]
         assert [m.span() for m in sentences._BOUNDARY.finditer(text, a, b)] == expected
+
+
+def test_enum_mentions_from_their_words_as_by_a_full_search():
+    from coder.normalize import Normalizer
+
+    codebook = load_codebook("codebook")
+    normalizer = Normalizer(codebook)
+    specs = [spec for et in codebook.event_types for spec in et.fields.values() if spec.lexicon]
+    assert specs
+    vocabulary = sorted({w for s in specs for cues in s.lexicon.values() for c in cues for w in c.lower().split()})
+    vocabulary += ["the", "a", "x", "İ", "-"]
+    rng = random.Random(47)
+    seen = 0
+    for _ in range(400):
+        text = _noise(rng, vocabulary)
+        a = rng.randint(0, max(0, len(text) - 1))
+        b = rng.randint(a, len(text))
+        for spec in specs:
+            plain = normalizer.enum_mentions(spec, text, a, b)  # every cue pattern searched in full
+            assert normalizer.enum_mentions(spec, text, a, b, words_of(text, a, b)) == plain, text[a:b]
+            seen += len(plain)
+    assert seen > 200
