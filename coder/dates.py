@@ -81,11 +81,16 @@ _ONLY_A_YEAR = re.compile(
 # The same pattern without IGNORECASE, for a document's folded text (its words are all lower case):
 # about three times faster a search, asked of every trigger's sentence.
 _ONLY_A_YEAR_FOLDED = case_free(_ONLY_A_YEAR)
+_ANY_DIGIT = re.compile(r"\d")
 
 
 def only_a_year(text: str, start: int, end: int, folded: str | None = None) -> bool:
     """Whether text[start:end] places its event in a year and no finer (see _ONLY_A_YEAR).
     `folded`: the text's folded copy (text.prefilter.folded_text), when the caller has it."""
     if folded is not None and _ONLY_A_YEAR_FOLDED is not None:
+        # Every match holds a figure or "year": a sentence with neither, most, is not searched
+        # (re tries the alternation at every position, but finds a lone class or word by scanning).
+        if folded.find("year", start, end) < 0 and _ANY_DIGIT.search(folded, start, end) is None:
+            return False
         return _ONLY_A_YEAR_FOLDED.search(folded, start, end) is not None
     return _ONLY_A_YEAR.search(text, start, end) is not None

@@ -219,6 +219,13 @@ class CoderInfo(Model):
     model: str | None = None
     codebook_version: str | None = None
 
+    @classmethod
+    def found(cls, name: str, version: str | None, codebook_version: str | None) -> CoderInfo:
+        """CoderInfo(name=, version=, codebook_version=) from a coder's own strings, unvalidated
+        (one per coded document)."""
+        values = {"name": name, "version": version, "model": None, "codebook_version": codebook_version}
+        return _made(cls, values, {"name", "version", "codebook_version"})
+
 
 class CodedDocument(Model):
     """One line of a coded-documents file: a document and the events coded in it."""

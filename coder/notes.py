@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from .codebook.model import Codebook, EventType
@@ -32,6 +33,9 @@ def _text(value: Any) -> str | None:
 
 _RUNS_OF_SPACES = re.compile(r"\s{2,}")
 _SPACE_BEFORE_MARK = re.compile(r"\s+([,.)])")
+# The replacement r"\1" as a function: re hands a template with a group reference to Python code
+# (re._subx, its cache keyed by the pattern, whose hash covers its whole code) on every call.
+_MARK = itemgetter(1)
 
 
 @lru_cache(maxsize=256)
@@ -45,9 +49,20 @@ def render_notes(et: EventType, event: Event) -> str:
     fields = _fields_of(et.notes_template)
     texts = {name: _text(event.value(name)) for name in fields}
     template = _without(et.notes_template, tuple(name for name in fields if texts[name] is None))
-    note = _PLACEHOLDER.sub(lambda m: _filled(m.group(1), texts, event), template)
-    note = _SPACE_BEFORE_MARK.sub(r"\1", _RUNS_OF_SPACES.sub(" ", note)).strip()
+    # The shape's text and placeholders, split once: a substitution calling back into Python for
+    # every placeholder of every event cost more than the rest of the notes.
+    parts = list(_pieces(template))
+    for i in range(1, len(parts), 2):
+        parts[i] = _filled(parts[i], texts, event)
+    note = "".join(parts)
+    note = _SPACE_BEFORE_MARK.sub(_MARK, _RUNS_OF_SPACES.sub(" ", note)).strip()
     return note[:1].upper() + note[1:]
+
+
+@lru_cache(maxsize=2048)
+def _pieces(template: str) -> tuple[str, ...]:
+    """_PLACEHOLDER.split(template): its text and its placeholders' names in turn (text first and last)."""
+    return tuple(_PLACEHOLDER.split(template))
 
 
 def _filled(name: str, texts: dict[str, str | None], event: Event) -> str:

@@ -207,7 +207,7 @@ def test_date_cues_on_lower_cased_ascii_are_the_ignorecase_matches():
         text = "".join(rng.choice(vocabulary) + rng.choice([" ", "", "-", ", "]) for _ in range(rng.randint(1, 12)))
         a = rng.randint(0, len(text))
         b = rng.randint(a, len(text))
-        assert _cues(text, a, b) == [m.span() for m in _CUE.finditer(text, a, b)], (text, a, b)
+        assert _cues(text, a, b, words_of(text, a, b)) == [m.span() for m in _CUE.finditer(text, a, b)], (text, a, b)
 
 
 def test_place_candidate_patterns_never_match_where_their_prefilters_say_no():

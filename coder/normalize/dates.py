@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..text.prefilter import _FOLD, PatternIndex, Prefilter, folded_text, words_of
+from ..text.headsearch import word_matches
+from ..text.prefilter import _DIGIT_HEAD, _FOLD, PatternIndex, Prefilter, folded_text, words_of
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -161,8 +162,15 @@ _TABLE = {
 _CUE_LOWER = re.compile(_CUE.pattern)
 
 
-def _cues(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """(start, end) of each _CUE.finditer(text, start, end) match."""
+# _CUE's words and its one digit alternative apart: a match of either starts with a letter, of the
+# other with a digit, so they never overlap and together are _CUE's. The words are looked for only
+# where the text's own words stand (headsearch.word_matches).
+_CUE_HEADS = _CUE_FIRST.words - {_DIGIT_HEAD}
+_CUE_DIGITS = re.compile(r"\b\d{1,4}[-/]\d")
+
+
+def _cues(text: str, start: int, end: int, words: frozenset[str]) -> list[tuple[int, int]]:
+    """(start, end) of each _CUE.finditer(text, start, end) match; `words`: words_of(text, start, end)."""
     lead = 1 if start > 0 else 0  # the character before: \b at `start` looks at it
     part = text[start - lead : end]
     # Not only ASCII text: a page with one "Ḥ" or curly quote is still folded (folded_text says
@@ -171,16 +179,22 @@ def _cues(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if low is None:
         return [m.span() for m in _CUE.finditer(text, start, end)]
     shift = start - lead
-    return [(m.start() + shift, m.end() + shift) for m in _CUE_LOWER.finditer(low, lead)]
+    found = [m.span() for m in word_matches(_CUE_LOWER, low, lead, len(low), _CUE_HEADS.intersection(words))]
+    if _DIGIT_HEAD in words:
+        found += [m.span() for m in _CUE_DIGITS.finditer(low, lead)]
+        found.sort()
+    return [(a + shift, b + shift) for a, b in found]
 
 
 def _windows(text: str, start: int, end: int, words: frozenset[str] | None = None) -> list[tuple[int, int]]:
     """Merged windows around date cues, widened to whitespace so no word is cut.
     `words`: words_of(text, start, end), when the caller has them already."""
     out: list[list[int]] = []
-    if not _CUE_FIRST.allows(words_of(text, start, end) if words is None else words):
+    if words is None:
+        words = words_of(text, start, end)
+    if not _CUE_FIRST.allows(words):
         return []
-    for m_start, m_end in _cues(text, start, end):
+    for m_start, m_end in _cues(text, start, end, words):
         a = max(start, m_start - _WINDOW)
         b = min(end, m_end + _WINDOW)
         while a > start and not text[a - 1].isspace():
@@ -209,12 +223,25 @@ def _window_hits(text: str, a: int, b: int) -> list[tuple[int, int, int, str, re
         if needs is not None and needs.isdisjoint(words):
             continue
         if low is not None:
-            for m in lower.finditer(low, lead):
+            heads = _HEADS.get(key)
+            found = (
+                lower.finditer(low, lead) if heads is None else word_matches(lower, low, lead, len(low), heads & words)
+            )
+            for m in found:
                 hits.append((m.start() + shift, m.start() - m.end(), order, kind, pattern, b))
         else:
             for m in pattern.finditer(text, a, b):
                 hits.append((m.start(), m.start() - m.end(), order, kind, pattern, b))
     return hits
+
+
+# The whole words every match of a pattern starts with, where they say where all its matches start
+# (no digit, no prefix): such a pattern is tried only where one of the window's words stands.
+_HEADS = {
+    key: first.words
+    for key, first in _FIRST.first.items()
+    if not first.always and not first.prefixes and _DIGIT_HEAD not in first.words
+}
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from typing import Any, cast
 from ..codebook.model import Actor, Codebook, FieldSpec, Place
 from ..dates import only_a_year, reported_date
 from ..models import Alignment, Document, Event, FieldValue
-from ..text.prefilter import Prefilter
+from ..text.headsearch import word_matches
+from ..text.prefilter import _DIGIT_HEAD, Prefilter, case_free, folded_text
 from .dates import resolve_date
 from .intervals import Intervals
 from .names import Mention, NameIndex, key_of, tokens
@@ -103,8 +104,9 @@ class _Indexes:
             + [(v, p, False) for p in codebook.places for v in p.variants]
             + bases
         )
-        # id(spec) -> (spec, its patterns, their prefilters): the spec kept to check the id was not reused
-        self.lexicons: dict[int, tuple[FieldSpec, list[tuple[re.Pattern[str], Any]], list[Prefilter]]] = {}
+        # id(spec) -> (spec, its patterns, their prefilters, their case-free copies and whole first words
+        # where those say where every match starts): the spec kept to check the id was not reused
+        self.lexicons: dict[int, tuple[FieldSpec, list[tuple[re.Pattern[str], Any]], list[Prefilter], list[Any]]] = {}
 
 
 _CACHE: dict[str, _Indexes] = {}
@@ -366,12 +368,23 @@ class Normalizer:
         `words`: words_of(text, start, end) (text/prefilter.py), when the caller has them: a value
         none of whose cues can start with one of the words is not searched for (most are not)."""
         patterns = self._lexicon_patterns(field_spec)
-        if words is not None:
-            firsts = self._idx.lexicons[id(field_spec)][2]
-            patterns = [p for p, first in zip(patterns, firsts) if first.allows(words)]
         end = len(text) if end is None else end
         found: dict[Any, tuple[int, int]] = {}
-        for pattern, value in patterns:
+        low: str | None = None
+        lead = 1 if start > 0 else 0  # \b at `start` looks at the character before
+        for (pattern, value), first, (lower, heads) in zip(patterns, *self._idx.lexicons[id(field_spec)][2:]):
+            if words is not None and not first.allows(words):
+                continue  # none of its cues can start with a word of the text (most)
+            if words is not None and heads is not None:
+                if low is None:
+                    part = text[start - lead : end]
+                    low = (part.lower() if part.isascii() else folded_text(part)) or ""
+                if low:
+                    # On the lower-cased text, tried only where one of its first words stands.
+                    hits = word_matches(lower, low, lead, len(low), heads.intersection(words))
+                    if hits and (value not in found or hits[0].start() + start - lead < found[value][0]):
+                        found[value] = (hits[0].start() + start - lead, hits[0].end() + start - lead)
+                    continue
             m = pattern.search(text, start, end)
             if m and (value not in found or m.start() < found[value][0]):
                 found[value] = (m.start(), m.end())
@@ -389,7 +402,13 @@ class Normalizer:
             cues = sorted({c for c in cues if c}, key=len, reverse=True)
             if cues:
                 patterns.append((re.compile("|".join(_cue_pattern(c) for c in cues), re.I), value))
-        self._idx.lexicons[id(spec)] = (spec, patterns, [Prefilter.of(p) for p, _value in patterns])
+        firsts = [Prefilter.of(p) for p, _value in patterns]
+        lowers = [case_free(p) for p, _value in patterns]
+        heads = [
+            f.words if low is not None and not (f.always or f.prefixes or _DIGIT_HEAD in f.words) else None
+            for f, low in zip(firsts, lowers)
+        ]
+        self._idx.lexicons[id(spec)] = (spec, patterns, firsts, list(zip(lowers, heads)))
         return patterns
 
     # -- derived fields -------------------------------------------------------------

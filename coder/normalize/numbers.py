@@ -7,9 +7,11 @@ ACLED codes the lowest figure a source gives: "more than 205" is 205, "20 to
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..text.prefilter import case_free
+from ..text.headsearch import word_matches
+from ..text.prefilter import _DIGIT_HEAD, case_free, words_of
 
 _UNITS = {
     "zero": 0,
@@ -134,6 +136,14 @@ class NumberMention:
 # twice as fast (re tries an IGNORECASE alternation in full at every position). Its groups read
 # the same values: every one is lower-cased before it is looked up.
 _NUMBER_LOW = case_free(NUMBER_RE)
+# The word a NUMBER_RE match starts with when it is no figure: its look behind puts the start at a
+# word's start, and each alternative's first word runs to a space, a hyphen or the match's end.
+# A match that starts with "a" goes on with one of these ("a dozen", "a few", "a couple of"...).
+_AFTER_A = frozenset(w.split()[1] for w in (*_UNITS, *_VAGUE) if w.startswith("a "))
+# A figure's first digit starts a run of digits (the look behind: no digit, letter, "." or "," before).
+_FIGURE = re.compile(r"\d+")
+_A = frozenset({"a"})
+_NUMBER_HEADS = frozenset(re.match(r"\w+", w).group() for w in (*_UNITS, *_TENS, *_VAGUE))  # type: ignore[union-attr]
 
 
 def find_numbers(text: str, start: int = 0, end: int | None = None, folded: str | None = None) -> list[NumberMention]:
@@ -141,11 +151,18 @@ def find_numbers(text: str, start: int = 0, end: int | None = None, folded: str 
     `folded`: folded_text(text), when the caller has it."""
     end = len(text) if end is None else end
     out: list[NumberMention] = []
-    found = (
-        _NUMBER_LOW.finditer(folded, start, end)
-        if folded is not None and _NUMBER_LOW is not None
-        else NUMBER_RE.finditer(text, start, end)
-    )
+    found: Iterable[re.Match[str]]
+    if folded is not None and _NUMBER_LOW is not None:
+        # A match is a figure, a number word or a vague plural, and is tried only where one starts
+        # (re tries NUMBER_RE, which starts with a look behind, at every position).
+        words = words_of(text, start, end)
+        heads = _NUMBER_HEADS.intersection(words)
+        if "a" in heads and _AFTER_A.isdisjoint(words):
+            heads = heads - _A  # "a" is in most sentences, "a few" or "a dozen" in few
+        figures = [m.start() for m in _FIGURE.finditer(folded, start, end)] if _DIGIT_HEAD in words else ()
+        found = word_matches(_NUMBER_LOW, folded, start, end, heads, figures)
+    else:
+        found = NUMBER_RE.finditer(text, start, end)
     for m in found:
         if m.group("digits"):
             value = float(m.group("digits").replace(",", "")) * _scale(m.group("scale"))
@@ -250,9 +267,17 @@ _PERIOD_BEFORE = re.compile(
 _PERIOD_RE = [(re.compile(r"^\W{0,3}\s*(?:" + p + r")\b", re.I), v) for p, v in _PERIODS]
 
 
+# Every MONEY_RE match holds a digit (both alternatives need _DIGITS' \d). re tries MONEY_RE's
+# alternation at every position of the text, but finds a lone class by scanning for it: a text
+# without a digit, most sentences, is ruled out at a fraction of the cost.
+_ANY_DIGIT = re.compile(r"\d")
+
+
 def find_money(text: str, start: int = 0, end: int | None = None) -> list[Money]:
     end = len(text) if end is None else end
     out: list[Money] = []
+    if _ANY_DIGIT.search(text, start, end) is None:
+        return out
     for m in MONEY_RE.finditer(text, start, end):
         if m.group("sym"):
             amount = float(m.group("a1").replace(",", "")) * _scale(m.group("s1"))

@@ -24,11 +24,12 @@ from ..dates import only_a_year
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
 from ..normalize import DateResolution, Normalizer
 from ..text import Sentence, classify_blocks, headline, split_sentences
-from ..text.prefilter import PatternIndex
+from ..text.headsearch import word_matches
+from ..text.prefilter import Needs, PatternIndex
 from .args import catch_all_actors, is_generic, spoken_on
 from .assemble import Consolidator, EvidenceIndex, absorb
 from .compiled import CompiledType, any_of, compile_codebook
-from .context import Ctx
+from .context import Ctx, cached, cached_allowed
 from .facts import RegionFacts
 from .fill import (
     events_at,
@@ -58,6 +59,8 @@ _DEFINITE = re.compile(
     re.I,
 )
 _REFERENCE_BACK = 6
+# A trigger's Needs is kept up to this many spread-out alternatives (each one asked in Python).
+_TRIGGER_SPREAD = 8
 # Between a trigger noun and the force that owns it: " of three ", " of the ", " belonging to ".
 # "a convoy of the regime's 4th Division": the words between may carry a possessive.
 _OF_PHRASE = re.compile(r"\s+(?:of|belonging to|owned by)\s+(?:[\w'’-]+\s+){0,3}?", re.I)
@@ -86,10 +89,22 @@ class RuleCoder:
             r.cues for ct in self.types for r in ct.rules
         ]
         self._patterns = PatternIndex(patterns, needs_of=cues)
+        # A trigger whose first words are common ("as", "by", "for": "as a cover") is let through by
+        # a third of all sentences and runs on each; the other words its match needs (Needs, every
+        # alternation spread out) rule most of them out first.
+        self._trigger_needs: dict[int, Needs] = {}
+        # The whole words every match of a pattern (a trigger, an uncoded kind) starts with; none
+        # where a match may start otherwise: a prefix, a digit, anything its first words do not say.
+        self._heads = self._patterns.heads
+        for ct in self.types:
+            for t in ct.triggers:
+                needs = Needs.of(t.pattern, spread=_TRIGGER_SPREAD)
+                if needs is not None and any(len(places) > 1 for places in needs.alternatives):
+                    self._trigger_needs[id(t.pattern)] = needs
         self._seats = governorate_seats(codebook.places)
 
     def info(self) -> CoderInfo:
-        return CoderInfo(name=self.name, version=__version__, codebook_version=self.codebook.version)
+        return CoderInfo.found(self.name, __version__, self.codebook.version)
 
     # -- the Coder protocol ------------------------------------------------------
     def code(self, document: Document) -> CodedDocument:
@@ -155,7 +170,18 @@ class RuleCoder:
                 key = id(pattern)
                 if key not in hits and (key not in prefixed or not ctx.allows(key, si)):
                     continue
-                m = pattern.search(text, sentence.start, sentence.end)
+                # Looked for on the lower-cased text where the sentence's words it can start with stand.
+                searcher, searched = ctx.matcher(pattern)
+                heads = self._heads.get(key) if searcher is not pattern else None
+                if heads is not None:
+                    lower = self._patterns.lower_of(pattern)
+                    assert lower is not None  # the matcher found one
+                    first = word_matches(
+                        lower, searched, sentence.start, sentence.end, heads.intersection(ctx.words(si))
+                    )
+                    m = first[0] if first else None
+                else:
+                    m = searcher.search(searched, sentence.start, sentence.end)
                 if m:
                     found.append(Diagnostic.found(kind, Span.found(text, m.start(), m.end())))
         return found
@@ -249,19 +275,34 @@ class RuleCoder:
                     candidates = where.get(key, ())
                 if not candidates:
                     continue
+                needs = self._trigger_needs.get(key)
+                if needs is not None:
+                    candidates = [ci for ci in candidates if needs.allows(ctx.words(ci))]
+                    if not candidates:
+                        continue
                 # Hits outside the kept sentences (furniture) are dropped.
                 pattern, searched = ctx.matcher(trigger.pattern)
                 finditer, requires = pattern.finditer, trigger.requires
+                # On the lower-cased text a match is looked for only where one of the sentence's
+                # words it can start with stands (headsearch.word_matches).
+                heads = self._heads.get(key) if pattern is not trigger.pattern else None
+                lower = self._patterns.lower_of(trigger.pattern) if heads is not None else None
                 for ci in candidates:
                     # Plain loops, not a generator of matches: a frame switch per match adds up.
                     bounds = sentences[ci]
-                    for m in finditer(searched, bounds.start, bounds.end):
+                    if lower is not None:
+                        found = word_matches(
+                            lower, searched, bounds.start, bounds.end, heads.intersection(ctx.words(ci))
+                        )
+                    else:
+                        found = finditer(searched, bounds.start, bounds.end)
+                    for m in found:
                         si = index_of(m.start())
                         sentence = sentences[si]
                         if si < 0 or m.end() > sentence.end:
                             continue
                         if requires and any(
-                            not _cached(cache, r, sentence.start, sentence.end, text, ctx, si) for r in requires
+                            not cached(cache, r, sentence.start, sentence.end, text, ctx, si) for r in requires
                         ):
                             continue
                         if self._excluded(text, sentence, m.start(), ct, cache, ctx, si):
@@ -306,7 +347,7 @@ class RuleCoder:
             hits = ctx.hits(si)
             rules = cache[("rules", id(ct), si)] = [
                 rule for rule in ct.rules if id(rule.cues) in hits or ctx.allows(id(rule.cues), si)
-            ]  # the others: no word of the sentence can start the cue (as _cached would answer)
+            ]  # the others: no word of the sentence can start the cue (as cached would answer)
         for rule in rules:
             if rule.scope == "sentence":
                 a, b = sentence.start, sentence.end
@@ -316,7 +357,7 @@ class RuleCoder:
                 a, b = clause
             # A clause is inside its sentence: the sentence's words are a superset of its own.
             # (The rules listed are those ctx.allows: not asked again.)
-            if _cached_allowed(cache, rule.cues, a, b, ctx, si):
+            if cached_allowed(cache, rule.cues, a, b, ctx, si):
                 return True
         return False
 
@@ -439,34 +480,6 @@ class RuleCoder:
                 if found:
                     return found
         return []
-
-
-def _cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str, ctx: Ctx, si: int) -> bool:
-    """Does the pattern match in text[a:b] (inside sentence si, whose words rule most patterns out)?
-    Keyed by id(pattern): a compiled pattern's hash is computed over its whole code at every call."""
-    if not ctx.allows(id(pattern), si):
-        return False  # most cues: no word of the sentence can start them
-    return _cached_allowed(cache, pattern, a, b, ctx, si)
-
-
-def _cached_allowed(cache: dict, pattern: re.Pattern, a: int, b: int, ctx: Ctx, si: int) -> bool:
-    """_cached for a pattern the sentence's words are known to allow (ctx.allows)."""
-    key = (id(pattern), a, b)
-    found = cache.get(key)
-    if found is None:
-        needs = ctx.patterns.needs.get(key[0])
-        if needs is not None:
-            # Its first word is there ("was", "in"), maybe not the rest: a clause's words are the
-            # sentence's or fewer, so without them no match in any clause of it either.
-            allowed = cache.get((key[0], si))
-            if allowed is None:
-                allowed = cache[(key[0], si)] = needs.allows(ctx.words(si))
-            if not allowed:
-                found = cache[key] = False
-                return found
-        pattern, searched = ctx.matcher(pattern)
-        found = cache[key] = pattern.search(searched, a, b) is not None
-    return found
 
 
 def _ordered(spec_fields: dict, fields: dict[str, FieldValue]) -> dict[str, FieldValue]:

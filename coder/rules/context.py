@@ -10,13 +10,22 @@ from typing import Any
 from ..models import Document
 from ..normalize import DateResolution
 from ..text import Sentence
+from ..text.headsearch import word_matches
 from ..text.prefilter import PatternIndex, case_free, folded_text, words_of
 
 # How far back (in sentences) an argument may come from when its sentence lacks it.
 LOOKBACK = 2
 # Clause boundaries for clause-scoped exclusion rules.
 CLAUSE = re.compile(r"[,;:()–—]|\s-\s|\b(?:but|while|whereas|although|though|however)\b", re.I)
-_CLAUSE_LOW = case_free(CLAUSE)
+# CLAUSE's three alternatives apart. Each starts with characters the others cannot (a mark, a
+# space, a letter), so their matches never overlap and together are CLAUSE's. re tries an
+# alternation at every position of the text, but scans for a pattern that starts with a class;
+# the words are asked only of a sentence holding one of them (most hold none).
+_CLAUSE_MARK = re.compile(r"[,;:()–—]")
+_CLAUSE_DASH = re.compile(r"\s-\s")
+_CLAUSE_WORD = re.compile(r"\b(?:but|while|whereas|although|though|however)\b", re.I)
+_CLAUSE_WORD_LOW = case_free(_CLAUSE_WORD)
+_CLAUSE_WORDS = frozenset({"but", "while", "whereas", "although", "though", "however"})
 
 
 @dataclass
@@ -64,12 +73,14 @@ class Ctx:
         marks = self._marks.get(si)
         if marks is None:
             s = self.sentences[si]
-            folded = self.folded() if _CLAUSE_LOW is not None else None
-            if _CLAUSE_LOW is not None and folded is not None:
-                found = _CLAUSE_LOW.finditer(folded, s.start, s.end)
-            else:
-                found = CLAUSE.finditer(self.doc.text, s.start, s.end)
-            marks = self._marks[si] = [m.span() for m in found]
+            folded = self.folded() if _CLAUSE_WORD_LOW is not None else None
+            text, word = (folded, _CLAUSE_WORD_LOW) if folded is not None else (self.doc.text, _CLAUSE_WORD)
+            marks = [m.span() for m in _CLAUSE_MARK.finditer(text, s.start, s.end)]
+            marks += [m.span() for m in _CLAUSE_DASH.finditer(text, s.start, s.end)]
+            if not _CLAUSE_WORDS.isdisjoint(self.words(si)):
+                marks += [m.span() for m in word.finditer(text, s.start, s.end)]
+            marks.sort()
+            self._marks[si] = marks
         s = self.sentences[si]
         a, b = s.start, s.end
         for start, end in marks:
@@ -131,3 +142,38 @@ class Ctx:
     def back(self, si: int) -> list[int]:
         """Earlier sentences to borrow a missing argument from, nearest first."""
         return list(range(si - 1, max(-1, si - 1 - LOOKBACK), -1))
+
+
+def cached(cache: dict, pattern: re.Pattern, a: int, b: int, text: str, ctx: Ctx, si: int) -> bool:
+    """Does the pattern match in text[a:b] (inside sentence si, whose words rule most patterns out)?
+    Keyed by id(pattern): a compiled pattern's hash is computed over its whole code at every call."""
+    if not ctx.allows(id(pattern), si):
+        return False  # most cues: no word of the sentence can start them
+    return cached_allowed(cache, pattern, a, b, ctx, si)
+
+
+def cached_allowed(cache: dict, pattern: re.Pattern, a: int, b: int, ctx: Ctx, si: int) -> bool:
+    """cached for a pattern the sentence's words are known to allow (ctx.allows)."""
+    key = (id(pattern), a, b)
+    found = cache.get(key)
+    if found is None:
+        needs = ctx.patterns.needs.get(key[0])
+        if needs is not None:
+            # Its first word is there ("was", "in"), maybe not the rest: a clause's words are the
+            # sentence's or fewer, so without them no match in any clause of it either.
+            allowed = cache.get((key[0], si))
+            if allowed is None:
+                allowed = cache[(key[0], si)] = needs.allows(ctx.words(si))
+            if not allowed:
+                found = cache[key] = False
+                return found
+        heads = ctx.patterns.heads.get(key[0])
+        lower = ctx.patterns.lower_of(pattern) if heads is not None else None
+        folded = ctx.folded() if lower is not None else None
+        if lower is not None and folded is not None:
+            # Tried only where a word of the sentence it can start with stands (word_matches).
+            found = cache[key] = bool(word_matches(lower, folded, a, b, heads.intersection(ctx.words(si))))  # type: ignore[union-attr]
+        else:
+            pattern, searched = ctx.matcher(pattern)
+            found = cache[key] = pattern.search(searched, a, b) is not None
+    return found

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .headsearch import word_matches
 from .prefilter import _DIGIT_HEAD, _FOLD, Prefilter, case_free, folded_text, words_of, words_of_runs
 
 _LINE = re.compile(r"[^\n\r]+")
@@ -148,20 +149,32 @@ def _may_be_caption(line: str) -> bool:
 # Case-free copies (prefilter.case_free), run on the lower-cased line where folded_text allows.
 _STRONG_LOW = case_free(_STRONG_WORDS)
 _WEAK_LOW = case_free(_WEAK)
+# _search_words reads where a match may start from the first words alone.
+assert not (_STRONG_FIRST.always or _STRONG_FIRST.prefixes or _WEAK_FIRST.always or _WEAK_FIRST.prefixes)
+assert _DIGIT_HEAD not in _STRONG_FIRST.words | _WEAK_FIRST.words
 
 
-def _search(pattern: re.Pattern, lower: re.Pattern | None, line: str) -> bool:
+def _search_words(pattern: re.Pattern, lower: re.Pattern | None, first: Prefilter, line: str, words) -> bool:
+    """pattern.search(line) (its case-free copy `lower` on the lower-cased line where folded_text
+    allows), for a pattern whose matches all start with one of first.words (whole, no prefix), given
+    the line's words: tried only where the line's own such words stand (headsearch.word_matches),
+    not at every position of the line ("this", "has", "all" let most prose lines through)."""
+    heads = first.words.intersection(words)
+    if not heads:
+        return False
     low = folded_text(line) if lower is not None else None
-    return (pattern.search(line) if low is None else lower.search(low)) is not None
+    if low is None:
+        return pattern.search(line) is not None
+    return bool(word_matches(lower, low, 0, len(low), heads))
 
 
 def _strong(line: str, line_words: frozenset[str]) -> bool:
     """_STRONG.search(line), the © alternative and the words asked apart."""
-    return "©" in line or (_STRONG_FIRST.allows(line_words) and _search(_STRONG_WORDS, _STRONG_LOW, line))
+    return "©" in line or _search_words(_STRONG_WORDS, _STRONG_LOW, _STRONG_FIRST, line, line_words)
 
 
 def _weak(line: str, line_words: frozenset[str]) -> bool:
-    return _WEAK_FIRST.allows(line_words) and _search(_WEAK, _WEAK_LOW, line)
+    return _search_words(_WEAK, _WEAK_LOW, _WEAK_FIRST, line, line_words)
 
 
 # A line this long is an article flattened into one line, whatever its

@@ -79,3 +79,33 @@ def _slow_alternation(items: list[Any]) -> bool:
     if not flat or flat[0][0] is not _c.BRANCH:
         return False
     return any(not alternative or _inlined(list(alternative))[0][0] is not _c.LITERAL for alternative in flat[0][1][1])
+
+
+def word_matches(
+    pattern: re.Pattern[str], string: str, start: int, end: int, heads: Iterable[str], more: Iterable[int] = ()
+) -> list[re.Match[str]]:
+    """list(pattern.finditer(string, start, end)) for a pattern every match of which starts a word
+    that is one of `heads` (whole words, lower case, no digit head: Prefilter.words; the pattern
+    runs on lower-cased text, prefilter.case_free), given the heads that are words of
+    string[start:end] (all others have no place to start a match), or at one of the places `more`.
+    str.find goes to their places in C, where re would try the pattern at every position."""
+    places = list(more)
+    for head in heads:
+        at = string.find(head, start, end)
+        while at >= 0:
+            if not at or not (string[at - 1].isalnum() or string[at - 1] == "_"):
+                places.append(at)
+            at = string.find(head, at + 1, end)
+    if len(places) > 1:
+        places = sorted(set(places))  # "convoy" is found in "convoys" too
+    out = []
+    after = start  # matches do not overlap: the next starts where the last ended
+    match = pattern.match
+    for at in places:
+        if at < after:
+            continue
+        found = match(string, at, end)
+        if found is not None:
+            out.append(found)
+            after = found.end()  # a match holds a head's letters: never empty
+    return out

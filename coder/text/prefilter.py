@@ -200,68 +200,6 @@ def _from_heads(heads: set[tuple[str, bool]]) -> Prefilter:
     return Prefilter(frozenset(words), prefixes, False)
 
 
-@dataclass(frozen=True)
-class Needs:
-    """Every word a match must hold, not just its first: per alternative of the pattern, the
-    words at each place in it where a word certainly starts (the start, after a \\b, a space or
-    another mark). "\\b(did|does) not\\b" needs "did" or "does", and "not"; an exclusion cue
-    whose first word is as common as "was" or "in" is ruled out by its other words.
-    A text's words allow the pattern when, for some alternative, each place's words meet them.
-    Only places of whole words are kept (a prefix is asked of every word of the text, which
-    cost more than the search it saved)."""
-
-    alternatives: tuple[tuple[frozenset[str], ...], ...]
-
-    def allows(self, words: frozenset[str]) -> bool:
-        for alternative in self.alternatives:
-            for place in alternative:
-                if place.isdisjoint(words):
-                    break
-            else:
-                return True
-        return False
-
-    @classmethod
-    def of(cls, pattern: re.Pattern) -> Needs | None:
-        """None when some alternative gives no word at all (the pattern may match anywhere)."""
-        if not isinstance(pattern.pattern, str):
-            return None
-        try:
-            alternatives = _alternatives(_parsed(pattern.pattern, pattern.flags))
-            out = []
-            for items in alternatives:
-                places = [p.words for p in _places(items) if not p.prefixes]
-                if not places:
-                    return None
-                out.append(tuple(reversed(places)))  # the later words are the rarer: asked first
-        except (_GiveUp, re.error, RecursionError, TypeError, ValueError, AttributeError):
-            return None
-        return cls(tuple(out))
-
-
-def _alternatives(items: list) -> list[list]:
-    """The sequences the pattern is a choice of: its groups inlined and a final alternation spread
-    out (the codebook's "(?:cue)|(?:cue)", and re's parser moves a prefix common to all the
-    alternatives in front of them), so each word place is seen in the sequence it stands in.
-    An alternation further in is left whole (_heads reads its words). Past _MAX_ALTERNATIVES,
-    the sequence as it is."""
-    try:
-        return _spread(items)
-    except _GiveUp:
-        return [items]
-
-
-def _spread(items: list) -> list[list]:
-    flat = _inlined(items)
-    if flat and flat[-1][0] is _c.BRANCH:
-        out: list[list] = []
-        for alternative in flat[-1][1][1]:
-            out += _spread(flat[:-1] + list(alternative))
-            _check(out)
-        return out
-    return [flat]
-
-
 def _inlined(items: list) -> list:
     """Groups without flags, inlined: their items stand in the sequence themselves."""
     out: list = []
@@ -270,39 +208,6 @@ def _inlined(items: list) -> list:
             out += _inlined(list(av[3]))
         else:
             out.append((op, av))
-    return out
-
-
-def _ends_word(item: tuple) -> bool:
-    """The item always ends on a character that is no word character, whatever the case."""
-    op, av = item
-    if op is _c.LITERAL:
-        ch = chr(av)
-        return ch.isascii() and not _is_word_char(ch)
-    if op is _c.IN:
-        chars = _class_chars(av)
-        return chars is not None and all(ch.isascii() and not _is_word_char(ch) for ch in chars)
-    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
-        low, _high, sub = av
-        sub = list(sub)
-        return low >= 1 and bool(sub) and _ends_word(sub[-1])
-    return False
-
-
-def _places(items: list) -> list[Prefilter]:
-    """A Prefilter for each place of the sequence where a word certainly starts."""
-    out = []
-    for i, (op, av) in enumerate(items):
-        if i == 0 or (op is _c.AT and av is _c.AT_BOUNDARY):
-            anchored = False  # _heads reads a leading \b itself
-        elif _ends_word(items[i - 1]):
-            anchored = True
-        else:
-            continue
-        try:
-            out.append(_from_heads(_heads(items[i:], "", anchored)))
-        except _GiveUp:
-            continue
     return out
 
 
@@ -334,11 +239,20 @@ class PatternIndex:
                 self._by_word.setdefault(w, []).append(key)
             if first.prefixes:
                 self.prefixed[key] = first.prefixes
+        # The whole words every match of a pattern starts with, where they say where all its matches
+        # start (no prefix, no digit): headsearch.word_matches looks for it only there.
+        self.heads: dict[int, frozenset[str]] = {
+            key: first.words
+            for key, first in self.first.items()
+            if not first.always and not first.prefixes and _DIGIT_HEAD not in first.words
+        }
         # As frozensets: union() takes a set's items in bulk, a list's one by one (asked per sentence).
         self._by_word_sets = {w: frozenset(keys) for w, keys in self._by_word.items()}
         self._vocabulary = frozenset(self._by_word)
         self._always_set = set(self._always)  # hits() unions onto it: a new set every time
         # Needs by id, where one says more than the first words (some alternative has two places).
+        from .needs import Needs  # it builds on this module
+
         self.needs: dict[int, Needs] = {}
         for p in {id(p): p for p in needs_of}.values():
             needs = Needs.of(p)
@@ -491,3 +405,8 @@ def _end(prefix: str, *, whole: bool) -> set[tuple[str, bool]]:
 def _check(out: set) -> None:
     if len(out) > _MAX_ALTERNATIVES:
         raise _GiveUp
+
+
+# Needs (every word a match must hold) reads parse trees as this module does; kept apart for size
+# and named here too, where the coder and the tests have always imported it from.
+from .needs import Needs  # noqa: E402

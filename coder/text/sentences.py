@@ -20,7 +20,9 @@ inc ltd co corp dept univ mt ft vs etc al jan feb mar apr jun jul aug sep sept o
 """.split()
 )
 # Candidate boundaries: terminal punctuation, optional closers, whitespace.
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+)")
+# (Its stop class written out once before the repeat: re scans for a first character only when
+# the pattern starts with a plain class, not a repeat of one, and tried this at every position.)
+_BOUNDARY = re.compile(r"[.!?…][.!?…]*[\"'”’»)\]]*(?=\s+)")
 _NEXT_START = re.compile(r"\s+[\"'“‘«(\[]*[A-Z0-9\u0600-\u06FF•]")
 _BULLET = re.compile(r"(?:^|(?<=\s))[•▪●◦‣∙·]\s+|(?:^|(?<=\n))\s*[-*]\s+")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?$")
