@@ -57,6 +57,24 @@ def _noise(rng: random.Random, words: list[str]) -> str:
     return "".join(pieces)
 
 
+def _check_matches_allowed(
+    rng: random.Random, checks, vocabulary: list[str], least: int = 300, rounds: int = 1500
+) -> None:
+    """Random spans of noise made of the patterns' own words: wherever a pattern matches, its
+    prefilter (`checks`: (pattern, allows(words)) pairs) must let the span's words through."""
+    checked = 0
+    for _ in range(rounds):
+        text = _noise(rng, vocabulary)
+        a = rng.randint(0, max(0, len(text) - 1))
+        b = rng.randint(a, len(text))
+        words = words_of(text, a, b)
+        for p, allows in checks:
+            if p.search(text, a, b):
+                checked += 1
+                assert allows(words), (p.pattern, text[a:b])
+    assert checked > least
+
+
 def test_a_pattern_never_matches_where_its_prefilter_says_no():
     rng = random.Random(5)
     patterns = _patterns()
@@ -80,17 +98,7 @@ def test_a_pattern_never_matches_where_its_prefilter_says_no():
         "Mon",
         "1999",
     ]
-    checked = 0
-    for _ in range(1500):
-        text = _noise(rng, vocabulary)
-        a = rng.randint(0, max(0, len(text) - 1))
-        b = rng.randint(a, len(text))
-        words = words_of(text, a, b)
-        for p in patterns:
-            if p.search(text, a, b):
-                checked += 1
-                assert Prefilter.of(p).allows(words), (p.pattern, text[a:b])
-    assert checked > 500
+    _check_matches_allowed(rng, [(p, Prefilter.of(p).allows) for p in patterns], vocabulary)
 
 
 def test_prefilter_words_and_fallbacks():
@@ -237,14 +245,5 @@ def test_place_candidate_patterns_never_match_where_their_prefilters_say_no():
         "farms",
         "Ḥasakah",
     ]
-    hits = 0
-    for _ in range(6000):
-        text = _noise(rng, vocabulary)
-        a = rng.randint(0, max(0, len(text) - 1))
-        b = rng.randint(a, len(text))
-        words = words_of(text, a, b)
-        for pattern, first in ((_BEFORE, _BEFORE_FIRST), (_AFTER, _AFTER_FIRST)):
-            if pattern.search(text, a, b):
-                hits += 1
-                assert first.allows(words), (pattern.pattern, text[a:b])
-    assert hits > 150
+    checks = [(_BEFORE, _BEFORE_FIRST.allows), (_AFTER, _AFTER_FIRST.allows)]
+    _check_matches_allowed(rng, checks, vocabulary, least=150, rounds=6000)

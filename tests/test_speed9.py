@@ -11,7 +11,7 @@ from coder.normalize import find_money
 from coder.rules.compiled import compile_codebook
 from coder.text.prefilter import Needs, words_of
 
-from .test_prefilter import _noise, _patterns
+from .test_prefilter import _check_matches_allowed, _noise, _patterns
 
 
 def _triggers():
@@ -38,17 +38,7 @@ def test_spread_needs_never_rule_out_a_match():
     assert sum(n is not None for _p, n in needs) > 20
     vocabulary = sorted({w for p in patterns for w in re.findall(r"[a-z]{2,}", p.pattern)})
     vocabulary += ["the", "a", "as", "by", "for", "of", "in", "its", "2", "ranks", "cover", "ſ", "İ"]
-    checked = 0
-    for _ in range(1500):
-        text = _noise(rng, vocabulary)
-        a = rng.randint(0, max(0, len(text) - 1))
-        b = rng.randint(a, len(text))
-        words = words_of(text, a, b)
-        for p, n in needs:
-            if n is not None and p.search(text, a, b):
-                checked += 1
-                assert n.allows(words), (p.pattern, text[a:b])
-    assert checked > 300
+    _check_matches_allowed(rng, [(p, n.allows) for p, n in needs if n is not None], vocabulary)
 
 
 def test_spread_needs_read_words_inside_an_alternation():
