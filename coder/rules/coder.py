@@ -24,7 +24,6 @@ from ..dates import only_a_year
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
 from ..normalize import DateResolution, Normalizer
 from ..text import Sentence, classify_blocks, headline, split_sentences
-from ..text.headsearch import word_matches
 from ..text.prefilter import Needs, PatternIndex
 from .args import catch_all_actors, is_generic, spoken_on
 from .assemble import Consolidator, EvidenceIndex, absorb
@@ -93,9 +92,6 @@ class RuleCoder:
         # a third of all sentences and runs on each; the other words its match needs (Needs, every
         # alternation spread out) rule most of them out first.
         self._trigger_needs: dict[int, Needs] = {}
-        # The whole words every match of a pattern (a trigger, an uncoded kind) starts with; none
-        # where a match may start otherwise: a prefix, a digit, anything its first words do not say.
-        self._heads = self._patterns.heads
         for ct in self.types:
             for t in ct.triggers:
                 needs = Needs.of(t.pattern, spread=_TRIGGER_SPREAD)
@@ -170,18 +166,7 @@ class RuleCoder:
                 key = id(pattern)
                 if key not in hits and (key not in prefixed or not ctx.allows(key, si)):
                     continue
-                # Looked for on the lower-cased text where the sentence's words it can start with stand.
-                searcher, searched = ctx.matcher(pattern)
-                heads = self._heads.get(key) if searcher is not pattern else None
-                if heads is not None:
-                    lower = self._patterns.lower_of(pattern)
-                    assert lower is not None  # the matcher found one
-                    first = word_matches(
-                        lower, searched, sentence.start, sentence.end, heads.intersection(ctx.words(si))
-                    )
-                    m = first[0] if first else None
-                else:
-                    m = searcher.search(searched, sentence.start, sentence.end)
+                m = next(iter(ctx.finder(pattern)(si, sentence.start, sentence.end)), None)
                 if m:
                     found.append(Diagnostic.found(kind, Span.found(text, m.start(), m.end())))
         return found
@@ -281,22 +266,11 @@ class RuleCoder:
                     if not candidates:
                         continue
                 # Hits outside the kept sentences (furniture) are dropped.
-                pattern, searched = ctx.matcher(trigger.pattern)
-                finditer, requires = pattern.finditer, trigger.requires
-                # On the lower-cased text a match is looked for only where one of the sentence's
-                # words it can start with stands (headsearch.word_matches).
-                heads = self._heads.get(key) if pattern is not trigger.pattern else None
-                lower = self._patterns.lower_of(trigger.pattern) if heads is not None else None
+                find, requires = ctx.finder(trigger.pattern), trigger.requires
                 for ci in candidates:
                     # Plain loops, not a generator of matches: a frame switch per match adds up.
                     bounds = sentences[ci]
-                    if lower is not None:
-                        found = word_matches(
-                            lower, searched, bounds.start, bounds.end, heads.intersection(ctx.words(ci))
-                        )
-                    else:
-                        found = finditer(searched, bounds.start, bounds.end)
-                    for m in found:
+                    for m in find(ci, bounds.start, bounds.end):
                         si = index_of(m.start())
                         sentence = sentences[si]
                         if si < 0 or m.end() > sentence.end:

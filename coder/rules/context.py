@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +12,7 @@ from ..models import Document
 from ..normalize import DateResolution
 from ..text import Sentence
 from ..text.headsearch import word_matches
-from ..text.prefilter import PatternIndex, case_free, folded_text, words_of
+from ..text.prefilter import PatternIndex, Prefilter, case_free, folded_text, words_of
 
 # How far back (in sentences) an argument may come from when its sentence lacks it.
 LOOKBACK = 2
@@ -25,7 +26,7 @@ _CLAUSE_MARK = re.compile(r"[,;:()–—]")
 _CLAUSE_DASH = re.compile(r"\s-\s")
 _CLAUSE_WORD = re.compile(r"\b(?:but|while|whereas|although|though|however)\b", re.I)
 _CLAUSE_WORD_LOW = case_free(_CLAUSE_WORD)
-_CLAUSE_WORDS = frozenset({"but", "while", "whereas", "although", "though", "however"})
+_CLAUSE_WORDS = Prefilter.of(_CLAUSE_WORD).words  # its whole words: but, while, whereas...
 
 
 @dataclass
@@ -60,6 +61,21 @@ class Ctx:
             if folded is not None:
                 return lower, folded
         return pattern, self.doc.text
+
+    def finder(self, pattern: re.Pattern) -> Callable[[int, int, int], Iterable[re.Match[str]]]:
+        """find(si, a, b): the pattern's matches in text[a:b] of sentence si, as finditer gives them.
+        Where every match starts a whole word the pattern's case-free copy is tried on the folded
+        text only where such a word of the sentence stands (headsearch.word_matches), else the
+        matcher's searcher runs over the span. Decided once per pattern: a trigger asks for every
+        sentence that may hold it."""
+        heads = self.patterns.heads.get(id(pattern))
+        lower = self.patterns.lower_of(pattern) if heads is not None else None
+        folded = self.folded() if lower is not None else None
+        if heads is not None and lower is not None and folded is not None:
+            words = self.words
+            return lambda si, a, b: word_matches(lower, folded, a, b, heads.intersection(words(si)))
+        searcher, searched = self.matcher(pattern)
+        return lambda _si, a, b: searcher.finditer(searched, a, b)
 
     def folded(self) -> str | None:
         """folded_text(doc.text), made once."""
@@ -167,13 +183,5 @@ def cached_allowed(cache: dict, pattern: re.Pattern, a: int, b: int, ctx: Ctx, s
             if not allowed:
                 found = cache[key] = False
                 return found
-        heads = ctx.patterns.heads.get(key[0])
-        lower = ctx.patterns.lower_of(pattern) if heads is not None else None
-        folded = ctx.folded() if lower is not None else None
-        if lower is not None and folded is not None:
-            # Tried only where a word of the sentence it can start with stands (word_matches).
-            found = cache[key] = bool(word_matches(lower, folded, a, b, heads.intersection(ctx.words(si))))  # type: ignore[union-attr]
-        else:
-            pattern, searched = ctx.matcher(pattern)
-            found = cache[key] = pattern.search(searched, a, b) is not None
+        found = cache[key] = next(iter(ctx.finder(pattern)(si, a, b)), None) is not None
     return found
