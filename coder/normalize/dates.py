@@ -235,13 +235,8 @@ def _window_hits(text: str, a: int, b: int) -> list[tuple[int, int, int, str, re
     return hits
 
 
-# The whole words every match of a pattern starts with, where they say where all its matches start
-# (no digit, no prefix): such a pattern is tried only where one of the window's words stands.
-_HEADS = {
-    key: first.words
-    for key, first in _FIRST.first.items()
-    if not first.always and not first.prefixes and _DIGIT_HEAD not in first.words
-}
+# Prefilter.heads of each date pattern: it is tried only where one of the window's words stands.
+_HEADS = {key: first.heads for key, first in _FIRST.first.items() if first.heads is not None}
 
 
 @dataclass(frozen=True)

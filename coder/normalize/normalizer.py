@@ -19,7 +19,7 @@ from ..codebook.model import Actor, Codebook, FieldSpec, Place
 from ..dates import only_a_year, reported_date
 from ..models import Alignment, Document, Event, FieldValue
 from ..text.headsearch import word_matches
-from ..text.prefilter import _DIGIT_HEAD, Prefilter, case_free, folded_text
+from ..text.prefilter import Prefilter, case_free, folded_text
 from .dates import resolve_date
 from .intervals import Intervals
 from .names import Mention, NameIndex, key_of, tokens
@@ -404,10 +404,7 @@ class Normalizer:
                 patterns.append((re.compile("|".join(_cue_pattern(c) for c in cues), re.I), value))
         firsts = [Prefilter.of(p) for p, _value in patterns]
         lowers = [case_free(p) for p, _value in patterns]
-        heads = [
-            f.words if low is not None and not (f.always or f.prefixes or _DIGIT_HEAD in f.words) else None
-            for f, low in zip(firsts, lowers)
-        ]
+        heads = [f.heads if low is not None else None for f, low in zip(firsts, lowers)]
         self._idx.lexicons[id(spec)] = (spec, patterns, firsts, list(zip(lowers, heads)))
         return patterns
 

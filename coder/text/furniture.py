@@ -150,8 +150,7 @@ def _may_be_caption(line: str) -> bool:
 _STRONG_LOW = case_free(_STRONG_WORDS)
 _WEAK_LOW = case_free(_WEAK)
 # _search_words reads where a match may start from the first words alone.
-assert not (_STRONG_FIRST.always or _STRONG_FIRST.prefixes or _WEAK_FIRST.always or _WEAK_FIRST.prefixes)
-assert _DIGIT_HEAD not in _STRONG_FIRST.words | _WEAK_FIRST.words
+assert _STRONG_FIRST.heads is not None and _WEAK_FIRST.heads is not None
 
 
 def _search_words(pattern: re.Pattern, lower: re.Pattern | None, first: Prefilter, line: str, words) -> bool:

@@ -178,6 +178,14 @@ class Prefilter:
             return True
         return bool(self.prefixes) and any(w.startswith(self.prefixes) for w in words)
 
+    @property
+    def heads(self) -> frozenset[str] | None:
+        """The whole words every match starts with, when they say where all its matches start (no
+        prefix, no digit): headsearch.word_matches looks for the pattern only there. None otherwise."""
+        if self.always or self.prefixes or _DIGIT_HEAD in self.words:
+            return None
+        return self.words
+
     @classmethod
     def of(cls, pattern: re.Pattern | str, flags: int = 0) -> Prefilter:
         if isinstance(pattern, re.Pattern):
@@ -239,12 +247,9 @@ class PatternIndex:
                 self._by_word.setdefault(w, []).append(key)
             if first.prefixes:
                 self.prefixed[key] = first.prefixes
-        # The whole words every match of a pattern starts with, where they say where all its matches
-        # start (no prefix, no digit): headsearch.word_matches looks for it only there.
+        # Prefilter.heads of each pattern that has them: headsearch.word_matches looks for it only there.
         self.heads: dict[int, frozenset[str]] = {
-            key: first.words
-            for key, first in self.first.items()
-            if not first.always and not first.prefixes and _DIGIT_HEAD not in first.words
+            key: first.heads for key, first in self.first.items() if first.heads is not None
         }
         # As frozensets: union() takes a set's items in bulk, a list's one by one (asked per sentence).
         self._by_word_sets = {w: frozenset(keys) for w, keys in self._by_word.items()}
