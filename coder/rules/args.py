@@ -51,7 +51,10 @@ _ROLE_WORDS: list[tuple[str, str]] = [
     ),
 ]
 # The verbs by which a source speaks.
-_SPEECH = r"(?:said|say|says|told|tell|tells|confirmed|reported|report|reports|added|stated|announced|claimed)"
+_SPEECH = (
+    r"(?:said|say|says|told|tell|tells|confirmed|reported|report|reports|added|stated|announced|claimed|"
+    r"spoke|speaking)"
+)
 _INFORMANT = re.compile(
     r"\b(?:sources|activists|correspondents?|reporters?|journalists?|monitors?|informants?)\s+"
     r"(?:based\s+|working\s+|located\s+)?(?:in|from)\b"
