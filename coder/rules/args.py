@@ -66,7 +66,7 @@ _INFORMANT = re.compile(
 # words naming whom it was told to, then the date; not "said that on Friday...".
 _SPOKEN_ON = re.compile(r"\b" + _SPEECH + r"(?:\s+(?!that\b|on\b)[\w'’.-]+){0,4}(?:\s+on)?\s*$", re.I)
 _PHRASE_OF = re.compile(
-    r"\b(from|out of|to|towards|toward)\s+(?:its|their|the|his|a|an)\s+(?:[\w-]+\s+){0,2}?"
+    r"\b(from|out of|to|towards|toward)\s+(?:its|their|the|his|a|an)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:in|at|near|inside|outside)" + _FILLER,
     re.I,
 )
