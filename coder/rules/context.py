@@ -22,7 +22,10 @@ CLAUSE = re.compile(r"[,;:()–—]|\s-\s|\b(?:but|while|whereas|although|though
 # space, a letter), so their matches never overlap and together are CLAUSE's. re tries an
 # alternation at every position of the text, but scans for a pattern that starts with a class;
 # the words are asked only of a sentence holding one of them (most hold none).
-_CLAUSE_MARK = re.compile(r"[,;:()–—]")
+# A short aside in brackets, "(PMF)", "(in central Syria)", is part of its clause, not a
+# boundary: "reports of a pullout of the Popular Mobilization Forces (PMF) have no basis".
+ASIDE = r"\([^(),;]{1,40}\)"
+_CLAUSE_MARK = re.compile(ASIDE + r"|([,;:()–—])")
 _CLAUSE_DASH = re.compile(r"\s-\s")
 _CLAUSE_WORD = re.compile(r"\b(?:but|while|whereas|although|though|however)\b", re.I)
 _CLAUSE_WORD_LOW = case_free(_CLAUSE_WORD)
@@ -91,7 +94,7 @@ class Ctx:
             s = self.sentences[si]
             folded = self.folded() if _CLAUSE_WORD_LOW is not None else None
             text, word = (folded, _CLAUSE_WORD_LOW) if folded is not None else (self.doc.text, _CLAUSE_WORD)
-            marks = [m.span() for m in _CLAUSE_MARK.finditer(text, s.start, s.end)]
+            marks = [m.span(1) for m in _CLAUSE_MARK.finditer(text, s.start, s.end) if m.group(1)]
             marks += [m.span() for m in _CLAUSE_DASH.finditer(text, s.start, s.end)]
             if not _CLAUSE_WORDS.isdisjoint(self.words(si)):
                 marks += [m.span() for m in word.finditer(text, s.start, s.end)]
