@@ -122,6 +122,19 @@ def test_same_event_told_twice_is_merged(rules):
     assert e.value("vehicle_count") == 14 and len(e.evidence) == 2
 
 
+def test_the_headline_is_evidence_of_the_incident_it_announces_not_an_event(rules):
+    text = (
+        "Kataib Hezbollah sends reinforcements to al-Bukamal\n\n"
+        "A convoy of 12 Kataib Hezbollah vehicles reached al-Bukamal on Monday, local sources said.\n"
+    )
+    e = one(code(rules, text), "troop_movement")
+    assert [s.text for s in e.evidence][0] == "Kataib Hezbollah sends reinforcements to al-Bukamal"
+    assert e.value("vehicle_count") == 12 and len(e.evidence) == 2
+    # a headline whose incident the body does not tell codes nothing
+    quiet = "Prices of bread and fuel rose again in the markets of al-Bukamal this week, traders said on Monday.\n"
+    assert code(rules, "Kataib Hezbollah sends reinforcements to al-Bukamal\n\n" + quiet) == []
+
+
 def test_listed_places_are_separate_events(rules):
     events = code(rules, "Fatemiyoun reinforcements were sent to Palmyra and Al Mayadin on Monday.")
     assert sorted(e.value("location") for e in events) == ["Al Mayadin", "Palmyra"]

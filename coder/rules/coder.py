@@ -150,6 +150,24 @@ class RuleCoder:
                 withdrawn.add(ct.id)
         return withdrawn
 
+    def _headline_evidence(self, ctx: Ctx, events: list[Event]) -> None:
+        """The headline is not coded, but it reports the story's incident: its span joins the
+        evidence of the body's first event of each type it names (the manual keeps every sentence
+        that reports an incident), so review shows it and scoring sees it."""
+        if ctx.headline is None:
+            return
+        start, end = ctx.headline
+        line = ctx.doc.text[start:end]
+        span = None
+        for ct in self.types:
+            if not any(t.pattern.search(line) and all(r.search(line) for r in t.requires) for t in ct.triggers):
+                continue
+            event = next((e for e in events if e.type == ct.id), None)
+            if event is None:
+                continue
+            span = span or Span.found(ctx.doc.text, start, end)
+            event.evidence.insert(0, span)
+
     def _diagnostics(self, ctx: Ctx) -> list[Diagnostic]:
         """Mentions of kinds the codebook does not code (airstrikes, clashes...), once per kind and sentence."""
         text = ctx.doc.text
@@ -199,7 +217,8 @@ class RuleCoder:
         ]
         events = self.consolidator.consolidate(self._without_yielded(ctx, candidates), evidence)
         type_order = {t.id: i for i, t in enumerate(self.types)}
-        events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, type_order.get(e.type, 99)))
+        events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, type_order.get(e.type, 99)))  # in the body's order
+        self._headline_evidence(ctx, events)
         for event in events:
             event.fields["notes"] = FieldValue.found(
                 render_notes(self.codebook.event_type(event.type), event), alignment=Alignment.none
