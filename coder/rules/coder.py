@@ -217,7 +217,8 @@ class RuleCoder:
         ]
         events = self.consolidator.consolidate(self._without_yielded(ctx, candidates), evidence)
         type_order = {t.id: i for i, t in enumerate(self.types)}
-        events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, type_order.get(e.type, 99)))  # in the body's order
+        # in the body's order: the headline joins the evidence after
+        events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, type_order.get(e.type, 99)))
         self._headline_evidence(ctx, events)
         for event in events:
             event.fields["notes"] = FieldValue.found(
