@@ -25,7 +25,10 @@ class _Node:
     pass
 
 
-def test_coded_document_is_left_in_the_oldest_generation(coder):
+def test_coded_document_is_left_in_the_oldest_generation(coder, monkeypatch):
+    import coder.rules.coder as rules
+
+    monkeypatch.setattr(rules, "_MANY_YOUNG", 0)  # as after a page that made very many objects
     coded = coder.code(Document(id="d", text=_TEXT))
     assert gc.isenabled()
     assert gc.get_count()[0] < 100  # no young generation of the coding's survivors to walk
@@ -34,6 +37,8 @@ def test_coded_document_is_left_in_the_oldest_generation(coder):
 
 
 def test_cycles_made_while_coding_are_collected(coder, monkeypatch):
+    import coder.rules.coder as rules
+
     made: list[weakref.ref] = []
     original = type(coder)._prepare
 
@@ -44,13 +49,17 @@ def test_cycles_made_while_coding_are_collected(coder, monkeypatch):
         return original(self, document)
 
     monkeypatch.setattr(type(coder), "_prepare", prepare)
+    monkeypatch.setattr(rules, "_MANY_YOUNG", 0)
     coder.code(Document(id="d", text=_TEXT))
     assert made[0]() is not None  # paused while coding: not collected yet
     gc.collect()
     assert made[0]() is None
 
 
-def test_objects_the_program_froze_stay_frozen(coder):
+def test_objects_the_program_froze_stay_frozen(coder, monkeypatch):
+    import coder.rules.coder as rules
+
+    monkeypatch.setattr(rules, "_MANY_YOUNG", 0)
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()

@@ -58,6 +58,9 @@ _DEFINITE = re.compile(
     re.I,
 )
 _REFERENCE_BACK = 6
+# Objects made while coding (the collector's young count) past which they are moved to its oldest
+# generation unwalked (_to_old_generation): a page of a few hundred kilobytes.
+_MANY_YOUNG = 100_000
 # A trigger's Needs is kept up to this many spread-out alternatives (each one asked in Python).
 _TRIGGER_SPREAD = 8
 # Between a trigger noun and the force that owns it: " of three ", " of the ", " belonging to ".
@@ -463,14 +466,15 @@ class RuleCoder:
 
 
 def _to_old_generation() -> None:
-    """Move every object the collector tracks into its oldest generation, without walking them.
-    What coding leaves alive (the coded document: ~100 tracked objects an event, a million on a
-    5 MB page) sat in the youngest generation: the first collection after coding walked it all,
-    the next one up walked it again (two seconds on that page, for objects freed by reference
-    counting). In the oldest they are walked only by a full collection, which also collects any
-    cycle made while coding. (gc.unfreeze puts the frozen objects there; skipped when the program
-    froze objects of its own, which must stay frozen.)"""
-    if gc.get_freeze_count() == 0:
+    """Move every object the collector tracks into its oldest generation, without walking them,
+    after a document that left very many young ones. What coding leaves alive (the coded document:
+    ~100 tracked objects an event, a million on a 5 MB page) sat in the youngest generation: the
+    first collection after coding walked it all, the next one up walked it again (two seconds on
+    that page, for objects freed by reference counting). In the oldest they are walked only by a
+    full collection, which also collects any cycle made while coding (coding makes none: test_speed6_
+    cycles). An article's few thousand are left young, as before. (gc.unfreeze puts the frozen
+    objects there; skipped when the program froze objects of its own, which must stay frozen.)"""
+    if gc.get_count()[0] >= _MANY_YOUNG and gc.get_freeze_count() == 0:
         gc.freeze()
         gc.unfreeze()
 
