@@ -119,3 +119,43 @@ def test_patron_prefilter_answers_as_the_search():
         start = len(before) + 1
         m = Mention(start, start + 4, None)
         assert is_patron(text, m, folded_text(text)) == is_patron(text, m, None), text
+
+
+def _allows_each(needs, words) -> bool:
+    """Needs.allows as it was: every alternative asked in turn."""
+    return any(all(not place.isdisjoint(words) for place in alternative) for alternative in needs.alternatives)
+
+
+def test_needs_index_answers_as_asking_each_alternative():
+    import random
+
+    from coder.text.needs import Needs
+
+    vocabulary = [f"w{i}" for i in range(14)]
+    rng = random.Random(11)
+    for _ in range(600):
+        alternatives = tuple(
+            tuple(
+                frozenset(rng.sample(vocabulary, rng.randint(0 if rng.random() < 0.05 else 1, 3)))
+                for _ in range(rng.randint(0 if rng.random() < 0.05 else 1, 4))
+            )
+            for _ in range(rng.randint(1, 20))
+        )
+        needs = Needs(alternatives)
+        for _ in range(20):
+            words = frozenset(rng.sample(vocabulary, rng.randint(0, 9)))
+            assert needs.allows(words) == _allows_each(needs, words), (alternatives, words)
+
+
+def test_codebook_needs_answer_as_asking_each_alternative(coder):
+    from pathlib import Path
+
+    from coder.text.prefilter import words_of
+
+    needs = [*coder._patterns.needs.values(), *coder._trigger_needs.values()]
+    assert any(n._by_word is not None for n in needs)  # the exclusion cues' big alternations
+    for path in sorted(Path("golden").glob("*.txt"))[:60]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            words = words_of(line)
+            for n in needs:
+                assert n.allows(words) == _allows_each(n, words)
