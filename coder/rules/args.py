@@ -323,8 +323,11 @@ def is_patron(text: str, m: Mention, folded: str | None = None) -> bool:
     """ "IRGC-backed militia", "trained by the IRGC": the IRGC is the patron, the militia acts.
     `folded`: folded_text(text), when the caller has it."""
     if folded is not None:
-        after, before = _PATRON_FREE, _PATRON_BEFORE_FREE
-        return bool(after.match(folded[m.end : m.end + 14]) or before.search(folded[max(0, m.start - 40) : m.start]))
+        before = folded[max(0, m.start - 40) : m.start]
+        # Every _PATRON_BEFORE match holds " by", " with", " to", " of" or " from": most runs before a
+        # name hold none, and the search, tried at each of their 40 places, is not run.
+        linked = " by" in before or " with" in before or " to" in before or " of" in before or " from" in before
+        return bool(_PATRON_FREE.match(folded[m.end : m.end + 14]) or (linked and _PATRON_BEFORE_FREE.search(before)))
     return bool(_PATRON.match(text[m.end : m.end + 14]) or _PATRON_BEFORE.search(text[max(0, m.start - 40) : m.start]))
 
 

@@ -58,6 +58,9 @@ _DEFINITE = re.compile(
     re.I,
 )
 _REFERENCE_BACK = 6
+# Objects made while coding (the collector's young count) past which they are moved to its oldest
+# generation unwalked (_to_old_generation): a page of a few hundred kilobytes.
+_MANY_YOUNG = 100_000
 # A trigger's Needs is kept up to this many spread-out alternatives (each one asked in Python).
 _TRIGGER_SPREAD = 8
 # Between a trigger noun and the force that owns it: " of three ", " of the ", " belonging to ".
@@ -127,6 +130,7 @@ class RuleCoder:
             return CodedDocument(document=document, events=events, diagnostics=diagnostics, coder=self.info())
         finally:
             if paused:
+                _to_old_generation()
                 gc.enable()
 
     def events(self, document: Document) -> list[Event]:
@@ -333,7 +337,6 @@ class RuleCoder:
 
     @staticmethod
     def _excluded(text: str, sentence: Sentence, pos: int, ct: CompiledType, cache: dict, ctx: Ctx, si: int) -> bool:
-        clause = None
         # The type's rules whose cue the sentence's words allow, listed once per sentence and type
         # (a sentence holds several trigger words, a long line tens of thousands of sentences).
         rules = cache.get(("rules", id(ct), si))
@@ -342,18 +345,24 @@ class RuleCoder:
             rules = cache[("rules", id(ct), si)] = [
                 rule for rule in ct.rules if id(rule.cues) in hits or ctx.allows(id(rule.cues), si)
             ]  # the others: no word of the sentence can start the cue (as cached would answer)
-        for rule in rules:
-            if rule.scope == "sentence":
-                a, b = sentence.start, sentence.end
-            else:
-                if clause is None:
-                    clause = ctx.clause(si, pos)
-                a, b = clause
-            # A clause is inside its sentence: the sentence's words are a superset of its own.
-            # (The rules listed are those ctx.allows: not asked again.)
-            if cached_allowed(cache, rule.cues, a, b, ctx, si):
-                return True
-        return False
+        if not rules:
+            return False
+        # The answer is the same for every trigger of the type in the clause (a sentence holds
+        # two or three): asked once per type and clause.
+        clause = ctx.clause(si, pos)
+        key = ("excluded", id(ct), si, clause)
+        found = cache.get(key)
+        if found is None:
+            found = False
+            for rule in rules:
+                a, b = (sentence.start, sentence.end) if rule.scope == "sentence" else clause
+                # A clause is inside its sentence: the sentence's words are a superset of its own.
+                # (The rules listed are those ctx.allows: not asked again.)
+                if cached_allowed(cache, rule.cues, a, b, ctx, si):
+                    found = True
+                    break
+            cache[key] = found
+        return found
 
     # -- 4-5: arguments and events ---------------------------------------------------
     def _build(
@@ -474,6 +483,20 @@ class RuleCoder:
                 if found:
                     return found
         return []
+
+
+def _to_old_generation() -> None:
+    """Move every object the collector tracks into its oldest generation, without walking them,
+    after a document that left very many young ones. What coding leaves alive (the coded document:
+    ~100 tracked objects an event, a million on a 5 MB page) sat in the youngest generation: the
+    first collection after coding walked it all, the next one up walked it again (two seconds on
+    that page, for objects freed by reference counting). In the oldest they are walked only by a
+    full collection, which also collects any cycle made while coding (coding makes none: test_speed6_
+    cycles). An article's few thousand are left young, as before. (gc.unfreeze puts the frozen
+    objects there; skipped when the program froze objects of its own, which must stay frozen.)"""
+    if gc.get_count()[0] >= _MANY_YOUNG and gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 def _ordered(spec_fields: dict, fields: dict[str, FieldValue]) -> dict[str, FieldValue]:

@@ -4,7 +4,7 @@ the first words; this reads the words at every place of the pattern where a word
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .prefilter import (
     Prefilter,
@@ -19,6 +19,9 @@ from .prefilter import (
     _parsed,
 )
 
+# Needs with more alternatives than this are asked through an index of their first places' words.
+_INDEXED = 6
+
 
 @dataclass(frozen=True)
 class Needs:
@@ -31,8 +34,35 @@ class Needs:
     cost more than the search it saved)."""
 
     alternatives: tuple[tuple[frozenset[str], ...], ...]
+    _by_word: dict[str, list[tuple[frozenset[str], ...]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _firsts: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Past _INDEXED alternatives (an exclusion cue has up to 35), those whose first place a
+        # word meets are found from the words (one intersection), not by asking each in turn:
+        # word -> (the other places of each alternative whose first place holds it).
+        by_word: dict[str, list[tuple[frozenset[str], ...]]] = {}
+        indexed = len(self.alternatives) > _INDEXED and all(self.alternatives)
+        if indexed:
+            for alternative in self.alternatives:
+                for word in alternative[0]:
+                    by_word.setdefault(word, []).append(alternative[1:])
+        object.__setattr__(self, "_by_word", by_word if indexed else None)
+        object.__setattr__(self, "_firsts", frozenset(by_word))
 
     def allows(self, words: frozenset[str]) -> bool:
+        by_word = self._by_word
+        if by_word is not None:
+            for word in self._firsts.intersection(words):
+                for rest in by_word[word]:
+                    for place in rest:
+                        if place.isdisjoint(words):
+                            break
+                    else:
+                        return True
+            return False
         for alternative in self.alternatives:
             for place in alternative:
                 if place.isdisjoint(words):
