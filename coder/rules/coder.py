@@ -42,6 +42,7 @@ from .fill import (
     sentence_money,
     start_draft,
 )
+from .headline import headline_as_evidence, withdrawn_by_headline
 from .locate import choose_location, governorate_seats
 from .notes import render_notes
 
@@ -49,7 +50,6 @@ from .notes import render_notes
 __version__ = "0.1.0"
 
 # Exclusion rules that, in a headline, speak for the whole story.
-_STORY_MODALITIES = {"planned", "postponed", "negated", "hypothetical", "threatened"}
 # A trigger noun with a definite determiner ("the convoy", "these two convoys", "the same
 # reinforcements") names an incident already told; how many sentences back it may reach.
 _DEFINITE = re.compile(
@@ -136,42 +136,6 @@ class RuleCoder:
     def events(self, document: Document) -> list[Event]:
         return self._events(self._prepare(document))
 
-    def _withdrawn_by_headline(self, ctx: Ctx) -> set[str]:
-        """Types the headline says did not happen: "Militia postpones its recruitment drive" over a
-        body that describes the drive's terms codes no recruitment. (Planned, postponed, negated,
-        hypothetical and threatened are the modalities that speak for the whole story.)"""
-        document, found = ctx.doc, ctx.headline
-        lines = [document.text[found[0] : found[1]]] if found else []
-        if document.title:
-            lines.append(document.title)
-        withdrawn = set()
-        for ct in self.types:
-            modal = [r.cues for r in ct.rules if r.id in _STORY_MODALITIES]
-            if any(
-                any(t.pattern.search(line) for t in ct.triggers) and any(c.search(line) for c in modal)
-                for line in lines
-            ):
-                withdrawn.add(ct.id)
-        return withdrawn
-
-    def _headline_evidence(self, ctx: Ctx, events: list[Event]) -> None:
-        """The headline is not coded, but it reports the story's incident: its span joins the
-        evidence of the body's first event of each type it names (the manual keeps every sentence
-        that reports an incident), so review shows it and scoring sees it."""
-        if ctx.headline is None:
-            return
-        start, end = ctx.headline
-        line = ctx.doc.text[start:end]
-        span = None
-        for ct in self.types:
-            if not any(t.pattern.search(line) and all(r.search(line) for r in t.requires) for t in ct.triggers):
-                continue
-            event = next((e for e in events if e.type == ct.id), None)
-            if event is None:
-                continue
-            span = span or Span.found(ctx.doc.text, start, end)
-            event.evidence.insert(0, span)
-
     def _diagnostics(self, ctx: Ctx) -> list[Diagnostic]:
         """Mentions of kinds the codebook does not code (airstrikes, clashes...), once per kind and sentence."""
         text = ctx.doc.text
@@ -213,7 +177,7 @@ class RuleCoder:
                     found[key] = event
                     order.append(key)
                 last_of_type[ct.id] = (si, found[key])
-        withdrawn = self._withdrawn_by_headline(ctx)
+        withdrawn = withdrawn_by_headline(ctx, self.types)
         candidates = [
             found[k]
             for k in order
@@ -223,7 +187,7 @@ class RuleCoder:
         type_order = {t.id: i for i, t in enumerate(self.types)}
         # in the body's order: the headline joins the evidence after
         events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, type_order.get(e.type, 99)))
-        self._headline_evidence(ctx, events)
+        headline_as_evidence(ctx, self.types, events)
         for event in events:
             event.fields["notes"] = FieldValue.found(
                 render_notes(self.codebook.event_type(event.type), event), alignment=Alignment.none

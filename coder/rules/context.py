@@ -19,7 +19,8 @@ LOOKBACK = 2
 # Clause boundaries for clause-scoped exclusion rules.
 CLAUSE = re.compile(r"[,;:()–—]|\s-\s|\b(?:but|while|whereas|although|though|however)\b", re.I)
 # CLAUSE's three alternatives apart. Each starts with characters the others cannot (a mark, a
-# space, a letter), so their matches never overlap and together are CLAUSE's. re tries an
+# space, a letter), so their matches never overlap and together are CLAUSE's (less the marks
+# inside a short bracketed aside, below). re tries an
 # alternation at every position of the text, but scans for a pattern that starts with a class;
 # the words are asked only of a sentence holding one of them (most hold none).
 # A short aside in brackets, "(PMF)", "(in central Syria)", is part of its clause, not a

@@ -1,0 +1,54 @@
+"""What the headline says about the whole story. It is not coded as a sentence of its own (a
+title says what a story is about, not what a source saw), but it speaks for the story: a modality
+in it withdraws the body's events of its type, and the incident it announces is told again in
+the body, whose event then keeps the headline as evidence."""
+
+from __future__ import annotations
+
+from ..models import Event, Span
+from .compiled import CompiledType
+from .context import Ctx
+
+# The modalities that speak for the whole story when the headline carries them.
+_STORY_MODALITIES = {"planned", "postponed", "negated", "hypothetical", "threatened"}
+
+
+def _names_type(ct: CompiledType, line: str, *, with_requires: bool) -> bool:
+    """A trigger of the type stands in the line (and, asked so, every cue it requires)."""
+    return any(
+        t.pattern.search(line) and (not with_requires or all(r.search(line) for r in t.requires)) for t in ct.triggers
+    )
+
+
+def withdrawn_by_headline(ctx: Ctx, types: list[CompiledType]) -> set[str]:
+    """Types the headline says did not happen: "Militia postpones its recruitment drive" over a
+    body that describes the drive's terms codes no recruitment."""
+    document, found = ctx.doc, ctx.headline
+    lines = [document.text[found[0] : found[1]]] if found else []
+    if document.title:
+        lines.append(document.title)
+    withdrawn = set()
+    for ct in types:
+        modal = [r.cues for r in ct.rules if r.id in _STORY_MODALITIES]
+        if any(_names_type(ct, line, with_requires=False) and any(c.search(line) for c in modal) for line in lines):
+            withdrawn.add(ct.id)
+    return withdrawn
+
+
+def headline_as_evidence(ctx: Ctx, types: list[CompiledType], events: list[Event]) -> None:
+    """The headline's span joins the evidence of the body's first event (events in the body's
+    order) of each type it announces: the manual keeps every sentence that reports an incident, so
+    review shows it and scoring sees it."""
+    if ctx.headline is None:
+        return
+    start, end = ctx.headline
+    line = ctx.doc.text[start:end]
+    span = None
+    for ct in types:
+        if not _names_type(ct, line, with_requires=True):
+            continue
+        event = next((e for e in events if e.type == ct.id), None)
+        if event is None:
+            continue
+        span = span or Span.found(ctx.doc.text, start, end)
+        event.evidence.insert(0, span)
