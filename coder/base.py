@@ -59,6 +59,16 @@ def make_coder(name: str, codebook: Codebook, **options: Any) -> Coder:
 # Per-document limit of the offline coder: it codes an article in milliseconds and a 5 MB
 # one-line page in seconds, so a minute means a pattern or a page it cannot cope with.
 DOCUMENT_SECONDS = 60.0
+# The limit is per megabyte beyond the first: a huge page is long work, not a hang, and on a busy
+# machine its wall-clock time can pass a flat minute (a 5 MB one-line page takes 25-30 s alone).
+_BYTES_PER_LIMIT = 1_000_000
+
+
+def time_limit(document: Document, seconds: float | None) -> float | None:
+    """The limit for this document: `seconds` for each started megabyte of its text."""
+    if not seconds or seconds <= 0:
+        return seconds
+    return seconds * max(1, -(-len(document.text) // _BYTES_PER_LIMIT))
 
 
 class DocumentTimeout(BaseException):
@@ -92,11 +102,12 @@ def deadline(seconds: float | None) -> Iterator[None]:
 def code_within(coder: Coder, document: Document, seconds: float | None = None) -> CodedDocument:
     """One document coded, or a failed record saying why: past the time limit, or the coder
     raised (the protocol says coders return failures; a bug must still cost one document only)."""
+    limit = time_limit(document, seconds)
     try:
-        with deadline(seconds):
+        with deadline(limit):
             return coder.code(document)
     except DocumentTimeout:
-        reason = f"time limit: not coded within {seconds:g} s (the per-document limit, --document-timeout)"
+        reason = f"time limit: not coded within {limit:g} s (the per-document limit, --document-timeout)"
     except Exception as exc:
         reason = f"coder error: {type(exc).__name__}: {exc}"
     return CodedDocument(document=document, status="failed", error=reason)

@@ -51,8 +51,8 @@ DocumentTimeoutOption = Annotated[
     typer.Option(
         "--document-timeout",
         min=0,
-        help="Offline coder: seconds one document may take; a document past it "
-        "is recorded as failed and the run goes on (0: no limit).",
+        help="Offline coder: seconds one document may take, per started megabyte of its text; a "
+        "document past it is recorded as failed and the run goes on (0: no limit).",
     ),
 ]
 RunOption = Annotated[
