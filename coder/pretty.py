@@ -122,7 +122,9 @@ def _block(index: int, event: Event, codebook: Codebook, colours: dict[str, str]
     if event.confidence is not None:
         title.append(f"  confidence {event.confidence:.2f}", style="dim")
     if event.evidence:
-        title.append(f"  evidence {event.evidence[0].start}-{event.evidence[-1].end}", style="dim")
+        # each span apart: a headline and a later sentence are not one stretch of text
+        spans = ", ".join(f"{span.start}-{span.end}" for span in event.evidence)
+        title.append(f"  evidence {spans}", style="dim")
     order = list(codebook.fields_for(event.type)) if et else []
     names = [n for n in order if n in event.fields] + [n for n in event.fields if n not in order]
     indent = 3 + max(map(len, names), default=0) + 2
