@@ -59,7 +59,7 @@ def make_coder(name: str, codebook: Codebook, **options: Any) -> Coder:
 # Per-document limit of the offline coder: it codes an article in milliseconds and a 5 MB
 # one-line page in seconds, so a minute means a pattern or a page it cannot cope with.
 DOCUMENT_SECONDS = 60.0
-# The limit is per megabyte beyond the first: a huge page is long work, not a hang, and on a busy
+# The limit is per started megabyte of text: a huge page is long work, not a hang, and on a busy
 # machine its wall-clock time can pass a flat minute (a 5 MB one-line page takes 25-30 s alone).
 _BYTES_PER_LIMIT = 1_000_000
 

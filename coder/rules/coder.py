@@ -49,7 +49,6 @@ from .notes import render_notes
 # The coder's version goes into every record; bump it when the rules change.
 __version__ = "0.1.0"
 
-# Exclusion rules that, in a headline, speak for the whole story.
 # A trigger noun with a definite determiner ("the convoy", "these two convoys", "the same
 # reinforcements") names an incident already told; how many sentences back it may reach.
 _DEFINITE = re.compile(
