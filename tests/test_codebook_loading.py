@@ -60,3 +60,18 @@ def test_one_mistake_in_codebook_yaml_is_one_problem(codebook: Path):
     )
     [found] = problems(codebook)  # no "uses field 'event_date' which is not defined" for every type
     assert "shared_fields.event_date.type" in found
+
+
+def test_a_route_tie_names_known_countries_and_the_types_own_goods(codebook: Path):
+    path = codebook / "event_types" / "smuggling.yaml"
+    tie = "{from: Syria, to: Lebanon, goods: [weapons, ammunition]}"
+    assert tie in path.read_text()
+    path.write_text(path.read_text().replace(tie, "{from: Syira, to: Lebanon, goods: [weapons, tanks]}"))
+    found = problems(codebook)
+    assert len(found) == 2
+    line = next(n for n, row in enumerate(path.read_text().splitlines(), 1) if "Syira" in row)
+    country, goods = sorted(found, key=lambda p: ".goods:" in p)
+    assert country.startswith(f"{path}:{line}:") and "route_ties[1].from: 'Syira' is no place's country" in country
+    assert "Syria" in country
+    assert "route_ties[1].goods: 'tanks' is no value of this type's enum fields; expected one of:" in goods
+    assert "weapons" in goods

@@ -188,6 +188,34 @@ def _check_event_type(et: EventType, meta: _Meta | None, raw: Any, path: Path, p
     _check_file_name(et, raw, path, problems)
 
 
+def _check_route_ties(
+    event_types: list[EventType], raw_of: dict[str, Any], countries: set[str], problems: list[Problem]
+) -> None:
+    for et in event_types:
+        raw = raw_of.get(et.id)
+        values = {str(v) for spec in et.fields.values() if spec.role == "enum" for v in spec.values or ()}
+        for index, tie in enumerate(et.route_ties):
+            for key, country in (("from", tie.from_country), ("to", tie.to_country)):
+                if country not in countries:
+                    problems.append(
+                        Problem(
+                            locate(raw, ("route_ties", index, key)),
+                            f"route_ties[{index}].{key}",
+                            f"'{country}' is no place's country; expected one of: {', '.join(sorted(countries))}",
+                        )
+                    )
+            for good in tie.goods:
+                if good not in values:
+                    problems.append(
+                        Problem(
+                            locate(raw, ("route_ties", index, "goods")),
+                            f"route_ties[{index}].goods",
+                            f"'{good}' is no value of this type's enum fields; expected one of: "
+                            f"{', '.join(sorted(values)) or '(the type has no enum field)'}",
+                        )
+                    )
+
+
 def _check_file_name(et: EventType, raw: Any, path: Path, problems: list[Problem]) -> None:
     expected_stem = path.stem
     if path.suffix in (".yaml", ".yml") and expected_stem != et.id:
@@ -263,6 +291,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     if not type_files:
         problems.append(Problem(None, "event_types", f"no event type files in {root / 'event_types'}"))
     first_file: dict[str, Path] = {}
+    raw_of: dict[str, Any] = {}  # each type's marked YAML, for problems found after all are read
     declared_ids: set[str] = set()
     for file in type_files:
         raw = load_yaml_file(file, problems, "one event type (id, label, definition, fields, ...)")
@@ -297,6 +326,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         else:
             _check_file_name(et, raw, file, problems)
         event_types.append(et)
+        raw_of[et.id] = raw
 
     for et in event_types:
         for index, rule in enumerate(et.yields_to):
@@ -322,6 +352,9 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     places = validate_data(_Places, raw_places, places_file, problems) if raw_places is not None else None
     if places:
         _check_names("place", places.places, raw_places, "name", "variants", "places", problems)
+
+    if places:
+        _check_route_ties(event_types, raw_of, {p.country for p in places.places}, problems)
 
     if problems:
         raise CodebookError(problems)

@@ -183,6 +183,17 @@ class YieldRule(Strict):
     unless: list[Pattern] = Field(default_factory=list, description="Cues in the passage that keep this type as well.")
 
 
+class RouteTie(Strict):
+    """A shipment on one of these forces' supply routes is theirs even when no force is named:
+    in this theatre weapons trucked from Iraq into Syria, or from Syria into Lebanon, are the
+    Iran-backed corridor's (the definition's "tied to these forces or their routes")."""
+
+    from_country: str = Field(alias="from", description="Country the goods leave (a place's `country`).")
+    to_country: str = Field(alias="to", description="Country the goods enter.")
+    goods: list[str] = Field(min_length=1, description="Values of the type's enum fields the shipment must carry.")
+    side: Side = Field(default="iran_backed", description="The side whose unidentified actor is coded.")
+
+
 class EventType(Strict):
     id: str
     label: str
@@ -206,6 +217,7 @@ class EventType(Strict):
     # Fields shown first on a review card and in the pretty table.
     key_fields: list[str] = Field(default_factory=list)
     yields_to: list[YieldRule] = Field(default_factory=list)
+    route_ties: list[RouteTie] = Field(default_factory=list)
     colour: str = "cyan"
 
     def template_fields(self) -> list[str]:
@@ -291,6 +303,11 @@ class Place(Strict):
         return self
 
 
+def is_catch_all(name: str) -> bool:
+    # The dictionary names its catch-all entries "(unidentified)".
+    return "unidentified" in name.casefold()
+
+
 class Codebook(Strict):
     version: str
     name: str
@@ -320,6 +337,10 @@ class Codebook(Strict):
 
     def field_spec(self, type_id: str, field: str) -> FieldSpec | None:
         return self.fields_for(type_id).get(field)
+
+    def catch_all(self, side: str) -> Actor | None:
+        """The side's actor for forces the source does not name ("... (unidentified)")."""
+        return next((a for a in self.actors if a.side == side and is_catch_all(a.name)), None)
 
     def exclusion_rule(self, rule_id: str) -> ExclusionRule:
         for rule in self.exclusion_rules:

@@ -99,6 +99,13 @@ def render_codebook(codebook: Codebook) -> str:
             out.append("Also never coded for this type:")
             out += [_rule_line(rules[r]) for r in own_rules]
         out.append(f"Actors: actor1 is on the side {' or '.join(et.actor_sides)}.")
+        for tie in et.route_ties:
+            actor = codebook.catch_all(tie.side)
+            unnamed = actor.name if actor else f"the unidentified {tie.side}"
+            out.append(
+                f"  A shipment of {' or '.join(tie.goods)} moved from {tie.from_country} into {tie.to_country} is "
+                f"on their route: with no force named, actor1 is {unnamed}."
+            )
         own = {n: s for n, s in llm_fields(codebook, et.id).items() if n not in codebook.shared_fields}
         if own:
             out.append("Fields of this type:")

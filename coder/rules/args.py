@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..codebook.model import is_catch_all
 from ..normalize import PATRON_PARTICIPLES, ActorMatch, Mention, PlaceMatch, actor_match
 from ..normalize.numbers import NumberMention
 from ..text.prefilter import case_free
@@ -344,11 +345,6 @@ def catch_all_actors(actors) -> dict[str, ActorMatch]:
         if is_catch_all(actor.name) and actor.side not in out:
             out[actor.side] = actor_match(actor, "unnamed", 1.0)
     return out
-
-
-def is_catch_all(name: str) -> bool:
-    # The dictionary names its catch-all entries "(unidentified)".
-    return "unidentified" in name.casefold()
 
 
 def is_generic(actor: ActorMatch) -> bool:

@@ -22,11 +22,10 @@ from __future__ import annotations
 from bisect import insort
 from typing import Any
 
-from ..codebook.model import Actor, Codebook, Place
+from ..codebook.model import Actor, Codebook, Place, is_catch_all
 from ..dates import as_date, dates_together
 from ..geo import distance_km
 from ..models import ConfidenceReason, Event, FieldValue, Span
-from .args import is_catch_all
 
 # Two local places closer than this are one scene ("the town" and "its desert").
 _NEAR_KM = 30.0

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..codebook.model import Codebook, EventType, FieldSpec, Trigger
+from ..codebook.model import Codebook, EventType, FieldSpec, RouteTie, Trigger
 
 # Fields the coder never fills from a sentence: looked up (derived) or written
 # from the values (notes).
@@ -89,6 +89,23 @@ def _plan(name: str, spec: FieldSpec) -> FieldPlan:
 
 
 @dataclass
+class CompiledRouteTie:
+    """A RouteTie with its goods as one pattern of their lexicon words."""
+
+    from_country: str
+    to_country: str
+    goods: re.Pattern
+    side: str
+
+
+def _route_tie(tie: RouteTie, fields: dict[str, FieldSpec]) -> CompiledRouteTie:
+    words = [w for spec in fields.values() if spec.lexicon for v in tie.goods for w in spec.lexicon.get(v, ())]
+    words += tie.goods  # a value is its own word ("weapons") even where the lexicon leaves it out
+    body = "|".join(r"[\s\-]+".join(map(re.escape, w.split())) for w in sorted(set(words), key=len, reverse=True))
+    return CompiledRouteTie(tie.from_country, tie.to_country, re.compile(rf"\b(?:{body})\b", re.I), tie.side)
+
+
+@dataclass
 class CompiledType:
     et: EventType
     triggers: list[CompiledTrigger]
@@ -97,6 +114,7 @@ class CompiledType:
     plans: list[FieldPlan] = field(default_factory=list)
     # (type it yields to, cue that keeps it anyway): see YieldRule.
     yields: list[tuple[str, re.Pattern | None]] = field(default_factory=list)
+    route_ties: list[CompiledRouteTie] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -116,6 +134,7 @@ def compile_codebook(codebook: Codebook) -> list[CompiledType]:
                 sides=frozenset(et.actor_sides),
                 plans=[_plan(name, spec) for name, spec in fields.items()],
                 yields=[(y.type, any_of(y.unless) if y.unless else None) for y in et.yields_to],
+                route_ties=[_route_tie(t, fields) for t in et.route_ties],
             )
         )
     return out

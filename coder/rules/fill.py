@@ -18,6 +18,7 @@ from ..models import Alignment, ConfidenceReason, Event, FieldValue, Span
 from ..normalize import Mention, Normalizer, find_money, find_numbers
 from .args import SHOWN_HOW, count_fields, is_patron, object_mover, pick_actor, unnamed_force
 from .compiled import CompiledType
+from .locate import roles_of
 
 # Words that point back to a force named before ("the militia", "these forces", "its fighters").
 _FORCE_ANAPHOR = re.compile(
@@ -150,8 +151,36 @@ def fill_actors(
                     draft.adjust("actor from an earlier sentence", -0.1)
                     break
     if actor is None:
-        return None
+        actor = route_tied(ctx, si, ct, catch_all)
+        if actor is None:
+            return None
+        draft.adjust("tied by its route", -0.1)
     return actor, assoc
+
+
+# Where a place stands as the end of a route: entered, reached, the way in.
+_ROUTE_ENDS = frozenset({"in", "entered", "destination", "heading"})
+
+
+def route_tied(ctx, si: int, ct: CompiledType, catch_all: dict) -> Mention | None:
+    """The unidentified force of a route the codebook ties to a side ("weapons trucked from Iraq
+    into Syria"): the sentence names no force, but it carries the goods from a place of the
+    route's first country to one of its second. The mention spans the route, which is what
+    says whose the shipment is."""
+    if not ct.route_ties:
+        return None
+    sentence = ctx.sentences[si]
+    roles = roles_of(ctx, si)
+    for tie in ct.route_ties:
+        fallback = catch_all.get(tie.side)
+        if fallback is None or not tie.goods.search(ctx.doc.text, sentence.start, sentence.end):
+            continue
+        leaves = [r.mention for r in roles if r.role == "origin" and r.mention.match.place.country == tie.from_country]
+        enters = [r.mention for r in roles if r.role in _ROUTE_ENDS and r.mention.match.place.country == tie.to_country]
+        if leaves and enters:
+            start, end = min(leaves[0].start, enters[0].start), max(leaves[0].end, enters[0].end)
+            return Mention(start, end, fallback)
+    return None
 
 
 def put_actors(draft: Draft, actor: Mention, assoc: list[Mention], plans: dict) -> None:
