@@ -75,3 +75,13 @@ def test_a_route_tie_names_known_countries_and_the_types_own_goods(codebook: Pat
     assert "Syria" in country
     assert "route_ties[1].goods: 'tanks' is no value of this type's enum fields; expected one of:" in goods
     assert "weapons" in goods
+
+
+def test_a_flag_is_done_by_an_actor_field_other_than_actor1(codebook: Path):
+    path = codebook / "event_types" / "smuggling.yaml"
+    assert "    done_by: actor2\n" in path.read_text()
+    path.write_text(path.read_text().replace("    done_by: actor2\n", "    done_by: actor1\n"))
+    (found,) = problems(codebook)
+    line = next(n for n, row in enumerate(path.read_text().splitlines(), 1) if "done_by: actor1" in row)
+    assert found.startswith(f"{path}:{line}:")
+    assert "fields.seized.done_by: 'actor1' is not an actor field other than actor1; expected one of: actor2" in found

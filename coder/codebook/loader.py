@@ -167,6 +167,16 @@ def _check_event_type(et: EventType, meta: _Meta | None, raw: Any, path: Path, p
                 )
             )
     for name, spec in et.fields.items():
+        doer = known.get(spec.done_by) if spec.done_by else None
+        if spec.done_by and (doer is None or doer.role != "actor" or spec.done_by == "actor1"):
+            problems.append(
+                Problem(
+                    locate(raw, ("fields", name, "done_by")),
+                    f"fields.{name}.done_by",
+                    f"'{spec.done_by}' is not an actor field other than actor1; expected one of: "
+                    + ", ".join(sorted(n for n, f in known.items() if f.role == "actor" and n != "actor1")),
+                )
+            )
         if spec.derived_from and spec.derived_from not in known and spec.derived_from != "document":
             problems.append(
                 Problem(

@@ -71,6 +71,9 @@ class FieldSpec(Strict):
     counts: list[str] = Field(default_factory=list)
     # A flag's cues: "seized", "intercepted" set `seized`.
     cues: list[Pattern] = Field(default_factory=list)
+    # For a flag: the actor field of the force that does what the cue says. The border guards that
+    # seized a shipment are its actor2, never its actor1; the shipment's owner is actor1.
+    done_by: str | None = None
     # Values that never share one incident with the listed others: a withdrawal and an arrival
     # told in one article are two movements, however close their places.
     apart: dict[str, list[str]] | None = None
@@ -90,6 +93,8 @@ class FieldSpec(Strict):
             raise ValueError("a count field needs 'counts' (the nouns its number counts, e.g. [fighters, members])")
         if self.role == "flag" and not self.cues:
             raise ValueError("a flag field needs 'cues' (the words that set it, e.g. ['\\bseized\\b'])")
+        if self.done_by is not None and self.role != "flag":
+            raise ValueError("'done_by' is only allowed on flag fields (role: flag)")
         if self.role == "enum" and not is_enum:
             raise ValueError("role 'enum' needs an enum field (type enum, or a list of enum)")
         if self.default is not None and is_enum:

@@ -22,7 +22,7 @@ from typing import Any
 from ..codebook.model import Codebook
 from ..dates import only_a_year
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
-from ..normalize import DateResolution, Normalizer
+from ..normalize import DateResolution, Mention, Normalizer
 from ..text import Sentence, classify_blocks, headline, split_sentences
 from ..text.prefilter import Needs, PatternIndex
 from .args import catch_all_actors, is_generic, spoken_on
@@ -38,6 +38,7 @@ from .fill import (
     fill_date,
     fill_money,
     fill_type_fields,
+    flag_doer,
     put_actors,
     sentence_money,
     start_draft,
@@ -346,13 +347,21 @@ class RuleCoder:
         if picked is None:
             return []
         actor, assoc = picked
+        doer: list[Mention] = []  # a force that seized the shipment: actor2, never actor1
+        seizure = flag_doer(ctx, si, ct, actor, self._catch_all)
+        if seizure is not None:
+            owner, doer = seizure[0], [seizure[1]]
+            if owner is None:
+                return []
+            assoc = [m for m in assoc if m.match.name not in (owner.match.name, doer[0].match.name)]
+            actor = owner
         if is_generic(actor.match) and not any(reason == "unnamed force" for reason, _ in draft.reasons):
             # One fact, one reason: a force the sentence introduces unnamed is already marked down.
             draft.adjust("unnamed or generic actor", -0.05)
         plans = self._plans[ct.id]
         put_actors(draft, actor, assoc, plans)
-        used = {actor.match.name} | {m.match.name for m in assoc}
-        others = [m for m in ctx.actors[si] if m.match.name not in used and m.match.side not in ct.sides]
+        used = {actor.match.name} | {m.match.name for m in assoc} | {m.match.name for m in doer}
+        others = doer + [m for m in ctx.actors[si] if m.match.name not in used and m.match.side not in ct.sides]
         tribal = [m for m in others if m.match.side == "tribal"]
 
         locations, near, borrowed = choose_location(ctx, si, trig, plans, draft.put)

@@ -158,6 +158,33 @@ def fill_actors(
     return actor, assoc
 
 
+# Between a force and the verb it is the subject of: a few words ("on Monday", "stationed near
+# the town"), no clause mark and no word that starts another verb's clause ("... and seized").
+_SUBJECT_GAP = re.compile(r"(?:\s+(?!(?:and|or|but|who|which|that|after|before|while|when)\b)[\w'’-]+){0,5}\s+", re.I)
+
+
+def flag_doer(ctx, si: int, ct: CompiledType, actor: Mention, catch_all: dict) -> tuple[Mention | None, Mention] | None:
+    """(owner, doer) when actor1 is the force that did what a flag with `done_by` says: "the Syrian
+    army seized a truck of weapons bound for Hezbollah" is Hezbollah's shipment and the army its
+    actor2. The owner is a force of the type's sides named after the cue, else the unidentified
+    force of a route tied to a side (route_tied); None for the owner: nobody's shipment, no event."""
+    text = ctx.doc.text
+    sentence = ctx.sentences[si]
+    for plan in ct.plans:
+        if plan.how != "flag" or plan.flag_re is None or not plan.spec.done_by:
+            continue
+        cue = plan.flag_re.search(text, actor.end, sentence.end)
+        if cue is None or not _SUBJECT_GAP.fullmatch(text, actor.end, cue.start()):
+            continue
+        owners = [
+            m
+            for m in ctx.actors[si]
+            if m.start >= cue.end() and m.match.side in ct.sides and m.match.name != actor.match.name
+        ]
+        return (owners[0] if owners else route_tied(ctx, si, ct, catch_all)), actor
+    return None
+
+
 # Where a place stands as the end of a route: entered, reached, the way in.
 _ROUTE_ENDS = frozenset({"in", "entered", "destination", "heading"})
 
