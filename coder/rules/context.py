@@ -12,7 +12,7 @@ from ..models import Document
 from ..normalize import DateResolution
 from ..text import Sentence
 from ..text.headsearch import word_matches
-from ..text.prefilter import PatternIndex, Prefilter, case_free, folded_text, words_of
+from ..text.prefilter import PatternIndex, Prefilter, SpanWords, case_free, folded_text, words_of
 
 # How far back (in sentences) an argument may come from when its sentence lacks it.
 LOOKBACK = 2
@@ -51,6 +51,7 @@ class Ctx:
     role_memo: dict[int, list] = field(default_factory=dict)
     patterns: PatternIndex | None = None
     _folded: str | None | bool = False  # folded_text(doc.text), made on first use
+    _span_words: SpanWords | None = None  # words_of for the sentences, made on first use
     # governorate name -> the city it is named after ("Deir ez-Zor province" -> Deir ez-Zor)
     seats: dict = field(default_factory=dict)
 
@@ -118,8 +119,11 @@ class Ctx:
         """The sentence's folded words, made once: what the pattern prefilters ask."""
         found = self._words.get(si)
         if found is None:
+            span_words = self._span_words
+            if span_words is None:
+                span_words = self._span_words = SpanWords(self.doc.text)
             s = self.sentences[si]
-            found = self._words[si] = words_of(self.doc.text, s.start, s.end)
+            found = self._words[si] = span_words(s.start, s.end)
         return found
 
     def seed_words(self, blocks: list) -> None:

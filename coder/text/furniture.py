@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from .headsearch import word_matches
 from .prefilter import _DIGIT_HEAD, _FOLD, Prefilter, case_free, folded_text, words_of, words_of_runs
 
-_LINE = re.compile(r"[^\n\r]+")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 _STOPS = frozenset(".!?…")
@@ -114,7 +113,11 @@ def _words(line: str) -> list[str]:
     """_WORD.findall(line)."""
     if not line.isascii():
         return _WORD.findall(line)
-    runs = line.encode("ascii").translate(_NOT_WORD_ASCII).decode("ascii").split()
+    return _words_of_runs(line, line.encode("ascii").translate(_NOT_WORD_ASCII).decode("ascii").split())
+
+
+def _words_of_runs(line: str, runs: list[str]) -> list[str]:
+    """_words(line) of an ASCII line, given its runs of letters, digits and apostrophes."""
     if "'" not in line:
         return runs
     out: list[str] = []
@@ -146,6 +149,36 @@ def _may_be_caption(line: str) -> bool:
     return any(needed in low for needed in _CAPTION_NEEDS)
 
 
+class _Page:
+    """What classify_blocks asks of every ASCII line, made once for the whole text (one pass of C
+    each, not one per line): its _WORD runs (as _words makes them), the text lower-cased (where
+    that keeps every character in its place) for the caption needs and the furniture cue words,
+    the caption needs the page holds at all, and whether every ASCII character of it but the line
+    breaks is printable (no tab or other space that could make a wide gap). A line that is not
+    ASCII is asked the long way (non-ASCII characters stand here as "?")."""
+
+    __slots__ = ("runs", "low", "needs", "printable")
+
+    def __init__(self, text: str) -> None:
+        raw = text.encode("ascii", "replace")  # one byte per character: offsets kept
+        self.runs = raw.translate(_NOT_WORD_ASCII).decode("ascii")
+        low = text.lower()
+        folded = len(low) == len(text)
+        self.low = low if folded else None
+        self.needs = tuple(needed for needed in _CAPTION_NEEDS if needed in low) if folded else _CAPTION_NEEDS
+        self.printable = not raw.translate(None, _PRINTABLE_OR_BREAK)
+
+    def caption(self, start: int, end: int) -> bool:
+        """_may_be_caption of the ASCII line text[start:end], where self.low is made."""
+        low = self.low
+        assert low is not None
+        return any(low.find(needed, start, end) >= 0 for needed in self.needs)
+
+
+# Printable ASCII characters and the line breaks (no line holds one).
+_PRINTABLE_OR_BREAK = bytes(c for c in range(128) if chr(c).isprintable() or chr(c) in "\n\r")
+
+
 # Case-free copies (prefilter.case_free), run on the lower-cased line where folded_text allows.
 _STRONG_LOW = case_free(_STRONG_WORDS)
 _WEAK_LOW = case_free(_WEAK)
@@ -153,27 +186,33 @@ _WEAK_LOW = case_free(_WEAK)
 assert _STRONG_FIRST.heads is not None and _WEAK_FIRST.heads is not None
 
 
-def _search_words(pattern: re.Pattern, lower: re.Pattern | None, first: Prefilter, line: str, words) -> bool:
+def _search_words(
+    pattern: re.Pattern, lower: re.Pattern | None, first: Prefilter, line: str, words, at: tuple | None = None
+) -> bool:
     """pattern.search(line) (its case-free copy `lower` on the lower-cased line where folded_text
     allows), for a pattern whose matches all start with one of first.words (whole, no prefix), given
     the line's words: tried only where the line's own such words stand (headsearch.word_matches),
-    not at every position of the line ("this", "has", "all" let most prose lines through)."""
+    not at every position of the line ("this", "has", "all" let most prose lines through).
+    `at`: (low, start, end), the line as it stands in the page lower-cased (_Page.low; the characters
+    around a line are spaces, so its word starts and ends are the line's own)."""
     heads = first.words.intersection(words)
     if not heads:
         return False
+    if at is not None and lower is not None:
+        return bool(word_matches(lower, at[0], at[1], at[2], heads))
     low = folded_text(line) if lower is not None else None
     if low is None:
         return pattern.search(line) is not None
     return bool(word_matches(lower, low, 0, len(low), heads))
 
 
-def _strong(line: str, line_words: frozenset[str]) -> bool:
+def _strong(line: str, line_words: frozenset[str], at: tuple | None = None) -> bool:
     """_STRONG.search(line), the © alternative and the words asked apart."""
-    return "©" in line or _search_words(_STRONG_WORDS, _STRONG_LOW, _STRONG_FIRST, line, line_words)
+    return "©" in line or _search_words(_STRONG_WORDS, _STRONG_LOW, _STRONG_FIRST, line, line_words, at)
 
 
-def _weak(line: str, line_words: frozenset[str]) -> bool:
-    return _search_words(_WEAK, _WEAK_LOW, _WEAK_FIRST, line, line_words)
+def _weak(line: str, line_words: frozenset[str], at: tuple | None = None) -> bool:
+    return _search_words(_WEAK, _WEAK_LOW, _WEAK_FIRST, line, line_words, at)
 
 
 # A line this long is an article flattened into one line, whatever its
@@ -212,12 +251,13 @@ _MENU_MARK = re.compile(r"[|•·/»>]")
 _WIDE_GAP = re.compile(r"\s\s\s")
 
 
-def _looks_like_menu(line: str, words: int) -> bool:
+def _looks_like_menu(line: str, words: int, printable: bool = False) -> bool:
+    """`printable`: the line is known to be (_Page.printable of an ASCII line)."""
     # Three spaces in a row need two spaces or another kind of space, and every space but " " is
     # unprintable (tests/test_speed7_text.py checks every code point): most lines have neither.
-    if _MENU_MARK.search(line) is None and (
-        ("  " not in line and line.isprintable()) or _WIDE_GAP.search(line) is None
-    ):
+    # _MENU_MARK's only ASCII characters are "|", "/" and ">": three scans in C for an ASCII line.
+    marked = ("|" in line or "/" in line or ">" in line) if line.isascii() else _MENU_MARK.search(line) is not None
+    if not marked and (("  " not in line and (printable or line.isprintable())) or _WIDE_GAP.search(line) is None):
         return False
     parts = [p for p in _MENU_SEP.split(line) if p.strip()]
     return len(parts) >= 3 and words / max(len(parts), 1) <= 3.5
@@ -239,18 +279,15 @@ def _meta_of(line: str, found: list[str], line_words: frozenset[str] | None) -> 
     return bool(found) and found[0] in _BYLINE_HEADS and _BYLINE.match(line) is not None
 
 
+# A non-blank line trimmed: from a character that is no space to the last such before the line
+# break (re's \s is str.isspace, what strip() removes; the line breaks are spaces).
+_TRIMMED_LINE = re.compile(r"\S(?:[^\n\r]*\S)?")
+
+
 def _lines(text: str) -> list[tuple[int, int]]:
     """(start, end) of every non-blank line, its surrounding whitespace trimmed: regions start and
     end on characters."""
-    out = []
-    for m in _LINE.finditer(text):
-        raw = m.group()
-        line = raw.strip()
-        if line:
-            # line[0] is no space: its first place in raw is where the spaces before it end.
-            start = m.start() + raw.find(line[0])
-            out.append((start, start + len(line)))
-    return out
+    return [m.span() for m in _TRIMMED_LINE.finditer(text)]
 
 
 # The first word of every _END_OF_ARTICLE line, folded as IGNORECASE folds it ("tags?:?.*" lets any
@@ -285,12 +322,14 @@ def classify_blocks(text: str) -> list[Block]:
     seen: set[str] = set()
     body_started = False
     ended = False
+    page = _Page(text)
     for index, (start, end) in enumerate(lines):
         if ended:
             blocks.append(Block(start, end, "after_end"))
             continue
         line = text[start:end]
-        found = _words(line)
+        plain = line.isascii()
+        found = _words_of_runs(line, page.runs[start:end].split()) if plain else _WORD.findall(line)
         words = len(found)
         prose = None  # _is_prose(line, words), asked at most once
         if body_started:
@@ -305,12 +344,13 @@ def classify_blocks(text: str) -> list[Block]:
                 continue
         folded = " ".join(found).casefold()  # _fold(line): casefold maps each character alone
         line_words = _line_words(line, found, folded) if words <= 60 else None
+        at = (page.low, start, end) if plain and page.low is not None else None
         if (
             _meta_of(line, found, line_words)
-            or _looks_like_menu(line, words)
-            or (words <= 60 and _may_be_caption(line) and _CAPTION.search(line))
+            or _looks_like_menu(line, words, plain and page.printable)
+            or (words <= 60 and (page.caption(start, end) if at else _may_be_caption(line)) and _CAPTION.search(line))
             or words <= 60
-            and (_strong(line, line_words) or (words <= _SHORT_BLOCK and _weak(line, line_words)))
+            and (_strong(line, line_words, at) or (words <= _SHORT_BLOCK and _weak(line, line_words, at)))
         ):
             kind = "furniture"
         elif not (_is_prose(line, words) if prose is None else prose):
