@@ -25,10 +25,11 @@ The heuristics are about page shape, not about any article's words:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from typing import NamedTuple
 
 from .headsearch import word_matches
-from .prefilter import _DIGIT_HEAD, _FOLD, Prefilter, case_free, folded_text, words_of, words_of_runs
+from .prefilter import _DIGIT_HEAD, _FOLD, Prefilter, case_free, folded_text, words_of
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
@@ -87,14 +88,13 @@ _TITLE_SEP = re.compile(r"\s[|•·]\s")
 _MENU_SEP = re.compile(r"\s[|•·/»>]\s|\s{3,}")
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
+    """A tuple, not a frozen dataclass: one is made for every line of every page, and a frozen
+    dataclass sets each field through object.__setattr__."""
+
     start: int
     end: int
     kind: str  # "body", "heading", "furniture", "repeat", "after_end"
-    # words_of(text, start, end) when classifying needed them: the coder's date, place and
-    # pattern prefilters ask the same words of the same line, and need not fold them again.
-    words: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def kept(self) -> bool:
@@ -206,12 +206,12 @@ def _search_words(
     return bool(word_matches(lower, low, 0, len(low), heads))
 
 
-def _strong(line: str, line_words: frozenset[str], at: tuple | None = None) -> bool:
+def _strong(line: str, line_words: Collection[str], at: tuple | None = None) -> bool:
     """_STRONG.search(line), the © alternative and the words asked apart."""
     return "©" in line or _search_words(_STRONG_WORDS, _STRONG_LOW, _STRONG_FIRST, line, line_words, at)
 
 
-def _weak(line: str, line_words: frozenset[str], at: tuple | None = None) -> bool:
+def _weak(line: str, line_words: Collection[str], at: tuple | None = None) -> bool:
     return _search_words(_WEAK, _WEAK_LOW, _WEAK_FIRST, line, line_words, at)
 
 
@@ -307,11 +307,13 @@ def _ends_article(line: str, found: list[str]) -> bool:
     return _END_OF_ARTICLE.match(line) is not None
 
 
-def _line_words(line: str, found: list[str], folded: str) -> frozenset[str]:
-    """words_of(line), from the line's _WORD runs where they are its \\w runs (ASCII, no
-    apostrophe to join two runs, no underscore to join or split them): one fold fewer."""
+def _line_words(line: str, found: list[str], folded: str) -> Collection[str]:
+    """words_of(line) less _DIGIT_HEAD, as the cue words' prefilters ask them (no set made: the
+    coder's sentence words are made apart, and only a line in ten is a sentence on its own): the
+    line's _WORD runs folded where they are its \\w runs (ASCII, no apostrophe to join two runs,
+    no underscore to join or split them)."""
     if line.isascii() and "'" not in line and "_" not in line:
-        return words_of_runs(folded.split())
+        return folded.split()
     return words_of(line)
 
 
@@ -346,7 +348,7 @@ def classify_blocks(text: str) -> list[Block]:
         line_words = _line_words(line, found, folded) if words <= 60 else None
         at = (page.low, start, end) if plain and page.low is not None else None
         if (
-            _meta_of(line, found, line_words)
+            _meta_of(line, found, None)
             or _looks_like_menu(line, words, plain and page.printable)
             or (words <= 60 and (page.caption(start, end) if at else _may_be_caption(line)) and _CAPTION.search(line))
             or words <= 60
@@ -362,14 +364,14 @@ def classify_blocks(text: str) -> list[Block]:
             body_started = True
         if folded:
             seen.add(folded)
-        blocks.append(Block(start, end, kind, line_words))
+        blocks.append(Block(start, end, kind))
     if blocks and all(b.kind == "heading" for b in blocks):
         # Nothing but heading-like lines, and no page furniture around them:
         # they are the article (a one-line piece such as "50 trucks enter
         # al-Bukamal | SOHR"), not the title of a missing one. Dropping them
         # would code an article as empty. (Beside menus and banners, a lone
         # heading is a teaser and stays out.)
-        blocks = [Block(b.start, b.end, "body", b.words) for b in blocks]
+        blocks = [Block(b.start, b.end, "body") for b in blocks]
     return blocks
 
 
