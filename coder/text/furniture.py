@@ -279,15 +279,21 @@ def _meta_of(line: str, found: list[str], line_words: frozenset[str] | None) -> 
     return bool(found) and found[0] in _BYLINE_HEADS and _BYLINE.match(line) is not None
 
 
-# A non-blank line trimmed: from a character that is no space to the last such before the line
-# break (re's \s is str.isspace, what strip() removes; the line breaks are spaces).
-_TRIMMED_LINE = re.compile(r"\S(?:[^\n\r]*\S)?")
-
-
 def _lines(text: str) -> list[tuple[int, int]]:
     """(start, end) of every non-blank line, its surrounding whitespace trimmed: regions start and
-    end on characters."""
-    return [m.span() for m in _TRIMMED_LINE.finditer(text)]
+    end on characters. The lines are the runs between "\\n" and "\\r" (str.split finds them in C;
+    re tested every character against the class [^\\n\\r], a third of classifying a page)."""
+    out = []
+    pos = 0
+    for raw in (text.replace("\r", "\n") if "\r" in text else text).split("\n"):
+        if raw:
+            line = raw.strip()
+            if line:
+                # line[0] is no space: its first place in raw is where the spaces before it end.
+                start = pos + raw.find(line[0])
+                out.append((start, start + len(line)))
+        pos += len(raw) + 1
+    return out
 
 
 # The first word of every _END_OF_ARTICLE line, folded as IGNORECASE folds it ("tags?:?.*" lets any
