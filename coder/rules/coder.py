@@ -211,7 +211,6 @@ class RuleCoder:
             patterns=self._patterns,
             seats=self._seats,
         )
-        ctx.seed_words(kept)
         # Names and dates are found region by region when a sentence's are first asked (facts.py).
         RegionFacts(ctx, kept, self.normalizer, self.fuzzy)
         return ctx

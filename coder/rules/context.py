@@ -12,7 +12,7 @@ from ..models import Document
 from ..normalize import DateResolution
 from ..text import Sentence
 from ..text.headsearch import word_matches
-from ..text.prefilter import PatternIndex, Prefilter, case_free, folded_text, words_of
+from ..text.prefilter import PatternIndex, Prefilter, SpanWords, case_free, folded_text, words_of
 
 # How far back (in sentences) an argument may come from when its sentence lacks it.
 LOOKBACK = 2
@@ -51,6 +51,7 @@ class Ctx:
     role_memo: dict[int, list] = field(default_factory=dict)
     patterns: PatternIndex | None = None
     _folded: str | None | bool = False  # folded_text(doc.text), made on first use
+    _span_words: SpanWords | None = None  # words_of for the sentences, made on first use
     # governorate name -> the city it is named after ("Deir ez-Zor province" -> Deir ez-Zor)
     seats: dict = field(default_factory=dict)
 
@@ -118,29 +119,23 @@ class Ctx:
         """The sentence's folded words, made once: what the pattern prefilters ask."""
         found = self._words.get(si)
         if found is None:
+            span_words = self._span_words
+            if span_words is None:
+                span_words = self._span_words = SpanWords(self.doc.text)
             s = self.sentences[si]
-            found = self._words[si] = words_of(self.doc.text, s.start, s.end)
+            found = self._words[si] = span_words(s.start, s.end)
         return found
 
-    def seed_words(self, blocks: list) -> None:
-        """A kept block that is one sentence, whose words classifying it made (block.words),
-        lends them to the sentence: the pattern prefilters ask them of every sentence."""
-        for si, s in enumerate(self.sentences):
-            words = blocks[s.block].words
-            if words is not None and (s.start, s.end) == (blocks[s.block].start, blocks[s.block].end):
-                self._words[si] = words
-
     def block_words(self, block, members: list[int]) -> frozenset[str]:
-        """words_of the kept block (its sentences: `members`): the block's own when classifying
-        it made them, else the union of its sentences' (a sentence never cuts a word but where
+        """words_of the kept block (its sentences: `members`): the union of its sentences' words,
+        which the pattern prefilters made already (a sentence never cuts a word but where
         text/sentences.py cuts a 1,000-character run without a space, and the pieces of such a
         word still start with its start, which is all a prefilter asks)."""
-        words = block.words
-        if words is None and members:
-            words = frozenset().union(*(self.words(si) for si in members))
-        elif words is None:
-            words = words_of(self.doc.text, block.start, block.end)
-        return words
+        if len(members) == 1:
+            return self.words(members[0])
+        if members:
+            return frozenset().union(*(self.words(si) for si in members))
+        return words_of(self.doc.text, block.start, block.end)
 
     def hits(self, si: int) -> set:
         """The patterns the sentence's words allow by a whole word (PatternIndex.hits)."""

@@ -25,12 +25,12 @@ The heuristics are about page shape, not about any article's words:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from typing import NamedTuple
 
 from .headsearch import word_matches
-from .prefilter import _DIGIT_HEAD, _FOLD, Prefilter, case_free, folded_text, words_of, words_of_runs
+from .prefilter import _DIGIT_HEAD, _FOLD, Prefilter, case_free, folded_text, words_of
 
-_LINE = re.compile(r"[^\n\r]+")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 _STOPS = frozenset(".!?…")
@@ -88,14 +88,13 @@ _TITLE_SEP = re.compile(r"\s[|•·]\s")
 _MENU_SEP = re.compile(r"\s[|•·/»>]\s|\s{3,}")
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
+    """A tuple, not a frozen dataclass: one is made for every line of every page, and a frozen
+    dataclass sets each field through object.__setattr__."""
+
     start: int
     end: int
     kind: str  # "body", "heading", "furniture", "repeat", "after_end"
-    # words_of(text, start, end) when classifying needed them: the coder's date, place and
-    # pattern prefilters ask the same words of the same line, and need not fold them again.
-    words: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def kept(self) -> bool:
@@ -114,7 +113,11 @@ def _words(line: str) -> list[str]:
     """_WORD.findall(line)."""
     if not line.isascii():
         return _WORD.findall(line)
-    runs = line.encode("ascii").translate(_NOT_WORD_ASCII).decode("ascii").split()
+    return _words_of_runs(line, line.encode("ascii").translate(_NOT_WORD_ASCII).decode("ascii").split())
+
+
+def _words_of_runs(line: str, runs: list[str]) -> list[str]:
+    """_words(line) of an ASCII line, given its runs of letters, digits and apostrophes."""
     if "'" not in line:
         return runs
     out: list[str] = []
@@ -146,6 +149,36 @@ def _may_be_caption(line: str) -> bool:
     return any(needed in low for needed in _CAPTION_NEEDS)
 
 
+class _Page:
+    """What classify_blocks asks of every ASCII line, made once for the whole text (one pass of C
+    each, not one per line): its _WORD runs (as _words makes them), the text lower-cased (where
+    that keeps every character in its place) for the caption needs and the furniture cue words,
+    the caption needs the page holds at all, and whether every ASCII character of it but the line
+    breaks is printable (no tab or other space that could make a wide gap). A line that is not
+    ASCII is asked the long way (non-ASCII characters stand here as "?")."""
+
+    __slots__ = ("runs", "low", "needs", "printable")
+
+    def __init__(self, text: str) -> None:
+        raw = text.encode("ascii", "replace")  # one byte per character: offsets kept
+        self.runs = raw.translate(_NOT_WORD_ASCII).decode("ascii")
+        low = text.lower()
+        folded = len(low) == len(text)
+        self.low = low if folded else None
+        self.needs = tuple(needed for needed in _CAPTION_NEEDS if needed in low) if folded else _CAPTION_NEEDS
+        self.printable = not raw.translate(None, _PRINTABLE_OR_BREAK)
+
+    def caption(self, start: int, end: int) -> bool:
+        """_may_be_caption of the ASCII line text[start:end], where self.low is made."""
+        low = self.low
+        assert low is not None
+        return any(low.find(needed, start, end) >= 0 for needed in self.needs)
+
+
+# Printable ASCII characters and the line breaks (no line holds one).
+_PRINTABLE_OR_BREAK = bytes(c for c in range(128) if chr(c).isprintable() or chr(c) in "\n\r")
+
+
 # Case-free copies (prefilter.case_free), run on the lower-cased line where folded_text allows.
 _STRONG_LOW = case_free(_STRONG_WORDS)
 _WEAK_LOW = case_free(_WEAK)
@@ -153,27 +186,33 @@ _WEAK_LOW = case_free(_WEAK)
 assert _STRONG_FIRST.heads is not None and _WEAK_FIRST.heads is not None
 
 
-def _search_words(pattern: re.Pattern, lower: re.Pattern | None, first: Prefilter, line: str, words) -> bool:
+def _search_words(
+    pattern: re.Pattern, lower: re.Pattern | None, first: Prefilter, line: str, words, at: tuple | None = None
+) -> bool:
     """pattern.search(line) (its case-free copy `lower` on the lower-cased line where folded_text
     allows), for a pattern whose matches all start with one of first.words (whole, no prefix), given
     the line's words: tried only where the line's own such words stand (headsearch.word_matches),
-    not at every position of the line ("this", "has", "all" let most prose lines through)."""
+    not at every position of the line ("this", "has", "all" let most prose lines through).
+    `at`: (low, start, end), the line as it stands in the page lower-cased (_Page.low; the characters
+    around a line are spaces, so its word starts and ends are the line's own)."""
     heads = first.words.intersection(words)
     if not heads:
         return False
+    if at is not None and lower is not None:
+        return bool(word_matches(lower, at[0], at[1], at[2], heads))
     low = folded_text(line) if lower is not None else None
     if low is None:
         return pattern.search(line) is not None
     return bool(word_matches(lower, low, 0, len(low), heads))
 
 
-def _strong(line: str, line_words: frozenset[str]) -> bool:
+def _strong(line: str, line_words: Collection[str], at: tuple | None = None) -> bool:
     """_STRONG.search(line), the © alternative and the words asked apart."""
-    return "©" in line or _search_words(_STRONG_WORDS, _STRONG_LOW, _STRONG_FIRST, line, line_words)
+    return "©" in line or _search_words(_STRONG_WORDS, _STRONG_LOW, _STRONG_FIRST, line, line_words, at)
 
 
-def _weak(line: str, line_words: frozenset[str]) -> bool:
-    return _search_words(_WEAK, _WEAK_LOW, _WEAK_FIRST, line, line_words)
+def _weak(line: str, line_words: Collection[str], at: tuple | None = None) -> bool:
+    return _search_words(_WEAK, _WEAK_LOW, _WEAK_FIRST, line, line_words, at)
 
 
 # A line this long is an article flattened into one line, whatever its
@@ -212,12 +251,13 @@ _MENU_MARK = re.compile(r"[|•·/»>]")
 _WIDE_GAP = re.compile(r"\s\s\s")
 
 
-def _looks_like_menu(line: str, words: int) -> bool:
+def _looks_like_menu(line: str, words: int, printable: bool = False) -> bool:
+    """`printable`: the line is known to be (_Page.printable of an ASCII line)."""
     # Three spaces in a row need two spaces or another kind of space, and every space but " " is
     # unprintable (tests/test_speed7_text.py checks every code point): most lines have neither.
-    if _MENU_MARK.search(line) is None and (
-        ("  " not in line and line.isprintable()) or _WIDE_GAP.search(line) is None
-    ):
+    # _MENU_MARK's only ASCII characters are "|", "/" and ">": three scans in C for an ASCII line.
+    marked = ("|" in line or "/" in line or ">" in line) if line.isascii() else _MENU_MARK.search(line) is not None
+    if not marked and (("  " not in line and (printable or line.isprintable())) or _WIDE_GAP.search(line) is None):
         return False
     parts = [p for p in _MENU_SEP.split(line) if p.strip()]
     return len(parts) >= 3 and words / max(len(parts), 1) <= 3.5
@@ -241,15 +281,18 @@ def _meta_of(line: str, found: list[str], line_words: frozenset[str] | None) -> 
 
 def _lines(text: str) -> list[tuple[int, int]]:
     """(start, end) of every non-blank line, its surrounding whitespace trimmed: regions start and
-    end on characters."""
+    end on characters. The lines are the runs between "\\n" and "\\r" (str.split finds them in C;
+    re tested every character against the class [^\\n\\r], a tenth of classifying a page)."""
     out = []
-    for m in _LINE.finditer(text):
-        raw = m.group()
-        line = raw.strip()
-        if line:
-            # line[0] is no space: its first place in raw is where the spaces before it end.
-            start = m.start() + raw.find(line[0])
-            out.append((start, start + len(line)))
+    pos = 0
+    for raw in (text.replace("\r", "\n") if "\r" in text else text).split("\n"):
+        if raw:
+            line = raw.strip()
+            if line:
+                # line[0] is no space: its first place in raw is where the spaces before it end.
+                start = pos + raw.find(line[0])
+                out.append((start, start + len(line)))
+        pos += len(raw) + 1
     return out
 
 
@@ -270,11 +313,13 @@ def _ends_article(line: str, found: list[str]) -> bool:
     return _END_OF_ARTICLE.match(line) is not None
 
 
-def _line_words(line: str, found: list[str], folded: str) -> frozenset[str]:
-    """words_of(line), from the line's _WORD runs where they are its \\w runs (ASCII, no
-    apostrophe to join two runs, no underscore to join or split them): one fold fewer."""
+def _line_words(line: str, found: list[str], folded: str) -> Collection[str]:
+    """words_of(line) less _DIGIT_HEAD, as the cue words' prefilters ask them (no set made: the
+    coder's sentence words are made apart, and only a line in ten is a sentence on its own): the
+    line's _WORD runs folded where they are its \\w runs (ASCII, no apostrophe to join two runs,
+    no underscore to join or split them)."""
     if line.isascii() and "'" not in line and "_" not in line:
-        return words_of_runs(folded.split())
+        return folded.split()
     return words_of(line)
 
 
@@ -285,12 +330,14 @@ def classify_blocks(text: str) -> list[Block]:
     seen: set[str] = set()
     body_started = False
     ended = False
+    page = _Page(text)
     for index, (start, end) in enumerate(lines):
         if ended:
             blocks.append(Block(start, end, "after_end"))
             continue
         line = text[start:end]
-        found = _words(line)
+        plain = line.isascii()
+        found = _words_of_runs(line, page.runs[start:end].split()) if plain else _WORD.findall(line)
         words = len(found)
         prose = None  # _is_prose(line, words), asked at most once
         if body_started:
@@ -305,12 +352,13 @@ def classify_blocks(text: str) -> list[Block]:
                 continue
         folded = " ".join(found).casefold()  # _fold(line): casefold maps each character alone
         line_words = _line_words(line, found, folded) if words <= 60 else None
+        at = (page.low, start, end) if plain and page.low is not None else None
         if (
-            _meta_of(line, found, line_words)
-            or _looks_like_menu(line, words)
-            or (words <= 60 and _may_be_caption(line) and _CAPTION.search(line))
+            _meta_of(line, found, None)
+            or _looks_like_menu(line, words, plain and page.printable)
+            or (words <= 60 and (page.caption(start, end) if at else _may_be_caption(line)) and _CAPTION.search(line))
             or words <= 60
-            and (_strong(line, line_words) or (words <= _SHORT_BLOCK and _weak(line, line_words)))
+            and (_strong(line, line_words, at) or (words <= _SHORT_BLOCK and _weak(line, line_words, at)))
         ):
             kind = "furniture"
         elif not (_is_prose(line, words) if prose is None else prose):
@@ -322,14 +370,14 @@ def classify_blocks(text: str) -> list[Block]:
             body_started = True
         if folded:
             seen.add(folded)
-        blocks.append(Block(start, end, kind, line_words))
+        blocks.append(Block(start, end, kind))
     if blocks and all(b.kind == "heading" for b in blocks):
         # Nothing but heading-like lines, and no page furniture around them:
         # they are the article (a one-line piece such as "50 trucks enter
         # al-Bukamal | SOHR"), not the title of a missing one. Dropping them
         # would code an article as empty. (Beside menus and banners, a lone
         # heading is a teaser and stays out.)
-        blocks = [Block(b.start, b.end, "body", b.words) for b in blocks]
+        blocks = [Block(b.start, b.end, "body") for b in blocks]
     return blocks
 
 

@@ -20,6 +20,7 @@ with those four, then lower-cased, so a word the pattern matches is never missed
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -74,6 +75,31 @@ def words_of_runs(runs: list[str]) -> frozenset[str]:
     if words and min(words)[0] <= "9":
         return words | _DIGIT_WORDS
     return words
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+class SpanWords:
+    """words_of(text, start, end) for many spans of one text (every sentence of a document): the
+    text is folded by the byte table once, not each span again (a slice, an encoding, a translation
+    and a decoding per span), characters outside ASCII standing as "?" (no word character); a span
+    that holds one of them is asked the long way."""
+
+    __slots__ = ("text", "runs", "wide")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.runs = text.encode("ascii", "replace").translate(LOWER_WORDS_ASCII).decode("ascii")
+        self.wide = [] if text.isascii() else [m.start() for m in _NOT_ASCII.finditer(text)]
+
+    def __call__(self, start: int, end: int) -> frozenset[str]:
+        wide = self.wide
+        if wide:
+            i = bisect.bisect_left(wide, start)
+            if i < len(wide) and wide[i] < end:
+                return words_of(self.text, start, end)
+        return words_of_runs(self.runs[start:end].split())
 
 
 class _GiveUp(Exception):

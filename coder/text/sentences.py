@@ -24,6 +24,11 @@ inc ltd co corp dept univ mt ft vs etc al jan feb mar apr jun jul aug sep sept o
 # the pattern starts with a plain class, not a repeat of one, and tried this at every position.)
 _BOUNDARY = re.compile(r"[.!?…][.!?…]*[\"'”’»)\]]*(?=\s+)")
 _NEXT_START = re.compile(r"\s+[\"'“‘«(\[]*[A-Z0-9\u0600-\u06FF•]")
+# The two without their characters outside ASCII, for an ASCII text (where those never stand): re
+# tests a character against a class of ASCII characters by one look-up, against one that holds
+# others item by item, at every position it scans.
+_BOUNDARY_ASCII = re.compile(r"[.!?][.!?]*[\"')\]]*(?=\s+)")
+_NEXT_START_ASCII = re.compile(r"\s+[\"'(\[]*[A-Z0-9]")
 _BULLET = re.compile(r"(?:^|(?<=\s))[•▪●◦‣∙·]\s+|(?:^|(?<=\n))\s*[-*]\s+")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?$")
 # Compiled once (re.search with a string looks the pattern up in re's cache on every call).
@@ -77,23 +82,29 @@ def _is_abbreviation(text: str, dot: int, start: int) -> bool:
     return bool(_DOTTED.search(text[max(start, dot - 12) : dot + 1]))
 
 
-def _split_region(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _split_region(text: str, start: int, end: int, plain: bool = False) -> list[tuple[int, int]]:
+    """`plain`: the text is ASCII (no bullet character, no stop or quote outside ASCII)."""
     pieces: list[tuple[int, int]] = []
+    boundary, next_start = (_BOUNDARY_ASCII, _NEXT_START_ASCII) if plain else (_BOUNDARY, _NEXT_START)
     # Bullets start new sentences: cut the region at each bullet first.
     cuts = [start]
     # (_BULLET tries its lookbehinds at every position: a quick look first for what every match
     # needs skips it on almost every region: a bullet character, or a "-" or "*" that opens a
     # line, at the region's start or after a line break in it; hyphens inside words are common.)
-    if _BULLET_ONE.search(text, start, end) or text.find("\n", start, end) >= 0 or _DASH_OPENS.match(text, start, end):
+    if (
+        (not plain and _BULLET_ONE.search(text, start, end))
+        or text.find("\n", start, end) >= 0
+        or _DASH_OPENS.match(text, start, end)
+    ):
         for m in _BULLET.finditer(text, start, end):
             if m.start() > start:
                 cuts.append(m.start())
     cuts.append(end)
     for a, b in zip(cuts, cuts[1:]):
         pos = a
-        for m in _BOUNDARY.finditer(text, a, b):
+        for m in boundary.finditer(text, a, b):
             stop = m.end()
-            nxt = _NEXT_START.match(text, stop, b)
+            nxt = next_start.match(text, stop, b)
             if nxt is None:
                 continue
             if _is_abbreviation(text, m.start(), pos):
@@ -152,8 +163,9 @@ def split_sentences(text: str, regions: list[tuple[int, int]] | None = None) -> 
     if regions is None:
         regions = [(m.start(), m.end()) for m in re.finditer(r"[^\n\r]+", text)]
     out: list[Sentence] = []
+    plain = text.isascii()
     for index, (start, end) in enumerate(regions):
-        for a, b in _split_region(text, start, end):
+        for a, b in _split_region(text, start, end, plain):
             if b - a > MAX_SENTENCE:
                 out.extend(Sentence(x, y, index) for x, y in _bounded(text, a, b))
             else:
