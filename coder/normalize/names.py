@@ -220,6 +220,11 @@ def _tokens_of(text: str, start: int, end: int, out: Tokens) -> None:
         redone = Tokens.of(chunk)
         lows, starts, ends = redone.texts, redone.starts, redone.ends
         articles, capitals, uppers = redone.articles, redone.capitals, redone.uppers
+    if not out.texts:
+        # The first piece (most often the only one): its fresh columns are taken, not copied.
+        out.texts, out.starts, out.ends = lows, starts, ends
+        out.articles, out.capitals, out.uppers = articles, capitals, uppers
+        return
     out.texts += lows
     out.starts += starts
     out.ends += ends
