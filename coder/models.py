@@ -243,6 +243,26 @@ class CodedDocument(Model):
         assign_event_ids(self.document, self.events)
         return self
 
+    @classmethod
+    def found(
+        cls, document: Document, events: list[Event], diagnostics: list[Diagnostic], coder: CoderInfo
+    ) -> CodedDocument:
+        """CodedDocument(document=, events=, diagnostics=, coder=) for a document and the parts a coder
+        made itself (a fresh list of Event.found events...), unvalidated: validation only walked the
+        models again. The events get their ids as validation would give them."""
+        values = {
+            "format": FORMAT_VERSION,
+            "document": document,
+            "events": events,
+            "diagnostics": diagnostics,
+            "coder": coder,
+            "status": "ok",
+            "error": None,
+        }
+        made = _made(cls, values, {"document", "events", "diagnostics", "coder"})
+        assign_event_ids(document, events)
+        return made
+
 
 class _Occurrences:
     """`text.count(quote, 0, start)` for the evidence spans of one text, in linear time on a long one.

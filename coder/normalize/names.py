@@ -220,6 +220,11 @@ def _tokens_of(text: str, start: int, end: int, out: Tokens) -> None:
         redone = Tokens.of(chunk)
         lows, starts, ends = redone.texts, redone.starts, redone.ends
         articles, capitals, uppers = redone.articles, redone.capitals, redone.uppers
+    if not out.texts:
+        # The first piece (most often the only one): its fresh columns are taken, not copied.
+        out.texts, out.starts, out.ends = lows, starts, ends
+        out.articles, out.capitals, out.uppers = articles, capitals, uppers
+        return
     out.texts += lows
     out.starts += starts
     out.ends += ends
@@ -348,46 +353,37 @@ class NameIndex(Generic[T]):
         a mention never ends on an article. Fuzzy matching is only tried on
         capitalised tokens (names), which keeps it rare and cheap.
         """
-        found: list[Mention[tuple[T, str, float]]] = []
-        first_tokens = self.first_tokens
-        # Only a token that may start a name can: a key's first word, an article, or (fuzzy) a
-        # capitalised word. Picked out in C (map, compress) instead of a step per token.
-        cols = toks if isinstance(toks, Tokens) else Tokens.of(toks)
-        texts, articles, capitals, t_starts, t_ends = cols.texts, cols.articles, cols.capitals, cols.starts, cols.ends
-        n_tok = len(texts)
-        starts = set(compress(range(n_tok), map(self._openers.__contains__, texts)))
-        if fuzzy:
-            starts.update(compress(range(n_tok), capitals))
-        after = 0  # the token after the last mention: mentions never overlap
-        singles, leads, fuzzy_words = self._singles, self._leads, self._fuzzy_words
-        for i in sorted(starts):
-            if i < after:
-                continue
-            hit = None
-            text = texts[i]
-            if articles[i] or text in singles:
-                hit = self._longest(cols, i)
-            elif (
-                text in first_tokens
-                and i + 1 < n_tok
-                and (articles[i + 1] or (t_starts[i + 1] - t_ends[i] <= 3 and (text, texts[i + 1]) in leads))
+        return scan_together((self,), toks, fuzzy=fuzzy)[0]
+
+    def _at(self, cols: Tokens, i: int, fuzzy: bool) -> tuple[int, T, str, float] | None:
+        """The mention that starts at token i, if any. None for a token that can open no name
+        of this index (not one of its openers nor, fuzzy, a capitalised word): scan_together
+        asks it of every token that may open a name of any index it walks."""
+        texts, articles, capitals = cols.texts, cols.articles, cols.capitals
+        text = texts[i]
+        hit = None
+        if articles[i] or text in self._singles:
+            hit = self._longest(cols, i)
+        elif (
+            text in self.first_tokens
+            and i + 1 < len(texts)
+            and (articles[i + 1] or (cols.starts[i + 1] - cols.ends[i] <= 3 and (text, texts[i + 1]) in self._leads))
+        ):
+            # Not a name alone ("the", "local"): only with the next word ("the Badia"), which
+            # most often leads to no key, as _longest would find one step later.
+            hit = self._longest(cols, i)
+        if hit is None and fuzzy and capitals[i] and not articles[i]:
+            # Most capitalised words are no near miss of a name and no first of two: known
+            # from the word's own answer (kept by _fuzzy_at) without asking again.
+            alone = self._fuzzy_words.get(text, _UNSET)
+            if alone is not None or (
+                i + 1 < len(texts)
+                and capitals[i + 1]
+                and not articles[i + 1]
+                and cols.starts[i + 1] - cols.ends[i] <= 2
             ):
-                # Not a name alone ("the", "local"): only with the next word ("the Badia"), which
-                # most often leads to no key, as _longest would find one step later.
-                hit = self._longest(cols, i)
-            if hit is None and fuzzy and capitals[i] and not articles[i]:
-                # Most capitalised words are no near miss of a name and no first of two: known
-                # from the word's own answer (kept by _fuzzy_at) without asking again.
-                alone = fuzzy_words.get(text, _UNSET)
-                if alone is not None or (
-                    i + 1 < n_tok and capitals[i + 1] and not articles[i + 1] and t_starts[i + 1] - t_ends[i] <= 2
-                ):
-                    hit = self._fuzzy_at(cols, i)
-            if hit is not None:
-                j, entry, how, score = hit
-                found.append(Mention(t_starts[i], t_ends[j], (entry, how, score)))
-                after = j + 1
-        return found
+                hit = self._fuzzy_at(cols, i)
+        return hit
 
     def _longest(self, toks: Tokens, i: int) -> tuple[int, T, str, float] | None:
         texts, articles, starts, ends = toks.texts, toks.articles, toks.starts, toks.ends
@@ -432,3 +428,63 @@ class NameIndex(Generic[T]):
         if got is not None and (best is None or got[1] > best[3]):
             best = (i, got[0], "fuzzy", got[1])
         return best
+
+
+def scan_together(
+    indexes: Sequence[NameIndex[Any]], toks: Sequence[Token], *, fuzzy: bool = True
+) -> list[list[Mention[tuple[Any, str, float]]]]:
+    """Each index's scan of the same tokens (NameIndex.scan), in one walk over the tokens that
+    may open a name of any of them: the actor and place indexes read the same words, and picking
+    out the openers, sorting them and stepping through them was done once per index."""
+    cols = toks if isinstance(toks, Tokens) else Tokens.of(toks)
+    texts, t_starts, t_ends = cols.texts, cols.starts, cols.ends
+    n_tok = len(texts)
+    # Only a token that may start a name can: a key's first word, an article, or (fuzzy) a
+    # capitalised word. Picked out in C (map, compress) instead of a step per token.
+    openers = _openers_of(indexes)
+    starts = set(compress(range(n_tok), map(openers.__contains__, texts)))
+    if fuzzy:
+        starts.update(compress(range(n_tok), cols.capitals))
+    articles, capitals = cols.articles, cols.capitals
+    found: list[list[Mention[tuple[Any, str, float]]]] = [[] for _ in indexes]
+    after = [0] * len(indexes)  # per index, the token after its last mention: mentions never overlap
+    steps = [(k, index, index._openers, index._fuzzy_words) for k, index in enumerate(indexes)]
+    for i in sorted(starts):
+        text = texts[i]
+        for k, index, own, fuzzy_words in steps:
+            if i < after[k]:
+                continue
+            if text in own:
+                hit = index._at(cols, i, fuzzy)
+            elif (
+                # (_at's last step, inlined: most tokens asked are capitalised words of no name)
+                capitals[i]
+                and fuzzy
+                and (
+                    fuzzy_words.get(text, _UNSET) is not None
+                    or (i + 1 < n_tok and capitals[i + 1] and not articles[i + 1] and t_starts[i + 1] - t_ends[i] <= 2)
+                )
+            ):
+                hit = index._fuzzy_at(cols, i)
+            else:
+                continue
+            if hit is not None:
+                j, entry, how, score = hit
+                found[k].append(Mention(t_starts[i], t_ends[j], (entry, how, score)))
+                after[k] = j + 1
+    return found
+
+
+_OPENERS: dict[tuple[int, ...], tuple[tuple[NameIndex[Any], ...], frozenset[str]]] = {}
+
+
+def _openers_of(indexes: Sequence[NameIndex[Any]]) -> frozenset[str]:
+    """The words that may open a name of any of the indexes (made once per set of indexes; the
+    indexes are kept with it so their ids are not reused while it is cached)."""
+    key = tuple(map(id, indexes))
+    got = _OPENERS.get(key)
+    if got is None:
+        if len(_OPENERS) > 8:
+            _OPENERS.clear()
+        got = _OPENERS[key] = (tuple(indexes), frozenset().union(*(index._openers for index in indexes)))
+    return got[1]

@@ -22,7 +22,7 @@ from ..text.headsearch import word_matches
 from ..text.prefilter import Prefilter, case_free, folded_text
 from .dates import resolve_date
 from .intervals import Intervals
-from .names import Mention, NameIndex, key_of, tokens
+from .names import Mention, NameIndex, key_of, scan_together, tokens
 from .unknown import (
     Unresolved,
     geonames_place,
@@ -212,8 +212,8 @@ class Normalizer:
         ("Kataib Hezbollah" is an actor even though "Hezbollah" alone is too;
         "Sayyida Zaynab" the place is not the militia)."""
         toks = tokens(text, start, end)
-        actors = own_groups(self._idx.actors.scan(toks, fuzzy=fuzzy), toks)
-        places = self._idx.places.scan(toks, fuzzy=fuzzy)
+        actors, places = scan_together((self._idx.actors, self._idx.places), toks, fuzzy=fuzzy)
+        actors = own_groups(actors, toks)
         keep_a, keep_p = [], []
         # Both scans are left to right and never overlap themselves: overlaps between the two
         # lists are bisections (linear in the text, not quadratic on a one-line megabyte).
@@ -417,7 +417,8 @@ class Normalizer:
         the document -> source, source_scale. Returns the same event.
         """
         fields = event.fields
-        spec_names = set(self.codebook.fields_for(event.type)) if event.type in self.codebook.type_ids else None
+        # The type's fields (a dict: its keys are the names asked about), made once per event.
+        spec_names = self.codebook.fields_for(event.type) if event.type in self.codebook.type_ids else None
 
         def put(name: str, value: Any, alignment: Alignment = Alignment.derived, detail: str | None = None) -> None:
             if value is None or (spec_names is not None and name not in spec_names):
@@ -471,7 +472,7 @@ class Normalizer:
         # What the codebook says a field is when the text says nothing (fatalities 0, seized false):
         # written out, as the golden importer writes it, so review shows it and scores compare it.
         if spec_names is not None:
-            for name, spec in self.codebook.fields_for(event.type).items():
+            for name, spec in spec_names.items():
                 if name not in fields and spec.default is not None:
                     put(name, spec.default, Alignment.none)
         return event

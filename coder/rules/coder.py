@@ -127,7 +127,7 @@ class RuleCoder:
                     status="failed",
                     error=f"{type(exc).__name__}: {exc}",
                 )
-            return CodedDocument(document=document, events=events, diagnostics=diagnostics, coder=self.info())
+            return CodedDocument.found(document, events, diagnostics, self.info())
         finally:
             if paused:
                 _to_old_generation()
