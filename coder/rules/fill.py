@@ -127,7 +127,15 @@ def fill_actors(
             actor, assoc = Mention(unnamed[0], unnamed[1], fallback), []
             draft.adjust("unnamed force", -0.05)
         elif _STATE_TROOPS.search(text, sentence.start, sentence.end):
-            return None
+            # A state's troops stopping a shipment on a route tied to a side ("security forces
+            # intercepted a truck of rockets crossing from Syria into Lebanon"): the side's.
+            lo, hi = sentence.start, sentence.end
+            seized = any(p.spec.done_by and p.flag_re and p.flag_re.search(text, lo, hi) for p in ct.plans)
+            tied = route_tied(ctx, si, ct, catch_all) if seized else None
+            if tied is None:
+                return None
+            draft.adjust("tied by its route", -0.1)
+            return tied, []
         else:
             if _FORCE_ANAPHOR.search(text, sentence.start, sentence.end):
                 # "the militia", "these forces": the force named last, even a paragraph back.
