@@ -362,8 +362,6 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     places = validate_data(_Places, raw_places, places_file, problems) if raw_places is not None else None
     if places:
         _check_names("place", places.places, raw_places, "name", "variants", "places", problems)
-
-    if places:
         _check_route_ties(event_types, raw_of, {p.country for p in places.places}, problems)
 
     if problems:

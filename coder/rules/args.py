@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..codebook.model import is_catch_all
+from ..codebook.model import Codebook, is_catch_all
 from ..normalize import PATRON_PARTICIPLES, ActorMatch, Mention, PlaceMatch, actor_match
 from ..normalize.numbers import NumberMention
 from ..text.prefilter import case_free
@@ -338,13 +338,11 @@ def unnamed_force(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (m.start(), m.end()) if m else None
 
 
-def catch_all_actors(actors) -> dict[str, ActorMatch]:
-    """The dictionary's catch-all actor of each side ("... (unidentified)")."""
-    out: dict[str, ActorMatch] = {}
-    for actor in actors:
-        if is_catch_all(actor.name) and actor.side not in out:
-            out[actor.side] = actor_match(actor, "unnamed", 1.0)
-    return out
+def catch_all_actors(codebook: Codebook) -> dict[str, ActorMatch]:
+    """The dictionary's catch-all actor of each side ("... (unidentified)": Codebook.catch_all), as
+    the match the coder puts in a mention."""
+    found = {side: codebook.catch_all(side) for side in dict.fromkeys(a.side for a in codebook.actors)}
+    return {side: actor_match(actor, "unnamed", 1.0) for side, actor in found.items() if actor is not None}
 
 
 def is_generic(actor: ActorMatch) -> bool:

@@ -78,7 +78,7 @@ class RuleCoder:
         self._compiled = {ct.id: ct for ct in self.types}
         self._plans = {ct.id: {p.name: p for p in ct.plans} for ct in self.types}  # read, never changed
         self.consolidator = Consolidator(codebook)
-        self._catch_all = catch_all_actors(codebook.actors)
+        self._catch_all = catch_all_actors(codebook)
         self.min_confidence = min_confidence
         self.fuzzy = fuzzy
         self._uncoded = [(kind.id, any_of(kind.cues)) for kind in codebook.uncoded_kinds if kind.cues]

@@ -129,8 +129,7 @@ def fill_actors(
         elif _STATE_TROOPS.search(text, sentence.start, sentence.end):
             # A state's troops stopping a shipment on a route tied to a side ("security forces
             # intercepted a truck of rockets crossing from Syria into Lebanon"): the side's.
-            lo, hi = sentence.start, sentence.end
-            seized = any(p.spec.done_by and p.flag_re and p.flag_re.search(text, lo, hi) for p in ct.plans)
+            seized = any(cue.search(text, sentence.start, sentence.end) for cue in _doer_cues(ct))
             tied = route_tied(ctx, si, ct, catch_all) if seized else None
             if tied is None:
                 return None
@@ -171,6 +170,11 @@ def fill_actors(
 _SUBJECT_GAP = re.compile(r"(?:\s+(?!(?:and|or|but|who|which|that|after|before|while|when)\b)[\w'’-]+){0,5}\s+", re.I)
 
 
+def _doer_cues(ct: CompiledType) -> list[re.Pattern]:
+    """The cues of the type's flags that say who does them (`done_by`: the seizing force)."""
+    return [plan.flag_re for plan in ct.plans if plan.how == "flag" and plan.flag_re and plan.spec.done_by]
+
+
 def flag_doer(ctx, si: int, ct: CompiledType, actor: Mention, catch_all: dict) -> tuple[Mention | None, Mention] | None:
     """(owner, doer) when actor1 is the force that did what a flag with `done_by` says: "the Syrian
     army seized a truck of weapons bound for Hezbollah" is Hezbollah's shipment and the army its
@@ -178,10 +182,8 @@ def flag_doer(ctx, si: int, ct: CompiledType, actor: Mention, catch_all: dict) -
     force of a route tied to a side (route_tied); None for the owner: nobody's shipment, no event."""
     text = ctx.doc.text
     sentence = ctx.sentences[si]
-    for plan in ct.plans:
-        if plan.how != "flag" or plan.flag_re is None or not plan.spec.done_by:
-            continue
-        cue = plan.flag_re.search(text, actor.end, sentence.end)
+    for pattern in _doer_cues(ct):
+        cue = pattern.search(text, actor.end, sentence.end)
         if cue is None or not _SUBJECT_GAP.fullmatch(text, actor.end, cue.start()):
             continue
         owners = [
