@@ -29,7 +29,7 @@ from collections.abc import Collection
 from typing import NamedTuple
 
 from .headsearch import word_matches
-from .prefilter import _DIGIT_HEAD, _FOLD, Prefilter, case_free, folded_text, words_of
+from .prefilter import _FOLD, Prefilter, case_free, folded_text, words_of
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
@@ -271,10 +271,9 @@ def _meta_line(line: str) -> bool:
 _BYLINE_HEADS = frozenset({"by", "written", "author"})
 
 
-def _meta_of(line: str, found: list[str], line_words: frozenset[str] | None) -> bool:
-    """_meta_line(line), given its _WORD runs and (if made) its words: a date or read-time line
-    holds a word that starts with a digit, a byline starts with one of _BYLINE_HEADS."""
-    if (line_words is None or _DIGIT_HEAD in line_words) and (_DATE_ONLY.match(line) or _READ_TIME.match(line)):
+def _meta_of(line: str, found: list[str]) -> bool:
+    """_meta_line(line), given its _WORD runs: a byline starts with one of _BYLINE_HEADS."""
+    if _DATE_ONLY.match(line) or _READ_TIME.match(line):
         return True
     return bool(found) and found[0] in _BYLINE_HEADS and _BYLINE.match(line) is not None
 
@@ -354,7 +353,7 @@ def classify_blocks(text: str) -> list[Block]:
         line_words = _line_words(line, found, folded) if words <= 60 else None
         at = (page.low, start, end) if plain and page.low is not None else None
         if (
-            _meta_of(line, found, None)
+            _meta_of(line, found)
             or _looks_like_menu(line, words, plain and page.printable)
             or (words <= 60 and (page.caption(start, end) if at else _may_be_caption(line)) and _CAPTION.search(line))
             or words <= 60
