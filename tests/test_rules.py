@@ -135,6 +135,20 @@ def test_the_headline_is_evidence_of_the_incident_it_announces_not_an_event(rule
     assert code(rules, "Kataib Hezbollah sends reinforcements to al-Bukamal\n\n" + quiet) == []
 
 
+def test_a_terse_headline_is_evidence_without_the_cues_the_body_met(rules):
+    # "pulls out" asks for a force word or a position beside it; a title rarely has room for one,
+    # and the body's event has already met it.
+    text = (
+        "Hezbollah pulls out of al-Qusayr\n\n"
+        "Hezbollah fighters pulled out of their positions in al-Qusayr on Monday, residents said.\n"
+    )
+    e = one(code(rules, text), "troop_movement")
+    assert [s.text for s in e.evidence] == [
+        "Hezbollah pulls out of al-Qusayr",
+        "Hezbollah fighters pulled out of their positions in al-Qusayr on Monday, residents said.",
+    ]
+
+
 def test_listed_places_are_separate_events(rules):
     events = code(rules, "Fatemiyoun reinforcements were sent to Palmyra and Al Mayadin on Monday.")
     assert sorted(e.value("location") for e in events) == ["Al Mayadin", "Palmyra"]

@@ -13,11 +13,9 @@ from .context import Ctx
 _STORY_MODALITIES = {"planned", "postponed", "negated", "hypothetical", "threatened"}
 
 
-def _names_type(ct: CompiledType, line: str, *, with_requires: bool) -> bool:
-    """A trigger of the type stands in the line (and, asked so, every cue it requires)."""
-    return any(
-        t.pattern.search(line) and (not with_requires or all(r.search(line) for r in t.requires)) for t in ct.triggers
-    )
+def _names_type(ct: CompiledType, line: str) -> bool:
+    """A trigger of the type stands in the line (the cues it requires are not asked of a title)."""
+    return any(t.pattern.search(line) for t in ct.triggers)
 
 
 def withdrawn_by_headline(ctx: Ctx, types: list[CompiledType]) -> set[str]:
@@ -30,7 +28,7 @@ def withdrawn_by_headline(ctx: Ctx, types: list[CompiledType]) -> set[str]:
     withdrawn = set()
     for ct in types:
         modal = [r.cues for r in ct.rules if r.id in _STORY_MODALITIES]
-        if any(_names_type(ct, line, with_requires=False) and any(c.search(line) for c in modal) for line in lines):
+        if any(_names_type(ct, line) and any(c.search(line) for c in modal) for line in lines):
             withdrawn.add(ct.id)
     return withdrawn
 
@@ -38,14 +36,16 @@ def withdrawn_by_headline(ctx: Ctx, types: list[CompiledType]) -> set[str]:
 def headline_as_evidence(ctx: Ctx, types: list[CompiledType], events: list[Event]) -> None:
     """The headline's span joins the evidence of the body's first event (events in the body's
     order) of each type it announces: the manual keeps every sentence that reports an incident, so
-    review shows it and scoring sees it."""
+    review shows it and scoring sees it. A trigger word is enough: the cues a trigger requires
+    ("pulls out" beside a force word or a position) were met by the body's event, and a title
+    rarely has room for them ("Hezbollah pulls out of al-Qusayr")."""
     if ctx.headline is None:
         return
     start, end = ctx.headline
     line = ctx.doc.text[start:end]
     span = None
     for ct in types:
-        if not _names_type(ct, line, with_requires=True):
+        if not _names_type(ct, line):
             continue
         event = next((e for e in events if e.type == ct.id), None)
         if event is None:
