@@ -66,7 +66,7 @@ def test_every_flagged_example_really_is_slow_and_every_bundled_pattern_passes(c
     started = time.perf_counter()
     re.search(CATASTROPHIC[0], "a" * 22 + "!")
     assert time.perf_counter() - started > 0.05
-    patterns = [cue for rule in codebook.exclusion_rules for cue in rule.cues]
+    patterns = [cue for rule in codebook.exclusion_rules for cue in (*rule.cues, *rule.unless)]
     for et in codebook.event_types:
         for trigger in et.triggers:
             patterns += trigger.requires + ([trigger.pattern] if trigger.kind == "regex" else [])
@@ -86,6 +86,18 @@ def test_codebook_check_refuses_a_catastrophic_cue_with_file_and_line(codebook_c
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert f"codebook.yaml:{_line_of(path, '(a+)+$')}:" in result.output and "catastrophic" in result.output
+
+
+def test_a_catastrophic_unless_cue_of_an_exclusion_rule_is_refused_on_its_line(codebook_copy: Path):
+    path = codebook_copy / "codebook.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "    unless:\n"  # civilian_cargo's cues that lift the rule
+    assert old in text
+    path.write_text(text.replace(old, old + "      - '(cargo\\w+\\s?)*$'\n", 1), encoding="utf-8")
+    result = runner.invoke(app, ["codebook", "check", str(codebook_copy)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    line = _line_of(path, "(cargo")
+    assert f"codebook.yaml:{line}:" in result.output and "catastrophic" in result.output
 
 
 def test_catastrophic_requires_refused_and_code_never_hangs(codebook_copy: Path, tmp_path: Path):

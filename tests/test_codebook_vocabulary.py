@@ -49,6 +49,21 @@ def test_an_unknown_name_is_reported_on_its_line_with_the_names_declared(codeboo
     assert "unknown vocabulary name '{forcse}'" in problem and "force" in problem
 
 
+def test_an_exclusion_rules_unless_cues_name_the_shared_word_lists(codebook: Path):
+    path = codebook / "codebook.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "    unless:\n"
+    assert old in text
+    path.write_text(text.replace(old, old + "      - '\\b{people_aboard}\\b'\n", 1), encoding="utf-8")
+    rule = load_codebook(codebook).exclusion_rule("civilian_cargo")
+    assert any(re.search(cue, "twenty trucks of fuel with militiamen aboard") for cue in rule.unless)
+    path.write_text(text.replace(old, old + "      - '\\b{people_abord}\\b'\n", 1), encoding="utf-8")
+    with pytest.raises(CodebookError) as caught:
+        load_codebook(codebook)
+    [problem] = [str(p) for p in caught.value.problems]
+    assert problem.startswith(f"{path}:") and "unknown vocabulary name '{people_abord}'" in problem
+
+
 def test_a_malformed_vocabulary_is_one_clear_problem(codebook: Path):
     path = codebook / "codebook.yaml"
     text = path.read_text(encoding="utf-8")

@@ -252,6 +252,10 @@ class ExclusionRule(Strict):
     description: str
     cues: list[Pattern] = Field(description="Regular expressions searched in the trigger's sentence.")
     scope: Literal["sentence", "clause"] = "clause"
+    unless: list[Pattern] = Field(
+        default_factory=list,
+        description="Cues in the same scope under which the rule does not apply (fighters aboard the cargo trucks).",
+    )
 
 
 class Actor(Strict):

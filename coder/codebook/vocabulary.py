@@ -22,7 +22,7 @@ _REFERENCE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 # Where patterns live in the raw YAML: (list key, item key or None for a list of strings).
 EVENT_TYPE_PLACES = (("triggers", "pattern"), ("triggers", "requires"), ("yields_to", "unless"))
-META_PLACES = (("exclusion_rules", "cues"), ("uncoded_kinds", "cues"))
+META_PLACES = (("exclusion_rules", "cues"), ("exclusion_rules", "unless"), ("uncoded_kinds", "cues"))
 
 
 def group(words: list[str]) -> str:

@@ -321,7 +321,9 @@ class RuleCoder:
                 a, b = (sentence.start, sentence.end) if rule.scope == "sentence" else clause
                 # A clause is inside its sentence: the sentence's words are a superset of its own.
                 # (The rules listed are those ctx.allows: not asked again.)
-                if cached_allowed(cache, rule.cues, a, b, ctx, si):
+                if cached_allowed(cache, rule.cues, a, b, ctx, si) and not (
+                    rule.unless is not None and rule.unless.search(text, a, b)
+                ):
                     found = True
                     break
             cache[key] = found

@@ -58,6 +58,7 @@ class CompiledRule:
     id: str
     cues: re.Pattern
     scope: str
+    unless: re.Pattern | None = None  # cues that lift the rule where they stand
 
 
 @dataclass
@@ -122,7 +123,10 @@ class CompiledType:
 
 
 def compile_codebook(codebook: Codebook) -> list[CompiledType]:
-    rules = {r.id: CompiledRule(r.id, any_of(r.cues), r.scope) for r in codebook.exclusion_rules}
+    rules = {
+        r.id: CompiledRule(r.id, any_of(r.cues), r.scope, any_of(r.unless) if r.unless else None)
+        for r in codebook.exclusion_rules
+    }
     out = []
     for et in codebook.event_types:
         fields = codebook.fields_for(et.id)
