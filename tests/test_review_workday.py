@@ -102,6 +102,25 @@ async def test_fields_pane_shows_quotes_beside_offsets(source, codebook):
     session.close()
 
 
+def test_a_growing_codebook_never_pushes_the_theatre_reasons_off_the_keys(codebook):
+    # Every rule a type names, plus more, would fill all the keys: "duplicate" must still have one.
+    extra = [
+        rule.model_copy(update={"id": f"extra_{i}", "description": f"extra rule {i}"})
+        for i, rule in enumerate(codebook.exclusion_rules[:1] * 30)
+    ]
+    troop = codebook.event_type("troop_movement")
+    grown_type = troop.model_copy(update={"exclusion_rules": troop.exclusion_rules + [r.id for r in extra]})
+    grown = codebook.model_copy(
+        update={
+            "exclusion_rules": codebook.exclusion_rules + extra,
+            "event_types": [grown_type if et.id == troop.id else et for et in codebook.event_types],
+        }
+    )
+    ids = [rid for rid, _ in reject_reasons(grown, "troop_movement")]
+    assert ids[0] == troop.exclusion_rules[0] and {"not_iran_backed", "out_of_scope", "duplicate"} <= set(ids)
+    assert len(ids) == len(set(ids)) == 21
+
+
 async def test_reject_with_a_one_key_codebook_reason_shown_after_reopening(source, codebook):
     reasons = reject_reasons(codebook, "troop_movement")
     assert {"planned", "background", "not_iran_backed", "duplicate"} <= {r for r, _ in reasons}

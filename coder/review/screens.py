@@ -128,21 +128,26 @@ REASON_KEYS = "123456789abcdefghijkl"
 
 
 def reject_reasons(codebook: Codebook, type_id: str | None = None) -> list[tuple[str, str]]:
-    """(id, description) of the reasons offered for a rejection: the codebook's exclusion rules
-    (those the event type names first), then the reasons every theatre has."""
+    """(id, description) of the reasons offered for a rejection: the exclusion rules the event type
+    names, the reasons every theatre has, then the codebook's other rules, as many as there are keys.
+    The theatre's reasons come before other types' rules so that a codebook that grows never pushes
+    "duplicate" off the keys."""
     rules = list(codebook.exclusion_rules)
-    if type_id in codebook.type_ids:
-        named = codebook.event_type(type_id).exclusion_rules
-        rules.sort(key=lambda r: (r.id not in named, named.index(r.id) if r.id in named else 0))
-    out = [(r.id, r.description) for r in rules]
-    known = {i for i, _ in out}
-    for rid, text in (
-        ("not_iran_backed", "the actor is not Iran-backed or not named as such"),
-        ("out_of_scope", "not an event of this codebook's types or area"),
-        ("duplicate", "the same event as another proposal"),
-    ):
-        if rid not in known:
-            out.append((rid, text))
+    named = codebook.event_type(type_id).exclusion_rules if type_id in codebook.type_ids else []
+    own = sorted((r for r in rules if r.id in named), key=lambda r: named.index(r.id))
+    known = {r.id for r in rules}
+    theatre = [
+        (rid, text)
+        for rid, text in (
+            ("not_iran_backed", "the actor is not Iran-backed or not named as such"),
+            ("out_of_scope", "not an event of this codebook's types or area"),
+            ("duplicate", "the same event as another proposal"),
+        )
+        if rid not in known
+    ]
+    room = len(REASON_KEYS) - len(theatre)
+    out = [(r.id, r.description) for r in own][:room] + theatre
+    out += [(r.id, r.description) for r in rules if r.id not in named]
     return out[: len(REASON_KEYS)]
 
 
