@@ -49,6 +49,9 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
     said_before = _town_said_before(ctx, si, trig)
     if said_before is not None:
         return [said_before], False, False
+    site = _site_named_elsewhere(ctx, si, trig)
+    if site is not None:
+        return [site], False, False
     roles = [r for r in roles_of(ctx, si) if r.role != "informant"]
     # "Iran has started a campaign": a country that is the subject of a verb is the one acting.
     roles = [
@@ -158,6 +161,28 @@ def _town_said_before(ctx: Ctx, si: int, trig: tuple[int, int]) -> PlaceRole | N
         if r.mention.end <= anaphor.start() and r.role != "origin" and r.mention.match.place.kind in kinds
     ]
     return named[-1] if named else None
+
+
+# "sent troops to its airbase in the Homs countryside": a site the sentence points at by its kind.
+_SITE = re.compile(
+    r"\b(?:its|their)\s+(?:own\s+|military\s+|main\s+)?(?:airbase|air base|airport|airfield|base)\b(?!\s+of\b)", re.I
+)
+
+
+def _site_named_elsewhere(ctx: Ctx, si: int, trig: tuple[int, int]) -> PlaceRole | None:
+    """The one base the article names, when the trigger's clause points at "its airbase" and the
+    sentence names no base itself: the manual codes the most precise place the article gives."""
+    sentence = ctx.sentences[si]
+    if _SITE.search(ctx.doc.text, trig[0], sentence.end) is None:
+        return None
+    if any(r.mention.match.place.kind == "base" for r in roles_of(ctx, si)):
+        return None
+    bases = {}
+    for other in range(len(ctx.sentences)):
+        for r in roles_of(ctx, other):
+            if r.mention.match.place.kind == "base":
+                bases.setdefault(r.mention.match.name, r)
+    return next(iter(bases.values())) if len(bases) == 1 else None
 
 
 def roles_of(ctx: Ctx, si: int) -> list[PlaceRole]:
