@@ -296,11 +296,13 @@ def fill_counts(
     skip: list[tuple[int, int]],
     money: Sequence[Any] = (),
     folded: str | None = None,
+    numbers: list | None = None,
 ) -> None:
     """Counts of the sentence's numbers, but those of dates (`skip`) and of its sums of money
     (`money`: "salaries of 350,000 pounds per member" counts no members). `folded`:
-    folded_text(draft.text), if at hand."""
-    numbers = find_numbers(draft.text, lo, hi, folded)
+    folded_text(draft.text), if at hand; `numbers`: find_numbers of the sentence, if at hand."""
+    if numbers is None:
+        numbers = find_numbers(draft.text, lo, hi, folded)
     if numbers and money:
         skip = [*skip, *((m.start, m.end) for m in money)]
     for name, number in count_fields(draft.text, numbers, ct.plans, skip).items():
