@@ -119,7 +119,7 @@ def fill_actors(
             m.match.side in ct.sides for m in ctx.actors[si]
         ):
             return None  # another side is the subject: not coded for this type
-        unnamed = unnamed_force(text, sentence.start, sentence.end)
+        unnamed = unnamed_force(text, sentence.start, sentence.end, ctx.words(si))
         fallback = next((catch_all[s] for s in ct.sides if s in catch_all), None)
         if unnamed is not None and fallback is not None:
             # A force the sentence introduces is a new one, not the one named before;
@@ -171,8 +171,27 @@ _SUBJECT_GAP = re.compile(r"(?:\s+(?!(?:and|or|but|who|which|that|after|before|w
 
 
 def _doer_cues(ct: CompiledType) -> list[re.Pattern]:
-    """The cues of the type's flags that say who does them (`done_by`: the seizing force)."""
-    return [plan.flag_re for plan in ct.plans if plan.how == "flag" and plan.flag_re and plan.spec.done_by]
+    """The cues of the type's flags that say who does them (`done_by`: the seizing force), listed
+    once per compiled type (asked for every trigger)."""
+    known = _OF_TYPE.get(id(ct))
+    if known is None or known[0] is not ct:
+        cues = [plan.flag_re for plan in ct.plans if plan.how == "flag" and plan.flag_re and plan.spec.done_by]
+        money = any(p.how in ("amount", "currency", "period") for p in ct.plans)
+        if len(_OF_TYPE) > 64:  # a coder's few types; bounded where many coders are made (tests)
+            _OF_TYPE.clear()
+        known = _OF_TYPE[id(ct)] = (ct, cues, money)
+    return known[1]
+
+
+def _has_money(ct: CompiledType) -> bool:
+    """Whether the type has money fields (amount, currency, period), decided once per compiled type."""
+    _doer_cues(ct)
+    return _OF_TYPE[id(ct)][2]
+
+
+# id(compiled type) -> (the type, its doer cues, whether it has money fields); the type kept
+# alongside so a new type made at a freed id is never answered for the old one.
+_OF_TYPE: dict[int, tuple[CompiledType, list[re.Pattern], bool]] = {}
 
 
 def flag_doer(ctx, si: int, ct: CompiledType, actor: Mention, catch_all: dict) -> tuple[Mention | None, Mention] | None:
@@ -283,7 +302,7 @@ def fill_type_fields(
 def sentence_money(ct: CompiledType, text: str, lo: int, hi: int) -> list[Any]:
     """The sums of money in text[lo:hi], for a type with money fields (none asked otherwise): read once,
     by the counts (a sum is no count) and by the money fields."""
-    if not any(p.how in ("amount", "currency", "period") for p in ct.plans):
+    if not _has_money(ct):
         return []
     return find_money(text, lo, hi)
 
@@ -312,7 +331,7 @@ def fill_counts(
 def fill_money(draft: Draft, ct: CompiledType, money: Sequence[Any], nearby: list[tuple[int, int]] = ()) -> None:
     """Amount, currency and period from the trigger's sentence (`money`: sentence_money), else the
     sentence after or before it ("Hezbollah recruited 50 young men. Each is paid $200 a month.")."""
-    if not any(p.how in ("amount", "currency", "period") for p in ct.plans):
+    if not _has_money(ct):
         return
     for a, b in nearby:
         if money:
@@ -348,6 +367,7 @@ def events_at(draft: Draft, ct: CompiledType, locations: list, near: bool, evide
     events = []
     # "reached X and Y": one event each, and neither town is the other's destination.
     listed = {place.mention.match.name for place in locations}
+    confidence = draft.confidence
     for place in locations:
         fields = dict(draft.fields)
         match = place.mention.match
@@ -365,7 +385,7 @@ def events_at(draft: Draft, ct: CompiledType, locations: list, near: bool, evide
             Event.found(
                 ct.id,
                 fields,
-                draft.confidence,
+                confidence,
                 [evidence],
                 [ConfidenceReason.found(r, round(d, 2)) for r, d in draft.reasons],
             )
