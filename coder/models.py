@@ -351,8 +351,8 @@ class _Occurrences:
             n = counts.get(quote[j : j + piece], 0)
             if least < 0 or n < least:
                 lo, least = j, n
-                if not n:
-                    break  # no piece is rarer (the first of the rarest is taken, as min would)
+                if n <= 1:
+                    break  # rare enough: at most its own match (any STEP offsets find every match)
         for j in range(lo, lo + step):
             asked.setdefault(quote[j : j + piece], []).append((quote, j))
 
