@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from coder.rules.args import unnamed_force
+from coder.rules.locate import _THE_TOWN, _TOWN_NOUNS
 from coder.text.prefilter import words_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,3 +44,16 @@ def test_unnamed_force_with_words_equals_the_search():
             hits += plain is not None
             assert unnamed_force(text, start, end, words_of(text, start, end)) == plain, text[start:end]
     assert hits > 50
+
+
+def test_town_anaphor_needs_its_noun_among_the_words():
+    # _town_said_before asks _THE_TOWN only of a sentence whose words hold city, town or village.
+    made = ["arrived in the CITY", "moved into that Town.", "reached this village, then"]
+    found = 0
+    for text in made + _sentences():
+        for start in range(len(text)):
+            if _THE_TOWN.match(text, start):
+                found += 1
+                assert not _TOWN_NOUNS.isdisjoint(words_of(text)), text
+                break
+    assert found > 10

@@ -170,28 +170,32 @@ def fill_actors(
 _SUBJECT_GAP = re.compile(r"(?:\s+(?!(?:and|or|but|who|which|that|after|before|while|when)\b)[\w'’-]+){0,5}\s+", re.I)
 
 
-def _doer_cues(ct: CompiledType) -> list[re.Pattern]:
-    """The cues of the type's flags that say who does them (`done_by`: the seizing force), listed
-    once per compiled type (asked for every trigger)."""
+def _of_type(ct: CompiledType) -> tuple[CompiledType, list[re.Pattern], bool, list[Any]]:
+    """What each trigger of the type asks of its plans, listed once per compiled type: (the type,
+    the cues of its flags that say who does them (`done_by`: the seizing force), whether it has
+    money fields, its enum, flag and tribal-names plans in order)."""
     known = _OF_TYPE.get(id(ct))
     if known is None or known[0] is not ct:
         cues = [plan.flag_re for plan in ct.plans if plan.how == "flag" and plan.flag_re and plan.spec.done_by]
         money = any(p.how in ("amount", "currency", "period") for p in ct.plans)
+        typed = [p for p in ct.plans if p.how in ("enum", "flag", "tribal_names")]
         if len(_OF_TYPE) > 64:  # a coder's few types; bounded where many coders are made (tests)
             _OF_TYPE.clear()
-        known = _OF_TYPE[id(ct)] = (ct, cues, money)
-    return known[1]
+        known = _OF_TYPE[id(ct)] = (ct, cues, money, typed)
+    return known
+
+
+def _doer_cues(ct: CompiledType) -> list[re.Pattern]:
+    return _of_type(ct)[1]
 
 
 def _has_money(ct: CompiledType) -> bool:
-    """Whether the type has money fields (amount, currency, period), decided once per compiled type."""
-    _doer_cues(ct)
-    return _OF_TYPE[id(ct)][2]
+    return _of_type(ct)[2]
 
 
-# id(compiled type) -> (the type, its doer cues, whether it has money fields); the type kept
-# alongside so a new type made at a freed id is never answered for the old one.
-_OF_TYPE: dict[int, tuple[CompiledType, list[re.Pattern], bool]] = {}
+# id(compiled type) -> _of_type's answer; the type kept alongside so a new type made at a freed
+# id is never answered for the old one.
+_OF_TYPE: dict[int, tuple[CompiledType, list[re.Pattern], bool, list[Any]]] = {}
 
 
 def flag_doer(ctx, si: int, ct: CompiledType, actor: Mention, catch_all: dict) -> tuple[Mention | None, Mention] | None:
@@ -274,7 +278,7 @@ def fill_type_fields(
     `words`: words_of(text, lo, hi), which rule most lexicon cues out without a search."""
     text = draft.text
     flagged = False
-    for plan in ct.plans:
+    for plan in _of_type(ct)[3]:  # ct.plans but those filled elsewhere (most)
         if plan.how == "enum":
             found = normalizer.enum_mentions(plan.spec, text, lo, hi, words)
             if not found and plan.spec.required:
