@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 from enum import Enum
+from itertools import compress
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -271,61 +274,108 @@ class _Occurrences:
     evidence spans that was most of the coding time. str.count counts the non-overlapping matches
     found left to right; those inside a prefix are exactly the whole text's left-to-right matches
     that end within it, so each distinct quote's matches are found once and every count is a
-    bisect into their ends. A quote's matches are found through an index of the text's pieces
-    of PIECES characters at every STEP-th offset: any match covers one such offset, at one of any
-    STEP consecutive positions of the quote (long pieces pick out the varying words of a
-    formulaic sentence; shorter quotes use shorter pieces, the shortest are searched directly).
+    bisect into their ends. A quote's matches are found through the text's pieces of PIECES
+    characters at every STEP-th offset: any match covers one such offset, at one of any STEP
+    consecutive positions of the quote (long pieces pick out the varying words of a formulaic
+    sentence; shorter quotes use shorter pieces, the shortest are searched directly, and so are
+    the few quotes of a size when too few to be worth the pieces).
     """
 
     STEP = 12
     PIECES = (48, 12)
     LONG_TEXT = 100_000  # below this a count per span is cheaper than any index
+    # Fewer quotes of one piece size than this are searched for directly (a search through a
+    # megabyte ~0.3-0.5 ms, indexing its pieces of one size ~60 ms).
+    INDEXED = 100
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, quotes: Iterable[str] = ()):
+        """`quotes`: the quotes that will be asked about, when known: their matches are found in
+        one pass over the text's pieces (any other quote asked is looked for on its own)."""
         self.text = text
         self._ends: dict[str, list[int]] = {}
-        self._index: dict[int, dict[str, list[int]]] = {}
+        self._pieces: dict[int, tuple[list[str], Counter[str]]] = {}
+        if len(text) >= self.LONG_TEXT:
+            self._find(set(quotes))
 
     def before(self, quote: str, start: int) -> int:
         if len(self.text) < self.LONG_TEXT:
             return self.text.count(quote, 0, start)
         ends = self._ends.get(quote)
         if ends is None:
-            ends = self._ends[quote] = self._match_ends(quote)
+            self._find({quote})
+            ends = self._ends[quote]
         return bisect_right(ends, start)
 
-    def _match_ends(self, quote: str) -> list[int]:
-        text, size, step = self.text, len(quote), self.STEP
-        piece = next((n for n in self.PIECES if size >= step + n - 1), 0)
-        if not piece:
-            starts, at = [], text.find(quote)
-            while at >= 0:
-                starts.append(at)
-                at = text.find(quote, at + 1)
-        else:
-            index = self._index.get(piece)
-            if index is None:
-                index = self._index[piece] = {}
-                for t in range(0, len(text) - piece + 1, step):
-                    index.setdefault(text[t : t + piece], []).append(t)
-            # The STEP offsets start where a piece is rarest in the text (tried every half STEP:
-            # one piece's rarity is a fair guess for its neighbours').
-            lo = min(
-                range(0, size - step - piece + 2, step // 2 or 1),
-                key=lambda j: len(index.get(quote[j : j + piece], ())),
-            )
-            found = set()
-            for j in range(lo, lo + step):
-                for t in index.get(quote[j : j + piece], ()):
+    def _find(self, quotes: set[str]) -> None:
+        """The ends of each quote's left-to-right matches (self._ends). Each quote asks for its STEP
+        pieces where they are rarest in the text; the text's pieces that are asked for are picked
+        out in C (map, compress), and only those are stepped through: a dict of every piece's
+        offsets, made in Python, was most of the time on a long text."""
+        text, step = self.text, self.STEP
+        wanted: dict[int, dict[str, list[tuple[str, int]]]] = {}  # piece size -> piece -> (quote, j)
+        starts: dict[str, set[int]] = {}
+        by_piece: dict[int, list[str]] = {}
+        for quote in quotes:
+            by_piece.setdefault(next((n for n in self.PIECES if len(quote) >= step + n - 1), 0), []).append(quote)
+        for piece, group in by_piece.items():
+            if not piece or (len(group) < self.INDEXED and piece not in self._pieces):
+                # Short quotes, and a few of a size no index was made for: one search each through
+                # the text (C) costs less than indexing its pieces.
+                for quote in group:
+                    found, at = [], text.find(quote)
+                    while at >= 0:
+                        found.append(at)
+                        at = text.find(quote, at + 1)
+                    self._ends[quote] = _left_to_right(found, len(quote))
+                continue
+            for quote in group:
+                self._asked(quote, piece, wanted.setdefault(piece, {}))
+                starts[quote] = set()
+        for piece, asked in wanted.items():
+            pieces = self._pieces_of(piece)[0]
+            hit = list(map(asked.__contains__, pieces))
+            offsets = range(0, len(text) - piece + 1, step)
+            for part, t in zip(compress(pieces, hit), compress(offsets, hit)):
+                for quote, j in asked[part]:
                     if t >= j and text.startswith(quote, t - j):
-                        found.add(t - j)
-            starts = sorted(found)
-        ends, free = [], 0
-        for at in starts:  # left to right, no overlaps: the matches str.count counts
-            if at >= free:
-                free = at + size
-                ends.append(free)
-        return ends
+                        starts[quote].add(t - j)
+        for quote, found_at in starts.items():
+            self._ends[quote] = _left_to_right(sorted(found_at), len(quote))
+
+    def _asked(self, quote: str, piece: int, asked: dict[str, list[tuple[str, int]]]) -> None:
+        """The quote's STEP pieces, from where they are rarest in the text (tried every half STEP:
+        one piece's rarity is a fair guess for its neighbours'), put into `asked` with their offsets."""
+        counts, size, step = self._pieces_of(piece)[1], len(quote), self.STEP
+        lo, least = 0, -1
+        for j in range(0, size - step - piece + 2, step // 2 or 1):
+            n = counts.get(quote[j : j + piece], 0)
+            if least < 0 or n < least:
+                lo, least = j, n
+                if n <= 1:
+                    break  # rare enough: at most its own match (any STEP offsets find every match)
+        for j in range(lo, lo + step):
+            asked.setdefault(quote[j : j + piece], []).append((quote, j))
+
+    def _pieces_of(self, piece: int) -> tuple[list[str], Counter[str]]:
+        """The text's pieces of `piece` characters at every STEP-th offset, and how often each stands
+        (Counter hashes each once: a string keeps its hash for the lookups after)."""
+        made = self._pieces.get(piece)
+        if made is None:
+            text = self.text
+            pieces = [text[t : t + piece] for t in range(0, len(text) - piece + 1, self.STEP)]
+            made = self._pieces[piece] = (pieces, Counter(pieces))
+        return made
+
+
+def _left_to_right(starts: list[int], size: int) -> list[int]:
+    """The ends of the non-overlapping matches, taken left to right (those str.count counts),
+    among matches of `size` characters at ascending `starts`."""
+    ends, free = [], 0
+    for at in starts:
+        if at >= free:
+            free = at + size
+            ends.append(free)
+    return ends
 
 
 def _evidence_basis(occurrences: _Occurrences, event: Event) -> str:
@@ -347,7 +397,7 @@ def assign_event_ids(document: Document, events: list[Event]) -> None:
     their location, then by a counter in list order.
     """
     taken = {e.id for e in events if e.id}
-    occurrences = _Occurrences(document.text)
+    occurrences = _Occurrences(document.text, (s.text for e in events if not e.id for s in e.evidence if s.text))
     for event in events:
         if event.id:
             continue

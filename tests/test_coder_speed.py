@@ -10,17 +10,21 @@ from coder.models import _Occurrences
 
 
 @pytest.mark.parametrize("gram", [1, 2, 3])
-def test_occurrences_equal_str_count(monkeypatch, gram):
+@pytest.mark.parametrize("indexed", [0, 1000])
+@pytest.mark.parametrize("told", [False, True])
+def test_occurrences_equal_str_count(monkeypatch, gram, indexed, told):
     # Overlapping repeats ("abab" in "ababab...") are where an index could count differently
     # from str.count, which takes non-overlapping matches left to right. Small pieces and no
-    # long-text threshold put every quote through the indexed path and the direct one.
+    # long-text threshold put every quote through the indexed path (indexed=0) or the direct one;
+    # the quotes are told up front (found in one pass) or asked one by one.
     monkeypatch.setattr(_Occurrences, "LONG_TEXT", 0)
+    monkeypatch.setattr(_Occurrences, "INDEXED", indexed)
     monkeypatch.setattr(_Occurrences, "STEP", gram)
     monkeypatch.setattr(_Occurrences, "PIECES", (gram + 2, gram))
     rng = random.Random(gram)
     for _ in range(300):
         text = "".join(rng.choice("ab ") for _ in range(rng.randint(0, 80)))
-        occurrences = _Occurrences(text)
+        asked = []
         for _ in range(20):
             if text and rng.random() < 0.7:  # evidence quotes are pieces of the text itself
                 a = rng.randrange(len(text))
@@ -28,6 +32,9 @@ def test_occurrences_equal_str_count(monkeypatch, gram):
             else:
                 quote = "".join(rng.choice("ab ") for _ in range(rng.randint(1, 8)))
                 start = rng.randint(0, len(text) + 2)
+            asked.append((quote, start))
+        occurrences = _Occurrences(text, [q for q, _ in asked] if told else ())
+        for quote, start in asked:
             assert occurrences.before(quote, start) == text.count(quote, 0, start), (text, quote, start)
 
 

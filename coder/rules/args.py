@@ -121,6 +121,10 @@ _UNNAMED_FORCE = re.compile(
     r"|\bIranian(?:-made)?\s+(?:weapons|arms|missiles|rockets|munitions|ammunition|drones)\b",
     re.I,
 )
+# Each alternative of _UNNAMED_FORCE holds one of these as a whole (folded) word: its nouns, "armed", "Iranian".
+_UNNAMED_NOUNS = frozenset("militia militias militiamen group groups force forces brigade regiment battalion".split())
+_UNNAMED_NOUNS |= {"faction", "factions", "unit", "detachment", "fighters", "gunmen", "formation", "formations"}
+_UNNAMED_NOUNS |= {"proxies", "proxy", "iranian", "armed"}
 _POSSESSIVE = re.compile(r"^[’']s\b")
 # "the al-Mayadin desert", "Albu Kamal countryside": the area around a town, not the town
 # itself (ACLED: the town at geo_precision 2). A governorate's countryside is in the gazetteer.
@@ -332,9 +336,10 @@ def is_patron(text: str, m: Mention, folded: str | None = None) -> bool:
     return bool(_PATRON.match(text[m.end : m.end + 14]) or _PATRON_BEFORE.search(text[max(0, m.start - 40) : m.start]))
 
 
-def unnamed_force(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """The span of an unnamed force introduced in text[start:end], if any."""
-    m = _UNNAMED_FORCE.search(text, start, end)
+def unnamed_force(text: str, start: int, end: int, words: frozenset[str] | None = None) -> tuple[int, int] | None:
+    """The span of an unnamed force introduced in text[start:end], if any. `words`: words_of(text, start,
+    end), if at hand: a text with no _UNNAMED_NOUNS (most) is not searched (re tries it at every position)."""
+    m = _UNNAMED_FORCE.search(text, start, end) if words is None or not words.isdisjoint(_UNNAMED_NOUNS) else None
     return (m.start(), m.end()) if m else None
 
 
@@ -365,19 +370,21 @@ def pick_actor(
     allowed = [m for m in actors if m.match.side in sides]
     if not allowed:
         return None, []
+    # Each mention's patron search done once (the ranking and the subject check below ask again).
+    patron = {id(m): is_patron(text, m, folded) for m in allowed}
 
     def cost(m: Mention[ActorMatch]) -> float:
         t0, t1 = trigger
         distance = (t0 - m.end) if m.end <= t0 else (m.start - t1) * 1.5 if m.start >= t1 else 0
         if is_generic(m.match):
             distance += 400
-        if is_patron(text, m, folded):
+        if patron[id(m)]:
             distance += 800
         return distance
 
     ranked = sorted(allowed, key=lambda m: (cost(m), m.start))
     best = ranked[0]
-    if best.end <= trigger[0] and not is_generic(best.match) and not is_patron(text, best, folded):
+    if best.end <= trigger[0] and not is_generic(best.match) and not patron[id(best)]:
         # "The Fatemiyoun and the Nujaba reached...": forces named together as one subject, none
         # said to lead; the first named is actor1, as the manual codes it (the others associated).
         for m in sorted(allowed, key=lambda m: m.start):
@@ -386,7 +393,7 @@ def pick_actor(
             if (
                 m.match.name != best.match.name
                 and not is_generic(m.match)
-                and not is_patron(text, m, folded)
+                and not patron[id(m)]
                 and _COORDINATED.fullmatch(text, m.end, best.start)
             ):
                 best = m

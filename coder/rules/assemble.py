@@ -36,6 +36,8 @@ class Consolidator:
     def __init__(self, codebook: Codebook):
         self._actors = {a.name: a for a in codebook.actors}
         self._places = {p.name: p for p in codebook.places}
+        # Each place's _place_level, asked for every pair of places a long article names.
+        self._levels = {name: self._place_level(p) for name, p in self._places.items()}
         # asked per merge and per pair of actors: the casefolded names once per codebook
         self._patrons = {name for name, actor in self._actors.items() if self._is_patron(actor)}
         # type -> [(field, {(value, value) pairs that are two incidents})], from the fields' `apart`
@@ -96,11 +98,14 @@ class Consolidator:
             return True  # a place borrowed from nowhere does not tell incidents apart
         if a.name == b.name:
             return True
-        wide, narrow = sorted((a, b), key=self._place_level, reverse=True)
-        level = self._place_level(wide)
+        levels = self._levels
+        la = levels[a.name] if levels.get(a.name) is not None and self._places[a.name] is a else self._place_level(a)
+        lb = levels[b.name] if levels.get(b.name) is not None and self._places[b.name] is b else self._place_level(b)
+        # The wider first, the first given on a tie (as a stable sort by level, widest first).
+        (wide, level), (narrow, narrow_level) = ((a, la), (b, lb)) if la >= lb else ((b, lb), (a, la))
         if level >= 2:
             return wide.country == narrow.country
-        if level == 1 and self._place_level(narrow) == 0 and wide.admin1 and wide.admin1 == narrow.admin1:
+        if level == 1 and narrow_level == 0 and wide.admin1 and wide.admin1 == narrow.admin1:
             return _km(a, b) <= 3 * _NEAR_KM
         if a.kind in _SETTLEMENTS and b.kind in _SETTLEMENTS:
             return False  # two named towns are two scenes, however close: al-Hari is not Albu Kamal

@@ -22,7 +22,7 @@ from typing import Any
 from ..codebook.model import Codebook
 from ..dates import only_a_year
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
-from ..normalize import DateResolution, Mention, Normalizer
+from ..normalize import DateResolution, Mention, Normalizer, find_numbers
 from ..text import Sentence, classify_blocks, headline, split_sentences
 from ..text.prefilter import Needs, PatternIndex
 from .args import catch_all_actors, is_generic, spoken_on
@@ -65,6 +65,7 @@ _MANY_YOUNG = 100_000
 _TRIGGER_SPREAD = 8
 # Between a trigger noun and the force that owns it: " of three ", " of the ", " belonging to ".
 # "a convoy of the regime's 4th Division": the words between may carry a possessive.
+_MONEY_HOWS = ("amount", "currency", "period")
 _OF_PHRASE = re.compile(r"\s+(?:of|belonging to|owned by)\s+(?:[\w'’-]+\s+){0,3}?", re.I)
 
 
@@ -101,6 +102,8 @@ class RuleCoder:
                 if needs is not None and any(len(places) > 1 for places in needs.alternatives):
                     self._trigger_needs[id(t.pattern)] = needs
         self._seats = governorate_seats(codebook.places)
+        # The types with a sum of money to fill (sentence_money asks for the others in vain).
+        self._money_types = {ct.id for ct in self.types if any(p.how in _MONEY_HOWS for p in ct.plans)}
 
     def info(self) -> CoderInfo:
         return CoderInfo.found(self.name, __version__, self.codebook.version)
@@ -163,8 +166,9 @@ class RuleCoder:
         order: list[tuple] = []
         last_of_type: dict[str, tuple[int, Event]] = {}  # type -> (sentence, event) last coded
         evidence = EvidenceIndex()  # keeps repeated absorbs into one event linear
+        said: dict[tuple[str, int], Any] = {}  # what a sentence says whatever the type (_build)
         for si, ct, trig, weight, n_hits, moves_object in self._triggers(ctx):
-            built = self._build(ctx, si, ct, trig, weight, n_hits, moves_object)
+            built = self._build(ctx, si, ct, trig, weight, n_hits, moves_object, said)
             antecedent = self._antecedent(ctx, si, trig, last_of_type.get(ct.id))
             for event in built:
                 if antecedent is not None and self.consolidator.dates_agree(antecedent, event):
@@ -188,12 +192,18 @@ class RuleCoder:
         # in the body's order: the headline joins the evidence after
         events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, type_order.get(e.type, 99)))
         headline_as_evidence(ctx, self.types, events)
+        # Each type's definition and fields, looked up once (the codebook scans and merges per call).
+        of_type: dict[str, tuple[Any, dict]] = {}
         for event in events:
-            event.fields["notes"] = FieldValue.found(
-                render_notes(self.codebook.event_type(event.type), event), alignment=Alignment.none
-            )
+            spec = of_type.get(event.type)
+            if spec is None:
+                spec = of_type[event.type] = (
+                    self.codebook.event_type(event.type),
+                    self.codebook.fields_for(event.type),
+                )
+            event.fields["notes"] = FieldValue.found(render_notes(spec[0], event), alignment=Alignment.none)
             self.normalizer.fill_derived(event, document)
-            event.fields = _ordered(self.codebook.fields_for(event.type), event.fields)
+            event.fields = _ordered(spec[1], event.fields)
         return events
 
     # -- 1-2: text, names, dates -----------------------------------------------------
@@ -339,9 +349,13 @@ class RuleCoder:
         weight: float,
         n_hits: int,
         moves_object: bool = False,
+        said: dict[tuple[str, int], Any] | None = None,
     ) -> list[Event]:
         """The events one trigger makes: arguments filled one by one (fill.py), one event per location.
-        `moves_object`: the trigger is a verb that moves a force named as its object (`mover: object`)."""
+        `moves_object`: the trigger is a verb that moves a force named as its object (`mover: object`).
+        `said`: one document's memo of what a sentence says whatever the type (its numbers, sums,
+        dates): a sentence with triggers of two types is read once."""
+        said = {} if said is None else said
         sentence = ctx.sentences[si]
         draft = start_draft(ctx.doc.text, weight, n_hits, trig)
         picked = fill_actors(draft, ctx, si, ct, trig, self._catch_all, ctx.back(si), moves_object)
@@ -370,19 +384,24 @@ class RuleCoder:
             return []
         if borrowed:
             draft.adjust("place from another sentence", -0.1)
-        fill_date(
-            draft,
-            self._date(ctx, si, trig, actor.match.name),
-            plans,
-            ctx.doc.publication_date,
-            year_only=only_a_year(ctx.doc.text, sentence.start, sentence.end, ctx.folded()),
-        )
         lo, hi = sentence.start, sentence.end
+        year_only = said.get(("year", si))
+        if year_only is None:
+            year_only = said[("year", si)] = only_a_year(ctx.doc.text, lo, hi, ctx.folded())
+        when = self._date(ctx, si, trig, actor.match.name, said)
+        fill_date(draft, when, plans, ctx.doc.publication_date, year_only=year_only)
         flagged = fill_type_fields(
             draft, self.normalizer, ct, lo, hi, trig, tribal, lambda plan: self._enum_near(ctx, si, plan), ctx.words(si)
         )
-        money = sentence_money(ct, ctx.doc.text, lo, hi)
-        fill_counts(draft, ct, lo, hi, [(d.start, d.end) for d in ctx.dates[si]], money, ctx.folded())
+        money: list[Any] = []
+        if ct.id in self._money_types:
+            money = said.get(("money", si))  # type: ignore[assignment]
+            if money is None:
+                money = said[("money", si)] = sentence_money(ct, ctx.doc.text, lo, hi)
+        numbers = said.get(("numbers", si))
+        if numbers is None:
+            numbers = said[("numbers", si)] = find_numbers(ctx.doc.text, lo, hi, ctx.folded())
+        fill_counts(draft, ct, lo, hi, [(d.start, d.end) for d in ctx.dates[si]], money, ctx.folded(), numbers)
         fill_money(
             draft,
             ct,
@@ -421,8 +440,8 @@ class RuleCoder:
         text = ctx.doc.text
         return last[1] if _DEFINITE.search(text[max(ctx.sentences[si].start, trig[0] - 40) : trig[0]]) else None
 
-    def _date(self, ctx: Ctx, si: int, trig: tuple[int, int], actor: str) -> DateResolution | None:
-        here = self._event_dates(ctx, si)
+    def _date(self, ctx: Ctx, si: int, trig: tuple[int, int], actor: str, said: dict) -> DateResolution | None:
+        here = self._event_dates(ctx, si, said)
         if here:
             return min(here, key=lambda d: abs(d.start - trig[0]))
         if ctx.dates[si]:
@@ -438,15 +457,19 @@ class RuleCoder:
                     # "On Friday Hezbollah emptied its sites in Beirut. The factions in Deir
                     # ez-Zor recalled their men": that day is another force's.
                     return None
-                usable = self._event_dates(ctx, back)
+                usable = self._event_dates(ctx, back, said)
                 return usable[-1] if usable else None
         return None
 
     @staticmethod
-    def _event_dates(ctx: Ctx, si: int) -> list[DateResolution]:
-        """The sentence's dates but the days a source spoke ("reported on November 21 that...")."""
-        start = ctx.sentences[si].start
-        return [d for d in ctx.dates[si] if not spoken_on(ctx.doc.text, start, d.start)]
+    def _event_dates(ctx: Ctx, si: int, said: dict) -> list[DateResolution]:
+        """The sentence's dates but the days a source spoke ("reported on November 21 that...").
+        `said`: _build's memo (the sentences before are asked again by the triggers after)."""
+        found = said.get(("dates", si))
+        if found is None:
+            start = ctx.sentences[si].start
+            found = said[("dates", si)] = [d for d in ctx.dates[si] if not spoken_on(ctx.doc.text, start, d.start)]
+        return found
 
     def _enum_near(self, ctx: Ctx, si: int, plan) -> list:
         for other in (si - 1, si + 1):

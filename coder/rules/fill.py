@@ -119,7 +119,7 @@ def fill_actors(
             m.match.side in ct.sides for m in ctx.actors[si]
         ):
             return None  # another side is the subject: not coded for this type
-        unnamed = unnamed_force(text, sentence.start, sentence.end)
+        unnamed = unnamed_force(text, sentence.start, sentence.end, ctx.words(si))
         fallback = next((catch_all[s] for s in ct.sides if s in catch_all), None)
         if unnamed is not None and fallback is not None:
             # A force the sentence introduces is a new one, not the one named before;
@@ -170,9 +170,32 @@ def fill_actors(
 _SUBJECT_GAP = re.compile(r"(?:\s+(?!(?:and|or|but|who|which|that|after|before|while|when)\b)[\w'’-]+){0,5}\s+", re.I)
 
 
+def _of_type(ct: CompiledType) -> tuple[CompiledType, list[re.Pattern], bool, list[Any]]:
+    """What each trigger of the type asks of its plans, listed once per compiled type: (the type,
+    the cues of its flags that say who does them (`done_by`: the seizing force), whether it has
+    money fields, its enum, flag and tribal-names plans in order)."""
+    known = _OF_TYPE.get(id(ct))
+    if known is None or known[0] is not ct:
+        cues = [plan.flag_re for plan in ct.plans if plan.how == "flag" and plan.flag_re and plan.spec.done_by]
+        money = any(p.how in ("amount", "currency", "period") for p in ct.plans)
+        typed = [p for p in ct.plans if p.how in ("enum", "flag", "tribal_names")]
+        if len(_OF_TYPE) > 64:  # a coder's few types; bounded where many coders are made (tests)
+            _OF_TYPE.clear()
+        known = _OF_TYPE[id(ct)] = (ct, cues, money, typed)
+    return known
+
+
 def _doer_cues(ct: CompiledType) -> list[re.Pattern]:
-    """The cues of the type's flags that say who does them (`done_by`: the seizing force)."""
-    return [plan.flag_re for plan in ct.plans if plan.how == "flag" and plan.flag_re and plan.spec.done_by]
+    return _of_type(ct)[1]
+
+
+def _has_money(ct: CompiledType) -> bool:
+    return _of_type(ct)[2]
+
+
+# id(compiled type) -> _of_type's answer; the type kept alongside so a new type made at a freed
+# id is never answered for the old one.
+_OF_TYPE: dict[int, tuple[CompiledType, list[re.Pattern], bool, list[Any]]] = {}
 
 
 def flag_doer(ctx, si: int, ct: CompiledType, actor: Mention, catch_all: dict) -> tuple[Mention | None, Mention] | None:
@@ -255,7 +278,7 @@ def fill_type_fields(
     `words`: words_of(text, lo, hi), which rule most lexicon cues out without a search."""
     text = draft.text
     flagged = False
-    for plan in ct.plans:
+    for plan in _of_type(ct)[3]:  # ct.plans but those filled elsewhere (most)
         if plan.how == "enum":
             found = normalizer.enum_mentions(plan.spec, text, lo, hi, words)
             if not found and plan.spec.required:
@@ -283,7 +306,7 @@ def fill_type_fields(
 def sentence_money(ct: CompiledType, text: str, lo: int, hi: int) -> list[Any]:
     """The sums of money in text[lo:hi], for a type with money fields (none asked otherwise): read once,
     by the counts (a sum is no count) and by the money fields."""
-    if not any(p.how in ("amount", "currency", "period") for p in ct.plans):
+    if not _has_money(ct):
         return []
     return find_money(text, lo, hi)
 
@@ -296,11 +319,13 @@ def fill_counts(
     skip: list[tuple[int, int]],
     money: Sequence[Any] = (),
     folded: str | None = None,
+    numbers: list | None = None,
 ) -> None:
     """Counts of the sentence's numbers, but those of dates (`skip`) and of its sums of money
     (`money`: "salaries of 350,000 pounds per member" counts no members). `folded`:
-    folded_text(draft.text), if at hand."""
-    numbers = find_numbers(draft.text, lo, hi, folded)
+    folded_text(draft.text), if at hand; `numbers`: find_numbers of the sentence, if at hand."""
+    if numbers is None:
+        numbers = find_numbers(draft.text, lo, hi, folded)
     if numbers and money:
         skip = [*skip, *((m.start, m.end) for m in money)]
     for name, number in count_fields(draft.text, numbers, ct.plans, skip).items():
@@ -310,7 +335,7 @@ def fill_counts(
 def fill_money(draft: Draft, ct: CompiledType, money: Sequence[Any], nearby: list[tuple[int, int]] = ()) -> None:
     """Amount, currency and period from the trigger's sentence (`money`: sentence_money), else the
     sentence after or before it ("Hezbollah recruited 50 young men. Each is paid $200 a month.")."""
-    if not any(p.how in ("amount", "currency", "period") for p in ct.plans):
+    if not _has_money(ct):
         return
     for a, b in nearby:
         if money:
@@ -346,6 +371,7 @@ def events_at(draft: Draft, ct: CompiledType, locations: list, near: bool, evide
     events = []
     # "reached X and Y": one event each, and neither town is the other's destination.
     listed = {place.mention.match.name for place in locations}
+    confidence = draft.confidence
     for place in locations:
         fields = dict(draft.fields)
         match = place.mention.match
@@ -363,7 +389,7 @@ def events_at(draft: Draft, ct: CompiledType, locations: list, near: bool, evide
             Event.found(
                 ct.id,
                 fields,
-                draft.confidence,
+                confidence,
                 [evidence],
                 [ConfidenceReason.found(r, round(d, 2)) for r, d in draft.reasons],
             )

@@ -24,6 +24,7 @@ _THAT_TOWN = r"(?:the|that|this)\s+(city|town|village)\b(?!\s+of\b)"
 _TOWN_ANAPHOR = re.compile(_TO_THE + _THAT_TOWN, re.I)
 # The trigger's own phrase pointing at a town already named: "arrived in the city".
 _THE_TOWN = re.compile(r"[\w\s-]{0,30}?\b(?:in|into|to|at)\s+" + _THAT_TOWN, re.I)
+_TOWN_NOUNS = frozenset({"city", "town", "village"})
 _KINDS_OF_NOUN = {"city": {"city", "town"}, "town": {"city", "town", "village"}, "village": {"village", "town"}}
 # "into the city", after a governorate named like its capital: that city.
 _THE_CITY = re.compile(_TO_THE + r"(the\s+city)\b(?!\s+of\b)", re.I)
@@ -151,6 +152,9 @@ def _town_said_before(ctx: Ctx, si: int, trig: tuple[int, int]) -> PlaceRole | N
     """ "Sources in the X city say a militia has arrived in the city": the town the same sentence
     named before "the city" (even as where the sources are), when the trigger's phrase points at it."""
     sentence = ctx.sentences[si]
+    # Its noun is a whole word of the sentence: most sentences hold none of the three.
+    if _TOWN_NOUNS.isdisjoint(ctx.words(si)):
+        return None
     anaphor = _THE_TOWN.match(ctx.doc.text, trig[0], sentence.end)
     if anaphor is None:
         return None
