@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
-from operator import add, itemgetter, not_
+from operator import add, and_, attrgetter, itemgetter, not_
 from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 from rapidfuzz import fuzz, process
@@ -210,16 +210,15 @@ def _tokens_of(text: str, start: int, end: int, out: Tokens) -> None:
     capitals = list(map(str.isupper, map(_FIRST_CHAR, raws)))
     uppers = list(map(str.isupper, raws))
     if not plain:
-        # Marks inside a word or other scripts: those words are redone one by one.
-        chunk: list[Token] = []
-        for i, raw in enumerate(raws):
-            if raw.isascii() and raw.isalnum():
-                chunk.append(_new_token(Token, (lows[i], starts[i], ends[i], articles[i], capitals[i], uppers[i])))
-            else:
-                chunk += _slow_tokens(text, raw, starts[i], ends[i])
-        redone = Tokens.of(chunk)
-        lows, starts, ends = redone.texts, redone.starts, redone.ends
-        articles, capitals, uppers = redone.articles, redone.capitals, redone.uppers
+        # Marks inside a word or other scripts: those words (a few a piece) are redone one by one,
+        # their columns spliced in from the last to the first so the earlier indexes hold.
+        columns = (lows, starts, ends, articles, capitals, uppers)
+        ascii_words = map(str.isascii, raws)
+        redo = [i for i, ok in enumerate(map(and_, ascii_words, map(str.isalnum, raws))) if not ok]
+        for i in reversed(redo):
+            redone = Tokens.of(_slow_tokens(text, raws[i], starts[i], ends[i]))
+            for column, new in zip(columns, _columns(redone)):
+                column[i : i + 1] = new
     if not out.texts:
         # The first piece (most often the only one): its fresh columns are taken, not copied.
         out.texts, out.starts, out.ends = lows, starts, ends
@@ -234,6 +233,7 @@ def _tokens_of(text: str, start: int, end: int, out: Tokens) -> None:
 
 
 _FIRST_CHAR = itemgetter(0)
+_columns = attrgetter("texts", "starts", "ends", "articles", "capitals", "uppers")
 _UNSET: Any = object()  # "not asked yet" in the fuzzy caches (None is a cached "no match")
 
 
@@ -439,13 +439,22 @@ def scan_together(
     cols = toks if isinstance(toks, Tokens) else Tokens.of(toks)
     texts, t_starts, t_ends = cols.texts, cols.starts, cols.ends
     n_tok = len(texts)
-    # Only a token that may start a name can: a key's first word, an article, or (fuzzy) a
-    # capitalised word. Picked out in C (map, compress) instead of a step per token.
-    openers = _openers_of(indexes)
-    starts = set(compress(range(n_tok), map(openers.__contains__, texts)))
-    if fuzzy:
-        starts.update(compress(range(n_tok), cols.capitals))
+    # Only a token that may start a name can: an article or a one-word key (NameIndex._at looks
+    # for the longest key there), the first word of a longer key followed by an article or by the
+    # key's second word (_at's other case: "the" alone opens nothing, "the Badia" may), or (fuzzy)
+    # a capitalised word that is no article. At any other token _at answers None for every index,
+    # so it is not asked. Picked out in C (map, compress) instead of a step per token.
+    singles, firsts, pairs = _openers_of(indexes)
     articles, capitals = cols.articles, cols.capitals
+    starts = set(compress(range(n_tok), map(singles.__contains__, texts)))
+    starts.update(compress(range(n_tok), articles))
+    nexts = texts[1:]
+    if nexts:
+        first = list(map(firsts.__contains__, texts[:-1]))
+        starts.update(compress(range(n_tok), map(and_, first, articles[1:])))
+        starts.update(compress(range(n_tok), map(and_, first, map(pairs.__contains__, zip(texts, nexts)))))
+    if fuzzy:
+        starts.update(compress(range(n_tok), map(and_, capitals, map(not_, articles))))
     found: list[list[Mention[tuple[Any, str, float]]]] = [[] for _ in indexes]
     after = [0] * len(indexes)  # per index, the token after its last mention: mentions never overlap
     steps = [(k, index, index._openers, index._fuzzy_words) for k, index in enumerate(indexes)]
@@ -475,16 +484,21 @@ def scan_together(
     return found
 
 
-_OPENERS: dict[tuple[int, ...], tuple[tuple[NameIndex[Any], ...], frozenset[str]]] = {}
+_Openers = tuple[frozenset[str], frozenset[str], frozenset[tuple[str, ...]]]
+_OPENERS: dict[tuple[int, ...], tuple[tuple[NameIndex[Any], ...], _Openers]] = {}
 
 
-def _openers_of(indexes: Sequence[NameIndex[Any]]) -> frozenset[str]:
-    """The words that may open a name of any of the indexes (made once per set of indexes; the
-    indexes are kept with it so their ids are not reused while it is cached)."""
+def _openers_of(indexes: Sequence[NameIndex[Any]]) -> _Openers:
+    """What scan_together picks openers by, for any of the indexes: the one-word keys, the first
+    words of keys and the first two words of keys (made once per set of indexes; the indexes are
+    kept with it so their ids are not reused while it is cached)."""
     key = tuple(map(id, indexes))
     got = _OPENERS.get(key)
     if got is None:
         if len(_OPENERS) > 8:
             _OPENERS.clear()
-        got = _OPENERS[key] = (tuple(indexes), frozenset().union(*(index._openers for index in indexes)))
+        singles = frozenset().union(*(index._singles for index in indexes))
+        firsts = frozenset().union(*(index.first_tokens for index in indexes))
+        pairs = frozenset(lead for index in indexes for lead in index._leads if len(lead) == 2)
+        got = _OPENERS[key] = (tuple(indexes), (singles, firsts, pairs))
     return got[1]
