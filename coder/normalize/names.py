@@ -212,7 +212,7 @@ def _tokens_of(text: str, start: int, end: int, out: Tokens) -> None:
     if not plain:
         # Marks inside a word or other scripts: those words (a few a piece) are redone one by one,
         # their columns spliced in from the last to the first so the earlier indexes hold.
-        columns = (lows, starts, ends, articles, capitals, uppers)
+        columns: tuple[list[Any], ...] = (lows, starts, ends, articles, capitals, uppers)
         ascii_words = map(str.isascii, raws)
         redo = [i for i, ok in enumerate(map(and_, ascii_words, map(str.isalnum, raws))) if not ok]
         for i in reversed(redo):
@@ -289,6 +289,16 @@ class NameIndex(Generic[T]):
         # into a name, so the longest-match loop stops there instead of at max_n words.
         self._leads = frozenset(k[:n] for k in self.exact for n in range(1, len(k) + 1))
         self.first_tokens = frozenset(k[0] for k in self.exact)
+        # The keys as a tree of words, for _longest: word -> [the words that may follow, the entry
+        # of the key that ends here or None, whether that key needs capitals]. Walking it asks one
+        # dictionary per word instead of making and hashing a tuple of the words so far twice.
+        self._tree: dict[str, list[Any]] = {}
+        for key, hit in self.exact.items():
+            node, step = self._tree, []
+            for word in key:
+                step = node.setdefault(word, [{}, None, False])
+                node = step[0]
+            step[1:] = [hit, key in self.acronyms]
         self._openers = self.first_tokens | ARTICLES  # words a scan looks at (with capitals)
         self._singles = frozenset(k[0] for k in self.exact if len(k) == 1)
         self._fuzzy_words: dict[str, tuple[T, float] | None] = {}  # fuzzy() of one word, asked most
@@ -387,26 +397,19 @@ class NameIndex(Generic[T]):
 
     def _longest(self, toks: Tokens, i: int) -> tuple[int, T, str, float] | None:
         texts, articles, starts, ends = toks.texts, toks.articles, toks.starts, toks.ends
-        words: list[str] = []
+        node = self._tree  # the keys that start with the words so far (a key has at most max_n)
         best: tuple[int, T, str, float] | None = None
         last = min(len(texts), i + self.max_n + 2)  # +2: articles inside the name
         for j in range(i, last):
             if j > i and starts[j] - ends[j - 1] > 3:
                 break  # a name does not span punctuation or a line break gap
             if not articles[j]:
-                words.append(texts[j])
-                if len(words) > self.max_n:
-                    break
-                key = tuple(words)
-                if key not in self._leads:
+                step = node.get(texts[j])
+                if step is None:
                     break  # no key starts with these words: no longer match either
-                hit = self.exact.get(key)
-                if hit is not None and len(words) == 1 and key in self.acronyms and not toks.uppers[j]:
-                    hit = None
-                if hit is not None:
+                node, hit, acronym = step
+                if hit is not None and not (acronym and not toks.uppers[j]):
                     best = (j, hit[0], "exact" if hit[1] else "alias", 100.0)
-            elif j == i and len(words) == 0:
-                continue
         return best
 
     def _fuzzy_at(self, toks: Tokens, i: int) -> tuple[int, T, str, float] | None:
