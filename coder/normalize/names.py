@@ -213,8 +213,8 @@ def _tokens_of(text: str, start: int, end: int, out: Tokens) -> None:
         # Marks inside a word or other scripts: those words (a few a piece) are redone one by one,
         # their columns spliced in from the last to the first so the earlier indexes hold.
         columns: tuple[list[Any], ...] = (lows, starts, ends, articles, capitals, uppers)
-        ascii_words = map(str.isascii, raws)
-        redo = [i for i, ok in enumerate(map(and_, ascii_words, map(str.isalnum, raws))) if not ok]
+        plain_words = map(and_, map(str.isascii, raws), map(str.isalnum, raws))
+        redo = list(compress(range(len(raws)), map(not_, plain_words)))
         for i in reversed(redo):
             redone = Tokens.of(_slow_tokens(text, raws[i], starts[i], ends[i]))
             for column, new in zip(columns, _columns(redone)):
@@ -451,13 +451,14 @@ def scan_together(
     articles, capitals = cols.articles, cols.capitals
     starts = set(compress(range(n_tok), map(singles.__contains__, texts)))
     starts.update(compress(range(n_tok), articles))
-    nexts = texts[1:]
-    if nexts:
-        first = list(map(firsts.__contains__, texts[:-1]))
-        starts.update(compress(range(n_tok), map(and_, first, articles[1:])))
-        starts.update(compress(range(n_tok), map(and_, first, map(pairs.__contains__, zip(texts, nexts)))))
+    # A key's first word (a few tokens in ten) with the next token: an article, or the key's second.
+    firsts_at = list(compress(range(n_tok - 1), map(firsts.__contains__, texts)))
+    nexts_at = list(map((1).__add__, firsts_at))
+    starts.update(compress(firsts_at, map(articles.__getitem__, nexts_at)))
+    pairs_at = zip(map(texts.__getitem__, firsts_at), map(texts.__getitem__, nexts_at))
+    starts.update(compress(firsts_at, map(pairs.__contains__, pairs_at)))
     if fuzzy:
-        starts.update(compress(range(n_tok), map(and_, capitals, map(not_, articles))))
+        starts.update(compress(range(n_tok), capitals))  # (the articles among them are in already)
     found: list[list[Mention[tuple[Any, str, float]]]] = [[] for _ in indexes]
     after = [0] * len(indexes)  # per index, the token after its last mention: mentions never overlap
     steps = [(k, index, index._openers, index._fuzzy_words) for k, index in enumerate(indexes)]
