@@ -1,18 +1,21 @@
 """Short cuts of the fourteenth speed round never change an answer: the tree of keys finds the
 longest name the tuple-of-words look-ups found, the scan that skips tokens where no index can
 answer finds what every index finds token by token, a cue's first match is there exactly when
-word_matches lists one, and the stretches of a long span searched for place candidates give the
-candidates of the whole span."""
+word_matches lists one (and Ctx.exists when the Ctx's finder finds one), and the stretches of a
+long span searched for place candidates give the candidates of the whole span."""
 
 from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
 
 from coder.codebook import load_codebook
+from coder.models import Document
 from coder.normalize import Normalizer
 from coder.normalize.names import NameIndex, Tokens, scan_together, tokens
 from coder.normalize.unknown import place_candidates, place_candidates_in
+from coder.rules.coder import RuleCoder
 from coder.text.headsearch import word_match_exists, word_matches
 
 _SEPARATORS = [" ", " ", " ", "-", ", ", ". ", "  ", "   ", "    ", "\n", " — ", "’", ""]
@@ -107,3 +110,18 @@ def test_long_spans_give_the_candidates_of_the_whole_span():
         text = " ".join(rng.choice(pieces) for _ in range(rng.randint(3000, 6000)))
         start, end = rng.randint(0, 100), len(text) - rng.randint(0, 100)
         assert place_candidates_in(text, start, end) == place_candidates(text, start, end)
+
+
+def test_a_cue_is_there_exactly_when_its_finder_finds_it():
+    coder = RuleCoder(load_codebook())
+    patterns = list({id(p): p for p in coder._patterns._patterns}.values())
+    golden = Path(__file__).resolve().parents[1] / "golden"
+    found = 0
+    for path in sorted(golden.glob("*.txt"))[:6]:
+        ctx = coder._prepare(Document(id=path.stem, text=path.read_text(encoding="utf-8")))
+        for si, sentence in enumerate(ctx.sentences):
+            for pattern in patterns:
+                listed = next(iter(ctx.finder(pattern)(si, sentence.start, sentence.end)), None) is not None
+                assert ctx.exists(pattern, si, sentence.start, sentence.end) == listed, (path.name, si, pattern)
+                found += listed
+    assert found > 50

@@ -47,7 +47,7 @@ class Ctx:
     _words: dict[int, frozenset[str]] = field(default_factory=dict)
     _hits: dict[int, set] = field(default_factory=dict)
     _marks: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
-    _finders: dict[int, tuple] = field(default_factory=dict)  # id(pattern) -> Ctx._finder's answer
+    _finders: dict[int, tuple] = field(default_factory=dict)  # id(pattern) -> what Ctx.finder decided
     # sentence -> args.place_roles of its places (locate.roles_of): asked again for every trigger near it
     role_memo: dict[int, list] = field(default_factory=dict)
     patterns: PatternIndex | None = None
@@ -77,7 +77,12 @@ class Ctx:
         found = self._finders.get(id(pattern))
         if found is None:
             found = self._finders[id(pattern)] = self._finder(pattern)
-        return found[0]
+        if found[0]:
+            _, lower, folded, heads = found
+            words = self.words
+            return lambda si, a, b: word_matches(lower, folded, a, b, heads.intersection(words(si)))
+        _, searcher, searched = found
+        return lambda _si, a, b: searcher.finditer(searched, a, b)
 
     def exists(self, pattern: re.Pattern, si: int, a: int, b: int) -> bool:
         """Has the finder a match in text[a:b] of sentence si? Where it would try the pattern at
@@ -85,24 +90,22 @@ class Ctx:
         found = self._finders.get(id(pattern))
         if found is None:
             found = self._finders[id(pattern)] = self._finder(pattern)
-        if found[1] is not None:
-            lower, folded, heads = found[1]
+        if found[0]:
+            _, lower, folded, heads = found
             return word_match_exists(lower, folded, a, b, heads.intersection(self.words(si)))
-        return next(iter(found[0](si, a, b)), None) is not None
+        _, searcher, searched = found
+        return searcher.search(searched, a, b) is not None
 
-    def _finder(self, pattern: re.Pattern) -> tuple[Callable[[int, int, int], Iterable[re.Match[str]]], Any]:
-        """finder's answer, and (case-free pattern, folded text, heads) where it asks the words' places."""
+    def _finder(self, pattern: re.Pattern) -> tuple:
+        """What finder decides for the pattern: (True, case-free pattern, folded text, heads) where
+        it tries the pattern at the words' places, else (False, searcher, the text it searches).
+        Nothing in it refers back to the Ctx (a function of its own would: a reference cycle)."""
         heads = self.patterns.heads.get(id(pattern))
         lower = self.patterns.lower_of(pattern) if heads is not None else None
         folded = self.folded() if lower is not None else None
         if heads is not None and lower is not None and folded is not None:
-            words = self.words
-            return (
-                lambda si, a, b: word_matches(lower, folded, a, b, heads.intersection(words(si))),
-                (lower, folded, heads),
-            )
-        searcher, searched = self.matcher(pattern)
-        return (lambda _si, a, b: searcher.finditer(searched, a, b)), None
+            return True, lower, folded, heads
+        return (False, *self.matcher(pattern))
 
     def folded(self) -> str | None:
         """folded_text(doc.text), made once."""
