@@ -212,7 +212,8 @@ def _window_hits(text: str, a: int, b: int) -> list[tuple[int, int, int, str, re
     """(start, -length, order, kind, pattern, b) of every match of every pattern in text[a:b]."""
     words = words_of(text, a, b)
     allowed = _FIRST.hits(words)
-    allowed.update(k for k in _FIRST.prefixed if _FIRST.allows(k, words, allowed))
+    digits = _DIGIT_HEAD in words
+    allowed.update(k for k in _FIRST.prefixed if (digits or k not in _YEAR_HEADS) and _FIRST.allows(k, words, allowed))
     lead = 1 if a > 0 else 0  # \b at `a` looks at the character before
     part = text[a - lead : b]
     low = part.lower() if part.isascii() else folded_text(part)
@@ -235,6 +236,9 @@ def _window_hits(text: str, a: int, b: int) -> list[tuple[int, int, int, str, re
     return hits
 
 
+# The patterns whose words may only start with digits ("19", "20"): words_of marks the words that
+# hold a word starting with a digit (_DIGIT_HEAD), and most windows' words hold none.
+_YEAR_HEADS = frozenset(k for k, heads in _FIRST.prefixed.items() if all(h[:1].isdecimal() for h in heads))
 # Prefilter.heads of each date pattern: it is tried only where one of the window's words stands.
 _HEADS = {key: first.heads for key, first in _FIRST.first.items() if first.heads is not None}
 

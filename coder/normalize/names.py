@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
-from operator import add, itemgetter, not_
+from operator import add, and_, attrgetter, itemgetter, not_
 from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 from rapidfuzz import fuzz, process
@@ -210,16 +210,15 @@ def _tokens_of(text: str, start: int, end: int, out: Tokens) -> None:
     capitals = list(map(str.isupper, map(_FIRST_CHAR, raws)))
     uppers = list(map(str.isupper, raws))
     if not plain:
-        # Marks inside a word or other scripts: those words are redone one by one.
-        chunk: list[Token] = []
-        for i, raw in enumerate(raws):
-            if raw.isascii() and raw.isalnum():
-                chunk.append(_new_token(Token, (lows[i], starts[i], ends[i], articles[i], capitals[i], uppers[i])))
-            else:
-                chunk += _slow_tokens(text, raw, starts[i], ends[i])
-        redone = Tokens.of(chunk)
-        lows, starts, ends = redone.texts, redone.starts, redone.ends
-        articles, capitals, uppers = redone.articles, redone.capitals, redone.uppers
+        # Marks inside a word or other scripts: those words (a few a piece) are redone one by one,
+        # their columns spliced in from the last to the first so the earlier indexes hold.
+        columns: tuple[list[Any], ...] = (lows, starts, ends, articles, capitals, uppers)
+        plain_words = map(and_, map(str.isascii, raws), map(str.isalnum, raws))
+        redo = list(compress(range(len(raws)), map(not_, plain_words)))
+        for i in reversed(redo):
+            redone = Tokens.of(_slow_tokens(text, raws[i], starts[i], ends[i]))
+            for column, new in zip(columns, _columns(redone)):
+                column[i : i + 1] = new
     if not out.texts:
         # The first piece (most often the only one): its fresh columns are taken, not copied.
         out.texts, out.starts, out.ends = lows, starts, ends
@@ -234,6 +233,7 @@ def _tokens_of(text: str, start: int, end: int, out: Tokens) -> None:
 
 
 _FIRST_CHAR = itemgetter(0)
+_columns = attrgetter("texts", "starts", "ends", "articles", "capitals", "uppers")
 _UNSET: Any = object()  # "not asked yet" in the fuzzy caches (None is a cached "no match")
 
 
@@ -289,6 +289,16 @@ class NameIndex(Generic[T]):
         # into a name, so the longest-match loop stops there instead of at max_n words.
         self._leads = frozenset(k[:n] for k in self.exact for n in range(1, len(k) + 1))
         self.first_tokens = frozenset(k[0] for k in self.exact)
+        # The keys as a tree of words, for _longest: word -> [the words that may follow, the entry
+        # of the key that ends here or None, whether that key needs capitals]. Walking it asks one
+        # dictionary per word instead of making and hashing a tuple of the words so far twice.
+        self._tree: dict[str, list[Any]] = {}
+        for key, hit in self.exact.items():
+            node, step = self._tree, []
+            for word in key:
+                step = node.setdefault(word, [{}, None, False])
+                node = step[0]
+            step[1:] = [hit, key in self.acronyms]
         self._openers = self.first_tokens | ARTICLES  # words a scan looks at (with capitals)
         self._singles = frozenset(k[0] for k in self.exact if len(k) == 1)
         self._fuzzy_words: dict[str, tuple[T, float] | None] = {}  # fuzzy() of one word, asked most
@@ -387,26 +397,19 @@ class NameIndex(Generic[T]):
 
     def _longest(self, toks: Tokens, i: int) -> tuple[int, T, str, float] | None:
         texts, articles, starts, ends = toks.texts, toks.articles, toks.starts, toks.ends
-        words: list[str] = []
+        node = self._tree  # the keys that start with the words so far (a key has at most max_n)
         best: tuple[int, T, str, float] | None = None
         last = min(len(texts), i + self.max_n + 2)  # +2: articles inside the name
         for j in range(i, last):
             if j > i and starts[j] - ends[j - 1] > 3:
                 break  # a name does not span punctuation or a line break gap
             if not articles[j]:
-                words.append(texts[j])
-                if len(words) > self.max_n:
-                    break
-                key = tuple(words)
-                if key not in self._leads:
+                step = node.get(texts[j])
+                if step is None:
                     break  # no key starts with these words: no longer match either
-                hit = self.exact.get(key)
-                if hit is not None and len(words) == 1 and key in self.acronyms and not toks.uppers[j]:
-                    hit = None
-                if hit is not None:
+                node, hit, acronym = step
+                if hit is not None and not (acronym and not toks.uppers[j]):
                     best = (j, hit[0], "exact" if hit[1] else "alias", 100.0)
-            elif j == i and len(words) == 0:
-                continue
         return best
 
     def _fuzzy_at(self, toks: Tokens, i: int) -> tuple[int, T, str, float] | None:
@@ -439,13 +442,23 @@ def scan_together(
     cols = toks if isinstance(toks, Tokens) else Tokens.of(toks)
     texts, t_starts, t_ends = cols.texts, cols.starts, cols.ends
     n_tok = len(texts)
-    # Only a token that may start a name can: a key's first word, an article, or (fuzzy) a
-    # capitalised word. Picked out in C (map, compress) instead of a step per token.
-    openers = _openers_of(indexes)
-    starts = set(compress(range(n_tok), map(openers.__contains__, texts)))
-    if fuzzy:
-        starts.update(compress(range(n_tok), cols.capitals))
+    # Only a token that may start a name can: an article or a one-word key (NameIndex._at looks
+    # for the longest key there), the first word of a longer key followed by an article or by the
+    # key's second word (_at's other case: "the" alone opens nothing, "the Badia" may), or (fuzzy)
+    # a capitalised word that is no article. At any other token _at answers None for every index,
+    # so it is not asked. Picked out in C (map, compress) instead of a step per token.
+    singles, firsts, pairs = _openers_of(indexes)
     articles, capitals = cols.articles, cols.capitals
+    starts = set(compress(range(n_tok), map(singles.__contains__, texts)))
+    starts.update(compress(range(n_tok), articles))
+    # A key's first word (a few tokens in ten) with the next token: an article, or the key's second.
+    firsts_at = list(compress(range(n_tok - 1), map(firsts.__contains__, texts)))
+    nexts_at = list(map((1).__add__, firsts_at))
+    starts.update(compress(firsts_at, map(articles.__getitem__, nexts_at)))
+    pairs_at = zip(map(texts.__getitem__, firsts_at), map(texts.__getitem__, nexts_at))
+    starts.update(compress(firsts_at, map(pairs.__contains__, pairs_at)))
+    if fuzzy:
+        starts.update(compress(range(n_tok), capitals))  # (the articles among them are in already)
     found: list[list[Mention[tuple[Any, str, float]]]] = [[] for _ in indexes]
     after = [0] * len(indexes)  # per index, the token after its last mention: mentions never overlap
     steps = [(k, index, index._openers, index._fuzzy_words) for k, index in enumerate(indexes)]
@@ -475,16 +488,21 @@ def scan_together(
     return found
 
 
-_OPENERS: dict[tuple[int, ...], tuple[tuple[NameIndex[Any], ...], frozenset[str]]] = {}
+_Openers = tuple[frozenset[str], frozenset[str], frozenset[tuple[str, ...]]]
+_OPENERS: dict[tuple[int, ...], tuple[tuple[NameIndex[Any], ...], _Openers]] = {}
 
 
-def _openers_of(indexes: Sequence[NameIndex[Any]]) -> frozenset[str]:
-    """The words that may open a name of any of the indexes (made once per set of indexes; the
-    indexes are kept with it so their ids are not reused while it is cached)."""
+def _openers_of(indexes: Sequence[NameIndex[Any]]) -> _Openers:
+    """What scan_together picks openers by, for any of the indexes: the one-word keys, the first
+    words of keys and the first two words of keys (made once per set of indexes; the indexes are
+    kept with it so their ids are not reused while it is cached)."""
     key = tuple(map(id, indexes))
     got = _OPENERS.get(key)
     if got is None:
         if len(_OPENERS) > 8:
             _OPENERS.clear()
-        got = _OPENERS[key] = (tuple(indexes), frozenset().union(*(index._openers for index in indexes)))
+        singles = frozenset().union(*(index._singles for index in indexes))
+        firsts = frozenset().union(*(index.first_tokens for index in indexes))
+        pairs = frozenset(lead for index in indexes for lead in index._leads if len(lead) == 2)
+        got = _OPENERS[key] = (tuple(indexes), (singles, firsts, pairs))
     return got[1]

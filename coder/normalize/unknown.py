@@ -14,7 +14,6 @@ so the codebook can grow from real archives.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,12 +129,17 @@ def place_candidates_in(
         while at >= 0:
             kinds.append(at)
             at = text.find(word, at + 1, end)
-    breaks = [m.start() for m in _NOT_IN_A_CANDIDATE.finditer(text, start, end)]
+    # A kind word's stretch ends at the first other character from it on, and starts after the
+    # last one before it, found in the span read backwards (index r there is end - 1 - r here):
+    # each search reads the stretch only, not every other character of the page.
+    backwards = text[start:end][::-1]
     for at in sorted(kinds):
         if at < searched:
             continue  # its stretch is searched already
-        i = bisect_right(breaks, at)
-        a, b = (breaks[i - 1] + 1 if i else start), (breaks[i] if i < len(breaks) else end)
+        before = _NOT_IN_A_CANDIDATE.search(backwards, end - at)
+        after = _NOT_IN_A_CANDIDATE.search(text, at, end)
+        a = end - before.start() if before is not None else start
+        b = after.start() if after is not None else end
         out += place_candidates(text, a, b)
         searched = b
     return out

@@ -314,9 +314,11 @@ class RuleCoder:
         # (a sentence holds several trigger words, a long line tens of thousands of sentences).
         rules = cache.get(("rules", id(ct), si))
         if rules is None:
-            hits = ctx.hits(si)
+            hits, prefixed = ctx.hits(si), ctx.patterns.prefixed
             rules = cache[("rules", id(ct), si)] = [
-                rule for rule in ct.rules if id(rule.cues) in hits or ctx.allows(id(rule.cues), si)
+                rule
+                for rule in ct.rules
+                if id(rule.cues) in hits or (id(rule.cues) in prefixed and ctx.allows(id(rule.cues), si))
             ]  # the others: no word of the sentence can start the cue (as cached would answer)
         if not rules:
             return False

@@ -11,7 +11,7 @@ from typing import Any
 from ..models import Document
 from ..normalize import DateResolution
 from ..text import Sentence
-from ..text.headsearch import word_matches
+from ..text.headsearch import word_match_exists, word_matches
 from ..text.prefilter import PatternIndex, Prefilter, SpanWords, case_free, folded_text, words_of
 
 # How far back (in sentences) an argument may come from when its sentence lacks it.
@@ -47,6 +47,7 @@ class Ctx:
     _words: dict[int, frozenset[str]] = field(default_factory=dict)
     _hits: dict[int, set] = field(default_factory=dict)
     _marks: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    _finders: dict[int, tuple] = field(default_factory=dict)  # id(pattern) -> what Ctx.finder decided
     # sentence -> args.place_roles of its places (locate.roles_of): asked again for every trigger near it
     role_memo: dict[int, list] = field(default_factory=dict)
     patterns: PatternIndex | None = None
@@ -73,14 +74,38 @@ class Ctx:
         text only where such a word of the sentence stands (headsearch.word_matches), else the
         matcher's searcher runs over the span. Decided once per pattern: a trigger asks for every
         sentence that may hold it."""
+        found = self._finders.get(id(pattern))
+        if found is None:
+            found = self._finders[id(pattern)] = self._finder(pattern)
+        if found[0]:
+            _, lower, folded, heads = found
+            words = self.words
+            return lambda si, a, b: word_matches(lower, folded, a, b, heads.intersection(words(si)))
+        _, searcher, searched = found
+        return lambda _si, a, b: searcher.finditer(searched, a, b)
+
+    def exists(self, pattern: re.Pattern, si: int, a: int, b: int) -> bool:
+        """Has the finder a match in text[a:b] of sentence si? Where it would try the pattern at
+        the words' places, the first match found ends the search (headsearch.word_match_exists)."""
+        found = self._finders.get(id(pattern))
+        if found is None:
+            found = self._finders[id(pattern)] = self._finder(pattern)
+        if found[0]:
+            _, lower, folded, heads = found
+            return word_match_exists(lower, folded, a, b, heads.intersection(self.words(si)))
+        _, searcher, searched = found
+        return searcher.search(searched, a, b) is not None
+
+    def _finder(self, pattern: re.Pattern) -> tuple:
+        """What finder decides for the pattern: (True, case-free pattern, folded text, heads) where
+        it tries the pattern at the words' places, else (False, searcher, the text it searches).
+        Nothing in it refers back to the Ctx (a function of its own would: a reference cycle)."""
         heads = self.patterns.heads.get(id(pattern))
         lower = self.patterns.lower_of(pattern) if heads is not None else None
         folded = self.folded() if lower is not None else None
         if heads is not None and lower is not None and folded is not None:
-            words = self.words
-            return lambda si, a, b: word_matches(lower, folded, a, b, heads.intersection(words(si)))
-        searcher, searched = self.matcher(pattern)
-        return lambda _si, a, b: searcher.finditer(searched, a, b)
+            return True, lower, folded, heads
+        return (False, *self.matcher(pattern))
 
     def folded(self) -> str | None:
         """folded_text(doc.text), made once."""
@@ -182,5 +207,5 @@ def cached_allowed(cache: dict, pattern: re.Pattern, a: int, b: int, ctx: Ctx, s
             if not allowed:
                 found = cache[key] = False
                 return found
-        found = cache[key] = next(iter(ctx.finder(pattern)(si, a, b)), None) is not None
+        found = cache[key] = ctx.exists(pattern, si, a, b)
     return found

@@ -249,6 +249,8 @@ def _is_prose(line: str, words: int) -> bool:
 # for an alternation position by position): most lines are ruled out before the split.
 _MENU_MARK = re.compile(r"[|•·/»>]")
 _WIDE_GAP = re.compile(r"\s\s\s")
+_MENU_MARKS = "|•·/»>"  # _MENU_SEP's marks
+_LONG_LINE = 2000
 
 
 def _looks_like_menu(line: str, words: int, printable: bool = False) -> bool:
@@ -259,6 +261,15 @@ def _looks_like_menu(line: str, words: int, printable: bool = False) -> bool:
     marked = ("|" in line or "/" in line or ">" in line) if line.isascii() else _MENU_MARK.search(line) is not None
     if not marked and (("  " not in line and (printable or line.isprintable())) or _WIDE_GAP.search(line) is None):
         return False
+    if len(line) > _LONG_LINE:
+        # Each separator holds a mark or a gap of three spaces (a gap holds one _WIDE_GAP match at
+        # least, and none is there without two spaces or an unprintable one, as above): too few for
+        # the parts to be short, and the split below of a megabyte line is not made (the answer is
+        # the same: false).
+        no_gap = "  " not in line and (printable or line.isprintable())
+        gaps = 0 if no_gap else len(_WIDE_GAP.findall(line))
+        if (sum(map(line.count, _MENU_MARKS)) + gaps + 1) * 3.5 < words:
+            return False
     parts = [p for p in _MENU_SEP.split(line) if p.strip()]
     return len(parts) >= 3 and words / max(len(parts), 1) <= 3.5
 

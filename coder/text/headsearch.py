@@ -109,3 +109,18 @@ def word_matches(
             out.append(found)
             after = found.end()  # a match holds a head's letters: never empty
     return out
+
+
+def word_match_exists(pattern: re.Pattern[str], string: str, start: int, end: int, heads: Iterable[str]) -> bool:
+    """bool(word_matches(pattern, string, start, end, heads)): word_matches' first match is at the
+    first place where the pattern matches, so there is one if the pattern matches at any place; the
+    places are tried as found, without collecting, sorting or going on past the first match."""
+    match = pattern.match
+    for head in heads:
+        at = string.find(head, start, end)
+        while at >= 0:
+            word_start = not at or not (string[at - 1].isalnum() or string[at - 1] == "_")
+            if word_start and match(string, at, end) is not None:
+                return True
+            at = string.find(head, at + 1, end)
+    return False

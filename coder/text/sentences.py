@@ -82,6 +82,35 @@ def _is_abbreviation(text: str, dot: int, start: int) -> bool:
     return bool(_DOTTED.search(text[max(start, dot - 12) : dot + 1]))
 
 
+# A span this long is not scanned by _BULLET itself (its lookbehinds are tried at every character:
+# a tenth of a second a megabyte, on a one-line page with one bullet anywhere): a match starts at a
+# bullet character, at the text's start or after a line break, which str.find finds in C, and
+# _BULLET is tried there only.
+_LONG_SPAN = 2000
+_BULLET_CHARS = "•▪●◦‣∙·"
+
+
+def _bullets(text: str, start: int, end: int) -> list[int]:
+    """The starts of _BULLET.finditer(text, start, end)'s matches."""
+    if end - start < _LONG_SPAN:
+        return [m.start() for m in _BULLET.finditer(text, start, end)]
+    places = [start]  # (also where a line break just before it lets the dash bullet match)
+    for mark in _BULLET_CHARS + "\n":
+        at = text.find(mark, start, end)
+        while at >= 0:
+            places.append(at + 1 if mark == "\n" else at)
+            at = text.find(mark, at + 1, end)
+    out = []
+    after = start  # matches do not overlap: the next is looked for where the last ended
+    for at in sorted(set(places)):
+        if at >= after:
+            found = _BULLET.match(text, at, end)
+            if found is not None:
+                out.append(at)
+                after = found.end()
+    return out
+
+
 def _split_region(text: str, start: int, end: int, plain: bool = False) -> list[tuple[int, int]]:
     """`plain`: the text is ASCII (no bullet character, no stop or quote outside ASCII)."""
     pieces: list[tuple[int, int]] = []
@@ -96,9 +125,9 @@ def _split_region(text: str, start: int, end: int, plain: bool = False) -> list[
         or text.find("\n", start, end) >= 0
         or _DASH_OPENS.match(text, start, end)
     ):
-        for m in _BULLET.finditer(text, start, end):
-            if m.start() > start:
-                cuts.append(m.start())
+        for at in _bullets(text, start, end):
+            if at > start:
+                cuts.append(at)
     cuts.append(end)
     for a, b in zip(cuts, cuts[1:]):
         pos = a
