@@ -3,7 +3,7 @@
 import pytest
 
 from coder.normalize import Normalizer
-from coder.normalize.names import key_of
+from coder.normalize.tokenizer import key_of
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,10 @@ from __future__ import annotations
 import random
 
 from coder.codebook import load_codebook
-from coder.normalize import Normalizer, names
-from coder.normalize.names import _TOKEN, ARTICLES, Mention, Token, _is_article, _slow_tokens, tokens
+from coder.normalize import Normalizer
+from coder.normalize import tokenizer as token_module
+from coder.normalize.names import Mention
+from coder.normalize.tokenizer import _TOKEN, ARTICLES, Token, _is_article, _slow_tokens, tokens
 
 
 def _plain_tokens(text: str, start: int, end: int) -> list[Token]:
@@ -82,7 +84,7 @@ def test_tokens_in_bulk_are_the_tokens_one_at_a_time():
 
 
 def test_tokens_of_a_long_line_are_cut_at_spaces_only(monkeypatch):
-    monkeypatch.setattr(names, "_CHUNK", 7)  # many pieces, cut where a space follows
+    monkeypatch.setattr(token_module, "_CHUNK", 7)  # many pieces, cut where a space follows
     rng = random.Random(3)
     for _ in range(500):
         text = _text(rng, rng.randint(5, 60))

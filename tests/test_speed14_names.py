@@ -13,7 +13,8 @@ from pathlib import Path
 from coder.codebook import load_codebook
 from coder.models import Document
 from coder.normalize import Normalizer
-from coder.normalize.names import NameIndex, Tokens, scan_together, tokens
+from coder.normalize.names import NameIndex, scan_together
+from coder.normalize.tokenizer import Tokens, tokens
 from coder.normalize.unknown import place_candidates, place_candidates_in
 from coder.rules.coder import RuleCoder
 from coder.text.headsearch import word_match_exists, word_matches

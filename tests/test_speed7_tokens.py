@@ -9,8 +9,9 @@ import random
 import pytest
 
 from coder.codebook import load_codebook
-from coder.normalize import Normalizer, names
-from coder.normalize.names import Tokens, key_of, tokens
+from coder.normalize import Normalizer
+from coder.normalize import tokenizer as token_module
+from coder.normalize.tokenizer import Tokens, key_of, tokens
 from coder.normalize.usage import _GROUP_HEADS, _GROUP_KIND, own_groups
 
 # The plain token pattern, as tokens() was before it split ASCII text through a byte table.
@@ -105,7 +106,7 @@ def test_columns_are_the_tokens_of_the_pattern(ascii_only):
 
 
 def test_long_lines_cut_into_pieces_give_the_same_columns(monkeypatch):
-    monkeypatch.setattr(names, "_CHUNK", 5)
+    monkeypatch.setattr(token_module, "_CHUNK", 5)
     rng = random.Random(8)
     for _ in range(1000):
         text = _text(rng, rng.random() < 0.5)

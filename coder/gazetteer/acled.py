@@ -14,7 +14,7 @@ only `places:` in that file; see the note in README ("ACLED naming").
 
 from __future__ import annotations
 
-from ..normalize.names import key_of
+from ..normalize.tokenizer import key_of
 
 # country -> {ACLED admin1: [other spellings]}
 ADMIN1: dict[str, dict[str, list[str]]] = {

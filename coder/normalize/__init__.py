@@ -13,9 +13,10 @@ n.fill_derived(event, document)   # country, admin1/2, coordinates, geo_precisio
 
 from ..dates import as_date  # one reader of ISO dates for the whole package (coder.dates)
 from .dates import DateResolution, find_dates, resolve_date
-from .names import Mention, fold_token, key_of, tokens
+from .names import Mention
 from .normalizer import GEO_PRECISION, ActorMatch, Normalizer, PlaceMatch, actor_match
 from .numbers import Money, NumberMention, find_money, find_numbers, parse_money, parse_number
+from .tokenizer import fold_token, key_of, tokens
 from .usage import PATRON_PARTICIPLES
 
 __all__ = [

@@ -22,7 +22,8 @@ from ..text.headsearch import word_matches
 from ..text.prefilter import Prefilter, case_free, folded_text
 from .dates import resolve_date
 from .intervals import Intervals
-from .names import Mention, NameIndex, key_of, scan_together, tokens
+from .names import Mention, NameIndex, scan_together
+from .tokenizer import key_of, tokens
 from .unknown import (
     Unresolved,
     geonames_place,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..codebook.model import Place
-from .names import Tokens, key_of
+from .tokenizer import Tokens, key_of
 
 # "pro-Iran", "anti-Damascus", "Iraq-based", "Tehran-backed": a place name used
 # as an adjective about a group, not the place where something happened.
@@ -121,7 +121,7 @@ def own_groups(mentions: list[Any], toks: Sequence[Any]) -> list[Any]:
     """Drop actor mentions that are the inside of a longer, different group name."""
     if not mentions:
         return mentions
-    # The token columns (names.Tokens): a mention's first and last token found by bisection,
+    # The token columns (tokenizer.Tokens): a mention's first and last token found by bisection,
     # their neighbours read from the columns, no map of every token nor a Token made.
     cols = toks if isinstance(toks, Tokens) else Tokens.of(toks)
     starts, ends, texts, capitals, n = cols.starts, cols.ends, cols.texts, cols.capitals, len(cols)
