@@ -174,8 +174,8 @@ _SITE = re.compile(
 
 
 def _site_named_elsewhere(ctx: Ctx, si: int, trig: tuple[int, int]) -> PlaceRole | None:
-    """The one base the article names, when the trigger's clause points at "its airbase" and the
-    sentence names no base itself: the manual codes the most precise place the article gives."""
+    """The one base the article names, when the sentence points at "its airbase" after the trigger
+    and names no base itself: the manual codes the most precise place the article gives."""
     sentence = ctx.sentences[si]
     if _SITE.search(ctx.doc.text, trig[0], sentence.end) is None:
         return None
