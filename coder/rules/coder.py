@@ -22,15 +22,16 @@ from typing import Any
 from ..codebook.model import Codebook
 from ..dates import only_a_year
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
-from ..normalize import DateResolution, Mention, Normalizer, find_numbers
+from ..normalize import Mention, Normalizer, find_numbers
 from ..text import Sentence, classify_blocks, headline, split_sentences
 from ..text.prefilter import Needs, PatternIndex
-from .args import catch_all_actors, is_generic, spoken_on
+from .args import catch_all_actors, is_generic
 from .assemble import Consolidator, EvidenceIndex, absorb
 from .compiled import CompiledType, any_of, compile_codebook
 from .context import Ctx, cached, cached_allowed
 from .facts import RegionFacts
 from .fill import (
+    event_date,
     events_at,
     fill_actors,
     fill_counterpart,
@@ -65,7 +66,6 @@ _MANY_YOUNG = 100_000
 _TRIGGER_SPREAD = 8
 # Between a trigger noun and the force that owns it: " of three ", " of the ", " belonging to ".
 # "a convoy of the regime's 4th Division": the words between may carry a possessive.
-_MONEY_HOWS = ("amount", "currency", "period")
 _OF_PHRASE = re.compile(r"\s+(?:of|belonging to|owned by)\s+(?:[\w'’-]+\s+){0,3}?", re.I)
 
 
@@ -102,8 +102,6 @@ class RuleCoder:
                 if needs is not None and any(len(places) > 1 for places in needs.alternatives):
                     self._trigger_needs[id(t.pattern)] = needs
         self._seats = governorate_seats(codebook.places)
-        # The types with a sum of money to fill (sentence_money asks for the others in vain).
-        self._money_types = {ct.id for ct in self.types if any(p.how in _MONEY_HOWS for p in ct.plans)}
 
     def info(self) -> CoderInfo:
         return CoderInfo.found(self.name, __version__, self.codebook.version)
@@ -166,9 +164,8 @@ class RuleCoder:
         order: list[tuple] = []
         last_of_type: dict[str, tuple[int, Event]] = {}  # type -> (sentence, event) last coded
         evidence = EvidenceIndex()  # keeps repeated absorbs into one event linear
-        said: dict[tuple[str, int], Any] = {}  # what a sentence says whatever the type (_build)
         for si, ct, trig, weight, n_hits, moves_object in self._triggers(ctx):
-            built = self._build(ctx, si, ct, trig, weight, n_hits, moves_object, said)
+            built = self._build(ctx, si, ct, trig, weight, n_hits, moves_object)
             antecedent = self._antecedent(ctx, si, trig, last_of_type.get(ct.id))
             for event in built:
                 if antecedent is not None and self.consolidator.dates_agree(antecedent, event):
@@ -351,13 +348,10 @@ class RuleCoder:
         weight: float,
         n_hits: int,
         moves_object: bool = False,
-        said: dict[tuple[str, int], Any] | None = None,
     ) -> list[Event]:
         """The events one trigger makes: arguments filled one by one (fill.py), one event per location.
         `moves_object`: the trigger is a verb that moves a force named as its object (`mover: object`).
-        `said`: one document's memo of what a sentence says whatever the type (its numbers, sums,
-        dates): a sentence with triggers of two types is read once."""
-        said = {} if said is None else said
+        What the sentence says whatever the type (its numbers, sums, dates) is read once (ctx.memo)."""
         sentence = ctx.sentences[si]
         draft = start_draft(ctx.doc.text, weight, n_hits, trig)
         picked = fill_actors(draft, ctx, si, ct, trig, self._catch_all, ctx.back(si), moves_object)
@@ -387,23 +381,17 @@ class RuleCoder:
         if borrowed:
             draft.adjust("place from another sentence", -0.1)
         lo, hi = sentence.start, sentence.end
-        year_only = said.get(("year", si))
-        if year_only is None:
-            year_only = said[("year", si)] = only_a_year(ctx.doc.text, lo, hi, ctx.folded())
-        when = self._date(ctx, si, trig, actor.match.name, said)
-        fill_date(draft, when, plans, ctx.doc.publication_date, year_only=year_only)
+        text, folded = ctx.doc.text, ctx.folded()
+        year_only = ctx.memo("year", si, lambda: only_a_year(text, lo, hi, folded))
+        fill_date(
+            draft, event_date(ctx, si, trig, actor.match.name), plans, ctx.doc.publication_date, year_only=year_only
+        )
         flagged = fill_type_fields(
             draft, self.normalizer, ct, lo, hi, trig, tribal, lambda plan: self._enum_near(ctx, si, plan), ctx.words(si)
         )
-        money: list[Any] = []
-        if ct.id in self._money_types:
-            money = said.get(("money", si))  # type: ignore[assignment]
-            if money is None:
-                money = said[("money", si)] = sentence_money(ct, ctx.doc.text, lo, hi)
-        numbers = said.get(("numbers", si))
-        if numbers is None:
-            numbers = said[("numbers", si)] = find_numbers(ctx.doc.text, lo, hi, ctx.folded())
-        fill_counts(draft, ct, lo, hi, [(d.start, d.end) for d in ctx.dates[si]], money, ctx.folded(), numbers)
+        money = ctx.memo("money", si, lambda: sentence_money(ct, text, lo, hi)) if ct.has_money else []
+        numbers = ctx.memo("numbers", si, lambda: find_numbers(text, lo, hi, folded))
+        fill_counts(draft, ct, lo, hi, [(d.start, d.end) for d in ctx.dates[si]], money, folded, numbers)
         fill_money(
             draft,
             ct,
@@ -441,37 +429,6 @@ class RuleCoder:
             return None
         text = ctx.doc.text
         return last[1] if _DEFINITE.search(text[max(ctx.sentences[si].start, trig[0] - 40) : trig[0]]) else None
-
-    def _date(self, ctx: Ctx, si: int, trig: tuple[int, int], actor: str, said: dict) -> DateResolution | None:
-        here = self._event_dates(ctx, si, said)
-        if here:
-            return min(here, key=lambda d: abs(d.start - trig[0]))
-        if ctx.dates[si]:
-            # Only the day the source spoke: the event itself is undated (reported-date
-            # convention), not dated by an earlier sentence.
-            return None
-        # A date a few sentences back still governs ("On Monday... The convoy...");
-        # one from the top of a long article is another occasion.
-        for back in ctx.back(si):
-            if ctx.dates[back]:
-                named = {m.match.name for m in ctx.actors[back] if not is_generic(m.match)}
-                if named and actor not in named:
-                    # "On Friday Hezbollah emptied its sites in Beirut. The factions in Deir
-                    # ez-Zor recalled their men": that day is another force's.
-                    return None
-                usable = self._event_dates(ctx, back, said)
-                return usable[-1] if usable else None
-        return None
-
-    @staticmethod
-    def _event_dates(ctx: Ctx, si: int, said: dict) -> list[DateResolution]:
-        """The sentence's dates but the days a source spoke ("reported on November 21 that...").
-        `said`: _build's memo (the sentences before are asked again by the triggers after)."""
-        found = said.get(("dates", si))
-        if found is None:
-            start = ctx.sentences[si].start
-            found = said[("dates", si)] = [d for d in ctx.dates[si] if not spoken_on(ctx.doc.text, start, d.start)]
-        return found
 
     def _enum_near(self, ctx: Ctx, si: int, plan) -> list:
         for other in (si - 1, si + 1):

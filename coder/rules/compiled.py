@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..codebook.model import Codebook, EventType, FieldSpec, RouteTie, Trigger
 
@@ -120,6 +121,21 @@ class CompiledType:
     @property
     def id(self) -> str:
         return self.et.id
+
+    # What each trigger asks of the plans, listed once per compiled type (they never change).
+    @cached_property
+    def doer_cues(self) -> list[re.Pattern]:
+        """The cues of the flags that say who does them (`done_by`: the seizing force)."""
+        return [p.flag_re for p in self.plans if p.how == "flag" and p.flag_re and p.spec.done_by]
+
+    @cached_property
+    def has_money(self) -> bool:
+        return any(p.how in ("amount", "currency", "period") for p in self.plans)
+
+    @cached_property
+    def typed_plans(self) -> list[FieldPlan]:
+        """The enum, flag and tribal-names plans, in order (fill_type_fields fills only these)."""
+        return [p for p in self.plans if p.how in ("enum", "flag", "tribal_names")]
 
 
 def compile_codebook(codebook: Codebook) -> list[CompiledType]:

@@ -6,7 +6,7 @@ import bisect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ..models import Document
 from ..normalize import DateResolution
@@ -33,6 +33,10 @@ _CLAUSE_WORD_LOW = case_free(_CLAUSE_WORD)
 _CLAUSE_WORDS = Prefilter.of(_CLAUSE_WORD).words  # its whole words: but, while, whereas...
 
 
+_T = TypeVar("_T")
+_UNASKED: Any = object()
+
+
 @dataclass
 class Ctx:
     """Everything found once per document, indexed by sentence."""
@@ -48,13 +52,23 @@ class Ctx:
     _hits: dict[int, set] = field(default_factory=dict)
     _marks: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     _finders: dict[int, tuple] = field(default_factory=dict)  # id(pattern) -> what Ctx.finder decided
-    # sentence -> args.place_roles of its places (locate.roles_of): asked again for every trigger near it
-    role_memo: dict[int, list] = field(default_factory=dict)
+    # (what, sentence) -> what a sentence says whatever the type or trigger asking (its place roles,
+    # numbers, sums of money, event dates, whether it gives only a year): see memo()
+    _said: dict[tuple[str, int], Any] = field(default_factory=dict)
     patterns: PatternIndex | None = None
     _folded: str | None | bool = False  # folded_text(doc.text), made on first use
     _span_words: SpanWords | None = None  # words_of for the sentences, made on first use
     # governorate name -> the city it is named after ("Deir ez-Zor province" -> Deir ez-Zor)
     seats: dict = field(default_factory=dict)
+
+    def memo(self, what: str, si: int, make: Callable[[], _T]) -> _T:
+        """make(), worked out once per sentence: every trigger near a sentence asks it again, and a
+        sentence with triggers of two types is read for each."""
+        key = (what, si)
+        found = self._said.get(key, _UNASKED)
+        if found is _UNASKED:
+            found = self._said[key] = make()
+        return found
 
     def matcher(self, pattern: re.Pattern) -> tuple[Any, str]:
         """(pattern, text) to search for the pattern's spans in the document: its case-free copy

@@ -15,8 +15,8 @@ from typing import Any
 
 from ..dates import reported_date
 from ..models import Alignment, ConfidenceReason, Event, FieldValue, Span
-from ..normalize import Mention, Normalizer, find_money, find_numbers
-from .args import SHOWN_HOW, count_fields, is_patron, object_mover, pick_actor, unnamed_force
+from ..normalize import DateResolution, Mention, Normalizer, find_money, find_numbers
+from .args import SHOWN_HOW, count_fields, is_generic, is_patron, object_mover, pick_actor, spoken_on, unnamed_force
 from .compiled import CompiledType
 from .locate import roles_of
 
@@ -129,7 +129,7 @@ def fill_actors(
         elif _STATE_TROOPS.search(text, sentence.start, sentence.end):
             # A state's troops stopping a shipment on a route tied to a side ("security forces
             # intercepted a truck of rockets crossing from Syria into Lebanon"): the side's.
-            seized = any(cue.search(text, sentence.start, sentence.end) for cue in _doer_cues(ct))
+            seized = any(cue.search(text, sentence.start, sentence.end) for cue in ct.doer_cues)
             tied = route_tied(ctx, si, ct, catch_all) if seized else None
             if tied is None:
                 return None
@@ -170,34 +170,6 @@ def fill_actors(
 _SUBJECT_GAP = re.compile(r"(?:\s+(?!(?:and|or|but|who|which|that|after|before|while|when)\b)[\w'’-]+){0,5}\s+", re.I)
 
 
-def _of_type(ct: CompiledType) -> tuple[CompiledType, list[re.Pattern], bool, list[Any]]:
-    """What each trigger of the type asks of its plans, listed once per compiled type: (the type,
-    the cues of its flags that say who does them (`done_by`: the seizing force), whether it has
-    money fields, its enum, flag and tribal-names plans in order)."""
-    known = _OF_TYPE.get(id(ct))
-    if known is None or known[0] is not ct:
-        cues = [plan.flag_re for plan in ct.plans if plan.how == "flag" and plan.flag_re and plan.spec.done_by]
-        money = any(p.how in ("amount", "currency", "period") for p in ct.plans)
-        typed = [p for p in ct.plans if p.how in ("enum", "flag", "tribal_names")]
-        if len(_OF_TYPE) > 64:  # a coder's few types; bounded where many coders are made (tests)
-            _OF_TYPE.clear()
-        known = _OF_TYPE[id(ct)] = (ct, cues, money, typed)
-    return known
-
-
-def _doer_cues(ct: CompiledType) -> list[re.Pattern]:
-    return _of_type(ct)[1]
-
-
-def _has_money(ct: CompiledType) -> bool:
-    return _of_type(ct)[2]
-
-
-# id(compiled type) -> _of_type's answer; the type kept alongside so a new type made at a freed
-# id is never answered for the old one.
-_OF_TYPE: dict[int, tuple[CompiledType, list[re.Pattern], bool, list[Any]]] = {}
-
-
 def flag_doer(ctx, si: int, ct: CompiledType, actor: Mention, catch_all: dict) -> tuple[Mention | None, Mention] | None:
     """(owner, doer) when actor1 is the force that did what a flag with `done_by` says: "the Syrian
     army seized a truck of weapons bound for Hezbollah" is Hezbollah's shipment and the army its
@@ -205,7 +177,7 @@ def flag_doer(ctx, si: int, ct: CompiledType, actor: Mention, catch_all: dict) -
     force of a route tied to a side (route_tied); None for the owner: nobody's shipment, no event."""
     text = ctx.doc.text
     sentence = ctx.sentences[si]
-    for pattern in _doer_cues(ct):
+    for pattern in ct.doer_cues:
         cue = pattern.search(text, actor.end, sentence.end)
         if cue is None or not _SUBJECT_GAP.fullmatch(text, actor.end, cue.start()):
             continue
@@ -250,6 +222,37 @@ def put_actors(draft: Draft, actor: Mention, assoc: list[Mention], plans: dict) 
         draft.put("assoc_actor_1", [m.match.name for m in assoc], [m.span for m in assoc])
 
 
+def event_date(ctx, si: int, trig: tuple[int, int], actor: str) -> DateResolution | None:
+    """The day of the event a trigger in sentence si reports, for actor1 `actor`: the sentence's date
+    nearest the trigger, else one a few sentences back that no other named force holds, else none."""
+    here = _event_dates(ctx, si)
+    if here:
+        return min(here, key=lambda d: abs(d.start - trig[0]))
+    if ctx.dates[si]:
+        # Only the day the source spoke: the event itself is undated (reported-date
+        # convention), not dated by an earlier sentence.
+        return None
+    # A date a few sentences back still governs ("On Monday... The convoy...");
+    # one from the top of a long article is another occasion.
+    for back in ctx.back(si):
+        if ctx.dates[back]:
+            named = {m.match.name for m in ctx.actors[back] if not is_generic(m.match)}
+            if named and actor not in named:
+                # "On Friday Hezbollah emptied its sites in Beirut. The factions in Deir
+                # ez-Zor recalled their men": that day is another force's.
+                return None
+            usable = _event_dates(ctx, back)
+            return usable[-1] if usable else None
+    return None
+
+
+def _event_dates(ctx, si: int) -> list[DateResolution]:
+    """The sentence's dates but the days a source spoke ("reported on November 21 that..."); the
+    sentences before are asked again by the triggers after (ctx.memo)."""
+    start = ctx.sentences[si].start
+    return ctx.memo("dates", si, lambda: [d for d in ctx.dates[si] if not spoken_on(ctx.doc.text, start, d.start)])
+
+
 def fill_date(draft: Draft, when, plans: dict, published=None, *, year_only: bool = False) -> None:
     """The date the text gives, else ACLED's reported-date convention: news with no date of its
     own ("recently", or none at all) is coded to the publication date, precision 2 (the week).
@@ -278,7 +281,7 @@ def fill_type_fields(
     `words`: words_of(text, lo, hi), which rule most lexicon cues out without a search."""
     text = draft.text
     flagged = False
-    for plan in _of_type(ct)[3]:  # ct.plans but those filled elsewhere (most)
+    for plan in ct.typed_plans:  # ct.plans but those filled elsewhere (most)
         if plan.how == "enum":
             found = normalizer.enum_mentions(plan.spec, text, lo, hi, words)
             if not found and plan.spec.required:
@@ -306,7 +309,7 @@ def fill_type_fields(
 def sentence_money(ct: CompiledType, text: str, lo: int, hi: int) -> list[Any]:
     """The sums of money in text[lo:hi], for a type with money fields (none asked otherwise): read once,
     by the counts (a sum is no count) and by the money fields."""
-    if not _has_money(ct):
+    if not ct.has_money:
         return []
     return find_money(text, lo, hi)
 
@@ -335,7 +338,7 @@ def fill_counts(
 def fill_money(draft: Draft, ct: CompiledType, money: Sequence[Any], nearby: list[tuple[int, int]] = ()) -> None:
     """Amount, currency and period from the trigger's sentence (`money`: sentence_money), else the
     sentence after or before it ("Hezbollah recruited 50 young men. Each is paid $200 a month.")."""
-    if not _has_money(ct):
+    if not ct.has_money:
         return
     for a, b in nearby:
         if money:

@@ -191,10 +191,9 @@ def _site_named_elsewhere(ctx: Ctx, si: int, trig: tuple[int, int]) -> PlaceRole
 
 def roles_of(ctx: Ctx, si: int) -> list[PlaceRole]:
     """place_roles of sentence si's places, made once per sentence (shared: callers never change it)."""
-    found = ctx.role_memo.get(si)
-    if found is None:
-        found = ctx.role_memo[si] = place_roles(ctx.doc.text, ctx.sentences[si].start, ctx.places[si], ctx.folded())
-    return found
+    return ctx.memo(
+        "roles", si, lambda: place_roles(ctx.doc.text, ctx.sentences[si].start, ctx.places[si], ctx.folded())
+    )
 
 
 def governorate_seats(places) -> dict:
