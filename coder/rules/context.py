@@ -88,9 +88,7 @@ class Ctx:
         text only where such a word of the sentence stands (headsearch.word_matches), else the
         matcher's searcher runs over the span. Decided once per pattern: a trigger asks for every
         sentence that may hold it."""
-        found = self._finders.get(id(pattern))
-        if found is None:
-            found = self._finders[id(pattern)] = self._finder(pattern)
+        found = self._decided(pattern)
         if found[0]:
             _, lower, folded, heads = found
             words = self.words
@@ -101,14 +99,18 @@ class Ctx:
     def exists(self, pattern: re.Pattern, si: int, a: int, b: int) -> bool:
         """Has the finder a match in text[a:b] of sentence si? Where it would try the pattern at
         the words' places, the first match found ends the search (headsearch.word_match_exists)."""
-        found = self._finders.get(id(pattern))
-        if found is None:
-            found = self._finders[id(pattern)] = self._finder(pattern)
+        found = self._decided(pattern)
         if found[0]:
             _, lower, folded, heads = found
             return word_match_exists(lower, folded, a, b, heads.intersection(self.words(si)))
         _, searcher, searched = found
         return searcher.search(searched, a, b) is not None
+
+    def _decided(self, pattern: re.Pattern) -> tuple:
+        found = self._finders.get(id(pattern))
+        if found is None:
+            found = self._finders[id(pattern)] = self._finder(pattern)
+        return found
 
     def _finder(self, pattern: re.Pattern) -> tuple:
         """What finder decides for the pattern: (True, case-free pattern, folded text, heads) where
