@@ -23,7 +23,7 @@ from .codebook.model import Codebook
 from .models import GROUNDED, Alignment, CodedDocument, Event
 
 # Only measures text for wrapping; never prints.
-_WRAP_CONSOLE = Console(width=10_000, color_system=None)
+_WRAP_CONSOLE = Console(width=10_000, color_system=None, emoji=False)
 
 # Below this width a seven-column table cannot show its values whole.
 TABLE_MIN_WIDTH = 100

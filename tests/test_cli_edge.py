@@ -176,6 +176,15 @@ def test_bad_input_exits_1_with_the_file_named(tmp_path):
     assert result.stderr.startswith(f"error: {bad}:1: invalid JSON"), result.stderr
 
 
+def test_line_100_of_a_file_is_printed_as_written_not_as_an_emoji(tmp_path):
+    # rich turns ":100:" into an emoji unless told not to: "bad.jsonl:100: invalid JSON" would lose its line.
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n" * 99 + "{not json\n", encoding="utf-8")
+    result = runner.invoke(app, ["score", str(bad), str(ROOT / "golden"), "--codebook", str(ROOT / "codebook")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {bad}:100: invalid JSON"), result.stderr
+
+
 # `-` is standard output (or input) in every command that takes a path to write (or read).
 
 

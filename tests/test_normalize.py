@@ -176,3 +176,24 @@ def test_an_undated_event_takes_the_reported_date_convention(norm):
     undated = Event(type="troop_movement", fields={"location": FieldValue(value="Al Bukamal")})
     norm.fill_derived(undated, Document(id="d", text="x"))
     assert undated.value("event_date") is None  # no publication date: nothing to fall back on
+
+
+@pytest.mark.parametrize(
+    "written, place, phrase",
+    [
+        ("Fighters reached Al-Raqqah's eastern countryside.", "Raqqa governorate", "Raqqah's eastern countryside"),
+        ("They moved to the countryside west of Deir Ezzor.", "Deir ez-Zor governorate", "west of Deir Ezzor"),
+        ("A base in the northern Aleppo countryside.", "Aleppo governorate", "Aleppo countryside"),
+        ("Posts in rural Homs were emptied.", "Homs governorate", "rural Homs"),
+        # the countryside of a town no governorate is named after is the town (at precision 2)
+        ("A convoy reached the al-Mayadin countryside.", "Al Mayadin", "al-Mayadin"),
+        # the seat itself is the city
+        ("A convoy reached Homs on Monday.", "Homs", "Homs"),
+    ],
+)
+def test_the_countryside_of_a_seat_is_its_governorate(norm, written, place, phrase):
+    _actors, places = norm.find_names(written)
+    found = places[0]
+    assert found.match.place.name == place
+    assert written[found.start : found.end].endswith(phrase) or written[found.start : found.end] == phrase
+    assert found.match.geo_precision == (3 if place.endswith("governorate") else 1)

@@ -149,6 +149,39 @@ def test_a_terse_headline_is_evidence_without_the_cues_the_body_met(rules):
     ]
 
 
+def test_a_title_and_its_deck_are_both_evidence(rules):
+    # A page's title over a one-line deck: both announce the incident the body tells.
+    text = (
+        "Fatemiyoun pulls out of Palmyra airbase\n\n"
+        "The Afghan fighters withdrew from the base after days of strikes, a monitor reports\n\n"
+        "Fatemiyoun fighters pulled out of their positions at the Palmyra airbase on Sunday, residents said.\n"
+    )
+    e = one(code(rules, text), "troop_movement")
+    assert [s.text for s in e.evidence][:2] == [
+        "Fatemiyoun pulls out of Palmyra airbase",
+        "The Afghan fighters withdrew from the base after days of strikes, a monitor reports",
+    ]
+    # a site name over the title is neither
+    site = "Levant Monitor\n\n" + text
+    assert [s.text for s in one(code(rules, site), "troop_movement").evidence][0] == (
+        "Fatemiyoun pulls out of Palmyra airbase"
+    )
+
+
+def test_a_title_in_the_present_tense_joins_the_body_event_it_names(rules):
+    # "move into" is no trigger, but titles tell a movement so; the body tells it as a trigger does.
+    body = "A convoy of Nujaba fighters entered al-Bukamal from Iraq on Tuesday, residents said.\n"
+    e = one(code(rules, "Iraqi militias move into Syria through al-Bukamal\n\n" + body), "troop_movement")
+    assert [s.text for s in e.evidence][0] == "Iraqi militias move into Syria through al-Bukamal"
+    # a title's words never code an event alone
+    quiet = "Bread prices rose again in the markets of al-Bukamal this week, traders said on Monday.\n"
+    assert code(rules, "Iraqi militias move into Syria through al-Bukamal\n\n" + quiet) == []
+    # and a title naming the goods joins the smuggling event, not the movement
+    cargo = "Three lorries loaded with rockets crossed from Iraq into al-Bukamal on Tuesday, residents said.\n"
+    title = "Pro-Iran militias keep shifting rockets out of Iraq"
+    assert [s.text for s in one(code(rules, title + "\n\n" + cargo), "smuggling").evidence][0] == title
+
+
 def test_listed_places_are_separate_events(rules):
     events = code(rules, "Fatemiyoun reinforcements were sent to Palmyra and Al Mayadin on Monday.")
     assert sorted(e.value("location") for e in events) == ["Al Mayadin", "Palmyra"]

@@ -66,7 +66,7 @@ class Bar(Quiet):
             TextColumn("ETA"),
             TimeRemainingColumn(),
             _Extra(),
-            console=console or Console(stderr=True),
+            console=console or Console(stderr=True, emoji=False),
             transient=False,
         )
         self.description = description

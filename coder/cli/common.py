@@ -23,8 +23,9 @@ from ..codebook.loader import CodebookError, default_codebook_path, load_codeboo
 from ..codebook.model import Codebook
 from ..errors import CoderError, UsageError
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# emoji=False: ":100:" in "file.yaml:100:143" (or in an article) is no emoji code.
+console = Console(highlight=False, emoji=False)
+err_console = Console(stderr=True, highlight=False, emoji=False)
 
 CodebookOption = Annotated[
     Path | None,

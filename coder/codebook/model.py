@@ -223,6 +223,12 @@ class EventType(Strict):
     key_fields: list[str] = Field(default_factory=list)
     yields_to: list[YieldRule] = Field(default_factory=list)
     route_ties: list[RouteTie] = Field(default_factory=list)
+    headline_words: list[Pattern] = Field(
+        default_factory=list,
+        description="Words by which a title names this type (its present tense, the goods, the people "
+        "enlisted): when the body tells an event of the type, a headline holding one joins its evidence. "
+        "They never code an event by themselves.",
+    )
     colour: str = "cyan"
 
     def template_fields(self) -> list[str]:

@@ -21,7 +21,12 @@ from .yamlsrc import Mark, locate
 _REFERENCE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 # Where patterns live in the raw YAML: (list key, item key or None for a list of strings).
-EVENT_TYPE_PLACES = (("triggers", "pattern"), ("triggers", "requires"), ("yields_to", "unless"))
+EVENT_TYPE_PLACES: tuple[tuple[str, str | None], ...] = (
+    ("triggers", "pattern"),
+    ("triggers", "requires"),
+    ("yields_to", "unless"),
+    ("headline_words", None),
+)
 META_PLACES = (("exclusion_rules", "cues"), ("exclusion_rules", "unless"), ("uncoded_kinds", "cues"))
 
 
@@ -47,40 +52,41 @@ def expand(pattern: str, vocabulary: dict[str, list[str]]) -> tuple[str, list[st
 def expand_raw(
     raw: Any,
     vocabulary: dict[str, list[str]],
-    places: tuple[tuple[str, str], ...],
+    places: tuple[tuple[str, str | None], ...],
     report: Callable[[Mark | None, str, str], None],
 ) -> None:
     """Expand references in place in a loaded YAML structure (marks kept for error messages).
     `report(mark, where, message)` receives each unknown name."""
     if not isinstance(raw, dict):
         return
+
+    def expanded(text: str, loc: tuple[Any, ...]) -> str:
+        out, unknown = expand(text, vocabulary)
+        for name in unknown:
+            known = ", ".join(sorted(vocabulary)) or "none declared"
+            report(
+                locate(raw, loc),
+                ".".join(map(str, loc)),
+                f"unknown vocabulary name '{{{name}}}' (declared under vocabulary: in codebook.yaml: {known})",
+            )
+        return out
+
     for list_key, item_key in places:
         items = raw.get(list_key)
         if not isinstance(items, list):
+            continue
+        if item_key is None:  # a list of patterns itself
+            for index, text in enumerate(items):
+                if isinstance(text, str) and (out := expanded(text, (list_key, index))) != text:
+                    items[index] = out
             continue
         for index, item in enumerate(items):
             if not isinstance(item, dict):
                 continue
             value: Any = item.get(item_key)
-            targets = (
-                [(value, None)]
-                if isinstance(value, str)
-                else [(v, i) for i, v in enumerate(value) if isinstance(v, str)]
-                if isinstance(value, list)
-                else []
-            )
-            for text, position in targets:
-                expanded, unknown = expand(text, vocabulary)
-                loc = (list_key, index, item_key) + (() if position is None else (position,))
-                for name in unknown:
-                    known = ", ".join(sorted(vocabulary)) or "none declared"
-                    report(
-                        locate(raw, loc),
-                        ".".join(map(str, loc)),
-                        f"unknown vocabulary name '{{{name}}}' (declared under vocabulary: in codebook.yaml: {known})",
-                    )
-                if expanded != text:
-                    if position is None:
-                        item[item_key] = expanded
-                    else:
-                        value[position] = expanded
+            if isinstance(value, str) and (out := expanded(value, (list_key, index, item_key))) != value:
+                item[item_key] = out
+            elif isinstance(value, list):
+                for position, text in enumerate(value):
+                    if isinstance(text, str) and (out := expanded(text, (list_key, index, item_key, position))) != text:
+                        value[position] = out

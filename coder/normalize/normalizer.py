@@ -20,6 +20,7 @@ from ..dates import only_a_year, reported_date
 from ..models import Alignment, Document, Event, FieldValue
 from ..text.headsearch import word_matches
 from ..text.prefilter import Prefilter, case_free, folded_text
+from .countryside import governorates_of_seats, widen_countryside
 from .dates import resolve_date
 from .intervals import Intervals
 from .names import Mention, NameIndex, scan_together
@@ -105,6 +106,7 @@ class _Indexes:
             + [(v, p, False) for p in codebook.places for v in p.variants]
             + bases
         )
+        self.governorate_of = governorates_of_seats(codebook.places)
         # id(spec) -> (spec, its patterns, their prefilters, their case-free copies and whole first words
         # where those say where every match starts): the spec kept to check the id was not reused
         self.lexicons: dict[int, tuple[FieldSpec, list[tuple[re.Pattern[str], Any]], list[Prefilter], list[Any]]] = {}
@@ -237,7 +239,7 @@ class Normalizer:
                 keep_p.append(Mention(p.start, p.end, _place_match(*p.match)))
         if self._idx.homonyms and any(id(m.match.place) in self._idx.homonyms for m in keep_p):
             keep_p = self._nearest_homonyms(keep_p)
-        return keep_a, keep_p
+        return keep_a, widen_countryside(text, keep_p, self._idx.governorate_of)
 
     def _nearest_homonyms(self, mentions: list[Mention[PlaceMatch]]) -> list[Mention[PlaceMatch]]:
         """Each place of a shared name becomes the one nearest the other places named around it."""

@@ -23,7 +23,8 @@ from ..codebook.model import Codebook
 from ..dates import only_a_year
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
 from ..normalize import Mention, Normalizer, find_numbers
-from ..text import Sentence, classify_blocks, headline, split_sentences
+from ..normalize.countryside import governorate_seats
+from ..text import Sentence, classify_blocks, headlines, split_sentences
 from ..text.prefilter import Needs, PatternIndex
 from .args import catch_all_actors, is_generic
 from .assemble import Consolidator, EvidenceIndex, absorb
@@ -45,7 +46,7 @@ from .fill import (
     start_draft,
 )
 from .headline import headline_as_evidence, withdrawn_by_headline
-from .locate import choose_location, governorate_seats
+from .locate import choose_location
 from .notes import render_notes
 
 # The coder's version goes into every record; bump it when the rules change.
@@ -208,13 +209,12 @@ class RuleCoder:
         text = document.text
         blocks = classify_blocks(text)
         kept = [b for b in blocks if b.kept]
-        regions = [(b.start, b.end) for b in kept]
-        sentences = split_sentences(text, regions)
+        sentences = split_sentences(text, [(b.start, b.end) for b in kept])
         ctx = Ctx(
             document,
             sentences,
             [s.start for s in sentences],
-            headline=headline(text, blocks),
+            headlines=headlines(text, blocks),
             patterns=self._patterns,
             seats=self._seats,
         )

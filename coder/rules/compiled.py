@@ -117,6 +117,7 @@ class CompiledType:
     # (type it yields to, cue that keeps it anyway): see YieldRule.
     yields: list[tuple[str, re.Pattern | None]] = field(default_factory=list)
     route_ties: list[CompiledRouteTie] = field(default_factory=list)
+    headline_words: re.Pattern | None = None  # see EventType.headline_words
 
     @property
     def id(self) -> str:
@@ -155,6 +156,7 @@ def compile_codebook(codebook: Codebook) -> list[CompiledType]:
                 plans=[_plan(name, spec) for name, spec in fields.items()],
                 yields=[(y.type, any_of(y.unless) if y.unless else None) for y in et.yields_to],
                 route_ties=[_route_tie(t, fields) for t in et.route_ties],
+                headline_words=any_of(et.headline_words) if et.headline_words else None,
             )
         )
     return out

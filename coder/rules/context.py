@@ -47,7 +47,7 @@ class Ctx:
     actors: list[list] = field(default_factory=list)
     places: list[list] = field(default_factory=list)
     dates: list[list[DateResolution]] = field(default_factory=list)
-    headline: tuple[int, int] | None = None
+    headlines: list[tuple[int, int]] = field(default_factory=list)  # the title and its deck
     _words: dict[int, frozenset[str]] = field(default_factory=dict)
     _hits: dict[int, set] = field(default_factory=dict)
     _marks: dict[int, list[tuple[int, int]]] = field(default_factory=dict)

@@ -18,11 +18,17 @@ def _names_type(ct: CompiledType, line: str) -> bool:
     return any(t.pattern.search(line) for t in ct.triggers)
 
 
+def _announces(ct: CompiledType, line: str) -> bool:
+    """The line names the type by a trigger or by a word titles use for it ("militias move into
+    Syria", "pro-Iran militias keep shifting weapons"): asked only where the body tells the event."""
+    return _names_type(ct, line) or (ct.headline_words is not None and ct.headline_words.search(line) is not None)
+
+
 def withdrawn_by_headline(ctx: Ctx, types: list[CompiledType]) -> set[str]:
     """Types the headline says did not happen: "Militia postpones its recruitment drive" over a
     body that describes the drive's terms codes no recruitment."""
-    document, found = ctx.doc, ctx.headline
-    lines = [document.text[found[0] : found[1]]] if found else []
+    document = ctx.doc
+    lines = [document.text[start:end] for start, end in ctx.headlines]
     if document.title:
         lines.append(document.title)
     withdrawn = set()
@@ -34,21 +40,21 @@ def withdrawn_by_headline(ctx: Ctx, types: list[CompiledType]) -> set[str]:
 
 
 def headline_as_evidence(ctx: Ctx, types: list[CompiledType], events: list[Event]) -> None:
-    """The headline's span joins the evidence of the body's first event (events in the body's
-    order) of each type it announces: the manual keeps every sentence that reports an incident, so
-    review shows it and scoring sees it. A trigger word is enough: the cues a trigger requires
-    ("pulls out" beside a force word or a position) were met by the body's event, and a title
-    rarely has room for them ("Hezbollah pulls out of al-Qusayr")."""
-    if ctx.headline is None:
-        return
-    start, end = ctx.headline
-    line = ctx.doc.text[start:end]
-    span = None
-    for ct in types:
-        if not _names_type(ct, line):
-            continue
-        event = next((e for e in events if e.type == ct.id), None)
-        if event is None:
-            continue
-        span = span or Span.found(ctx.doc.text, start, end)
-        event.evidence.insert(0, span)
+    """Each headline line's span (the title, its deck) joins the evidence of the body's first
+    event (events in the body's order) of each type it announces: the manual keeps every
+    sentence that reports an incident, so review shows it and scoring sees it. A trigger word is
+    enough: the cues a trigger requires ("pulls out" beside a force word or a position) were met
+    by the body's event, and a title rarely has room for them ("Hezbollah pulls out of al-Qusayr")."""
+    text = ctx.doc.text
+    # The deck is put in front first, then the title before it: the evidence reads as the page does.
+    for start, end in reversed(ctx.headlines):
+        line = text[start:end]
+        span = None
+        for ct in types:
+            if not _announces(ct, line):
+                continue
+            event = next((e for e in events if e.type == ct.id), None)
+            if event is None:
+                continue
+            span = span or Span.found(text, start, end)
+            event.evidence.insert(0, span)

@@ -67,9 +67,14 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
     for r in roles:
         by_role.setdefault(r.role, []).append(r)
     for name in ("origin", "destination", "crossing"):
-        pick = by_role.get(name) or (
-            [r for r in roles if r.mention.match.place.kind == "crossing"] if name == "crossing" else []
-        )
+        if name == "crossing":
+            # The field is the border crossing used: "passing through the Deir Ezzor countryside"
+            # says the route, not a crossing.
+            pick = [r for r in by_role.get(name, ()) if r.mention.match.place.kind == "crossing"] or [
+                r for r in roles if r.mention.match.place.kind == "crossing"
+            ]
+        else:
+            pick = by_role.get(name, [])
         if name == "destination" and not pick:
             pick = by_role.get("heading", [])
         if pick and name in plans:
@@ -194,18 +199,6 @@ def roles_of(ctx: Ctx, si: int) -> list[PlaceRole]:
     return ctx.memo(
         "roles", si, lambda: place_roles(ctx.doc.text, ctx.sentences[si].start, ctx.places[si], ctx.folded())
     )
-
-
-def governorate_seats(places) -> dict:
-    """Each governorate to the city in it that it is named after ("Raqqa governorate" -> Raqqa)."""
-    seats = {}
-    for region in places:
-        if region.kind != "region" or region.admin1 is None:
-            continue
-        for city in places:
-            if city.kind == "city" and city.admin1 == region.admin1 and region.name.startswith(city.name + " "):
-                seats[region.name] = city
-    return seats
 
 
 def seat_named(ctx: Ctx, si: int, regions: list):

@@ -404,24 +404,36 @@ def _second_article_starts(text: str, lines: list[tuple[int, int]], index: int) 
 
 
 # The headline: the last heading above the body (over at most a dateline or byline), long
-# enough not to be a site name or a section label. It is not coded itself, but what it says
-# about the whole story counts ("Militia postpones its recruitment drive").
+# enough not to be a site name or a section label, and the heading right above it when there is
+# one (a title over its deck: "Militias pull out of Daraa" / "Regime forces move in where ...").
+# They are not coded themselves, but what they say about the whole story counts ("Militia
+# postpones its recruitment drive").
 _HEADLINE_MIN_WORDS = 4
+_HEADLINE_LINES = 2
+
+
+def headlines(text: str, blocks: list[Block] | None = None) -> list[tuple[int, int]]:
+    """The (start, end) of the title and its deck, in the text's order (none, one or two)."""
+    blocks = classify_blocks(text) if blocks is None else blocks
+    first_body = next((i for i, b in enumerate(blocks) if b.kind == "body"), None)
+    found: list[tuple[int, int]] = []
+    for block in reversed(blocks[:first_body] if first_body is not None else []):
+        line = text[block.start : block.end]
+        if block.kind == "furniture" and _meta_line(line) and not found:
+            continue
+        words = len(_WORD.findall(line))
+        if block.kind != "heading" or words < _HEADLINE_MIN_WORDS or _looks_like_menu(line, words):
+            break
+        found.append((block.start, block.end))
+        if len(found) == _HEADLINE_LINES:
+            break
+    return found[::-1]
 
 
 def headline(text: str, blocks: list[Block] | None = None) -> tuple[int, int] | None:
-    """The (start, end) of the headline, or None; pass the blocks when they are at hand."""
-    blocks = classify_blocks(text) if blocks is None else blocks
-    first_body = next((i for i, b in enumerate(blocks) if b.kind == "body"), None)
-    for block in reversed(blocks[:first_body] if first_body is not None else []):
-        line = text[block.start : block.end]
-        if block.kind == "furniture" and _meta_line(line):
-            continue
-        words = len(_WORD.findall(line))
-        if block.kind == "heading" and words >= _HEADLINE_MIN_WORDS and not _looks_like_menu(line, words):
-            return block.start, block.end
-        return None
-    return None
+    """The (start, end) of the headline (the heading nearest the body), or None."""
+    found = headlines(text, blocks)
+    return found[-1] if found else None
 
 
 def main_regions(text: str) -> list[tuple[int, int]]:
