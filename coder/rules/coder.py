@@ -29,7 +29,7 @@ from ..text.prefilter import Needs, PatternIndex
 from .args import catch_all_actors, is_generic
 from .assemble import Consolidator, EvidenceIndex, absorb
 from .compiled import CompiledType, any_of, compile_codebook
-from .context import Ctx, cached, cached_allowed
+from .context import Ctx, cached_allowed
 from .facts import RegionFacts
 from .fill import (
     event_date,
@@ -48,6 +48,7 @@ from .fill import (
 from .headline import headline_as_evidence, withdrawn_by_headline
 from .locate import choose_location
 from .notes import render_notes
+from .subject import owned_by_other_side, required_met
 
 # The coder's version goes into every record; bump it when the rules change.
 __version__ = "0.1.0"
@@ -65,9 +66,6 @@ _REFERENCE_BACK = 6
 _MANY_YOUNG = 100_000
 # A trigger's Needs is kept up to this many spread-out alternatives (each one asked in Python).
 _TRIGGER_SPREAD = 8
-# Between a trigger noun and the force that owns it: " of three ", " of the ", " belonging to ".
-# "a convoy of the regime's 4th Division": the words between may carry a possessive.
-_OF_PHRASE = re.compile(r"\s+(?:of|belonging to|owned by)\s+(?:[\w'’-]+\s+){0,3}?", re.I)
 
 
 class RuleCoder:
@@ -269,13 +267,11 @@ class RuleCoder:
                         sentence = sentences[si]
                         if si < 0 or m.end() > sentence.end:
                             continue
-                        if requires and any(
-                            not cached(cache, r, sentence.start, sentence.end, text, ctx, si) for r in requires
-                        ):
+                        if requires and not required_met(trigger, ct, cache, sentence, ctx, si, m.start()):
                             continue
                         if self._excluded(text, sentence, m.start(), ct, cache, ctx, si):
                             continue
-                        if not trigger.any_subject and self._owned_by_other_side(ctx, si, m.start(), m.end(), ct):
+                        if not trigger.any_subject and owned_by_other_side(ctx, si, m.start(), m.end(), ct):
                             continue
                         per_sentence.setdefault(si, []).append(
                             (trigger.weight, m.start(), m.end(), trigger.object_moves)
@@ -286,24 +282,6 @@ class RuleCoder:
         rank = {id(ct): i for i, ct in enumerate(self.types)}
         out.sort(key=lambda o: (o[0], rank[id(o[1])]))
         return out
-
-    @staticmethod
-    def _owned_by_other_side(ctx: Ctx, si: int, start: int, end: int, ct: CompiledType) -> bool:
-        """The trigger belongs to a force of a side the type does not code, whatever Iran-backed force
-        the sentence names elsewhere: its own of-phrase names it ("a convoy of three Russian armoured
-        vehicles"), or it is the last force named before the trigger in the trigger's clause."""
-        text = ctx.doc.text
-        clause_start = None  # the clause is looked for only when a force is named before the trigger
-        before = None
-        for m in ctx.actors[si]:
-            if end <= m.start <= end + 50 and m.match.side not in ct.sides and _OF_PHRASE.fullmatch(text, end, m.start):
-                return True
-            if m.end <= start:
-                if clause_start is None:
-                    clause_start = ctx.clause(si, start)[0]
-                if clause_start <= m.start:
-                    before = m
-        return before is not None and before.match.side not in ct.sides
 
     @staticmethod
     def _excluded(text: str, sentence: Sentence, pos: int, ct: CompiledType, cache: dict, ctx: Ctx, si: int) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..codebook.model import Codebook, EventType, FieldSpec, RouteTie, Trigger
+from ..codebook.vocabulary import group
 
 # Fields the coder never fills from a sentence: looked up (derived) or written
 # from the values (notes).
@@ -41,9 +42,12 @@ class CompiledTrigger:
     meaning: str
     any_subject: bool = False
     object_moves: bool = False
+    # The requires (by index) that ask for a force word ("{force}"): a force the dictionary names
+    # meets them too ("Hezbollah arrived in al-Qusayr" needs no "fighters").
+    force_requires: frozenset[int] = frozenset()
 
     @classmethod
-    def of(cls, trigger: Trigger) -> CompiledTrigger:
+    def of(cls, trigger: Trigger, force_words: str | None = None) -> CompiledTrigger:
         return cls(
             _word_re(trigger.pattern, trigger.kind),
             trigger.weight,
@@ -51,6 +55,7 @@ class CompiledTrigger:
             trigger.meaning,
             trigger.subject == "any",
             trigger.mover == "object",
+            frozenset(i for i, r in enumerate(trigger.requires) if force_words and force_words in r),
         )
 
 
@@ -144,13 +149,15 @@ def compile_codebook(codebook: Codebook) -> list[CompiledType]:
         r.id: CompiledRule(r.id, any_of(r.cues), r.scope, any_of(r.unless) if r.unless else None)
         for r in codebook.exclusion_rules
     }
+    # `{force}` as loading expanded it (codebook/vocabulary.py)
+    force_words = group(codebook.vocabulary["force"]) if "force" in codebook.vocabulary else None
     out = []
     for et in codebook.event_types:
         fields = codebook.fields_for(et.id)
         out.append(
             CompiledType(
                 et=et,
-                triggers=[CompiledTrigger.of(t) for t in et.triggers],
+                triggers=[CompiledTrigger.of(t, force_words) for t in et.triggers],
                 rules=[rules[r] for r in et.exclusion_rules if r in rules],
                 sides=frozenset(et.actor_sides),
                 plans=[_plan(name, spec) for name, spec in fields.items()],

@@ -1,0 +1,75 @@
+"""Who a trigger's subject is: the force that acts, not one a phrase around it names.
+
+A trigger asking for a force word ("arrived" beside "fighters", "convoy") is also about a force when
+the sentence names one of the sides the type codes as the trigger's subject ("the PMF also
+deployed"); and a trigger whose own of-phrase or clause names a force of another side ("a convoy of
+three Russian armoured vehicles") is that side's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..text import Sentence
+from .compiled import CompiledTrigger, CompiledType
+from .context import Ctx, cached
+
+# Between a trigger noun and the force that owns it: " of three ", " of the ", " belonging to ".
+# "a convoy of the regime's 4th Division": the words between may carry a possessive.
+_OF_PHRASE = re.compile(r"\s+(?:of|belonging to|owned by)\s+(?:[\w'’-]+\s+){0,3}?", re.I)
+
+
+def owned_by_other_side(ctx: Ctx, si: int, start: int, end: int, ct: CompiledType) -> bool:
+    """The trigger belongs to a force of a side the type does not code, whatever Iran-backed force
+    the sentence names elsewhere: its own of-phrase names it ("a convoy of three Russian armoured
+    vehicles"), or it is the last force named before the trigger in the trigger's clause."""
+    text = ctx.doc.text
+    clause_start = None  # the clause is looked for only when a force is named before the trigger
+    before = None
+    for m in ctx.actors[si]:
+        if end <= m.start <= end + 50 and m.match.side not in ct.sides and _OF_PHRASE.fullmatch(text, end, m.start):
+            return True
+        if m.end <= start:
+            if clause_start is None:
+                clause_start = ctx.clause(si, start)[0]
+            if clause_start <= m.start:
+                before = m
+    return before is not None and before.match.side not in ct.sides
+
+
+def required_met(
+    trigger: CompiledTrigger, ct: CompiledType, cache: dict, sentence: Sentence, ctx: Ctx, si: int, at: int
+) -> bool:
+    """Every cue the trigger requires is in the sentence; one asking for a force word is also met
+    by a force of a side the type codes named as the trigger's subject ("the PMF also deployed")."""
+    text = ctx.doc.text
+    for index, cue in enumerate(trigger.requires):
+        if cached(cache, cue, sentence.start, sentence.end, text, ctx, si):
+            continue
+        if index in trigger.force_requires and _named_subject(ctx, si, at, ct):
+            continue
+        return False
+    return True
+
+
+# Between a force's name and its verb: "Hezbollah also", "the PMF has reportedly".
+_SUBJECT_GAP = re.compile(r"[\s\w’'-]{0,30}", re.I)
+# A name after a preposition is no subject: "fled the fighting with Hezbollah arrived".
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:with|against|from|by|of|to|for|at|on|near|between|and|than|like)\s+(?:the\s+)?(?:Lebanese\s+|Iraqi\s+)?$",
+    re.I,
+)
+
+
+def _named_subject(ctx: Ctx, si: int, at: int, ct: CompiledType) -> bool:
+    """A force of a side the type codes is named just before the trigger in its clause."""
+    text = ctx.doc.text
+    before = [m for m in ctx.actors[si] if m.end <= at]
+    if not before or before[-1].match.side not in ct.sides:
+        return False
+    last = before[-1]
+    return (
+        ctx.clause(si, at)[0] <= last.start
+        and _SUBJECT_GAP.fullmatch(text, last.end, at) is not None
+        and _PREPOSITION_BEFORE.search(text, max(0, last.start - 30), last.start) is None
+    )
