@@ -6,8 +6,8 @@ import random
 import re
 from pathlib import Path
 
-from coder.rules.args import unnamed_force
 from coder.rules.locate import _THE_TOWN, _TOWN_NOUNS
+from coder.rules.unnamed import unnamed_force
 from coder.text.prefilter import words_of
 
 ROOT = Path(__file__).resolve().parent.parent

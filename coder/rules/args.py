@@ -1,4 +1,4 @@
-"""Arguments around a trigger: actors, places and their roles, counts.
+"""Arguments around a trigger: actors, places and their roles, counts (unnamed forces: unnamed.py).
 
 What is here is English grammar, not event knowledge: the prepositions that
 make a place an origin ("from"), a destination ("to", "towards") or the
@@ -99,32 +99,6 @@ _PATRON_BEFORE = re.compile(
 # a name no tier knows (unverified), one only the GeoNames tier knows (geonames).
 SHOWN_HOW = ("fuzzy", "unverified", "geonames")
 
-# "an Iran-sponsored Iraqi militia", "a recently-formed group": a force the
-# sentence introduces without naming it.
-_UNNAMED_FORCE = re.compile(
-    r"\b(?:an?|another|one)\s+(?:[\w’'-]+\s+){0,4}?(?:militia|militias|group|force|forces|brigade|regiment|"
-    r"battalion|faction|unit|detachment)\b"
-    # "Iranian-backed factions", "IRGC-affiliated groups": unnamed, whatever the noun.
-    r"|\b(?:Iran|Iranian|IRGC|Tehran|pro-Iran|pro-Iranian)[-\s](?:backed|aligned|affiliated|sponsored|supported|linked|"
-    r"loyal|allied)\s+(?:[\w’'-]+\s+)?(?:militias?|groups?|factions?|forces|fighters|gunmen|armed groups|formations?)\b"
-    # "local militias backed by Iran", "groups loyal to Tehran": the same, the patron named after.
-    r"|\b(?:militias?|groups?|factions?|forces|fighters|gunmen|armed groups)\s+(?:(?:backed|supported|sponsored|funded|"
-    r"financed|run|armed|trained)\s+by|(?:loyal|allied)\s+to|affiliated\s+(?:with|to))\s+(?:the\s+)?"
-    r"(?:Iran|Tehran|IRGC|Iranian\s+Revolutionary\s+Guards?)\b"
-    # "Iraqi factions", "Afghan fighters": in this theatre the foreign militias are Iran's. Not
-    # "Iraqi forces" (the state's army) and not a named force ("Iraqi Hezbollah" is in the dictionary).
-    r"|\b(?:Iraqi|Afghan|Afghani|Pakistani)\s+(?:armed\s+|Shia\s+|Shiite\s+)?(?:militias?|factions?|fighters|gunmen|"
-    r"militiamen|armed groups)\b"
-    # "Iran ... its militias", "Tehran's proxies": the patron's forces, none named.
-    r"|\b(?:its|their|Iran[’']s|Tehran[’']s)\s+(?:own\s+)?(?:militias|proxies|proxy forces|proxy militias)\b"
-    # "trucks carrying Iranian weapons": in this theatre Iran's arms on the move are its proxies'.
-    r"|\bIranian(?:-made)?\s+(?:weapons|arms|missiles|rockets|munitions|ammunition|drones)\b",
-    re.I,
-)
-# Each alternative of _UNNAMED_FORCE holds one of these as a whole (folded) word: its nouns, "armed", "Iranian".
-_UNNAMED_NOUNS = frozenset("militia militias militiamen group groups force forces brigade regiment battalion".split())
-_UNNAMED_NOUNS |= {"faction", "factions", "unit", "detachment", "fighters", "gunmen", "formation", "formations"}
-_UNNAMED_NOUNS |= {"proxies", "proxy", "iranian", "armed"}
 _POSSESSIVE = re.compile(r"^[’']s\b")
 # "the al-Mayadin desert", "Albu Kamal countryside": the area around a town, not the town
 # itself (ACLED: the town at geo_precision 2). A governorate's countryside is in the gazetteer.
@@ -334,13 +308,6 @@ def is_patron(text: str, m: Mention, folded: str | None = None) -> bool:
         linked = " by" in before or " with" in before or " to" in before or " of" in before or " from" in before
         return bool(_PATRON_FREE.match(folded[m.end : m.end + 14]) or (linked and _PATRON_BEFORE_FREE.search(before)))
     return bool(_PATRON.match(text[m.end : m.end + 14]) or _PATRON_BEFORE.search(text[max(0, m.start - 40) : m.start]))
-
-
-def unnamed_force(text: str, start: int, end: int, words: frozenset[str] | None = None) -> tuple[int, int] | None:
-    """The span of an unnamed force introduced in text[start:end], if any. `words`: words_of(text, start,
-    end), if at hand: a text with no _UNNAMED_NOUNS (most) is not searched (re tries it at every position)."""
-    m = _UNNAMED_FORCE.search(text, start, end) if words is None or not words.isdisjoint(_UNNAMED_NOUNS) else None
-    return (m.start(), m.end()) if m else None
 
 
 def catch_all_actors(codebook: Codebook) -> dict[str, ActorMatch]:

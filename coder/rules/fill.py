@@ -16,9 +16,10 @@ from typing import Any
 from ..dates import reported_date
 from ..models import Alignment, ConfidenceReason, Event, FieldValue, Span
 from ..normalize import DateResolution, Mention, Normalizer, find_money, find_numbers
-from .args import SHOWN_HOW, count_fields, is_generic, is_patron, object_mover, pick_actor, spoken_on, unnamed_force
+from .args import SHOWN_HOW, count_fields, is_generic, is_patron, object_mover, pick_actor, spoken_on
 from .compiled import CompiledType
 from .locate import roles_of
+from .unnamed import unnamed_force
 
 # Words that point back to a force named before ("the militia", "these forces", "its fighters").
 _FORCE_ANAPHOR = re.compile(

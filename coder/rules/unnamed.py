@@ -1,0 +1,43 @@
+"""Forces a sentence introduces without naming them: "an Iran-sponsored Iraqi militia",
+"Iranian-backed militiamen", "groups loyal to Tehran". They are coded to the side's
+"(unidentified)" actor from the dictionary (Codebook.catch_all)."""
+
+from __future__ import annotations
+
+import re
+
+# "an Iran-sponsored Iraqi militia", "a recently-formed group": a force the
+# sentence introduces without naming it.
+_UNNAMED_FORCE = re.compile(
+    r"\b(?:an?|another|one)\s+(?:[\w’'-]+\s+){0,4}?(?:militia|militias|group|force|forces|brigade|regiment|"
+    r"battalion|faction|unit|detachment)\b"
+    # "Iranian-backed factions", "IRGC-affiliated groups": unnamed, whatever the noun.
+    r"|\b(?:(?:Iran|Iranian|IRGC|Tehran|pro-Iran|pro-Iranian)[-\s](?:backed|aligned|affiliated|sponsored|supported|linked|"
+    r"loyal|allied)|pro-Iran|pro-Iranian)\s+(?:[\w’'-]+\s+)?(?:militias?|militiamen|groups?|factions?|forces|fighters|"
+    r"gunmen|armed groups|formations?|members|elements|troops|units|proxies)\b"
+    # "local militias backed by Iran", "groups loyal to Tehran": the same, the patron named after.
+    r"|\b(?:militias?|groups?|factions?|forces|fighters|gunmen|armed groups)\s+(?:(?:backed|supported|sponsored|funded|"
+    r"financed|run|armed|trained)\s+by|(?:loyal|allied)\s+to|affiliated\s+(?:with|to))\s+(?:the\s+)?"
+    r"(?:Iran|Tehran|IRGC|Iranian\s+Revolutionary\s+Guards?)\b"
+    # "Iraqi factions", "Afghan fighters": in this theatre the foreign militias are Iran's. Not
+    # "Iraqi forces" (the state's army) and not a named force ("Iraqi Hezbollah" is in the dictionary).
+    r"|\b(?:Iraqi|Afghan|Afghani|Pakistani)\s+(?:armed\s+|Shia\s+|Shiite\s+)?(?:militias?|factions?|fighters|gunmen|"
+    r"militiamen|armed groups)\b"
+    # "Iran ... its militias", "Tehran's proxies": the patron's forces, none named.
+    r"|\b(?:its|their|Iran[’']s|Tehran[’']s)\s+(?:own\s+)?(?:militias|proxies|proxy forces|proxy militias)\b"
+    # "trucks carrying Iranian weapons": in this theatre Iran's arms on the move are its proxies'.
+    r"|\bIranian(?:-made)?\s+(?:weapons|arms|missiles|rockets|munitions|ammunition|drones)\b",
+    re.I,
+)
+# Each alternative of _UNNAMED_FORCE holds one of these as a whole (folded) word: its nouns, "armed", "Iranian".
+_UNNAMED_NOUNS = frozenset("militia militias militiamen group groups force forces brigade regiment battalion".split())
+_UNNAMED_NOUNS |= {"faction", "factions", "unit", "detachment", "fighters", "gunmen", "formation", "formations"}
+_UNNAMED_NOUNS |= {"proxies", "proxy", "iranian", "armed"}
+_UNNAMED_NOUNS |= {"members", "elements", "troops", "units"}
+
+
+def unnamed_force(text: str, start: int, end: int, words: frozenset[str] | None = None) -> tuple[int, int] | None:
+    """The span of an unnamed force introduced in text[start:end], if any. `words`: words_of(text, start,
+    end), if at hand: a text with no _UNNAMED_NOUNS (most) is not searched (re tries it at every position)."""
+    m = _UNNAMED_FORCE.search(text, start, end) if words is None or not words.isdisjoint(_UNNAMED_NOUNS) else None
+    return (m.start(), m.end()) if m else None
