@@ -12,7 +12,11 @@ from .context import Ctx
 # The roles a place borrowed from a neighbouring sentence may have: not an origin or an informant's.
 _PLACES_OF_EVENT = ("in", "entered", "other", "near", "destination", "heading", "based")
 # A trigger that leaves a place: "pulled ... out of X", "withdrew from X", "evacuated X".
-_LEAVING = re.compile(r"\b(?:pulled|pull|withdr[ae]w|withdrawn|withdrawal|evacuated|vacated|emptied|retreated)\b", re.I)
+_LEAVING = re.compile(
+    r"\b(?:pulled|pull|withdr[ae]w|withdrawn|withdrawal|evacuated|vacated|emptied|retreated|left|quit|departed|"
+    r"abandoned|deserted)\b",
+    re.I,
+)
 _SUBJECT_OF = re.compile(
     r"\s+(?:has|have|had|is|was|will|would|also|recently|then|now|began|sent|sends|\w+ed|\w+s)\b(?!\s+(?:of|in)\b)",
     re.I,
@@ -135,6 +139,9 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
                 if earlier is not None:
                     return [earlier], earlier.role == "near", False
             finer = [r for r in roles if r.role != "origin" and precision_of(r) <= 3]
+            if not finer and _LEAVING.match(text, trig[0]):
+                # "fighters have left Qusayr, a city in southwestern Syria": the town left.
+                finer = [r for r in roles if r.role == "origin" and precision_of(r) <= 3]
             if finer:
                 pick = min(finer, key=lambda r: (precision_of(r), r.mention.start))
                 return [pick], pick.role == "near", False
