@@ -262,6 +262,11 @@ class ExclusionRule(Strict):
         default_factory=list,
         description="Cues in the same scope under which the rule does not apply (fighters aboard the cargo trucks).",
     )
+    opening: bool = Field(
+        False,
+        description="A cue in the short adverbial that opens the sentence ('In recent years, ...') applies to "
+        "every clause after it, not only its own.",
+    )
 
 
 class Actor(Strict):

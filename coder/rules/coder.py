@@ -61,6 +61,14 @@ _DEFINITE = re.compile(
     re.I,
 )
 _REFERENCE_BACK = 6
+# Words of a sentence's opening phrase ("In recent years,") whose exclusion cues frame the whole sentence.
+_OPENING_WORDS = 6
+# ... and it is an adverbial set off by a comma, not a clause of its own ("The office was closed, ...").
+_OPENING = re.compile(
+    r"\s*(?:in|on|over|during|since|for|after|before|until|throughout|within|last|earlier|recently|previously|"
+    r"historically|traditionally|usually|often|years|months|decades|back)\b",
+    re.I,
+)
 # Objects made while coding (the collector's young count) past which they are moved to its oldest
 # generation unwalked (_to_old_generation): a page of a few hundred kilobytes.
 _MANY_YOUNG = 100_000
@@ -304,8 +312,23 @@ class RuleCoder:
         found = cache.get(key)
         if found is None:
             found = False
+            # "In recent years, as the fighting died down, Hezbollah had pulled out ...": a short
+            # phrase that opens the sentence frames every clause after it, as a sentence-wide cue does.
+            opening = ctx.clause(si, sentence.start)
+            if (
+                opening[1] >= clause[0]
+                or not text.startswith(",", opening[1])
+                or len(text[opening[0] : opening[1]].split()) > _OPENING_WORDS
+                or not _OPENING.match(text, opening[0])
+            ):
+                opening = None
             for rule in rules:
                 a, b = (sentence.start, sentence.end) if rule.scope == "sentence" else clause
+                if opening is not None and rule.opening and rule.scope != "sentence" and cached_allowed(
+                    cache, rule.cues, opening[0], opening[1], ctx, si
+                ):
+                    found = True
+                    break
                 # A clause is inside its sentence: the sentence's words are a superset of its own.
                 # (The rules listed are those ctx.allows: not asked again.)
                 if cached_allowed(cache, rule.cues, a, b, ctx, si) and not (

@@ -65,6 +65,7 @@ class CompiledRule:
     cues: re.Pattern
     scope: str
     unless: re.Pattern | None = None  # cues that lift the rule where they stand
+    opening: bool = False  # see ExclusionRule.opening
 
 
 @dataclass
@@ -146,7 +147,7 @@ class CompiledType:
 
 def compile_codebook(codebook: Codebook) -> list[CompiledType]:
     rules = {
-        r.id: CompiledRule(r.id, any_of(r.cues), r.scope, any_of(r.unless) if r.unless else None)
+        r.id: CompiledRule(r.id, any_of(r.cues), r.scope, any_of(r.unless) if r.unless else None, r.opening)
         for r in codebook.exclusion_rules
     }
     # `{force}` as loading expanded it (codebook/vocabulary.py)
