@@ -312,20 +312,14 @@ class RuleCoder:
         found = cache.get(key)
         if found is None:
             found = False
-            # "In recent years, as the fighting died down, Hezbollah had pulled out ...": a short
-            # phrase that opens the sentence frames every clause after it, as a sentence-wide cue does.
-            opening = ctx.clause(si, sentence.start)
-            if (
-                opening[1] >= clause[0]
-                or not text.startswith(",", opening[1])
-                or len(text[opening[0] : opening[1]].split()) > _OPENING_WORDS
-                or not _OPENING.match(text, opening[0])
-            ):
-                opening = None
+            opening = _opening_phrase(ctx, si, clause) if any(rule.opening for rule in rules) else None
             for rule in rules:
                 a, b = (sentence.start, sentence.end) if rule.scope == "sentence" else clause
-                if opening is not None and rule.opening and rule.scope != "sentence" and cached_allowed(
-                    cache, rule.cues, opening[0], opening[1], ctx, si
+                if (
+                    opening is not None
+                    and rule.opening
+                    and rule.scope != "sentence"
+                    and cached_allowed(cache, rule.cues, opening[0], opening[1], ctx, si)
                 ):
                     found = True
                     break
@@ -458,3 +452,19 @@ def _to_old_generation() -> None:
 def _ordered(spec_fields: dict, fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
     """Fields in codebook order, so the output is the same byte for byte."""
     return {name: fields[name] for name in spec_fields if name in fields}
+
+
+def _opening_phrase(ctx: Ctx, si: int, clause: tuple[int, int]) -> tuple[int, int] | None:
+    """The short adverbial that opens sentence si before the given clause, set off by a comma
+    ("In recent years, as the fighting died down, Hezbollah had pulled out ..."): it frames every
+    clause after it, as a sentence-wide cue does (ExclusionRule.opening)."""
+    text = ctx.doc.text
+    start, end = ctx.clause(si, ctx.sentences[si].start)
+    if (
+        end >= clause[0]
+        or not text.startswith(",", end)
+        or len(text[start:end].split()) > _OPENING_WORDS
+        or not _OPENING.match(text, start)
+    ):
+        return None
+    return start, end
