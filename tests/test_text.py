@@ -27,6 +27,18 @@ def test_furniture_is_left_out_and_offsets_are_original():
     assert kept == [BODY1, BODY2]
 
 
+def test_a_short_report_using_a_menu_word_is_kept():
+    # "close", "home", "share" mark a short menu line, not a sentence that uses them.
+    for report in (
+        "Nujaba fighters deployed close to al-Bukamal on Sunday.",
+        "The Fatemiyoun fighters went home to Afghanistan last week.",
+    ):
+        assert [report[a:b] for a, b in main_regions(report)] == [report]
+    # a call to action stays furniture even when it ends like a sentence
+    page = _page(BODY1, "Click here to subscribe to our daily briefing.", BODY2)
+    assert [page[a:b] for a, b in main_regions(page)] == [BODY1, BODY2]
+
+
 def test_a_paragraph_repeated_is_kept_once():
     pull_quote = "Residents said the column of pickup trucks drove along the desert road near the river for an hour."
     text = _page(pull_quote, BODY1, pull_quote)

@@ -55,6 +55,15 @@ _WEAK = re.compile(
     re.I,
 )
 _SHORT_BLOCK = 12
+# Of the weak words, those that are page furniture even in a line that ends like a sentence ("Click
+# here to subscribe."): the others ("close", "home", "share", "search") are common words a one-line
+# report uses ("Nujaba fighters deployed close to al-Bukamal on Sunday.").
+_UI_PHRASE = re.compile(
+    r"\b(subscribe|sign up|log ?in|sign in|click here|read more|read also|also read|see also|"
+    r"related (articles?|posts?|stories|news|topics)|you (might|may) also like|more (stories|news|from)|"
+    r"advertisement|sponsored)\b",
+    re.I,
+)
 # Cues after which the main article is over (teasers, other articles).
 _END_OF_ARTICLE = re.compile(
     r"^\W*(related( articles?| posts?| stories| news| topics)?|read more|read also|also read|see also|"
@@ -368,7 +377,14 @@ def classify_blocks(text: str) -> list[Block]:
             or _looks_like_menu(line, words, plain and page.printable)
             or (words <= 60 and (page.caption(start, end) if at else _may_be_caption(line)) and _CAPTION.search(line))
             or words <= 60
-            and (_strong(line, line_words, at) or (words <= _SHORT_BLOCK and _weak(line, line_words, at)))
+            and (
+                _strong(line, line_words, at)
+                or (
+                    words <= _SHORT_BLOCK
+                    and _weak(line, line_words, at)
+                    and (not _ends_sentence(line) or _UI_PHRASE.search(line) is not None)
+                )
+            )
         ):
             kind = "furniture"
         elif not (_is_prose(line, words) if prose is None else prose):
