@@ -6,6 +6,8 @@ patterns split an ASCII text as the full ones do."""
 from __future__ import annotations
 
 import random
+import re
+import sys
 
 from coder.text.furniture import (
     _CAPTION_NEEDS,
@@ -59,6 +61,16 @@ def test_span_words_are_words_of_the_span():
             a = rng.randint(0, len(text))
             b = rng.randint(a, len(text))
             assert span_words(a, b) == words_of(text, a, b), (text, a, b)
+
+
+def test_span_words_fast_at_every_character_outside_ascii_but_word_characters():
+    # A character outside ASCII that is no word character (a curly quote, a dash) parts words and
+    # starts none, as the byte table's "?" does: a span holding one is read from the folded text.
+    nonword = [chr(c) for c in range(0x80, sys.maxunicode + 1) if not re.match(r"\w", chr(c))]
+    for i in range(0, len(nonword), 20000):
+        text = "".join(f"a{c}9{c}Ab_{c}1x " for c in nonword[i : i + 20000])
+        span_words = SpanWords(text)
+        assert not span_words.wide and span_words(0, len(text)) == words_of(text), i
 
 
 def test_page_answers_as_each_line():
