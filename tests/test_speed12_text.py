@@ -9,6 +9,7 @@ import random
 import re
 import sys
 
+from coder.text import furniture
 from coder.text.furniture import (
     _CAPTION_NEEDS,
     _STRONG_FIRST,
@@ -71,6 +72,18 @@ def test_span_words_fast_at_every_character_outside_ascii_but_word_characters():
         text = "".join(f"a{c}9{c}Ab_{c}1x " for c in nonword[i : i + 20000])
         span_words = SpanWords(text)
         assert not span_words.wide and span_words(0, len(text)) == words_of(text), i
+
+
+def test_long_line_words_read_a_piece_at_a_time(monkeypatch):
+    # A long line that is not ASCII: its _WORD runs read piece by piece (cut at spaces, most from the
+    # page's runs) are findall's over the whole line.
+    rng = random.Random(14)
+    monkeypatch.setattr(furniture, "_CHUNK", 8)
+    for _ in range(3000):
+        text = _text(rng) + _text(rng)
+        a = rng.randint(0, len(text))
+        b = rng.randint(a, len(text))
+        assert furniture._words_of_long(text, a, b, _Page(text).runs) == _WORD.findall(text[a:b]), (text, a, b)
 
 
 def test_page_answers_as_each_line():
