@@ -396,7 +396,7 @@ class RuleCoder:
             draft, self.normalizer, ct, lo, hi, trig, tribal, lambda plan: self._enum_near(ctx, si, plan), ctx.words(si)
         )
         money = ctx.memo("money", si, lambda: sentence_money(ct, text, lo, hi)) if ct.has_money else []
-        numbers = ctx.memo("numbers", si, lambda: find_numbers(text, lo, hi, folded))
+        numbers = ctx.memo("numbers", si, lambda: find_numbers(text, lo, hi, folded, ctx.words(si)))
         fill_counts(draft, ct, lo, hi, [(d.start, d.end) for d in ctx.dates[si]], money, folded, numbers)
         fill_money(
             draft,
