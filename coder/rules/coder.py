@@ -334,10 +334,10 @@ class RuleCoder:
                 a, b = (sentence.start, sentence.end) if rule.scope == "sentence" else clause
                 # A clause is inside its sentence: the sentence's words are a superset of its own.
                 # (The rules listed are those the words allow: not asked again.)
-                key = (id(rule.cues), a, b)  # cached_allowed's entry, its words' test done
-                hit = cache.get(key)
+                asked = (id(rule.cues), a, b)  # cached_allowed's entry, its words' test done
+                hit = cache.get(asked)
                 if hit is None:
-                    hit = cache[key] = ctx.exists(rule.cues, si, a, b)
+                    hit = cache[asked] = ctx.exists(rule.cues, si, a, b)
                 if hit and not (rule.unless is not None and rule.unless.search(text, a, b)):
                     found = True
                     break
