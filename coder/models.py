@@ -353,8 +353,11 @@ class _Occurrences:
                 lo, least = j, n
                 if n <= 1:
                     break  # rare enough: at most its own match (any STEP offsets find every match)
+        get = counts.get
         for j in range(lo, lo + step):
-            asked.setdefault(quote[j : j + piece], []).append((quote, j))
+            part = quote[j : j + piece]
+            if get(part):  # (a piece that stands nowhere on the grid is never met there: most)
+                asked.setdefault(part, []).append((quote, j))
 
     def _pieces_of(self, piece: int) -> tuple[list[str], Counter[str]]:
         """The text's pieces of `piece` characters at every STEP-th offset, and how often each stands

@@ -6,7 +6,10 @@ patterns split an ASCII text as the full ones do."""
 from __future__ import annotations
 
 import random
+import re
+import sys
 
+from coder.text import furniture
 from coder.text.furniture import (
     _CAPTION_NEEDS,
     _STRONG_FIRST,
@@ -59,6 +62,28 @@ def test_span_words_are_words_of_the_span():
             a = rng.randint(0, len(text))
             b = rng.randint(a, len(text))
             assert span_words(a, b) == words_of(text, a, b), (text, a, b)
+
+
+def test_span_words_fast_at_every_character_outside_ascii_but_word_characters():
+    # A character outside ASCII that is no word character (a curly quote, a dash) parts words and
+    # starts none, as the byte table's "?" does: a span holding one is read from the folded text.
+    nonword = [chr(c) for c in range(0x80, sys.maxunicode + 1) if not re.match(r"\w", chr(c))]
+    for i in range(0, len(nonword), 20000):
+        text = "".join(f"a{c}9{c}Ab_{c}1x " for c in nonword[i : i + 20000])
+        span_words = SpanWords(text)
+        assert not span_words.wide and span_words(0, len(text)) == words_of(text), i
+
+
+def test_long_line_words_read_a_piece_at_a_time(monkeypatch):
+    # A long line that is not ASCII: its _WORD runs read piece by piece (cut at spaces, most from the
+    # page's runs) are findall's over the whole line.
+    rng = random.Random(14)
+    monkeypatch.setattr(furniture, "_CHUNK", 8)
+    for _ in range(3000):
+        text = _text(rng) + _text(rng)
+        a = rng.randint(0, len(text))
+        b = rng.randint(a, len(text))
+        assert furniture._words_of_long(text, a, b, _Page(text).runs) == _WORD.findall(text[a:b]), (text, a, b)
 
 
 def test_page_answers_as_each_line():

@@ -146,16 +146,24 @@ _A = frozenset({"a"})
 _NUMBER_HEADS = frozenset(re.match(r"\w+", w).group() for w in (*_UNITS, *_TENS, *_VAGUE))  # type: ignore[union-attr]
 
 
-def find_numbers(text: str, start: int = 0, end: int | None = None, folded: str | None = None) -> list[NumberMention]:
+def find_numbers(
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    folded: str | None = None,
+    words: frozenset[str] | None = None,
+) -> list[NumberMention]:
     """Every number in text[start:end] (digits, words, vague plurals), left to right.
-    `folded`: folded_text(text), when the caller has it."""
+    `folded`: folded_text(text), when the caller has it; `words`: words_of(text, start, end), when
+    the caller has them (the coder's sentence words)."""
     end = len(text) if end is None else end
     out: list[NumberMention] = []
     found: Iterable[re.Match[str]]
     if folded is not None and _NUMBER_LOW is not None:
         # A match is a figure, a number word or a vague plural, and is tried only where one starts
         # (re tries NUMBER_RE, which starts with a look behind, at every position).
-        words = words_of(text, start, end)
+        if words is None:
+            words = words_of(text, start, end)
         heads = _NUMBER_HEADS.intersection(words)
         if "a" in heads and _AFTER_A.isdisjoint(words):
             heads = heads - _A  # "a" is in most sentences, "a few" or "a dozen" in few

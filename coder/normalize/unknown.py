@@ -114,6 +114,9 @@ _LONG_SPAN = 20_000
 _NOT_IN_A_CANDIDATE = re.compile(r"[^\w\s'\u2019\u02bf-]")
 _FIRSTS = (_BEFORE_FIRST, _AFTER_FIRST)
 _KIND_WORDS = sorted({w for first in _FIRSTS for w in (*first.words, *first.prefixes)})
+# Those the text is searched for: a word that starts with another ("villages", "subdistrict") is
+# found where that one is (each search reads the whole span).
+_KIND_SEEDS = [w for w in _KIND_WORDS if not any(w != v and w.startswith(v) for v in _KIND_WORDS)]
 
 
 def place_candidates_in(
@@ -124,7 +127,7 @@ def place_candidates_in(
     if end - start < _LONG_SPAN or any(first.always for first in _FIRSTS):
         return place_candidates(text, start, end, words)
     kinds, out, searched = [], [], start
-    for word in _KIND_WORDS:
+    for word in _KIND_SEEDS:
         at = text.find(word, start, end)
         while at >= 0:
             kinds.append(at)

@@ -297,12 +297,16 @@ class RuleCoder:
         # (a sentence holds several trigger words, a long line tens of thousands of sentences).
         rules = cache.get(("rules", id(ct), si))
         if rules is None:
-            hits, prefixed = ctx.hits(si), ctx.patterns.prefixed
+            hits, prefixed, needs = ctx.hits(si), ctx.patterns.prefixed, ctx.patterns.needs
+            words = ctx.words(si)
+            # The others: no word of the sentence can start the cue, or the sentence lacks a word
+            # every match of it holds (Needs): no match in the sentence or any clause of it.
             rules = cache[("rules", id(ct), si)] = [
                 rule
                 for rule in ct.rules
-                if id(rule.cues) in hits or (id(rule.cues) in prefixed and ctx.allows(id(rule.cues), si))
-            ]  # the others: no word of the sentence can start the cue (as cached would answer)
+                if (id(rule.cues) in hits or (id(rule.cues) in prefixed and ctx.allows(id(rule.cues), si)))
+                and (id(rule.cues) not in needs or needs[id(rule.cues)].allows(words))
+            ]
         if not rules:
             return False
         # The answer is the same for every trigger of the type in the clause (a sentence holds
@@ -324,10 +328,12 @@ class RuleCoder:
                     found = True
                     break
                 # A clause is inside its sentence: the sentence's words are a superset of its own.
-                # (The rules listed are those ctx.allows: not asked again.)
-                if cached_allowed(cache, rule.cues, a, b, ctx, si) and not (
-                    rule.unless is not None and rule.unless.search(text, a, b)
-                ):
+                # (The rules listed are those the words allow: not asked again.)
+                asked = (id(rule.cues), a, b)  # cached_allowed's entry, its words' test done
+                hit = cache.get(asked)
+                if hit is None:
+                    hit = cache[asked] = ctx.exists(rule.cues, si, a, b)
+                if hit and not (rule.unless is not None and rule.unless.search(text, a, b)):
                     found = True
                     break
             cache[key] = found
@@ -385,7 +391,7 @@ class RuleCoder:
             draft, self.normalizer, ct, lo, hi, trig, tribal, lambda plan: self._enum_near(ctx, si, plan), ctx.words(si)
         )
         money = ctx.memo("money", si, lambda: sentence_money(ct, text, lo, hi)) if ct.has_money else []
-        numbers = ctx.memo("numbers", si, lambda: find_numbers(text, lo, hi, folded))
+        numbers = ctx.memo("numbers", si, lambda: find_numbers(text, lo, hi, folded, ctx.words(si)))
         fill_counts(draft, ct, lo, hi, [(d.start, d.end) for d in ctx.dates[si]], money, folded, numbers)
         fill_money(
             draft,

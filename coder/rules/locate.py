@@ -193,8 +193,17 @@ def _site_named_elsewhere(ctx: Ctx, si: int, trig: tuple[int, int]) -> PlaceRole
         return None
     if any(r.mention.match.place.kind == "base" for r in roles_of(ctx, si)):
         return None
+    return ctx.memo("one base", -1, lambda: _one_base(ctx))
+
+
+def _one_base(ctx: Ctx) -> PlaceRole | None:
+    """The base the article names, if it names exactly one: worked out once per document (every
+    sentence pointing at "its base" asked it of all sentences again). A sentence's roles are one per
+    place of it, so one naming no base is passed over without working out its roles."""
     bases = {}
     for other in range(len(ctx.sentences)):
+        if all(m.match.place.kind != "base" for m in ctx.places[other]):
+            continue
         for r in roles_of(ctx, other):
             if r.mention.match.place.kind == "base":
                 bases.setdefault(r.mention.match.name, r)

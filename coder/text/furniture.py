@@ -118,6 +118,28 @@ class Block(NamedTuple):
 _NOT_WORD_ASCII = bytes(c if c < 128 and (chr(c).isalnum() or chr(c) == "'") else 32 for c in range(256))
 
 
+# A line longer than this that is not ASCII (a one-line page with a curly quote somewhere) has its
+# _WORD runs read a piece at a time, cut at a space (no run holds one): most pieces are ASCII and
+# read from the page's runs, the others by _WORD (findall over a megabyte line was a tenth of
+# classifying it).
+_CHUNK = 1 << 12
+_SPACE = re.compile(r"\s")
+
+
+def _words_of_long(text: str, start: int, end: int, runs: str) -> list[str]:
+    """_WORD.findall(text[start:end]), given the page's runs (_Page.runs)."""
+    out: list[str] = []
+    while start < end:
+        stop = end
+        if end - start > _CHUNK:
+            space = _SPACE.search(text, start + _CHUNK, end)
+            stop = space.start() if space is not None else end
+        piece = text[start:stop]
+        out += _words_of_runs(piece, runs[start:stop].split()) if piece.isascii() else _WORD.findall(piece)
+        start = stop
+    return out
+
+
 def _words(line: str) -> list[str]:
     """_WORD.findall(line)."""
     if not line.isascii():
@@ -356,7 +378,10 @@ def classify_blocks(text: str) -> list[Block]:
             continue
         line = text[start:end]
         plain = line.isascii()
-        found = _words_of_runs(line, page.runs[start:end].split()) if plain else _WORD.findall(line)
+        if plain:
+            found = _words_of_runs(line, page.runs[start:end].split())
+        else:
+            found = _WORD.findall(line) if end - start <= _CHUNK else _words_of_long(text, start, end, page.runs)
         words = len(found)
         prose = None  # _is_prose(line, words), asked at most once
         if body_started:
@@ -369,8 +394,10 @@ def classify_blocks(text: str) -> list[Block]:
                 ended = True
                 blocks.append(Block(start, end, "after_end"))
                 continue
-        folded = " ".join(found).casefold()  # _fold(line): casefold maps each character alone
-        line_words = _line_words(line, found, folded) if words <= 60 else None
+        # _fold(line): casefold maps each character alone. Only compared with the other lines': not
+        # made for the last line when no line before it kept one (a one-line page).
+        folded = " ".join(found).casefold() if words <= 60 or seen or index < len(lines) - 1 else None
+        line_words = _line_words(line, found, folded) if words <= 60 and folded is not None else None
         at = (page.low, start, end) if plain and page.low is not None else None
         if (
             _meta_of(line, found)
@@ -389,7 +416,7 @@ def classify_blocks(text: str) -> list[Block]:
             kind = "furniture"
         elif not (_is_prose(line, words) if prose is None else prose):
             kind = "heading"
-        elif folded in seen:
+        elif folded is not None and folded in seen:
             kind = "repeat"
         else:
             kind = "body"

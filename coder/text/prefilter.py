@@ -77,21 +77,23 @@ def words_of_runs(runs: list[str]) -> frozenset[str]:
     return words
 
 
-_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+# A word character (\w) outside ASCII: words_of reads it as part of a word, the byte table as none.
+_WIDE_WORD = re.compile(r"[^\W\x00-\x7f]")
 
 
 class SpanWords:
     """words_of(text, start, end) for many spans of one text (every sentence of a document): the
     text is folded by the byte table once, not each span again (a slice, an encoding, a translation
-    and a decoding per span), characters outside ASCII standing as "?" (no word character); a span
-    that holds one of them is asked the long way."""
+    and a decoding per span), characters outside ASCII standing as "?" (no word character). That is
+    what a curly quote or dash is anyway (it parts words, as "?" does, and starts none); a span
+    that holds a word character outside ASCII (a letter, a digit) is asked the long way."""
 
     __slots__ = ("text", "runs", "wide")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.runs = text.encode("ascii", "replace").translate(LOWER_WORDS_ASCII).decode("ascii")
-        self.wide = [] if text.isascii() else [m.start() for m in _NOT_ASCII.finditer(text)]
+        self.wide = [] if text.isascii() else [m.start() for m in _WIDE_WORD.finditer(text)]
 
     def __call__(self, start: int, end: int) -> frozenset[str]:
         wide = self.wide
