@@ -72,6 +72,8 @@ class AnswerChecker:
             return json.loads(text), []
         except json.JSONDecodeError as exc:
             return None, [f"the answer is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"]
+        except RecursionError:  # "[[[[...]]]]" ten thousand deep: no answer of ours nests so
+            return None, ["the answer nests arrays or objects too deeply to be an answer; answer with the JSON object"]
 
     def check(self, data: Any) -> list[str]:
         """What in the answer breaks the schema or the codebook (a one-string evidence is first

@@ -180,6 +180,10 @@ def load_results(paths: Iterable[Path]) -> tuple[dict[str, Stored], dict[str, St
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise BatchFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        except UnicodeDecodeError as exc:
+            raise BatchFileError(
+                f"{path}: not UTF-8 text (byte {exc.start}); expected the batch's JSON Lines output or error file"
+            ) from None
         try:
             whole = json.loads(text)
         except json.JSONDecodeError:

@@ -8,6 +8,7 @@ Textual app and are saved before the answer is printed.
 
 from __future__ import annotations
 
+import io
 import re
 from typing import TextIO
 
@@ -46,13 +47,15 @@ Commands (one per line; offsets count characters of the text from 0, END exclude
   ?                       this help
   q                       quit (every decision is already saved)"""
 
-_SPAN = re.compile(r"^(\d+)\s*-\s*(\d+)$")
+# No text has a trillion characters: a longer number is refused, not converted ("5,000 digits").
+_SPAN = re.compile(r"^(\d{1,12})\s*-\s*(\d{1,12})$")
 
 
 def _span(text: str) -> tuple[int, int]:
     m = _SPAN.match(text.strip())
     if not m:
-        raise DecisionError(f"{text!r} is not a span; write START-END, e.g. 120-135")
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise DecisionError(f"{shown!r} is not a span; write START-END, e.g. 120-135")
     return int(m.group(1)), int(m.group(2))
 
 
@@ -158,8 +161,8 @@ class PlainReview:
             if not line:
                 self.say()
                 break
-            if self.echo:
-                self.out.write(line if line.endswith("\n") else line + "\n")
+            if self.echo:  # through display_text, as every line said: an ESC typed or piped is shown, not obeyed
+                self.say(line.rstrip("\n"))
             if not self.handle(line.strip()):
                 break
             self.out.flush()
@@ -327,4 +330,8 @@ def run_plain(session: ReviewSession, stdin: TextIO, stdout: TextIO, echo: bool 
     if echo is None:
         # Piped input is not shown by a terminal; echo it so a transcript reads as a dialogue.
         echo = not (hasattr(stdin, "isatty") and stdin.isatty())
+    raw = getattr(stdin, "buffer", None)
+    if raw is not None:
+        # A piped file that is not UTF-8 must not end the review: its bad bytes read as U+FFFD.
+        stdin = io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
     return PlainReview(session, stdout, echo=echo).run(stdin)

@@ -9,6 +9,7 @@ one more keystroke rather than a trip to the YAML.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -113,6 +114,8 @@ def _number(text: str, spec: FieldSpec, name: str, integer: bool) -> Any:
         value: Any = int(cleaned) if integer else float(cleaned)
     except ValueError:
         raise DecisionError(f"{name} takes {'a whole number' if integer else 'a number'}, not {text!r}") from None
+    if not math.isfinite(value):
+        raise DecisionError(f"{name} takes a finite number, not {text!r}")
     if spec.minimum is not None and value < spec.minimum:
         raise DecisionError(f"{name} must be at least {_fmt(spec.minimum)}, not {value}")
     if spec.maximum is not None and value > spec.maximum:

@@ -21,6 +21,8 @@ An expectation (`Case.expect`) may hold:
   events     events at least, in the --out record (code)
   text       texts the --out record's document text must contain (code)
   output     texts stdout + stderr must contain
+  absent     texts neither stdout + stderr nor the --out file may contain (a key's fragment)
+  statuses   the statuses of the --out file's records, in order (llm-batch read)
 """
 
 from __future__ import annotations
@@ -111,6 +113,8 @@ class Case:
     # A context manager factory the run happens inside: conditions that cannot be made for real
     # as root or without privileges (a read-only file, a full disk) are simulated by it.
     patch: Callable[[], Any] | None = None
+    # What the command reads on stdin (review --plain's commands), bytes as a user may pipe them.
+    stdin: bytes | None = None
 
 
 def _batch(source: str) -> list[str]:
@@ -421,9 +425,17 @@ CASES: list[Case] = [
 
 def all_cases() -> list[Case]:
     """Every case: these and those of the other corpus modules."""
-    from . import codebooks, documents, scoring, stores, timeouts
+    from . import answers, codebooks, documents, scoring, stores, timeouts
 
-    return [*CASES, *documents.CASES, *stores.CASES, *codebooks.CASES, *timeouts.CASES, *scoring.CASES]
+    return [
+        *CASES,
+        *documents.CASES,
+        *stores.CASES,
+        *codebooks.CASES,
+        *timeouts.CASES,
+        *scoring.CASES,
+        *answers.CASES,
+    ]
 
 
 def case_names() -> list[str]:

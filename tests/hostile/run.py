@@ -83,11 +83,27 @@ def _out_problems(case: Case, folder: Path) -> list[str]:
     return problems
 
 
+def _written_problems(case: Case, folder: Path, output: str) -> list[str]:
+    """`absent` and `statuses`: what no output may leak, and what the --out file records."""
+    expect, path = case.expect, folder / "out.jsonl"
+    written = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+    problems = [
+        f"{text!r} leaked into the output or the --out file"
+        for text in expect.get("absent", [])
+        if text in output + written
+    ]
+    if "statuses" in expect:
+        found = [json.loads(line).get("status") for line in written.splitlines() if line.strip()]
+        if found != expect["statuses"]:
+            problems.append(f"--out records {found}, expected {expect['statuses']}")
+    return problems
+
+
 def judge(case: Case, folder: Path, exit_code: int, output: str, crashed: str | None) -> tuple[str, list[str]]:
     expect = case.expect
     if crashed or "Traceback (most recent call last)" in output:
         return "traceback", [crashed or "a traceback in the output"]
-    problems = []
+    problems = _written_problems(case, folder, output)
     for text in expect.get("output", []):
         if text not in output:
             problems.append(f"the output does not mention {text!r}")
@@ -119,7 +135,8 @@ def run(corpus: Path, results: Path, names: list[str] | None = None) -> None:
             if names and case.name not in names:
                 continue
             folder = corpus / case.name
-            for stale in [*folder.glob("run.sqlite*"), folder / "out.jsonl"]:  # a rerun starts afresh
+            # a rerun starts afresh (a review's decision log too)
+            for stale in [*folder.glob("run.sqlite*"), *folder.glob("*.review.sqlite*"), folder / "out.jsonl"]:
                 stale.unlink(missing_ok=True)
             sink.write(json.dumps({"case": case.name, "started": True}) + "\n")
             sink.flush()
@@ -127,7 +144,7 @@ def run(corpus: Path, results: Path, names: list[str] | None = None) -> None:
             crashed = None
             try:
                 with case.patch() if case.patch else contextlib.nullcontext():
-                    result = runner.invoke(app, _argv(case, folder), catch_exceptions=True)
+                    result = runner.invoke(app, _argv(case, folder), input=case.stdin, catch_exceptions=True)
                 exit_code = result.exit_code
                 output = result.stdout + (result.stderr if result.stderr_bytes is not None else "")
                 if result.exception is not None and not isinstance(result.exception, SystemExit):
