@@ -42,9 +42,10 @@ def withdrawn_by_headline(ctx: Ctx, types: list[CompiledType]) -> set[str]:
 def headline_as_evidence(ctx: Ctx, types: list[CompiledType], events: list[Event]) -> None:
     """Each headline line's span (the title, its deck) joins the evidence of the body's first
     event (events in the body's order) of each type it announces: the manual keeps every
-    sentence that reports an incident, so review shows it and scoring sees it. A trigger word is
-    enough: the cues a trigger requires ("pulls out" beside a force word or a position) were met
-    by the body's event, and a title rarely has room for them ("Hezbollah pulls out of al-Qusayr")."""
+    sentence that reports an incident, so review shows it and scoring sees it. A trigger word, or
+    one of the type's `headline_words`, is enough: the cues a trigger requires ("pulls out" beside
+    a force word or a position) were met by the body's event, and a title rarely has room for them
+    ("Hezbollah pulls out of al-Qusayr")."""
     text = ctx.doc.text
     # The deck is put in front first, then the title before it: the evidence reads as the page does.
     for start, end in reversed(ctx.headlines):
