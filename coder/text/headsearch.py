@@ -81,21 +81,26 @@ def _slow_alternation(items: list[Any]) -> bool:
     return any(not alternative or _inlined(list(alternative))[0][0] is not _c.LITERAL for alternative in flat[0][1][1])
 
 
+def _word_starts(string: str, start: int, end: int, heads: Iterable[str]) -> Iterator[int]:
+    """The places in string[start:end] where one of `heads` starts a word, head by head, as
+    str.find goes to them in C (re would try a pattern at every position)."""
+    for head in heads:
+        at = string.find(head, start, end)
+        while at >= 0:
+            if not at or not (string[at - 1].isalnum() or string[at - 1] == "_"):
+                yield at
+            at = string.find(head, at + 1, end)
+
+
 def word_matches(
     pattern: re.Pattern[str], string: str, start: int, end: int, heads: Iterable[str], more: Iterable[int] = ()
 ) -> list[re.Match[str]]:
     """list(pattern.finditer(string, start, end)) for a pattern every match of which starts a word
     that is one of `heads` (whole words, lower case, no digit head: Prefilter.words; the pattern
     runs on lower-cased text, prefilter.case_free), given the heads that are words of
-    string[start:end] (all others have no place to start a match), or at one of the places `more`.
-    str.find goes to their places in C, where re would try the pattern at every position."""
+    string[start:end] (all others have no place to start a match), or at one of the places `more`."""
     places = list(more)
-    for head in heads:
-        at = string.find(head, start, end)
-        while at >= 0:
-            if not at or not (string[at - 1].isalnum() or string[at - 1] == "_"):
-                places.append(at)
-            at = string.find(head, at + 1, end)
+    places.extend(_word_starts(string, start, end, heads))
     if len(places) > 1:
         places = sorted(set(places))  # "convoy" is found in "convoys" too
     out = []
@@ -116,11 +121,4 @@ def word_match_exists(pattern: re.Pattern[str], string: str, start: int, end: in
     first place where the pattern matches, so there is one if the pattern matches at any place; the
     places are tried as found, without collecting, sorting or going on past the first match."""
     match = pattern.match
-    for head in heads:
-        at = string.find(head, start, end)
-        while at >= 0:
-            word_start = not at or not (string[at - 1].isalnum() or string[at - 1] == "_")
-            if word_start and match(string, at, end) is not None:
-                return True
-            at = string.find(head, at + 1, end)
-    return False
+    return any(match(string, at, end) is not None for at in _word_starts(string, start, end, heads))
