@@ -19,6 +19,7 @@ from ..normalize import DateResolution, Mention, Normalizer, find_money, find_nu
 from .args import SHOWN_HOW, count_fields, is_generic, is_patron, object_mover, pick_actor, spoken_on
 from .compiled import CompiledType
 from .locate import roles_of
+from .subject import SUBJECT_GAP
 from .unnamed import unnamed_force
 
 # Words that point back to a force named before ("the militia", "these forces", "its fighters").
@@ -166,11 +167,6 @@ def fill_actors(
     return actor, assoc
 
 
-# Between a force and the verb it is the subject of: a few words ("on Monday", "stationed near
-# the town"), no clause mark and no word that starts another verb's clause ("... and seized").
-_SUBJECT_GAP = re.compile(r"(?:\s+(?!(?:and|or|but|who|which|that|after|before|while|when)\b)[\w'’-]+){0,5}\s+", re.I)
-
-
 def flag_doer(ctx, si: int, ct: CompiledType, actor: Mention, catch_all: dict) -> tuple[Mention | None, Mention] | None:
     """(owner, doer) when actor1 is the force that did what a flag with `done_by` says: "the Syrian
     army seized a truck of weapons bound for Hezbollah" is Hezbollah's shipment and the army its
@@ -180,7 +176,7 @@ def flag_doer(ctx, si: int, ct: CompiledType, actor: Mention, catch_all: dict) -
     sentence = ctx.sentences[si]
     for pattern in ct.doer_cues:
         cue = pattern.search(text, actor.end, sentence.end)
-        if cue is None or not _SUBJECT_GAP.fullmatch(text, actor.end, cue.start()):
+        if cue is None or not SUBJECT_GAP.fullmatch(text, actor.end, cue.start()):
             continue
         owners = [
             m

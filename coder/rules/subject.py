@@ -52,8 +52,9 @@ def required_met(
     return True
 
 
-# Between a force's name and its verb: "Hezbollah also", "the PMF has reportedly".
-_SUBJECT_GAP = re.compile(r"[\s\w’'-]{0,30}", re.I)
+# Between a force and the verb it is the subject of: a few words ("also", "on Monday", "stationed
+# near the town"), no clause mark and no word that starts another verb's clause ("... and seized").
+SUBJECT_GAP = re.compile(r"(?:\s+(?!(?:and|or|but|who|which|that|after|before|while|when)\b)[\w'’-]+){0,5}\s+", re.I)
 # A name after a preposition is no subject: "fled the fighting with Hezbollah arrived".
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:with|against|from|by|of|to|for|at|on|near|between|and|than|like)\s+(?:the\s+)?(?:Lebanese\s+|Iraqi\s+)?$",
@@ -70,6 +71,6 @@ def _named_subject(ctx: Ctx, si: int, at: int, ct: CompiledType) -> bool:
     last = before[-1]
     return (
         ctx.clause(si, at)[0] <= last.start
-        and _SUBJECT_GAP.fullmatch(text, last.end, at) is not None
+        and SUBJECT_GAP.fullmatch(text, last.end, at) is not None
         and _PREPOSITION_BEFORE.search(text, max(0, last.start - 30), last.start) is None
     )
