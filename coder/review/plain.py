@@ -331,7 +331,12 @@ def run_plain(session: ReviewSession, stdin: TextIO, stdout: TextIO, echo: bool 
         # Piped input is not shown by a terminal; echo it so a transcript reads as a dialogue.
         echo = not (hasattr(stdin, "isatty") and stdin.isatty())
     raw = getattr(stdin, "buffer", None)
-    if raw is not None:
-        # A piped file that is not UTF-8 must not end the review: its bad bytes read as U+FFFD.
-        stdin = io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
-    return PlainReview(session, stdout, echo=echo).run(stdin)
+    if raw is None:
+        return PlainReview(session, stdout, echo=echo).run(stdin)
+    # A piped file that is not UTF-8 must not end the review: its bad bytes read as U+FFFD. The
+    # wrapper is detached after, so that collecting it does not close the caller's stdin.
+    lenient = io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
+    try:
+        return PlainReview(session, stdout, echo=echo).run(lenient)
+    finally:
+        lenient.detach()
