@@ -430,7 +430,7 @@ class Normalizer:
             fields[name] = FieldValue.found(value, [], alignment, detail)
 
         location = fields.get("location")
-        place = self._place_value(location.value) if location is not None else None
+        place = self.place_named(location.value) if location is not None else None
         if place is not None:
             put("country", place.country)
             put("admin1", place.admin1)
@@ -480,7 +480,8 @@ class Normalizer:
                     put(name, spec.default, Alignment.none)
         return event
 
-    def _place_value(self, value: Any) -> Place | None:
+    def place_named(self, value: Any) -> Place | None:
+        """The gazetteer's place a location value names (a canonical name, else read as a mention)."""
         if not isinstance(value, str):
             return None
         place = self._places_by_name.get(value) or self._unverified.get(value)

@@ -48,6 +48,7 @@ from .fill import (
 from .headline import headline_as_evidence, withdrawn_by_headline
 from .locate import choose_location
 from .notes import render_notes
+from .settle import settle_places
 from .subject import owned_by_other_side, required_met
 
 # The coder's version goes into every record; bump it when the rules change.
@@ -86,6 +87,8 @@ class RuleCoder:
         self._compiled = {ct.id: ct for ct in self.types}
         self._plans = {ct.id: {p.name: p for p in ct.plans} for ct in self.types}  # read, never changed
         self.consolidator = Consolidator(codebook)
+        # Types that move a force or a load somewhere: the codebook gives them a destination.
+        self._movers = {ct.id for ct in self.types if "destination" in self._plans[ct.id]}
         self._catch_all = catch_all_actors(codebook)
         self.min_confidence = min_confidence
         self.fuzzy = fuzzy
@@ -192,6 +195,10 @@ class RuleCoder:
             if (found[k].confidence or 0) >= self.min_confidence and found[k].type not in withdrawn
         ]
         events = self.consolidator.consolidate(self._without_yielded(ctx, candidates), evidence)
+        # Where each incident's movers ended up, read after its last mention; mentions that end
+        # at one place are then one incident.
+        if settle_places(ctx, events, self._movers, self.normalizer.place_named):
+            events = self.consolidator.consolidate(events, evidence)
         type_order = {t.id: i for i, t in enumerate(self.types)}
         # in the body's order: the headline joins the evidence after
         events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, type_order.get(e.type, 99)))
