@@ -29,6 +29,15 @@ _UNNAMED_FORCE = re.compile(
     r"|\bIranian(?:-made)?\s+(?:weapons|arms|missiles|rockets|munitions|ammunition|drones)\b",
     re.I,
 )
+# "the Iran-backed group", "this pro-Iranian militia": one force, definite, is the force named before
+# (fill.py borrows it); "the Iran-backed militias" may still be any of them.
+_DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that)\s+$", re.I)
+# Only with nothing between patron and noun: "the Iranian-backed Haidariyoun militia" names a force.
+_ONE_FORCE = re.compile(
+    r"(?:backed|aligned|affiliated|sponsored|supported|linked|loyal|allied|pro-Iranian|pro-Iran)\s+"
+    r"(?:militia|group|faction|formation)$",
+    re.I,
+)
 # Each alternative of _UNNAMED_FORCE holds one of these as a whole (folded) word: its nouns, "armed", "Iranian".
 _UNNAMED_NOUNS = frozenset("militia militias militiamen group groups force forces brigade regiment battalion".split())
 _UNNAMED_NOUNS |= {"faction", "factions", "unit", "detachment", "fighters", "gunmen", "formation", "formations"}
@@ -39,5 +48,10 @@ _UNNAMED_NOUNS |= {"members", "elements", "troops", "units"}
 def unnamed_force(text: str, start: int, end: int, words: frozenset[str] | None = None) -> tuple[int, int] | None:
     """The span of an unnamed force introduced in text[start:end], if any. `words`: words_of(text, start,
     end), if at hand: a text with no _UNNAMED_NOUNS (most) is not searched (re tries it at every position)."""
-    m = _UNNAMED_FORCE.search(text, start, end) if words is None or not words.isdisjoint(_UNNAMED_NOUNS) else None
-    return (m.start(), m.end()) if m else None
+    if words is not None and words.isdisjoint(_UNNAMED_NOUNS):
+        return None
+    for m in _UNNAMED_FORCE.finditer(text, start, end):
+        if _DEFINITE_BEFORE.search(text, max(start, m.start() - 6), m.start()) and _ONE_FORCE.search(m.group()):
+            continue  # "the Iran-backed group": the one force named before, not a new one
+        return m.start(), m.end()
+    return None
