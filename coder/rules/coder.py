@@ -233,6 +233,8 @@ class RuleCoder:
         )
         # Names and dates are found region by region when a sentence's are first asked (facts.py).
         RegionFacts(ctx, kept, self.normalizer, self.fuzzy)
+        # A title is no sentence of the body (not kept), but the lede may borrow its force.
+        ctx.headline_actors = [self.normalizer.find_actors(text, a, b, fuzzy=self.fuzzy) for a, b in ctx.headlines]
         return ctx
 
     # -- 3: triggers and negative evidence -------------------------------------------

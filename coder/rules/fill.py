@@ -18,6 +18,7 @@ from ..models import Alignment, ConfidenceReason, Event, FieldValue, Span
 from ..normalize import DateResolution, Mention, Normalizer, find_money, find_numbers
 from .args import SHOWN_HOW, count_fields, is_generic, is_patron, object_mover, pick_actor, spoken_on
 from .compiled import CompiledType
+from .headline import title_actor
 from .locate import roles_of
 from .subject import SUBJECT_GAP
 from .unnamed import unnamed_force
@@ -160,6 +161,10 @@ def fill_actors(
                     draft.adjust("actor from an earlier sentence", -0.1)
                     break
     if actor is None:
+        actor = title_actor(ctx, si, ct)
+        if actor is not None:
+            draft.adjust("actor from the headline", -0.1)
+            return actor, assoc
         actor = route_tied(ctx, si, ct, catch_all)
         if actor is None:
             return None

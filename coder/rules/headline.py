@@ -5,10 +5,16 @@ the body, whose event then keeps the headline as evidence."""
 
 from __future__ import annotations
 
+import calendar
+from bisect import bisect_left
+
+from ..codebook.model import is_catch_all
 from ..models import Event, Span
 from .compiled import CompiledType
 from .context import Ctx
 
+# A day named in the lede, resolved or not (a weekday with no publication date resolves to none).
+_DAY_WORDS = frozenset(day.lower() for day in calendar.day_name) | {"today", "yesterday", "tonight", "overnight"}
 # The modalities that speak for the whole story when the headline carries them.
 _STORY_MODALITIES = {"planned", "postponed", "negated", "hypothetical", "threatened"}
 
@@ -59,3 +65,25 @@ def headline_as_evidence(ctx: Ctx, types: list[CompiledType], events: list[Event
                 continue
             span = span or Span.found(text, start, end)
             event.evidence.insert(0, span)
+
+
+def title_actor(ctx: Ctx, si: int, ct: CompiledType):
+    """The force a headline line announcing the type names, for the lede that tells its event with
+    no force of its own: "Iraq's PMF send fuel to Damascus" over "On Wednesday fuel trucks from
+    Iraq crossed the border" (the title is not a sentence of the body, so no lookback reaches it).
+    Only a lede that dates what it tells: "Iran is building up its presence by bringing fighters
+    over" under a title is a trend, not the title's incident."""
+    if not ctx.headlines or si != bisect_left(ctx.starts, ctx.headlines[-1][1]):
+        return None
+    if not ctx.dates[si] and _DAY_WORDS.isdisjoint(ctx.words(si)):
+        return None  # a lede with no day of its own may tell a trend the title sums up, not an incident
+    text = ctx.doc.text
+    for (start, end), actors in zip(reversed(ctx.headlines), reversed(ctx.headline_actors)):
+        if not _announces(ct, text[start:end]):
+            continue
+        # A named force only: "Iranian militias" in a title says no more than the lede's trucks,
+        # and would outrank the force the body names later (assemble.py keeps a catch-all over a patron).
+        found = next((m for m in actors if m.match.side in ct.sides and not is_catch_all(m.match.name)), None)
+        if found is not None:
+            return found
+    return None

@@ -5,8 +5,8 @@ where it was seen passing) and a shipment at the place the text reports as its a
 often tell the event first and its end a sentence or two later, with the movers as the subject:
 "Reinforcements reached the desert of the town. The fighters were spread around the pumping
 station." The event's sentence names the coarse place; the sentence that carries the same movers
-on names the precise one. This runs once per document, after consolidation, so the sentence after
-an incident's last mention is the one read.
+on names the precise one. This runs once per document, after consolidation, so the sentences after
+each mention of an incident are read.
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ from .locate import precision_of, roles_of
 # "The party, it said, has set up ..."), after at most one short attribution.
 _CARRIED_ON = re.compile(
     r"(?:(?:according\s+to|citing)\b[^,.;]{0,60},\s*"
-    r"|(?:the\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:said|says|added|adds|reported|reports|noted|notes)"
+    r"|[^,.;]{0,60}?\b(?:said|says|added|adds|reported|reports|noted|notes)"
     r"(?:,\s*however,)?\s+(?:that\s+)?)?"
     r"(?:(?:the\s+)?(?:bulk|most|many|some|all|rest|majority|part)\s+of\s+)?"
-    r"(?:(?:the|these|those|this|its|their)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:(?:the|these|those|this|its|their|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
+    r"(?:[\w-]+\s+){0,3}?"
     r"(?:trucks?|lorries|vehicles?|convoys?|reinforcements?|fighters|forces|troops|militiamen|members|"
     r"elements|shipments?|consignments?|cargo|load|weapons|missiles|munitions|party|group|militia|"
     r"brigade|regiment|battalion|units?)|they)\b"
@@ -61,10 +62,13 @@ def settle_places(
         here = place_named(location.value) if location is not None else None
         if here is None:
             continue
-        last = ctx.index_of(max(span.start for span in event.evidence))
-        end = _end_place(ctx, last, here, _rank_of_event(event, here), event.value("actor1"))
-        if end is None:
+        # After each mention (a merged incident may be told twice), the latest end found wins.
+        rank, actor = _rank_of_event(event, here), event.value("actor1")
+        told = sorted({ctx.index_of(span.start) for span in event.evidence})
+        ends = [e for e in (_end_place(ctx, si, here, rank, actor) for si in told) if e is not None]
+        if not ends:
             continue
+        end = max(ends, key=lambda e: e[0].mention.start)
         role, near = end
         moved = True
         match = role.mention.match
