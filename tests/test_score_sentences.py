@@ -79,3 +79,29 @@ def test_command_prints_a_table_or_json_and_names_a_bad_file(tmp_path: Path):
     assert data["per_type"]["recruitment"]["tp"] == 1 and data["all"]["fn"] == 1
     bad = runner.invoke(app, ["score-sentences", str(_corpus(tmp_path, "{oops"))])
     assert bad.exit_code == 1 and "c.jsonl:1: not a labelled report" in bad.stderr
+
+
+def test_a_labelled_place_is_checked_on_found_sentences(tmp_path: Path):
+    placed = json.loads(json.dumps(REPORT))
+    placed["paragraphs"][0][0]["where"] = {"recruitment": "Al Bukamal"}
+    elsewhere = json.loads(json.dumps(REPORT))
+    elsewhere["id"] = "t-2"
+    elsewhere["paragraphs"][0][0]["where"] = {"recruitment": "Al Mayadin"}
+    reports = read_corpus([_corpus(tmp_path, json.dumps(placed), json.dumps(elsewhere))], CODEBOOK.type_ids)
+    coder = make_coder("rules", CODEBOOK)
+    result = score_sentences(reports, [coder.code(r.document()) for r in reports], CODEBOOK.type_ids)
+    assert result.figures("recruitment")["placed"] == 2
+    assert result.figures("recruitment")["location_accuracy"] == 0.5
+    assert "placed" not in result.figures("smuggling")  # no place labelled: no figure
+    [misplaced] = [e for e in result.errors if e[0] == "misplaced"]
+    assert misplaced[2] == "t-2" and "labelled Al Mayadin; coded Al Bukamal" in misplaced[3]
+    shown = runner.invoke(app, ["score-sentences", str(tmp_path)])
+    assert "location, found sentences at the labelled place: recruitment 0.500 of 2" in shown.stdout
+
+
+def test_a_malformed_place_label_is_named(tmp_path: Path):
+    bad = json.loads(json.dumps(REPORT))
+    bad["paragraphs"][0][0]["where"] = {"airstrike": "Al Bukamal"}
+    with pytest.raises(InputError) as caught:
+        read_corpus([_corpus(tmp_path, json.dumps(bad))], CODEBOOK.type_ids)
+    assert "c.jsonl:1: paragraph 1, sentence 1: unknown event type(s) airstrike in 'where'" in str(caught.value)

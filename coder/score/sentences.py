@@ -13,6 +13,9 @@ Sentence labels are cheaper to write than whole events, so a corpus can be large
 are written and checked against it without touching the golden set's test split. A sentence is
 found for a type when an event of that type has evidence overlapping it; a type in `more` is never
 an error either way.
+A sentence may also say where its incident happened, as the gazetteer names the place
+("where": {"smuggling": "Al Bukamal"}); then a found sentence is also checked for its place
+(an event of the type on it has that location): the location accuracy beside the F1.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ class LabelledSentence:
     end: int
     types: frozenset[str]
     more: frozenset[str]
+    # (type, place): where the sentence's incident of the type happened, when the corpus says
+    # ("where": {"smuggling": "Al Bukamal"}), as the gazetteer names it
+    where: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,11 @@ class SentenceReport:
     tp: Counter[str] = field(default_factory=Counter)
     fn: Counter[str] = field(default_factory=Counter)
     fp: Counter[str] = field(default_factory=Counter)
-    # (missed | invented, type, report id, sentence)
+    # Of the found sentences that say where their incident happened: how many, and how many the
+    # coder placed there (an event of the type on the sentence has that location).
+    placed: Counter[str] = field(default_factory=Counter)
+    located: Counter[str] = field(default_factory=Counter)
+    # (missed | invented | misplaced, type, report id, sentence)
     errors: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def figures(self, type_id: str | None = None) -> dict[str, float | int]:
@@ -69,7 +79,17 @@ class SentenceReport:
             "precision": tp / (tp + fp) if tp + fp else 0.0,
             "recall": tp / (tp + fn) if tp + fn else 0.0,
             "f1": 2 * tp / (2 * tp + fn + fp) if tp else 0.0,
+            **self._location(type_id),
         }
+
+    def _location(self, type_id: str | None) -> dict[str, float | int]:
+        """located / placed: how often a found sentence's incident is at the labelled place (only
+        for a corpus that labels places)."""
+        placed = sum(self.placed.values()) if type_id is None else self.placed[type_id]
+        if not placed:
+            return {}
+        located = sum(self.located.values()) if type_id is None else self.located[type_id]
+        return {"placed": placed, "location_accuracy": located / placed}
 
     def as_dict(self) -> dict:
         return {"all": self.figures(), "per_type": {t: self.figures(t) for t in self.types}}
@@ -115,10 +135,22 @@ def _report(line: str, where: str, known: set[str]) -> LabelledReport:
                 raise InputError(
                     where, f"unknown event type(s) {', '.join(sorted(unknown))}; expected {', '.join(sorted(known))}"
                 )
+            place = _where(item.get("where"), where, f"paragraph {p + 1}, sentence {k + 1}", known)
             text += " " if k else ""
-            sentences.append(LabelledSentence(len(text), len(text) + len(item["s"]), labels[0], labels[1]))
+            sentences.append(LabelledSentence(len(text), len(text) + len(item["s"]), labels[0], labels[1], place))
             text += item["s"]
     return LabelledReport(report_id, text, tuple(sentences))
+
+
+def _where(raw: object, where: str, label: str, known: set[str]) -> tuple[tuple[str, str], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
+        raise InputError(where, f'{label}: expected "where": {{"<type>": "<place>"}}')
+    unknown = set(raw) - known
+    if unknown:
+        raise InputError(where, f"{label}: unknown event type(s) {', '.join(sorted(unknown))} in 'where'")
+    return tuple(sorted(raw.items()))
 
 
 def score_sentences(reports: list[LabelledReport], coded: Iterable[CodedDocument], types: list[str]) -> SentenceReport:
@@ -130,13 +162,30 @@ def score_sentences(reports: list[LabelledReport], coded: Iterable[CodedDocument
         for sentence in report.sentences:
             got = {e.type for e in events for s in e.evidence if s.start < sentence.end and sentence.start < s.end}
             words = report.text[sentence.start : sentence.end]
+            where = dict(sentence.where)
             for type_id in types:
                 if type_id in sentence.types:
                     hit = type_id in got
                     (result.tp if hit else result.fn)[type_id] += 1
                     if not hit:
                         result.errors.append(("missed", type_id, report.id, words))
+                    elif type_id in where:
+                        _place(result, report.id, words, type_id, where[type_id], events, sentence)
                 elif type_id in got and type_id not in sentence.more:
                     result.fp[type_id] += 1
                     result.errors.append(("invented", type_id, report.id, words))
     return result
+
+
+def _place(result: SentenceReport, report_id: str, words: str, type_id: str, place: str, events, sentence) -> None:
+    coded = [
+        e.value("location")
+        for e in events
+        if e.type == type_id and any(s.start < sentence.end and sentence.start < s.end for s in e.evidence)
+    ]
+    result.placed[type_id] += 1
+    if place in coded:
+        result.located[type_id] += 1
+    else:
+        shown = ", ".join(str(c) for c in coded)
+        result.errors.append(("misplaced", type_id, report_id, f"{words} [labelled {place}; coded {shown}]"))
