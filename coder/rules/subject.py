@@ -62,6 +62,15 @@ _PREPOSITION_BEFORE = re.compile(
 )
 
 
+# One person between the force and the verb is the subject, not the force: "PMF chief arrives in
+# al-Qaim", "the IRGC's envoy reached the town" (a visit, not troops; "its advisers" are troops).
+_ONE_PERSON = re.compile(
+    r"\b(?:chief|commander|leader|head|official|envoy|delegation|delegate|spokesman|spokesperson|minister|"
+    r"general|representative|cleric|mediator)\b",
+    re.I,
+)
+
+
 def _named_subject(ctx: Ctx, si: int, at: int, ct: CompiledType) -> bool:
     """A force of a side the type codes is named just before the trigger in its clause."""
     text = ctx.doc.text
@@ -72,5 +81,6 @@ def _named_subject(ctx: Ctx, si: int, at: int, ct: CompiledType) -> bool:
     return (
         ctx.clause(si, at)[0] <= last.start
         and SUBJECT_GAP.fullmatch(text, last.end, at) is not None
+        and _ONE_PERSON.search(text, last.end, at) is None
         and _PREPOSITION_BEFORE.search(text, max(0, last.start - 30), last.start) is None
     )
