@@ -20,7 +20,7 @@ from .args import SHOWN_HOW, count_fields, is_generic, is_patron, object_mover, 
 from .compiled import CompiledType
 from .headline import title_actor
 from .locate import roles_of
-from .subject import SUBJECT_GAP
+from .subject import SUBJECT_GAP, other_force_subject
 from .unnamed import unnamed_force
 
 # Words that point back to a force named before ("the militia", "these forces", "its fighters").
@@ -138,6 +138,8 @@ def fill_actors(
                 return None
             draft.adjust("tied by its route", -0.1)
             return tied, []
+        elif other_force_subject(ctx, si, trig[0]):
+            return None  # "Armed factions had entered the city": not the force named before
         else:
             if _FORCE_ANAPHOR.search(text, sentence.start, sentence.end):
                 # "the militia", "these forces": the force named last, even a paragraph back.

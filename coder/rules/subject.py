@@ -84,3 +84,25 @@ def _named_subject(ctx: Ctx, si: int, at: int, ct: CompiledType) -> bool:
         and _ONE_PERSON.search(text, last.end, at) is None
         and _PREPOSITION_BEFORE.search(text, max(0, last.start - 30), last.start) is None
     )
+
+
+# Forces of no side the dictionary codes, named by their kind: rebels, the opposition, jihadists.
+_OTHER_FORCE = re.compile(
+    r"\b(?:rebels|rebel (?:fighters|groups|factions|forces)|insurgents|opposition (?:fighters|factions|forces|groups)|"
+    r"armed (?:factions|groups|opposition)|jihadists|(?:ISIS|IS|Daesh|Islamic State) (?:fighters|militants|cells))"
+    r"(?=" + SUBJECT_GAP.pattern + r"$)",
+    re.I,
+)
+
+
+# "Tehran-loyal armed factions" are Iran's; "the armed factions" are the ones named before.
+_TIED_BEFORE = re.compile(r"(?:(?:Iran|Iranian|Tehran|IRGC|Hezbollah|pro-\w+)[\w’'-]*|\b(?:the|these|those))\s+$", re.I)
+
+
+def other_force_subject(ctx: Ctx, si: int, at: int) -> bool:
+    """The trigger's subject is a force of no coded side named by its kind ("Armed factions had
+    entered the city"): the force named in an earlier sentence is not borrowed for it."""
+    start = ctx.clause(si, at)[0]
+    text = ctx.doc.text
+    m = _OTHER_FORCE.search(text[start:at])
+    return m is not None and _TIED_BEFORE.search(text, max(start, start + m.start() - 25), start + m.start()) is None
