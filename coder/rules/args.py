@@ -138,7 +138,7 @@ def names_an_organisation(text: str, mention: Mention, actor_starts: frozenset[i
 @dataclass
 class PlaceRole:
     mention: Mention[PlaceMatch]
-    role: str  # origin | destination | heading | crossing | near | in | entered | based | other | apposition, informant
+    role: str  # origin | destination | heading | crossing | near | in | entered | based | other | apposition, informant, dateline
     group: int  # places listed together ("Palmyra, Raqqa and Homs") share a group
 
 
@@ -197,6 +197,19 @@ def _apposition(text: str, prev: PlaceRole | None, m: Mention[PlaceMatch]) -> bo
     return m.match.geo_precision > prev.mention.match.geo_precision or m.match.place.kind == "region"
 
 
+# After the dateline's place: a region or agency, a date, then a colon or dash ("BEIRUT:", "Damascus,
+# Jul 28 (IANS):", "DEIR EZ-ZOR –", "Damascus, SANA-").
+_DATELINE_TAIL = re.compile(r"\s*(?:,\s*[\w .,'’-]{0,30}?)?\s*(?:\([^()]{1,30}\)\s*[-–—:]?|[-–—:](?!\w))")
+
+
+def _dateline_end(text: str, sentence_start: int, places: list[Mention[PlaceMatch]]) -> int:
+    """Where a dateline ends, if the sentence opens with one; else -1."""
+    if not places or places[0].start - sentence_start > 1:
+        return -1
+    tail = _DATELINE_TAIL.match(text, places[0].end)
+    return tail.end() if tail is not None else -1
+
+
 def _free(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """case_free(pattern): the same matches on the folded text (text/prefilter.py folded_text),
     several times faster than IGNORECASE on these alternations of words, tried at every offset."""
@@ -232,7 +245,14 @@ def place_roles(
             _PHRASE_OF_FREE,
             _BASED_IN_FREE,
         )
+    # "BEIRUT: ...", "Beirut, Dec 2 (AP) ...", "QAMISHLI, Syria (North Press) – ...": where the
+    # reporter files from, not where the event happened.
+    dateline = _dateline_end(text, sentence_start, places)
     for m in places:
+        if m.end <= dateline:
+            group += 1
+            out.append(PlaceRole(m, "dateline", group))
+            continue
         # "the T2 station, which lies in the town of X in the Y countryside": Y says where X is.
         chained = out[-1] if out and out[-1].role == "apposition" else None
         if _apposition(text, prev, m) or _apposition(text, chained, m):

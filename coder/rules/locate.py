@@ -57,7 +57,15 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
     site = _site_named_elsewhere(ctx, si, trig)
     if site is not None:
         return [site], False, False
-    roles = [r for r in roles_of(ctx, si) if r.role != "informant"]
+    roles = [r for r in roles_of(ctx, si) if r.role not in ("informant", "dateline")]
+    dateline = next((r for r in roles_of(ctx, si) if r.role == "dateline"), None)
+    if dateline is not None and all(
+        precision_of(r) == 4 and r.mention.match.place.country == dateline.mention.match.place.country for r in roles
+    ):
+        # "Al-Bukamal: 60 men registered at its office in the town": a bulletin's place line is the
+        # event's when the sentence gives no other place in its country (the manual's fallback);
+        # "Raqqa province: ... arrived in the city" is still its seat (below).
+        roles = [PlaceRole(dateline.mention, "in", dateline.group)]
     # "Iran has started a campaign": a country that is the subject of a verb is the one acting.
     roles = [
         r for r in roles if not (r.role == "other" and precision_of(r) == 4 and _SUBJECT_OF.match(text, r.mention.end))
