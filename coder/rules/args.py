@@ -138,7 +138,9 @@ def names_an_organisation(text: str, mention: Mention, actor_starts: frozenset[i
 @dataclass
 class PlaceRole:
     mention: Mention[PlaceMatch]
-    role: str  # origin | destination | heading | crossing | near | in | entered | based | other | apposition, informant, dateline
+    # origin | destination | heading | crossing | near | in | entered | based | other | apposition
+    # | informant | dateline
+    role: str
     group: int  # places listed together ("Palmyra, Raqqa and Homs") share a group
 
 
