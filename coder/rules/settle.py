@@ -64,8 +64,11 @@ def settle_places(
             continue
         # After each mention (a merged incident may be told twice), the latest end found wins.
         rank, actor = _rank_of_event(event, here), event.value("actor1")
+        # A location that is only where the movers came from ("brought in trucks of weapons from
+        # Iraq": no other place said) is no scene: the border crossing they came through will do.
+        came_from = _from_origin(ctx, location)
         told = sorted({ctx.index_of(span.start) for span in event.evidence})
-        ends = [e for e in (_end_place(ctx, si, here, rank, actor) for si in told) if e is not None]
+        ends = [e for e in (_end_place(ctx, si, here, rank, actor, came_from) for si in told) if e is not None]
         if not ends:
             continue
         end = max(ends, key=lambda e: e[0].mention.start)
@@ -82,22 +85,32 @@ def settle_places(
     return moved
 
 
-def _end_place(ctx: Ctx, last: int, here: Place, rank: float, actor: str | None) -> tuple[PlaceRole, bool] | None:
+def _end_place(
+    ctx: Ctx, last: int, here: Place, rank: float, actor: str | None, came_from: bool = False
+) -> tuple[PlaceRole, bool] | None:
     for si in range(last + 1, min(last + 1 + _WINDOW, len(ctx.sentences))):
         if ctx.dates[si] or not _carries_on(ctx, si, actor):
             return None  # another day, or other subjects: another story
         candidates = [
             r
             for r in roles_of(ctx, si)
-            if r.role in _ARRIVAL_ROLES
+            if (r.role in _ARRIVAL_ROLES or (came_from and r.role == "crossing"))
             and r.mention.match.name != here.name
-            and _same_scene(r.mention.match.place, here)
+            and (came_from or _same_scene(r.mention.match.place, here))
             and _rank(r.mention.match.place, r.role == "near", precision_of(r)) < rank
         ]
         if candidates:
             end = candidates[-1]
             return end, end.role == "near"
     return None
+
+
+def _from_origin(ctx: Ctx, location: FieldValue) -> bool:
+    """The location was read off a place the sentence gives as where the movers came from."""
+    if not location.spans:
+        return False
+    start = location.spans[0].start
+    return any(r.role == "origin" and r.mention.start == start for r in roles_of(ctx, ctx.index_of(start)))
 
 
 def _carries_on(ctx: Ctx, si: int, actor: str | None) -> bool:
