@@ -1,4 +1,5 @@
-"""The countryside of a city a governorate is named after is the governorate.
+"""The countryside of a city a governorate is named after is the governorate (and "the province
+of Raqqa", which the manual's "unless the text says province" makes the governorate too).
 
 golden/MANUAL.md codes "the Homs countryside" as Homs governorate (precision 3) and "the
 al-Mayadin countryside" as al-Mayadin (precision 2): the countryside of a seat is the province
@@ -21,13 +22,19 @@ from .names import Mention
 _SIDE = r"(?:(?:north|south)-?(?:east|west)ern|eastern|western|northern|southern|far|outer|rural)"
 # "Al-Raqqah's eastern countryside", "Homs eastern countryside", "Aleppo's rural areas".
 _AFTER = re.compile(
-    r"(?:[’']s)?\s+(?:" + _SIDE + r"\s+(?:and\s+" + _SIDE + r"\s+)?)?(?:countryside|rural areas)\b", re.I
+    r"(?:[’']s)?\s+(?:" + _SIDE + r"\s+(?:and\s+" + _SIDE + r"\s+)?)?(?:countryside|rural areas)\b"
+    r"|(?:[’']s)?\s+(?:province|governorate)\b",
+    re.I,
 )
 # "the countryside west of Deir Ezzor", "the eastern countryside of Aleppo", "rural Homs".
 _BEFORE = re.compile(
     r"(?:\b(?:countryside|rural areas)\s+(?:(?:to\s+the\s+)?(?:north|south|east|west)(?:-?(?:east|west))?\s+)?of"
-    r"\s+(?:the\s+(?:city\s+of\s+)?)?|\brural\s+)$",
+    r"\s+(?:the\s+(?:city\s+of\s+)?)?|\brural\s+|\b(?:province|governorate)\s+of\s+(?:the\s+)?)$",
     re.I,
+)
+# "the Raqqa and Aleppo countryside": the first seat shares the countryside named after the second.
+_SHARED = re.compile(
+    r"(?:\s*,\s*|\s+and\s+|\s+or\s+)(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+)?(?:" + _AFTER.pattern + ")", re.I
 )
 _LOOK_BACK = 60
 
@@ -61,7 +68,8 @@ def widen_countryside(text: str, mentions: list[Mention[Any]], governorate_of: d
         if province is not None:
             after = _AFTER.match(text, m.end)
             before = None if after else _BEFORE.search(text, max(0, m.start - _LOOK_BACK), m.start)
-            if after or before:
+            shared = after or before or _SHARED.match(text, m.end)
+            if shared:
                 start = before.start() if before else m.start
                 end = after.end() if after else m.end
                 match = replace(m.match, place=province, geo_precision=3, how="alias")
