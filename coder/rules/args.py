@@ -154,6 +154,9 @@ _BASED_IN = re.compile(
 )
 
 
+_OWN_FORCE = re.compile(r"\b(?:its|their)\s+(?:[\w-]+\s+)?$", re.I)
+
+
 # "Al-Mayadeen city, in the Deir Ezzor countryside": the second place says where the
 # first one is; it is not a second place of the event.
 _APPOSITION = re.compile(
@@ -282,8 +285,10 @@ def place_roles(
                 phrase = phrase_of.search(before)
                 if phrase:
                     role = "origin" if phrase.group(1).lower() in ("from", "out of") else "destination"
-            # "the factions in X recalled...": where the force is based, not (yet) where it acted.
-            if role == "in" and based_in.search(before):
+            # "the factions in X recalled...": where the force is based, not (yet) where it acted;
+            # "bolstered their forces in X": the force is the verb's object, X where it happened.
+            based = based_in.search(before) if role == "in" else None
+            if based is not None and _OWN_FORCE.search(before, 0, based.start()) is None:
                 role = "based"
             if m.match.place.kind in _TOWN_KINDS and role in ("in", "other") and _AROUND_AFTER.match(text, m.end):
                 role = "near"
