@@ -39,8 +39,14 @@ WITHIN_PLACE = re.compile(
 )
 
 
+# "Deir Ezzor 24", "Raqqa 24": news networks named after their town.
+_OUTLET_AFTER = re.compile(
+    r"\s?24\b(?![.,]?\d|\s*-?\s*(?:hours?|hrs?|km|kilomet\w+|miles?|days?|percent|%))", re.I
+)
+
+
 def organisational(text: str, end: int) -> bool:
-    return bool(_ORGANISATIONAL.match(text, end))
+    return bool(_ORGANISATIONAL.match(text, end) or _OUTLET_AFTER.match(text, end))
 
 
 def nearest(candidates: list[Place], context: list[Place]) -> Place:
@@ -54,8 +60,20 @@ def nearest(candidates: list[Place], context: list[Place]) -> Place:
     return min(candidates, key=lambda p: (p.latitude - lat) ** 2 + ((p.longitude - lon) * scale) ** 2)
 
 
+# "militias backed by Iran", "groups loyal to Tehran": the patron, said after the group.
+_PATRON_BY_BEFORE = re.compile(
+    r"\b(?:(?:backed|supported|sponsored|funded|financed|armed|trained|run)\s+by|"
+    r"(?:loyal|allied|affiliated|linked|tied|aligned|answerable)\s+(?:to|with))\s+(?:the\s+)?$",
+    re.I,
+)
+
+
 def adjectival(text: str, start: int, end: int) -> bool:
-    return bool(_ADJ_BEFORE.search(text, max(0, start - 5), start) or _ADJ_AFTER.match(text, end))
+    return bool(
+        _ADJ_BEFORE.search(text, max(0, start - 5), start)
+        or _ADJ_AFTER.match(text, end)
+        or _PATRON_BY_BEFORE.search(text, max(0, start - 30), start)
+    )
 
 
 # The first words of Arabic compound place names. Written with a capital right before a known
