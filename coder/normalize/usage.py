@@ -40,9 +40,7 @@ WITHIN_PLACE = re.compile(
 
 
 # "Deir Ezzor 24", "Raqqa 24": news networks named after their town.
-_OUTLET_AFTER = re.compile(
-    r"\s?24\b(?![.,]?\d|\s*-?\s*(?:hours?|hrs?|km|kilomet\w+|miles?|days?|percent|%))", re.I
-)
+_OUTLET_AFTER = re.compile(r"\s?24\b(?![.,]?\d|\s*-?\s*(?:hours?|hrs?|km|kilomet\w+|miles?|days?|percent|%))", re.I)
 
 
 def organisational(text: str, end: int) -> bool:
