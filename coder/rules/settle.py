@@ -44,6 +44,12 @@ _SITES = frozenset({"crossing", "base", "camp", "oil_field"})
 # One scene: the end of a movement lies within this distance of the place its event names.
 _SAME_SCENE_KM = 60.0
 _WINDOW = 2
+# What the movers are expected, meant or able to do is not where they are.
+_NOT_YET = re.compile(
+    r"\b(?:expect\w*|will|would|could|may|might|plan\w*|intend\w*|aim\w*|prepar\w*|set to|due to|going to|"
+    r"in order to|so as to)\b",
+    re.I,
+)
 # How far into a sentence the force may be named and still be its subject, after an attribution.
 _SUBJECT_REACH = 80
 
@@ -89,8 +95,11 @@ def _end_place(
     ctx: Ctx, last: int, here: Place, rank: float, actor: str | None, came_from: bool = False
 ) -> tuple[PlaceRole, bool] | None:
     for si in range(last + 1, min(last + 1 + _WINDOW, len(ctx.sentences))):
+        sentence = ctx.sentences[si]
         if ctx.dates[si] or not _carries_on(ctx, si, actor):
             return None  # another day, or other subjects: another story
+        if _NOT_YET.search(ctx.doc.text, sentence.start, sentence.end):
+            return None  # "expected the reinforcements to launch a sweep around X": not where they are
         candidates = [
             r
             for r in roles_of(ctx, si)
