@@ -234,7 +234,8 @@ class RuleCoder:
         # Names and dates are found region by region when a sentence's are first asked (facts.py).
         RegionFacts(ctx, kept, self.normalizer, self.fuzzy)
         # A title is no sentence of the body (not kept), but the lede may borrow its force.
-        ctx.headline_actors = [self.normalizer.find_actors(text, a, b, fuzzy=self.fuzzy) for a, b in ctx.headlines]
+        named = [self.normalizer.find_names(text, a, b, fuzzy=self.fuzzy) for a, b in ctx.headlines]
+        ctx.headline_actors, ctx.headline_places = [n[0] for n in named], [n[1] for n in named]
         return ctx
 
     # -- 3: triggers and negative evidence -------------------------------------------

@@ -49,6 +49,7 @@ class Ctx:
     dates: list[list[DateResolution]] = field(default_factory=list)
     headlines: list[tuple[int, int]] = field(default_factory=list)  # the title and its deck
     headline_actors: list[list] = field(default_factory=list)  # the forces each headline line names
+    headline_places: list[list] = field(default_factory=list)  # and its places
     _words: dict[int, frozenset[str]] = field(default_factory=dict)
     _hits: dict[int, set] = field(default_factory=dict)
     _marks: dict[int, list[tuple[int, int]]] = field(default_factory=dict)

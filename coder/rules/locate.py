@@ -189,13 +189,15 @@ def _town_said_before(ctx: Ctx, si: int, trig: tuple[int, int]) -> PlaceRole | N
 
 # "sent troops to its airbase in the Homs countryside": a site the sentence points at by its kind.
 _SITE = re.compile(
-    r"\b(?:its|their)\s+(?:own\s+|military\s+|main\s+)?(?:airbase|air base|airport|airfield|base)\b(?!\s+of\b)", re.I
+    r"\b(?:its|their|the)\s+(?:own\s+|military\s+|main\s+)?(?:airbase|air base|airport|airfield|base)\b(?!\s+of\b)",
+    re.I,
 )
 
 
 def _site_named_elsewhere(ctx: Ctx, si: int, trig: tuple[int, int]) -> PlaceRole | None:
-    """The one base the article names, when the sentence points at "its airbase" after the trigger
-    and names no base itself: the manual codes the most precise place the article gives."""
+    """The one base the article names, when the sentence points at "its airbase" or "the airport"
+    after the trigger and names no base itself: the manual codes the most precise place the article
+    gives."""
     sentence = ctx.sentences[si]
     if _SITE.search(ctx.doc.text, trig[0], sentence.end) is None:
         return None
@@ -209,6 +211,11 @@ def _one_base(ctx: Ctx) -> PlaceRole | None:
     sentence pointing at "its base" asked it of all sentences again). A sentence's roles are one per
     place of it, so one naming no base is passed over without working out its roles."""
     bases = {}
+    # The title names the base the story is about as often as the body ("T-4 airbase evacuated").
+    for places in ctx.headline_places:
+        for m in places:
+            if m.match.place.kind == "base":
+                bases.setdefault(m.match.name, PlaceRole(m, "in", -1))
     for other in range(len(ctx.sentences)):
         if all(m.match.place.kind != "base" for m in ctx.places[other]):
             continue
