@@ -17,7 +17,7 @@ _UNNAMED_FORCE = re.compile(
     r"gunmen|armed groups|formations?|members|elements|troops|units|proxies)\b"
     # "local militias backed by Iran", "groups loyal to Tehran": the same, the patron named after.
     r"|\b(?:militias?|groups?|factions?|forces|fighters|gunmen|armed groups)\s+(?:(?:backed|supported|sponsored|funded|"
-    r"financed|run|armed|trained)\s+by|(?:loyal|allied)\s+to|affiliated\s+(?:with|to))\s+(?:the\s+)?"
+    r"financed|run|armed|trained)\s+by|(?:loyal|allied)\s+to|(?:affiliated|aligned)\s+(?:with|to))\s+(?:the\s+)?"
     r"(?:Iran|Tehran|IRGC|Iranian\s+Revolutionary\s+Guards?)\b"
     # "Iraqi factions", "Afghan fighters": in this theatre the foreign militias are Iran's. Not
     # "Iraqi forces" (the state's army) and not a named force ("Iraqi Hezbollah" is in the dictionary).
