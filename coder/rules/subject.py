@@ -19,6 +19,12 @@ from .context import Ctx, cached
 _OF_PHRASE = re.compile(r"\s+(?:of|belonging to|owned by)\s+(?:[\w'’-]+\s+){0,3}?", re.I)
 
 
+# Two forces named as one subject: "Iranian militias and regime forces", "Hezbollah, alongside the army".
+_TOGETHER = re.compile(
+    r"\s*(?:,\s*)?(?:and|as well as|together with|alongside|along with)\s+(?:the\s+)?(?:[\w'’-]+\s+)?", re.I
+)
+
+
 def owned_by_other_side(ctx: Ctx, si: int, start: int, end: int, ct: CompiledType) -> bool:
     """The trigger belongs to a force of a side the type does not code, whatever Iran-backed force
     the sentence names elsewhere: its own of-phrase names it ("a convoy of three Russian armoured
@@ -26,6 +32,7 @@ def owned_by_other_side(ctx: Ctx, si: int, start: int, end: int, ct: CompiledTyp
     text = ctx.doc.text
     clause_start = None  # the clause is looked for only when a force is named before the trigger
     before = None
+    ours = None  # the last force of the type's sides before `before`
     for m in ctx.actors[si]:
         if end <= m.start <= end + 50 and m.match.side not in ct.sides and _OF_PHRASE.fullmatch(text, end, m.start):
             return True
@@ -33,8 +40,13 @@ def owned_by_other_side(ctx: Ctx, si: int, start: int, end: int, ct: CompiledTyp
             if clause_start is None:
                 clause_start = ctx.clause(si, start)[0]
             if clause_start <= m.start:
+                if before is not None and before.match.side in ct.sides:
+                    ours = before
                 before = m
-    return before is not None and before.match.side not in ct.sides
+    if before is None or before.match.side in ct.sides:
+        return False
+    # "reinforcements of Iranian militias and regime forces reached": the side's force acts too.
+    return ours is None or not _TOGETHER.fullmatch(text, ours.end, before.start)
 
 
 def required_met(
