@@ -77,7 +77,7 @@ _ARTICLE_LEFT = r"(?:(?:al|el|as|ash|ad|ar|az|an|at)-)?$"
 _COORD = re.compile(
     r"^\s*(?:,\s*(?:and\s+|as well as\s+)?|and\s+|as well as\s+|&\s*)"
     # "to the city of X and to Y": the preposition said again keeps the list (and its role).
-    r"(?:(?:to|in|into|towards?|at)\s+)?(?:the\s+)?"
+    r"(?:(?P<again>to|in|into|towards?|at)\s+)?(?:the\s+)?"
     r"(?:(?:city|town|village|towns|cities|villages|areas?)\s+of\s+)?" + _ARTICLE_LEFT,
     re.I,
 )
@@ -264,8 +264,9 @@ def place_roles(
             group += 1
             out.append(PlaceRole(m, "apposition", group))
             continue
-        if prev is not None and _COORD.match(text[prev.mention.end : m.start]):
-            role = prev.role  # listed with the previous place: same role
+        coord = _COORD.match(text[prev.mention.end : m.start]) if prev is not None else None
+        if coord is not None and not (coord.group("again") and prev.role == "origin"):
+            role = prev.role  # listed with the previous place: same role ("out of X and into Y": not)
         else:
             group += 1
             before = said[max(sentence_start, m.start - 60) : m.start]
