@@ -10,12 +10,17 @@ allows for.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 from typing import Any
 
 from .models import Alignment, FieldValue
 from .text.prefilter import case_free
+
+# Words that name a day relative to the report ("on Monday", "yesterday"): with no publication date
+# to read them against they resolve to no date, though the text gave one.
+DAY_WORDS = frozenset(day.lower() for day in calendar.day_name) | {"today", "yesterday", "tonight", "overnight"}
 
 # The most days apart two dates of one incident can be, by the vaguer precision.
 WINDOW_DAYS = {1: 0, 2: 6, 3: 30}

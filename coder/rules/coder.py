@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from ..codebook.model import Codebook
-from ..dates import only_a_year
+from ..dates import DAY_WORDS, only_a_year
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
 from ..normalize import Mention, Normalizer, find_numbers
 from ..normalize.countryside import governorate_seats
@@ -395,7 +395,12 @@ class RuleCoder:
         text, folded = ctx.doc.text, ctx.folded()
         year_only = ctx.memo("year", si, lambda: only_a_year(text, lo, hi, folded))
         fill_date(
-            draft, event_date(ctx, si, trig, actor.match.name), plans, ctx.doc.publication_date, year_only=year_only
+            draft,
+            event_date(ctx, si, trig, actor.match.name),
+            plans,
+            ctx.doc.publication_date,
+            year_only=year_only,
+            day_named=not DAY_WORDS.isdisjoint(ctx.words(si)),
         )
         flagged = fill_type_fields(
             draft, self.normalizer, ct, lo, hi, trig, tribal, lambda plan: self._enum_near(ctx, si, plan), ctx.words(si)

@@ -257,15 +257,20 @@ def _event_dates(ctx, si: int) -> list[DateResolution]:
     return ctx.memo("dates", si, lambda: [d for d in ctx.dates[si] if not spoken_on(ctx.doc.text, start, d.start)])
 
 
-def fill_date(draft: Draft, when, plans: dict, published=None, *, year_only: bool = False) -> None:
+def fill_date(
+    draft: Draft, when, plans: dict, published=None, *, year_only: bool = False, day_named: bool = False
+) -> None:
     """The date the text gives, else ACLED's reported-date convention: news with no date of its
     own ("recently", or none at all) is coded to the publication date, precision 2 (the week).
-    An event the text puts in a year and no finer ("in 2019") is not news of the week: undated."""
+    An event the text puts in a year and no finer ("in 2019") is not news of the week: undated.
+    `day_named`: the sentence names a day that only a publication date would resolve ("on Monday"
+    in a document that has none): the text did date it, so it is not marked down."""
     if when is not None and "event_date" in plans:
         draft.put("event_date", when.iso, [(when.start, when.end)])
         draft.derive("time_precision", when.precision)
         return
-    draft.adjust("no date in the text", -0.05)
+    if not (day_named and published is None):
+        draft.adjust("no date in the text", -0.05)
     if published is not None and not year_only and "event_date" in plans:
         draft.fields.update(reported_date(published))
 

@@ -5,16 +5,14 @@ the body, whose event then keeps the headline as evidence."""
 
 from __future__ import annotations
 
-import calendar
 from bisect import bisect_left
 
 from ..codebook.model import is_catch_all
+from ..dates import DAY_WORDS
 from ..models import Event, Span
 from .compiled import CompiledType
 from .context import Ctx
 
-# A day named in the lede, resolved or not (a weekday with no publication date resolves to none).
-_DAY_WORDS = frozenset(day.lower() for day in calendar.day_name) | {"today", "yesterday", "tonight", "overnight"}
 # The modalities that speak for the whole story when the headline carries them.
 _STORY_MODALITIES = {"planned", "postponed", "negated", "hypothetical", "threatened"}
 
@@ -75,7 +73,7 @@ def title_actor(ctx: Ctx, si: int, ct: CompiledType):
     over" under a title is a trend, not the title's incident."""
     if not ctx.headlines or si != bisect_left(ctx.starts, ctx.headlines[-1][1]):
         return None
-    if not ctx.dates[si] and _DAY_WORDS.isdisjoint(ctx.words(si)):
+    if not ctx.dates[si] and DAY_WORDS.isdisjoint(ctx.words(si)):
         return None  # a lede with no day of its own may tell a trend the title sums up, not an incident
     text = ctx.doc.text
     for (start, end), actors in zip(reversed(ctx.headlines), reversed(ctx.headline_actors)):
