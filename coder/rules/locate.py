@@ -27,7 +27,7 @@ _TO_THE = r"\b(?:in|into|to|at|reached|entered)\s+"
 _THAT_TOWN = r"(?:the|that|this)\s+(city|town|village)\b(?!\s+of\b)"
 _TOWN_ANAPHOR = re.compile(_TO_THE + _THAT_TOWN, re.I)
 # The trigger's own phrase pointing at a town already named: "arrived in the city".
-_THE_TOWN = re.compile(r"[\w\s-]{0,30}?\b(?:in|into|to|at)\s+" + _THAT_TOWN, re.I)
+_THE_TOWN = re.compile(r"[\w\s-]{0,80}?\b(?:in|into|to|at)\s+" + _THAT_TOWN, re.I)
 _TOWN_NOUNS = frozenset({"city", "town", "village"})
 _KINDS_OF_NOUN = {"city": {"city", "town"}, "town": {"city", "town", "village"}, "village": {"village", "town"}}
 # "into the city", after a governorate named like its capital: that city.
@@ -51,12 +51,6 @@ def choose_location(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
 
 def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
     text = ctx.doc.text
-    said_before = _town_said_before(ctx, si, trig)
-    if said_before is not None:
-        return [said_before], False, False
-    site = _site_named_elsewhere(ctx, si, trig)
-    if site is not None:
-        return [site], False, False
     roles = [r for r in roles_of(ctx, si) if r.role not in ("informant", "dateline")]
     dateline = next((r for r in roles_of(ctx, si) if r.role == "dateline"), None)
     if dateline is not None and all(
@@ -78,7 +72,8 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
     by_role: dict[str, list] = {}
     for r in roles:
         by_role.setdefault(r.role, []).append(r)
-    for name in ("origin", "destination", "crossing"):
+    elsewhere = _town_said_before(ctx, si, trig) or _site_named_elsewhere(ctx, si, trig)
+    for name in ("origin", "destination", "crossing") if elsewhere is None else ("origin", "crossing"):
         if name == "crossing":
             # The field is the border crossing used: "passing through the Deir Ezzor countryside"
             # says the route, not a crossing.
@@ -97,6 +92,10 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
                 [pick[0].mention.span],
                 detail=how if how in SHOWN_HOW else None,
             )
+    # A place named before ("into the city") or the article's one base ("its airbase") is the
+    # location; the sentence's origin and crossing are still its own (its destination is that place).
+    if elsewhere is not None:
+        return [elsewhere], False, False
     # A place the force is only heading for ranks after the crossing it was seen at.
     for role in ("in", "destination", "crossing", "entered", "heading", "based", "other", "near", "origin"):
         group = by_role.get(role)
