@@ -23,6 +23,8 @@ _UNNAMED_FORCE = re.compile(
     # "Iraqi forces" (the state's army) and not a named force ("Iraqi Hezbollah" is in the dictionary).
     r"|\b(?:Iraqi|Afghan|Afghani|Pakistani)\s+(?:armed\s+|Shia\s+|Shiite\s+)?(?:militias?|factions?|fighters|gunmen|"
     r"militiamen|armed groups)\b"
+    # "thousands of fighters from Iraq": the same, the country said after.
+    r"|\b(?:fighters|militiamen|gunmen)\s+from\s+(?:Iraq|Afghanistan|Pakistan)\b"
     # "Iran ... its militias", "Tehran's proxies": the patron's forces, none named.
     r"|\b(?:its|their|Iran[’']s|Tehran[’']s)\s+(?:own\s+)?(?:militias|proxies|proxy forces|proxy militias)\b"
     # "trucks carrying Iranian weapons": in this theatre Iran's arms on the move are its proxies'.
