@@ -33,7 +33,7 @@ from .unknown import (
     place_candidates_in,
     unverified_place,
 )
-from .usage import WITHIN_PLACE, adjectival, inside_longer_place_name, nearest, organisational, own_groups
+from .usage import WITHIN_PLACE, adjectival, inside_longer_place_name, locative, nearest, organisational, own_groups
 
 _BRACKET = re.compile(r"\s*\([^)]*\)\s*$")
 
@@ -225,6 +225,8 @@ class Normalizer:
             rival = place_spans.overlapping(a.start, a.end)
             if a.match[1] == "fuzzy" and any(p.match[1] != "fuzzy" for p in rival):
                 continue  # "Albu Kamal" the town, not a guess at the Albu Kamil clan
+            if rival and locative(text, a.start) and any((p.start, p.end) == (a.start, a.end) for p in rival):
+                continue  # "flew to Tehran", "the Iranian capital, Tehran": the city, not its government
             if not rival or all((a.end - a.start) >= (p.end - p.start) for p in rival):
                 keep_a.append(Mention(a.start, a.end, actor_match(*a.match)))
         actor_spans = Intervals(keep_a)

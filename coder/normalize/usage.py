@@ -43,6 +43,16 @@ WITHIN_PLACE = re.compile(
 _OUTLET_AFTER = re.compile(r"\s?24\b(?![.,]?\d|\s*-?\s*(?:hours?|hrs?|km|kilomet\w+|miles?|days?|percent|%))", re.I)
 
 
+# A capital that is also its government's name ("Tehran") is the city after a preposition of place.
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|to|into|from|at|towards?|near|via|through|capital,?|capital of|city of)\s+(?:the\s+)?$", re.I
+)
+
+
+def locative(text: str, start: int) -> bool:
+    return bool(_LOCATIVE_BEFORE.search(text, max(0, start - 20), start))
+
+
 def organisational(text: str, end: int) -> bool:
     return bool(_ORGANISATIONAL.match(text, end) or _OUTLET_AFTER.match(text, end))
 
