@@ -28,8 +28,9 @@ from .locate import precision_of, roles_of
 _CARRIED_ON = re.compile(
     r"(?:(?:according\s+to|citing)\b[^,.;]{0,60},\s*"
     r"|[^,.;]{0,60}?\b(?:said|says|added|adds|reported|reports|noted|notes)"
-    r"(?:,\s*however,)?\s+(?:that\s+)?)?"
+    r"(?:,\s*however,|\s+(?:today|yesterday|on\s+\w+)(?:,\s*[\w ]{1,20})?,)?\s+(?:that\s+)?)?"
     r"(?:(?:the\s+)?(?:bulk|most|many|some|all|rest|majority|part)\s+of\s+)?"
+    r"(?:(?:some|about|around|nearly|roughly|over|more than|at least)\s+)?"
     r"(?:(?:the|these|those|this|its|their|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
     r"(?:[\w-]+\s+){0,3}?"
     r"(?:trucks?|lorries|vehicles?|convoys?|reinforcements?|fighters|forces|troops|militiamen|members|"
@@ -74,7 +75,8 @@ def settle_places(
         # Iraq": no other place said) is no scene: the border crossing they came through will do.
         came_from = _from_origin(ctx, location)
         told = sorted({ctx.index_of(span.start) for span in event.evidence})
-        ends = [e for e in (_end_place(ctx, si, here, rank, actor, came_from) for si in told) if e is not None]
+        day = event.value("event_date")
+        ends = [e for e in (_end_place(ctx, si, here, rank, actor, came_from, day) for si in told) if e is not None]
         if not ends:
             continue
         end = max(ends, key=lambda e: e[0].mention.start)
@@ -92,11 +94,11 @@ def settle_places(
 
 
 def _end_place(
-    ctx: Ctx, last: int, here: Place, rank: float, actor: str | None, came_from: bool = False
+    ctx: Ctx, last: int, here: Place, rank: float, actor: str | None, came_from: bool = False, day: str | None = None
 ) -> tuple[PlaceRole, bool] | None:
     for si in range(last + 1, min(last + 1 + _WINDOW, len(ctx.sentences))):
         sentence = ctx.sentences[si]
-        if ctx.dates[si] or not _carries_on(ctx, si, actor):
+        if _another_day(ctx, si, day) or not _carries_on(ctx, si, actor):
             return None  # another day, or other subjects: another story
         if _NOT_YET.search(ctx.doc.text, sentence.start, sentence.end):
             return None  # "expected the reinforcements to launch a sweep around X": not where they are
@@ -120,6 +122,13 @@ def _from_origin(ctx: Ctx, location: FieldValue) -> bool:
         return False
     start = location.spans[0].start
     return any(r.role == "origin" and r.mention.start == start for r in roles_of(ctx, ctx.index_of(start)))
+
+
+def _another_day(ctx: Ctx, si: int, day: str | None) -> bool:
+    """The sentence dates something, and not the event's own day ("said today, August 4, that the
+    vehicles..." of an event of August 4 carries it on)."""
+    dates = ctx.dates[si]
+    return bool(dates) and (day is None or all(d.iso != day for d in dates))
 
 
 def _carries_on(ctx: Ctx, si: int, actor: str | None) -> bool:
