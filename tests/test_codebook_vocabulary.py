@@ -53,11 +53,15 @@ def test_an_exclusion_rules_unless_cues_name_the_shared_word_lists(codebook: Pat
     path = codebook / "codebook.yaml"
     text = path.read_text(encoding="utf-8")
     old = "    unless:\n"
-    assert old in text
-    path.write_text(text.replace(old, old + "      - '\\b{people_aboard}\\b'\n", 1), encoding="utf-8")
+    at = text.index(old, text.index("  - id: civilian_cargo"))  # the rule's own unless list
+
+    def with_cue(cue: str) -> str:
+        return text[:at] + old + f"      - '{cue}'\n" + text[at + len(old) :]
+
+    path.write_text(with_cue("\\b{people_aboard}\\b"), encoding="utf-8")
     rule = load_codebook(codebook).exclusion_rule("civilian_cargo")
     assert any(re.search(cue, "twenty trucks of fuel with militiamen aboard") for cue in rule.unless)
-    path.write_text(text.replace(old, old + "      - '\\b{people_abord}\\b'\n", 1), encoding="utf-8")
+    path.write_text(with_cue("\\b{people_abord}\\b"), encoding="utf-8")
     with pytest.raises(CodebookError) as caught:
         load_codebook(codebook)
     [problem] = [str(p) for p in caught.value.problems]
