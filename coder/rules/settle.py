@@ -108,7 +108,7 @@ def _end_place(
             if (r.role in _ARRIVAL_ROLES or (came_from and r.role == "crossing"))
             and r.mention.match.name != here.name
             and (came_from or _same_scene(r.mention.match.place, here))
-            and _rank(r.mention.match.place, r.role == "near", precision_of(r)) < rank
+            and _finer(r, rank, here)
         ]
         if candidates:
             end = candidates[-1]
@@ -138,6 +138,14 @@ def _carries_on(ctx: Ctx, si: int, actor: str | None) -> bool:
     if _CARRIED_ON.match(ctx.doc.text, sentence.start, sentence.end):
         return True
     return any(m.match.name == actor and m.start - sentence.start <= _SUBJECT_REACH for m in ctx.actors[si])
+
+
+def _finer(role: PlaceRole, rank: float, here: Place) -> bool:
+    """Finer than where the event is; a site (a base, a crossing) counts as finer than the town or area
+    it lies by, even when the movers are only "in its vicinity"."""
+    place = role.mention.match.place
+    own = _rank(place, role.role == "near", precision_of(role))
+    return own < rank or (place.kind in _SITES and here.kind not in _SITES and own <= rank + 0.5)
 
 
 def _rank_of_event(event: Event, place: Place) -> float:
