@@ -51,6 +51,9 @@ from .notes import render_notes
 from .settle import settle_places
 from .subject import owned_by_other_side, required_met
 
+# Exclusion rules whose cues say an event is not done yet: a sentence holding one does not place it.
+_NOT_YET_RULES = ("planned", "hypothetical", "threatened", "promised", "demanded")
+
 # The coder's version goes into every record; bump it when the rules change.
 __version__ = "0.1.0"
 
@@ -87,8 +90,13 @@ class RuleCoder:
         self._compiled = {ct.id: ct for ct in self.types}
         self._plans = {ct.id: {p.name: p for p in ct.plans} for ct in self.types}  # read, never changed
         self.consolidator = Consolidator(codebook)
-        # Types that move a force or a load somewhere: the codebook gives them a destination.
-        self._movers = {ct.id for ct in self.types if "destination" in self._plans[ct.id]}
+        # Types that move a force or a load somewhere (the codebook gives them a destination), with
+        # the cues by which their exclusion rules say a move is not done yet.
+        self._movers = {
+            ct.id: [r.cues for r in ct.rules if r.id in _NOT_YET_RULES]
+            for ct in self.types
+            if "destination" in self._plans[ct.id]
+        }
         self._catch_all = catch_all_actors(codebook)
         self.min_confidence = min_confidence
         self.fuzzy = fuzzy

@@ -45,21 +45,20 @@ _SITES = frozenset({"crossing", "base", "camp", "oil_field"})
 # One scene: the end of a movement lies within this distance of the place its event names.
 _SAME_SCENE_KM = 60.0
 _WINDOW = 2
-# What the movers are expected, meant or able to do is not where they are.
-_NOT_YET = re.compile(
-    r"\b(?:expect\w*|will|would|could|may|might|plan\w*|intend\w*|aim\w*|prepar\w*|set to|due to|going to|"
-    r"in order to|so as to)\b",
-    re.I,
-)
 # How far into a sentence the force may be named and still be its subject, after an attribution.
 _SUBJECT_REACH = 80
 
 
 def settle_places(
-    ctx: Ctx, events: Iterable[Event], movers: set[str], place_named: Callable[[object], Place | None]
+    ctx: Ctx,
+    events: Iterable[Event],
+    movers: dict[str, list[re.Pattern]],
+    place_named: Callable[[object], Place | None],
 ) -> bool:
     """Moves each moving event's location to the more precise place a following sentence carries
-    its movers to (the manual's "last place the text puts the force"); whether any moved."""
+    its movers to (the manual's "last place the text puts the force"); whether any moved. `movers`:
+    each type that moves a force or load, with the cues of its exclusion rules that say a thing is
+    not done yet (planned, hypothetical...): a sentence holding one does not place the movers."""
     text = ctx.doc.text
     moved = False
     for event in events:
@@ -76,7 +75,10 @@ def settle_places(
         came_from = _from_origin(ctx, location)
         told = sorted({ctx.index_of(span.start) for span in event.evidence})
         day = event.value("event_date")
-        ends = [e for e in (_end_place(ctx, si, here, rank, actor, came_from, day) for si in told) if e is not None]
+        not_yet = movers[event.type]
+        ends = [
+            e for e in (_end_place(ctx, si, here, rank, actor, not_yet, came_from, day) for si in told) if e is not None
+        ]
         if not ends:
             continue
         end = max(ends, key=lambda e: e[0].mention.start)
@@ -94,13 +96,20 @@ def settle_places(
 
 
 def _end_place(
-    ctx: Ctx, last: int, here: Place, rank: float, actor: str | None, came_from: bool = False, day: str | None = None
+    ctx: Ctx,
+    last: int,
+    here: Place,
+    rank: float,
+    actor: str | None,
+    not_yet: list[re.Pattern],
+    came_from: bool = False,
+    day: str | None = None,
 ) -> tuple[PlaceRole, bool] | None:
     for si in range(last + 1, min(last + 1 + _WINDOW, len(ctx.sentences))):
         sentence = ctx.sentences[si]
         if _another_day(ctx, si, day) or not _carries_on(ctx, si, actor):
             return None  # another day, or other subjects: another story
-        if _NOT_YET.search(ctx.doc.text, sentence.start, sentence.end):
+        if any(cues.search(ctx.doc.text, sentence.start, sentence.end) for cues in not_yet):
             return None  # "expected the reinforcements to launch a sweep around X": not where they are
         candidates = [
             r
