@@ -39,10 +39,6 @@ WITHIN_PLACE = re.compile(
 )
 
 
-# "Deir Ezzor 24", "Raqqa 24": news networks named after their town.
-_OUTLET_AFTER = re.compile(r"\s?24\b(?![.,]?\d|\s*-?\s*(?:hours?|hrs?|km|kilomet\w+|miles?|days?|percent|%))", re.I)
-
-
 # A capital that is also its government's name ("Tehran") is the city after a preposition of place.
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|to|into|from|at|towards?|near|via|through|capital,?|capital of|city of)\s+(?:the\s+)?$", re.I
@@ -54,7 +50,7 @@ def locative(text: str, start: int) -> bool:
 
 
 def organisational(text: str, end: int) -> bool:
-    return bool(_ORGANISATIONAL.match(text, end) or _OUTLET_AFTER.match(text, end))
+    return bool(_ORGANISATIONAL.match(text, end))
 
 
 def nearest(candidates: list[Place], context: list[Place]) -> Place:
