@@ -52,11 +52,12 @@ def governorate_seats(places: Iterable[Place]) -> dict[str, Place]:
     return seats
 
 
-def governorates_of_seats(places: Iterable[Place]) -> dict[int, Place]:
-    """id(seat city) -> its governorate."""
+def seat_maps(places: Iterable[Place]) -> tuple[dict[str, Place], dict[int, Place]]:
+    """governorate_seats, and the other way round: id(seat city) -> its governorate."""
     places = list(places)
     by_name = {p.name: p for p in places}
-    return {id(city): by_name[name] for name, city in governorate_seats(places).items()}
+    seats = governorate_seats(places)
+    return seats, {id(city): by_name[name] for name, city in seats.items()}
 
 
 def widen_countryside(text: str, mentions: list[Mention[Any]], governorate_of: dict[int, Place]) -> list[Mention[Any]]:

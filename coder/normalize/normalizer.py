@@ -20,7 +20,7 @@ from ..dates import only_a_year, reported_date
 from ..models import Alignment, Document, Event, FieldValue
 from ..text.headsearch import word_matches
 from ..text.prefilter import Prefilter, case_free, folded_text
-from .countryside import governorates_of_seats, widen_countryside
+from .countryside import seat_maps, widen_countryside
 from .dates import resolve_date
 from .intervals import Intervals
 from .names import Mention, NameIndex, scan_together
@@ -106,7 +106,7 @@ class _Indexes:
             + [(v, p, False) for p in codebook.places for v in p.variants]
             + bases
         )
-        self.governorate_of = governorates_of_seats(codebook.places)
+        self.seats, self.governorate_of = seat_maps(codebook.places)
         # id(spec) -> (spec, its patterns, their prefilters, their case-free copies and whole first words
         # where those say where every match starts): the spec kept to check the id was not reused
         self.lexicons: dict[int, tuple[FieldSpec, list[tuple[re.Pattern[str], Any]], list[Prefilter], list[Any]]] = {}
@@ -144,6 +144,7 @@ class Normalizer:
                     _CACHE.clear()
                 idx = _CACHE[key] = _Indexes(codebook)
         self._idx = idx
+        self.seats: dict[str, Place] = idx.seats  # governorate -> the city it is named after
         self._places_by_name = {p.name: p for p in codebook.places}
         # Places find_unknown_places kept as written or found in the GeoNames tier, so fill_derived
         # locates them as found (never by a fuzzy guess at a known place). Bounded: an archive meets many.

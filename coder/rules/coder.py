@@ -23,7 +23,6 @@ from ..codebook.model import Codebook
 from ..dates import DAY_WORDS, only_a_year
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
 from ..normalize import Mention, Normalizer, find_numbers
-from ..normalize.countryside import governorate_seats
 from ..text import Sentence, classify_blocks, headlines, split_sentences
 from ..text.prefilter import Needs, PatternIndex
 from .args import catch_all_actors, is_generic
@@ -119,7 +118,7 @@ class RuleCoder:
                 needs = Needs.of(t.pattern, spread=_TRIGGER_SPREAD)
                 if needs is not None and any(len(places) > 1 for places in needs.alternatives):
                     self._trigger_needs[id(t.pattern)] = needs
-        self._seats = governorate_seats(codebook.places)
+        self._seats = self.normalizer.seats  # worked out once, with the normaliser's countryside map
 
     def info(self) -> CoderInfo:
         return CoderInfo.found(self.name, __version__, self.codebook.version)
