@@ -302,6 +302,11 @@ class Place(Strict):
     # kept as written, with admin areas and coordinates of the nearest known place.
     unverified: bool = False
 
+    @property
+    def is_country(self) -> bool:
+        """The gazetteer's entry for a whole country ("Syria"), a region named as its country."""
+        return self.kind == "region" and self.name == self.country
+
     @model_validator(mode="after")
     def _airfield_spellings(self) -> Place:
         # Reports call one airbase an airport, an air base or a military airport at will

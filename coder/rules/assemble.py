@@ -85,7 +85,7 @@ class Consolidator:
     def _place_level(place: Place) -> int:
         """0 a point (town, crossing, base...), 1 a governorate or named area, 2 a broad
         region with no governorate, 3 a country."""
-        if place.kind == "region" and place.name == place.country:
+        if place.is_country:
             return 3
         if place.kind == "region" and place.admin1 is None:
             return 2

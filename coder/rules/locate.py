@@ -286,4 +286,4 @@ def finer_in(ctx: Ctx, si: int, precision: int):
 def precision_of(role) -> int:
     """geo_precision, with a whole country (a region named as its country) counted as the vaguest."""
     place = role.mention.match.place
-    return 4 if place.kind == "region" and place.name == place.country else role.mention.match.geo_precision
+    return 4 if place.is_country else role.mention.match.geo_precision

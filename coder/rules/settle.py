@@ -160,7 +160,7 @@ def _finer(role: PlaceRole, rank: float, here: Place) -> bool:
 def _rank_of_event(event: Event, place: Place) -> float:
     given = event.fields.get("geo_precision")
     near = given is not None and given.value == 2 and GEO_PRECISION.get(place.kind, 1) == 1
-    return _rank(place, near, 4 if place.kind == "region" and place.name == place.country else None)
+    return _rank(place, near, 4 if place.is_country else None)
 
 
 def _rank(place: Place, near: bool, precision: int | None) -> float:
@@ -173,7 +173,7 @@ def _rank(place: Place, near: bool, precision: int | None) -> float:
 
 
 def _same_scene(there: Place, here: Place) -> bool:
-    if here.kind == "region" and here.name == here.country:
+    if here.is_country:
         return there.country == here.country
     if here.kind in ("region", "district") and here.admin1 is not None and there.admin1 == here.admin1:
         return True
