@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from ..codebook.model import Codebook
-from ..dates import DAY_WORDS, only_a_year
+from ..dates import only_a_year
 from ..models import Alignment, CodedDocument, CoderInfo, Diagnostic, Document, Event, FieldValue, Span
 from ..normalize import Mention, Normalizer, find_numbers
 from ..text import Sentence, classify_blocks, headlines, split_sentences
@@ -407,7 +407,7 @@ class RuleCoder:
             plans,
             ctx.doc.publication_date,
             year_only=year_only,
-            day_named=not DAY_WORDS.isdisjoint(ctx.words(si)),
+            day_named=ctx.names_a_day(si),
         )
         flagged = fill_type_fields(
             draft, self.normalizer, ct, lo, hi, trig, tribal, lambda plan: self._enum_near(ctx, si, plan), ctx.words(si)

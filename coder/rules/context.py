@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from ..dates import DAY_WORDS
 from ..models import Document
 from ..normalize import DateResolution
 from ..text import Sentence
@@ -168,6 +169,11 @@ class Ctx:
             s = self.sentences[si]
             found = self._words[si] = span_words(s.start, s.end)
         return found
+
+    def names_a_day(self, si: int) -> bool:
+        """The sentence names a day relative to the report ("on Monday", "yesterday"), resolved or not
+        (with no publication date such a day resolves to none, though the text gave one)."""
+        return not DAY_WORDS.isdisjoint(self.words(si))
 
     def block_words(self, block, members: list[int]) -> frozenset[str]:
         """words_of the kept block (its sentences: `members`): the union of its sentences' words,

@@ -8,7 +8,6 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from ..codebook.model import is_catch_all
-from ..dates import DAY_WORDS
 from ..models import Event, Span
 from .compiled import CompiledType
 from .context import Ctx
@@ -73,7 +72,7 @@ def title_actor(ctx: Ctx, si: int, ct: CompiledType):
     over" under a title is a trend, not the title's incident."""
     if not ctx.headlines or si != bisect_left(ctx.starts, ctx.headlines[-1][1]):
         return None
-    if not ctx.dates[si] and DAY_WORDS.isdisjoint(ctx.words(si)):
+    if not ctx.dates[si] and not ctx.names_a_day(si):
         return None  # a lede with no day of its own may tell a trend the title sums up, not an incident
     text = ctx.doc.text
     for (start, end), actors in zip(reversed(ctx.headlines), reversed(ctx.headline_actors)):

@@ -51,8 +51,9 @@ def choose_location(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
 
 def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
     text = ctx.doc.text
-    roles = [r for r in roles_of(ctx, si) if r.role not in ("informant", "dateline")]
-    dateline = next((r for r in roles_of(ctx, si) if r.role == "dateline"), None)
+    own = roles_of(ctx, si)
+    roles = [r for r in own if r.role not in ("informant", "dateline")]
+    dateline = next((r for r in own if r.role == "dateline"), None)
     if dateline is not None and all(
         precision_of(r) == 4 and r.mention.match.place.country == dateline.mention.match.place.country for r in roles
     ):
