@@ -175,7 +175,7 @@ def score_sentences(
     located = {t: f for t in [*cb.type_ids, None] if "placed" in (f := report.figures(t))}
     if located:
         # A corpus that labels where each incident happened: how often the coder put it there.
-        shown = [f"{t or 'all'} {f['location_accuracy']:.3f} of {f['placed']}" for t, f in located.items() if f]
+        shown = [f"{t or 'all'} {f['location_accuracy']:.3f} of {f['placed']}" for t, f in located.items()]
         console.print("location, found sentences at the labelled place: " + "; ".join(shown), highlight=False)
     for kind, type_id, report_id, sentence in report.errors[:errors]:
         console.print(f"[bold]{kind}[/] {type_id} [dim]{report_id}[/] {sentence}", highlight=False)

@@ -68,11 +68,11 @@ def settle_places(
         here = place_named(location.value) if location is not None else None
         if here is None:
             continue
-        # After each mention (a merged incident may be told twice), the latest end found wins.
         rank, actor = _rank_of_event(event, here), event.value("actor1")
         # A location that is only where the movers came from ("brought in trucks of weapons from
         # Iraq": no other place said) is no scene: the border crossing they came through will do.
         came_from = _from_origin(ctx, location)
+        # After each mention (a merged incident may be told twice), the latest end found wins.
         told = sorted({ctx.index_of(span.start) for span in event.evidence})
         day = event.value("event_date")
         not_yet = movers[event.type]

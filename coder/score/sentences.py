@@ -160,7 +160,8 @@ def score_sentences(reports: list[LabelledReport], coded: Iterable[CodedDocument
     for report in reports:
         events = by_id[report.id].events if report.id in by_id else []
         for sentence in report.sentences:
-            got = {e.type for e in events for s in e.evidence if s.start < sentence.end and sentence.start < s.end}
+            on = [e for e in events if any(s.start < sentence.end and sentence.start < s.end for s in e.evidence)]
+            got = {e.type for e in on}
             words = report.text[sentence.start : sentence.end]
             where = dict(sentence.where)
             for type_id in types:
@@ -170,19 +171,16 @@ def score_sentences(reports: list[LabelledReport], coded: Iterable[CodedDocument
                     if not hit:
                         result.errors.append(("missed", type_id, report.id, words))
                     elif type_id in where:
-                        _place(result, report.id, words, type_id, where[type_id], events, sentence)
+                        _place(result, report.id, words, type_id, where[type_id], on)
                 elif type_id in got and type_id not in sentence.more:
                     result.fp[type_id] += 1
                     result.errors.append(("invented", type_id, report.id, words))
     return result
 
 
-def _place(result: SentenceReport, report_id: str, words: str, type_id: str, place: str, events, sentence) -> None:
-    coded = [
-        e.value("location")
-        for e in events
-        if e.type == type_id and any(s.start < sentence.end and sentence.start < s.end for s in e.evidence)
-    ]
+def _place(result: SentenceReport, report_id: str, words: str, type_id: str, place: str, on: list) -> None:
+    """`on`: the events whose evidence overlaps the sentence."""
+    coded = [e.value("location") for e in on if e.type == type_id]
     result.placed[type_id] += 1
     if place in coded:
         result.located[type_id] += 1
