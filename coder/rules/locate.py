@@ -8,6 +8,7 @@ import re
 from ..normalize import Mention, PlaceMatch
 from .args import SHOWN_HOW, PlaceRole, place_roles
 from .context import Ctx
+from .subject import others_places
 
 # The roles a place borrowed from a neighbouring sentence may have: not an origin or an informant's.
 _PLACES_OF_EVENT = ("in", "entered", "other", "near", "destination", "heading", "based")
@@ -52,7 +53,13 @@ def choose_location(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
 def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
     text = ctx.doc.text
     own = roles_of(ctx, si)
-    roles = [r for r in own if r.role not in ("informant", "dateline")]
+    # "... while rebel groups pushed on toward X": X is where the other force went.
+    others = others_places(ctx, si, trig)
+    roles = [
+        r
+        for r in own
+        if r.role not in ("informant", "dateline") and not any(a <= r.mention.start < b for a, b in others)
+    ]
     dateline = next((r for r in own if r.role == "dateline"), None)
     if dateline is not None and all(
         precision_of(r) == 4 and r.mention.match.place.country == dateline.mention.match.place.country for r in roles

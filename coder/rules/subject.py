@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ..text import Sentence
+from ..text.prefilter import Prefilter
 from .compiled import CompiledTrigger, CompiledType
 from .context import Ctx, cached
 
@@ -99,16 +100,32 @@ def _named_subject(ctx: Ctx, si: int, at: int, ct: CompiledType) -> bool:
 
 
 # Forces of no side the dictionary codes, named by their kind: rebels, the opposition, jihadists.
-_OTHER_FORCE = re.compile(
+_OTHER_FORCE_WORDS = (
     r"\b(?:rebels|rebel (?:fighters|groups|factions|forces)|insurgents|opposition (?:fighters|factions|forces|groups)|"
     r"armed (?:factions|groups|opposition)|jihadists|(?:ISIS|IS|Daesh|Islamic State) (?:fighters|militants|cells))"
-    r"(?=" + SUBJECT_GAP.pattern + r"$)",
+)
+_OTHER_FORCE = re.compile(_OTHER_FORCE_WORDS + r"(?=" + SUBJECT_GAP.pattern + r"$)", re.I)
+# The other force's own doings, as the subject of a clause of their own: "while rebel groups
+# pushed on toward X", "as a rebel offensive piles pressure on X", "after Hayat Tahrir al-Sham
+# entered X".
+_OTHERS_DOING = re.compile(
+    _OTHER_FORCE_WORDS[:-1] + r"|(?:rebel|opposition) (?:offensive|advance|assault)|Hayat Tahrir al-Sham|HTS|"
+    # "... moved their fighters after Israeli strikes hit X": where the strikes fell.
+    r"(?:Israeli|US|U\.S\.|American|coalition|Russian) (?:air ?strikes|strikes|raids|air raids|jets|warplanes|drones))\b",
     re.I,
 )
+# "after Israeli strikes hit their positions in X": the force's own place, wherever the strikes fell.
+_ITS_OWN_PLACE = re.compile(r"\b(?:its|their)\s+(?:[\w-]+\s+)?(?:positions|bases?|headquarters|posts|sites|points)\b", re.I)
+# A word that opens a clause of its own between the trigger and the other force: "... into Syria
+# as a rebel offensive ...".
+_OTHERS_PREFILTER = Prefilter.of(_OTHERS_DOING)
+_SUBORDINATE = re.compile(r"\b(?:as|while|after|before|when|since|once|whereupon|because|until)\s", re.I)
 
 
 # "Tehran-loyal armed factions" are Iran's; "the armed factions" are the ones named before.
-_TIED_BEFORE = re.compile(r"(?:(?:Iran|Iranian|Tehran|IRGC|Hezbollah|pro-\w+)[\w’'-]*|\b(?:the|these|those))\s+$", re.I)
+_TIED = r"(?:Iran|Iranian|Tehran|IRGC|Hezbollah|pro-\w+)[\w’'-]*"
+_TIED_BEFORE = re.compile(r"(?:" + _TIED + r"|\b(?:the|these|those))\s+$", re.I)
+_TIED_TO_IRAN = re.compile(_TIED + r"\s+$", re.I)
 
 
 def other_force_subject(ctx: Ctx, si: int, at: int) -> bool:
@@ -118,3 +135,27 @@ def other_force_subject(ctx: Ctx, si: int, at: int) -> bool:
     text = ctx.doc.text
     m = _OTHER_FORCE.search(text[start:at])
     return m is not None and _TIED_BEFORE.search(text, max(start, start + m.start() - 25), start + m.start()) is None
+
+
+def others_places(ctx: Ctx, si: int, trig: tuple[int, int]) -> list[tuple[int, int]]:
+    """The stretches of sentence si that tell what a force of no coded side did, in a clause that
+    is not the trigger's ("Hezbollah pulled out of Syria while rebel groups pushed on toward
+    Damascus"): a place named there is the other force's, not the event's."""
+    sentence = ctx.sentences[si]
+    text = ctx.doc.text
+    if not _OTHERS_PREFILTER.allows(ctx.words(si)):
+        return []
+    own = ctx.clause(si, trig[0])
+    out = []
+    for m in _OTHERS_DOING.finditer(text, sentence.start, sentence.end):
+        if _TIED_TO_IRAN.search(text, max(sentence.start, m.start() - 25), m.start()):
+            continue
+        clause = ctx.clause(si, m.start())
+        if m.start() >= trig[1]:
+            apart = clause != own or _SUBORDINATE.search(text, trig[1], m.start()) is not None
+        else:
+            apart = clause != own
+        if apart:
+            own_place = _ITS_OWN_PLACE.search(text, m.end(), clause[1])
+            out.append((m.end(), own_place.start() if own_place else clause[1]))
+    return out
