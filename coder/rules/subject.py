@@ -14,6 +14,7 @@ from ..text import Sentence
 from ..text.prefilter import Prefilter
 from .compiled import CompiledTrigger, CompiledType
 from .context import Ctx, cached
+from .unnamed import unnamed_force
 
 # Between a trigger noun and the force that owns it: " of three ", " of the ", " belonging to ".
 # "a convoy of the regime's 4th Division": the words between may carry a possessive.
@@ -44,6 +45,11 @@ def owned_by_other_side(ctx: Ctx, si: int, start: int, end: int, ct: CompiledTyp
                 if before is not None and before.match.side in ct.sides:
                     ours = before
                 before = m
+    other = other_force_at(ctx, si, start)
+    if other is not None and (before is None or before.start < other):
+        # "..., as the war escalated with opposition forces pushing toward the capital": the rebels'
+        # push, whatever force the sentence named before.
+        return True
     if before is None or before.match.side in ct.sides:
         return False
     # "reinforcements of Iranian militias and regime forces reached": the side's force acts too.
@@ -131,10 +137,21 @@ _TIED_TO_IRAN = re.compile(_TIED + r"\s+$", re.I)
 def other_force_subject(ctx: Ctx, si: int, at: int) -> bool:
     """The trigger's subject is a force of no coded side named by its kind ("Armed factions had
     entered the city"): the force named in an earlier sentence is not borrowed for it."""
+    return other_force_at(ctx, si, at) is not None
+
+
+def other_force_at(ctx: Ctx, si: int, at: int) -> int | None:
+    """Where the force of no coded side that is the subject of the trigger at `at` is named."""
     start = ctx.clause(si, at)[0]
     text = ctx.doc.text
     m = _OTHER_FORCE.search(text[start:at])
-    return m is not None and _TIED_BEFORE.search(text, max(start, start + m.start() - 25), start + m.start()) is None
+    if m is None or _TIED_BEFORE.search(text, max(start, start + m.start() - 25), start + m.start()) is not None:
+        return None
+    # "Iraqi armed factions", "pro-Iranian armed groups": a force of Iran's side, unnamed.
+    ours = unnamed_force(text, max(start, start + m.start() - 30), start + m.end())
+    if ours is not None and ours[1] > start + m.start():
+        return None
+    return start + m.start()
 
 
 def others_places(ctx: Ctx, si: int, trig: tuple[int, int]) -> list[tuple[int, int]]:
