@@ -149,7 +149,8 @@ _ENTERED = re.compile(
 )
 _BASED_IN = re.compile(
     r"\b(?:militias?|militiamen|factions?|forces|fighters|groups?|brigades?|units?|members|commanders?)\s+"
-    r"(?:based\s+|stationed\s+|deployed\s+)?in" + _FILLER,
+    # "the forces deployed west of the Euphrates in X": a few words of where, then the place.
+    r"(?:(?:based|stationed|deployed|positioned)\s+(?:[\w-]+\s+){0,4}?)?in" + _FILLER,
     re.I,
 )
 

@@ -68,13 +68,10 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
         # event's when the sentence gives no other place in its country (the manual's fallback);
         # "Raqqa province: ... arrived in the city" is still its seat (below).
         roles = [PlaceRole(dateline.mention, "in", dateline.group)]
-    # "Iran has started a campaign": a country that is the subject of a verb is the one acting.
-    roles = [
-        r for r in roles if not (r.role == "other" and precision_of(r) == 4 and _SUBJECT_OF.match(text, r.mention.end))
-    ]
+    roles = [r for r in roles if not _acting_country(text, r)]
     if not roles:
         for back in ctx.back(si):
-            roles = [r for r in roles_of(ctx, back) if r.role in _PLACES_OF_EVENT]
+            roles = [r for r in roles_of(ctx, back) if r.role in _PLACES_OF_EVENT and not _acting_country(text, r)]
             if roles:
                 break
     by_role: dict[str, list] = {}
@@ -135,7 +132,7 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
             if _ANAPHOR.search(text, ctx.sentences[si].start, ctx.sentences[si].end):
                 # The area is named before, or just after ("arrived in the area.
                 # They were stationed in X").
-                earlier = finer_before(ctx, si, 3) or finer_in(ctx, si + 1, 3)
+                earlier = finer_before(ctx, si, 3) or finer_next(ctx, si, 3)
                 if earlier is not None:
                     return [earlier], earlier.role == "near", False
             if len(roles) > 1:
@@ -160,7 +157,7 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
             if finer:
                 pick = min(finer, key=lambda r: (precision_of(r), r.mention.start))
                 return [pick], pick.role == "near", False
-            earlier = finer_before(ctx, si, 3) or finer_in(ctx, si + 1, 3)
+            earlier = finer_before(ctx, si, 3) or finer_next(ctx, si, 3)
             if earlier is not None:
                 return [earlier], earlier.role == "near", False
         if all(r.mention.match.place.kind == "region" for r in best):
@@ -173,6 +170,21 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
                 return listed, False, True
         return best, role == "near", False
     return [], False, False
+
+
+def _acting_country(text: str, r: PlaceRole) -> bool:
+    """ "Iran has started a campaign", "a militia which Iran backs": a country that is the subject
+    of a verb is the one acting, not a place."""
+    return r.role == "other" and precision_of(r) == 4 and _SUBJECT_OF.match(text, r.mention.end) is not None
+
+
+def finer_next(ctx: Ctx, si: int, precision: int):
+    """finer_in of the next sentence, unless it dates something the sentence does not ("On May 19
+    sources had confirmed ... Habboubah": another occasion's place)."""
+    after = ctx.dates[si + 1] if si + 1 < len(ctx.sentences) else []
+    if after and {d.iso for d in after} != {d.iso for d in ctx.dates[si]}:
+        return None
+    return finer_in(ctx, si + 1, precision)
 
 
 def _town_said_before(ctx: Ctx, si: int, trig: tuple[int, int]) -> PlaceRole | None:
