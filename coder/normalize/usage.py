@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..codebook.model import Place
+from .names import Mention
 from .tokenizer import Tokens, key_of
 
 # "pro-Iran", "anti-Damascus", "Iraq-based", "Tehran-backed": a place name used
@@ -167,3 +168,32 @@ def own_groups(mentions: list[Any], toks: Sequence[Any]) -> list[Any]:
                 continue
         kept.append(m)
     return kept
+
+
+# "Deir Ezzor 24", "Raqqa Post", "Halab Today TV": an outlet or organisation named after a
+# place; the place is not where anything happened.
+_NAMED_AFTER = re.compile(
+    r"[’']?\s*(?:24\b|TV\b|Today\b|Post\b|News\b|Network\b|Agency\b|website\b|Radio\b|Media\b|"
+    r"Military Council\b|Civil Council\b|government\b|regime\b|authorities\b)"
+)
+
+
+# "Iran's Revolutionary Guard", "Iraq's PMF": the country owns the force named next; it is no place.
+_OWNER = re.compile(r"[’']s\s+(?:own\s+)?")
+# "Iran's militias", "Iraq's armed factions": a country owning forces the dictionary does not name.
+_OWNED_FORCES = re.compile(
+    r"[’']s\s+(?:own\s+)?(?:[\w-]+\s+)?(?:militias?|militiamen|proxies|proxy|forces|fighters|factions|groups|allies)\b",
+    re.I,
+)
+
+
+def names_an_organisation(text: str, mention: Mention[Any], actor_starts: frozenset[int] = frozenset()) -> bool:
+    """The place names an outlet, a council or a government, or owns the force named next: no place
+    where something happened (`actor_starts`: where the sentence's actors start)."""
+    if _NAMED_AFTER.match(text, mention.end):
+        return True
+    owner = _OWNER.match(text, mention.end)
+    if owner is not None and owner.end() in actor_starts:
+        return True
+    place = mention.match.place
+    return place.name == place.country and _OWNED_FORCES.match(text, mention.end) is not None

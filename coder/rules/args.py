@@ -108,31 +108,11 @@ _AROUND_AFTER = re.compile(
     re.I,
 )
 _TOWN_KINDS = {"town", "city", "village"}
-# "Deir Ezzor 24", "Raqqa Post", "Halab Today TV": an outlet or organisation named after a
-# place; the place is not where anything happened.
-_NAMED_AFTER = re.compile(
-    r"[’']?\s*(?:24\b|TV\b|Today\b|Post\b|News\b|Network\b|Agency\b|website\b|Radio\b|Media\b|"
-    r"Military Council\b|Civil Council\b|government\b|regime\b|authorities\b)"
-)
 
 
-# "Iran's Revolutionary Guard", "Iraq's PMF": the country owns the force named next; it is no place.
-_OWNER = re.compile(r"[’']s\s+(?:own\s+)?")
-# "Iran's militias", "Iraq's armed factions": a country owning forces the dictionary does not name.
-_OWNED_FORCES = re.compile(
-    r"[’']s\s+(?:own\s+)?(?:[\w-]+\s+)?(?:militias?|militiamen|proxies|proxy|forces|fighters|factions|groups|allies)\b",
-    re.I,
-)
-
-
-def names_an_organisation(text: str, mention: Mention, actor_starts: frozenset[int] = frozenset()) -> bool:
-    if _NAMED_AFTER.match(text, mention.end):
-        return True
-    owner = _OWNER.match(text, mention.end)
-    if owner is not None and owner.end() in actor_starts:
-        return True
-    place = mention.match.place
-    return place.name == place.country and _OWNED_FORCES.match(text, mention.end) is not None
+def around_town(text: str, mention: Mention) -> bool:
+    """ "the al-Mayadin desert", "Albu Kamal countryside": the area around the town named."""
+    return mention.match.place.kind in _TOWN_KINDS and _AROUND_AFTER.match(text, mention.end) is not None
 
 
 @dataclass
@@ -198,7 +178,7 @@ def _apposition(text: str, prev: PlaceRole | None, m: Mention[PlaceMatch]) -> bo
         return True
     if not _APPOSITION.fullmatch(text, prev.mention.end, m.start):
         return False
-    if m.match.place.kind in _TOWN_KINDS and _AROUND_AFTER.match(text, m.end):
+    if around_town(text, m):
         return True  # "X, in the Y countryside": the area around a town is wider than the place in it
     return m.match.geo_precision > prev.mention.match.geo_precision or m.match.place.kind == "region"
 
@@ -292,7 +272,7 @@ def place_roles(
             based = based_in.search(before) if role == "in" else None
             if based is not None and _OWN_FORCE.search(before, 0, based.start()) is None:
                 role = "based"
-            if m.match.place.kind in _TOWN_KINDS and role in ("in", "other") and _AROUND_AFTER.match(text, m.end):
+            if role in ("in", "other") and around_town(text, m):
                 role = "near"
             # "X crossing" is a crossing whatever the preposition says.
             if m.match.place.kind == "crossing" and role in ("in", "other", "near"):

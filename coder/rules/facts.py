@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any
 
 from ..normalize import DateResolution, Normalizer, find_dates
-from .args import names_an_organisation
+from ..normalize.usage import names_an_organisation
 
 # A dateline opens a block: a place name, a comma, the date, a dash or colon.
 _DATELINE = re.compile(r"[^\n.!?]{0,60}$")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..normalize import Mention, PlaceMatch
-from .args import SHOWN_HOW, PlaceRole, place_roles
+from .args import SHOWN_HOW, PlaceRole, around_town, place_roles
 from .context import Ctx
 from .subject import others_places
 
@@ -168,7 +168,8 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
             listed = listed_next(ctx, si, best)
             if listed:
                 return listed, False, True
-        return best, role == "near", False
+        # "to their positions in the al-Mayadin desert": where they went is around the town.
+        return best, role == "near" or any(around_town(text, r.mention) for r in best), False
     return [], False, False
 
 

@@ -117,11 +117,14 @@ _OTHER_FORCE = re.compile(_OTHER_FORCE_WORDS + r"(?=" + SUBJECT_GAP.pattern + r"
 _OTHERS_DOING = re.compile(
     _OTHER_FORCE_WORDS[:-1] + r"|(?:rebel|opposition) (?:offensive|advance|assault)|Hayat Tahrir al-Sham|HTS|"
     # "... moved their fighters after Israeli strikes hit X": where the strikes fell.
-    r"(?:Israeli|US|U\.S\.|American|coalition|Russian) (?:air ?strikes|strikes|raids|air raids|jets|warplanes|drones))\b",
+    r"(?:Israeli|US|U\.S\.|American|coalition|Russian) "
+    r"(?:air ?strikes|strikes|raids|air raids|jets|warplanes|drones))\b",
     re.I,
 )
 # "after Israeli strikes hit their positions in X": the force's own place, wherever the strikes fell.
-_ITS_OWN_PLACE = re.compile(r"\b(?:its|their)\s+(?:[\w-]+\s+)?(?:positions|bases?|headquarters|posts|sites|points)\b", re.I)
+_ITS_OWN_PLACE = re.compile(
+    r"\b(?:its|their)\s+(?:[\w-]+\s+)?(?:positions|bases?|headquarters|posts|sites|points)\b", re.I
+)
 # A word that opens a clause of its own between the trigger and the other force: "... into Syria
 # as a rebel offensive ...".
 _OTHERS_PREFILTER = Prefilter.of(_OTHERS_DOING)
