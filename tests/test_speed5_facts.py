@@ -10,7 +10,7 @@ import pytest
 from coder.codebook import load_codebook
 from coder.models import Document
 from coder.normalize import find_dates
-from coder.rules.args import names_an_organisation
+from coder.normalize.usage import names_an_organisation
 from coder.rules.coder import RuleCoder
 from coder.rules.facts import _DATELINE, _DATELINE_END
 
