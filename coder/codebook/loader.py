@@ -339,19 +339,8 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         raw_of[et.id] = raw
 
     for et in event_types:
-        for index, rule in enumerate(et.yields_to):
-            # A type whose file failed to load is already a problem: naming it again would bury it.
-            if rule.type in declared_ids and rule.type not in first_file:
-                continue
-            if rule.type not in first_file or rule.type == et.id:
-                problems.append(
-                    Problem(
-                        None,
-                        f"{et.id}: yields_to[{index}].type",
-                        f"'{rule.type}' is not another event type; expected one of: "
-                        f"{', '.join(sorted(set(first_file) - {et.id}))}",
-                    )
-                )
+        for key, rules in (("yields_to", et.yields_to), ("carried_in", et.carried_in)):
+            _check_other_types(et.id, key, [r.type for r in rules], declared_ids, first_file, problems)
 
     actors_file, places_file = root / "actors.yaml", root / "places.yaml"
     raw_actors = load_yaml_file(actors_file, problems, "'actors:' and a list of actors")
@@ -393,3 +382,27 @@ def get_codebook(path: str | Path | None = None) -> Codebook:
     files = sorted(root.rglob("*.y*ml")) if root.is_dir() else [root]
     stamp = tuple((str(f), f.stat().st_mtime_ns) for f in files if f.exists())
     return _cached(str(root.resolve()), stamp)
+
+
+def _check_other_types(
+    type_id: str,
+    key: str,
+    named: list[str],
+    declared_ids: set[str],
+    first_file: dict[str, Path],
+    problems: list[Problem],
+) -> None:
+    """Each rule of `key` names another event type that loaded."""
+    for index, other in enumerate(named):
+        # A type whose file failed to load is already a problem: naming it again would bury it.
+        if other in declared_ids and other not in first_file:
+            continue
+        if other not in first_file or other == type_id:
+            problems.append(
+                Problem(
+                    None,
+                    f"{type_id}: {key}[{index}].type",
+                    f"'{other}' is not another event type; expected one of: "
+                    f"{', '.join(sorted(set(first_file) - {type_id}))}",
+                )
+            )

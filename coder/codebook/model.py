@@ -188,6 +188,15 @@ class YieldRule(Strict):
     unless: list[Pattern] = Field(default_factory=list, description="Cues in the passage that keep this type as well.")
 
 
+class CargoRule(Strict):
+    """A passage of another type whose vehicles carry these goods across a border is this type too:
+    the manual's two types from one passage ("a convoy of fighters that brings weapons as cargo
+    across a border is a troop movement and a smuggling event")."""
+
+    type: str = Field(description="The event type whose vehicles carry the cargo.")
+    cues: list[Pattern] = Field(min_length=1, description="The cargo as the text says it ('trucks carrying rockets').")
+
+
 class RouteTie(Strict):
     """A shipment on one of these forces' supply routes is theirs even when no force is named:
     in this theatre weapons trucked from Iraq into Syria, or from Syria into Lebanon, are the
@@ -223,6 +232,7 @@ class EventType(Strict):
     key_fields: list[str] = Field(default_factory=list)
     yields_to: list[YieldRule] = Field(default_factory=list)
     route_ties: list[RouteTie] = Field(default_factory=list)
+    carried_in: list[CargoRule] = Field(default_factory=list)
     headline_words: list[Pattern] = Field(
         default_factory=list,
         description="Words by which a title names this type (its present tense, the goods, the people "

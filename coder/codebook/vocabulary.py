@@ -25,6 +25,7 @@ EVENT_TYPE_PLACES: tuple[tuple[str, str | None], ...] = (
     ("triggers", "pattern"),
     ("triggers", "requires"),
     ("yields_to", "unless"),
+    ("carried_in", "cues"),
     ("headline_words", None),
 )
 META_PLACES = (("exclusion_rules", "cues"), ("exclusion_rules", "unless"), ("uncoded_kinds", "cues"))

@@ -47,6 +47,7 @@ from .fill import (
 from .headline import headline_as_evidence, withdrawn_by_headline
 from .locate import choose_location
 from .notes import render_notes
+from .passages import cargo_events, without_yielded
 from .settle import settle_places
 from .subject import owned_by_other_side, required_met
 
@@ -201,11 +202,20 @@ class RuleCoder:
             for k in order
             if (found[k].confidence or 0) >= self.min_confidence and found[k].type not in withdrawn
         ]
-        events = self.consolidator.consolidate(self._without_yielded(ctx, candidates), evidence)
+        events = self.consolidator.consolidate(without_yielded(ctx, candidates, self._compiled), evidence)
         # Where each incident's movers ended up, read after its last mention; mentions that end
         # at one place are then one incident.
         if settle_places(ctx, events, self._movers, self.normalizer.place_named):
             events = self.consolidator.consolidate(events, evidence)
+        cache: dict[tuple, bool] = {}
+        events += cargo_events(
+            ctx,
+            events,
+            self._compiled,
+            self.codebook.fields_for,
+            self.normalizer,
+            lambda ct, si, at: self._excluded(ctx.doc.text, ctx.sentences[si], at, ct, cache, ctx, si),
+        )
         type_order = {t.id: i for i, t in enumerate(self.types)}
         # in the body's order: the headline joins the evidence after
         events.sort(key=lambda e: (e.evidence[0].start if e.evidence else 0, type_order.get(e.type, 99)))
@@ -423,26 +433,6 @@ class RuleCoder:
         )
         fill_counterpart(draft, tribal or (others if flagged else []), plans)
         return events_at(draft, ct, locations, near, Span.found(ctx.doc.text, sentence.start, sentence.end))
-
-    def _without_yielded(self, ctx: Ctx, events: list[Event]) -> list[Event]:
-        """Drop an event whose every sentence codes the type it yields to, unless a cue keeps it:
-        trucks of weapons crossing with nobody named aboard are smuggling, not also a troop movement."""
-        by_type: dict[str, set[tuple[int, int]]] = {}
-        for event in events:
-            by_type.setdefault(event.type, set()).update((s.start, s.end) for s in event.evidence)
-        text = ctx.doc.text
-        kept = []
-        for event in events:
-            ct = self._compiled[event.type]
-            spans = [(s.start, s.end) for s in event.evidence]
-            yielded = spans and any(
-                all(span in by_type.get(other, ()) for span in spans)
-                and not (keep is not None and any(keep.search(text, a, b) for a, b in spans))
-                for other, keep in ct.yields
-            )
-            if not yielded:
-                kept.append(event)
-        return kept
 
     @staticmethod
     def _antecedent(ctx: Ctx, si: int, trig: tuple[int, int], last: tuple[int, Event] | None) -> Event | None:

@@ -124,6 +124,8 @@ class CompiledType:
     yields: list[tuple[str, re.Pattern | None]] = field(default_factory=list)
     route_ties: list[CompiledRouteTie] = field(default_factory=list)
     headline_words: re.Pattern | None = None  # see EventType.headline_words
+    # (type whose events carry this type's goods, the cargo cues): see CargoRule.
+    cargo: list[tuple[str, re.Pattern]] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -165,6 +167,7 @@ def compile_codebook(codebook: Codebook) -> list[CompiledType]:
                 yields=[(y.type, any_of(y.unless) if y.unless else None) for y in et.yields_to],
                 route_ties=[_route_tie(t, fields) for t in et.route_ties],
                 headline_words=any_of(et.headline_words) if et.headline_words else None,
+                cargo=[(c.type, any_of(c.cues)) for c in et.carried_in],
             )
         )
     return out

@@ -170,6 +170,12 @@ class Ctx:
             found = self._words[si] = span_words(s.start, s.end)
         return found
 
+    def dates_another_occasion(self, si: int, other: int) -> bool:
+        """Sentence `other` dates something sentence si does not ("On May 19 sources had
+        confirmed ..." after an undated sentence): not more of si's incident."""
+        dates = self.dates[other] if 0 <= other < len(self.sentences) else []
+        return bool(dates) and {d.iso for d in dates} != {d.iso for d in self.dates[si]}
+
     def names_a_day(self, si: int) -> bool:
         """The sentence names a day relative to the report ("on Monday", "yesterday"), resolved or not
         (with no publication date such a day resolves to none, though the text gave one)."""

@@ -182,10 +182,7 @@ def _acting_country(text: str, r: PlaceRole) -> bool:
 def finer_next(ctx: Ctx, si: int, precision: int):
     """finer_in of the next sentence, unless it dates something the sentence does not ("On May 19
     sources had confirmed ... Habboubah": another occasion's place)."""
-    after = ctx.dates[si + 1] if si + 1 < len(ctx.sentences) else []
-    if after and {d.iso for d in after} != {d.iso for d in ctx.dates[si]}:
-        return None
-    return finer_in(ctx, si + 1, precision)
+    return None if ctx.dates_another_occasion(si, si + 1) else finer_in(ctx, si + 1, precision)
 
 
 def _town_said_before(ctx: Ctx, si: int, trig: tuple[int, int]) -> PlaceRole | None:
