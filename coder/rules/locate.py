@@ -137,6 +137,10 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
                     return [earlier], earlier.role == "near", False
             if len(roles) > 1:
                 continue
+            if _LEAVING.match(text, trig[0]) and all(precision_of(r) == 4 for r in best):
+                # "Hezbollah pulled its fighters out of Syria": the country left, not a town
+                # another sentence names.
+                return best, False, False
             # "The fighters had crossed from al-Qaim": the only place is where they came from;
             # the town a sentence just before names is where it happened.
             earlier = finer_before(ctx, si, 2)
