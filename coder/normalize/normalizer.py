@@ -8,9 +8,7 @@ milliseconds; `Normalizer(codebook)` reuses them for the same codebook content.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -20,8 +18,9 @@ from ..dates import only_a_year, reported_date
 from ..models import Alignment, Document, Event, FieldValue
 from ..text.headsearch import word_matches
 from ..text.prefilter import Prefilter, case_free, folded_text
-from .countryside import seat_maps, widen_countryside
+from .countryside import widen_countryside
 from .dates import resolve_date
+from .indexes import indexes_of
 from .intervals import Intervals
 from .names import Mention, NameIndex, scan_together
 from .tokenizer import key_of, tokens
@@ -35,7 +34,6 @@ from .unknown import (
 )
 from .usage import WITHIN_PLACE, adjectival, inside_longer_place_name, locative, nearest, organisational, own_groups
 
-_BRACKET = re.compile(r"\s*\([^)]*\)\s*$")
 
 # ACLED geo_precision from the gazetteer's kind of place.
 GEO_PRECISION = {
@@ -75,47 +73,6 @@ class PlaceMatch:
         return self.place.name
 
 
-def _fingerprint(codebook: Codebook) -> str:
-    # Version alone is not enough while someone edits actors.yaml without a bump.
-    h = hashlib.sha1(codebook.version.encode())
-    for actor in codebook.actors:
-        h.update(("A" + actor.name + "|" + "|".join(actor.aliases)).encode())
-    for place in codebook.places:
-        h.update(("P" + place.name + "|" + "|".join(place.variants)).encode())
-    return h.hexdigest()
-
-
-class _Indexes:
-    def __init__(self, codebook: Codebook):
-        self.actors = NameIndex(
-            [(a.name, a, True) for a in codebook.actors]
-            + [(alias, a, False) for a in codebook.actors for alias in a.aliases]
-        )
-        # Places that share a name ("Al-Tayyibah (Deir ez-Zor)", "Al-Tayyibah (Homs)"): the name
-        # without the bracketed qualifier, and every spelling of any of them, stand for the group;
-        # the one nearest the article's other places is meant (see find_names).
-        groups: dict[tuple[str, ...], list[Place]] = {}
-        for p in codebook.places:
-            groups.setdefault(key_of(_BRACKET.sub("", p.name)), []).append(p)
-        self.homonyms: dict[int, list[Place]] = {
-            id(p): group for group in groups.values() if len(group) > 1 for p in group
-        }
-        bases = [(_BRACKET.sub("", p.name), p, False) for p in codebook.places if _BRACKET.search(p.name)]
-        self.places = NameIndex(
-            [(p.name, p, True) for p in codebook.places]
-            + [(v, p, False) for p in codebook.places for v in p.variants]
-            + bases
-        )
-        self.seats, self.governorate_of = seat_maps(codebook.places)
-        # id(spec) -> (spec, its patterns, their prefilters, their case-free copies and whole first words
-        # where those say where every match starts): the spec kept to check the id was not reused
-        self.lexicons: dict[int, tuple[FieldSpec, list[tuple[re.Pattern[str], Any]], list[Prefilter], list[Any]]] = {}
-
-
-_CACHE: dict[str, _Indexes] = {}
-_LOCK = threading.Lock()
-
-
 def actor_match(actor: Actor, how: str, score: float) -> ActorMatch:
     return ActorMatch(actor.name, actor.inter, actor.side, actor.affiliation, score, how, actor)
 
@@ -136,14 +93,7 @@ def _cue_pattern(cue: str) -> str:
 class Normalizer:
     def __init__(self, codebook: Codebook):
         self.codebook = codebook
-        key = _fingerprint(codebook)
-        with _LOCK:
-            idx = _CACHE.get(key)
-            if idx is None:
-                if len(_CACHE) > 8:
-                    _CACHE.clear()
-                idx = _CACHE[key] = _Indexes(codebook)
-        self._idx = idx
+        idx = self._idx = indexes_of(codebook)
         self.seats: dict[str, Place] = idx.seats  # governorate -> the city it is named after
         self._places_by_name = {p.name: p for p in codebook.places}
         # Places find_unknown_places kept as written or found in the GeoNames tier, so fill_derived
