@@ -34,7 +34,6 @@ from .unknown import (
 )
 from .usage import WITHIN_PLACE, adjectival, inside_longer_place_name, locative, nearest, organisational, own_groups
 
-
 # ACLED geo_precision from the gazetteer's kind of place.
 GEO_PRECISION = {
     "town": 1,
