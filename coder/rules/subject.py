@@ -16,9 +16,10 @@ from .compiled import CompiledTrigger, CompiledType
 from .context import Ctx, cached
 from .unnamed import unnamed_force
 
-# Between a trigger noun and the force that owns it: " of three ", " of the ", " belonging to ".
-# "a convoy of the regime's 4th Division": the words between may carry a possessive.
-_OF_PHRASE = re.compile(r"\s+(?:of|belonging to|owned by)\s+(?:[\w'’-]+\s+){0,3}?", re.I)
+# Between a trigger noun and the force that owns it: " of three ", " of the ", " belonging to ";
+# a passive's agent: "enlisted by the ... militia". "a convoy of the regime's 4th Division": the
+# words between may carry a possessive.
+_OF_PHRASE = re.compile(r"\s+(?:of|belonging to|owned by|by)\s+(?:[\w'’-]+\s+){0,3}?", re.I)
 
 
 # Two forces named as one subject: "Iranian militias and regime forces", "Hezbollah, alongside the army".
