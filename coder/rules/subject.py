@@ -164,19 +164,31 @@ def others_places(ctx: Ctx, si: int, trig: tuple[int, int]) -> list[tuple[int, i
     Damascus"): a place named there is the other force's, not the event's."""
     sentence = ctx.sentences[si]
     text = ctx.doc.text
-    if not _OTHERS_PREFILTER.allows(ctx.words(si)):
+    # Named by their kind ("rebel groups"), or forces the dictionary knows that no type codes.
+    # ("SDF-held areas" names a place, not the SDF doing something there.)
+    named = [
+        (m.start, m.end)
+        for m in ctx.actors[si]
+        if m.match.side in _NEVER_CODED and not text.startswith(("-", "‐", "‑"), m.end)
+    ]
+    if not named and not _OTHERS_PREFILTER.allows(ctx.words(si)):
         return []
+    kinds = [(m.start(), m.end()) for m in _OTHERS_DOING.finditer(text, sentence.start, sentence.end)]
     own = ctx.clause(si, trig[0])
     out = []
-    for m in _OTHERS_DOING.finditer(text, sentence.start, sentence.end):
-        if _TIED_TO_IRAN.search(text, max(sentence.start, m.start() - 25), m.start()):
+    for start, end in sorted(named + kinds):
+        if _TIED_TO_IRAN.search(text, max(sentence.start, start - 25), start):
             continue
-        clause = ctx.clause(si, m.start())
-        if m.start() >= trig[1]:
-            apart = clause != own or _SUBORDINATE.search(text, trig[1], m.start()) is not None
+        clause = ctx.clause(si, start)
+        if start >= trig[1]:
+            apart = clause != own or _SUBORDINATE.search(text, trig[1], start) is not None
         else:
             apart = clause != own
         if apart:
-            own_place = _ITS_OWN_PLACE.search(text, m.end(), clause[1])
-            out.append((m.end(), own_place.start() if own_place else clause[1]))
+            own_place = _ITS_OWN_PLACE.search(text, end, clause[1])
+            out.append((end, own_place.start() if own_place else clause[1]))
     return out
+
+
+# The sides of forces none of the event types codes as actor1 or its partner.
+_NEVER_CODED = frozenset({"russia", "us_coalition", "sdf", "isis"})
