@@ -21,8 +21,9 @@ _UNNAMED_FORCE = re.compile(
     r"(?:Iran|Tehran|IRGC|Iranian\s+Revolutionary\s+Guards?)\b"
     # "Iraqi factions", "Afghan fighters": in this theatre the foreign militias are Iran's. Not
     # "Iraqi forces" (the state's army) and not a named force ("Iraqi Hezbollah" is in the dictionary).
-    r"|\b(?:Iraqi|Afghan|Afghani|Pakistani)\s+(?:armed\s+|Shia\s+|Shiite\s+)?(?:militias?|factions?|fighters|gunmen|"
-    r"militiamen|armed groups)\b"
+    # "elite Iraqi and Lebanese militias": two nationalities, one force.
+    r"|\b(?:Iraqi|Afghan|Afghani|Pakistani)(?:\s+and\s+(?:Lebanese|Afghan|Pakistani|Iraqi))?\s+"
+    r"(?:armed\s+|Shia\s+|Shiite\s+)?(?:militias?|factions?|fighters|gunmen|militiamen|armed groups)\b"
     # "thousands of fighters from Iraq": the same, the country said after.
     r"|\b(?:fighters|militiamen|gunmen)\s+from\s+(?:Iraq|Afghanistan|Pakistan)\b"
     # "Iran ... its militias", "Tehran's proxies": the patron's forces, none named.
