@@ -22,13 +22,13 @@ from .names import Mention
 _SIDE = r"(?:(?:north|south)-?(?:east|west)ern|eastern|western|northern|southern|far|outer|rural)"
 # "Al-Raqqah's eastern countryside", "Homs eastern countryside", "Aleppo's rural areas".
 _AFTER = re.compile(
-    r"(?:[’']s)?\s+(?:" + _SIDE + r"\s+(?:and\s+" + _SIDE + r"\s+)?)?(?:countryside|rural areas)\b"
+    r"(?:[’']s)?\s+(?:" + _SIDE + r"\s+(?:and\s+" + _SIDE + r"\s+)?)?(?:countryside|rural areas|desert|badia)\b"
     r"|(?:[’']s)?\s+(?:province|governorate)\b",
     re.I,
 )
 # "the countryside west of Deir Ezzor", "the eastern countryside of Aleppo", "rural Homs".
 _BEFORE = re.compile(
-    r"(?:\b(?:countryside|rural areas)\s+(?:(?:to\s+the\s+)?(?:north|south|east|west)(?:-?(?:east|west))?\s+)?of"
+    r"(?:\b(?:countryside|rural areas|desert|badia)\s+(?:(?:to\s+the\s+)?(?:north|south|east|west)(?:-?(?:east|west))?\s+)?of"
     r"\s+(?:the\s+(?:city\s+of\s+)?)?|\brural\s+|\b(?:province|governorate)\s+of\s+(?:the\s+)?)$",
     re.I,
 )
