@@ -70,6 +70,12 @@ def test_bad_case_files_name_file_and_line(tmp_path: Path):
     (tmp_path / "a.yaml").write_text("cases:\n  - id: y\n    text: hi\n    expected: []\n")
     with pytest.raises(CaseFileError, match=r"unknown key\(s\) \['expected'\]"):
         load_cases(tmp_path, TYPES)
+    # a key of an expected event the checker does not read is refused, not passed unchecked
+    (tmp_path / "a.yaml").write_text(
+        "cases:\n  - id: z\n    text: hi\n    expect:\n      - type: smuggling\n        field: {goods: [fuel]}\n"
+    )
+    with pytest.raises(CaseFileError, match=r"unknown key\(s\) \['field'\] in an expected event"):
+        load_cases(tmp_path, TYPES)
 
 
 def test_fingerprint_changes_with_the_codebook_only(codebook_copy: Path):

@@ -149,6 +149,17 @@ def test_a_terse_headline_is_evidence_without_the_cues_the_body_met(rules):
     ]
 
 
+def test_a_title_about_another_side_s_force_is_not_the_body_s_evidence(rules):
+    # The title tells what ISIS or the Israeli army did; the body's militia move is another story.
+    body = "On Monday Kataib Hezbollah sent reinforcements to al-Qaim, an Iraqi official said.\n"
+    for title in ("ISIS militants are trying to cross into Iraq from Syria", "IDF moves into the buffer zone"):
+        e = one(code(rules, title + "\n\n" + body), "troop_movement")
+        assert [s.text for s in e.evidence] == [body.strip()]
+    # a title naming Iran's side first is the body's, whoever else it names
+    e = one(code(rules, "Iran sends forces to back Assad's army\n\n" + body), "troop_movement")
+    assert e.evidence[0].text == "Iran sends forces to back Assad's army"
+
+
 def test_a_title_and_its_deck_are_both_evidence(rules):
     # A page's title over a one-line deck: both announce the incident the body tells.
     text = (

@@ -102,6 +102,12 @@ def load_cases(directory: Path, type_ids: list[str]) -> list[Case]:
                 for item in raw["expect"] or []:
                     if not isinstance(item, dict) or item.get("type") not in type_ids:
                         raise CaseFileError(f"{where}: case '{case_id}': expected event type must be one of {type_ids}")
+                    if set(item) - {"type", "fields"}:
+                        # A key the checker does not read would pass unchecked: refused, not ignored.
+                        raise CaseFileError(
+                            f"{where}: case '{case_id}': unknown key(s) {sorted(set(item) - {'type', 'fields'})} "
+                            "in an expected event; expected: ['fields', 'type']"
+                        )
                     expect.append(Expectation(item["type"], dict(item.get("fields") or {})))
             forbid = list(raw.get("forbid") or [])
             for type_id in forbid:

@@ -5,12 +5,14 @@ the body, whose event then keeps the headline as evidence."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from ..codebook.model import is_catch_all
 from ..models import Event, Span
 from .compiled import CompiledType
 from .context import Ctx
+from .unnamed import unnamed_force
 
 # The modalities that speak for the whole story when the headline carries them.
 _STORY_MODALITIES = {"planned", "postponed", "negated", "hypothetical", "threatened"}
@@ -51,17 +53,34 @@ def headline_as_evidence(ctx: Ctx, types: list[CompiledType], events: list[Event
     ("Hezbollah pulls out of al-Qusayr")."""
     text = ctx.doc.text
     # The deck is put in front first, then the title before it: the evidence reads as the page does.
-    for start, end in reversed(ctx.headlines):
+    for (start, end), actors in zip(reversed(ctx.headlines), reversed(ctx.headline_actors)):
         line = text[start:end]
         span = None
         for ct in types:
-            if not _announces(ct, line):
+            if not _announces(ct, line) or _others_only(ct, actors, text, start):
                 continue
             event = next((e for e in events if e.type == ct.id), None)
             if event is None:
                 continue
             span = span or Span.found(text, start, end)
             event.evidence.insert(0, span)
+
+
+def _others_only(ct: CompiledType, actors, text: str, start: int) -> bool:
+    """The line opens with a force of a side the type does not code and names none of the type's
+    ("ISIS militants are trying to cross into Iraq", "IDF moves into the buffer zone"): it
+    announces their story, not the body's event."""
+    if not actors or any(m.match.side in ct.sides for m in actors):
+        return False
+    if ct.doer_cues:
+        return False  # "Jordan seizes a haul": the type codes the other side's force too, as actor2
+    first = actors[0]
+    return unnamed_force(text, start, first.start) is None and not _PATRON_NAMED.search(text, start, first.start)
+
+
+# A line naming Iran or its forces before the other side's force ("Iran sends forces to back
+# Assad's army") is Iran's story.
+_PATRON_NAMED = re.compile(r"\b(?:Iran|Iranian|Tehran|Hezbollah|Hizbullah|IRGC|pro-Iran\w*)\b", re.I)
 
 
 def title_actor(ctx: Ctx, si: int, ct: CompiledType):
