@@ -28,7 +28,8 @@ _AFTER = re.compile(
 )
 # "the countryside west of Deir Ezzor", "the eastern countryside of Aleppo", "rural Homs".
 _BEFORE = re.compile(
-    r"(?:\b(?:countryside|rural areas|desert|badia)\s+(?:(?:to\s+the\s+)?(?:north|south|east|west)(?:-?(?:east|west))?\s+)?of"
+    r"(?:\b(?:countryside|rural areas|desert|badia)\s+"
+    r"(?:(?:to\s+the\s+)?(?:north|south|east|west)(?:-?(?:east|west))?\s+)?of"
     r"\s+(?:the\s+(?:city\s+of\s+)?)?|\brural\s+|\b(?:province|governorate)\s+of\s+(?:the\s+)?)$",
     re.I,
 )
