@@ -16,7 +16,9 @@ _UNNAMED_FORCE = re.compile(
     r"loyal|allied)|pro-Iran|pro-Iranian)\s+(?:[\w’'-]+\s+)?(?:militias?|militiamen|groups?|factions?|forces|fighters|"
     r"gunmen|armed groups|formations?|members|elements|troops|units|proxies)\b"
     # "local militias backed by Iran", "groups loyal to Tehran": the same, the patron named after.
-    r"|\b(?:militias?|groups?|factions?|forces|fighters|gunmen|armed groups)\s+(?:(?:backed|supported|sponsored|funded|"
+    # ("militias in Syria loyal to Tehran": where they are may come between.)
+    r"|\b(?:militias?|groups?|factions?|forces|fighters|gunmen|armed groups)\s+(?:in\s+(?:the\s+)?[A-Z][\w-]+\s+)?"
+    r"(?:(?:backed|supported|sponsored|funded|"
     r"financed|run|armed|trained)\s+by|(?:loyal|allied)\s+to|(?:affiliated|aligned)\s+(?:with|to))\s+(?:the\s+)?"
     r"(?:Iran|Tehran|IRGC|Iranian\s+Revolutionary\s+Guards?)\b"
     # "Iraqi factions", "Afghan fighters": in this theatre the foreign militias are Iran's. Not
