@@ -21,6 +21,9 @@ _UNNAMED_FORCE = re.compile(
     r"(?:(?:backed|supported|sponsored|funded|"
     r"financed|run|armed|trained)\s+by|(?:loyal|allied)\s+to|(?:affiliated|aligned)\s+(?:with|to))\s+(?:the\s+)?"
     r"(?:Iran|Tehran|IRGC|Iranian\s+Revolutionary\s+Guards?)\b"
+    # "the militias Iran backs", "armed forces it backs": the patron as the subject of a clause after.
+    r"|\b(?:militias?|groups?|factions?|forces|fighters)\s+(?:that\s+|which\s+)?(?:Iran|Tehran|it)\s+"
+    r"(?:backs|supports|funds|sponsors|arms|runs)\b"
     # "Iraqi factions", "Afghan fighters": in this theatre the foreign militias are Iran's. Not
     # "Iraqi forces" (the state's army) and not a named force ("Iraqi Hezbollah" is in the dictionary).
     # "elite Iraqi and Lebanese militias": two nationalities, one force.
