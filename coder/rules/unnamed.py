@@ -21,6 +21,10 @@ _UNNAMED_FORCE = re.compile(
     r"(?:(?:backed|supported|sponsored|funded|"
     r"financed|run|armed|trained)\s+by|(?:loyal|allied)\s+to|(?:affiliated|aligned)\s+(?:with|to))\s+(?:the\s+)?"
     r"(?:Iran|Tehran|IRGC|Iranian\s+Revolutionary\s+Guards?)\b"
+    # "networks tied to Iran", "smugglers linked to Iran-backed militias": the trade's carriers,
+    # whom the corridor's patron runs (forces "tied to" a patron stay out: dev evidence, session 11).
+    r"|\b(?:networks?|smugglers|traffickers|gangs|smuggling rings?)\s+(?:tied|linked|connected|affiliated)\s+to\s+"
+    r"(?:the\s+)?(?:Iran|Tehran|Hezbollah|Hizbullah|IRGC|Iran-backed|Iranian-backed|pro-Iran(?:ian)?)\b"
     # "the militias Iran backs", "armed forces it backs": the patron as the subject of a clause after.
     r"|\b(?:militias?|groups?|factions?|forces|fighters)\s+(?:that\s+|which\s+)?(?:Iran|Tehran|it)\s+"
     r"(?:backs|supports|funds|sponsors|arms|runs)\b"
@@ -51,6 +55,7 @@ _UNNAMED_NOUNS = frozenset("militia militias militiamen group groups force force
 _UNNAMED_NOUNS |= {"faction", "factions", "unit", "detachment", "fighters", "gunmen", "formation", "formations"}
 _UNNAMED_NOUNS |= {"proxies", "proxy", "iranian", "armed"}
 _UNNAMED_NOUNS |= {"members", "elements", "troops", "units"}
+_UNNAMED_NOUNS |= {"network", "networks", "smugglers", "traffickers", "gangs", "smuggling"}
 
 
 def unnamed_force(text: str, start: int, end: int, words: frozenset[str] | None = None) -> tuple[int, int] | None:
