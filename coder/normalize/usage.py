@@ -27,7 +27,7 @@ _ADJ_AFTER = re.compile(r"[-\u2010\u2011](?:" + PATRON_PARTICIPLES + r"|based)\b
 # its government is an actor's name, not where something happened.
 _ORGANISATIONAL = re.compile(
     r"(?:['\u2019]s?)?\s+(?:government|regime|authorities|administration|officials|leadership|"
-    r"cabinet|ministry|parliament|rulers)\b",
+    r"cabinet|ministry|parliament|rulers|ally|allies|backers?|patrons?|partners?|envoys?)\b",
     re.I,
 )
 

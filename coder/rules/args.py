@@ -128,9 +128,19 @@ _ENTERED = re.compile(
     r"\b(?:(?:crossed|crossing|came|coming|smuggled|brought|moved)\s+into|entered|entering)\s+(?:the\s+)?$", re.I
 )
 _BASED_IN = re.compile(
-    r"\b(?:militias?|militiamen|factions?|forces|fighters|groups?|brigades?|units?|members|commanders?)\s+"
+    r"\b(?:militias?|militiamen|factions?|forces|fighters|troops|elements|groups?|brigades?|units?|members|commanders?)\s+"
     # "the forces deployed west of the Euphrates in X": a few words of where, then the place.
-    r"(?:(?:based|stationed|deployed|positioned)\s+(?:[\w-]+\s+){0,4}?)?in" + _FILLER,
+    # "troops formerly posted in X": where they were, before the move.
+    r"(?:(?:formerly\s+|previously\s+|long\s+)?(?:based|stationed|deployed|positioned|posted)\s+(?:[\w-]+\s+){0,4}?)?in"
+    + _FILLER,
+    re.I,
+)
+
+
+# "from al-Fuaa and Kafraya, two besieged towns in Syria": where the towns just named lie, even
+# when the gazetteer does not know them.
+_DESCRIBED_IN = re.compile(
+    r",\s*(?:an?|two|three|four|several|both)\s+(?:[\w-]+\s+){0,2}(?:towns?|cities|city|villages?)\s+in\s+(?:the\s+)?$",
     re.I,
 )
 
@@ -241,7 +251,11 @@ def place_roles(
             continue
         # "the T2 station, which lies in the town of X in the Y countryside": Y says where X is.
         chained = out[-1] if out and out[-1].role == "apposition" else None
-        if _apposition(text, prev, m) or _apposition(text, chained, m):
+        if (
+            _apposition(text, prev, m)
+            or _apposition(text, chained, m)
+            or _DESCRIBED_IN.search(text, sentence_start, m.start)
+        ):
             group += 1
             out.append(PlaceRole(m, "apposition", group))
             continue
@@ -300,7 +314,7 @@ def place_roles(
     for i, r in enumerate(out):
         if r.role == "based" and not any(
             later.role in ("in", "entered", "destination", "heading")
-            and len(text[r.mention.end : later.mention.start].split()) > 3
+            and len(text[r.mention.end : later.mention.start].split()) > 2
             for later in out[i + 1 :]
         ):
             out[i] = PlaceRole(r.mention, "in", r.group)

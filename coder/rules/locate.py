@@ -18,6 +18,8 @@ _LEAVING = re.compile(
     r"abandoned|deserted)\b",
     re.I,
 )
+# Going back where a force came from: "back to", "home to", "returned to".
+_HOME = re.compile(r"\b(?:back|home|returned|returning|return)\s+(?:\w+\s+){0,3}?to\b", re.I)
 _SUBJECT_OF = re.compile(
     r"\s+(?:has|have|had|is|was|will|would|also|recently|then|now|began|sent|sends|\w+ed|\w+s)\b(?!\s+(?:of|in)\b)",
     re.I,
@@ -161,6 +163,10 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
             if finer:
                 pick = min(finer, key=lambda r: (precision_of(r), r.mention.start))
                 return [pick], pick.role == "near", False
+            if role == "destination" and _HOME.search(text, trig[0], ctx.sentences[si].end):
+                # "drove back to Lebanon", "came home to Lebanon": the country they went back to,
+                # not a town another sentence names.
+                return best, False, False
             earlier = finer_before(ctx, si, 3) or finer_next(ctx, si, 3)
             if earlier is not None:
                 return [earlier], earlier.role == "near", False
