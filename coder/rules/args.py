@@ -119,7 +119,7 @@ def around_town(text: str, mention: Mention) -> bool:
 class PlaceRole:
     mention: Mention[PlaceMatch]
     # origin | destination | heading | crossing | near | in | entered | based | other | apposition
-    # | informant | dateline
+    # | informant | dateline | aim
     role: str
     group: int  # places listed together ("Palmyra, Raqqa and Homs") share a group
 
@@ -137,6 +137,13 @@ _BASED_IN = re.compile(
 )
 
 
+# The stated aim of a move, said after it: its places are where the movers mean to act, not where
+# they went ("... into Syria to help its government fight rebels in Aleppo"; the manual's aim).
+_AIM = re.compile(
+    r"\b(?:in order )?to\s+(?:help|back|support|bolster|prop up|aid|assist|defend|fight)\b"
+    r"(?:(?!\b(?:and|but|while|as|after|before|when)\b)[^.;:,])*$",
+    re.I,
+)
 # "from al-Fuaa and Kafraya, two besieged towns in Syria": where the towns just named lie, even
 # when the gazetteer does not know them.
 _DESCRIBED_IN = re.compile(
@@ -286,6 +293,10 @@ def place_roles(
             based = based_in.search(before) if role == "in" else None
             if based is not None and _OWN_FORCE.search(before, 0, based.start()) is None:
                 role = "based"
+            if role in ("in", "other", "destination", "near", "based") and _AIM.search(
+                text, max(sentence_start, m.start - 90), m.start
+            ):
+                role = "aim"  # "crossed into Syria to help the government fight rebels in Aleppo"
             if role in ("in", "other") and around_town(text, m):
                 role = "near"
             # "X crossing" is a crossing whatever the preposition says.

@@ -90,7 +90,7 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
         else:
             pick = by_role.get(name, [])
         if name == "destination" and not pick:
-            pick = by_role.get("heading", [])
+            pick = by_role.get("heading", []) or by_role.get("aim", [])
         if pick and name in plans:
             how = pick[0].mention.match.how
             put(
@@ -104,7 +104,7 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
     if elsewhere is not None:
         return [elsewhere], False, False
     # A place the force is only heading for ranks after the crossing it was seen at.
-    for role in ("in", "destination", "crossing", "entered", "heading", "based", "other", "near", "origin"):
+    for role in ("in", "destination", "crossing", "entered", "heading", "based", "other", "near", "origin", "aim"):
         group = by_role.get(role)
         if not group:
             continue
@@ -156,7 +156,7 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
                 earlier = finer_before(ctx, si, 1)
                 if earlier is not None:
                     return [earlier], earlier.role == "near", False
-            finer = [r for r in roles if r.role != "origin" and precision_of(r) <= 3]
+            finer = [r for r in roles if r.role not in ("origin", "aim") and precision_of(r) <= 3]
             if not finer and _LEAVING.match(text, trig[0]):
                 # "fighters have left Qusayr, a city in southwestern Syria": the town left.
                 finer = [r for r in roles if r.role == "origin" and precision_of(r) <= 3]
