@@ -307,7 +307,15 @@ def finer_before(ctx: Ctx, si: int, precision: int):
 def finer_in(ctx: Ctx, si: int, precision: int):
     if not 0 <= si < len(ctx.sentences):
         return None
-    finer = [r for r in roles_of(ctx, si) if r.role in _PLACES_OF_EVENT and precision_of(r) <= precision]
+    # Not a place of another force's doings there ("rebel groups pushed on toward Damascus").
+    others = others_places(ctx, si, None)
+    finer = [
+        r
+        for r in roles_of(ctx, si)
+        if r.role in _PLACES_OF_EVENT
+        and precision_of(r) <= precision
+        and not any(a <= r.mention.start < b for a, b in others)
+    ]
     return finer[0] if finer else None
 
 

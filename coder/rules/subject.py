@@ -158,10 +158,11 @@ def other_force_at(ctx: Ctx, si: int, at: int) -> int | None:
     return start + m.start()
 
 
-def others_places(ctx: Ctx, si: int, trig: tuple[int, int]) -> list[tuple[int, int]]:
+def others_places(ctx: Ctx, si: int, trig: tuple[int, int] | None) -> list[tuple[int, int]]:
     """The stretches of sentence si that tell what a force of no coded side did, in a clause that
     is not the trigger's ("Hezbollah pulled out of Syria while rebel groups pushed on toward
-    Damascus"): a place named there is the other force's, not the event's."""
+    Damascus"): a place named there is the other force's, not the event's. `trig` None: a sentence
+    a place is borrowed from, whose every such clause is the other force's."""
     sentence = ctx.sentences[si]
     text = ctx.doc.text
     # Named by their kind ("rebel groups"), or forces the dictionary knows that no type codes.
@@ -174,13 +175,15 @@ def others_places(ctx: Ctx, si: int, trig: tuple[int, int]) -> list[tuple[int, i
     if not named and not _OTHERS_PREFILTER.allows(ctx.words(si)):
         return []
     kinds = [(m.start(), m.end()) for m in _OTHERS_DOING.finditer(text, sentence.start, sentence.end)]
-    own = ctx.clause(si, trig[0])
+    own = ctx.clause(si, trig[0]) if trig is not None else None
     out = []
     for start, end in sorted(named + kinds):
         if _TIED_TO_IRAN.search(text, max(sentence.start, start - 25), start):
             continue
         clause = ctx.clause(si, start)
-        if start >= trig[1]:
+        if trig is None:
+            apart = True
+        elif start >= trig[1]:
             apart = clause != own or _SUBORDINATE.search(text, trig[1], start) is not None
         else:
             apart = clause != own
