@@ -156,7 +156,7 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
                 earlier = finer_before(ctx, si, 1)
                 if earlier is not None:
                     return [earlier], earlier.role == "near", False
-            finer = [r for r in roles if r.role not in ("origin", "aim") and precision_of(r) <= 3]
+            finer = [r for r in roles if r.role not in ("origin", "aim", "apposition") and precision_of(r) <= 3]
             if not finer and _LEAVING.match(text, trig[0]):
                 # "fighters have left Qusayr, a city in southwestern Syria": the town left.
                 finer = [r for r in roles if r.role == "origin" and precision_of(r) <= 3]
