@@ -23,7 +23,8 @@ _FILLER = (
     r"(?:\s+(?:the|a|an|city|town|village|villages|area|areas|region|province|governorate|countryside|"
     r"desert|outskirts|vicinity|district|neighbourhood|neighborhood|border|crossing|eastern|western|"
     r"northern|southern|central|rural|nearby|of|its|their|strategic|regime-held|held|controlled|"
-    r"border-town|border-city|districts|parts|capital|some|several|various|different|provinces|governorates|regions))*\s*[\"“‘']?$"  # 'to the "Imam Ali" base': a quoted name
+    r"border-town|border-city|districts|parts|capital|some|several|various|different|provinces|governorates|"
+    r"regions))*\s*[\"“‘']?$"  # 'to the "Imam Ali" base': a quoted name
 )
 _ROLE_WORDS: list[tuple[str, str]] = [
     (
