@@ -14,7 +14,7 @@ _UNNAMED_FORCE = re.compile(
     # "Iranian-backed factions", "IRGC-affiliated groups": unnamed, whatever the noun.
     r"|\b(?:(?:Iran|Iranian|IRGC|Tehran|pro-Iran|pro-Iranian)[-\s](?:backed|aligned|affiliated|sponsored|supported|linked|"
     r"loyal|allied)|pro-Iran|pro-Iranian)\s+(?:[\w’'-]+\s+)?(?:militias?|militiamen|groups?|factions?|forces|fighters|"
-    r"gunmen|armed groups|formations?|members|elements|troops|units|proxies)\b"
+    r"gunmen|armed groups|formations?|members|elements|troops|units|proxies|guards)\b"
     # "local militias backed by Iran", "groups loyal to Tehran": the same, the patron named after.
     # ("militias in Syria loyal to Tehran": where they are may come between.)
     r"|\b(?:militias?|groups?|factions?|forces|fighters|gunmen|armed groups)\s+(?:in\s+(?:the\s+)?[A-Z][\w-]+\s+)?"
@@ -55,7 +55,7 @@ _UNNAMED_NOUNS = frozenset("militia militias militiamen group groups force force
 _UNNAMED_NOUNS |= {"faction", "factions", "unit", "detachment", "fighters", "gunmen", "formation", "formations"}
 _UNNAMED_NOUNS |= {"proxies", "proxy", "iranian", "armed"}
 _UNNAMED_NOUNS |= {"members", "elements", "troops", "units"}
-_UNNAMED_NOUNS |= {"network", "networks", "smugglers", "traffickers", "gangs", "smuggling"}
+_UNNAMED_NOUNS |= {"network", "networks", "smugglers", "traffickers", "gangs", "smuggling", "guards"}
 
 
 def unnamed_force(text: str, start: int, end: int, words: frozenset[str] | None = None) -> tuple[int, int] | None:
