@@ -77,3 +77,16 @@ def test_the_next_best_window_is_tried_when_the_best_is_refused():
     hit = Aligner(text).align("convoy of 15 pickup vehicles carying fightrs")
     assert hit.grounded and hit.alignment == Alignment.fuzzy
     assert text[hit.spans[0].start : hit.spans[0].end] == "convoy of 15 pickup vehicles carrying fighters"
+
+
+def test_a_quote_naming_the_kind_of_place_takes_the_document_s_word_for_it(normalizer):
+    # The text says "the eastern Deir ez-Zor countryside"; a model writes "governorate" (the same
+    # gazetteer place). The document's own word for the area stands in its place.
+    text = "Sources said the villages of the eastern Deir ez-Zor countryside are held by Iranian-backed militias."
+    hit = Aligner(text, normalizer=normalizer).align(
+        "eastern Deir ez-Zor governorate are held by Iranian-backed militias"
+    )
+    assert hit.grounded
+    assert text[hit.spans[0].start : hit.spans[-1].end] == (
+        "eastern Deir ez-Zor countryside are held by Iranian-backed militias"
+    )

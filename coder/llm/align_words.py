@@ -149,7 +149,12 @@ _GENERIC = {
 
 
 def _without_generic(spelled: str, quoted: str) -> str:
-    quoted_words = {w.casefold() for w in _TOKEN.findall(quoted)}
+    quoted_tokens = _TOKEN.findall(quoted)
+    if quoted_tokens and quoted_tokens[-1].casefold() in _GENERIC:
+        # The quote says what kind of place ("Deir ez-Zor governorate" for the text's "Deir ez-Zor
+        # countryside"): the document's own word for it stands in its place.
+        return spelled
+    quoted_words = {w.casefold() for w in quoted_tokens}
     words = spelled.split()
     while len(words) > 1 and words[-1].casefold() in _GENERIC and words[-1].casefold() not in quoted_words:
         words.pop()
