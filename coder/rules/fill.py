@@ -16,10 +16,11 @@ from typing import Any
 from ..dates import reported_date
 from ..models import Alignment, ConfidenceReason, Event, FieldValue, Span
 from ..normalize import DateResolution, Mention, Normalizer, find_money, find_numbers
-from .args import SHOWN_HOW, count_fields, is_generic, is_patron, object_mover, pick_actor, spoken_on
+from .args import count_fields, is_generic, is_patron, object_mover, pick_actor
 from .compiled import CompiledType
 from .headline import title_actor
 from .locate import roles_of
+from .roles import SHOWN_HOW, spoken_on
 from .subject import SUBJECT_GAP, other_force_subject
 from .unnamed import unnamed_force
 

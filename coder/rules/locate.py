@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from ..normalize import Mention, PlaceMatch
-from .args import SHOWN_HOW, PlaceRole, around_town, place_roles
 from .context import Ctx
+from .roles import SHOWN_HOW, PlaceRole, around_town, place_roles
 from .subject import others_places
 
 # The roles a place borrowed from a neighbouring sentence may have: not an origin or an informant's.

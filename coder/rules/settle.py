@@ -18,9 +18,9 @@ from ..codebook.model import Place
 from ..geo import distance_km
 from ..models import Alignment, Event, FieldValue, Span
 from ..normalize.normalizer import GEO_PRECISION
-from .args import PlaceRole
 from .context import Ctx
 from .locate import precision_of, roles_of
+from .roles import PlaceRole
 
 # The movers carried on as the sentence's subject ("The fighters were spread ...", "According to
 # the network, the trucks then headed for ...", "The monitor added that most of the fighters ...",
