@@ -12,7 +12,7 @@ from ..codebook.model import is_catch_all
 from ..models import Event, Span
 from .compiled import CompiledType
 from .context import Ctx
-from .unnamed import unnamed_force
+from .unnamed import IRAN_SIDE_WORD, unnamed_force
 
 # The modalities that speak for the whole story when the headline carries them.
 _STORY_MODALITIES = {"planned", "postponed", "negated", "hypothetical", "threatened"}
@@ -80,7 +80,7 @@ def _others_only(ct: CompiledType, actors, text: str, start: int) -> bool:
 
 # A line naming Iran or its forces before the other side's force ("Iran sends forces to back
 # Assad's army") is Iran's story.
-_PATRON_NAMED = re.compile(r"\b(?:Iran|Iranian|Tehran|Hezbollah|Hizbullah|IRGC|pro-Iran\w*)\b", re.I)
+_PATRON_NAMED = re.compile(r"\b" + IRAN_SIDE_WORD, re.I)
 
 
 def title_actor(ctx: Ctx, si: int, ct: CompiledType):

@@ -14,7 +14,7 @@ from ..text import Sentence
 from ..text.prefilter import Prefilter
 from .compiled import CompiledTrigger, CompiledType
 from .context import Ctx, cached
-from .unnamed import unnamed_force
+from .unnamed import IRAN_SIDE_WORD, unnamed_force
 
 # Between a trigger noun and the force that owns it: " of three ", " of the ", " belonging to ";
 # a passive's agent: "enlisted by the ... militia". "a convoy of the regime's 4th Division": the
@@ -133,9 +133,8 @@ _SUBORDINATE = re.compile(r"\b(?:as|while|after|before|when|since|once|whereupon
 
 
 # "Tehran-loyal armed factions" are Iran's; "the armed factions" are the ones named before.
-_TIED = r"(?:Iran|Iranian|Tehran|IRGC|Hezbollah|pro-\w+)[\w’'-]*"
-_TIED_BEFORE = re.compile(r"(?:" + _TIED + r"|\b(?:the|these|those))\s+$", re.I)
-_TIED_TO_IRAN = re.compile(_TIED + r"\s+$", re.I)
+_TIED_BEFORE = re.compile(r"(?:" + IRAN_SIDE_WORD + r"|\b(?:the|these|those))\s+$", re.I)
+_TIED_TO_IRAN = re.compile(IRAN_SIDE_WORD + r"\s+$", re.I)
 
 
 def other_force_subject(ctx: Ctx, si: int, at: int) -> bool:

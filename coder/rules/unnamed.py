@@ -41,6 +41,9 @@ _UNNAMED_FORCE = re.compile(
     r"|\bIranian(?:-made)?\s+(?:weapons|arms|missiles|rockets|munitions|ammunition|drones)\b",
     re.I,
 )
+# A word that names Iran's side: Iran, its capital, the IRGC, Hezbollah, "pro-Iranian" and its kin
+# ("Tehran-loyal", "IRGC-backed"). Another force's clause or a title is Iran's story when it holds one.
+IRAN_SIDE_WORD = r"(?:Iran|Iranian|Tehran|IRGC|Hezbollah|Hizbullah|pro-\w+)[\w’'-]*"
 # "the Iran-backed group", "this pro-Iranian militia": one force, definite, is the force named before
 # (fill.py borrows it); "the Iran-backed militias" may still be any of them.
 _DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that)\s+$", re.I)
