@@ -188,7 +188,13 @@ def others_places(ctx: Ctx, si: int, trig: tuple[int, int] | None) -> list[tuple
             apart = clause != own
         if apart:
             own_place = _ITS_OWN_PLACE.search(text, end, clause[1])
-            out.append((end, own_place.start() if own_place else clause[1]))
+            stop = own_place.start() if own_place else clause[1]
+            # "... US forces might act to expel the Iranian militias holding areas near X": X is where
+            # the militias are; the other force's stretch ends where Iran's side is named again.
+            ours = next(
+                (m.start for m in ctx.actors[si] if end <= m.start < stop and m.match.side == "iran_backed"), stop
+            )
+            out.append((end, ours))
     return out
 
 
