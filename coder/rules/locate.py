@@ -57,11 +57,7 @@ def _choose(ctx: Ctx, si: int, trig: tuple[int, int], plans, put):
     own = roles_of(ctx, si)
     # "... while rebel groups pushed on toward X": X is where the other force went.
     others = others_places(ctx, si, trig)
-    roles = [
-        r
-        for r in own
-        if r.role not in ("informant", "dateline") and not any(a <= r.mention.start < b for a, b in others)
-    ]
+    roles = [r for r in own if r.role not in ("informant", "dateline") and not _within(r, others)]
     dateline = next((r for r in own if r.role == "dateline"), None)
     if dateline is not None and all(
         precision_of(r) == 4 and r.mention.match.place.country == dateline.mention.match.place.country for r in roles
@@ -307,16 +303,20 @@ def finer_before(ctx: Ctx, si: int, precision: int):
 def finer_in(ctx: Ctx, si: int, precision: int):
     if not 0 <= si < len(ctx.sentences):
         return None
-    # Not a place of another force's doings there ("rebel groups pushed on toward Damascus").
-    others = others_places(ctx, si, None)
+    # Not a place of another force's doings there ("rebel groups pushed on toward Damascus"); a
+    # sentence is borrowed from by every trigger after it, so its stretches are worked out once.
+    others = ctx.memo("others", si, lambda: others_places(ctx, si, None))
     finer = [
         r
         for r in roles_of(ctx, si)
-        if r.role in _PLACES_OF_EVENT
-        and precision_of(r) <= precision
-        and not any(a <= r.mention.start < b for a, b in others)
+        if r.role in _PLACES_OF_EVENT and precision_of(r) <= precision and not _within(r, others)
     ]
     return finer[0] if finer else None
+
+
+def _within(role: PlaceRole, stretches: list[tuple[int, int]]) -> bool:
+    """The place is named inside one of the stretches (another force's doings, others_places)."""
+    return any(a <= role.mention.start < b for a, b in stretches)
 
 
 def precision_of(role) -> int:
