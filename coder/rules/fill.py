@@ -21,7 +21,7 @@ from .compiled import CompiledType
 from .headline import title_actor
 from .locate import roles_of
 from .roles import SHOWN_HOW, spoken_on
-from .subject import SUBJECT_GAP, other_force_subject
+from .subject import SUBJECT_GAP, other_force_at
 from .unnamed import unnamed_force
 
 # Words that point back to a force named before ("the militia", "these forces", "its fighters").
@@ -139,7 +139,7 @@ def fill_actors(
                 return None
             draft.adjust("tied by its route", -0.1)
             return tied, []
-        elif other_force_subject(ctx, si, trig[0]):
+        elif other_force_at(ctx, si, trig[0]) is not None:
             return None  # "Armed factions had entered the city": not the force named before
         else:
             if _FORCE_ANAPHOR.search(text, sentence.start, sentence.end):

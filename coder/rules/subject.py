@@ -107,28 +107,28 @@ def _named_subject(ctx: Ctx, si: int, at: int, ct: CompiledType) -> bool:
 
 
 # Forces of no side the dictionary codes, named by their kind: rebels, the opposition, jihadists.
-_OTHER_FORCE_WORDS = (
-    r"\b(?:rebels|rebel (?:fighters|groups|factions|forces)|insurgents|opposition (?:fighters|factions|forces|groups)|"
-    r"armed (?:factions|groups|opposition)|jihadists|(?:ISIS|IS|Daesh|Islamic State) (?:fighters|militants|cells))"
+_OTHER_FORCE_KINDS = (
+    r"rebels|rebel (?:fighters|groups|factions|forces)|insurgents|opposition (?:fighters|factions|forces|groups)|"
+    r"armed (?:factions|groups|opposition)|jihadists|(?:ISIS|IS|Daesh|Islamic State) (?:fighters|militants|cells)"
 )
-_OTHER_FORCE = re.compile(_OTHER_FORCE_WORDS + r"(?=" + SUBJECT_GAP.pattern + r"$)", re.I)
+_OTHER_FORCE = re.compile(r"\b(?:" + _OTHER_FORCE_KINDS + r")(?=" + SUBJECT_GAP.pattern + r"$)", re.I)
 # The other force's own doings, as the subject of a clause of their own: "while rebel groups
 # pushed on toward X", "as a rebel offensive piles pressure on X", "after Hayat Tahrir al-Sham
 # entered X".
 _OTHERS_DOING = re.compile(
-    _OTHER_FORCE_WORDS[:-1] + r"|(?:rebel|opposition) (?:offensive|advance|assault)|Hayat Tahrir al-Sham|HTS|"
+    r"\b(?:" + _OTHER_FORCE_KINDS + r"|(?:rebel|opposition) (?:offensive|advance|assault)|Hayat Tahrir al-Sham|HTS|"
     # "... moved their fighters after Israeli strikes hit X": where the strikes fell.
     r"(?:Israeli|US|U\.S\.|American|coalition|Russian) "
     r"(?:air ?strikes|strikes|raids|air raids|jets|warplanes|drones))\b",
     re.I,
 )
+_OTHERS_PREFILTER = Prefilter.of(_OTHERS_DOING)
 # "after Israeli strikes hit their positions in X": the force's own place, wherever the strikes fell.
 _ITS_OWN_PLACE = re.compile(
     r"\b(?:its|their)\s+(?:[\w-]+\s+)?(?:positions|bases?|headquarters|posts|sites|points)\b", re.I
 )
 # A word that opens a clause of its own between the trigger and the other force: "... into Syria
 # as a rebel offensive ...".
-_OTHERS_PREFILTER = Prefilter.of(_OTHERS_DOING)
 _SUBORDINATE = re.compile(r"\b(?:as|while|after|before|when|since|once|whereupon|because|until)\s", re.I)
 
 
@@ -137,14 +137,9 @@ _TIED_BEFORE = re.compile(r"(?:" + IRAN_SIDE_WORD + r"|\b(?:the|these|those))\s+
 _TIED_TO_IRAN = re.compile(IRAN_SIDE_WORD + r"\s+$", re.I)
 
 
-def other_force_subject(ctx: Ctx, si: int, at: int) -> bool:
-    """The trigger's subject is a force of no coded side named by its kind ("Armed factions had
-    entered the city"): the force named in an earlier sentence is not borrowed for it."""
-    return other_force_at(ctx, si, at) is not None
-
-
 def other_force_at(ctx: Ctx, si: int, at: int) -> int | None:
-    """Where the force of no coded side that is the subject of the trigger at `at` is named."""
+    """Where the force of no coded side that is the subject of the trigger at `at` is named, named
+    by its kind ("Armed factions had entered the city"); None when there is none."""
     start = ctx.clause(si, at)[0]
     text = ctx.doc.text
     m = _OTHER_FORCE.search(text[start:at])
