@@ -172,9 +172,11 @@ def own_groups(mentions: list[Any], toks: Sequence[Any]) -> list[Any]:
 
 # "Deir Ezzor 24", "Raqqa Post", "Halab Today TV": an outlet or organisation named after a
 # place; the place is not where anything happened.
+# (A capital standing for its government, "the Damascus government", is _ORGANISATIONAL's: find_names
+# and find_unknown_places drop those before any place reaches names_an_organisation.)
 _NAMED_AFTER = re.compile(
     r"[’']?\s*(?:24\b|TV\b|Today\b|Post\b|News\b|Network\b|Agency\b|website\b|Radio\b|Media\b|"
-    r"Military Council\b|Civil Council\b|government\b|regime\b|authorities\b)"
+    r"Military Council\b|Civil Council\b)"
 )
 
 
