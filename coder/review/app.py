@@ -13,55 +13,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Static
 
+from .choices import choice_field, choose, name_choices
 from .core import Outcome, ReviewSession
 from .cursor import Cursor
+from .keys import KEYS, shown_key
 from .progress import progress
-from .screens import HelpScreen, PromptScreen, RejectScreen, TypeScreen, UncoveredScreen, reject_reasons
+from .screens import HelpScreen, NameScreen, PromptScreen, RejectScreen, TypeScreen, UncoveredScreen, reject_reasons
 from .uncovered import uncovered
 from .values import DecisionError, format_value
 from .widgets import EVENT_COLUMNS, FIELD_COLUMNS, DocumentView, event_row, field_rows, fill_table, span_marks
-
-# (key, action, footer label, help text); the footer shows those with a label.
-KEYS = [
-    ("n", "next_event", "Next", "next event (runs on into the next document)"),
-    ("p", "prev_event", "Prev", "previous event"),
-    ("N", "next_doc", "Doc→", "next document"),
-    ("P", "prev_doc", "←Doc", "previous document"),
-    ("j", "next_unreviewed", "Unreviewed", "jump to the next unreviewed event"),
-    ("a", "accept", "Accept", "accept the event (then move on)"),
-    ("r", "reject", "Reject", "reject: one key picks a codebook reason, or write one; moves on"),
-    ("D", "duplicate", "Dup", "duplicate of another event: evidence joined, this one rejected"),
-    ("e", "edit", "Edit", "edit the highlighted field (FIELD=VALUE)"),
-    ("t", "retype", "Type", "change the event type"),
-    ("s", "anchor", "Anchor", "re-anchor the highlighted field's evidence to the selection"),
-    ("S", "add_span", "", "add the selection as a further span of the highlighted field"),
-    ("v", "select_sentence", "Sentence", "select the sentence at the cursor in the document"),
-    ("right_square_bracket", "grow_end", "", "selection: one word more at its end (or the word at the cursor)"),
-    ("right_curly_bracket", "shrink_end", "", "selection: one word fewer at its end"),
-    ("left_square_bracket", "grow_start", "", "selection: one word more at its start"),
-    ("left_curly_bracket", "shrink_start", "", "selection: one word fewer at its start"),
-    ("plus", "add_event", "Add", "add an event from the selection, pre-filled by the coder"),
-    ("m", "uncovered", "Uncovered", "what the coder left uncovered: unknown names, uncoded kinds"),
-    ("c", "comment", "Comment", "comment on the document (shown whenever it is opened)"),
-    ("d", "done", "", "mark the document reviewed (every event decided)"),
-    ("u", "undo", "Undo", "undo your last decision"),
-    ("question_mark", "help", "Help", "this help"),
-    ("q", "quit", "Quit", "quit (every decision is already saved)"),
-]
-
-
-_KEY_SHOWN = {
-    "plus": "+",
-    "question_mark": "?",
-    "left_square_bracket": "[",
-    "right_square_bracket": "]",
-    "left_curly_bracket": "{",
-    "right_curly_bracket": "}",
-}
-
-
-def _shown_key(key: str) -> str | None:
-    return _KEY_SHOWN.get(key)
 
 
 class ReviewApp(App[None]):
@@ -81,7 +41,7 @@ class ReviewApp(App[None]):
     #document:focus, #events:focus, #fields:focus { border: heavy $accent; }
     """
     BINDINGS = [
-        Binding(key, action, label or description, show=bool(label), key_display=_shown_key(key))
+        Binding(key, action, label or description, show=bool(label), key_display=shown_key(key))
         for key, action, label, description in KEYS
     ]
 
@@ -337,6 +297,28 @@ class ReviewApp(App[None]):
 
         self.push_screen(PromptScreen(f"Edit {here[1]}", f"{name}={format_value(state.event.value(name))}", hint), done)
 
+    def action_other_name(self) -> None:
+        here = self._here()
+        if not here:
+            return
+        try:
+            field = choice_field(self.session, *here, self._field_key())
+            choices = name_choices(self.session, *here, field)
+        except DecisionError as exc:
+            self.say(str(exc), error=True)
+            return
+        if not choices:
+            self.say(f"The text names nothing else that could be the {field}.")
+            return
+
+        def done(index: int | None) -> None:
+            if index is not None:
+                self._run(lambda: choose(self.session, *here, field, choices[index]))
+            self.redraw()
+
+        shown = [(c.name, c.context) for c in choices]
+        self.push_screen(NameScreen(f"{field} of {here[1]}: nearest the event first", shown), done)
+
     def action_retype(self) -> None:
         here = self._here()
         if here:
@@ -481,7 +463,7 @@ class ReviewApp(App[None]):
             if key == "right_square_bracket":
                 shown.append(("] [ } {", "a word more at the selection's end / start; } { one fewer"))
             elif key not in brackets:
-                shown.append((_shown_key(key) or key, description))
+                shown.append((shown_key(key) or key, description))
         shown += [
             ("shift+arrows", "select text in the document (ctrl+shift+arrows by word)"),
             ("mouse", "drag selects whole words; shift+click moves the nearer end"),

@@ -12,6 +12,7 @@ import io
 import re
 from typing import TextIO
 
+from .choices import choice_field, choose, name_choices
 from .core import ReviewSession
 from .cursor import Cursor
 from .state import EventState
@@ -25,6 +26,9 @@ Commands (one per line; offsets count characters of the text from 0, END exclude
   e FIELD=VALUE [@S-E]    set a field; an empty VALUE clears it; @S-E gives its evidence span
                           dates: YYYY-MM-DD, YYYY-Www (week), YYYY-MM (month), YYYY-MM-DD/P
                           lists: comma-separated; actors and places by canonical name or alias
+  o [FIELD]               list the actors or places the text names for FIELD (default location),
+                          nearest the event first, numbered
+  o [FIELD] N             put name N of that list in FIELD, its mention as the evidence
   t TYPE                  change the event type (fields the new type lacks are dropped and listed)
   s FIELD S-E             re-anchor the evidence of FIELD (or "evidence", the event's own) to S-E
   s+ FIELD S-E            add S-E as further evidence
@@ -189,6 +193,23 @@ class PlainReview:
             raise DecisionError("no event here; '+ TYPE S-E' adds one")
         return doc.id, state.id
 
+    def _other_name(self, rest: str) -> None:
+        words = rest.split()
+        number = int(words.pop()) if words and words[-1].isdigit() else None
+        here = self._here()
+        field = choice_field(self.session, *here, words[0] if words else None)
+        choices = name_choices(self.session, *here, field)
+        if number is None:
+            self.say(f"ok: {len(choices)} other name(s) the text gives for {field}, nearest the event first")
+            for i, c in enumerate(choices, 1):
+                self.say(f"  {i} {c.name}  {c.start}-{c.end} {c.context}")
+            return
+        if not 1 <= number <= len(choices):
+            listed = f"choose 1-{len(choices)} ('o {field}' lists them)"
+            raise DecisionError(listed if choices else f"the text names nothing else for {field}")
+        self.say("ok: " + choose(self.session, *here, field, choices[number - 1]).message)
+        self.show_event()
+
     def _dispatch(self, command: str, rest: str) -> bool:
         session, cursor = self.session, self.cursor
         if command == "q":
@@ -211,6 +232,8 @@ class PlainReview:
                 value = (" " + value)[: m.start()].strip()
             self.say("ok: " + session.edit(*self._here(), field.strip(), value, span=span).message)
             self.show_event()
+        elif command == "o":
+            self._other_name(rest)
         elif command == "t":
             self.say("ok: " + session.retype(*self._here(), rest).message)
             self.show_event()

@@ -244,3 +244,40 @@ class UncoveredScreen(ModalScreen[tuple[int, int] | None]):
 def _one_line(text: str, width: int = 48) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class NameScreen(ModalScreen[int | None]):
+    """Pick one of the names the text gives (nearest the event first) with one key."""
+
+    DEFAULT_CSS = _modal_css("NameScreen")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")] + [
+        Binding(key, f"pick({i})", show=False) for i, key in enumerate(REASON_KEYS)
+    ]
+
+    def __init__(self, title: str, choices: list[tuple[str, str]]):
+        """`choices`: (name, the mention in its words)."""
+        super().__init__()
+        self._title, self._choices = title, choices[: len(REASON_KEYS)]
+
+    def compose(self) -> ComposeResult:
+        options = [
+            Option(Text.assemble((f"{REASON_KEYS[i]} ", "bold"), (name, "bold"), "  ", (context, "dim")), id=str(i))
+            for i, (name, context) in enumerate(self._choices)
+        ]
+        with Vertical():
+            yield Static(Text(self._title, style="bold"))
+            yield OptionList(*options, id="names")
+            yield Static(Text("A key picks a name (its mention becomes the evidence); Escape cancels"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def action_pick(self, index: int) -> None:
+        if index < len(self._choices):
+            self.dismiss(index)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id or 0))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
