@@ -232,9 +232,12 @@ def genuine_cases(rng: random.Random, texts: dict[str, str], count: int) -> list
     return cases
 
 
-def invented_cases(rng: random.Random, texts: dict[str, str], count: int) -> list[Case]:
+def invented_cases(
+    rng: random.Random, texts: dict[str, str], count: int, normalizer: Normalizer | None = None
+) -> list[Case]:
     cases = []
     ids = list(texts)
+    named: dict[str, set[str]] = {}  # per document, the actors and places it names (canonical)
     while len(cases) < count:
         doc = rng.choice(ids)
         text = texts[doc]
@@ -277,10 +280,19 @@ def invented_cases(rng: random.Random, texts: dict[str, str], count: int) -> lis
                 for p in PLACES + ACTORS
                 if not any(w in folded_text for w in fold(p).text.replace("-", " ").split() if len(w) > 3)
             ]
+            if normalizer is not None:
+                # Nor another spelling of a name it uses: "Hezbollah" for its "Hizbullah", "al-Mayadin"
+                # for its "Al-Mayadeen" is the same party or town, and finding it there is right.
+                if doc not in named:
+                    named[doc] = _canonical(normalizer, text)
+                pool = [p for p in pool if not _canonical(normalizer, p) & named[doc]]
             if not pool:
                 continue
             replacement = rng.choice(pool)
+            original = quote
             quote = quote[: m.start()] + replacement + quote[m.end() :]
+            if normalizer is not None and _canonical(normalizer, quote) == _canonical(normalizer, original):
+                continue  # "the IRGC-backed militias" for "the Iranian-backed militias": the same party
         else:
             other = rng.choice([i for i in ids if i != doc] or ids)
             window = _window(rng, texts[other])
@@ -293,6 +305,11 @@ def invented_cases(rng: random.Random, texts: dict[str, str], count: int) -> lis
             continue  # the other outlet quotes the same sentence: not invented
         cases.append(Case(doc, quote, -1, -1, "invented:" + kind))
     return cases
+
+
+def _canonical(normalizer: Normalizer, text: str) -> set[str]:
+    actors, places = normalizer.find_names(text)
+    return {m.match.name for m in actors} | {m.match.name for m in places}
 
 
 def iou(a: tuple[int, int], b: tuple[int, int]) -> float:
@@ -308,7 +325,7 @@ def run(
     normalizer = Normalizer(load_codebook())
     aligners = {doc: Aligner(text, normalizer=normalizer) for doc, text in texts.items()}
     genuine = genuine_cases(rng, texts, quotes)
-    fake = invented_cases(rng, texts, invented)
+    fake = invented_cases(rng, texts, invented, normalizer)
     worded = word_cases(rng, texts, quotes // 2 if word_quotes is None else word_quotes, normalizer)
     started = time.perf_counter()
     letters = _score(genuine, aligners, texts)
@@ -376,7 +393,7 @@ def langextract_run(
     rng = random.Random(seed)
     normalizer = Normalizer(load_codebook())
     genuine = genuine_cases(rng, texts, quotes)
-    fake = invented_cases(rng, texts, invented)
+    fake = invented_cases(rng, texts, invented, normalizer)
     worded = word_cases(rng, texts, quotes // 2 if word_quotes is None else word_quotes, normalizer)
     aligner = WordAligner()
 

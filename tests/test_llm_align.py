@@ -85,7 +85,10 @@ def test_grounding_bench_meets_its_aims():
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from bench.grounding import load_texts, run
 
-    result = run(load_texts([]), quotes=400, invented=400, seed=3)
+    # The bench's own sizes (what `python bench/grounding.py` prints against its aims): 400 quotes
+    # at one seed left the word-level share anywhere from 0.92 to 0.995 as the seed changed, so
+    # the aim was met or missed by the choice of seed.
+    result = run(load_texts([]), quotes=2000, invented=500, seed=7)
     assert result["right_share"] >= 0.99
     assert result["word_right_share"] >= 0.95, result["word_by_kind"]
     assert result["invented_aligned"] == 0
