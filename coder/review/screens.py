@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,6 +14,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..codebook.model import Codebook
+
+_Picked = TypeVar("_Picked")
 
 
 def _modal_css(name: str) -> str:
@@ -151,13 +155,21 @@ def reject_reasons(codebook: Codebook, type_id: str | None = None) -> list[tuple
     return out[: len(REASON_KEYS)]
 
 
-class RejectScreen(ModalScreen[str | None]):
-    """Pick a reason with one key (the codebook's exclusion rules), or Tab and write one."""
+class _KeyedPick(ModalScreen[_Picked]):
+    """A list whose items each have a key (REASON_KEYS); Escape cancels."""
 
-    DEFAULT_CSS = _modal_css("RejectScreen")
     BINDINGS = [Binding("escape", "cancel", "Cancel")] + [
         Binding(key, f"pick({i})", show=False) for i, key in enumerate(REASON_KEYS)
     ]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class RejectScreen(_KeyedPick[str | None]):
+    """Pick a reason with one key (the codebook's exclusion rules), or Tab and write one."""
+
+    DEFAULT_CSS = _modal_css("RejectScreen")
 
     def __init__(self, title: str, reasons: list[tuple[str, str]]):
         super().__init__()
@@ -194,9 +206,6 @@ class RejectScreen(ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.value.strip():
             self.dismiss(event.value.strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class UncoveredScreen(ModalScreen[tuple[int, int] | None]):
@@ -246,13 +255,10 @@ def _one_line(text: str, width: int = 48) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-class NameScreen(ModalScreen[int | None]):
+class NameScreen(_KeyedPick[int | None]):
     """Pick one of the names the text gives (nearest the event first) with one key."""
 
     DEFAULT_CSS = _modal_css("NameScreen")
-    BINDINGS = [Binding("escape", "cancel", "Cancel")] + [
-        Binding(key, f"pick({i})", show=False) for i, key in enumerate(REASON_KEYS)
-    ]
 
     def __init__(self, title: str, choices: list[tuple[str, str]]):
         """`choices`: (name, the mention in its words)."""
@@ -278,6 +284,3 @@ class NameScreen(ModalScreen[int | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id or 0))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
