@@ -6,9 +6,12 @@ field (coder.review.choices: the text's names, nearest the event's evidence and 
 value first). Counts only, so it may be run on the test split.
 
     python bench/offered.py CODED.jsonl [--golden golden] [--split test]
+    python bench/offered.py --sentences corpus/real-fresh     # labelled sentence sets, offline coder
 
 Prints, per field, how many matched events have it wrong and how many of those have the right
-name first, second, third, 4th-6th, further down, or not named in the text at all.
+name first, second, third, 4th-6th, further down, or not named in the text at all. With
+--sentences: the offline coder codes each report, and every sentence whose labelled place
+(`where`) differs from its event's location counts the same way.
 """
 
 from __future__ import annotations
@@ -59,18 +62,57 @@ def offered(coded: Path, golden: Path, split: str | None, codebook_dir: Path) ->
     return counts
 
 
+def offered_in_sentences(folders: list[Path], codebook_dir: Path) -> Counter:
+    from coder.rules.coder import RuleCoder
+    from coder.score.sentences import read_corpus
+
+    codebook = load_codebook(codebook_dir)
+    coder = RuleCoder(codebook)
+    reports = read_corpus(sorted(p for f in folders for p in f.glob("*.jsonl")), codebook.type_ids)
+    counts: Counter = Counter()
+    for report in reports:
+        document = report.document()
+        events = coder.code(document).events
+        for sentence in report.sentences:
+            for type_id, place in sentence.where:
+                on = [
+                    e
+                    for e in events
+                    if e.type == type_id and any(s.start < sentence.end and sentence.start < s.end for s in e.evidence)
+                ]
+                if not on or place in [e.value("location") for e in on]:
+                    continue
+                event, said = on[0], on[0].fields.get("location")
+                anchor = said.spans[0].start if said is not None and said.spans else None
+                evidence = [(s.start, s.end) for s in event.evidence]
+                names = names_near(coder.normalizer, document.text, evidence, "place", anchor)
+                names_left = [n.name for n in names if n.name != event.value("location")]
+                counts[bucket(names_left.index(place) + 1 if place in names_left else None)] += 1
+    return counts
+
+
+def _print(name: str, counts: Counter, what: str) -> None:
+    total = sum(counts.values())
+    shown = ", ".join(f"{b} {counts[b]}" for b in BUCKETS)
+    within = sum(counts[b] for b in BUCKETS[:3])
+    print(f"{name}: {total} {what} wrong; right name {shown}; within three: {within}/{total}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("coded", type=Path)
+    parser.add_argument("coded", type=Path, nargs="?")
+    parser.add_argument("--sentences", type=Path, action="append", default=[], help="a labelled sentence set")
     parser.add_argument("--golden", type=Path, default=ROOT / "golden")
     parser.add_argument("--split", default=None)
     parser.add_argument("--codebook", type=Path, default=ROOT / "codebook")
     args = parser.parse_args()
-    for name, counts in offered(args.coded, args.golden, args.split, args.codebook).items():
-        total = sum(counts.values())
-        shown = ", ".join(f"{b} {counts[b]}" for b in BUCKETS)
-        within = sum(counts[b] for b in BUCKETS[:3])
-        print(f"{name}: {total} matched events wrong; right name {shown}; within three: {within}/{total}")
+    if args.sentences:
+        _print("location", offered_in_sentences(args.sentences, args.codebook), "sentences placed")
+    if args.coded is not None:
+        for name, counts in offered(args.coded, args.golden, args.split, args.codebook).items():
+            _print(name, counts, "matched events")
+    elif not args.sentences:
+        parser.error("give CODED.jsonl or --sentences DIR")
 
 
 if __name__ == "__main__":
