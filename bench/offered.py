@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from coder.codebook.loader import load_codebook  # noqa: E402
 from coder.normalize import Normalizer  # noqa: E402
-from coder.normalize.nearby import names_near  # noqa: E402
+from coder.normalize.nearby import other_names  # noqa: E402
 from coder.score.inputs import load_coding  # noqa: E402
 from coder.score.scorer import score_documents  # noqa: E402
 
@@ -54,10 +54,7 @@ def offered(coded: Path, golden: Path, split: str | None, codebook_dir: Path) ->
             right, given = gold.value(name), pred.value(name)
             if right is None or right == given:
                 continue
-            said = pred.fields.get(name)
-            anchor = said.spans[0].start if said is not None and said.spans else None
-            evidence = [(s.start, s.end) for s in pred.evidence]
-            names = [n.name for n in names_near(normalizer, text, evidence, kind, anchor) if n.name != given]
+            names = [n.name for n in other_names(normalizer, text, pred, name, kind)]
             counts[name][bucket(names.index(right) + 1 if right in names else None)] += 1
     return counts
 
@@ -82,12 +79,8 @@ def offered_in_sentences(folders: list[Path], codebook_dir: Path) -> Counter:
                 ]
                 if not on or place in [e.value("location") for e in on]:
                     continue
-                event, said = on[0], on[0].fields.get("location")
-                anchor = said.spans[0].start if said is not None and said.spans else None
-                evidence = [(s.start, s.end) for s in event.evidence]
-                names = names_near(coder.normalizer, document.text, evidence, "place", anchor)
-                names_left = [n.name for n in names if n.name != event.value("location")]
-                counts[bucket(names_left.index(place) + 1 if place in names_left else None)] += 1
+                names = [n.name for n in other_names(coder.normalizer, document.text, on[0], "location", "place")]
+                counts[bucket(names.index(place) + 1 if place in names else None)] += 1
     return counts
 
 

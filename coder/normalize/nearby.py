@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..models import Event
 from .normalizer import Normalizer
 
 
@@ -51,3 +52,14 @@ def names_near(
     if anchor is None:
         return sorted(nearest.values(), key=lambda n: (n.distance, n.start))
     return sorted(nearest.values(), key=lambda n: (n.distance, abs(n.start - anchor), n.start))
+
+
+def other_names(normalizer: Normalizer, text: str, event: Event, field: str, kind: str) -> list[NearName]:
+    """names_near for one field of an event: around its evidence, nearest where the field's
+    present value is said, that value (each item of a list) left out."""
+    present = event.value(field)
+    taken = set(present) if isinstance(present, list) else {present}
+    said = event.fields.get(field)
+    anchor = said.spans[0].start if said is not None and said.spans else None
+    evidence = [(s.start, s.end) for s in event.evidence]
+    return [n for n in names_near(normalizer, text, evidence, kind, anchor) if n.name not in taken]

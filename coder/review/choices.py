@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..normalize import Normalizer
-from ..normalize.nearby import names_near
+from ..normalize.nearby import other_names
 from .core import Outcome, ReviewSession
 from .values import DecisionError
 
@@ -33,7 +33,7 @@ class Choice:
 
 def choice_field(session: ReviewSession, doc_id: str, event_id: str, field: str | None) -> str:
     """`field` when it takes actor or place names for this event's type, else the location."""
-    fields = session.codebook.fields_for(_event(session, doc_id, event_id).event.type)
+    fields = session.codebook.fields_for(session.locate(doc_id, event_id)[1].event.type)
     spec = fields.get(field) if field else None
     if spec is not None and spec.normalize in ("actor", "place"):
         return field  # type: ignore[return-value]
@@ -45,34 +45,21 @@ def choice_field(session: ReviewSession, doc_id: str, event_id: str, field: str 
 def name_choices(session: ReviewSession, doc_id: str, event_id: str, field: str) -> list[Choice]:
     """The names of the field's kind the text gives, nearest the event's evidence first, the
     field's present value left out."""
-    state = _event(session, doc_id, event_id)
+    doc, state = session.locate(doc_id, event_id)
     spec = session.codebook.fields_for(state.event.type).get(field)
     if spec is None or spec.normalize not in ("actor", "place"):
         raise DecisionError(f"{field} takes no actor or place names")
-    text = session.doc(doc_id).text
-    evidence = [(s.start, s.end) for s in state.event.evidence]
-    present = state.event.value(field)
-    taken = set(present) if isinstance(present, list) else {present}
-    said = state.event.fields.get(field)
-    anchor = said.spans[0].start if said is not None and said.spans else None
-    found = names_near(Normalizer(session.codebook), text, evidence, spec.normalize, anchor)
-    return [Choice(n.name, n.start, n.end, _context(text, n.start, n.end)) for n in found if n.name not in taken]
+    found = other_names(Normalizer(session.codebook), doc.text, state.event, field, spec.normalize)
+    return [Choice(n.name, n.start, n.end, _context(doc.text, n.start, n.end)) for n in found]
 
 
 def choose(session: ReviewSession, doc_id: str, event_id: str, field: str, choice: Choice) -> Outcome:
     """Put the chosen name in the field with its mention as the evidence. A list field gains the
     name, and its evidence is looked for item by item (one span would stand for all of them)."""
-    present = _event(session, doc_id, event_id).event.value(field)
+    present = session.locate(doc_id, event_id)[1].event.value(field)
     if isinstance(present, list):
         return session.edit(doc_id, event_id, field, ", ".join([*present, choice.name]))
     return session.edit(doc_id, event_id, field, choice.name, span=choice.span)
-
-
-def _event(session: ReviewSession, doc_id: str, event_id: str):
-    state = next((e for e in session.doc(doc_id).events if e.id == event_id), None)
-    if state is None:
-        raise DecisionError(f"no event {event_id} in {doc_id}")
-    return state
 
 
 def _context(text: str, start: int, end: int) -> str:

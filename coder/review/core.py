@@ -126,7 +126,7 @@ class ReviewSession:
             raise DecisionError(f"no document {doc_id!r} in this source")
         return doc
 
-    def _locate(self, doc_id: str, event_id: str) -> tuple[DocState, EventState]:
+    def locate(self, doc_id: str, event_id: str) -> tuple[DocState, EventState]:
         doc = self.doc(doc_id)
         state = doc.event(event_id)
         if state is None:
@@ -154,7 +154,7 @@ class ReviewSession:
 
     # -- decisions ------------------------------------------------------------------------
     def accept(self, doc_id: str, event_id: str) -> Outcome:
-        doc, state = self._locate(doc_id, event_id)
+        doc, state = self.locate(doc_id, event_id)
         if state.decision == "accepted":
             raise DecisionError(f"event {event_id} is already accepted")
         before = {"decision": state.decision, "reason": state.reason}
@@ -164,7 +164,7 @@ class ReviewSession:
         return Outcome(decision, f"accepted {event_id}{note}")
 
     def reject(self, doc_id: str, event_id: str, reason: str) -> Outcome:
-        doc, state = self._locate(doc_id, event_id)
+        doc, state = self.locate(doc_id, event_id)
         reason = (reason or "").strip()
         if not reason:
             raise DecisionError("a rejection needs a reason (e.g. 'planned, not carried out')")
@@ -184,7 +184,7 @@ class ReviewSession:
 
     def edit(self, doc_id: str, event_id: str, field: str, text: str, span: tuple[int, int] | None = None) -> Outcome:
         """Set (or, with an empty text, clear) a field; derived fields follow."""
-        doc, state = self._locate(doc_id, event_id)
+        doc, state = self.locate(doc_id, event_id)
         field = field.strip()
         spec = self._spec(state, field)
         old = state.event.fields.get(field)
@@ -263,7 +263,7 @@ class ReviewSession:
         return out
 
     def retype(self, doc_id: str, event_id: str, type_id: str) -> Outcome:
-        doc, state = self._locate(doc_id, event_id)
+        doc, state = self.locate(doc_id, event_id)
         type_id = type_id.strip()
         if type_id not in self.codebook.type_ids:
             near = closest(type_id, self.codebook.type_ids)
@@ -299,7 +299,7 @@ class ReviewSession:
 
     def anchor(self, doc_id: str, event_id: str, target: str, start: int, end: int, add: bool = False) -> Outcome:
         """Re-anchor (replace) or add an evidence span of the event or of one of its fields."""
-        doc, state = self._locate(doc_id, event_id)
+        doc, state = self.locate(doc_id, event_id)
         span = self.check_span(doc, start, end)
         target = target.strip()
         verb = "added to" if add else "re-anchored"
@@ -386,8 +386,8 @@ class ReviewSession:
         """`event_id` reports the same event as `of`: its evidence joins `of`'s, the fields `of` lacks
         are taken from it (`of`'s own values are kept), and it is rejected as a duplicate. Two logged
         decisions; undo takes them back one at a time."""
-        doc, state = self._locate(doc_id, event_id)
-        _, kept = self._locate(doc_id, of)
+        doc, state = self.locate(doc_id, event_id)
+        _, kept = self.locate(doc_id, of)
         if kept is state:
             raise DecisionError("an event cannot be a duplicate of itself")
         if kept.status == "rejected":
